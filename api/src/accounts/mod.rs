@@ -1,0 +1,4 @@
+//! Accounts (people's logins and machine clients) and their role assignments.
+
+pub mod graphql;
+pub mod service;

@@ -1,0 +1,135 @@
+//! The caller of one request, built once from the access token.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use entities::{account, guardianship, role_assignment};
+
+use super::roles::Role;
+use crate::error::ApiResult;
+use crate::vocab::Language;
+
+/// One role assignment of the caller, with its scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub id: i64,
+    pub role: Role,
+    pub organisation_id: Option<i64>,
+    pub region_kato: Option<String>,
+    pub allowed_operations: Vec<String>,
+}
+
+impl Assignment {
+    pub fn from_model(m: &role_assignment::Model) -> Option<Self> {
+        Some(Self {
+            id: m.id,
+            role: Role::from_db(&m.role)?,
+            organisation_id: m.organisation_id,
+            region_kato: m.region_kato.clone(),
+            allowed_operations: m
+                .allowed_operations
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// A signed-in account with everything access decisions need.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account_id: i64,
+    pub is_client: bool,
+    pub person_id: Option<i64>,
+    pub language: Language,
+    pub assignments: Vec<Assignment>,
+    /// Person ids of the children in the caller's guardianship (for the parent role).
+    pub children: Vec<i64>,
+}
+
+impl Actor {
+    /// Loads the actor of an enabled account; `None` when it is gone or disabled.
+    pub async fn load(db: &impl ConnectionTrait, account_id: i64) -> ApiResult<Option<Self>> {
+        let Some(acc) = account::Entity::find_by_id(account_id).one(db).await? else {
+            return Ok(None);
+        };
+        if acc.disabled {
+            return Ok(None);
+        }
+        let assignments: Vec<Assignment> = role_assignment::Entity::find()
+            .filter(role_assignment::Column::AccountId.eq(account_id))
+            .all(db)
+            .await?
+            .iter()
+            .filter_map(Assignment::from_model)
+            .collect();
+        let children = match acc.person_id {
+            Some(pid) if assignments.iter().any(|a| a.role == Role::Parent) => {
+                guardianship::Entity::find()
+                    .select_only()
+                    .column(guardianship::Column::ChildPersonId)
+                    .filter(guardianship::Column::ParentPersonId.eq(pid))
+                    .into_tuple::<i64>()
+                    .all(db)
+                    .await?
+            }
+            _ => Vec::new(),
+        };
+        Ok(Some(Self {
+            account_id,
+            is_client: acc.kind == "client",
+            person_id: acc.person_id,
+            language: Language::from_db_or_default(&acc.language),
+            assignments,
+            children,
+        }))
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.assignments.iter().any(|a| a.role == role)
+    }
+
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        self.assignments.iter().any(|a| roles.contains(&a.role))
+    }
+
+    /// An integration client may call an operation only when it is on its list.
+    pub fn integration_allows(&self, operation: &str) -> bool {
+        self.assignments.iter().any(|a| {
+            a.role == Role::Integration && a.allowed_operations.iter().any(|o| o == operation)
+        })
+    }
+
+    /// Regions the caller holds `role` in.
+    pub fn regions(&self, role: Role) -> Vec<String> {
+        self.assignments
+            .iter()
+            .filter(|a| a.role == role)
+            .filter_map(|a| a.region_kato.clone())
+            .collect()
+    }
+
+    /// Organisations the caller holds one of `roles` in.
+    pub fn organisations(&self, roles: &[Role]) -> Vec<i64> {
+        self.assignments
+            .iter()
+            .filter(|a| roles.contains(&a.role))
+            .filter_map(|a| a.organisation_id)
+            .collect()
+    }
+}
+
+/// Why a presented token was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenProblem {
+    Expired,
+    Invalid,
+}
+
+/// The caller of a request: an actor, or anonymous (with the reason when a token was refused).
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    pub actor: Option<Actor>,
+    pub token_problem: Option<TokenProblem>,
+    /// The client's network address, for sign-in throttling.
+    pub client_addr: Option<String>,
+}

@@ -1,0 +1,82 @@
+//! Roles and the scope each one carries.
+
+use crate::vocab::{OrganisationKind, stored_enum};
+
+stored_enum! {
+    /// What an account may do. A role assignment pairs a role with its scope.
+    Role {
+        OperatorAdmin = "operator_admin",
+        OperatorAnalyst = "operator_analyst",
+        CommissionMember = "commission_member",
+        AkimatOfficer = "akimat_officer",
+        SchoolAdmin = "school_admin",
+        SchoolStaff = "school_staff",
+        ProviderStaff = "provider_staff",
+        Parent = "parent",
+        Graduate = "graduate",
+        Integration = "integration",
+        Device = "device",
+    }
+}
+
+/// The scope a role's assignment must name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    /// Nation-wide within the operator's work (operator staff, commission).
+    National,
+    /// One region, by KATO code.
+    Region,
+    /// One organisation of the given kind.
+    Organisation(OrganisationKind),
+    /// The account's own children, through guardianship of the linked person.
+    OwnChildren,
+    /// The account's linked person only.
+    OwnPerson,
+    /// An explicit list of operations (third-party systems).
+    Operations,
+}
+
+impl Role {
+    pub fn scope_kind(self) -> ScopeKind {
+        match self {
+            Role::OperatorAdmin | Role::OperatorAnalyst | Role::CommissionMember => {
+                ScopeKind::National
+            }
+            Role::AkimatOfficer => ScopeKind::Region,
+            Role::SchoolAdmin | Role::SchoolStaff | Role::Device => {
+                ScopeKind::Organisation(OrganisationKind::School)
+            }
+            Role::ProviderStaff => ScopeKind::Organisation(OrganisationKind::EducationProvider),
+            Role::Parent => ScopeKind::OwnChildren,
+            Role::Graduate => ScopeKind::OwnPerson,
+            Role::Integration => ScopeKind::Operations,
+        }
+    }
+
+    /// Roles held by machine clients (client id and secret) rather than people.
+    pub fn is_client_role(self) -> bool {
+        matches!(self, Role::Integration | Role::Device)
+    }
+}
+
+/// The operator's staff: the roles that see the national registers.
+pub const OPERATOR_STAFF: &[Role] = &[
+    Role::OperatorAdmin,
+    Role::OperatorAnalyst,
+    Role::CommissionMember,
+];
+
+/// Protected operations an integration client may be granted by name. Public reference
+/// queries need no grant.
+pub const GRANTABLE_OPERATIONS: &[&str] = &[
+    "persons",
+    "person",
+    "accounts",
+    "account",
+    "auditEvents",
+    "createOrganisation",
+    "updateOrganisation",
+    "createPerson",
+    "updatePerson",
+    "linkGuardian",
+];

@@ -1,0 +1,114 @@
+//! One error type at the API boundary, with stable machine codes in `extensions.code`.
+//! Internal causes are logged with their chain and reach clients only as `INTERNAL`.
+
+use async_graphql::ErrorExtensions;
+
+use crate::identifiers::ParseError;
+
+/// The machine codes a client may see. Each is used somewhere (a test checks them all).
+pub const CODES: [&str; 7] = [
+    "UNAUTHENTICATED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "BAD_USER_INPUT",
+    "CONFLICT",
+    "RATE_LIMITED",
+    "INTERNAL",
+];
+
+/// Not `Display` on purpose: async-graphql converts any `Display` type into an error without
+/// extensions, so this type converts only through `From`, which attaches the code.
+#[derive(Debug)]
+pub enum ApiError {
+    Unauthenticated,
+    UnauthenticatedBecause(String),
+    Forbidden,
+    NotFound(&'static str),
+    BadInput { field: String, message: String },
+    Conflict(String),
+    RateLimited { retry_after_secs: i64 },
+    Internal(anyhow::Error),
+}
+
+impl ApiError {
+    /// The message shown to clients (internal causes are never shown).
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Unauthenticated => "sign-in required".into(),
+            ApiError::UnauthenticatedBecause(m) | ApiError::Conflict(m) => m.clone(),
+            ApiError::Forbidden => "not allowed for your role".into(),
+            ApiError::NotFound(what) => format!("{what} not found"),
+            ApiError::BadInput { message, .. } => message.clone(),
+            ApiError::RateLimited { retry_after_secs } => {
+                format!("too many attempts; try again in {retry_after_secs} s")
+            }
+            ApiError::Internal(_) => "internal error".into(),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated | ApiError::UnauthenticatedBecause(_) => "UNAUTHENTICATED",
+            ApiError::Forbidden => "FORBIDDEN",
+            ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::BadInput { .. } => "BAD_USER_INPUT",
+            ApiError::Conflict(_) => "CONFLICT",
+            ApiError::RateLimited { .. } => "RATE_LIMITED",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        ApiError::BadInput {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+        ApiError::Internal(err.into())
+    }
+}
+
+/// Attaches the input field a parse error belongs to.
+pub trait FieldContext<T> {
+    fn field(self, field: &str) -> Result<T, ApiError>;
+}
+
+impl<T> FieldContext<T> for Result<T, ParseError> {
+    fn field(self, field: &str) -> Result<T, ApiError> {
+        self.map_err(|e| ApiError::bad_input(field, e.0))
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        ApiError::Internal(err.into())
+    }
+}
+
+impl ErrorExtensions for ApiError {
+    fn extend(&self) -> async_graphql::Error {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(error = format!("{cause:#}"), "internal error");
+        }
+        async_graphql::Error::new(self.message()).extend_with(|_, e| {
+            e.set("code", self.code());
+            match self {
+                ApiError::BadInput { field, .. } => e.set("field", field.as_str()),
+                ApiError::RateLimited { retry_after_secs } => {
+                    e.set("retryAfterSeconds", *retry_after_secs)
+                }
+                _ => {}
+            }
+        })
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(err: ApiError) -> Self {
+        err.extend()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

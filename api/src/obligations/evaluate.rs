@@ -1,0 +1,566 @@
+//! Evaluating obligations against their evidence: loads what the ledger reads, runs it, and
+//! stores the summary (status, credited months, explanation, rule version) on the obligation.
+//! Runs for the graduates an import or a decision touched, or for all after a rule change.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait, Value,
+};
+
+use entities::{claim, contribution, exemption, graduate, obligation, person, rule_set};
+
+use super::import::{ImportKind, start_of};
+use super::ledger::{self, Decision, Ledger, LedgerInput};
+use super::period::Period;
+use super::rules::{EmployerFacts, RuleSet};
+use super::vocab::{ApplicationStatus, ClaimStatus, FundingCategory, SpecialtyGroup};
+use crate::error::{ApiError, ApiResult};
+use crate::vocab::OrganisationKind;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvalSummary {
+    pub obligations: u64,
+    pub rule_version: i32,
+}
+
+/// The rule set in force (the latest version); the defaults are saved as version 1 on first use.
+pub async fn current_rules(db: &impl ConnectionTrait) -> ApiResult<(i32, RuleSet)> {
+    if let Some(r) = rule_set::Entity::find()
+        .order_by_desc(rule_set::Column::Version)
+        .one(db)
+        .await?
+    {
+        let rules = serde_json::from_str(&r.rules).map_err(ApiError::internal)?;
+        return Ok((r.version, rules));
+    }
+    let rules = RuleSet::default();
+    rule_set::ActiveModel {
+        version: Set(1),
+        rules: Set(serde_json::to_string(&rules).map_err(ApiError::internal)?),
+        note: Set("defaults of the domain brief".into()),
+        created_at: Set(Utc::now()),
+        created_by: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok((1, rules))
+}
+
+/// Every version of the rules, newest first (the defaults are saved on first use).
+pub async fn rule_versions(db: &impl ConnectionTrait) -> ApiResult<Vec<rule_set::Model>> {
+    current_rules(db).await?;
+    Ok(rule_set::Entity::find()
+        .order_by_desc(rule_set::Column::Version)
+        .all(db)
+        .await?)
+}
+
+/// Saves a new version of the rules with the reason for the change. Evaluations keep the version
+/// they were made with until a re-evaluation runs.
+pub async fn save_rules(
+    db: &DatabaseConnection,
+    actor_account: i64,
+    rules: serde_json::Value,
+    note: &str,
+) -> ApiResult<rule_set::Model> {
+    let parsed = RuleSet::from_json(rules)?;
+    let note = note.trim();
+    if note.chars().count() < 3 {
+        return Err(ApiError::bad_input("note", "say why the rules change"));
+    }
+    let txn = db.begin().await?;
+    let (version, _) = current_rules(&txn).await?;
+    let saved = rule_set::ActiveModel {
+        version: Set(version + 1),
+        rules: Set(serde_json::to_string(&parsed).map_err(ApiError::internal)?),
+        note: Set(note.to_owned()),
+        created_at: Set(Utc::now()),
+        created_by: Set(Some(actor_account)),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if crate::sql::is_unique_violation(&e) {
+            ApiError::Conflict("the rules were changed meanwhile; reload and try again".into())
+        } else {
+            e.into()
+        }
+    })?;
+    crate::audit::record(
+        &txn,
+        Some(actor_account),
+        "rules.save",
+        "rule_set",
+        saved.version,
+        serde_json::json!({ "note": saved.note }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The last month the evidence covers: the latest period in the feeds, but never the current
+/// (incomplete) month.
+pub async fn horizon(db: &impl ConnectionTrait) -> ApiResult<Period> {
+    let today = Utc::now().date_naive();
+    let last_complete = Period::of_date(today).plus(-1);
+    let max: Option<i32> = contribution::Entity::find()
+        .select_only()
+        .column_as(contribution::Column::Period.max(), "max")
+        .into_tuple::<Option<i32>>()
+        .one(db)
+        .await?
+        .flatten();
+    Ok(max
+        .and_then(Period::from_i32)
+        .map_or(last_complete, |p| p.min(last_complete)))
+}
+
+#[derive(FromQueryResult)]
+struct OrgRow {
+    id: i64,
+    bin: String,
+    kind: String,
+    region_kato: Option<String>,
+    needs_classification: bool,
+    rural: Option<bool>,
+}
+
+/// Employer facts by BIN (kind, rural flag of the locality, region, classification state).
+pub async fn employer_facts(
+    db: &impl ConnectionTrait,
+    bins: Option<&[String]>,
+) -> ApiResult<HashMap<String, EmployerFacts>> {
+    let mut sql = "SELECT o.id, o.bin, o.kind, o.region_kato, o.needs_classification, l.rural \
+                   FROM organisation o LEFT JOIN locality l ON l.kato = o.locality_kato"
+        .to_owned();
+    let backend = db.get_database_backend();
+    let mut values: Vec<Value> = Vec::new();
+    if let Some(bins) = bins {
+        if bins.is_empty() {
+            return Ok(HashMap::new());
+        }
+        sql.push_str(" WHERE o.bin IN (");
+        sql.push_str(&placeholders(backend, 1, bins.len()));
+        sql.push(')');
+        values.extend(bins.iter().map(|b| Value::from(b.clone())));
+    }
+    let rows = OrgRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|o| {
+            (
+                o.bin,
+                EmployerFacts {
+                    id: o.id,
+                    kind: OrganisationKind::from_db(&o.kind).unwrap_or(OrganisationKind::Other),
+                    rural: o.rural.unwrap_or(false),
+                    region: o.region_kato,
+                    needs_classification: o.needs_classification,
+                },
+            )
+        })
+        .collect())
+}
+
+fn placeholders(backend: DbBackend, first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| match backend {
+            DbBackend::Postgres => format!("${i}"),
+            _ => "?".to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One graduate's evaluation inputs.
+pub struct Subject {
+    pub graduate: graduate::Model,
+    pub obligation: obligation::Model,
+    pub iin: String,
+}
+
+/// Loads graduates (with obligation and IIN) by id.
+async fn subjects(db: &impl ConnectionTrait, ids: &[i64]) -> ApiResult<Vec<Subject>> {
+    let grads = graduate::Entity::find()
+        .filter(graduate::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let obls: HashMap<i64, obligation::Model> = obligation::Entity::find()
+        .filter(obligation::Column::GraduateId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.graduate_id, o))
+        .collect();
+    let person_ids: Vec<i64> = grads.iter().map(|g| g.person_id).collect();
+    let iins: HashMap<i64, String> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::Iin)
+        .filter(person::Column::Id.is_in(person_ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out = Vec::with_capacity(grads.len());
+    let mut obls = obls;
+    for g in grads {
+        if let (Some(o), Some(iin)) = (obls.remove(&g.id), iins.get(&g.person_id)) {
+            out.push(Subject {
+                iin: iin.clone(),
+                obligation: o,
+                graduate: g,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// What one chunk of subjects needs besides themselves.
+pub struct Evidence {
+    pub contributions: HashMap<String, Vec<(Period, String)>>,
+    pub decisions: HashMap<i64, Vec<Decision>>,
+    pub claims: HashMap<i64, ClaimStatus>,
+}
+
+pub async fn evidence(db: &impl ConnectionTrait, subjects: &[Subject]) -> ApiResult<Evidence> {
+    let iins: Vec<String> = subjects.iter().map(|s| s.iin.clone()).collect();
+    let rows: Vec<(String, i32, String)> = contribution::Entity::find()
+        .select_only()
+        .column(contribution::Column::Iin)
+        .column(contribution::Column::Period)
+        .column(contribution::Column::EmployerBin)
+        .filter(contribution::Column::Iin.is_in(iins))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut contributions: HashMap<String, Vec<(Period, String)>> = HashMap::new();
+    for (iin, period, bin) in rows {
+        if let Some(p) = Period::from_i32(period) {
+            contributions.entry(iin).or_default().push((p, bin));
+        }
+    }
+    let gids: Vec<i64> = subjects.iter().map(|s| s.graduate.id).collect();
+    let mut decisions: HashMap<i64, Vec<Decision>> = HashMap::new();
+    for e in exemption::Entity::find()
+        .filter(exemption::Column::GraduateId.is_in(gids))
+        .filter(exemption::Column::Status.eq(ApplicationStatus::Approved.as_str()))
+        .all(db)
+        .await?
+    {
+        decisions.entry(e.graduate_id).or_default().push(Decision {
+            suspension: e.kind == "suspension",
+            from: e.period_start.map(Period::of_date),
+            to: e.period_end.map(Period::of_date),
+        });
+    }
+    let oids: Vec<i64> = subjects.iter().map(|s| s.obligation.id).collect();
+    let mut claims = HashMap::new();
+    for c in claim::Entity::find()
+        .filter(claim::Column::ObligationId.is_in(oids))
+        .order_by_asc(claim::Column::Id)
+        .all(db)
+        .await?
+    {
+        if let Some(s) = ClaimStatus::from_db(&c.status)
+            && s != ClaimStatus::Withdrawn
+        {
+            claims.insert(c.obligation_id, s);
+        }
+    }
+    Ok(Evidence {
+        contributions,
+        decisions,
+        claims,
+    })
+}
+
+/// Runs the ledger of one subject.
+pub fn ledger_of(
+    s: &Subject,
+    ev: &Evidence,
+    employers: &HashMap<String, EmployerFacts>,
+    by_id: &HashMap<i64, EmployerFacts>,
+    rules: &RuleSet,
+    horizon: Period,
+) -> Ledger {
+    let g = &s.graduate;
+    let category =
+        FundingCategory::from_db(&g.funding_category).unwrap_or(FundingCategory::StateOrder);
+    let group = SpecialtyGroup::from_db(&g.specialty_group).unwrap_or(SpecialtyGroup::Other);
+    let contributions: Vec<(Period, i64)> = ev
+        .contributions
+        .get(&s.iin)
+        .map(|v| {
+            v.iter()
+                .filter_map(|(p, bin)| employers.get(bin).map(|f| (*p, f.id)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let no_decisions = Vec::new();
+    ledger::evaluate(
+        &LedgerInput {
+            category,
+            group,
+            required_months: rules.required_months(category, g.grant_months, g.programme_months),
+            start: Period::of_date(start_of(g.graduation_date)),
+            horizon,
+            contributions: &contributions,
+            employers: by_id,
+            decisions: ev.decisions.get(&g.id).unwrap_or(&no_decisions),
+            claim: ev.claims.get(&s.obligation.id).copied(),
+        },
+        rules,
+    )
+}
+
+const CHUNK: usize = 1000;
+
+/// Re-evaluates the given graduates' obligations.
+pub async fn evaluate_graduates(db: &DatabaseConnection, ids: &[i64]) -> ApiResult<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let (version, rules) = current_rules(db).await?;
+    let horizon = horizon(db).await?;
+    let mut n = 0;
+    for chunk in ids.chunks(CHUNK) {
+        let subs = subjects(db, chunk).await?;
+        let ev = evidence(db, &subs).await?;
+        let employers = employer_facts(db, Some(&evidence_bins(&ev))).await?;
+        n += store(db, &subs, &ev, &employers, &rules, version, horizon).await?;
+    }
+    Ok(n)
+}
+
+/// Re-evaluates every obligation (after a rule change, or as a nightly check).
+pub async fn reevaluate_all(db: &DatabaseConnection) -> ApiResult<EvalSummary> {
+    let (version, rules) = current_rules(db).await?;
+    let horizon = horizon(db).await?;
+    let employers = employer_facts(db, None).await?;
+    let ids: Vec<i64> = graduate::Entity::find()
+        .select_only()
+        .column(graduate::Column::Id)
+        .order_by_asc(graduate::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut n = 0;
+    for chunk in ids.chunks(CHUNK) {
+        let subs = subjects(db, chunk).await?;
+        let ev = evidence(db, &subs).await?;
+        n += store(db, &subs, &ev, &employers, &rules, version, horizon).await?;
+    }
+    tracing::info!(
+        obligations = n,
+        rule_version = version,
+        "full re-evaluation done"
+    );
+    Ok(EvalSummary {
+        obligations: n,
+        rule_version: version,
+    })
+}
+
+/// Counts, without saving, how many obligations would change status under `rules`.
+pub async fn preview(
+    db: &DatabaseConnection,
+    rules: &RuleSet,
+) -> ApiResult<HashMap<(String, String), u64>> {
+    let horizon = horizon(db).await?;
+    let employers = employer_facts(db, None).await?;
+    let by_id: HashMap<i64, EmployerFacts> =
+        employers.values().map(|f| (f.id, f.clone())).collect();
+    let ids: Vec<i64> = graduate::Entity::find()
+        .select_only()
+        .column(graduate::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut changes: HashMap<(String, String), u64> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let subs = subjects(db, chunk).await?;
+        let ev = evidence(db, &subs).await?;
+        for s in &subs {
+            let l = ledger_of(s, &ev, &employers, &by_id, rules, horizon);
+            let new = l.status.as_str().to_owned();
+            if new != s.obligation.status {
+                *changes
+                    .entry((s.obligation.status.clone(), new))
+                    .or_default() += 1;
+            }
+        }
+    }
+    Ok(changes)
+}
+
+async fn store(
+    db: &DatabaseConnection,
+    subs: &[Subject],
+    ev: &Evidence,
+    employers: &HashMap<String, EmployerFacts>,
+    rules: &RuleSet,
+    version: i32,
+    horizon: Period,
+) -> ApiResult<u64> {
+    let by_id: HashMap<i64, EmployerFacts> =
+        employers.values().map(|f| (f.id, f.clone())).collect();
+    let now = Utc::now();
+    let backend = db.get_database_backend();
+    let mut rows: Vec<Vec<Value>> = Vec::with_capacity(subs.len());
+    for s in subs {
+        let l = ledger_of(s, ev, employers, &by_id, rules, horizon);
+        let explanation = serde_json::to_string(&l.explanation).map_err(ApiError::internal)?;
+        rows.push(vec![
+            s.obligation.id.into(),
+            l.status.as_str().into(),
+            l.explanation.required_months.into(),
+            l.credited.into(),
+            l.projected_completion.map(|p| p.first_day()).into(),
+            version.into(),
+            explanation.into(),
+            now.into(),
+            horizon.as_i32().into(),
+            l.last_employer_id.into(),
+        ]);
+    }
+    const COLS: [&str; 10] = [
+        "id",
+        "status",
+        "required_months",
+        "credited_months",
+        "projected_completion",
+        "rule_version",
+        "explanation",
+        "evaluated_at",
+        "horizon",
+        "last_employer_id",
+    ];
+    let casts = [
+        "bigint",
+        "text",
+        "integer",
+        "integer",
+        "date",
+        "integer",
+        "text",
+        "timestamptz",
+        "integer",
+        "bigint",
+    ];
+    for chunk in rows.chunks(500) {
+        let mut sql = format!("WITH v({}) AS (VALUES ", COLS.join(", "));
+        let mut values = Vec::with_capacity(chunk.len() * COLS.len());
+        for (i, row) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for (j, v) in row.iter().enumerate() {
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                match backend {
+                    DbBackend::Postgres => {
+                        sql.push_str(&format!("CAST(${} AS {})", values.len() + 1, casts[j]))
+                    }
+                    _ => sql.push('?'),
+                }
+                values.push(v.clone());
+            }
+            sql.push(')');
+        }
+        sql.push_str(") UPDATE obligation SET ");
+        sql.push_str(
+            &COLS[1..]
+                .iter()
+                .map(|c| format!("{c} = v.{c}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        sql.push_str(" FROM v WHERE obligation.id = v.id");
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+    }
+    Ok(subs.len() as u64)
+}
+
+/// The graduates whose persons hold these IINs.
+pub async fn graduates_with_iins(
+    db: &impl ConnectionTrait,
+    iins: &[String],
+) -> ApiResult<Vec<i64>> {
+    let mut ids = Vec::new();
+    for chunk in iins.chunks(CHUNK) {
+        let persons: Vec<i64> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(person::Column::Iin.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let found: Vec<i64> = graduate::Entity::find()
+            .select_only()
+            .column(graduate::Column::Id)
+            .filter(graduate::Column::PersonId.is_in(persons))
+            .into_tuple()
+            .all(db)
+            .await?;
+        ids.extend(found);
+    }
+    Ok(ids)
+}
+
+/// The distinct employer BINs in a chunk's evidence.
+pub fn evidence_bins(ev: &Evidence) -> Vec<String> {
+    let mut bins: Vec<String> = ev
+        .contributions
+        .values()
+        .flat_map(|v| v.iter().map(|(_, b)| b.clone()))
+        .collect();
+    bins.sort_unstable();
+    bins.dedup();
+    bins
+}
+
+/// Re-evaluates what a completed import touched.
+pub async fn evaluate_batch(
+    db: &DatabaseConnection,
+    kind: ImportKind,
+    batch_id: i64,
+) -> ApiResult<u64> {
+    match kind {
+        ImportKind::Graduates => {
+            let ids: Vec<i64> = graduate::Entity::find()
+                .select_only()
+                .column(graduate::Column::Id)
+                .filter(graduate::Column::BatchId.eq(batch_id))
+                .into_tuple()
+                .all(db)
+                .await?;
+            evaluate_graduates(db, &ids).await
+        }
+        ImportKind::Contributions => {
+            let iins: Vec<String> = contribution::Entity::find()
+                .select_only()
+                .column(contribution::Column::Iin)
+                .filter(contribution::Column::BatchId.eq(batch_id))
+                .distinct()
+                .into_tuple()
+                .all(db)
+                .await?;
+            let ids = graduates_with_iins(db, &iins).await?;
+            evaluate_graduates(db, &ids).await
+        }
+        // A classification can change any graduate's months.
+        ImportKind::Employers => Ok(reevaluate_all(db).await?.obligations),
+        ImportKind::Regions | ImportKind::Localities | ImportKind::ActivityCodes => Ok(0),
+    }
+}

@@ -1,0 +1,58 @@
+//! Small query helpers shared by the registers.
+
+use async_graphql::ID;
+use sea_orm::sea_query::extension::postgres::PgExpr;
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr};
+use sea_orm::{ColumnTrait, DbBackend};
+
+use crate::error::{ApiError, ApiResult};
+
+/// Rows where any of `columns` contains `q`, ignoring case. PostgreSQL folds every letter
+/// (`ILIKE`); SQLite's `LIKE` folds only ASCII, so for Cyrillic and Kazakh letters it also tries
+/// the text as typed, in lower case and capitalised ("айгүл" finds "Айгүл").
+pub fn contains_any<C: ColumnTrait>(backend: DbBackend, columns: &[C], q: &str) -> Condition {
+    let q = escape_like(q.trim());
+    let mut cond = Condition::any();
+    for col in columns {
+        cond = match backend {
+            DbBackend::Postgres => cond.add(Expr::col(*col).ilike(format!("%{q}%"))),
+            _ => {
+                let lower = q.to_lowercase();
+                let mut variants = vec![q.clone(), capitalised(&lower), lower];
+                variants.dedup();
+                variants.into_iter().fold(cond, |c, v| {
+                    c.add(Expr::col(*col).like(LikeExpr::new(format!("%{v}%")).escape('\\')))
+                })
+            }
+        };
+    }
+    cond
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// Reads an integer id from a GraphQL `ID`.
+pub fn parse_id(field: &str, id: &ID) -> ApiResult<i64> {
+    id.parse::<i64>()
+        .map_err(|_| ApiError::bad_input(field, "not a valid id"))
+}
+
+/// True when a database error is a unique-constraint violation.
+pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}

@@ -1,0 +1,434 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+//! The obligations API as the operator, the commission and a graduate use it.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn operations_admit_exactly_their_roles() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let breach = graduate_id(&app, &admin, "Омаров").await;
+    let staff: &[&str] = &["admin", "analyst", "commission"];
+    let ops = vec![
+        Op { name: "graduates", query: "{ graduates { totalCount } }".into(), variables: json!({}), allowed: staff },
+        Op { name: "obligationDashboard", query: "{ obligationDashboard { graduates } }".into(), variables: json!({}), allowed: staff },
+        Op { name: "applications", query: "{ applications { id } }".into(), variables: json!({}), allowed: staff },
+        Op { name: "ruleSets", query: "{ ruleSets { version } }".into(), variables: json!({}), allowed: staff },
+        Op { name: "myObligations", query: "{ myObligations { id } }".into(), variables: json!({}), allowed: &["graduate"] },
+        Op { name: "classificationQueue", query: "{ classificationQueue { records } }".into(), variables: json!({}), allowed: &["admin", "analyst"] },
+        Op { name: "importBatches", query: "{ importBatches { totalCount } }".into(), variables: json!({}), allowed: &["admin", "analyst"] },
+        Op { name: "revealIin", query: "mutation($g: ID!) { revealIin(graduateId: $g) }".into(), variables: json!({ "g": breach }), allowed: staff },
+        Op { name: "previewRules", query: "mutation($r: JSON!) { previewRules(rules: $r) { count } }".into(), variables: json!({ "r": {} }), allowed: &["admin"] },
+        Op { name: "reevaluateAll", query: "mutation { reevaluateAll }".into(), variables: json!({}), allowed: &["admin"] },
+        Op { name: "draftClaim", query: "mutation($g: ID!) { draftClaim(graduateId: $g) { id } }".into(), variables: json!({ "g": breach }), allowed: &["admin"] },
+        Op { name: "vote", query: "mutation { vote(applicationId: \"999\", approve: true, reason: \"documents are in order\") { id } }".into(), variables: json!({}), allowed: &["commission"] },
+    ];
+    let failures = role_matrix(&app, &ops).await;
+    // previewRules with `{}` and vote on a missing application are refused as bad input or not
+    // found for the allowed roles: the access check passed, which is what this test is about.
+    let failures: Vec<_> = failures
+        .into_iter()
+        .filter(|f| {
+            !(f.contains("allowed but failed")
+                && (f.contains("BAD_USER_INPUT") || f.contains("NOT_FOUND")))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "role matrix failures:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_graduate_sees_their_own_obligation_and_nobody_elses() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let other = graduate_id(&app, &admin, "Омаров").await;
+    let me = token(&app, "graduate").await;
+    let r = gql(&app, Some(&me), "{ myObligations { id fullName obligation { status requiredMonths creditedMonths reason(language: KK) lastEmployer { nameRu } } ledger { period state } } }", json!({})).await;
+    let mine = &r.ok()["myObligations"][0];
+    assert_eq!(mine["fullName"], "Ахметов Дамир Асқарұлы");
+    assert_eq!(mine["obligation"]["status"], "WORKING");
+    assert_eq!(
+        mine["obligation"]["lastEmployer"]["nameRu"],
+        "ТОО «Дала Агро»"
+    );
+    assert!(
+        mine["obligation"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Жұмыс істеп жатыр")
+    );
+    let ledger = mine["ledger"].as_array().unwrap();
+    assert_eq!(
+        ledger[0],
+        json!({ "period": "2024-09", "state": "CREDITED" })
+    );
+    let own = mine["id"].as_str().unwrap();
+    let r = gql(
+        &app,
+        Some(&me),
+        "query($id: ID!) { graduate(id: $id) { fullName } }",
+        json!({ "id": own }),
+    )
+    .await;
+    assert_eq!(r.ok()["graduate"]["fullName"], "Ахметов Дамир Асқарұлы");
+    let r = gql(
+        &app,
+        Some(&me),
+        "query($id: ID!) { graduate(id: $id) { fullName } }",
+        json!({ "id": other }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("NOT_FOUND"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_register_filters_and_explains() {
+    let app = spawn_app_with_demo().await;
+    let analyst = token(&app, "analyst").await;
+    let q = "query($f: GraduateFilter) { graduates(filter: $f) { totalCount nodes { fullName maskedIin obligation { status reason(language: RU) } } } }";
+    let r = gql(
+        &app,
+        Some(&analyst),
+        q,
+        json!({ "f": { "status": "BREACH" } }),
+    )
+    .await;
+    let c = &r.ok()["graduates"];
+    assert_eq!(c["totalCount"], 1);
+    assert_eq!(c["nodes"][0]["fullName"], "Омаров Бекзат");
+    assert!(
+        c["nodes"][0]["maskedIin"]
+            .as_str()
+            .unwrap()
+            .ends_with("******")
+    );
+    assert!(
+        c["nodes"][0]["obligation"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("возмещении")
+    );
+    let r = gql(
+        &app,
+        Some(&analyst),
+        q,
+        json!({ "f": { "category": "RURAL_QUOTA", "regionKato": "110000000" } }),
+    )
+    .await;
+    assert_eq!(r.ok()["graduates"]["totalCount"], 2);
+    let r = gql(
+        &app,
+        Some(&analyst),
+        q,
+        json!({ "f": { "status": "NON_QUALIFYING" } }),
+    )
+    .await;
+    let reason = r.ok()["graduates"]["nodes"][0]["obligation"]["reason"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(reason.contains("сельской"), "{reason}");
+    let r = gql(&app, Some(&analyst), "{ obligationDashboard { graduates breachShare pendingClassification byStatus { key count } } }", json!({})).await;
+    let d = &r.ok()["obligationDashboard"];
+    assert_eq!(d["graduates"], 6);
+    assert_eq!(d["pendingClassification"], 1);
+    assert!((d["breachShare"].as_f64().unwrap() - 1.0 / 6.0).abs() < 1e-9);
+    let r = gql(
+        &app,
+        Some(&analyst),
+        "{ classificationQueue { records organisation { nameRu address: bin } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        r.ok()["classificationQueue"][0]["organisation"]["nameRu"],
+        "ИП Жұмабаев"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_register_costs_a_fixed_number_of_statements() {
+    let app = spawn_app_with_demo().await;
+    let analyst = token(&app, "analyst").await;
+    let q = "query($n: Int) { graduates(first: $n) { totalCount nodes { id fullName maskedIin category obligation { status creditedMonths requiredMonths remainingMonths explanation } } } }";
+    let mut counts = Vec::new();
+    for n in [2, 6] {
+        let before = app.statements.get();
+        let r = gql(&app, Some(&analyst), q, json!({ "n": n })).await;
+        assert_eq!(
+            r.ok()["graduates"]["nodes"].as_array().unwrap().len(),
+            n as usize
+        );
+        counts.push(app.statements.get() - before);
+    }
+    // Two statements identify the caller (account, role assignments); one reads the page.
+    assert_eq!(counts, vec![3, 3]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_graduate_applies_and_the_commission_decides() {
+    let app = spawn_app_with_demo().await;
+    let me = token(&app, "graduate").await;
+    let r = gql(&app, Some(&me), "{ myObligations { id } }", json!({})).await;
+    let gid = r.ok()["myObligations"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let apply = "mutation($i: ApplicationInput!) { applyForExemption(input: $i) { id status documents { fileName size sha256 } } }";
+    let input = json!({ "i": { "graduateId": gid, "ground": "MILITARY_SERVICE", "periodStart": "2026-10-01", "periodEnd": "2027-09-30", "statement": "Called up for service", "documents": [null] } });
+    let r = gql_upload(
+        &app,
+        &me,
+        apply,
+        input,
+        vec![(
+            "variables.i.documents.0",
+            "повестка.pdf",
+            b"%PDF-1.4 call-up".to_vec(),
+        )],
+    )
+    .await;
+    let app_id = r.ok()["applyForExemption"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        r.ok()["applyForExemption"]["documents"][0]["fileName"],
+        "повестка.pdf"
+    );
+    assert_eq!(r.ok()["applyForExemption"]["status"], "SUBMITTED");
+
+    let vote = "mutation($a: ID!, $y: Boolean!, $r: String!) { vote(applicationId: $a, approve: $y, reason: $r) { status decisionReason votes { approve } } }";
+    let c1 = token(&app, "commission").await;
+    let r = gql(
+        &app,
+        Some(&c1),
+        vote,
+        json!({ "a": app_id, "y": true, "r": "call-up papers attached" }),
+    )
+    .await;
+    assert_eq!(r.ok()["vote"]["status"], "SUBMITTED");
+    let r = gql(
+        &app,
+        Some(&c1),
+        vote,
+        json!({ "a": app_id, "y": true, "r": "again" }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("CONFLICT"), "one vote per member");
+    let r = gql(
+        &app,
+        Some(&token(&app, "commission2").await),
+        vote,
+        json!({ "a": app_id, "y": false, "r": "dates unclear" }),
+    )
+    .await;
+    assert_eq!(r.ok()["vote"]["status"], "SUBMITTED");
+    let r = gql(
+        &app,
+        Some(&token(&app, "commission3").await),
+        vote,
+        json!({ "a": app_id, "y": true, "r": "service confirmed" }),
+    )
+    .await;
+    assert_eq!(r.ok()["vote"]["status"], "APPROVED");
+    assert!(
+        r.ok()["vote"]["decisionReason"]
+            .as_str()
+            .unwrap()
+            .starts_with("2 for, 1 against")
+    );
+    let r = gql(
+        &app,
+        Some(&c1),
+        vote,
+        json!({ "a": app_id, "y": false, "r": "late vote" }),
+    )
+    .await;
+    assert_eq!(
+        r.code().as_deref(),
+        Some("CONFLICT"),
+        "decided cases are read-only"
+    );
+
+    let r = gql(
+        &app,
+        Some(&me),
+        "{ myObligations { obligation { status } applications { status } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        r.ok()["myObligations"][0]["obligation"]["status"],
+        "SUSPENDED"
+    );
+    assert_eq!(
+        r.ok()["myObligations"][0]["applications"][0]["status"],
+        "APPROVED"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn claims_follow_the_formula_and_close_when_paid() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let working = graduate_id(&app, &admin, "Ахметов").await;
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation($g: ID!) { draftClaim(graduateId: $g) { id } }",
+        json!({ "g": working }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("CONFLICT"));
+    let breach = graduate_id(&app, &admin, "Омаров").await;
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation($g: ID!) { draftClaim(graduateId: $g) { id amount status computation } }",
+        json!({ "g": breach }),
+    )
+    .await;
+    let claim = &r.ok()["draftClaim"];
+    // 3,600,000 × (36 − 6) / 36
+    assert_eq!(claim["amount"], 3_000_000);
+    assert_eq!(claim["computation"]["creditedMonths"], 6);
+    let id = claim["id"].as_str().unwrap().to_owned();
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation($c: ID!) { setClaimStatus(claimId: $c, status: SENT) { status } }",
+        json!({ "c": id }),
+    )
+    .await;
+    assert_eq!(r.ok()["setClaimStatus"]["status"], "SENT");
+    let r = gql(&app, Some(&admin), "mutation($c: ID!) { recordClaimContact(claimId: $c, channel: PHONE, outcome: \"promised to pay\") { contacts { channel outcome } } }", json!({ "c": id })).await;
+    assert_eq!(
+        r.ok()["recordClaimContact"]["contacts"][0]["channel"],
+        "PHONE"
+    );
+    let pay = "mutation($c: ID!, $a: Int!) { recordClaimPayment(claimId: $c, amount: $a, paidOn: \"2026-11-01\", reference: \"KNP 911\") { status paidTotal } }";
+    let r = gql(&app, Some(&admin), pay, json!({ "c": id, "a": 1_000_000 })).await;
+    assert_eq!(r.ok()["recordClaimPayment"]["status"], "PAID_IN_PART");
+    let q = "query($g: ID!) { graduate(id: $g) { obligation { status } } }";
+    assert_eq!(
+        gql(&app, Some(&admin), q, json!({ "g": breach }))
+            .await
+            .ok()["graduate"]["obligation"]["status"],
+        "REIMBURSING"
+    );
+    let r = gql(&app, Some(&admin), pay, json!({ "c": id, "a": 2_000_000 })).await;
+    assert_eq!(r.ok()["recordClaimPayment"]["paidTotal"], 3_000_000);
+    assert_eq!(
+        gql(&app, Some(&admin), q, json!({ "g": breach }))
+            .await
+            .ok()["graduate"]["obligation"]["status"],
+        "CLOSED"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rule_changes_are_versioned_previewed_and_applied_only_on_reevaluation() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let r = gql(
+        &app,
+        Some(&admin),
+        "{ ruleSets { version rules } }",
+        json!({}),
+    )
+    .await;
+    let mut rules = r.ok()["ruleSets"][0]["rules"].clone();
+    assert_eq!(r.ok()["ruleSets"][0]["version"], 1);
+    // A stricter grace period turns Ким's 5-month gap... and a looser breach limit frees Омаров.
+    rules["breachMonths"] = json!(24);
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation($r: JSON!) { previewRules(rules: $r) { from to count } }",
+        json!({ "r": rules }),
+    )
+    .await;
+    assert_eq!(
+        r.ok()["previewRules"],
+        json!([{ "from": "breach", "to": "gap", "count": 1 }])
+    );
+    let r = gql(&app, Some(&admin), "mutation($r: JSON!) { saveRules(rules: $r, note: \"pilot: longer breach limit\") { version } }", json!({ "r": rules })).await;
+    assert_eq!(r.ok()["saveRules"]["version"], 2);
+    let analyst = token(&app, "analyst").await;
+    let q = "{ graduates(filter: {status: BREACH}) { totalCount nodes { obligation { ruleVersion } } } }";
+    assert_eq!(
+        gql(&app, Some(&analyst), q, json!({})).await.ok()["graduates"]["totalCount"],
+        1,
+        "past evaluations stand until re-evaluation"
+    );
+    let r = gql(&app, Some(&admin), "mutation { reevaluateAll }", json!({})).await;
+    assert_eq!(r.ok()["reevaluateAll"], 6);
+    assert_eq!(
+        gql(&app, Some(&analyst), q, json!({})).await.ok()["graduates"]["totalCount"],
+        0
+    );
+    let bad = gql(
+        &app,
+        Some(&admin),
+        "mutation($r: JSON!) { saveRules(rules: $r, note: \"oops\") { version } }",
+        json!({ "r": { "graceMonths": "x" } }),
+    )
+    .await;
+    assert_eq!(bad.code().as_deref(), Some("BAD_USER_INPUT"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_uploaded_feed_imports_in_the_background_with_a_rejection_report() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let me = gql(
+        &app,
+        Some(&admin),
+        "{ persons(filter: {search: \"Дамир\"}) { nodes { iin } } }",
+        json!({}),
+    )
+    .await;
+    let iin = me.ok()["persons"]["nodes"][0]["iin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let csv = format!(
+        "iin,employer_id,employer_name,employer_address,period,payment_date,amount_kzt,payment_code\n{iin},940140000385,,,2023-01,,,010\n{iin},940140000386,,,2023-01,,,010\n"
+    );
+    let r = gql_upload(
+        &app,
+        &admin,
+        "mutation($f: Upload!) { importFile(kind: CONTRIBUTIONS, file: $f) { id status } }",
+        json!({ "f": null }),
+        vec![("variables.f", "feed.csv", csv.into_bytes())],
+    )
+    .await;
+    let id = r.ok()["importFile"]["id"].as_str().unwrap().to_owned();
+    let mut batch = serde_json::Value::Null;
+    for _ in 0..50 {
+        let r = gql(&app, Some(&admin), "query($id: ID!) { importBatch(id: $id) { status totalRows accepted rejected rejectionReport } }", json!({ "id": id })).await;
+        batch = r.ok()["importBatch"].clone();
+        if batch["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(batch["status"], "completed", "{batch}");
+    assert_eq!(
+        (batch["accepted"].as_i64(), batch["rejected"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert!(
+        batch["rejectionReport"]
+            .as_str()
+            .unwrap()
+            .contains("3,employer_id,BIN or IIN has a wrong check digit")
+    );
+}

@@ -1,0 +1,156 @@
+//! Graduates' obligations in real headless Chromium: the graduate's own page with the
+//! ledger timeline, the operator's filtered list of graduates, the graduate card and the
+//! dashboard figures, and that a graduate cannot open the operator's card.
+
+use anyhow::{Result, ensure};
+use e2e::{Page, run};
+
+/// How many cells of the ledger timeline are in `state` (`CREDITED`, `GAP`, ...).
+async fn month_cells(page: &Page, state: &str) -> Result<i64> {
+    let n = page
+        .js(&format!(
+            "return document.querySelectorAll('#ledger .month[data-state=\"{state}\"]').length;"
+        ))
+        .await?;
+    Ok(n.as_i64().unwrap_or(0))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn graduate_sees_their_obligation_and_ledger_in_kazakh() {
+    run(
+        "graduate_sees_their_obligation_and_ledger_in_kazakh",
+        async |page| {
+            page.sign_in("graduate").await?;
+            page.wait_path("/graduate").await?;
+            page.select("#lang-switch", "en").await?;
+            page.wait_text("#credited-months", "Months credited")
+                .await?;
+            page.select("#lang-switch", "kk").await?;
+            page.wait_text("h1", "Менің міндеттемем").await?;
+            page.wait_text("#credited-months", "Есепке алынған айлар")
+                .await?;
+            page.wait_text("#credited-months .stat-value", "26").await?;
+            page.wait_text("#required-months .stat-value", "36").await?;
+            page.wait_text("#remaining-months .stat-value", "10")
+                .await?;
+            page.wait_text("#status", "Жұмыс істеп жүр").await?;
+            page.wait_text("#plain", "36 ай").await?;
+            page.wait_text("#legend", "Есепке алынды").await?;
+            page.wait_text("#my-employers", "Дала Агро").await?;
+            page.find("#ledger .month").await?;
+            let credited = month_cells(page, "CREDITED").await?;
+            ensure!(
+                credited >= 26,
+                "the timeline shows {credited} credited months, expected at least 26"
+            );
+            let title = page
+                .attr("#ledger .month[data-state=CREDITED]", "title")
+                .await?
+                .unwrap_or_default();
+            ensure!(
+                title.contains("Дала Агро"),
+                "a credited month's tooltip does not name the employer: {title:?}"
+            );
+            page.screenshot_for_review("graduate-obligation-kk").await?;
+
+            // Graduates use phones: no sideways scrolling at a phone's width.
+            page.client.set_window_size(390, 844).await?;
+            page.wait_text("#credited-months .stat-value", "26").await?;
+            let overflow = page
+                .js("return document.documentElement.scrollWidth - window.innerWidth;")
+                .await?;
+            ensure!(
+                overflow.as_i64().unwrap_or(1) <= 0,
+                "the graduate page scrolls sideways on a phone by {overflow}px"
+            );
+            page.screenshot_for_review("graduate-obligation-phone")
+                .await?;
+            page.client.set_window_size(1280, 900).await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn analyst_filters_graduates_and_opens_a_card() {
+    run("analyst_filters_graduates_and_opens_a_card", async |page| {
+        page.sign_in("analyst").await?;
+        page.select("#lang-switch", "en").await?;
+
+        // The dashboard's figures and chart.
+        page.goto("/operator").await?;
+        page.find("#status-chart rect").await?;
+        page.wait_text("#status-chart", "Breach").await?;
+        page.wait_text("#graduates-total", "6").await?;
+        page.find("#breach-share").await?;
+        page.find("#latest-month").await?;
+        page.find("#employers-waiting").await?;
+        page.screenshot_for_review("operator-dashboard-en").await?;
+
+        page.goto("/operator/graduates").await?;
+        page.wait_text("#graduates", "Ахметов").await?;
+        page.wait_text("#graduates", "Омаров").await?;
+        page.select("#grad-status", "BREACH").await?;
+        page.wait_without("#graduates tbody", "Ахметов").await?;
+        page.wait_text("#graduates tbody", "Омаров").await?;
+        let rows = page
+            .js("return document.querySelectorAll('#graduates tbody tr').length;")
+            .await?;
+        ensure!(rows == 1, "BREACH shows {rows} rows, expected only Омаров");
+        page.wait_text("#graduates tbody", "Breach").await?;
+        page.screenshot_for_review("operator-graduates-breach")
+            .await?;
+
+        // The region filter keeps Омаров (home region Karaganda).
+        page.find("#grad-region option[value='350000000']").await?;
+        page.select("#grad-region", "350000000").await?;
+        page.wait_text("#graduates tbody", "Омаров").await?;
+
+        page.click("#graduates tbody tr td:nth-child(3)").await?;
+        page.wait_path("/operator/graduates/").await?;
+        page.wait_text("#graduate-name", "Омаров").await?;
+        page.wait_text("#status", "Breach").await?;
+        page.find("#ledger .month").await?;
+        page.find("#legend li").await?;
+        let masked = page.text("#iin").await?;
+        page.click("#reveal-iin").await?;
+        page.wait_without("#identity", "Reveal IIN").await?;
+        let iin = page.text("#iin").await?;
+        ensure!(
+            iin != masked && iin.len() == 12 && iin.chars().all(|c| c.is_ascii_digit()),
+            "revealing the IIN showed {iin:?} (masked {masked:?})"
+        );
+        page.screenshot_for_review("operator-graduate-card").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_graduate_cannot_open_the_operator_card() {
+    run("a_graduate_cannot_open_the_operator_card", async |page| {
+        page.sign_in("graduate").await?;
+        page.wait_path("/graduate").await?;
+        page.goto("/operator/graduates/3").await?;
+        page.find("#no-access").await?;
+        ensure!(
+            !page.exists("#graduate-name").await?,
+            "the graduate sees an operator's graduate card"
+        );
+        ensure!(
+            !page.exists("#ledger").await?,
+            "the graduate sees another graduate's ledger"
+        );
+        // Nor through the API.
+        let reply = page
+            .graphql("{ graduates(first: 5) { totalCount } }")
+            .await?;
+        ensure!(
+            reply["data"]["graduates"].is_null() || reply["errors"].is_array(),
+            "a graduate lists graduates: {reply}"
+        );
+        Ok(())
+    })
+    .await;
+}

@@ -1,0 +1,437 @@
+//! The portals in real headless Chromium: sign-in per demo role, language, the operator's
+//! reference pages, role switching, session refresh and expiry, sign-out.
+
+use anyhow::{Result, ensure};
+use e2e::{Page, run, valid_bin};
+
+const PORTALS: [&str; 5] = ["/operator", "/akimat", "/school", "/parent", "/graduate"];
+
+/// Signs in as `login`, checks the landing page and that every other portal says "no access".
+async fn lands_on(page: &Page, login: &str, home: &str, nav_links: usize) -> Result<()> {
+    page.sign_in(login).await?;
+    page.wait_path(home).await?;
+    if home == "/welcome" {
+        ensure!(
+            !page.exists(".sidenav").await?,
+            "{login} has no portal but sees a navigation"
+        );
+    } else {
+        let links = page.nav_links().await?;
+        ensure!(
+            links.len() == nav_links,
+            "{login}: expected {nav_links} pages in the navigation, saw {links:?}"
+        );
+    }
+    for other in PORTALS.iter().filter(|p| **p != home) {
+        page.goto(other).await?;
+        page.find("#no-access").await?;
+        ensure!(
+            !page.exists(".sidenav").await?,
+            "{login} sees the navigation of {other}"
+        );
+    }
+    page.goto(home).await?;
+    page.sign_out().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_demo_role_lands_on_its_portal_and_no_other() {
+    run(
+        "every_demo_role_lands_on_its_portal_and_no_other",
+        async |page| {
+            page.goto("/").await?;
+            page.wait_path("/login").await?;
+            lands_on(page, "admin", "/operator", 8).await?;
+            lands_on(page, "analyst", "/operator", 8).await?;
+            lands_on(page, "commission", "/operator", 5).await?;
+            lands_on(page, "akimat", "/akimat", 3).await?;
+            lands_on(page, "school.admin", "/school", 4).await?;
+            lands_on(page, "school.staff", "/school", 3).await?;
+            lands_on(page, "graduate", "/graduate", 1).await?;
+            lands_on(page, "provider", "/welcome", 0).await?;
+
+            // The parent sees both children (the demo parent's language is Kazakh).
+            page.sign_in("parent").await?;
+            page.wait_path("/parent").await?;
+            page.wait_text("#children", "Әлихан").await?;
+            page.wait_text("#children", "Аружан").await?;
+            page.wait_text(".sidenav", "Менің балаларым").await?;
+            page.screenshot_for_review("parent-kk").await?;
+            // A page without data says so in words, not with an empty table.
+            page.goto("/parent/meals").await?;
+            page.wait_text(".empty", "Әзірге деректер жоқ").await?;
+            ensure!(
+                !page.exists(".content table").await?,
+                "empty page shows a table"
+            );
+            page.sign_out().await?;
+
+            // A wrong password is refused with a readable message.
+            page.fill("#login", "admin").await?;
+            page.fill("#password", "not-the-password").await?;
+            page.click("#sign-in").await?;
+            page.find(".login-card [role=alert]").await?;
+            ensure!(
+                page.wait_path("/login").await.is_ok(),
+                "left the sign-in page"
+            );
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn language_switch_is_kazakh_complete_and_remembered_per_account() {
+    run(
+        "language_switch_is_kazakh_complete_and_remembered_per_account",
+        async |page| {
+            page.goto("/login").await?;
+            page.select("#lang-switch", "en").await?;
+            page.wait_text("h1", "Sign in to Adal").await?;
+            ensure!(page.html_lang().await? == "en", "html lang is not en");
+            page.select("#lang-switch", "kk").await?;
+            page.wait_text("h1", "Adal жүйесіне кіру").await?;
+            page.wait_text("label[for=password]", "Құпиясөз").await?;
+            ensure!(page.html_lang().await? == "kk", "html lang is not kk");
+            page.screenshot_for_review("login-kk").await?;
+
+            // The admin's account speaks Russian: signing in switches to it.
+            page.sign_in("admin").await?;
+            page.wait_text(".sidenav", "Организации").await?;
+            ensure!(
+                page.html_lang().await? == "ru",
+                "html lang is not ru after sign-in"
+            );
+
+            // Switching to Kazakh changes every text and is saved on the account.
+            page.select("#lang-switch", "kk").await?;
+            page.wait_text(".sidenav", "Ұйымдар").await?;
+            page.wait_text(".sidenav", "Тіркелгілер").await?;
+            page.wait_text("h1", "Шолу").await?;
+            ensure!(page.html_lang().await? == "kk", "html lang is not kk");
+            page.wait_graphql("{ me { language } }", "/me/language", "KK")
+                .await?;
+            page.goto("/operator/organisations").await?;
+            page.wait_text("#organisations", "«Қаржы орталығы» АҚ")
+                .await?;
+            page.wait_text("#organisations thead", "БСН").await?;
+            page.screenshot_for_review("operator-organisations-kk")
+                .await?;
+            page.goto("/operator/accounts").await?;
+            page.wait_text("#accounts", "teacher.parent").await?;
+            page.screenshot_for_review("operator-accounts-kk").await?;
+            page.sign_out().await?;
+
+            // Before sign-in the browser's choice applies; after it, the account's.
+            page.select("#lang-switch", "en").await?;
+            page.wait_text("h1", "Sign in to Adal").await?;
+            page.sign_in("admin").await?;
+            page.wait_text(".sidenav", "Ұйымдар").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_creates_and_edits_an_organisation_with_bin_checks() {
+    run(
+        "admin_creates_and_edits_an_organisation_with_bin_checks",
+        async |page| {
+            page.sign_in("admin").await?;
+            page.select("#lang-switch", "en").await?;
+            page.goto("/operator/organisations").await?;
+            page.wait_text("#organisations", "JSC Financial Center")
+                .await?;
+            page.click("#new-organisation").await?;
+
+            // The BIN is checked as it is typed.
+            page.fill("#org-bin", "94014").await?;
+            page.wait_text("#org-bin-message", "5 entered").await?;
+            page.fill("#org-bin", "94014000038x").await?;
+            page.wait_text("#org-bin-message", "digits only").await?;
+            page.fill("#org-bin", "940140000386").await?;
+            page.wait_text("#org-bin-message", "check digit does not match")
+                .await?;
+            page.fill("#org-name-kk", "Сынақ колледжі").await?;
+            page.fill("#org-name-ru", "Тестовый колледж").await?;
+            page.fill("#org-name-en", "Test College").await?;
+            page.select("#org-kind-input", "COLLEGE").await?;
+            page.select("#org-region-input", "710000000").await?;
+            page.click("#save-organisation").await?;
+            // Not sent: the form stays, the BIN is marked invalid.
+            page.find("#org-form").await?;
+            ensure!(
+                page.attr("#org-bin", "aria-invalid").await?.as_deref() == Some("true"),
+                "the bad BIN is not marked invalid"
+            );
+            page.screenshot_for_review("organisation-bad-bin").await?;
+
+            let bin = valid_bin("2411", 7);
+            page.fill("#org-bin", &bin).await?;
+            page.wait_text("#org-bin-message", "The BIN is valid")
+                .await?;
+            page.click("#save-organisation").await?;
+            page.wait_text("#saved", &bin).await?;
+            page.fill("#org-search", &bin).await?;
+            page.wait_text("#organisations", "Test College").await?;
+
+            // The same BIN again: the API refuses and the page says why.
+            page.click("#new-organisation").await?;
+            page.fill("#org-bin", &bin).await?;
+            page.fill("#org-name-kk", "Екінші").await?;
+            page.fill("#org-name-ru", "Второй").await?;
+            page.fill("#org-name-en", "Second").await?;
+            page.click("#save-organisation").await?;
+            page.find("#org-form [role=alert]").await?;
+            page.click("#org-form button.secondary").await?;
+
+            // Edit the new organisation.
+            page.click("#organisations button.link").await?;
+            page.fill("#org-name-en", "Test College of Astana").await?;
+            page.click("#save-organisation").await?;
+            page.wait_text("#saved", &bin).await?;
+            page.wait_text("#organisations", "Test College of Astana")
+                .await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn analyst_reads_reference_pages_without_writing() {
+    run(
+        "analyst_reads_reference_pages_without_writing",
+        async |page| {
+            page.sign_in("analyst").await?;
+            page.select("#lang-switch", "en").await?;
+            page.goto("/operator/organisations").await?;
+            page.wait_text("#organisations", "School-lyceum No. 1")
+                .await?;
+            page.find("#read-only").await?;
+            ensure!(
+                !page.exists("#new-organisation").await?,
+                "analyst can create"
+            );
+            ensure!(
+                !page.exists("#organisations button").await?,
+                "analyst can edit"
+            );
+
+            // Filters: kind and search.
+            page.select("#org-kind", "UNIVERSITY").await?;
+            page.wait_without("#organisations", "School-lyceum").await?;
+            page.wait_text("#organisations", "Eurasian National University")
+                .await?;
+            page.select("#org-kind", "").await?;
+            page.fill("#org-search", "lyceum").await?;
+            page.wait_without("#organisations", "Eurasian").await?;
+            page.wait_text("#organisations", "School-lyceum No. 1")
+                .await?;
+
+            // Regions with their localities and the rural flag.
+            page.goto("/operator/regions").await?;
+            page.wait_text("#regions", "Akmola region").await?;
+            page.click_row_button("#regions tr", "Akmola region")
+                .await?;
+            page.wait_text("#localities", "Zhaltyr village").await?;
+            page.wait_text("#localities", "Rural").await?;
+            page.select("#locality-rural", "urban").await?;
+            page.wait_without("#localities tbody", "Zhaltyr").await?;
+            page.wait_text("#localities", "Kokshetau").await?;
+            page.screenshot_for_review("operator-regions-en").await?;
+
+            // Accounts: the analyst reads them but cannot change them.
+            page.goto("/operator/accounts").await?;
+            page.wait_text("#accounts", "teacher.parent").await?;
+            page.find("#read-only").await?;
+            ensure!(
+                !page.exists("#new-account").await?,
+                "analyst can create accounts"
+            );
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_creates_an_account_and_manages_its_roles() {
+    run(
+        "admin_creates_an_account_and_manages_its_roles",
+        async |page| {
+            page.sign_in("admin").await?;
+            page.select("#lang-switch", "en").await?;
+            page.goto("/operator/accounts").await?;
+            page.wait_text("#accounts", "school.admin").await?;
+            page.click("#new-account").await?;
+            page.fill("#new-login", "new.teacher").await?;
+            page.fill("#new-password", "Correct-horse-battery-9")
+                .await?;
+            page.select("#new-role", "SCHOOL_STAFF").await?;
+            page.fill("#new-org-search", "lyceum").await?;
+            page.wait_text("#new-org", "School-lyceum No. 1").await?;
+            page.select_by_label_containing("#new-org", "School-lyceum No. 1")
+                .await?;
+            page.click("#account-form button[type=submit]").await?;
+            page.wait_text("[role=status]", "new.teacher").await?;
+
+            page.fill("#account-search", "new.teacher").await?;
+            // Wait for the filtered list, so "Open" is the new account's.
+            page.wait_without("#accounts", "school.admin").await?;
+            page.wait_text("#accounts", "School staff").await?;
+            page.click("#accounts button.link").await?;
+            page.find("#account-detail").await?;
+            page.select("#assign-role", "COMMISSION_MEMBER").await?;
+            page.click("#assign-role-form button[type=submit]").await?;
+            page.wait_text("#accounts", "Commission member").await?;
+            page.click_row_button("#account-detail .roles li", "Commission member")
+                .await?;
+            page.wait_text("[role=status]", "Role revoked").await?;
+            ensure!(
+                !page.text("#accounts").await?.contains("Commission member"),
+                "revoked role still listed"
+            );
+            page.sign_out().await?;
+
+            page.sign_in_with("new.teacher", "Correct-horse-battery-9")
+                .await?;
+            page.wait_path("/school").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_with_two_roles_switches_portals() {
+    run("an_account_with_two_roles_switches_portals", async |page| {
+        page.sign_in("teacher.parent").await?;
+        page.wait_path("/school").await?;
+        page.select("#lang-switch", "en").await?;
+        page.wait_text(".sidenav", "Attendance").await?;
+        page.select_by_label_containing("#role-switch", "Parent")
+            .await?;
+        page.wait_path("/parent").await?;
+        page.wait_text("#children", "Иванова").await?;
+        page.screenshot_for_review("parent-en").await?;
+        // Parents use phones: the page fits a phone's width without sideways scrolling.
+        page.client.set_window_size(390, 844).await?;
+        page.wait_text("#children", "Иванова").await?;
+        let overflow = page
+            .js("return document.documentElement.scrollWidth - window.innerWidth;")
+            .await?;
+        ensure!(
+            overflow.as_i64().unwrap_or(1) <= 0,
+            "the parent page scrolls sideways on a phone by {overflow}px"
+        );
+        page.screenshot_for_review("parent-phone").await?;
+        page.client.set_window_size(1280, 900).await?;
+        // Back by the switcher, and by a link to the school portal.
+        page.select_by_label_containing("#role-switch", "School staff")
+            .await?;
+        page.wait_path("/school").await?;
+        page.goto("/parent/allergens").await?;
+        page.wait_text("h1", "Allergens").await?;
+        ensure!(
+            page.text("#role-switch option:checked")
+                .await?
+                .contains("Parent"),
+            "opening the parent portal did not make the parent role active"
+        );
+        page.goto("/operator").await?;
+        page.find("#no-access").await?;
+        page.sign_out().await
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sessions_refresh_expire_and_sign_out() {
+    run("sessions_refresh_expire_and_sign_out", async |page| {
+        page.sign_in("admin").await?;
+        page.goto("/operator/accounts").await?;
+        page.wait_text("#accounts", "teacher.parent").await?;
+
+        // An access token about to expire is renewed before the request; the refresh
+        // token rotates.
+        let before = page.stored_session().await?;
+        page.js(
+            "const s = JSON.parse(localStorage.getItem('adal.session'));\
+             s.expires_at = '2000-01-01T00:00:00Z';\
+             localStorage.setItem('adal.session', JSON.stringify(s));",
+        )
+        .await?;
+        page.goto("/operator/accounts").await?;
+        page.wait_text("#accounts", "teacher.parent").await?;
+        let after = page.stored_session().await?;
+        ensure!(
+            before["refresh_token"] != after["refresh_token"],
+            "refresh token did not rotate"
+        );
+        // (Two access tokens issued in the same second are identical: compare expiry.)
+        ensure!(
+            after["expires_at"] != "2000-01-01T00:00:00Z"
+                && before["expires_at"] != after["expires_at"],
+            "access token not renewed: {after}"
+        );
+
+        // A rejected access token is refreshed and the request retried.
+        page.js(
+            "const s = JSON.parse(localStorage.getItem('adal.session'));\
+             s.access_token = 'not-a-token';\
+             localStorage.setItem('adal.session', JSON.stringify(s));",
+        )
+        .await?;
+        page.goto("/operator/accounts").await?;
+        page.wait_text("#accounts", "teacher.parent").await?;
+
+        // When the session cannot be refreshed, back to sign-in, then to the same page.
+        page.goto("/operator/regions").await?;
+        page.wait_text("#regions", "710000000").await?;
+        page.js(
+            "const s = JSON.parse(localStorage.getItem('adal.session'));\
+             s.expires_at = '2000-01-01T00:00:00Z';\
+             s.refresh_token = 'revoked';\
+             localStorage.setItem('adal.session', JSON.stringify(s));",
+        )
+        .await?;
+        page.goto("/operator/accounts").await?;
+        let at = page.wait_path("/login?next=").await?;
+        ensure!(at.contains("accounts"), "next is lost: {at}");
+        page.find("#login-notice").await?;
+        page.sign_in("admin").await?;
+        page.wait_path("/operator/accounts").await?;
+        page.wait_text("#accounts", "teacher.parent").await?;
+
+        // Sign-out revokes the refresh token and forgets the session.
+        let session = page.stored_session().await?;
+        let refresh = session["refresh_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        page.sign_out().await?;
+        page.find("#login-notice").await?;
+        ensure!(
+            page.js("return localStorage.getItem('adal.session');")
+                .await?
+                .is_null(),
+            "session still stored"
+        );
+        let reply = page
+            .graphql_anonymous(&format!(
+                "mutation {{ refreshSession(refreshToken: \"{refresh}\") {{ accessToken }} }}"
+            ))
+            .await?;
+        ensure!(
+            reply["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED",
+            "the refresh token still works after sign-out: {reply}"
+        );
+        page.goto("/operator").await?;
+        page.wait_path("/login?next=").await?;
+        Ok(())
+    })
+    .await;
+}

@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+/// A way to sign in: a person's login, or a machine client (integration system, device).
+/// `kind` is `user` or `client`; clients authenticate with `login` as client id and a secret
+/// whose argon2 hash is `password_hash`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "account")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub login: String,
+    pub kind: String,
+    /// Display name of a client system or device; people show their person's name.
+    pub display_name: Option<String>,
+    pub password_hash: String,
+    pub language: String,
+    #[sea_orm(indexed)]
+    pub person_id: Option<i64>,
+    pub disabled: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

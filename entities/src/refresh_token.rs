@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+
+/// A refresh token, stored as a SHA-256 hash. Tokens rotate: each use revokes the token and
+/// issues its successor in the same family; reuse of a revoked token revokes the family.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "refresh_token")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub token_hash: String,
+    #[sea_orm(indexed)]
+    pub family: String,
+    #[sea_orm(indexed)]
+    pub account_id: i64,
+    pub expires_at: DateTimeUtc,
+    pub revoked_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

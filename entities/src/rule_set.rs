@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+/// A version of the qualification rules (JSON), never changed once saved.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "rule_set")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub version: i32,
+    pub rules: String,
+    pub note: String,
+    pub created_at: DateTimeUtc,
+    pub created_by: Option<i64>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

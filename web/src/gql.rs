@@ -1,0 +1,435 @@
+//! Typed GraphQL operations, checked against `schema.graphql` at compile time.
+//!
+//! Each operation lives in a `.graphql` file under `web/graphql/`; `graphql_client` generates
+//! a module per operation. The enums shared by several operations (`Role`, `Language`,
+//! `OrganisationKind`) are defined once here (`extern_enums`); `tests::enums_match_schema`
+//! checks them against the schema so a new or renamed value fails the tests.
+
+use graphql_client::GraphQLQuery;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+// Custom scalars of the schema, as the JSON they travel as.
+// (Add `JSON` here when an operation selects a field of that scalar.)
+pub type DateTime = String;
+// graphql_client names the `Date` scalar `NaiveDate` in generated code.
+pub type NaiveDate = String;
+
+macro_rules! schema_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $($variant,)*
+            /// A value this build of the web app does not know yet.
+            Unknown,
+        }
+
+        impl $name {
+            #[allow(dead_code)]
+            pub const ALL: &[$name] = &[$($name::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                    $name::Unknown => "UNKNOWN",
+                }
+            }
+
+            pub fn parse(s: &str) -> Self {
+                match s {
+                    $($text => $name::$variant,)*
+                    _ => $name::Unknown,
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                Ok($name::parse(&s))
+            }
+        }
+    };
+}
+
+schema_enum!(
+    /// A role an account holds, possibly scoped to an organisation or a region.
+    Role {
+        OperatorAdmin = "OPERATOR_ADMIN",
+        OperatorAnalyst = "OPERATOR_ANALYST",
+        CommissionMember = "COMMISSION_MEMBER",
+        AkimatOfficer = "AKIMAT_OFFICER",
+        SchoolAdmin = "SCHOOL_ADMIN",
+        SchoolStaff = "SCHOOL_STAFF",
+        ProviderStaff = "PROVIDER_STAFF",
+        Parent = "PARENT",
+        Graduate = "GRADUATE",
+        Integration = "INTEGRATION",
+        Device = "DEVICE",
+    }
+);
+
+schema_enum!(
+    /// The interface languages.
+    Language {
+        Kk = "KK",
+        Ru = "RU",
+        En = "EN",
+    }
+);
+
+schema_enum!(
+    /// What kind of organisation a record is.
+    OrganisationKind {
+        Operator = "OPERATOR",
+        University = "UNIVERSITY",
+        College = "COLLEGE",
+        School = "SCHOOL",
+        Employer = "EMPLOYER",
+        EducationProvider = "EDUCATION_PROVIDER",
+        Akimat = "AKIMAT",
+        StateBody = "STATE_BODY",
+        Healthcare = "HEALTHCARE",
+        Research = "RESEARCH",
+        Veterinary = "VETERINARY",
+        Agrarian = "AGRARIAN",
+        Other = "OTHER",
+    }
+);
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/session.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct Login;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/session.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct RefreshSession;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/session.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct Logout;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/session.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct SetMyLanguage;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/reference.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct Regions;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/reference.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct Localities;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/reference.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct Organisations;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/reference.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct CreateOrganisation;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/reference.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct UpdateOrganisation;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/reference.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct Dashboard;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/accounts.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct Accounts;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/accounts.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct Persons;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/accounts.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct CreateAccount;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/accounts.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct UpdateAccount;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/accounts.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct AssignRole;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/accounts.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct RevokeRole;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/parent.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct MyChildren;
+
+schema_enum!(
+    /// Where an obligation stands.
+    ObligationStatus {
+        NotStarted = "NOT_STARTED",
+        Working = "WORKING",
+        Gap = "GAP",
+        NonQualifying = "NON_QUALIFYING",
+        Suspended = "SUSPENDED",
+        Exempt = "EXEMPT",
+        Fulfilled = "FULFILLED",
+        Breach = "BREACH",
+        Reimbursing = "REIMBURSING",
+        Closed = "CLOSED",
+    }
+);
+
+schema_enum!(
+    /// What one month of the ledger is.
+    MonthState {
+        Credited = "CREDITED",
+        NonQualifying = "NON_QUALIFYING",
+        PendingClassification = "PENDING_CLASSIFICATION",
+        Suspended = "SUSPENDED",
+        Exempt = "EXEMPT",
+        Gap = "GAP",
+    }
+);
+
+schema_enum!(
+    /// Why the graduate must work: the grant's category.
+    FundingCategory {
+        RuralQuota = "RURAL_QUOTA",
+        Serpin = "SERPIN",
+        StateOrder = "STATE_ORDER",
+        Phd = "PHD",
+        DoctorByProfile = "DOCTOR_BY_PROFILE",
+    }
+);
+
+macro_rules! obligation_query {
+    ($($name:ident),*) => {$(
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../schema.graphql",
+            query_path = "graphql/obligations.graphql",
+            extern_enums("Role", "Language", "OrganisationKind", "ObligationStatus", "MonthState", "FundingCategory"),
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone",
+            skip_serializing_none
+        )]
+        pub struct $name;
+    )*};
+}
+
+obligation_query!(
+    MyObligations,
+    Graduates,
+    Graduate,
+    RevealIin,
+    ObligationDashboard
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The values of `enum NAME { ... }` in the schema (descriptions and directives skipped).
+    fn schema_enum_values(schema: &str, name: &str) -> Vec<String> {
+        // Drop block descriptions ("""..."""): the odd pieces between the quotes.
+        let code: String = schema
+            .split("\"\"\"")
+            .step_by(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let head = format!("enum {name} ");
+        let Some(start) = code.find(&head) else {
+            panic!("schema has no enum {name}");
+        };
+        let body = &code[start + head.len()..];
+        let open = body.find('{').unwrap_or(0);
+        let close = body.find('}').unwrap_or(body.len());
+        body[open + 1..close]
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim())
+            .filter(|l| !l.is_empty() && !l.starts_with('"'))
+            .flat_map(|l| l.split([' ', ',']).filter(|w| !w.is_empty()).take(1))
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn sorted(mut v: Vec<String>) -> Vec<String> {
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn enums_match_schema() {
+        let schema = include_str!("../../schema.graphql");
+        let ours = |all: &[&'static str]| sorted(all.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            ours(&Role::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
+            sorted(schema_enum_values(schema, "Role"))
+        );
+        assert_eq!(
+            ours(&Language::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
+            sorted(schema_enum_values(schema, "Language"))
+        );
+        assert_eq!(
+            ours(
+                &OrganisationKind::ALL
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+            ),
+            sorted(schema_enum_values(schema, "OrganisationKind"))
+        );
+        fn strs<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<String> {
+            sorted(all.iter().map(|v| f(*v).to_string()).collect())
+        }
+        assert_eq!(
+            strs(ObligationStatus::ALL, ObligationStatus::as_str),
+            sorted(schema_enum_values(schema, "ObligationStatus"))
+        );
+        assert_eq!(
+            strs(MonthState::ALL, MonthState::as_str),
+            sorted(schema_enum_values(schema, "MonthState"))
+        );
+        assert_eq!(
+            strs(FundingCategory::ALL, FundingCategory::as_str),
+            sorted(schema_enum_values(schema, "FundingCategory"))
+        );
+    }
+
+    #[test]
+    fn unknown_enum_values_do_not_fail_decoding() -> Result<(), serde_json::Error> {
+        let r: Role = serde_json::from_str("\"SOMETHING_NEW\"")?;
+        assert_eq!(r, Role::Unknown);
+        let r: Role = serde_json::from_str("\"SCHOOL_STAFF\"")?;
+        assert_eq!(r, Role::SchoolStaff);
+        assert_eq!(serde_json::to_string(&Language::Kk)?, "\"KK\"");
+        Ok(())
+    }
+}

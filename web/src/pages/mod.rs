@@ -1,0 +1,6 @@
+//! The pages of the portals.
+
+pub mod obligations;
+pub mod operator;
+pub mod parent;
+pub mod placeholder;

@@ -1,0 +1,660 @@
+//! Graduates' work-off obligations: the graduate's own page, the operator's list of
+//! graduates, the graduate card, and the obligation figures of the operator's dashboard.
+//! The ledger timeline ([`Timeline`]) is shared by the graduate's page and the card.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api::{self, ApiError};
+use crate::format;
+use crate::gql::{self, FundingCategory, MonthState, ObligationStatus};
+use crate::i18n::Key;
+use crate::pages::operator::{RegionSelect, load_regions};
+use crate::ui::{
+    Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, fill, lang, non_empty, t,
+};
+
+const PAGE: i64 = 20;
+
+/// The label of an obligation status (`None`: not evaluated yet).
+pub fn status_key(s: Option<ObligationStatus>) -> Key {
+    match s {
+        Some(ObligationStatus::NotStarted) => Key::StatusNotStarted,
+        Some(ObligationStatus::Working) => Key::StatusWorking,
+        Some(ObligationStatus::Gap) => Key::StatusGap,
+        Some(ObligationStatus::NonQualifying) => Key::StatusNonQualifying,
+        Some(ObligationStatus::Suspended) => Key::StatusSuspended,
+        Some(ObligationStatus::Exempt) => Key::StatusExempt,
+        Some(ObligationStatus::Fulfilled) => Key::StatusFulfilled,
+        Some(ObligationStatus::Breach) => Key::StatusBreach,
+        Some(ObligationStatus::Reimbursing) => Key::StatusReimbursing,
+        Some(ObligationStatus::Closed) => Key::StatusClosed,
+        Some(ObligationStatus::Unknown) | None => Key::StatusNotEvaluated,
+    }
+}
+
+/// The CSS class of a status badge.
+fn status_class(s: Option<ObligationStatus>) -> &'static str {
+    match s {
+        Some(ObligationStatus::Working | ObligationStatus::Fulfilled) => "badge ok",
+        Some(ObligationStatus::Breach | ObligationStatus::Reimbursing | ObligationStatus::Gap) => {
+            "badge bad"
+        }
+        Some(ObligationStatus::NonQualifying) => "badge warn",
+        _ => "badge",
+    }
+}
+
+pub fn month_key(s: MonthState) -> Key {
+    match s {
+        MonthState::Credited => Key::MonthCredited,
+        MonthState::NonQualifying => Key::MonthNonQualifying,
+        MonthState::PendingClassification => Key::MonthPendingClassification,
+        MonthState::Suspended => Key::MonthSuspended,
+        MonthState::Exempt => Key::MonthExempt,
+        MonthState::Gap => Key::MonthGap,
+        MonthState::Unknown => Key::MonthUnknown,
+    }
+}
+
+fn month_class(s: MonthState) -> &'static str {
+    match s {
+        MonthState::Credited => "month m-credited",
+        MonthState::NonQualifying => "month m-nonqualifying",
+        MonthState::PendingClassification => "month m-pending",
+        MonthState::Suspended => "month m-suspended",
+        MonthState::Exempt => "month m-exempt",
+        MonthState::Gap => "month m-gap",
+        MonthState::Unknown => "month",
+    }
+}
+
+pub fn category_key(c: Option<FundingCategory>) -> Key {
+    match c {
+        Some(FundingCategory::RuralQuota) => Key::CatRuralQuota,
+        Some(FundingCategory::Serpin) => Key::CatSerpin,
+        Some(FundingCategory::StateOrder) => Key::CatStateOrder,
+        Some(FundingCategory::Phd) => Key::CatPhd,
+        Some(FundingCategory::DoctorByProfile) => Key::CatDoctorByProfile,
+        Some(FundingCategory::Unknown) | None => Key::CatNone,
+    }
+}
+
+/// One month of the ledger, whichever query it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Month {
+    pub period: String,
+    pub state: MonthState,
+    pub employer: Option<String>,
+    pub reason: Option<String>,
+}
+
+macro_rules! months_of {
+    ($ledger:expr) => {
+        $ledger
+            .into_iter()
+            .map(|m| Month {
+                period: m.period,
+                state: m.state,
+                employer: m.employer.map(|e| e.name),
+                reason: m.reason,
+            })
+            .collect::<Vec<Month>>()
+    };
+}
+
+/// "YYYY-MM" as the month's name in the language, e.g. "03.2024".
+fn period_label(period: &str) -> String {
+    match period.split_once('-') {
+        Some((y, m)) => format!("{m}.{y}"),
+        None => period.to_string(),
+    }
+}
+
+/// The ledger as a timeline: one cell per month coloured by state, with the employer and
+/// the reason in the tooltip, and a legend of the states shown.
+#[component]
+pub fn Timeline(months: Vec<Month>) -> impl IntoView {
+    if months.is_empty() {
+        return view! {
+            <section class="panel" id="ledger">
+                <h2>{t(Key::LedgerTitle)}</h2>
+                <p class="muted">{t(Key::LedgerEmpty)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let mut states: Vec<(MonthState, usize)> = Vec::new();
+    for m in &months {
+        match states.iter_mut().find(|(s, _)| *s == m.state) {
+            Some((_, n)) => *n += 1,
+            None => states.push((m.state, 1)),
+        }
+    }
+    states.sort_by_key(|(s, _)| *s);
+    let cells = months
+        .into_iter()
+        .map(|m| {
+            let Month {
+                period,
+                state,
+                employer,
+                reason,
+            } = m;
+            let label = move || {
+                let l = lang();
+                let mut parts = vec![period_label(&period), l.text(month_key(state)).to_string()];
+                parts.extend(employer.clone());
+                parts.extend(reason.clone());
+                parts.join(" · ")
+            };
+            let title = label.clone();
+            view! {
+                <li class=month_class(state) data-state=state.as_str() title=title tabindex="0">
+                    <span class="sr-only">{label}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let legend = states
+        .into_iter()
+        .map(|(s, n)| {
+            view! {
+                <li>
+                    <span class=format!("swatch {}", month_class(s)) aria-hidden="true"></span>
+                    {t(month_key(s))}
+                    " — "
+                    {move || fill(lang().text(Key::MonthsCount), &[("n", format::number(lang(), n as i64))])}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" id="ledger" aria-labelledby="ledger-title">
+            <h2 id="ledger-title">{t(Key::LedgerTitle)}</h2>
+            <p class="muted">{t(Key::LedgerHint)}</p>
+            <ol class="timeline">{cells}</ol>
+            <h3 class="legend-title">{t(Key::Legend)}</h3>
+            <ul class="legend" id="legend">{legend}</ul>
+        </section>
+    }
+    .into_any()
+}
+
+/// A figure with its label.
+#[component]
+fn Stat(id: &'static str, label: Key, value: Signal<String>) -> impl IntoView {
+    view! {
+        <li class="stat" id=id>
+            <span class="stat-value">{value}</span>
+            <span>{t(label)}</span>
+        </li>
+    }
+}
+
+/// The figures of an obligation, shared by the graduate's page and the card.
+#[component]
+fn Terms(required: i64, credited: i64, remaining: i64, projected: Option<String>) -> impl IntoView {
+    let num = move |n: i64| Signal::derive(move || format::number(lang(), n));
+    let completion = Signal::derive(move || match &projected {
+        Some(d) => format::date(lang(), d),
+        None => lang().text(Key::NoProjection).to_string(),
+    });
+    view! {
+        <ul class="stats">
+            <Stat id="required-months" label=Key::RequiredMonths value=num(required)/>
+            <Stat id="credited-months" label=Key::CreditedMonths value=num(credited)/>
+            <Stat id="remaining-months" label=Key::RemainingMonths value=num(remaining)/>
+            <Stat id="projected-completion" label=Key::ProjectedCompletion value=completion/>
+        </ul>
+    }
+}
+
+#[component]
+fn StatusLine(status: Option<ObligationStatus>, reason: String) -> impl IntoView {
+    view! {
+        <p class="status-line" id="status">
+            <span class=status_class(status)>{t(status_key(status))}</span>
+            " "
+            <span class="reason">{reason}</span>
+        </p>
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The graduate's own page
+
+#[component]
+pub fn MyObligation() -> impl IntoView {
+    let data = LocalResource::new(|| {
+        let language = Some(lang().to_api());
+        api::call::<gql::MyObligations>(gql::my_obligations::Variables { language })
+    });
+    view! {
+        <PageTitle key=Key::NavMyObligation/>
+        {move || match data.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+            Some(Ok(d)) if d.my_obligations.is_empty() => {
+                view! { <EmptyState title=Key::NoDataYet text=Key::EmptyObligation/> }.into_any()
+            }
+            Some(Ok(d)) => d
+                .my_obligations
+                .into_iter()
+                .map(|g| {
+                    let o = g.obligation;
+                    let months = months_of!(g.ledger);
+                    // My employers: each with the months it paid for, in order of first month.
+                    let mut employers: Vec<(String, i64)> = Vec::new();
+                    for m in &months {
+                        if let Some(e) = &m.employer {
+                            match employers.iter_mut().find(|(n, _)| n == e) {
+                                Some((_, c)) => *c += 1,
+                                None => employers.push((e.clone(), 1)),
+                            }
+                        }
+                    }
+                    let (req, cred, rem) = (o.required_months, o.credited_months, o.remaining_months);
+                    let plain = move || {
+                        let l = lang();
+                        fill(
+                            l.text(Key::ObligationPlain),
+                            &[
+                                ("required", format::number(l, req)),
+                                ("credited", format::number(l, cred)),
+                                ("remaining", format::number(l, rem)),
+                            ],
+                        )
+                    };
+                    let employer_list = if employers.is_empty() {
+                        view! { <p class="muted">{t(Key::NoEmployers)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="employers">
+                                {employers
+                                    .into_iter()
+                                    .map(|(name, n)| {
+                                        view! {
+                                            <li>
+                                                <strong>{name}</strong>
+                                                " — "
+                                                {move || fill(lang().text(Key::MonthsCount), &[("n", format::number(lang(), n))])}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    };
+                    view! {
+                        <article class="obligation" id="obligation">
+                            <StatusLine status=o.status reason=o.reason/>
+                            <p class="plain" id="plain">{plain}</p>
+                            <Terms
+                                required=req
+                                credited=cred
+                                remaining=rem
+                                projected=o.projected_completion
+                            />
+                            <Timeline months=months/>
+                            <section class="panel" id="my-employers">
+                                <h2>{t(Key::MyEmployers)}</h2>
+                                {employer_list}
+                            </section>
+                        </article>
+                    }
+                })
+                .collect_view()
+                .into_any(),
+        }}
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The operator's list of graduates
+
+#[component]
+pub fn GraduatesPage() -> impl IntoView {
+    let cursor = Cursor::new();
+    let status = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let region = RwSignal::new(String::new());
+    let year = RwSignal::new(String::new());
+    let iin = RwSignal::new(String::new());
+    let regions = load_regions();
+    let navigate = use_navigate();
+
+    let data = LocalResource::new(move || {
+        let filter = gql::graduates::GraduateFilter {
+            status: non_empty(status.get()).map(|s| ObligationStatus::parse(&s)),
+            category: non_empty(category.get()).map(|s| FundingCategory::parse(&s)),
+            specialty_group: None,
+            region_kato: non_empty(region.get()),
+            university_id: None,
+            graduation_year: non_empty(year.get()).and_then(|y| y.parse().ok()),
+            employer_id: None,
+            iin: non_empty(iin.get()).filter(|s| s.len() == 12),
+        };
+        let vars = gql::graduates::Variables {
+            filter: Some(filter),
+            first: Some(PAGE),
+            after: cursor.after(),
+            language: Some(lang().to_api()),
+        };
+        api::call::<gql::Graduates>(vars)
+    });
+    let reset = Callback::new(move |()| cursor.reset());
+
+    view! {
+        <PageTitle key=Key::NavGraduates/>
+        <div class="filters">
+            <div class="field">
+                <label for="grad-status">{t(Key::Status)}</label>
+                <select id="grad-status" on:change=move |ev| { status.set(event_target_value(&ev)); cursor.reset(); }>
+                    <option value="">{t(Key::AllStatuses)}</option>
+                    {ObligationStatus::ALL
+                        .iter()
+                        .map(|s| view! { <option value=s.as_str()>{t(status_key(Some(*s)))}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="grad-category">{t(Key::Category)}</label>
+                <select id="grad-category" on:change=move |ev| { category.set(event_target_value(&ev)); cursor.reset(); }>
+                    <option value="">{t(Key::AllCategories)}</option>
+                    {FundingCategory::ALL
+                        .iter()
+                        .map(|c| view! { <option value=c.as_str()>{t(category_key(Some(*c)))}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <RegionSelect id="grad-region" label=Key::Region value=region empty=Key::AllRegions regions=regions on_change=reset/>
+            <div class="field">
+                <label for="grad-year">{t(Key::GraduationYear)}</label>
+                <input
+                    id="grad-year"
+                    type="number"
+                    inputmode="numeric"
+                    min="1990"
+                    max="2100"
+                    prop:value=move || year.get()
+                    on:input=move |ev| { year.set(event_target_value(&ev)); cursor.reset(); }
+                />
+            </div>
+            <div class="field">
+                <label for="grad-iin">{t(Key::Iin)}</label>
+                <input
+                    id="grad-iin"
+                    type="search"
+                    inputmode="numeric"
+                    maxlength="12"
+                    aria-describedby="grad-iin-hint"
+                    prop:value=move || iin.get()
+                    on:input=move |ev| { iin.set(event_target_value(&ev)); cursor.reset(); }
+                />
+                <small id="grad-iin-hint" class="muted">{t(Key::IinHint)}</small>
+            </div>
+        </div>
+        {move || match data.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+            Some(Ok(d)) => {
+                let g = d.graduates;
+                if g.nodes.is_empty() {
+                    return view! { <p class="empty" id="graduates-empty">{t(Key::NothingFound)}</p> }.into_any();
+                }
+                let shown = g.nodes.len();
+                let rows = g
+                    .nodes
+                    .into_iter()
+                    .map(|n| {
+                        let href = format!("/operator/graduates/{}", n.id);
+                        let go = navigate.clone();
+                        let to = href.clone();
+                        view! {
+                            <tr class="clickable" on:click=move |_| go(&to, Default::default())>
+                                <td>
+                                    <a href=href>{n.full_name}</a>
+                                </td>
+                                <td>
+                                    <code>{n.masked_iin}</code>
+                                </td>
+                                <td>{t(category_key(n.category))}</td>
+                                <td>
+                                    <span class=status_class(n.obligation.status)>{t(status_key(n.obligation.status))}</span>
+                                </td>
+                                <td class="reason">{n.obligation.reason}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="table-wrap">
+                        <table id="graduates">
+                            <caption class="sr-only">{t(Key::NavGraduates)}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t(Key::FullName)}</th>
+                                    <th scope="col">{t(Key::Iin)}</th>
+                                    <th scope="col">{t(Key::Category)}</th>
+                                    <th scope="col">{t(Key::Status)}</th>
+                                    <th scope="col">{t(Key::Reason)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                    <Pager
+                        cursor=cursor
+                        total=g.total_count
+                        shown=shown
+                        page_size=PAGE
+                        has_next=g.page_info.has_next_page
+                        end_cursor=g.page_info.end_cursor
+                    />
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The graduate card
+
+#[component]
+pub fn GraduateCard() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let revealed: RwSignal<Option<String>> = RwSignal::new(None);
+    let reveal_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let data = LocalResource::new(move || {
+        let vars = gql::graduate::Variables {
+            id: id(),
+            language: Some(lang().to_api()),
+        };
+        api::call::<gql::Graduate>(vars)
+    });
+    let on_reveal = move |_| {
+        let graduate_id = id();
+        reveal_error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::call::<gql::RevealIin>(gql::reveal_iin::Variables { graduate_id }).await {
+                Ok(d) => revealed.set(Some(d.reveal_iin)),
+                Err(e) => reveal_error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <p>
+            <a href="/operator/graduates" id="back-to-graduates">{t(Key::BackToGraduates)}</a>
+        </p>
+        {move || match data.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+            Some(Ok(d)) => {
+                let g = d.graduate;
+                let o = g.obligation;
+                let masked = g.masked_iin.clone();
+                let months = months_of!(g.ledger);
+                let row = |label: Key, value: String| {
+                    view! {
+                        <div class="dl-row">
+                            <dt>{t(label)}</dt>
+                            <dd>{value}</dd>
+                        </div>
+                    }
+                };
+                let graduated = g.graduation_date.clone();
+                let start = o.start_date.clone();
+                view! {
+                    <h1 class="page-title" id="graduate-name">{g.full_name}</h1>
+                    <StatusLine status=o.status reason=o.reason/>
+                    <section class="panel" id="identity" aria-labelledby="identity-title">
+                        <h2 id="identity-title">{t(Key::Identity)}</h2>
+                        <dl class="facts">
+                            <div class="dl-row">
+                                <dt>{t(Key::Iin)}</dt>
+                                <dd>
+                                    <code id="iin">{move || revealed.get().unwrap_or_else(|| masked.clone())}</code>
+                                    " "
+                                    {move || revealed.with(Option::is_none).then(|| view! {
+                                        <button type="button" class="secondary" id="reveal-iin" on:click=on_reveal title=t(Key::RevealRecorded)>
+                                            {t(Key::RevealIin)}
+                                        </button>
+                                    })}
+                                </dd>
+                            </div>
+                            {row(Key::Specialty, format!("{} {}", g.specialty_code, g.specialty_name))}
+                            {g.university.map(|u| row(Key::University, u.name))}
+                            {g.home_region.map(|r| row(Key::HomeRegion, r.name))}
+                            <div class="dl-row">
+                                <dt>{t(Key::GraduationDate)}</dt>
+                                <dd>{move || format::date(lang(), &graduated)}</dd>
+                            </div>
+                            <div class="dl-row">
+                                <dt>{t(Key::Category)}</dt>
+                                <dd>{t(category_key(g.category))}</dd>
+                            </div>
+                        </dl>
+                        {move || reveal_error.get().map(|e| view! { <ErrorBox error=e/> })}
+                    </section>
+                    <section class="panel" id="terms" aria-labelledby="terms-title">
+                        <h2 id="terms-title">{t(Key::ObligationTerms)}</h2>
+                        <Terms
+                            required=o.required_months
+                            credited=o.credited_months
+                            remaining=o.remaining_months
+                            projected=o.projected_completion
+                        />
+                        <dl class="facts">
+                            <div class="dl-row">
+                                <dt>{t(Key::StartDate)}</dt>
+                                <dd>{move || format::date(lang(), &start)}</dd>
+                            </div>
+                            {o.last_employer.map(|e| row(Key::LastEmployer, e.name))}
+                        </dl>
+                    </section>
+                    <Timeline months=months/>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The operator's dashboard: obligation figures
+
+/// Counts by status as a horizontal SVG bar chart.
+#[component]
+fn StatusChart(counts: Vec<(ObligationStatus, i64)>) -> impl IntoView {
+    const ROW: i64 = 28;
+    const LABEL: i64 = 190;
+    const BAR: i64 = 260;
+    let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let height = ROW * counts.len() as i64 + 4;
+    let bars = counts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (s, n))| {
+            let y = i as i64 * ROW + 2;
+            let w = if n == 0 { 0 } else { (n * BAR / max).max(2) };
+            let class = match s {
+                ObligationStatus::Breach | ObligationStatus::Reimbursing => "bar bad",
+                ObligationStatus::Working | ObligationStatus::Fulfilled => "bar ok",
+                _ => "bar",
+            };
+            view! {
+                <g data-status=s.as_str()>
+                    <text x="0" y=y + 18 class="bar-label">{t(status_key(Some(s)))}</text>
+                    <rect x=LABEL y=y + 4 width=w height=ROW - 8 rx="3" class=class></rect>
+                    <text x=LABEL + w + 6 y=y + 18 class="bar-value">{move || format::number(lang(), n)}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg
+            class="chart"
+            id="status-chart"
+            role="img"
+            aria-label=t(Key::ChartByStatus)
+            viewBox=format!("0 0 {} {height}", LABEL + BAR + 50)
+            preserveAspectRatio="xMinYMin meet"
+        >
+            {bars}
+        </svg>
+    }
+}
+
+#[component]
+pub fn ObligationFigures() -> impl IntoView {
+    let data = LocalResource::new(|| {
+        api::call::<gql::ObligationDashboard>(gql::obligation_dashboard::Variables {})
+    });
+    move || match data.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+        Some(Ok(d)) => {
+            let d = d.obligation_dashboard;
+            if d.graduates == 0 {
+                return view! { <EmptyState title=Key::NavGraduates text=Key::EmptyGraduates/> }
+                    .into_any();
+            }
+            let counts: Vec<(ObligationStatus, i64)> = ObligationStatus::ALL
+                .iter()
+                .map(|s| {
+                    let n = d
+                        .by_status
+                        .iter()
+                        // The API counts by the stored name (`breach`), not the GraphQL one.
+                        .filter(|c| c.key.eq_ignore_ascii_case(s.as_str()))
+                        .map(|c| c.count)
+                        .sum();
+                    (*s, n)
+                })
+                .collect();
+            let (total, share, horizon, pending) = (
+                d.graduates,
+                d.breach_share,
+                d.horizon,
+                d.pending_classification,
+            );
+            view! {
+                <ul class="stats" id="obligation-figures">
+                    <Stat id="graduates-total" label=Key::GraduatesTotal value=Signal::derive(move || format::number(lang(), total))/>
+                    <Stat id="breach-share" label=Key::BreachShare value=Signal::derive(move || format!("{:.1} %", share * 100.0))/>
+                    <Stat id="latest-month" label=Key::LatestMonth value=Signal::derive(move || period_label(&horizon))/>
+                    <Stat id="employers-waiting" label=Key::EmployersWaiting value=Signal::derive(move || format::number(lang(), pending))/>
+                </ul>
+                <section class="panel" aria-labelledby="by-status-title">
+                    <h2 id="by-status-title">{t(Key::ByStatus)}</h2>
+                    <StatusChart counts=counts/>
+                </section>
+            }
+                .into_any()
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! The portals, which roles open them, and the pages of each.
+
+use crate::gql::Role;
+use crate::i18n::Key;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Portal {
+    Operator,
+    Akimat,
+    School,
+    Parent,
+    Graduate,
+}
+
+impl Portal {
+    pub const ALL: [Portal; 5] = [
+        Portal::Operator,
+        Portal::Akimat,
+        Portal::School,
+        Portal::Parent,
+        Portal::Graduate,
+    ];
+
+    /// The portal a role works in; `None` for roles without one yet.
+    pub fn of(role: Role) -> Option<Portal> {
+        match role {
+            Role::OperatorAdmin | Role::OperatorAnalyst | Role::CommissionMember => {
+                Some(Portal::Operator)
+            }
+            Role::AkimatOfficer => Some(Portal::Akimat),
+            Role::SchoolAdmin | Role::SchoolStaff => Some(Portal::School),
+            Role::Parent => Some(Portal::Parent),
+            Role::Graduate => Some(Portal::Graduate),
+            Role::ProviderStaff | Role::Integration | Role::Device | Role::Unknown => None,
+        }
+    }
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Portal::Operator => "/operator",
+            Portal::Akimat => "/akimat",
+            Portal::School => "/school",
+            Portal::Parent => "/parent",
+            Portal::Graduate => "/graduate",
+        }
+    }
+
+    pub fn title(self) -> Key {
+        match self {
+            Portal::Operator => Key::PortalOperator,
+            Portal::Akimat => Key::PortalAkimat,
+            Portal::School => Key::PortalSchool,
+            Portal::Parent => Key::PortalParent,
+            Portal::Graduate => Key::PortalGraduate,
+        }
+    }
+
+    /// The navigation of the portal: (path, label, roles that see it; empty = every role
+    /// of the portal).
+    pub fn pages(self) -> &'static [(&'static str, Key, &'static [Role])] {
+        const OPERATOR_STAFF: &[Role] = &[Role::OperatorAdmin, Role::OperatorAnalyst];
+        match self {
+            Portal::Operator => &[
+                ("/operator", Key::NavDashboard, &[]),
+                ("/operator/graduates", Key::NavGraduates, &[]),
+                ("/operator/imports", Key::NavImports, OPERATOR_STAFF),
+                ("/operator/commission", Key::NavCommission, &[]),
+                ("/operator/claims", Key::NavClaims, OPERATOR_STAFF),
+                ("/operator/regions", Key::NavRegions, &[]),
+                ("/operator/organisations", Key::NavOrganisations, &[]),
+                // Administrators and analysts read accounts; only administrators change them.
+                ("/operator/accounts", Key::NavAccounts, OPERATOR_STAFF),
+            ],
+            Portal::Akimat => &[
+                ("/akimat", Key::NavVouchersQueue, &[]),
+                ("/akimat/providers", Key::NavProviders, &[]),
+                ("/akimat/budgets", Key::NavBudgets, &[]),
+            ],
+            Portal::School => &[
+                ("/school", Key::NavAttendance, &[]),
+                ("/school/meals", Key::NavMeals, &[]),
+                ("/school/menus", Key::NavMenus, &[]),
+                ("/school/reports", Key::NavReports, &[Role::SchoolAdmin]),
+            ],
+            Portal::Parent => &[
+                ("/parent", Key::NavMyChildren, &[]),
+                ("/parent/attendance", Key::NavAttendance, &[]),
+                ("/parent/meals", Key::NavMeals, &[]),
+                ("/parent/vouchers", Key::NavVouchers, &[]),
+                ("/parent/allergens", Key::NavAllergens, &[]),
+            ],
+            Portal::Graduate => &[("/graduate", Key::NavMyObligation, &[])],
+        }
+    }
+
+    /// The portal a path belongs to.
+    pub fn of_path(path: &str) -> Option<Portal> {
+        Portal::ALL.into_iter().find(|p| {
+            path == p.path()
+                || path
+                    .strip_prefix(p.path())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
+}
+
+/// The label of a role.
+pub fn role_key(role: Role) -> Key {
+    match role {
+        Role::OperatorAdmin => Key::RoleOperatorAdmin,
+        Role::OperatorAnalyst => Key::RoleOperatorAnalyst,
+        Role::CommissionMember => Key::RoleCommissionMember,
+        Role::AkimatOfficer => Key::RoleAkimatOfficer,
+        Role::SchoolAdmin => Key::RoleSchoolAdmin,
+        Role::SchoolStaff => Key::RoleSchoolStaff,
+        Role::ProviderStaff => Key::RoleProviderStaff,
+        Role::Parent => Key::RoleParent,
+        Role::Graduate => Key::RoleGraduate,
+        Role::Integration => Key::RoleIntegration,
+        Role::Device => Key::RoleDevice,
+        Role::Unknown => Key::RoleUnknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_to_portals() {
+        assert_eq!(Portal::of_path("/operator"), Some(Portal::Operator));
+        assert_eq!(
+            Portal::of_path("/operator/organisations"),
+            Some(Portal::Operator)
+        );
+        assert_eq!(Portal::of_path("/operatorx"), None);
+        assert_eq!(Portal::of_path("/parent/meals"), Some(Portal::Parent));
+        assert_eq!(Portal::of_path("/login"), None);
+    }
+
+    #[test]
+    fn every_page_path_is_inside_its_portal() {
+        for p in Portal::ALL {
+            for (path, _, _) in p.pages() {
+                assert_eq!(Portal::of_path(path), Some(p), "{path}");
+            }
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! The signed-in person's session: tokens, who they are, which role assignment is active.
+//!
+//! Kept in `localStorage` (so a reload keeps the person signed in) and in a signal that the
+//! whole app reads. The interface language lives here too: before sign-in per browser, after
+//! sign-in per account (`me.language`).
+
+use std::cell::Cell;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::gql::{self, Language, Role};
+use crate::i18n::{Key, Lang};
+use crate::portal::Portal;
+
+const SESSION_KEY: &str = "adal.session";
+const LANG_KEY: &str = "adal.lang";
+
+/// A name in the three languages, as the API stores it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct Names {
+    pub kk: String,
+    pub ru: String,
+    pub en: String,
+}
+
+impl Names {
+    pub fn get(&self, lang: Lang) -> &str {
+        let s = match lang {
+            Lang::Kk => &self.kk,
+            Lang::Ru => &self.ru,
+            Lang::En => &self.en,
+        };
+        if s.is_empty() { &self.ru } else { s }
+    }
+}
+
+/// One role assignment of the signed-in account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub id: String,
+    pub role: Role,
+    pub organisation: Option<Names>,
+    pub region: Option<Names>,
+}
+
+/// `me`: who is signed in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub account_id: String,
+    pub login: String,
+    pub full_name: Option<String>,
+    pub language: Language,
+    pub roles: Vec<Assignment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub access_token: String,
+    pub expires_at: String,
+    pub refresh_token: Option<String>,
+    pub me: Me,
+    /// The id of the role assignment the person works as now.
+    pub active: Option<String>,
+}
+
+impl Session {
+    pub fn new(
+        access_token: String,
+        expires_at: String,
+        refresh_token: Option<String>,
+        me: Me,
+        active: Option<String>,
+    ) -> Self {
+        // Keep the active assignment only if the account still holds it.
+        let active = active
+            .filter(|id| me.roles.iter().any(|r| &r.id == id))
+            .or_else(|| {
+                me.roles
+                    .iter()
+                    .find(|r| Portal::of(r.role).is_some())
+                    .or(me.roles.first())
+                    .map(|r| r.id.clone())
+            });
+        Self {
+            access_token,
+            expires_at,
+            refresh_token,
+            me,
+            active,
+        }
+    }
+
+    /// Whether the access token expires within `margin_ms` (or its expiry is unreadable).
+    pub fn expires_soon(&self, margin_ms: f64) -> bool {
+        let at = js_sys::Date::parse(&self.expires_at);
+        at.is_nan() || at - js_sys::Date::now() < margin_ms
+    }
+
+    pub fn active_assignment(&self) -> Option<&Assignment> {
+        let id = self.active.as_ref()?;
+        self.me.roles.iter().find(|r| &r.id == id)
+    }
+
+    pub fn holds(&self, role: Role) -> bool {
+        self.me.roles.iter().any(|r| r.role == role)
+    }
+
+    /// The portals this person may open, in the order of their assignments.
+    pub fn portals(&self) -> Vec<Portal> {
+        let mut out = Vec::new();
+        for r in &self.me.roles {
+            if let Some(p) = Portal::of(r.role)
+                && !out.contains(&p)
+            {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// Where the person lands: the portal of the active assignment.
+    pub fn home(&self) -> String {
+        self.active_assignment()
+            .and_then(|a| Portal::of(a.role))
+            .or_else(|| self.portals().first().copied())
+            .map_or_else(|| "/welcome".to_string(), |p| p.path().to_string())
+    }
+}
+
+/// Converts the `me` selection of each session operation (one generated type per operation).
+macro_rules! me_from {
+    ($($module:ident),*) => {$(
+        impl From<gql::$module::MeParts> for Me {
+            fn from(m: gql::$module::MeParts) -> Self {
+                Me {
+                    account_id: m.account.id,
+                    login: m.account.login,
+                    full_name: m.person.map(|p| p.full_name),
+                    language: m.language,
+                    roles: m
+                        .roles
+                        .into_iter()
+                        .map(|r| Assignment {
+                            id: r.id,
+                            role: r.role,
+                            organisation: r.organisation.map(|o| Names {
+                                kk: o.name_kk,
+                                ru: o.name_ru,
+                                en: o.name_en,
+                            }),
+                            region: r.region.map(|o| Names {
+                                kk: o.name_kk,
+                                ru: o.name_ru,
+                                en: o.name_en,
+                            }),
+                        })
+                        .collect(),
+                }
+            }
+        }
+    )*};
+}
+me_from!(login, refresh_session);
+
+/// The app-wide reactive state; `Copy`, so closures take it freely.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub session: RwSignal<Option<Session>>,
+    pub lang: RwSignal<Lang>,
+    /// A one-off notice for the sign-in page (session expired, signed out).
+    pub notice: RwSignal<Option<Key>>,
+}
+
+thread_local! {
+    static STATE: Cell<Option<AppState>> = const { Cell::new(None) };
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The session saved in this browser, if any.
+pub fn stored() -> Option<Session> {
+    let text = storage()?.get_item(SESSION_KEY).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+fn save(s: Option<&Session>) {
+    let Some(st) = storage() else { return };
+    // Storage may be full or disabled; the session then lasts for this page only.
+    let _ = match s.and_then(|s| serde_json::to_string(s).ok()) {
+        Some(text) => st.set_item(SESSION_KEY, &text),
+        None => st.remove_item(SESSION_KEY),
+    };
+}
+
+/// The language chosen in this browser before sign-in (Kazakh by default).
+fn stored_lang() -> Lang {
+    storage()
+        .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
+        .map_or(Lang::Kk, |code| Lang::from_code(&code))
+}
+
+/// Creates the state at start-up.
+pub fn init() -> AppState {
+    let session = stored();
+    let lang = session
+        .as_ref()
+        .map_or_else(stored_lang, |s| Lang::from_api(s.me.language));
+    let state = AppState {
+        session: RwSignal::new(session),
+        lang: RwSignal::new(lang),
+        notice: RwSignal::new(None),
+    };
+    STATE.with(|c| c.set(Some(state)));
+    state
+}
+
+pub fn state() -> Option<AppState> {
+    STATE.with(Cell::get)
+}
+
+/// The current session (untracked: for requests, not for views).
+pub fn current() -> Option<Session> {
+    state().and_then(|s| s.session.get_untracked())
+}
+
+/// Makes `s` the session, in memory and in storage.
+pub fn adopt(s: Session) {
+    save(Some(&s));
+    if let Some(st) = state() {
+        st.session.set(Some(s));
+    }
+}
+
+/// Signs in: adopts the session and its account's language.
+pub fn sign_in(s: Session) {
+    let lang = Lang::from_api(s.me.language);
+    adopt(s);
+    set_lang_local(lang);
+}
+
+/// Ends the session because the API no longer accepts it.
+pub fn expire() {
+    save(None);
+    if let Some(st) = state() {
+        st.notice.set(Some(Key::SessionExpired));
+        st.session.set(None);
+    }
+}
+
+/// Ends the session at the person's request.
+pub fn sign_out() {
+    save(None);
+    if let Some(st) = state() {
+        st.notice.set(Some(Key::SignedOut));
+        st.session.set(None);
+    }
+}
+
+/// Switches the active role assignment.
+pub fn set_active(id: &str) {
+    if let Some(mut s) = current()
+        && s.active.as_deref() != Some(id)
+        && s.me.roles.iter().any(|r| r.id == id)
+    {
+        s.active = Some(id.to_string());
+        adopt(s);
+    }
+}
+
+/// Sets the interface language in this browser (the account's is set through the API).
+pub fn set_lang_local(lang: Lang) {
+    if let Some(st) = storage() {
+        let _ = st.set_item(LANG_KEY, lang.code());
+    }
+    if let Some(st) = state() {
+        st.lang.set(lang);
+    }
+    if let Some(mut s) = current()
+        && s.me.language != lang.to_api()
+    {
+        s.me.language = lang.to_api();
+        adopt(s);
+    }
+}

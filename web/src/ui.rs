@@ -1,0 +1,198 @@
+//! Small shared pieces of the pages: text in the chosen language, errors, loading,
+//! empty states and Relay pagination.
+
+use leptos::prelude::*;
+
+use crate::api::{ApiError, ErrorCode};
+use crate::format;
+use crate::i18n::{Key, Lang};
+use crate::session::{self, AppState};
+
+/// The app state; created before the first component renders.
+pub fn app() -> AppState {
+    match session::state() {
+        Some(s) => s,
+        None => session::init(),
+    }
+}
+
+/// The current language (tracked).
+pub fn lang() -> Lang {
+    app().lang.get()
+}
+
+/// A text that follows the language switch.
+pub fn t(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = app().lang;
+    move || lang.get().text(key)
+}
+
+/// A text with `{name}` placeholders filled in.
+pub fn fill(template: &str, args: &[(&str, String)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// An error as the person reads it: what happened in their language and, where the API's
+/// message tells what to change, that message too.
+#[component]
+pub fn ErrorBox(error: ApiError) -> impl IntoView {
+    let detail = matches!(
+        error.code,
+        ErrorCode::BadUserInput | ErrorCode::Conflict | ErrorCode::NotFound
+    ) && !error.message.is_empty();
+    let message = error.message.clone();
+    let code = error.code;
+    view! {
+        <div class="alert error" role="alert">
+            <strong>{t(code.key())}</strong>
+            {detail.then(|| view! { <span class="detail">{message}</span> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" role="status" aria-live="polite">{t(Key::Loading)}</p> }
+}
+
+/// What a page says when it has nothing to show yet: plain words, no empty table.
+#[component]
+pub fn EmptyState(title: Key, text: Key) -> impl IntoView {
+    view! {
+        <section class="empty" aria-labelledby="empty-title">
+            <h2 id="empty-title">{t(title)}</h2>
+            <p>{t(text)}</p>
+        </section>
+    }
+}
+
+/// The page heading.
+#[component]
+pub fn PageTitle(key: Key) -> impl IntoView {
+    view! { <h1 class="page-title">{t(key)}</h1> }
+}
+
+/// Forward Relay pagination with a way back: the `after` cursors of the pages visited.
+#[derive(Clone, Copy)]
+pub struct Cursor {
+    stack: RwSignal<Vec<String>>,
+}
+
+impl Cursor {
+    pub fn new() -> Self {
+        Self {
+            stack: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// The `after` of the current page (tracked).
+    pub fn after(self) -> Option<String> {
+        self.stack.with(|s| s.last().cloned())
+    }
+
+    pub fn page(self) -> usize {
+        self.stack.with(Vec::len)
+    }
+
+    pub fn next(self, end_cursor: String) {
+        self.stack.update(|s| s.push(end_cursor));
+    }
+
+    pub fn prev(self) {
+        self.stack.update(|s| {
+            s.pop();
+        });
+    }
+
+    /// Back to the first page (when a filter changes).
+    pub fn reset(self) {
+        if self.stack.with_untracked(|s| !s.is_empty()) {
+            self.stack.set(Vec::new());
+        }
+    }
+}
+
+/// "1–20 of 57" with previous / next buttons.
+#[component]
+pub fn Pager(
+    cursor: Cursor,
+    total: i64,
+    shown: usize,
+    page_size: i64,
+    has_next: bool,
+    end_cursor: Option<String>,
+) -> impl IntoView {
+    let page = cursor.page() as i64;
+    let from = if shown == 0 { 0 } else { page * page_size + 1 };
+    let to = page * page_size + shown as i64;
+    let summary = move || {
+        let l = lang();
+        fill(
+            l.text(Key::ShowingOf),
+            &[
+                ("from", format::number(l, from)),
+                ("to", format::number(l, to)),
+                ("total", format::number(l, total)),
+            ],
+        )
+    };
+    let next_cursor = end_cursor.filter(|_| has_next);
+    let can_next = next_cursor.is_some();
+    view! {
+        <nav class="pager" aria-label=t(Key::Pagination)>
+            <span class="pager-summary" aria-live="polite">{summary}</span>
+            <button
+                type="button"
+                class="secondary"
+                disabled=page == 0
+                on:click=move |_| cursor.prev()
+            >
+                {t(Key::Prev)}
+            </button>
+            <button
+                type="button"
+                class="secondary"
+                disabled=!can_next
+                on:click=move |_| {
+                    if let Some(c) = next_cursor.clone() {
+                        cursor.next(c);
+                    }
+                }
+            >
+                {t(Key::Next)}
+            </button>
+        </nav>
+    }
+}
+
+/// `Some(s)` unless `s` is blank.
+pub fn non_empty(s: String) -> Option<String> {
+    let trimmed = s.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_placeholders() {
+        assert_eq!(
+            fill(
+                "{from}–{to} / {total}",
+                &[
+                    ("from", "1".into()),
+                    ("to", "20".into()),
+                    ("total", "57".into())
+                ]
+            ),
+            "1–20 / 57"
+        );
+        assert_eq!(non_empty("  ".into()), None);
+        assert_eq!(non_empty(" a ".into()), Some("a".into()));
+    }
+}
