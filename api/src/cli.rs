@@ -53,6 +53,10 @@ enum Command {
     },
     /// Re-evaluate every obligation with the rules in force (after a rule change).
     Reevaluate,
+    /// Deliver notifications (SMS, push, e-mail) from the outbox until stopped (Ctrl-C). Several
+    /// workers may share one PostgreSQL database; `adal serve` runs one too unless
+    /// `notify_worker = false`.
+    Worker,
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -205,6 +209,18 @@ async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()>
             );
             Ok(())
         }
+        Command::Worker => {
+            let (conn, _) = db::connect(&settings).await?;
+            db::migrate(&conn).await?;
+            let worker =
+                crate::notifications::worker::Worker::new(conn, std::sync::Arc::new(settings))?;
+            println!(
+                "notification worker {} running; Ctrl-C stops it",
+                worker.id()
+            );
+            worker.run(shutdown_signal()).await;
+            Ok(())
+        }
         Command::PrintSchema => {
             print!("{}", graphql::sdl());
             Ok(())
@@ -288,6 +304,42 @@ async fn serve(settings: Settings, seed_demo: bool) -> anyhow::Result<()> {
         format!("http://{addr}")
     };
     println!("Adal is running: open {shown}/ (portals), {shown}/graphql (GraphiQL)");
+    let worker = if app.state().settings.notify_worker {
+        let w = crate::notifications::worker::Worker::new(
+            app.db().clone(),
+            app.state().settings.clone(),
+        )?;
+        Some(w.spawn())
+    } else {
+        None
+    };
     app.run_until_stopped().await?;
+    if let Some((stop, handle)) = worker {
+        let _ = stop.send(());
+        let _ = handle.await;
+    }
     Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -24,9 +24,20 @@ pub enum ApiError {
     UnauthenticatedBecause(String),
     Forbidden,
     NotFound(&'static str),
-    BadInput { field: String, message: String },
+    BadInput {
+        field: String,
+        message: String,
+    },
     Conflict(String),
-    RateLimited { retry_after_secs: i64 },
+    /// A conflict with a stable machine reason in `extensions.reason` (e.g.
+    /// `NO_DELIVERED_NOTICE`), for clients that explain it.
+    ConflictBecause {
+        reason: &'static str,
+        message: String,
+    },
+    RateLimited {
+        retry_after_secs: i64,
+    },
     Internal(anyhow::Error),
 }
 
@@ -38,7 +49,9 @@ impl ApiError {
             ApiError::UnauthenticatedBecause(m) | ApiError::Conflict(m) => m.clone(),
             ApiError::Forbidden => "not allowed for your role".into(),
             ApiError::NotFound(what) => format!("{what} not found"),
-            ApiError::BadInput { message, .. } => message.clone(),
+            ApiError::BadInput { message, .. } | ApiError::ConflictBecause { message, .. } => {
+                message.clone()
+            }
             ApiError::RateLimited { retry_after_secs } => {
                 format!("too many attempts; try again in {retry_after_secs} s")
             }
@@ -52,7 +65,7 @@ impl ApiError {
             ApiError::Forbidden => "FORBIDDEN",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::BadInput { .. } => "BAD_USER_INPUT",
-            ApiError::Conflict(_) => "CONFLICT",
+            ApiError::Conflict(_) | ApiError::ConflictBecause { .. } => "CONFLICT",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
             ApiError::Internal(_) => "INTERNAL",
         }
@@ -96,6 +109,7 @@ impl ErrorExtensions for ApiError {
             e.set("code", self.code());
             match self {
                 ApiError::BadInput { field, .. } => e.set("field", field.as_str()),
+                ApiError::ConflictBecause { reason, .. } => e.set("reason", *reason),
                 ApiError::RateLimited { retry_after_secs } => {
                     e.set("retryAfterSeconds", *retry_after_secs)
                 }

@@ -15,6 +15,7 @@ use crate::audit::AuditQuery;
 use crate::auth::actor::{Actor, Caller, TokenProblem};
 use crate::auth::graphql::{AuthMutation, AuthQuery};
 use crate::loaders::Loaders;
+use crate::notifications::graphql::{NotificationsMutation, NotificationsQuery};
 use crate::obligations::graphql::{ObligationsMutation, ObligationsQuery};
 use crate::people::graphql::{PeopleMutation, PeopleQuery};
 use crate::reference::graphql::{ReferenceMutation, ReferenceQuery};
@@ -28,6 +29,7 @@ pub struct Query(
     AccountsQuery,
     AuditQuery,
     ObligationsQuery,
+    NotificationsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -37,6 +39,7 @@ pub struct Mutation(
     PeopleMutation,
     AccountsMutation,
     ObligationsMutation,
+    NotificationsMutation,
 );
 
 pub type AdalSchema = Schema<Query, Mutation, EmptySubscription>;

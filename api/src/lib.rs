@@ -11,6 +11,7 @@ pub mod graphiql;
 pub mod graphql;
 pub mod identifiers;
 pub mod loaders;
+pub mod notifications;
 pub mod obligations;
 pub mod pagination;
 pub mod people;

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
-use entities::{guardianship, locality, organisation, person, region, role_assignment};
+use entities::{
+    graduate_task, guardianship, locality, notification_message, organisation, person, region,
+    role_assignment,
+};
 
 /// Loads rows of `E` whose `column` is one of the keys; `key_of` reads the key back from a row.
 pub struct ByKey<E: EntityTrait, K> {
@@ -87,6 +90,8 @@ pub type OrganisationLoader = DataLoader<ByKey<organisation::Entity, i64>>;
 pub type PersonLoader = DataLoader<ByKey<person::Entity, i64>>;
 pub type AssignmentsByAccount = DataLoader<GroupedBy<role_assignment::Entity, i64>>;
 pub type ChildrenByParent = DataLoader<GroupedBy<guardianship::Entity, i64>>;
+pub type MessagesByGraduate = DataLoader<GroupedBy<notification_message::Entity, i64>>;
+pub type TasksByGraduate = DataLoader<GroupedBy<graduate_task::Entity, i64>>;
 
 /// The per-request loaders (their caches must not outlive a request: callers differ).
 pub struct Loaders {
@@ -96,6 +101,8 @@ pub struct Loaders {
     pub persons: PersonLoader,
     pub assignments: AssignmentsByAccount,
     pub children: ChildrenByParent,
+    pub messages: MessagesByGraduate,
+    pub tasks: TasksByGraduate,
 }
 
 impl Loaders {
@@ -139,6 +146,22 @@ impl Loaders {
                     db.clone(),
                     guardianship::Column::ParentPersonId,
                     |m: &guardianship::Model| m.parent_person_id,
+                )),
+                spawn,
+            ),
+            messages: DataLoader::new(
+                GroupedBy(ByKey::new(
+                    db.clone(),
+                    notification_message::Column::GraduateId,
+                    |m: &notification_message::Model| m.graduate_id.unwrap_or_default(),
+                )),
+                spawn,
+            ),
+            tasks: DataLoader::new(
+                GroupedBy(ByKey::new(
+                    db.clone(),
+                    graduate_task::Column::GraduateId,
+                    |m: &graduate_task::Model| m.graduate_id,
                 )),
                 spawn,
             ),

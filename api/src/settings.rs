@@ -75,6 +75,58 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `tracing` filter, e.g. `info` or `adal_api=debug,info`.
     pub log_level: String,
+    /// Run the notification worker inside `adal serve` (`adal worker` runs one alone).
+    pub notify_worker: bool,
+    /// How often an idle worker looks for due messages.
+    pub notify_poll_ms: u64,
+    /// Messages a worker claims at once.
+    pub notify_batch: u64,
+    /// Messages a worker sends at the same time.
+    pub notify_concurrency: usize,
+    /// A claimed message not finished within this time is taken over by another worker.
+    pub notify_lease_secs: i64,
+    /// Attempts before a message becomes a dead letter.
+    pub notify_max_attempts: i32,
+    /// First retry delay; doubled each attempt (with jitter) up to `notify_backoff_max_secs`.
+    pub notify_backoff_base_secs: i64,
+    pub notify_backoff_max_secs: i64,
+    /// Time limit of one request to a gateway, the SMTP server or the ministry.
+    pub notify_timeout_ms: u64,
+    /// SMS gateway endpoint (HTTP POST); unset: SMS is reported as not configured.
+    pub sms_gateway_url: Option<String>,
+    /// Bearer token for the SMS gateway.
+    pub sms_gateway_token: Option<Secret>,
+    /// Sender of outbound SMS (the short number).
+    pub sms_sender: String,
+    /// SMS per second per worker.
+    pub sms_rate_per_sec: u32,
+    /// Longest SMS a template may produce, in segments.
+    pub sms_max_segments: u32,
+    /// HMAC-SHA256 key of the SMS provider's receipt and inbound webhooks.
+    pub sms_webhook_secret: Option<Secret>,
+    /// eGov push endpoint (HTTP POST); unset: push is reported as not configured.
+    pub push_gateway_url: Option<String>,
+    pub push_gateway_token: Option<Secret>,
+    pub push_rate_per_sec: u32,
+    /// HMAC-SHA256 key of the push provider's receipt webhook.
+    pub push_webhook_secret: Option<Secret>,
+    /// SMTP server, e.g. `smtps://user:password@mail.example.kz` or `smtp://127.0.0.1:2525`;
+    /// unset: e-mail is reported as not configured.
+    pub smtp_url: Option<Secret>,
+    /// Sender address of e-mails.
+    pub email_from: String,
+    pub email_rate_per_sec: u32,
+    /// Quiet hours (no SMS or push), local time: from this hour ...
+    pub quiet_hours_start: u32,
+    /// ... to this hour.
+    pub quiet_hours_end: u32,
+    /// Offset of local time from UTC, hours (Asia/Almaty: +5).
+    pub quiet_hours_utc_offset: i32,
+    /// A 511/512 reply counts within this time after the request was sent.
+    pub consent_window_secs: i64,
+    /// The ministry's employment-data interface (HTTP POST); unset: reported as not configured.
+    pub ministry_url: Option<String>,
+    pub ministry_token: Option<Secret>,
 }
 
 impl Default for Settings {
@@ -99,6 +151,34 @@ impl Default for Settings {
             commission_quorum: 3,
             log_format: LogFormat::Pretty,
             log_level: "info".into(),
+            notify_worker: true,
+            notify_poll_ms: 500,
+            notify_batch: 200,
+            notify_concurrency: 32,
+            notify_lease_secs: 120,
+            notify_max_attempts: 6,
+            notify_backoff_base_secs: 30,
+            notify_backoff_max_secs: 3600,
+            notify_timeout_ms: 10_000,
+            sms_gateway_url: None,
+            sms_gateway_token: None,
+            sms_sender: "1414".into(),
+            sms_rate_per_sec: 100,
+            sms_max_segments: 3,
+            sms_webhook_secret: None,
+            push_gateway_url: None,
+            push_gateway_token: None,
+            push_rate_per_sec: 200,
+            push_webhook_secret: None,
+            smtp_url: None,
+            email_from: "Adal <noreply@adal.kz>".into(),
+            email_rate_per_sec: 20,
+            quiet_hours_start: 22,
+            quiet_hours_end: 8,
+            quiet_hours_utc_offset: 5,
+            consent_window_secs: 15 * 60,
+            ministry_url: None,
+            ministry_token: None,
         }
     }
 }

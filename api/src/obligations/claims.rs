@@ -37,6 +37,8 @@ pub async fn draft(
             o.status
         )));
     }
+    // Proof of notice: the graduate was told (a delivered obligation or breach notice).
+    crate::notifications::outbox::require_delivered_notice(&txn, graduate_id).await?;
     let open = claim::Entity::find()
         .filter(claim::Column::ObligationId.eq(o.id))
         .all(&txn)
@@ -73,6 +75,15 @@ pub async fn draft(
     .insert(&txn)
     .await?;
     audit::record(&txn, Some(actor), "claim.draft", "claim", c.id, computation).await?;
+    // The claim's legal notice, in the same transaction (the outbox delivers it).
+    crate::notifications::outbox::notify_graduate(
+        &txn,
+        graduate_id,
+        crate::notifications::vocab::NotificationPurpose::ClaimNotice,
+        format!("claim:{}", c.id),
+        0,
+    )
+    .await?;
     txn.commit().await?;
     Ok(c)
 }

@@ -151,6 +151,25 @@ impl Graduate {
             .map(Application)
             .collect())
     }
+    /// Every message to the graduate: what, in which language, through which channel, when
+    /// queued, sent, delivered and replied (newest first).
+    async fn messages(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::notifications::graphql::Message>> {
+        crate::notifications::graphql::graduate_messages(ctx, self.0.id).await
+    }
+    /// Tasks for the graduate (the document upload after a 512 refusal).
+    async fn tasks(&self, ctx: &Context<'_>) -> Result<Vec<crate::notifications::graphql::Task>> {
+        crate::notifications::graphql::graduate_tasks(ctx, self.0.id).await
+    }
+    /// 511/512 consent requests and their answers.
+    async fn consent_requests(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::notifications::graphql::ConsentRequest>> {
+        crate::notifications::graphql::graduate_consents(ctx, self.0.id).await
+    }
     async fn claims(&self, ctx: &Context<'_>) -> Result<Vec<Claim>> {
         let state = ctx.data::<AppState>()?;
         Ok(service::claims_of(&state.db, self.0.obligation_id)
@@ -578,7 +597,7 @@ pub struct GraduateFilterInput {
 }
 
 impl GraduateFilterInput {
-    fn parse(self) -> crate::error::ApiResult<GraduateFilter> {
+    pub(crate) fn parse(self) -> crate::error::ApiResult<GraduateFilter> {
         Ok(GraduateFilter {
             status: self.status,
             category: self.category,

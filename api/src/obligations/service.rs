@@ -212,6 +212,28 @@ pub async fn list(
     Ok((rows, total as u64))
 }
 
+/// The register's filter as a query over `graduate g JOIN obligation o JOIN person p` with no
+/// columns yet: notification campaigns select their audience from it (set-based enqueue).
+pub fn filtered_select(filter: &GraduateFilter) -> SelectStatement {
+    let mut q = base_select();
+    apply_filter(&mut q, filter);
+    q
+}
+
+/// Register rows of these graduates, for services acting for the operator (no row scope).
+pub async fn rows_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> ApiResult<Vec<GraduateRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let mut q = base_select();
+    row_columns(&mut q);
+    q.and_where(Expr::col((Alias::new("g"), graduate::Column::Id)).is_in(ids.iter().copied()));
+    Ok(GraduateRow::find_by_statement(backend.build(&q))
+        .all(db)
+        .await?)
+}
+
 /// One graduate within the actor's scope (operator staff: all; a graduate: their own).
 pub async fn get(db: &DatabaseConnection, actor: &Actor, id: i64) -> ApiResult<GraduateRow> {
     let backend = db.get_database_backend();

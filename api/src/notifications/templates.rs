@@ -1,0 +1,340 @@
+//! Templates: a text per purpose in kk, ru and en with named `{variables}`, checked on save
+//! (unknown variables, SMS longer than the configured segments) and rendered per person.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+
+use entities::notification_template;
+
+use super::vocab::NotificationPurpose;
+use crate::audit;
+use crate::error::{ApiError, ApiResult};
+use crate::obligations::service::GraduateRow;
+use crate::vocab::Language;
+
+/// The variables a template may use, with the longest value each is assumed to take when the
+/// SMS length is checked.
+pub const VARIABLES: &[(&str, usize, &str)] = &[
+    ("name", 30, "first name"),
+    ("full_name", 70, "last, first and middle name"),
+    ("required_months", 3, "months to work off"),
+    ("credited_months", 3, "months credited so far"),
+    ("remaining_months", 3, "months still to work"),
+    ("graduation_year", 4, "year of graduation"),
+    ("short_number", 6, "the SMS short number (1414)"),
+];
+
+/// A text split into literal parts and variable names.
+#[derive(Debug, PartialEq, Eq)]
+enum Part<'a> {
+    Text(&'a str),
+    Var(&'a str),
+}
+
+fn parse(text: &str) -> Result<Vec<Part<'_>>, String> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return Err("a `}` without its `{`".into());
+        }
+        if open > 0 {
+            parts.push(Part::Text(&rest[..open]));
+        }
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err("a `{` without its `}`".into());
+        };
+        let name = &after[..close];
+        if name.is_empty() || name.contains('{') {
+            return Err("an empty or nested `{}`".into());
+        }
+        parts.push(Part::Var(name));
+        rest = &after[close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(Part::Text(rest));
+    }
+    Ok(parts)
+}
+
+/// Characters of the GSM 7-bit alphabet (basic set) and those taking two septets (extension).
+const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+const GSM_EXTENDED: &str = "^{}\\[~]|€\u{c}";
+
+/// How many SMS segments a text takes: GSM-7 (160, or 153 per part) when every character is
+/// in the GSM alphabet, otherwise UCS-2 (70, or 67 per part), as Kazakh and Russian texts are.
+pub fn sms_segments(text: &str) -> u32 {
+    let gsm = text
+        .chars()
+        .all(|c| GSM_BASIC.contains(c) || GSM_EXTENDED.contains(c));
+    let (units, single, multi) = if gsm {
+        let septets: usize = text
+            .chars()
+            .map(|c| if GSM_EXTENDED.contains(c) { 2 } else { 1 })
+            .sum();
+        (septets, 160, 153)
+    } else {
+        (text.encode_utf16().count(), 70, 67)
+    };
+    if units == 0 {
+        0
+    } else if units <= single {
+        1
+    } else {
+        units.div_ceil(multi) as u32
+    }
+}
+
+/// The values of the variables for one graduate.
+pub fn variables_of(row: &GraduateRow, short_number: &str) -> HashMap<&'static str, String> {
+    let full = match &row.middle_name {
+        Some(m) => format!("{} {} {m}", row.last_name, row.first_name),
+        None => format!("{} {}", row.last_name, row.first_name),
+    };
+    HashMap::from([
+        ("name", row.first_name.clone()),
+        ("full_name", full),
+        ("required_months", row.required_months.to_string()),
+        ("credited_months", row.credited_months.to_string()),
+        (
+            "remaining_months",
+            (row.required_months - row.credited_months)
+                .max(0)
+                .to_string(),
+        ),
+        ("graduation_year", row.graduation_date.year().to_string()),
+        ("short_number", short_number.to_owned()),
+    ])
+}
+
+/// Fills a checked text; an unknown variable (possible only in a text never checked) stays as is.
+pub fn render(text: &str, vars: &HashMap<&'static str, String>) -> String {
+    let Ok(parts) = parse(text) else {
+        return text.to_owned();
+    };
+    let mut out = String::with_capacity(text.len() + 32);
+    for p in parts {
+        match p {
+            Part::Text(t) => out.push_str(t),
+            Part::Var(v) => match vars.get(v) {
+                Some(value) => out.push_str(value),
+                None => {
+                    out.push('{');
+                    out.push_str(v);
+                    out.push('}');
+                }
+            },
+        }
+    }
+    out
+}
+
+/// Checks one text: its variables are known and, for SMS, its longest rendering fits.
+pub fn check_text(field: &str, text: &str, max_segments: Option<u32>) -> ApiResult<()> {
+    let parts = parse(text).map_err(|e| ApiError::bad_input(field, e))?;
+    let mut longest = String::new();
+    for p in &parts {
+        match p {
+            Part::Text(t) => longest.push_str(t),
+            Part::Var(v) => {
+                let Some((_, len, _)) = VARIABLES.iter().find(|(n, _, _)| n == v) else {
+                    let known: Vec<&str> = VARIABLES.iter().map(|(n, _, _)| *n).collect();
+                    return Err(ApiError::bad_input(
+                        field,
+                        format!(
+                            "unknown variable {{{v}}}; known: {}",
+                            known
+                                .iter()
+                                .map(|k| format!("{{{k}}}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                };
+                // The longest value, in the costliest alphabet.
+                longest.extend(std::iter::repeat_n('Ж', *len));
+            }
+        }
+    }
+    if let Some(max) = max_segments {
+        let n = sms_segments(&longest);
+        if n > max {
+            return Err(ApiError::bad_input(
+                field,
+                format!(
+                    "as an SMS this text can take {n} segments; at most {max} are allowed (variables counted at their longest)"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A template as entered.
+#[derive(Debug, Clone)]
+pub struct TemplateDraft {
+    pub code: String,
+    pub purpose: NotificationPurpose,
+    pub subject: [String; 3],
+    pub body: [String; 3],
+}
+
+const LANGS: [(&str, Language); 3] = [
+    ("Kk", Language::Kk),
+    ("Ru", Language::Ru),
+    ("En", Language::En),
+];
+
+/// Checks a draft: a code, three non-empty bodies with known variables that fit the SMS limit.
+pub fn check(d: &TemplateDraft, max_segments: u32) -> ApiResult<()> {
+    let code = d.code.trim();
+    if code.is_empty()
+        || code.len() > 64
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+    {
+        return Err(ApiError::bad_input(
+            "code",
+            "a code of 1 to 64 latin letters, digits, `_`, `-` or `.`",
+        ));
+    }
+    for (i, (suffix, _)) in LANGS.iter().enumerate() {
+        let body = d.body[i].trim();
+        let field = format!("body{suffix}");
+        if body.is_empty() {
+            return Err(ApiError::bad_input(&field, "the text is empty"));
+        }
+        check_text(&field, body, Some(max_segments))?;
+        let subject = d.subject[i].trim();
+        if subject.chars().count() > 200 {
+            return Err(ApiError::bad_input(
+                &format!("subject{suffix}"),
+                "at most 200 characters",
+            ));
+        }
+        check_text(&format!("subject{suffix}"), subject, None)?;
+    }
+    Ok(())
+}
+
+/// Creates or updates (by code) a checked template.
+pub async fn save(
+    db: &DatabaseConnection,
+    actor: i64,
+    d: TemplateDraft,
+    max_segments: u32,
+) -> ApiResult<notification_template::Model> {
+    check(&d, max_segments)?;
+    let code = d.code.trim().to_owned();
+    let existing = notification_template::Entity::find()
+        .filter(notification_template::Column::Code.eq(code.clone()))
+        .one(db)
+        .await?;
+    let now = Utc::now();
+    let t = |s: &str| s.trim().to_owned();
+    let saved = match existing {
+        Some(m) => {
+            let mut am = m.into_active_model();
+            am.purpose = Set(d.purpose.as_str().into());
+            am.subject_kk = Set(t(&d.subject[0]));
+            am.subject_ru = Set(t(&d.subject[1]));
+            am.subject_en = Set(t(&d.subject[2]));
+            am.body_kk = Set(t(&d.body[0]));
+            am.body_ru = Set(t(&d.body[1]));
+            am.body_en = Set(t(&d.body[2]));
+            am.updated_by = Set(Some(actor));
+            am.updated_at = Set(now);
+            am.update(db).await?
+        }
+        None => {
+            notification_template::ActiveModel {
+                code: Set(code),
+                purpose: Set(d.purpose.as_str().into()),
+                subject_kk: Set(t(&d.subject[0])),
+                subject_ru: Set(t(&d.subject[1])),
+                subject_en: Set(t(&d.subject[2])),
+                body_kk: Set(t(&d.body[0])),
+                body_ru: Set(t(&d.body[1])),
+                body_en: Set(t(&d.body[2])),
+                updated_by: Set(Some(actor)),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?
+        }
+    };
+    audit::record(
+        db,
+        Some(actor),
+        "template.save",
+        "notification_template",
+        saved.id,
+        json!({ "code": saved.code, "purpose": saved.purpose }),
+    )
+    .await?;
+    Ok(saved)
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> ApiResult<Vec<notification_template::Model>> {
+    Ok(notification_template::Entity::find()
+        .order_by_asc(notification_template::Column::Code)
+        .all(db)
+        .await?)
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> ApiResult<notification_template::Model> {
+    notification_template::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("template"))
+}
+
+/// The subject and body of a template in a language.
+pub fn texts(t: &notification_template::Model, lang: Language) -> (&str, &str) {
+    (
+        lang.pick(&t.subject_kk, &t.subject_ru, &t.subject_en),
+        lang.pick(&t.body_kk, &t.body_ru, &t.body_en),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables_are_parsed_and_unknown_ones_refused() {
+        assert!(check_text("body", "Hello {name}, {remaining_months} left", Some(1)).is_ok());
+        let e = check_text("bodyRu", "Привет {nmae}", Some(3)).unwrap_err();
+        assert_eq!(e.code(), "BAD_USER_INPUT");
+        assert!(e.message().contains("{nmae}"), "{}", e.message());
+        assert!(check_text("b", "broken {name", None).is_err());
+        assert!(check_text("b", "broken name}", None).is_err());
+    }
+
+    #[test]
+    fn segments_follow_the_alphabet() {
+        assert_eq!(sms_segments(&"a".repeat(160)), 1);
+        assert_eq!(sms_segments(&"a".repeat(161)), 2);
+        assert_eq!(sms_segments(&"ж".repeat(70)), 1);
+        assert_eq!(sms_segments(&"ж".repeat(71)), 2);
+        assert_eq!(sms_segments(&"ж".repeat(134)), 2);
+        assert_eq!(sms_segments(&"ж".repeat(135)), 3);
+        // Variables count at their longest: 30 + 50 > 70 characters.
+        assert!(check_text("b", &format!("{{name}}{}", "ж".repeat(50)), Some(1)).is_err());
+    }
+
+    #[test]
+    fn rendering_fills_variables() {
+        let vars = HashMap::from([("name", "Дамир".to_owned())]);
+        assert_eq!(render("Сәлем, {name}!", &vars), "Сәлем, Дамир!");
+    }
+}
