@@ -17,6 +17,7 @@ use serde_json::json;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
+use super::http::{Answer, HttpClient};
 use super::vocab::Channel;
 use crate::settings::{Secret, Settings};
 
@@ -53,23 +54,17 @@ pub trait Sender: Send + Sync {
     fn send<'a>(&'a self, msg: &'a Outgoing) -> BoxFuture<'a, Result<String, SendError>>;
 }
 
-/// The process-wide TLS provider of outbound HTTPS and SMTPS (ring, as sqlx uses).
+/// The process-wide TLS provider for SMTPS (lettre's rustls), ring as sqlx uses; installed only
+/// when none is.
 pub fn install_tls_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
-
-/// The HTTP client of the gateways, with time limits.
-pub fn http_client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
-    install_tls_provider();
-    Ok(reqwest::Client::builder()
-        .timeout(timeout)
-        .connect_timeout(timeout.min(Duration::from_secs(5)))
-        .build()?)
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
 }
 
 /// SMS or push over an HTTP gateway.
 pub struct HttpGateway {
-    client: reqwest::Client,
+    client: HttpClient,
     url: Option<String>,
     token: Option<Secret>,
     channel: Channel,
@@ -95,13 +90,10 @@ impl HttpGateway {
     }
 }
 
-/// Classifies an HTTP answer of a gateway.
-pub async fn read_answer(resp: reqwest::Response) -> Result<String, SendError> {
-    let status = resp.status();
-    if status.is_success() {
-        let v: serde_json::Value = resp
-            .json()
-            .await
+/// Classifies an HTTP answer of a gateway: the provider's message id, or why not.
+pub fn read_answer(a: &Answer) -> Result<String, SendError> {
+    if (200..300).contains(&a.status) {
+        let v: serde_json::Value = serde_json::from_slice(&a.body)
             .map_err(|e| SendError::Transient(format!("unreadable gateway answer: {e}")))?;
         return v["id"]
             .as_str()
@@ -109,28 +101,12 @@ pub async fn read_answer(resp: reqwest::Response) -> Result<String, SendError> {
             .or_else(|| v["id"].as_i64().map(|i| i.to_string()))
             .ok_or_else(|| SendError::Permanent("gateway answer without an id".into()));
     }
-    let text: String = resp
-        .text()
-        .await
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect();
-    let e = format!("gateway answered {}: {text}", status.as_u16());
-    if status.as_u16() == 429 || status.is_server_error() || status.as_u16() == 408 {
+    let text: String = String::from_utf8_lossy(&a.body).chars().take(200).collect();
+    let e = format!("gateway answered {}: {text}", a.status);
+    if a.status == 429 || a.status == 408 || a.status >= 500 {
         Err(SendError::Transient(e))
     } else {
         Err(SendError::Permanent(e))
-    }
-}
-
-pub fn transport_error(e: &reqwest::Error) -> SendError {
-    if e.is_timeout() {
-        SendError::Transient("gateway timed out".into())
-    } else if e.is_connect() {
-        SendError::Transient("gateway unreachable".into())
-    } else {
-        SendError::Transient(format!("gateway request failed: {e}"))
     }
 }
 
@@ -140,16 +116,20 @@ impl Sender for HttpGateway {
             let Some(url) = &self.url else {
                 return Err(SendError::NotConfigured);
             };
-            let mut req = self
-                .client
-                .post(url)
-                .header("Idempotency-Key", &msg.idempotency_key)
-                .json(&self.body(msg));
-            if let Some(t) = &self.token {
-                req = req.bearer_auth(t.expose());
+            let auth = self
+                .token
+                .as_ref()
+                .map(|t| format!("Bearer {}", t.expose()));
+            let mut headers = vec![("Idempotency-Key", msg.idempotency_key.as_str())];
+            if let Some(a) = &auth {
+                headers.push(("Authorization", a.as_str()));
             }
-            let resp = req.send().await.map_err(|e| transport_error(&e))?;
-            read_answer(resp).await
+            let answer = self
+                .client
+                .post_json(url, &headers, &self.body(msg))
+                .await
+                .map_err(|e| SendError::Transient(e.to_string()))?;
+            read_answer(&answer)
         })
     }
 }
@@ -250,7 +230,7 @@ pub struct Channels {
 
 impl Channels {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        let client = http_client(Duration::from_millis(settings.notify_timeout_ms))?;
+        let client = HttpClient::new(Duration::from_millis(settings.notify_timeout_ms))?;
         let gateway = |channel, url: &Option<String>, token: &Option<Secret>| HttpGateway {
             client: client.clone(),
             url: url.clone().filter(|u| !u.trim().is_empty()),

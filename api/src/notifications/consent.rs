@@ -461,31 +461,34 @@ async fn fetch_and_ingest(
         .map(|p| p.iin)
         .ok_or_else(|| Fetch::Final("person not found".into()))?;
     let client =
-        super::channels::http_client(std::time::Duration::from_millis(settings.notify_timeout_ms))
+        super::http::HttpClient::new(std::time::Duration::from_millis(settings.notify_timeout_ms))
             .map_err(|e| Fetch::Final(e.to_string()))?;
-    let mut req = client
-        .post(url)
-        .header("Idempotency-Key", format!("employment:{}", r.id))
-        .json(&json!({ "iin": iin, "consentRequestId": r.id, "consentedAt": r.answered_at }));
-    if let Some(t) = &settings.ministry_token {
-        req = req.bearer_auth(t.expose());
+    let key = format!("employment:{}", r.id);
+    let auth = settings
+        .ministry_token
+        .as_ref()
+        .map(|t| format!("Bearer {}", t.expose()));
+    let mut headers = vec![("Idempotency-Key", key.as_str())];
+    if let Some(a) = &auth {
+        headers.push(("Authorization", a.as_str()));
     }
-    let resp = req
-        .send()
+    let resp = client
+        .post_json(
+            &url,
+            &headers,
+            &json!({ "iin": iin, "consentRequestId": r.id, "consentedAt": r.answered_at }),
+        )
         .await
-        .map_err(|e| Fetch::Retry(super::channels::transport_error(&e).describe(Channel::Sms)))?;
-    let status = resp.status();
-    if !status.is_success() {
-        let e = format!("ministry answered {}", status.as_u16());
-        return Err(if status.is_server_error() || status.as_u16() == 429 {
+        .map_err(|e| Fetch::Retry(e.to_string()))?;
+    if !(200..300).contains(&resp.status) {
+        let e = format!("ministry answered {}", resp.status);
+        return Err(if resp.status >= 500 || resp.status == 429 {
             Fetch::Retry(e)
         } else {
             Fetch::Final(e)
         });
     }
-    let answer: MinistryAnswer = resp
-        .json()
-        .await
+    let answer: MinistryAnswer = serde_json::from_slice(&resp.body)
         .map_err(|e| Fetch::Final(format!("unreadable ministry answer: {e}")))?;
     if answer.rows.is_empty() {
         return Ok(None);

@@ -7,6 +7,7 @@ pub mod consent;
 pub mod coverage;
 pub mod fakes;
 pub mod graphql;
+pub mod http;
 pub mod outbox;
 pub mod tasks;
 pub mod templates;

@@ -203,13 +203,15 @@ impl Worker {
         };
         // SQLite binds `?` by position: the values are listed in the order they appear.
         let sql = match backend {
+            // A locking CTE runs once: `IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)` may be
+            // rescanned by the planner and claim more than n rows.
             DbBackend::Postgres => format!(
-                "UPDATE notification_message SET status = 'sending', claimed_by = {p1}, claimed_until = {p2}, attempts = attempts + 1 \
-                 WHERE id IN (SELECT m.id FROM notification_message m WHERE {} \
+                "WITH due AS (SELECT m.id FROM notification_message m WHERE {} \
                  AND (m.campaign_id IS NULL OR EXISTS (SELECT 1 FROM notification_campaign c WHERE c.id = m.campaign_id AND c.status = 'running')) \
-                 ORDER BY m.next_attempt_at, m.id LIMIT {p4} {lock}) AND {} RETURNING id",
-                due("m.", p3),
-                due("", p3)
+                 ORDER BY m.next_attempt_at, m.id LIMIT {p4} {lock}) \
+                 UPDATE notification_message AS n SET status = 'sending', claimed_by = {p1}, claimed_until = {p2}, attempts = n.attempts + 1 \
+                 FROM due WHERE n.id = due.id RETURNING n.id AS id",
+                due("m.", p3)
             ),
             _ => format!(
                 "UPDATE notification_message SET status = 'sending', claimed_by = ?, claimed_until = ?, attempts = attempts + 1 \
@@ -246,6 +248,7 @@ impl Worker {
         for r in rows {
             ids.push(r.try_get::<i64>("", "id")?);
         }
+        tracing::debug!(worker.id = %self.id, claimed = ids.len(), "claim");
         if ids.is_empty() {
             return Ok(Vec::new());
         }
