@@ -288,14 +288,31 @@ async fn claims_follow_the_formula_and_close_when_paid() {
     .await;
     assert_eq!(r.code().as_deref(), Some("CONFLICT"));
     let breach = graduate_id(&app, &admin, "Омаров").await;
+    let draft = "mutation($g: ID!) { draftClaim(graduateId: $g) { id amount status computation } }";
+    // Proof of notice: no claim before a notice has reached the graduate.
+    let r = gql(&app, Some(&admin), draft, json!({ "g": breach })).await;
+    assert_eq!(r.code().as_deref(), Some("CONFLICT"));
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["reason"],
+        "NO_DELIVERED_NOTICE"
+    );
+    deliver_notice_through_gateway(&app, &admin, &breach).await;
+    let r = gql(&app, Some(&admin), draft, json!({ "g": breach })).await;
+    let claim = &r.ok()["draftClaim"];
+    // The claim's own legal notice was queued in the same transaction.
     let r = gql(
         &app,
         Some(&admin),
-        "mutation($g: ID!) { draftClaim(graduateId: $g) { id amount status computation } }",
+        "query($g: ID!) { graduate(id: $g) { messages { purpose status legal } } }",
         json!({ "g": breach }),
     )
     .await;
-    let claim = &r.ok()["draftClaim"];
+    let messages = r.ok()["graduate"]["messages"].clone();
+    assert_eq!(messages[0]["purpose"], "CLAIM_NOTICE");
+    assert_eq!(messages[0]["status"], "QUEUED");
+    assert_eq!(messages[0]["legal"], true);
+    assert_eq!(messages[1]["purpose"], "BREACH_NOTICE");
+    assert_eq!(messages[1]["status"], "DELIVERED");
     // 3,600,000 × (36 − 6) / 36
     assert_eq!(claim["amount"], 3_000_000);
     assert_eq!(claim["computation"]["creditedMonths"], 6);
@@ -331,6 +348,45 @@ async fn claims_follow_the_formula_and_close_when_paid() {
             .ok()["graduate"]["obligation"]["status"],
         "CLOSED"
     );
+}
+
+/// Proof of notice the real way: a breach notice sent by the worker through a local stand-in
+/// for the SMS gateway, then the gateway's delivery receipt applied.
+async fn deliver_notice_through_gateway(
+    app: &adal_api::testing::TestApp,
+    admin: &str,
+    graduate: &str,
+) {
+    use adal_api::notifications::{fakes::FakeGateway, vocab::Channel, webhooks, worker::Worker};
+    let gateway = FakeGateway::start().unwrap();
+    let r = gql(
+        app,
+        Some(admin),
+        "mutation($g: ID!) { sendNotice(graduateId: $g, purpose: BREACH_NOTICE) { id channel } }",
+        json!({ "g": graduate }),
+    )
+    .await;
+    assert_eq!(r.ok()["sendNotice"]["channel"], "SMS");
+    let mut settings = app.settings.clone();
+    settings.sms_gateway_url = Some(gateway.url.clone());
+    settings.quiet_hours_start = 0;
+    settings.quiet_hours_end = 0;
+    let worker = Worker::new(app.db.clone(), std::sync::Arc::new(settings)).unwrap();
+    assert_eq!(worker.run_once().await.unwrap().sent, 1);
+    let (key, id) = gateway.sent().into_iter().next().unwrap();
+    let receipt = webhooks::Receipt {
+        id: Some(id),
+        reference: Some(key),
+        status: "delivered".into(),
+        error: None,
+        at: None,
+    };
+    assert!(
+        webhooks::apply_receipt(&app.db, Channel::Sms, &receipt)
+            .await
+            .unwrap()
+    );
+    gateway.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
