@@ -118,7 +118,10 @@ fn reply(media: MediaType, status: StatusCode, body: &serde_json::Value) -> Http
 }
 
 /// Who is calling: the actor of a valid bearer token, else anonymous with the reason.
-async fn identify(req: &HttpRequest, state: &AppState) -> Result<Caller, crate::error::ApiError> {
+pub(crate) async fn identify(
+    req: &HttpRequest,
+    state: &AppState,
+) -> Result<Caller, crate::error::ApiError> {
     let client_addr = req.peer_addr().map(|a| a.ip().to_string());
     let token = req
         .headers()

@@ -20,6 +20,7 @@ async fn operations_admit_exactly_their_roles() {
         Op { name: "myObligations", query: "{ myObligations { id } }".into(), variables: json!({}), allowed: &["graduate"] },
         Op { name: "classificationQueue", query: "{ classificationQueue { records } }".into(), variables: json!({}), allowed: &["admin", "analyst"] },
         Op { name: "importBatches", query: "{ importBatches { totalCount } }".into(), variables: json!({}), allowed: &["admin", "analyst"] },
+        Op { name: "claims", query: "{ claims { graduateId } }".into(), variables: json!({}), allowed: &["admin", "analyst"] },
         Op { name: "revealIin", query: "mutation($g: ID!) { revealIin(graduateId: $g) }".into(), variables: json!({ "g": breach }), allowed: staff },
         Op { name: "previewRules", query: "mutation($r: JSON!) { previewRules(rules: $r) { count } }".into(), variables: json!({ "r": {} }), allowed: &["admin"] },
         Op { name: "reevaluateAll", query: "mutation { reevaluateAll }".into(), variables: json!({}), allowed: &["admin"] },
@@ -486,5 +487,93 @@ async fn an_uploaded_feed_imports_in_the_background_with_a_rejection_report() {
             .as_str()
             .unwrap()
             .contains("3,employer_id,BIN or IIN has a wrong check digit")
+    );
+}
+
+/// A claim needs proof of notice: a breach notice to the graduate, recorded as delivered (as
+/// the SMS gateway's receipt would record it).
+async fn deliver_breach_notice(app: &adal_api::testing::TestApp, admin: &str, graduate: &str) {
+    use sea_orm::ConnectionTrait;
+    let me = gql(app, Some(admin), "{ me { account { id } } }", json!({})).await;
+    let account: i64 = me.ok()["me"]["account"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let m = adal_api::notifications::outbox::send_notice(
+        &app.db,
+        account,
+        graduate.parse().unwrap(),
+        adal_api::notifications::vocab::NotificationPurpose::BreachNotice,
+        3,
+    )
+    .await
+    .unwrap();
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE notification_message SET status = 'delivered', delivered_at = CURRENT_TIMESTAMP WHERE id = {}",
+            m.id
+        ))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn claims_are_listed_by_status_with_their_graduate() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let analyst = token(&app, "analyst").await;
+    let list = "query($s: ClaimStatus) { claims(status: $s) { graduateId graduateName claim { id amount status } } }";
+    assert_eq!(
+        gql(&app, Some(&analyst), list, json!({})).await.ok()["claims"],
+        json!([])
+    );
+    let breach = graduate_id(&app, &admin, "Омаров").await;
+    deliver_breach_notice(&app, &admin, &breach).await;
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation($g: ID!) { draftClaim(graduateId: $g) { id } }",
+        json!({ "g": breach }),
+    )
+    .await;
+    let id = r.ok()["draftClaim"]["id"].as_str().unwrap().to_owned();
+    // The operator's list by status names the graduate; other statuses do not list it.
+    let r = gql(&app, Some(&analyst), list, json!({ "s": "DRAFTED" })).await;
+    let drafted = r.ok()["claims"].as_array().unwrap().clone();
+    assert_eq!(drafted.len(), 1, "{drafted:?}");
+    assert_eq!(drafted[0]["graduateId"], json!(breach));
+    assert!(
+        drafted[0]["graduateName"]
+            .as_str()
+            .unwrap()
+            .starts_with("Омаров")
+    );
+    assert_eq!(drafted[0]["claim"]["id"], json!(id));
+    assert_eq!(drafted[0]["claim"]["amount"], 3_000_000);
+    let r = gql(&app, Some(&analyst), list, json!({ "s": "SENT" })).await;
+    assert_eq!(r.ok()["claims"], json!([]));
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation($c: ID!) { setClaimStatus(claimId: $c, status: SENT) { status } }",
+        json!({ "c": id }),
+    )
+    .await;
+    assert_eq!(r.ok()["setClaimStatus"]["status"], "SENT");
+    let r = gql(&app, Some(&analyst), list, json!({ "s": "SENT" })).await;
+    assert_eq!(r.ok()["claims"][0]["claim"]["status"], "SENT");
+    assert_eq!(
+        gql(&app, Some(&analyst), list, json!({ "s": "DRAFTED" }))
+            .await
+            .ok()["claims"],
+        json!([])
+    );
+    assert_eq!(
+        gql(&app, Some(&analyst), list, json!({})).await.ok()["claims"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
     );
 }

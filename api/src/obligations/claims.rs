@@ -3,13 +3,15 @@
 //! every contact logged.
 
 use chrono::{NaiveDate, Utc};
+use std::collections::HashMap;
+
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 
-use entities::{claim, claim_contact, claim_payment, graduate, obligation};
+use entities::{claim, claim_contact, claim_payment, graduate, obligation, person};
 
 use super::vocab::{ClaimStatus, ContactChannel, ObligationStatus};
 use crate::audit;
@@ -277,4 +279,66 @@ pub async fn contacts_of(
         .order_by_asc(claim_contact::Column::Id)
         .all(db)
         .await?)
+}
+
+/// A claim with the graduate it is raised against, for the operator's list.
+pub struct ClaimRow {
+    pub claim: claim::Model,
+    pub graduate_id: i64,
+    pub graduate_name: String,
+}
+
+/// Claims, newest first, optionally of one status: four statements whatever the count
+/// (claims, their obligations, graduates, persons).
+pub async fn list(
+    db: &DatabaseConnection,
+    status: Option<ClaimStatus>,
+    limit: u64,
+) -> ApiResult<Vec<ClaimRow>> {
+    let mut q = claim::Entity::find();
+    if let Some(s) = status {
+        q = q.filter(claim::Column::Status.eq(s.as_str()));
+    }
+    let claims = q
+        .order_by_desc(claim::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let obligations: HashMap<i64, i64> = obligation::Entity::find()
+        .filter(obligation::Column::Id.is_in(claims.iter().map(|c| c.obligation_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.graduate_id))
+        .collect();
+    let graduates: HashMap<i64, i64> = graduate::Entity::find()
+        .filter(graduate::Column::Id.is_in(obligations.values().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.person_id))
+        .collect();
+    let persons: HashMap<i64, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.is_in(graduates.values().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(claims
+        .into_iter()
+        .filter_map(|c| {
+            let gid = *obligations.get(&c.obligation_id)?;
+            let p = persons.get(graduates.get(&gid)?)?;
+            let graduate_name = match &p.middle_name {
+                Some(m) => format!("{} {} {m}", p.last_name, p.first_name),
+                None => format!("{} {}", p.last_name, p.first_name),
+            };
+            Some(ClaimRow {
+                claim: c,
+                graduate_id: gid,
+                graduate_name,
+            })
+        })
+        .collect())
 }

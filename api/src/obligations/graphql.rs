@@ -429,6 +429,14 @@ impl Claim {
     }
 }
 
+/// A claim in the operator's list, with the graduate it is raised against.
+#[derive(SimpleObject)]
+pub struct ClaimListItem {
+    pub graduate_id: ID,
+    pub graduate_name: String,
+    pub claim: Claim,
+}
+
 pub struct Payment(claim_payment::Model);
 
 #[Object]
@@ -759,6 +767,28 @@ impl ObligationsQuery {
             .await?
             .into_iter()
             .map(Application)
+            .collect())
+    }
+
+    /// Reimbursement claims, newest first, optionally of one status (the operator's claim
+    /// work; graduates in breach without a claim are `graduates(filter: {status: BREACH})`).
+    #[graphql(guard = "Allow::roles(\"claims\", ANALYSTS)")]
+    async fn claims(
+        &self,
+        ctx: &Context<'_>,
+        status: Option<ClaimStatus>,
+        first: Option<i32>,
+    ) -> Result<Vec<ClaimListItem>> {
+        let state = ctx.data::<AppState>()?;
+        let n = first.unwrap_or(100).clamp(1, 500) as u64;
+        Ok(claims::list(&state.db, status, n)
+            .await?
+            .into_iter()
+            .map(|r| ClaimListItem {
+                graduate_id: ID(r.graduate_id.to_string()),
+                graduate_name: r.graduate_name,
+                claim: Claim(r.claim),
+            })
             .collect())
     }
 

@@ -7,6 +7,7 @@ pub mod classify;
 pub mod decisions;
 pub mod demo;
 pub mod evaluate;
+pub mod export;
 pub mod generator;
 pub mod graphql;
 pub mod import;
