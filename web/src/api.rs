@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use futures::lock::Mutex;
 use gloo_net::http::Request;
-use graphql_client::{GraphQLQuery, QueryBody, Response};
+use graphql_client::{GraphQLQuery, QueryBody};
 use serde::de::DeserializeOwned;
 
 use crate::gql::{self, RefreshSession};
@@ -103,43 +103,98 @@ impl ApiError {
     }
 }
 
-/// Sends one operation without touching the session.
-async fn send<Q: GraphQLQuery>(
-    variables: Q::Variables,
-    token: Option<&str>,
-) -> Result<Q::ResponseData, ApiError>
-where
-    Q::ResponseData: DeserializeOwned,
-{
-    let body: QueryBody<Q::Variables> = Q::build_query(variables);
+/// Files of a multipart request: the variable path each fills (`variables.file`,
+/// `variables.input.documents.0`) and the file the person chose.
+pub type Files = [(String, web_sys::File)];
+
+// The transport below is deliberately not generic: only building the query and decoding
+// `data` are per operation (see docs/benchmarks.md, "Web bundle size"). A generic `send`
+// was copied into the bundle once per operation, about 7 KB each.
+
+/// The body of a request: JSON, or the GraphQL multipart request (`operations`, `map`, then
+/// one part per file) when there are files.
+fn body(
+    req: gloo_net::http::RequestBuilder,
+    query: &str,
+    files: &Files,
+) -> Result<gloo_net::http::Request, ApiError> {
+    let net = |e: String| ApiError::network(e);
+    if files.is_empty() {
+        return req
+            .header("Content-Type", "application/json")
+            .body(query)
+            .map_err(|e| net(e.to_string()));
+    }
+    let form = web_sys::FormData::new().map_err(|_| net("FormData".into()))?;
+    let map: serde_json::Map<String, serde_json::Value> = files
+        .iter()
+        .enumerate()
+        .map(|(i, (path, _))| (i.to_string(), serde_json::json!([path])))
+        .collect();
+    form.append_with_str("operations", query)
+        .and_then(|()| form.append_with_str("map", &serde_json::Value::Object(map).to_string()))
+        .map_err(|_| net("FormData".into()))?;
+    for (i, (_, file)) in files.iter().enumerate() {
+        form.append_with_blob_and_filename(&i.to_string(), file, &file.name())
+            .map_err(|_| net("FormData".into()))?;
+    }
+    req.body(form).map_err(|e| net(e.to_string()))
+}
+
+/// The errors of a GraphQL response (its `data` skipped).
+#[derive(serde::Deserialize)]
+struct Errors {
+    errors: Option<Vec<graphql_client::Error>>,
+}
+
+/// The `data` of a GraphQL response.
+#[derive(serde::Deserialize)]
+struct Data<T> {
+    data: Option<T>,
+}
+
+/// Posts one operation without touching the session; the response text when it carries no
+/// error.
+async fn exchange(query: &str, token: Option<&str>, files: &Files) -> Result<String, ApiError> {
     let mut req = Request::post("/graphql").header("Accept", "application/json");
     if let Some(token) = token {
         req = req.header("Authorization", &format!("Bearer {token}"));
     }
-    let resp = req
-        .json(&body)
-        .map_err(|e| ApiError::network(e.to_string()))?
+    let resp = body(req, query, files)?
         .send()
         .await
         .map_err(|e| ApiError::network(e.to_string()))?;
     let status = resp.status();
-    let parsed: Response<Q::ResponseData> = match resp.json().await {
-        Ok(r) => r,
-        Err(e) if status == 401 => {
-            return Err(ApiError {
-                code: ErrorCode::Unauthenticated,
-                message: e.to_string(),
-                field: None,
-            });
+    let text = resp
+        .text()
+        .await
+        .map_err(|e| ApiError::network(format!("HTTP {status}: {e}")))?;
+    match serde_json::from_str::<Errors>(&text) {
+        Ok(Errors { errors: Some(errs) }) if !errs.is_empty() => {
+            Err(ApiError::from_graphql(&errs[0]))
         }
-        Err(e) => return Err(ApiError::network(format!("HTTP {status}: {e}"))),
-    };
-    if let Some(first) = parsed.errors.as_ref().and_then(|errs| errs.first()) {
-        return Err(ApiError::from_graphql(first));
+        Ok(_) => Ok(text),
+        Err(e) if status == 401 => Err(ApiError {
+            code: ErrorCode::Unauthenticated,
+            message: e.to_string(),
+            field: None,
+        }),
+        Err(e) => Err(ApiError::network(format!("HTTP {status}: {e}"))),
     }
-    parsed
+}
+
+/// Decodes the `data` of a response [`exchange`] accepted.
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str::<Data<T>>(text)
+        .map_err(|e| ApiError::network(e.to_string()))?
         .data
-        .ok_or_else(|| ApiError::network(format!("HTTP {status}: no data")))
+        .ok_or_else(|| ApiError::network("no data"))
+}
+
+/// The JSON of an operation.
+fn query_text<Q: GraphQLQuery>(variables: Q::Variables) -> Result<String, ApiError> {
+    let query: QueryBody<Q::Variables> = Q::build_query(variables);
+    serde_json::to_string(&query).map_err(|e| ApiError::network(e.to_string()))
 }
 
 thread_local! {
@@ -175,8 +230,8 @@ async fn refresh(seen: Option<&str>) -> Result<(), ApiError> {
             field: None,
         });
     };
-    let data =
-        send::<RefreshSession>(gql::refresh_session::Variables { refresh_token }, None).await?;
+    let query = query_text::<RefreshSession>(gql::refresh_session::Variables { refresh_token })?;
+    let data: gql::refresh_session::ResponseData = decode(&exchange(&query, None, &[]).await?)?;
     let s = data.refresh_session;
     let fresh = Session::new(
         s.access_token,
@@ -192,11 +247,28 @@ async fn refresh(seen: Option<&str>) -> Result<(), ApiError> {
 /// Sends an operation as the signed-in person (or anonymously when nobody is signed in).
 pub async fn call<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::ResponseData, ApiError>
 where
-    Q::Variables: Clone,
     Q::ResponseData: DeserializeOwned,
 {
+    call_with_files::<Q>(variables, &[]).await
+}
+
+/// [`call`] with files (a multipart request).
+pub async fn call_with_files<Q: GraphQLQuery>(
+    variables: Q::Variables,
+    files: &Files,
+) -> Result<Q::ResponseData, ApiError>
+where
+    Q::ResponseData: DeserializeOwned,
+{
+    let query = query_text::<Q>(variables)?;
+    decode(&call_text(&query, files).await?)
+}
+
+/// The session's side of [`call`]: refresh shortly before expiry and once more on
+/// `UNAUTHENTICATED`; end the session when it cannot be refreshed.
+async fn call_text(query: &str, files: &Files) -> Result<String, ApiError> {
     let Some(current) = session::current() else {
-        return send::<Q>(variables, None).await;
+        return exchange(query, None, files).await;
     };
     // The access token sent, and the refresh token of the same session.
     let mut token = current.access_token.clone();
@@ -219,13 +291,13 @@ where
             Err(_) => {}
         }
     }
-    match send::<Q>(variables.clone(), Some(&token)).await {
+    match exchange(query, Some(&token), files).await {
         Err(e) if e.code == ErrorCode::Unauthenticated => match refresh(seen.as_deref()).await {
             Ok(()) => {
                 let token = session::current()
                     .map(|s| s.access_token)
                     .unwrap_or_default();
-                let again = send::<Q>(variables, Some(&token)).await;
+                let again = exchange(query, Some(&token), files).await;
                 if matches!(&again, Err(e) if e.code == ErrorCode::Unauthenticated) {
                     session::expire();
                 }
@@ -247,7 +319,81 @@ pub async fn call_anonymous<Q: GraphQLQuery>(
 where
     Q::ResponseData: DeserializeOwned,
 {
-    send::<Q>(variables, None).await
+    decode(&exchange(&query_text::<Q>(variables)?, None, &[]).await?)
+}
+
+/// Fetches a file of the API as the signed-in person (`Authorization` header, never a token
+/// in the URL) and saves it.
+pub async fn fetch_download(path: &str, file_name: &str) -> Result<(), ApiError> {
+    let mut token = session::current().map(|s| (s.access_token, s.refresh_token));
+    if token
+        .as_ref()
+        .is_some_and(|_| session::current().is_some_and(|s| s.expires_soon(REFRESH_MARGIN_MS)))
+    {
+        refresh(token.as_ref().and_then(|(_, r)| r.as_deref())).await?;
+        token = session::current().map(|s| (s.access_token, s.refresh_token));
+    }
+    let mut req = Request::get(path);
+    if let Some((access, _)) = &token {
+        req = req.header("Authorization", &format!("Bearer {access}"));
+    }
+    let resp = req
+        .send()
+        .await
+        .map_err(|e| ApiError::network(e.to_string()))?;
+    let code = match resp.status() {
+        200 => None,
+        401 => Some(ErrorCode::Unauthenticated),
+        403 => Some(ErrorCode::Forbidden),
+        400 => Some(ErrorCode::BadUserInput),
+        _ => Some(ErrorCode::Internal),
+    };
+    if let Some(code) = code {
+        return Err(ApiError {
+            code,
+            message: String::new(),
+            field: None,
+        });
+    }
+    let mime = resp.headers().get("content-type").unwrap_or_default();
+    let bytes = resp
+        .binary()
+        .await
+        .map_err(|e| ApiError::network(e.to_string()))?;
+    save(
+        file_name,
+        &mime,
+        &js_sys::Uint8Array::from(bytes.as_slice()),
+    )
+}
+
+/// Saves text as a file the person downloads (a Blob behind an object URL).
+pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), ApiError> {
+    save(file_name, mime, &wasm_bindgen::JsValue::from_str(text))
+}
+
+fn save(file_name: &str, mime: &str, content: &wasm_bindgen::JsValue) -> Result<(), ApiError> {
+    use wasm_bindgen::JsCast;
+    let fail = || ApiError::network("download");
+    let parts = js_sys::Array::of1(content);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|_| fail())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail())?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(fail)?;
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(|_| fail())?
+        .dyn_into()
+        .map_err(|_| fail())?;
+    a.set_href(&url);
+    a.set_download(file_name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use leptos_router::path;
 use crate::api::{self, ApiError};
 use crate::gql::{self, Login, Logout, SetMyLanguage};
 use crate::i18n::{Key, Lang};
-use crate::pages::{obligations, operator, parent, placeholder::Placeholder};
+use crate::pages::{
+    claims, commission, imports, obligations, operator, parent, placeholder::Placeholder, rules,
+};
 use crate::portal::{Portal, role_key};
 use crate::session::{self, Session};
 use crate::ui::{ErrorBox, app, lang, t};
@@ -41,9 +43,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=operator::Dashboard/>
                         <Route path=path!("graduates") view=obligations::GraduatesPage/>
                         <Route path=path!("graduates/:id") view=obligations::GraduateCard/>
-                        <Route path=path!("imports") view=|| view! { <Placeholder title=Key::NavImports text=Key::EmptyImports/> }/>
-                        <Route path=path!("commission") view=|| view! { <Placeholder title=Key::NavCommission text=Key::EmptyCommission/> }/>
-                        <Route path=path!("claims") view=|| view! { <Placeholder title=Key::NavClaims text=Key::EmptyClaims/> }/>
+                        <Route path=path!("imports") view=imports::ImportsPage/>
+                        <Route path=path!("commission") view=commission::CommissionPage/>
+                        <Route path=path!("claims") view=claims::ClaimsPage/>
+                        <Route path=path!("rules") view=rules::RulesPage/>
                         <Route path=path!("regions") view=operator::RegionsPage/>
                         <Route path=path!("organisations") view=operator::OrganisationsPage/>
                         <Route path=path!("accounts") view=operator::AccountsPage/>

@@ -105,8 +105,6 @@ pub fn number(lang: Lang, n: i64) -> String {
     format!("{sign}{}", group(n.unsigned_abs(), sep))
 }
 
-// The voucher and meal pages (later issues) show money; until then only tests use it.
-#[cfg_attr(not(test), allow(dead_code))]
 /// Money from tiyn (1/100 tenge): thousands separated by a space in every language,
 /// `12 000 ₸` / `12 000,50 ₸` (kk, ru) and `KZT 12 000.50` (en).
 pub fn money(lang: Lang, tiyn: i64) -> String {

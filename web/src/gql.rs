@@ -9,8 +9,13 @@ use graphql_client::GraphQLQuery;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 // Custom scalars of the schema, as the JSON they travel as.
-// (Add `JSON` here when an operation selects a field of that scalar.)
 pub type DateTime = String;
+/// The `JSON` scalar (rules, a claim's computation).
+#[allow(clippy::upper_case_acronyms)]
+pub type JSON = serde_json::Value;
+/// A file of a multipart request: `null` in the variables, the file in its own part
+/// (see `api::call_with_files`).
+pub type Upload = ();
 // graphql_client names the `Date` scalar `NaiveDate` in generated code.
 pub type NaiveDate = String;
 
@@ -329,13 +334,86 @@ schema_enum!(
     }
 );
 
+schema_enum!(
+    /// What an imported file holds.
+    ImportKind {
+        Regions = "REGIONS",
+        Localities = "LOCALITIES",
+        ActivityCodes = "ACTIVITY_CODES",
+        Employers = "EMPLOYERS",
+        Graduates = "GRADUATES",
+        Contributions = "CONTRIBUTIONS",
+    }
+);
+
+schema_enum!(
+    /// Where an exemption or suspension application stands.
+    ApplicationStatus {
+        Submitted = "SUBMITTED",
+        Approved = "APPROVED",
+        Rejected = "REJECTED",
+    }
+);
+
+schema_enum!(
+    /// Legal grounds of exemption and reasons of suspension.
+    Ground {
+        SpouseNoVacancy = "SPOUSE_NO_VACANCY",
+        Disability = "DISABILITY",
+        PregnancyOrChildcare = "PREGNANCY_OR_CHILDCARE",
+        FurtherStudy = "FURTHER_STUDY",
+        ContractMilitaryService = "CONTRACT_MILITARY_SERVICE",
+        ConscriptServiceCompleted = "CONSCRIPT_SERVICE_COMPLETED",
+        MilitaryService = "MILITARY_SERVICE",
+        OtherSuspension = "OTHER_SUSPENSION",
+    }
+);
+
+schema_enum!(
+    /// Where a reimbursement claim stands.
+    ClaimStatus {
+        Drafted = "DRAFTED",
+        Sent = "SENT",
+        Acknowledged = "ACKNOWLEDGED",
+        PaidInPart = "PAID_IN_PART",
+        Paid = "PAID",
+        InCourt = "IN_COURT",
+        Withdrawn = "WITHDRAWN",
+    }
+);
+
+schema_enum!(
+    /// The statuses an operator may move a claim to by hand.
+    ClaimStatusChange {
+        Sent = "SENT",
+        Acknowledged = "ACKNOWLEDGED",
+        InCourt = "IN_COURT",
+        Withdrawn = "WITHDRAWN",
+    }
+);
+
+schema_enum!(
+    /// How the operator reached the graduate in claim work.
+    ContactChannel {
+        Sms = "SMS",
+        HybridMail = "HYBRID_MAIL",
+        Phone = "PHONE",
+        Email = "EMAIL",
+        Messenger = "MESSENGER",
+    }
+);
+
 macro_rules! obligation_query {
-    ($($name:ident),*) => {$(
+    ($file:tt: $($name:ident),*) => {$(
         #[derive(GraphQLQuery)]
         #[graphql(
             schema_path = "../schema.graphql",
-            query_path = "graphql/obligations.graphql",
-            extern_enums("Role", "Language", "OrganisationKind", "ObligationStatus", "MonthState", "FundingCategory"),
+            query_path = $file,
+            extern_enums(
+                "Role", "Language", "OrganisationKind", "ObligationStatus", "MonthState",
+                "FundingCategory", "ImportKind", "ApplicationStatus", "Ground", "ClaimStatus",
+                "ClaimStatusChange", "ContactChannel"
+            ),
             response_derives = "Debug, Clone, PartialEq",
             variables_derives = "Debug, Clone",
             skip_serializing_none
@@ -345,11 +423,29 @@ macro_rules! obligation_query {
 }
 
 obligation_query!(
-    MyObligations,
+    "graphql/obligations.graphql": MyObligations,
     Graduates,
     Graduate,
     RevealIin,
     ObligationDashboard
+);
+
+obligation_query!(
+    "graphql/work.graphql": ImportBatches,
+    ImportBatch,
+    ImportFile,
+    Applications,
+    Vote,
+    ApplyForExemption,
+    Claims,
+    DraftClaim,
+    SetClaimStatus,
+    RecordClaimPayment,
+    RecordClaimContact,
+    RuleSets,
+    PreviewRules,
+    SaveRules,
+    ReevaluateAll
 );
 
 #[cfg(test)]
@@ -420,6 +516,30 @@ mod tests {
         assert_eq!(
             strs(FundingCategory::ALL, FundingCategory::as_str),
             sorted(schema_enum_values(schema, "FundingCategory"))
+        );
+        assert_eq!(
+            strs(ImportKind::ALL, ImportKind::as_str),
+            sorted(schema_enum_values(schema, "ImportKind"))
+        );
+        assert_eq!(
+            strs(ApplicationStatus::ALL, ApplicationStatus::as_str),
+            sorted(schema_enum_values(schema, "ApplicationStatus"))
+        );
+        assert_eq!(
+            strs(Ground::ALL, Ground::as_str),
+            sorted(schema_enum_values(schema, "Ground"))
+        );
+        assert_eq!(
+            strs(ClaimStatus::ALL, ClaimStatus::as_str),
+            sorted(schema_enum_values(schema, "ClaimStatus"))
+        );
+        assert_eq!(
+            strs(ClaimStatusChange::ALL, ClaimStatusChange::as_str),
+            sorted(schema_enum_values(schema, "ClaimStatusChange"))
+        );
+        assert_eq!(
+            strs(ContactChannel::ALL, ContactChannel::as_str),
+            sorted(schema_enum_values(schema, "ContactChannel"))
         );
     }
 

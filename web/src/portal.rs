@@ -66,6 +66,7 @@ impl Portal {
                 ("/operator/imports", Key::NavImports, OPERATOR_STAFF),
                 ("/operator/commission", Key::NavCommission, &[]),
                 ("/operator/claims", Key::NavClaims, OPERATOR_STAFF),
+                ("/operator/rules", Key::NavRules, &[]),
                 ("/operator/regions", Key::NavRegions, &[]),
                 ("/operator/organisations", Key::NavOrganisations, &[]),
                 // Administrators and analysts read accounts; only administrators change them.

@@ -9,6 +9,7 @@ use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, FundingCategory, MonthState, ObligationStatus};
 use crate::i18n::Key;
+use crate::pages::apply::{MyApplications, MyClaims};
 use crate::pages::operator::{RegionSelect, load_regions};
 use crate::ui::{
     Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, fill, lang, non_empty, t,
@@ -226,7 +227,9 @@ fn StatusLine(status: Option<ObligationStatus>, reason: String) -> impl IntoView
 
 #[component]
 pub fn MyObligation() -> impl IntoView {
-    let data = LocalResource::new(|| {
+    let reload = RwSignal::new(0u32);
+    let data = LocalResource::new(move || {
+        reload.track();
         let language = Some(lang().to_api());
         api::call::<gql::MyObligations>(gql::my_obligations::Variables { language })
     });
@@ -302,6 +305,8 @@ pub fn MyObligation() -> impl IntoView {
                                 <h2>{t(Key::MyEmployers)}</h2>
                                 {employer_list}
                             </section>
+                            <MyClaims claims=g.claims/>
+                            <MyApplications graduate_id=g.id applications=g.applications reload=reload/>
                         </article>
                     }
                 })
@@ -324,6 +329,7 @@ pub fn GraduatesPage() -> impl IntoView {
     let iin = RwSignal::new(String::new());
     let regions = load_regions();
     let navigate = use_navigate();
+    let export_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
 
     let data = LocalResource::new(move || {
         let filter = gql::graduates::GraduateFilter {
@@ -396,6 +402,30 @@ pub fn GraduatesPage() -> impl IntoView {
                 <small id="grad-iin-hint" class="muted">{t(Key::IinHint)}</small>
             </div>
         </div>
+        <div class="toolbar">
+            <button type="button" class="secondary" id="export-csv" on:click=move |_| {
+                // The list's filters, without the IIN: an IIN never goes into a URL.
+                let params: Vec<String> = [
+                    ("status", status.get_untracked()),
+                    ("category", category.get_untracked()),
+                    ("regionKato", region.get_untracked()),
+                    ("graduationYear", year.get_untracked()),
+                ]
+                .into_iter()
+                .filter_map(|(k, v)| non_empty(v).map(|v| format!("{k}={}", js_sys::encode_uri_component(&v))))
+                .collect();
+                let path = format!("/exports/graduates.csv?{}", params.join("&"));
+                export_error.set(None);
+                leptos::task::spawn_local(async move {
+                    if let Err(e) = api::fetch_download(&path, "graduates.csv").await {
+                        export_error.set(Some(e));
+                    }
+                });
+            }>
+                {t(Key::ExportCsv)}
+            </button>
+        </div>
+        {move || export_error.get().map(|e| view! { <ErrorBox error=e/> })}
         {move || match data.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),

@@ -25,7 +25,7 @@ fn names(kk: &str, ru: &str, en: &str) -> Names {
 }
 
 /// Whether the signed-in person may change reference data.
-fn can_write() -> bool {
+pub fn can_write() -> bool {
     app()
         .session
         .with(|s| s.as_ref().is_some_and(|s| s.holds(Role::OperatorAdmin)))

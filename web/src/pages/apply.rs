@@ -1,0 +1,189 @@
+//! The graduate's applications for exemption or suspension (with documents) and their
+//! decisions, and the graduate's reimbursement claim with how it was computed.
+
+use leptos::html::Input;
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::format;
+use crate::gql::my_obligations::{
+    MyObligationsMyObligationsApplications as MyApplication,
+    MyObligationsMyObligationsClaims as MyClaim,
+};
+use crate::gql::{self, Ground};
+use crate::i18n::Key;
+use crate::pages::claims::{claim_status_key, computation_text, kzt};
+use crate::pages::commission::{application_status_key, ground_key, period_text};
+use crate::pages::imports::chosen_files;
+use crate::ui::{ErrorBox, fill, lang, non_empty, t};
+
+/// Grounds that suspend the obligation for a period rather than exempt from it.
+fn is_suspension(g: Ground) -> bool {
+    matches!(g, Ground::MilitaryService | Ground::OtherSuspension)
+}
+
+#[component]
+pub fn MyApplications(
+    graduate_id: String,
+    applications: Vec<MyApplication>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let list = if applications.is_empty() {
+        view! { <p class="muted">{t(Key::NoApplications)}</p> }.into_any()
+    } else {
+        applications
+            .into_iter()
+            .map(|a| {
+                let (label, class) = application_status_key(a.status);
+                let applied = a.applied_at.clone();
+                let period = period_text(&a.period_start, &a.period_end);
+                let docs = a
+                    .documents
+                    .into_iter()
+                    .map(|d| d.file_name)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                view! {
+                    <li class="my-application">
+                        <strong>{t(ground_key(a.ground))}</strong>
+                        " " <span class=class>{t(label)}</span>
+                        <br/>
+                        <span class="muted">
+                            {move || format::short_date(lang(), &applied)}
+                            {period.map(|p| format!(" · {p}"))}
+                            " · " {docs}
+                        </span>
+                        {a.decision_reason.map(|r| view! { <p class="decision"><strong>{t(Key::Decision)}</strong> " " {r}</p> })}
+                    </li>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <section class="panel" id="my-applications" aria-labelledby="my-applications-title">
+            <h2 id="my-applications-title">{t(Key::ExemptionTitle)}</h2>
+            <ul class="applications">{list}</ul>
+            <ApplyForm graduate_id=graduate_id reload=reload/>
+        </section>
+    }
+}
+
+#[component]
+fn ApplyForm(graduate_id: String, reload: RwSignal<u32>) -> impl IntoView {
+    let ground = RwSignal::new(Ground::SpouseNoVacancy);
+    let start = RwSignal::new(String::new());
+    let end = RwSignal::new(String::new());
+    let statement = RwSignal::new(String::new());
+    let files: NodeRef<Input> = NodeRef::new();
+    let missing = RwSignal::new(false);
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let pending = RwSignal::new(false);
+    let sent = RwSignal::new(false);
+    let graduate_id = StoredValue::new(graduate_id);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        sent.set(false);
+        let chosen = chosen_files(files);
+        let Some(text) = non_empty(statement.get_untracked()).filter(|_| !chosen.is_empty()) else {
+            missing.set(true);
+            return;
+        };
+        missing.set(false);
+        pending.set(true);
+        let g = ground.get_untracked();
+        let suspension = is_suspension(g);
+        let input = gql::apply_for_exemption::ApplicationInput {
+            graduate_id: graduate_id.get_value(),
+            ground: g,
+            period_start: non_empty(start.get_untracked()).filter(|_| suspension),
+            period_end: non_empty(end.get_untracked()).filter(|_| suspension),
+            statement: text,
+            documents: vec![(); chosen.len()],
+        };
+        let parts: Vec<(String, web_sys::File)> = chosen
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| (format!("variables.input.documents.{i}"), f))
+            .collect();
+        leptos::task::spawn_local(async move {
+            let vars = gql::apply_for_exemption::Variables { input };
+            match api::call_with_files::<gql::ApplyForExemption>(vars, &parts).await {
+                Ok(_) => {
+                    sent.set(true);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            pending.set(false);
+        });
+    };
+    let date = move |sig: RwSignal<String>| move |ev| sig.set(event_target_value(&ev));
+    view! {
+        <form id="apply-form" on:submit=on_submit novalidate=true>
+            <h3>{t(Key::ApplyTitle)}</h3>
+            <div class="field">
+                <label for="apply-ground">{t(Key::Ground)}</label>
+                <select id="apply-ground" on:change=move |ev| ground.set(Ground::parse(&event_target_value(&ev)))>
+                    {Ground::ALL
+                        .iter()
+                        .map(|g| view! { <option value=g.as_str()>{t(ground_key(Some(*g)))}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            {move || is_suspension(ground.get()).then(|| view! {
+                <div class="form-row">
+                    <div class="field">
+                        <label for="apply-start">{t(Key::PeriodStart)}</label>
+                        <input id="apply-start" type="date" on:input=date(start) on:change=date(start)/>
+                    </div>
+                    <div class="field">
+                        <label for="apply-end">{t(Key::PeriodEnd)}</label>
+                        <input id="apply-end" type="date" on:input=date(end) on:change=date(end)/>
+                    </div>
+                </div>
+            })}
+            <div class="field">
+                <label for="apply-statement">{t(Key::Statement)}</label>
+                <textarea id="apply-statement" rows="3" on:input=move |ev| statement.set(event_target_value(&ev))></textarea>
+            </div>
+            <div class="field">
+                <label for="apply-documents">{t(Key::Documents)}</label>
+                <input id="apply-documents" type="file" multiple=true node_ref=files/>
+            </div>
+            {move || missing.get().then(|| view! { <p class="field-error" role="alert">{t(Key::ApplyMissing)}</p> })}
+            <button type="submit" id="apply-submit" disabled=move || pending.get()>{t(Key::SubmitApplication)}</button>
+            {move || sent.get().then(|| view! { <p class="alert info" role="status" id="apply-sent">{t(Key::ApplicationSent)}</p> })}
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        </form>
+    }
+}
+
+/// The graduate's claims: amount, what is paid, and how the amount was computed.
+#[component]
+pub fn MyClaims(claims: Vec<MyClaim>) -> impl IntoView {
+    (!claims.is_empty()).then(|| {
+        let items = claims
+            .into_iter()
+            .map(|c| {
+                let (amount, paid) = (c.amount, c.paid_total);
+                let computation = c.computation.clone();
+                view! {
+                    <li>
+                        <strong class="claim-amount">{move || kzt(amount)}</strong>
+                        " " <span class="badge">{t(claim_status_key(c.status))}</span>
+                        " · " {move || fill(lang().text(Key::PaidSoFar), &[("paid", kzt(paid))])}
+                        <p class="computation">{move || computation_text(&computation)}</p>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="panel" id="my-claim" aria-labelledby="my-claim-title">
+                <h2 id="my-claim-title">{t(Key::MyClaim)}</h2>
+                <ul class="claims">{items}</ul>
+            </section>
+        }
+    })
+}

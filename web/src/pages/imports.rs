@@ -1,0 +1,323 @@
+//! The operator's imports: upload a graduates list or a contribution feed, watch the batch,
+//! read and download its rejection report, and the history of batches.
+
+use leptos::html::Input;
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::format;
+use crate::gql::{self, ImportKind};
+use crate::i18n::Key;
+use crate::pages::operator::can_write;
+use crate::ui::{EmptyState, ErrorBox, Loading, PageTitle, fill, lang, t};
+
+/// The kinds of file the operator uploads here (reference files come by the command line).
+const KINDS: [ImportKind; 3] = [
+    ImportKind::Contributions,
+    ImportKind::Graduates,
+    ImportKind::Employers,
+];
+
+fn kind_key(k: Option<ImportKind>) -> Key {
+    match k {
+        Some(ImportKind::Contributions) => Key::KindContributions,
+        Some(ImportKind::Graduates) => Key::KindGraduates,
+        Some(ImportKind::Employers) => Key::KindEmployers,
+        _ => Key::KindReference,
+    }
+}
+
+fn batch_status_key(s: &str) -> Key {
+    match s {
+        "running" => Key::BatchRunning,
+        "completed" => Key::BatchCompleted,
+        _ => Key::BatchFailed,
+    }
+}
+
+/// The fields of one CSV line (quoted fields with `""` escapes).
+pub fn csv_fields(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                if let Some(f) = out.last_mut() {
+                    f.push('"');
+                }
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(String::new()),
+            c => {
+                if let Some(f) = out.last_mut() {
+                    f.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[component]
+pub fn ImportsPage() -> impl IntoView {
+    let current: RwSignal<Option<String>> = RwSignal::new(None);
+    let reload = RwSignal::new(0u32);
+    let history = LocalResource::new(move || {
+        reload.track();
+        api::call::<gql::ImportBatches>(gql::import_batches::Variables { first: Some(50) })
+    });
+    view! {
+        <PageTitle key=Key::NavImports/>
+        {can_write().then(|| view! { <UploadForm current=current reload=reload/> })}
+        {move || current.get().map(|id| view! { <BatchDetail id=id reload=reload/> })}
+        <section class="panel" aria-labelledby="history-title">
+            <h2 id="history-title">{t(Key::ImportHistory)}</h2>
+            {move || match history.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+                Some(Ok(d)) if d.import_batches.nodes.is_empty() => {
+                    view! { <EmptyState title=Key::NoDataYet text=Key::EmptyImports/> }.into_any()
+                }
+                Some(Ok(d)) => {
+                    let rows = d
+                        .import_batches
+                        .nodes
+                        .into_iter()
+                        .map(|b| {
+                            let id = b.id.clone();
+                            let started = b.started_at.clone();
+                            view! {
+                                <tr>
+                                    <td>{b.file_name}</td>
+                                    <td>{t(kind_key(b.kind))}</td>
+                                    <td>{move || format::short_date(lang(), &started)}</td>
+                                    <td>{t(batch_status_key(&b.status))}</td>
+                                    <td class="num">{move || format::number(lang(), b.accepted)}</td>
+                                    <td class="num">{move || format::number(lang(), b.rejected)}</td>
+                                    <td>
+                                        <button type="button" class="secondary" on:click=move |_| current.set(Some(id.clone()))>
+                                            {t(Key::Open)}
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <div class="table-wrap">
+                            <table id="import-history">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t(Key::FileName)}</th>
+                                        <th scope="col">{t(Key::Kind)}</th>
+                                        <th scope="col">{t(Key::StartedAt)}</th>
+                                        <th scope="col">{t(Key::Status)}</th>
+                                        <th scope="col">{t(Key::Accepted)}</th>
+                                        <th scope="col">{t(Key::Rejected)}</th>
+                                        <th scope="col">{t(Key::Actions)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// The first file chosen in a file input.
+pub fn chosen_files(input: NodeRef<Input>) -> Vec<web_sys::File> {
+    let Some(list) = input.get_untracked().and_then(|i| i.files()) else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+#[component]
+fn UploadForm(current: RwSignal<Option<String>>, reload: RwSignal<u32>) -> impl IntoView {
+    let kind = RwSignal::new(ImportKind::Contributions);
+    let file: NodeRef<Input> = NodeRef::new();
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let missing = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let Some(f) = chosen_files(file).into_iter().next() else {
+            missing.set(true);
+            return;
+        };
+        missing.set(false);
+        pending.set(true);
+        let vars = gql::import_file::Variables {
+            kind: kind.get_untracked(),
+            file: (),
+        };
+        leptos::task::spawn_local(async move {
+            match api::call_with_files::<gql::ImportFile>(vars, &[("variables.file".into(), f)])
+                .await
+            {
+                Ok(d) => {
+                    current.set(Some(d.import_file.id));
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="upload-title">
+            <h2 id="upload-title">{t(Key::UploadFile)}</h2>
+            <p class="muted">{t(Key::UploadHint)}</p>
+            <form on:submit=on_submit class="form-row" novalidate=true>
+                <div class="field">
+                    <label for="import-kind">{t(Key::Kind)}</label>
+                    <select id="import-kind" on:change=move |ev| kind.set(ImportKind::parse(&event_target_value(&ev)))>
+                        {KINDS
+                            .iter()
+                            .map(|k| view! { <option value=k.as_str()>{t(kind_key(Some(*k)))}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="import-file">{t(Key::File)}</label>
+                    <input id="import-file" type="file" accept=".csv,text/csv" node_ref=file aria-invalid=move || missing.get().to_string()/>
+                    {move || missing.get().then(|| view! { <p class="field-error" role="alert">{t(Key::ChooseFile)}</p> })}
+                </div>
+                <button type="submit" id="start-import" disabled=move || pending.get()>{t(Key::StartImport)}</button>
+            </form>
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        </section>
+    }
+}
+
+/// One batch, polled every second while it runs.
+#[component]
+fn BatchDetail(id: String, reload: RwSignal<u32>) -> impl IntoView {
+    let tick = RwSignal::new(0u32);
+    let id = StoredValue::new(id);
+    let data = LocalResource::new(move || {
+        tick.track();
+        api::call::<gql::ImportBatch>(gql::import_batch::Variables { id: id.get_value() })
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(d)) = data.get() {
+            if d.import_batch.status == "running" {
+                set_timeout(
+                    move || tick.update(|n| *n += 1),
+                    std::time::Duration::from_millis(800),
+                );
+            } else if tick.get_untracked() > 0 {
+                // It finished while we watched: the history shows its figures.
+                reload.update(|n| *n += 1);
+            }
+        }
+    });
+    move || match data.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+        Some(Ok(d)) => {
+            let b = d.import_batch;
+            let running = b.status == "running";
+            let (total, accepted, dups, rejected) =
+                (b.total_rows, b.accepted, b.duplicates, b.rejected);
+            let summary = move || {
+                let l = lang();
+                fill(
+                    l.text(Key::BatchSummary),
+                    &[
+                        ("total", format::number(l, total)),
+                        ("accepted", format::number(l, accepted)),
+                        ("duplicates", format::number(l, dups)),
+                        ("rejected", format::number(l, rejected)),
+                    ],
+                )
+            };
+            let report = b.rejection_report.clone();
+            let file_name = format!("rejections-{}.csv", b.id);
+            let lines: Vec<Vec<String>> = report.lines().skip(1).map(csv_fields).collect();
+            let table = if lines.is_empty() {
+                (!running).then(|| view! { <p class="muted">{t(Key::NoRejections)}</p> }.into_any())
+            } else {
+                let rows = lines
+                    .into_iter()
+                    .map(|f| {
+                        let mut f = f.into_iter();
+                        view! {
+                            <tr>
+                                <td class="num">{f.next()}</td>
+                                <td>{f.next()}</td>
+                                <td>{f.next()}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                Some(
+                    view! {
+                        <button
+                            type="button"
+                            id="download-report"
+                            class="secondary"
+                            on:click=move |_| {
+                                let _ = api::download(&file_name, "text/csv", &report);
+                            }
+                        >
+                            {t(Key::DownloadReport)}
+                        </button>
+                        <div class="table-wrap">
+                            <table id="rejections">
+                                <caption>{t(Key::RejectionReport)}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t(Key::Line)}</th>
+                                        <th scope="col">{t(Key::Field)}</th>
+                                        <th scope="col">{t(Key::Reason)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    }
+                    .into_any(),
+                )
+            };
+            view! {
+                <section class="panel" id="batch" aria-live="polite" data-status=b.status.clone()>
+                    <h2>{b.file_name}</h2>
+                    <p>
+                        <span class="badge" id="batch-status">{t(batch_status_key(&b.status))}</span>
+                        " "
+                        {t(kind_key(b.kind))}
+                    </p>
+                    <p id="batch-summary">{summary}</p>
+                    {b.error.map(|e| view! { <p class="alert error">{e}</p> })}
+                    {table}
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_quoted_csv_fields() {
+        assert_eq!(
+            csv_fields("3,iin,bad check digit"),
+            ["3", "iin", "bad check digit"]
+        );
+        assert_eq!(
+            csv_fields(r#"7,,"a ""quoted"", comma, reason""#),
+            ["7", "", r#"a "quoted", comma, reason"#]
+        );
+    }
+}
