@@ -589,8 +589,9 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         },
     )
     .await?;
+    let templates = crate::notifications::demo::seed_templates(db, None).await?;
     Ok(format!(
-        "demo data loaded: {} regions, {} localities, {} organisations, 6 persons, {n_accounts} accounts (password {DEMO_PASSWORD}), 2 clients, 6 graduates with contribution feeds",
+        "demo data loaded: {} regions, {} localities, {} organisations, 6 persons, {n_accounts} accounts (password {DEMO_PASSWORD}), 2 clients, 6 graduates with contribution feeds, {templates} notification templates",
         REGIONS.len(),
         LOCALITIES.len(),
         orgs.len()

@@ -1153,9 +1153,10 @@ async fn a_worker_restarted_mid_campaign_loses_nothing_and_sends_nothing_twice()
             .entry(r["idempotency_key"].as_str().unwrap().to_owned())
             .or_insert(0) += 1;
     }
-    // A request cut off by the crash is repeated with the same key (the gateway deduplicates).
+    // Results are written once per claimed batch: messages of the batch cut off by the crash
+    // are repeated with the same key (the gateway deduplicates), never more than a batch.
     assert!(per_key.values().all(|&c| c <= 2), "{per_key:?}");
-    assert!(per_key.values().filter(|&&c| c == 2).count() <= 2);
+    assert!(per_key.values().filter(|&&c| c == 2).count() <= 5);
     let progress = env
         .gql(
             "query($c: ID!) { campaign(id: $c) { status progress { byChannel { channel total sent queued } } } }",

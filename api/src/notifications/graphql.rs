@@ -806,7 +806,7 @@ impl NotificationsMutation {
         Ok(NotificationTemplate(
             templates::save(
                 &state.db,
-                a.account_id,
+                Some(a.account_id),
                 input.draft(),
                 state.settings.sms_max_segments,
             )

@@ -5,6 +5,7 @@ pub mod campaigns;
 pub mod channels;
 pub mod consent;
 pub mod coverage;
+pub mod demo;
 pub mod fakes;
 pub mod graphql;
 pub mod http;

@@ -228,7 +228,7 @@ pub fn check(d: &TemplateDraft, max_segments: u32) -> ApiResult<()> {
 /// Creates or updates (by code) a checked template.
 pub async fn save(
     db: &DatabaseConnection,
-    actor: i64,
+    actor: Option<i64>,
     d: TemplateDraft,
     max_segments: u32,
 ) -> ApiResult<notification_template::Model> {
@@ -250,7 +250,7 @@ pub async fn save(
             am.body_kk = Set(t(&d.body[0]));
             am.body_ru = Set(t(&d.body[1]));
             am.body_en = Set(t(&d.body[2]));
-            am.updated_by = Set(Some(actor));
+            am.updated_by = Set(actor);
             am.updated_at = Set(now);
             am.update(db).await?
         }
@@ -264,7 +264,7 @@ pub async fn save(
                 body_kk: Set(t(&d.body[0])),
                 body_ru: Set(t(&d.body[1])),
                 body_en: Set(t(&d.body[2])),
-                updated_by: Set(Some(actor)),
+                updated_by: Set(actor),
                 updated_at: Set(now),
                 ..Default::default()
             }
@@ -274,7 +274,7 @@ pub async fn save(
     };
     audit::record(
         db,
-        Some(actor),
+        actor,
         "template.save",
         "notification_template",
         saved.id,

@@ -19,7 +19,7 @@ use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    Statement,
+    Statement, TransactionTrait,
 };
 
 use entities::{notification_message, notification_opt_out, notification_template, person};
@@ -294,6 +294,7 @@ impl Worker {
             .map(|o| (o.person_id, o.purpose))
             .collect();
         let ctx = Arc::new(Batch {
+            changes: std::sync::Mutex::new(Vec::new()),
             persons,
             rows,
             tpls,
@@ -306,6 +307,11 @@ impl Worker {
         .buffer_unordered(self.settings.notify_concurrency.max(1))
         .collect::<Vec<_>>()
         .await;
+        let changes = match ctx.changes.lock() {
+            Ok(mut g) => std::mem::take(&mut *g),
+            Err(p) => std::mem::take(&mut *p.into_inner()),
+        };
+        self.write(changes).await?;
         outcomes.into_iter().collect()
     }
 
@@ -313,7 +319,7 @@ impl Worker {
         let now = Utc::now();
         let Some(channel) = Channel::from_db(&m.channel) else {
             return self
-                .finish(&m, Final::Failed("unknown channel".into()))
+                .finish(b, &m, Final::Failed("unknown channel".into()))
                 .await;
         };
         let purpose = NotificationPurpose::from_db(&m.purpose);
@@ -324,12 +330,12 @@ impl Worker {
                 .iter()
                 .any(|(p, pur)| *p == pid && *pur == m.purpose)
         {
-            return self.finish(&m, Final::Suppressed).await;
+            return self.finish(b, &m, Final::Suppressed).await;
         }
         if channel.respects_quiet_hours()
             && let Some(until) = quiet_until(&self.settings, now)
         {
-            self.defer(&m, until).await?;
+            self.defer(b, &m, until).await?;
             return Ok(Outcome::Deferred);
         }
         let recipient = match (&m.recipient, person) {
@@ -345,6 +351,7 @@ impl Worker {
         let Some(recipient) = recipient else {
             return self
                 .finish(
+                    b,
                     &m,
                     Final::Failed(format!("no {channel} contact for this person")),
                 )
@@ -398,6 +405,7 @@ impl Worker {
                 // E-mail has no receipts: the SMTP server's acceptance is the proof.
                 let delivered = channel == Channel::Email;
                 self.finish(
+                    b,
                     &m,
                     Final::Sent {
                         provider_id,
@@ -410,10 +418,14 @@ impl Worker {
                 .await
             }
             Err(SendError::NotConfigured) => {
-                self.finish(&m, Final::Dead(SendError::NotConfigured.describe(channel)))
-                    .await
+                self.finish(
+                    b,
+                    &m,
+                    Final::Dead(SendError::NotConfigured.describe(channel)),
+                )
+                .await
             }
-            Err(SendError::Permanent(e)) => self.finish(&m, Final::Failed(e)).await,
+            Err(SendError::Permanent(e)) => self.finish(b, &m, Final::Failed(e)).await,
             Err(SendError::Transient(e)) => {
                 let max = if m.max_attempts > 0 {
                     m.max_attempts
@@ -422,6 +434,7 @@ impl Worker {
                 };
                 if m.attempts >= max {
                     self.finish(
+                        b,
                         &m,
                         Final::Dead(format!("{e} (after {} attempts)", m.attempts)),
                     )
@@ -429,6 +442,7 @@ impl Worker {
                 } else {
                     let at = Utc::now() + backoff(&self.settings, m.attempts);
                     self.update(
+                        b,
                         &m,
                         vec![
                             (
@@ -451,8 +465,14 @@ impl Worker {
     }
 
     /// Puts a message back until the end of quiet hours (the attempt does not count).
-    async fn defer(&self, m: &notification_message::Model, until: DateTime<Utc>) -> ApiResult<()> {
+    async fn defer(
+        &self,
+        b: &Batch,
+        m: &notification_message::Model,
+        until: DateTime<Utc>,
+    ) -> ApiResult<()> {
         self.update(
+            b,
             m,
             vec![
                 (
@@ -477,7 +497,12 @@ impl Worker {
         .await
     }
 
-    async fn finish(&self, m: &notification_message::Model, f: Final) -> ApiResult<Outcome> {
+    async fn finish(
+        &self,
+        b: &Batch,
+        m: &notification_message::Model,
+        f: Final,
+    ) -> ApiResult<Outcome> {
         use notification_message::Column as C;
         let now = Utc::now();
         let (values, outcome): (Vec<(C, sea_orm::Value)>, Outcome) = match f {
@@ -541,54 +566,83 @@ impl Worker {
                 Outcome::Failed,
             ),
         };
-        let changed = self.update_counting(m, values).await?;
-        if changed == 0 && outcome == Outcome::Sent {
-            // A receipt overtook this update (or another worker took the lease over): keep the
-            // newer state, but record what was sent.
-            notification_message::Entity::update_many()
-                .col_expr(C::SentAt, Expr::value(Some(now)))
-                .filter(C::Id.eq(m.id))
-                .filter(C::SentAt.is_null())
-                .exec(&self.db)
-                .await?;
-        }
+        b.record(m.id, values, outcome == Outcome::Sent);
         Ok(outcome)
     }
 
     async fn update(
         &self,
+        b: &Batch,
         m: &notification_message::Model,
         values: Vec<(notification_message::Column, sea_orm::Value)>,
     ) -> ApiResult<()> {
-        self.update_counting(m, values).await.map(|_| ())
+        b.record(m.id, values, false);
+        Ok(())
     }
 
-    /// Updates a message this worker still holds (`sending`, claimed by it).
-    async fn update_counting(
-        &self,
-        m: &notification_message::Model,
-        values: Vec<(notification_message::Column, sea_orm::Value)>,
-    ) -> ApiResult<u64> {
+    /// Writes the results of a pass in one transaction (one commit, not one per message), each
+    /// only if this worker still holds the message (`sending`, claimed by it). A crash before
+    /// the commit leaves the messages `sending`: they are re-sent with the same idempotency
+    /// key when the lease ends.
+    async fn write(&self, changes: Vec<Change>) -> ApiResult<()> {
         use notification_message::Column as C;
-        let mut q = notification_message::Entity::update_many();
-        for (c, v) in values {
-            q = q.col_expr(c, Expr::value(v));
+        let txn = self.db.begin().await?;
+        let now = Utc::now();
+        for c in changes {
+            let mut q = notification_message::Entity::update_many();
+            for (col, v) in c.values {
+                q = q.col_expr(col, Expr::value(v));
+            }
+            let r = q
+                .filter(C::Id.eq(c.id))
+                .filter(C::Status.eq(MessageStatus::Sending.as_str()))
+                .filter(C::ClaimedBy.eq(self.id.clone()))
+                .exec(&txn)
+                .await?;
+            if r.rows_affected == 0 && c.sent {
+                // A receipt overtook this update (or another worker took the lease over):
+                // keep the newer state, but record that it was sent.
+                notification_message::Entity::update_many()
+                    .col_expr(C::SentAt, Expr::value(Some(now)))
+                    .filter(C::Id.eq(c.id))
+                    .filter(C::SentAt.is_null())
+                    .exec(&txn)
+                    .await?;
+            }
         }
-        let r = q
-            .filter(C::Id.eq(m.id))
-            .filter(C::Status.eq(MessageStatus::Sending.as_str()))
-            .filter(C::ClaimedBy.eq(self.id.clone()))
-            .exec(&self.db)
-            .await?;
-        Ok(r.rows_affected)
+        txn.commit().await?;
+        Ok(())
     }
 }
 
+/// A pending update of one message.
+struct Change {
+    id: i64,
+    values: Vec<(notification_message::Column, sea_orm::Value)>,
+    sent: bool,
+}
+
 struct Batch {
+    changes: std::sync::Mutex<Vec<Change>>,
     persons: HashMap<i64, person::Model>,
     rows: HashMap<i64, service::GraduateRow>,
     tpls: HashMap<i64, notification_template::Model>,
     opted: Vec<(i64, String)>,
+}
+
+impl Batch {
+    fn record(
+        &self,
+        id: i64,
+        values: Vec<(notification_message::Column, sea_orm::Value)>,
+        sent: bool,
+    ) {
+        let mut changes = match self.changes.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        changes.push(Change { id, values, sent });
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
