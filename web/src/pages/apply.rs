@@ -27,6 +27,8 @@ pub fn MyApplications(
     graduate_id: String,
     applications: Vec<MyApplication>,
     reload: RwSignal<u32>,
+    /// Set once an application is sent; owned by the page, which re-renders on `reload`.
+    sent: RwSignal<bool>,
 ) -> impl IntoView {
     let list = if applications.is_empty() {
         view! { <p class="muted">{t(Key::NoApplications)}</p> }.into_any()
@@ -64,13 +66,13 @@ pub fn MyApplications(
         <section class="panel" id="my-applications" aria-labelledby="my-applications-title">
             <h2 id="my-applications-title">{t(Key::ExemptionTitle)}</h2>
             <ul class="applications">{list}</ul>
-            <ApplyForm graduate_id=graduate_id reload=reload/>
+            <ApplyForm graduate_id=graduate_id reload=reload sent=sent/>
         </section>
     }
 }
 
 #[component]
-fn ApplyForm(graduate_id: String, reload: RwSignal<u32>) -> impl IntoView {
+fn ApplyForm(graduate_id: String, reload: RwSignal<u32>, sent: RwSignal<bool>) -> impl IntoView {
     let ground = RwSignal::new(Ground::SpouseNoVacancy);
     let start = RwSignal::new(String::new());
     let end = RwSignal::new(String::new());
@@ -79,7 +81,6 @@ fn ApplyForm(graduate_id: String, reload: RwSignal<u32>) -> impl IntoView {
     let missing = RwSignal::new(false);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let pending = RwSignal::new(false);
-    let sent = RwSignal::new(false);
     let graduate_id = StoredValue::new(graduate_id);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

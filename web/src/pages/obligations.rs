@@ -228,6 +228,7 @@ fn StatusLine(status: Option<ObligationStatus>, reason: String) -> impl IntoView
 #[component]
 pub fn MyObligation() -> impl IntoView {
     let reload = RwSignal::new(0u32);
+    let sent = RwSignal::new(false);
     let data = LocalResource::new(move || {
         reload.track();
         let language = Some(lang().to_api());
@@ -306,7 +307,7 @@ pub fn MyObligation() -> impl IntoView {
                                 {employer_list}
                             </section>
                             <MyClaims claims=g.claims/>
-                            <MyApplications graduate_id=g.id applications=g.applications reload=reload/>
+                            <MyApplications graduate_id=g.id applications=g.applications reload=reload sent=sent/>
                         </article>
                     }
                 })

@@ -19,6 +19,8 @@ fn status_name(s: &str) -> Key {
 #[component]
 pub fn RulesPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
+    // Outlives the editor, which the reload after saving renders anew.
+    let saved: RwSignal<Option<String>> = RwSignal::new(None);
     let data = LocalResource::new(move || {
         reload.track();
         api::call::<gql::RuleSets>(gql::rule_sets::Variables {})
@@ -52,7 +54,7 @@ pub fn RulesPage() -> impl IntoView {
                     })
                     .collect_view();
                 view! {
-                    {can_write().then(|| view! { <RulesEditor current=current reload=reload/> })}
+                    {can_write().then(|| view! { <RulesEditor current=current reload=reload saved=saved/> })}
                     <section class="panel" aria-labelledby="versions-title">
                         <h2 id="versions-title">{t(Key::RuleVersions)}</h2>
                         <div id="rule-versions">{versions}</div>
@@ -65,14 +67,17 @@ pub fn RulesPage() -> impl IntoView {
 }
 
 #[component]
-fn RulesEditor(current: String, reload: RwSignal<u32>) -> impl IntoView {
+fn RulesEditor(
+    current: String,
+    reload: RwSignal<u32>,
+    saved: RwSignal<Option<String>>,
+) -> impl IntoView {
     let text = RwSignal::new(current);
     let note = RwSignal::new(String::new());
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let invalid = RwSignal::new(false);
     let preview: RwSignal<Option<Vec<gql::preview_rules::PreviewRulesPreviewRules>>> =
         RwSignal::new(None);
-    let saved: RwSignal<Option<String>> = RwSignal::new(None);
     let parsed = move || serde_json::from_str::<serde_json::Value>(&text.get_untracked()).ok();
     let on_preview = move |_| {
         error.set(None);

@@ -1,0 +1,369 @@
+//! The operator's work pages and the graduate's application in real headless Chromium:
+//! imports with a rejection report, the commission's vote up to the quorum, claim work, the
+//! rules with their preview, and a graduate applying for an exemption (in Kazakh).
+
+use std::path::PathBuf;
+
+use adal_api::notifications::outbox;
+use adal_api::notifications::vocab::NotificationPurpose;
+use anyhow::{Context, Result, anyhow, ensure};
+use e2e::{Page, run};
+use sea_orm::ConnectionTrait;
+use serde_json::json;
+
+/// Writes a file for the browser to upload; returns its absolute path.
+fn upload_file(dir: &tempfile::TempDir, name: &str, content: &str) -> Result<String> {
+    let path: PathBuf = dir.path().join(name);
+    std::fs::write(&path, content)?;
+    Ok(path.to_string_lossy().into_owned())
+}
+
+/// Chooses a file in an `<input type=file>` as a person does in the dialog.
+async fn choose_file(page: &Page, css: &str, path: &str) -> Result<()> {
+    page.find(css).await?.send_keys(path).await?;
+    Ok(())
+}
+
+/// Sets an input's value as typing would (date inputs take locale-specific keystrokes).
+async fn set_value(page: &Page, css: &str, value: &str) -> Result<()> {
+    page.find(css).await?;
+    page.client
+        .execute(
+            "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+             e.dispatchEvent(new Event('input', { bubbles: true }));
+             e.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![json!(css), json!(value)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// A claim needs proof of notice: the signed-in administrator sends the graduate a breach
+/// notice, and it is recorded as delivered (as the SMS gateway's receipt would; the demo
+/// has no gateway).
+async fn deliver_breach_notice(page: &Page, last_name: &str) -> Result<()> {
+    let r = page
+        .graphql("{ me { account { id } } graduates(first: 100) { nodes { id fullName } } }")
+        .await?;
+    let admin: i64 = r["data"]["me"]["account"]["id"]
+        .as_str()
+        .context("my account id")?
+        .parse()?;
+    let graduate: i64 = r["data"]["graduates"]["nodes"]
+        .as_array()
+        .context("graduates")?
+        .iter()
+        .find(|n| {
+            n["fullName"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with(last_name)
+        })
+        .and_then(|n| n["id"].as_str())
+        .context("the graduate")?
+        .parse()?;
+    let m = outbox::send_notice(
+        &page.app.db,
+        admin,
+        graduate,
+        NotificationPurpose::BreachNotice,
+        3,
+    )
+    .await
+    .map_err(|e| anyhow!("sending the notice: {}", e.message()))?;
+    page.app
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE notification_message SET status = 'delivered', delivered_at = CURRENT_TIMESTAMP WHERE id = {}",
+            m.id
+        ))
+        .await?;
+    Ok(())
+}
+
+/// The text with no-break spaces as plain spaces.
+fn plain(s: &str) -> String {
+    s.replace('\u{a0}', " ")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_imports_a_feed_with_bad_rows_and_downloads_the_rejection_report() {
+    run(
+        "admin_imports_a_feed_with_bad_rows_and_downloads_the_rejection_report",
+        async |page| {
+            page.sign_in("admin").await?;
+            page.select("#lang-switch", "en").await?;
+            let r = page
+                .graphql("{ persons(filter: {search: \"Дамир\"}) { nodes { iin } } }")
+                .await?;
+            let iin = r["data"]["persons"]["nodes"][0]["iin"]
+                .as_str()
+                .context("the demo graduate's IIN")?
+                .to_owned();
+            let dir = tempfile::tempdir()?;
+            let feed = upload_file(
+                &dir,
+                "feed-2023-01.csv",
+                &format!(
+                    "iin,employer_id,employer_name,employer_address,period,payment_date,amount_kzt,payment_code\n\
+                     {iin},940140000385,,,2023-01,,,010\n\
+                     {iin},940140000386,,,2023-01,,,010\n\
+                     {iin},940140000385,,,2023-13,,,010\n"
+                ),
+            )?;
+
+            page.goto("/operator/imports").await?;
+            page.wait_text("h1", "Imports").await?;
+            page.select("#import-kind", "CONTRIBUTIONS").await?;
+            // Submitting without a file says what is missing.
+            page.click("#start-import").await?;
+            page.wait_text(".field-error", "Choose a file").await?;
+            choose_file(page, "#import-file", &feed).await?;
+            page.click("#start-import").await?;
+
+            page.wait_text("#batch-status", "Completed").await?;
+            let summary = plain(&page.text("#batch-summary").await?);
+            ensure!(
+                summary.contains("accepted: 1") && summary.contains("rejected: 2"),
+                "the batch summary is {summary:?}"
+            );
+            page.wait_text("#rejections", "wrong check digit").await?;
+            let report = page.text("#rejections").await?;
+            ensure!(
+                report.contains("3") && report.contains("employer_id") && report.contains("4"),
+                "the rejection table lacks the line numbers: {report:?}"
+            );
+            page.wait_text("#import-history", "feed-2023-01.csv").await?;
+
+            // Downloading hands the browser the report as a CSV file.
+            page.js(
+                "window.__blobs = []; const make = URL.createObjectURL;
+                 URL.createObjectURL = b => { window.__blobs.push(b); return make(b); };
+                 return true;",
+            )
+            .await?;
+            page.click("#download-report").await?;
+            let text = page
+                .client
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     const b = window.__blobs[0];
+                     if (!b) { done(null); } else { b.text().then(t => done([b.type, t])); }",
+                    vec![],
+                )
+                .await?;
+            let (kind, csv) = (
+                text[0].as_str().unwrap_or_default(),
+                text[1].as_str().unwrap_or_default(),
+            );
+            ensure!(kind == "text/csv", "the download is {kind:?}");
+            ensure!(
+                csv.starts_with("line,field,reason")
+                    && csv.contains("3,employer_id,BIN or IIN has a wrong check digit"),
+                "the downloaded report is {csv:?}"
+            );
+            page.screenshot_for_review("imports-rejections").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+/// One commission member votes to approve the first open application.
+async fn vote(page: &Page, login: &str, reason: &str, votes_after: &str) -> Result<()> {
+    page.sign_in(login).await?;
+    page.select("#lang-switch", "en").await?;
+    page.goto("/operator/commission").await?;
+    page.wait_text(".application", "Residency, master's or doctoral study")
+        .await?;
+    page.wait_text(".application .documents", "admission-order.pdf")
+        .await?;
+    page.fill(".vote-reason", reason).await?;
+    page.click(".vote-form .approve").await?;
+    page.wait_text(".application .tally", votes_after).await?;
+    page.sign_out().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn graduate_applies_in_kazakh_the_commission_decides_and_the_graduate_sees_it() {
+    run(
+        "graduate_applies_in_kazakh_the_commission_decides_and_the_graduate_sees_it",
+        async |page| {
+            let dir = tempfile::tempdir()?;
+            let doc = upload_file(&dir, "admission-order.pdf", "%PDF-1.4 admission order")?;
+
+            page.sign_in("graduate").await?;
+            page.wait_path("/graduate").await?;
+            page.select("#lang-switch", "kk").await?;
+            page.wait_text("#my-applications", "Босату және тоқтата тұру")
+                .await?;
+            page.wait_text("#my-applications", "Сіз әлі өтініш берген жоқсыз")
+                .await?;
+            // Nothing attached: the form says what is missing, in Kazakh.
+            page.click("#apply-submit").await?;
+            page.wait_text("#apply-form .field-error", "кемінде бір құжат")
+                .await?;
+            page.select("#apply-ground", "FURTHER_STUDY").await?;
+            page.fill(
+                "#apply-statement",
+                "Магистратураға мемлекеттік грантпен түстім.",
+            )
+            .await?;
+            choose_file(page, "#apply-documents", &doc).await?;
+            page.click("#apply-submit").await?;
+            page.wait_text("#apply-sent", "Өтініш берілді").await?;
+            page.wait_text(".my-application", "Шешім күтілуде").await?;
+            page.wait_text(".my-application", "admission-order.pdf")
+                .await?;
+            page.screenshot_for_review("graduate-applied-kk").await?;
+            page.sign_out().await?;
+
+            vote(
+                page,
+                "commission",
+                "The admission order is attached.",
+                "1 of 3",
+            )
+            .await?;
+            vote(
+                page,
+                "commission2",
+                "Master's study on a state grant.",
+                "2 of 3",
+            )
+            .await?;
+
+            // The third vote reaches the quorum: the case leaves the queue, decided.
+            page.sign_in("commission3").await?;
+            page.select("#lang-switch", "en").await?;
+            page.goto("/operator/commission").await?;
+            page.fill(".vote-reason", "Agreed.").await?;
+            page.click(".vote-form .approve").await?;
+            page.wait_text(".empty", "No applications").await?;
+            page.select("#app-status", "APPROVED").await?;
+            page.wait_text(".application", "Approved").await?;
+            page.wait_text(".application .tally", "3 of 3").await?;
+            page.wait_text(".application .votes", "Master's study on a state grant")
+                .await?;
+            ensure!(
+                !page.exists(".vote-form").await?,
+                "a decided case still offers a vote"
+            );
+            page.sign_out().await?;
+
+            page.sign_in("graduate").await?;
+            page.wait_path("/graduate").await?;
+            page.select("#lang-switch", "kk").await?;
+            page.wait_text(".my-application", "Мақұлданды").await?;
+            page.screenshot_for_review("graduate-decision-kk").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_drafts_a_claim_sends_it_records_a_payment_and_a_contact() {
+    run(
+        "admin_drafts_a_claim_sends_it_records_a_payment_and_a_contact",
+        async |page| {
+            page.sign_in("admin").await?;
+            page.select("#lang-switch", "en").await?;
+            deliver_breach_notice(page, "Омаров").await?;
+            page.goto("/operator/claims").await?;
+            page.click_row_button("#claims-due tr", "Омаров").await?;
+            page.wait_without("#claims-due", "Омаров").await?;
+
+            page.select("#claims-view", "DRAFTED").await?;
+            page.wait_text(".claim", "Омаров").await?;
+            let amount = plain(&page.text(".claim .claim-amount").await?);
+            ensure!(amount == "KZT 3 000 000", "the claim amount is {amount:?}");
+            page.wait_text(".claim .computation", "(36 − 6) / 36")
+                .await?;
+            ensure!(
+                !page.exists(".payment-form").await?,
+                "a drafted claim offers to record a payment"
+            );
+            page.select(".next-status", "SENT").await?;
+            page.click(".set-status").await?;
+            page.wait_text(".empty", "no reimbursement claims").await?;
+
+            page.select("#claims-view", "SENT").await?;
+            page.wait_text(".claim .claim-status", "Sent").await?;
+            page.fill(".pay-amount", "1000000").await?;
+            set_value(page, ".pay-date", "2026-11-01").await?;
+            page.fill(".pay-reference", "KNP 911").await?;
+            page.click(".record-payment").await?;
+            page.wait_text(".empty", "no reimbursement claims").await?;
+
+            page.select("#claims-view", "PAID_IN_PART").await?;
+            page.wait_text(".claim .payments", "KNP 911").await?;
+            let paid = plain(&page.text(".claim").await?);
+            ensure!(
+                paid.contains("paid KZT 1 000 000"),
+                "the claim shows {paid:?}"
+            );
+            page.select(".contact-channel", "PHONE").await?;
+            page.fill(".contact-outcome", "Promised to pay the rest")
+                .await?;
+            page.click(".log-contact").await?;
+            page.wait_text(".claim .contacts", "Promised to pay the rest")
+                .await?;
+            page.wait_text(".claim .contacts", "Phone").await?;
+            page.screenshot_for_review("claims-paid-in-part").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_previews_and_saves_rules_and_an_analyst_only_reads_them() {
+    run(
+        "admin_previews_and_saves_rules_and_an_analyst_only_reads_them",
+        async |page| {
+            page.sign_in("admin").await?;
+            page.select("#lang-switch", "en").await?;
+            page.goto("/operator/rules").await?;
+            page.wait_text("#rule-versions", "Version 1").await?;
+            page.find("#rules-json").await?;
+            // A looser breach limit frees the demo graduate in breach.
+            page.client
+                .execute(
+                    "const e = document.querySelector('#rules-json');
+                     const r = JSON.parse(e.value); r.breachMonths = 24;
+                     e.value = JSON.stringify(r, null, 2);
+                     e.dispatchEvent(new Event('input', { bubbles: true }));",
+                    vec![],
+                )
+                .await?;
+            page.click("#preview-rules").await?;
+            let preview = page
+                .wait_text("#rules-preview", "graduates would change status")
+                .await?;
+            ensure!(
+                !preview.contains(" 0 graduates"),
+                "the preview changes nobody: {preview:?}"
+            );
+            page.wait_text("#rules-preview", "Breach").await?;
+            page.fill("#rules-note", "Breach after 24 months").await?;
+            page.click("#save-rules").await?;
+            page.wait_text("#rules-saved", "Version 2").await?;
+            page.wait_text("#rule-versions", "Breach after 24 months")
+                .await?;
+            page.sign_out().await?;
+
+            page.sign_in("analyst").await?;
+            page.select("#lang-switch", "en").await?;
+            page.goto("/operator/rules").await?;
+            page.wait_text("#rule-versions", "Version 2").await?;
+            ensure!(
+                !page.exists("#rules-json").await?,
+                "an analyst is offered the rules editor"
+            );
+            Ok(())
+        },
+    )
+    .await;
+}
