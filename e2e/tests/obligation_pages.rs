@@ -367,3 +367,52 @@ async fn admin_previews_and_saves_rules_and_an_analyst_only_reads_them() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn analyst_exports_the_graduates_in_breach_as_csv() {
+    run(
+        "analyst_exports_the_graduates_in_breach_as_csv",
+        async |page| {
+            page.sign_in("analyst").await?;
+            page.select("#lang-switch", "en").await?;
+            page.goto("/operator/graduates").await?;
+            page.select("#grad-status", "BREACH").await?;
+            page.wait_text("table", "Омаров").await?;
+            page.js("window.__blobs = []; const make = URL.createObjectURL;
+                 URL.createObjectURL = b => { window.__blobs.push(b); return make(b); };
+                 return true;")
+                .await?;
+            page.click("#export-csv").await?;
+            let got = page
+                .client
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     const wait = () => window.__blobs.length
+                       ? window.__blobs[0].text().then(t => done(t))
+                       : setTimeout(wait, 100);
+                     wait();",
+                    vec![],
+                )
+                .await?;
+            let csv = got.as_str().unwrap_or_default();
+            let mut lines = csv.lines();
+            ensure!(
+                lines
+                    .next()
+                    .is_some_and(|h| h.starts_with("id,full_name,iin_masked,")),
+                "the export has no header: {csv:?}"
+            );
+            let rows: Vec<&str> = lines.collect();
+            ensure!(
+                !rows.is_empty() && rows.iter().all(|r| r.contains(",BREACH,")),
+                "the export is not the filtered list: {csv:?}"
+            );
+            ensure!(
+                csv.contains("Омаров"),
+                "the export lacks the graduate in breach"
+            );
+            Ok(())
+        },
+    )
+    .await;
+}
