@@ -411,6 +411,29 @@ async fn analyst_exports_the_graduates_in_breach_as_csv() {
                 csv.contains("Омаров"),
                 "the export lacks the graduate in breach"
             );
+
+            // The dashboard draws graduates by home region, named in the language.
+            let r = page
+                .graphql("{ obligationDashboard { byRegion { key count } } regions(first: 100) { nodes { kato nameEn } } }")
+                .await?;
+            let top = r["data"]["obligationDashboard"]["byRegion"]
+                .as_array()
+                .and_then(|b| b.iter().max_by_key(|c| c["count"].as_i64()))
+                .and_then(|c| c["key"].as_str())
+                .context("a region bucket")?
+                .to_owned();
+            let name = r["data"]["regions"]["nodes"]
+                .as_array()
+                .and_then(|n| n.iter().find(|n| n["kato"] == top.as_str()))
+                .and_then(|n| n["nameEn"].as_str())
+                .context("the region's name")?
+                .to_owned();
+            page.goto("/operator").await?;
+            page.wait_text("#region-chart", &name).await?;
+            ensure!(
+                page.exists(&format!("#region-chart g[data-key='{top}'] rect")).await?,
+                "the region chart has no bar for {top}"
+            );
             Ok(())
         },
     )

@@ -351,6 +351,8 @@ keys!(
     WouldChange,
     YouVoted,
     ExportCsv,
+    ByRegion,
+    ChartByRegion,
 );
 
 /// An interface language.

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, FundingCategory, MonthState, ObligationStatus};
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 use crate::pages::apply::{MyApplications, MyClaims};
 use crate::pages::operator::{RegionSelect, load_regions};
 use crate::ui::{
@@ -598,29 +598,33 @@ pub fn GraduateCard() -> impl IntoView {
 // ---------------------------------------------------------------------------------------
 // The operator's dashboard: obligation figures
 
-/// Counts by status as a horizontal SVG bar chart.
+/// One bar: its key (`data-key`), its label in the language, its count and CSS class.
+pub struct Bar {
+    key: String,
+    label: Signal<String>,
+    count: i64,
+    class: &'static str,
+}
+
+/// Counts as a horizontal SVG bar chart (statuses, regions).
 #[component]
-fn StatusChart(counts: Vec<(ObligationStatus, i64)>) -> impl IntoView {
+fn BarChart(id: &'static str, label: Key, bars: Vec<Bar>) -> impl IntoView {
     const ROW: i64 = 28;
     const LABEL: i64 = 190;
     const BAR: i64 = 260;
-    let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-    let height = ROW * counts.len() as i64 + 4;
-    let bars = counts
+    let max = bars.iter().map(|b| b.count).max().unwrap_or(0).max(1);
+    let height = ROW * bars.len() as i64 + 4;
+    let rows = bars
         .into_iter()
         .enumerate()
-        .map(|(i, (s, n))| {
+        .map(|(i, b)| {
             let y = i as i64 * ROW + 2;
+            let n = b.count;
             let w = if n == 0 { 0 } else { (n * BAR / max).max(2) };
-            let class = match s {
-                ObligationStatus::Breach | ObligationStatus::Reimbursing => "bar bad",
-                ObligationStatus::Working | ObligationStatus::Fulfilled => "bar ok",
-                _ => "bar",
-            };
             view! {
-                <g data-status=s.as_str()>
-                    <text x="0" y=y + 18 class="bar-label">{t(status_key(Some(s)))}</text>
-                    <rect x=LABEL y=y + 4 width=w height=ROW - 8 rx="3" class=class></rect>
+                <g data-key=b.key>
+                    <text x="0" y=y + 18 class="bar-label">{b.label}</text>
+                    <rect x=LABEL y=y + 4 width=w height=ROW - 8 rx="3" class=b.class></rect>
                     <text x=LABEL + w + 6 y=y + 18 class="bar-value">{move || format::number(lang(), n)}</text>
                 </g>
             }
@@ -629,19 +633,20 @@ fn StatusChart(counts: Vec<(ObligationStatus, i64)>) -> impl IntoView {
     view! {
         <svg
             class="chart"
-            id="status-chart"
+            id=id
             role="img"
-            aria-label=t(Key::ChartByStatus)
+            aria-label=t(label)
             viewBox=format!("0 0 {} {height}", LABEL + BAR + 50)
             preserveAspectRatio="xMinYMin meet"
         >
-            {bars}
+            {rows}
         </svg>
     }
 }
 
 #[component]
 pub fn ObligationFigures() -> impl IntoView {
+    let regions = load_regions();
     let data = LocalResource::new(|| {
         api::call::<gql::ObligationDashboard>(gql::obligation_dashboard::Variables {})
     });
@@ -667,6 +672,52 @@ pub fn ObligationFigures() -> impl IntoView {
                     (*s, n)
                 })
                 .collect();
+            let status_bars: Vec<Bar> = counts
+                .into_iter()
+                .map(|(st, n)| Bar {
+                    key: st.as_str().to_string(),
+                    label: Signal::derive(move || t(status_key(Some(st)))().to_string()),
+                    count: n,
+                    class: match st {
+                        ObligationStatus::Breach | ObligationStatus::Reimbursing => "bar bad",
+                        ObligationStatus::Working | ObligationStatus::Fulfilled => "bar ok",
+                        _ => "bar",
+                    },
+                })
+                .collect();
+            let mut by_region = d.by_region;
+            by_region.sort_by_key(|c| std::cmp::Reverse(c.count));
+            let region_bars: Vec<Bar> = by_region
+                .into_iter()
+                .map(|c| {
+                    let kato = c.key.clone();
+                    Bar {
+                        key: c.key,
+                        label: Signal::derive(move || {
+                            let l = lang();
+                            regions
+                                .get()
+                                .and_then(|r| r.ok())
+                                .and_then(|rs| {
+                                    rs.into_iter().find(|r| r.kato == kato).map(|r| match l {
+                                        Lang::Kk => r.name_kk,
+                                        Lang::Ru => r.name_ru,
+                                        Lang::En => r.name_en,
+                                    })
+                                })
+                                .unwrap_or_else(|| {
+                                    if kato.is_empty() {
+                                        "—".to_string()
+                                    } else {
+                                        kato.clone()
+                                    }
+                                })
+                        }),
+                        count: c.count,
+                        class: "bar",
+                    }
+                })
+                .collect();
             let (total, share, horizon, pending) = (
                 d.graduates,
                 d.breach_share,
@@ -682,7 +733,11 @@ pub fn ObligationFigures() -> impl IntoView {
                 </ul>
                 <section class="panel" aria-labelledby="by-status-title">
                     <h2 id="by-status-title">{t(Key::ByStatus)}</h2>
-                    <StatusChart counts=counts/>
+                    <BarChart id="status-chart" label=Key::ChartByStatus bars=status_bars/>
+                </section>
+                <section class="panel" aria-labelledby="by-region-title">
+                    <h2 id="by-region-title">{t(Key::ByRegion)}</h2>
+                    <BarChart id="region-chart" label=Key::ChartByRegion bars=region_bars/>
                 </section>
             }
                 .into_any()
