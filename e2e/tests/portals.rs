@@ -41,9 +41,9 @@ async fn every_demo_role_lands_on_its_portal_and_no_other() {
         async |page| {
             page.goto("/").await?;
             page.wait_path("/login").await?;
-            lands_on(page, "admin", "/operator", 8).await?;
-            lands_on(page, "analyst", "/operator", 8).await?;
-            lands_on(page, "commission", "/operator", 5).await?;
+            lands_on(page, "admin", "/operator", 9).await?;
+            lands_on(page, "analyst", "/operator", 9).await?;
+            lands_on(page, "commission", "/operator", 6).await?;
             lands_on(page, "akimat", "/akimat", 3).await?;
             lands_on(page, "school.admin", "/school", 4).await?;
             lands_on(page, "school.staff", "/school", 3).await?;
