@@ -1399,3 +1399,86 @@ async fn notification_operations_admit_exactly_their_roles() {
     .await;
     assert_eq!(r.code().as_deref(), Some("NOT_FOUND"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_not_delivered_in_time_falls_back_to_the_next_channel() {
+    let env = env().await;
+    let tpl = template(&env, "breach", "BREACH_NOTICE").await;
+    let r = env
+        .gql(
+            CREATE,
+            json!({ "i": { "name": "SMS then e-mail", "templateId": tpl,
+                "channels": ["SMS", "EMAIL"], "fallbackAfterSeconds": 2 } }),
+        )
+        .await;
+    let cid: i64 = r.ok()["createCampaign"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let w = env.worker();
+    w.run_once().await.unwrap();
+    let li = env.person_of(env.graduate("Ли").await).await;
+    let li_sms = env
+        .messages()
+        .await
+        .into_iter()
+        .find(|m| m.person_id == Some(li.id) && m.channel == "sms")
+        .unwrap();
+    assert_eq!(li_sms.status, "sent");
+    // Омаров's SMS is delivered in time: no e-mail follows for him.
+    let omarov = env.person_of(env.graduate("Омаров").await).await;
+    let omarov_sms = env
+        .messages()
+        .await
+        .into_iter()
+        .find(|m| m.person_id == Some(omarov.id) && m.channel == "sms")
+        .unwrap();
+    let receipt = json!({ "id": omarov_sms.provider_message_id, "status": "delivered" });
+    assert_eq!(
+        env.post_signed("/webhooks/sms/receipt", &receipt, SMS_SECRET)
+            .await,
+        200
+    );
+    // Before the delay nothing falls back for Ли (only those SMS could not reach, at once);
+    // after it, Ли (sent, not delivered) gets an e-mail.
+    w.run_once().await.unwrap();
+    assert!(
+        env.messages()
+            .await
+            .iter()
+            .all(|m| !(m.person_id == Some(li.id) && m.channel == "email")),
+        "not before the delay"
+    );
+    let kim = env.person_of(env.graduate("Ким").await).await;
+    assert!(
+        env.messages()
+            .await
+            .iter()
+            .any(|m| m.person_id == Some(kim.id) && m.channel == "email"),
+        "no phone: e-mail at once"
+    );
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    drain(&w).await;
+    let li_mail = env
+        .messages()
+        .await
+        .into_iter()
+        .find(|m| m.person_id == Some(li.id) && m.channel == "email")
+        .unwrap();
+    assert_eq!(li_mail.status, "delivered");
+    assert_eq!(li_mail.idempotency_key, format!("c{cid}:p{}:1", li.id));
+    assert!(
+        env.messages()
+            .await
+            .iter()
+            .all(|m| !(m.person_id == Some(omarov.id) && m.channel == "email")),
+        "a delivered message does not fall back"
+    );
+    assert!(
+        env.smtp
+            .mails()
+            .iter()
+            .any(|m| m.to[0].contains("anna.li@example.kz"))
+    );
+}
