@@ -172,13 +172,16 @@ async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()>
             };
             eprintln!();
             println!(
-                "batch {}: {} rows, {} accepted, {} duplicates, {} rejected; {} obligations re-evaluated",
+                "batch {}: {} rows, {} accepted, {} duplicates, {} rejected in {:.1} s; \
+                 {} obligations re-evaluated in {:.1} s",
                 report.id,
                 report.total_rows,
                 report.accepted,
                 report.duplicates,
                 report.rejected,
-                report.evaluated
+                report.load_time.as_secs_f64(),
+                report.evaluated,
+                report.evaluate_time.as_secs_f64()
             );
             if report.rejected > 0 {
                 println!("rejected lines (line,field,reason):");

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use fantoccini::elements::Element;
+use fantoccini::error::{CmdError, ErrorStatus};
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
 use serde_json::json;
@@ -147,6 +148,31 @@ async fn connect(driver: &Driver) -> Result<Client> {
     }
 }
 
+/// Whether a WebDriver error says an element was replaced while we held it (the page
+/// re-rendered it between finding and acting).
+fn is_stale(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<CmdError>(),
+            Some(CmdError::Standard(w)) if w.error == ErrorStatus::StaleElementReference
+        )
+    })
+}
+
+/// Runs a step that finds elements and acts on them again while the page re-renders them
+/// (a stale element), up to the usual wait; any other outcome is returned as it is.
+async fn settled<T>(step: impl AsyncFn() -> Result<T>) -> Result<T> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match step().await {
+            Err(e) if is_stale(&e) && Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// The browser page of one test, with the steps a person takes.
 pub struct Page {
     pub client: Client,
@@ -219,21 +245,30 @@ impl Page {
     }
 
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.find(css).await?.click().await?;
-        Ok(())
+        settled(async || {
+            self.find(css).await?.click().await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Clears a field and types into it.
     pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
-        let el = self.find(css).await?;
-        el.clear().await?;
-        el.send_keys(text).await?;
-        Ok(())
+        settled(async || {
+            let el = self.find(css).await?;
+            el.clear().await?;
+            el.send_keys(text).await?;
+            Ok(())
+        })
+        .await
     }
 
     pub async fn select(&self, css: &str, value: &str) -> Result<()> {
-        self.find(css).await?.select_by_value(value).await?;
-        Ok(())
+        settled(async || {
+            self.find(css).await?.select_by_value(value).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Runs a script in the page and returns its result.
@@ -284,11 +319,14 @@ impl Page {
     /// The texts of the portal navigation's links.
     pub async fn nav_links(&self) -> Result<Vec<String>> {
         self.find(".sidenav a").await?;
-        let mut out = Vec::new();
-        for el in self.client.find_all(Locator::Css(".sidenav a")).await? {
-            out.push(el.text().await?);
-        }
-        Ok(out)
+        settled(async || {
+            let mut out = Vec::new();
+            for el in self.client.find_all(Locator::Css(".sidenav a")).await? {
+                out.push(el.text().await?);
+            }
+            Ok(out)
+        })
+        .await
     }
 
     /// Waits until no element matching `css` contains `text` (a filter took effect).
@@ -297,9 +335,11 @@ impl Page {
         loop {
             let mut found = false;
             for el in self.client.find_all(Locator::Css(css)).await? {
-                if el.text().await.is_ok_and(|t| t.contains(text)) {
-                    found = true;
-                }
+                // A row replaced while we read it may still hold the text: look again.
+                found |= match el.text().await {
+                    Ok(t) => t.contains(text),
+                    Err(_) => true,
+                };
             }
             if !found {
                 return Ok(());
@@ -313,36 +353,46 @@ impl Page {
 
     /// The text of the first element matching `css` (waiting for it).
     pub async fn text(&self, css: &str) -> Result<String> {
-        Ok(self.find(css).await?.text().await?)
+        settled(async || Ok(self.find(css).await?.text().await?)).await
     }
 
     pub async fn attr(&self, css: &str, name: &str) -> Result<Option<String>> {
-        Ok(self.find(css).await?.attr(name).await?)
+        settled(async || Ok(self.find(css).await?.attr(name).await?)).await
     }
 
     /// Clicks the button inside the first `row_css` element whose text contains `text`.
     pub async fn click_row_button(&self, row_css: &str, text: &str) -> Result<()> {
         self.wait_text(row_css, text).await?;
-        for row in self.client.find_all(Locator::Css(row_css)).await? {
-            if row.text().await?.contains(text) {
-                row.find(Locator::Css("button")).await?.click().await?;
-                return Ok(());
+        settled(async || {
+            for row in self.client.find_all(Locator::Css(row_css)).await? {
+                if row.text().await?.contains(text) {
+                    row.find(Locator::Css("button")).await?.click().await?;
+                    return Ok(());
+                }
             }
-        }
-        bail!("no `{row_css}` with {text:?}")
+            bail!("no `{row_css}` with {text:?}")
+        })
+        .await
     }
 
     /// Picks the option of a `<select>` whose text contains `label`.
     pub async fn select_by_label_containing(&self, css: &str, label: &str) -> Result<()> {
-        let select = self.find(css).await?;
         let deadline = Instant::now() + WAIT;
         loop {
-            for option in select.find_all(Locator::Css("option")).await? {
-                if option.text().await?.contains(label) {
-                    let value = option.attr("value").await?.unwrap_or_default();
-                    select.select_by_value(&value).await?;
-                    return Ok(());
+            let picked = settled(async || {
+                let select = self.find(css).await?;
+                for option in select.find_all(Locator::Css("option")).await? {
+                    if option.text().await?.contains(label) {
+                        let value = option.attr("value").await?.unwrap_or_default();
+                        select.select_by_value(&value).await?;
+                        return Ok(true);
+                    }
                 }
+                Ok(false)
+            })
+            .await?;
+            if picked {
+                return Ok(());
             }
             if Instant::now() > deadline {
                 bail!("`{css}` has no option {label:?}");

@@ -120,14 +120,25 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(a("contribution"))
-                    .col(big_integer(a("id")).auto_increment().primary_key().take())
                     .col(string_len(a("iin"), 12))
-                    .col(string_len(a("employer_bin"), 12))
                     .col(integer(a("period")))
+                    .col(string_len(a("employer_bin"), 12))
                     .col(string_len(a("payment_code"), 3))
                     .col(date_null(a("payment_date")))
                     .col(big_integer_null(a("amount")))
+                    // The batch that first brought the record (not indexed: an import keeps
+                    // the IINs it touched in memory).
                     .col(big_integer(a("batch_id")))
+                    // One record per graduate, month, employer and payment code: the key
+                    // makes duplicates count once and serves the ledger's reads by IIN. No
+                    // surrogate id: on 5 million rows each index costs import time.
+                    .primary_key(
+                        Index::create()
+                            .col(a("iin"))
+                            .col(a("period"))
+                            .col(a("employer_bin"))
+                            .col(a("payment_code")),
+                    )
                     .take(),
             )
             .await?;
@@ -374,21 +385,9 @@ impl MigrationTrait for Migration {
                 false,
             ),
             (
-                "uq_contribution_record",
-                "contribution",
-                &["iin", "period", "employer_bin", "payment_code"][..],
-                true,
-            ),
-            (
                 "idx_contribution_employer",
                 "contribution",
                 &["employer_bin"][..],
-                false,
-            ),
-            (
-                "idx_contribution_batch",
-                "contribution",
-                &["batch_id"][..],
                 false,
             ),
             (

@@ -323,6 +323,96 @@ pub fn ledger_of(
 
 const CHUNK: usize = 1000;
 
+/// Employers by BIN and by id, as the ledger reads them.
+pub struct Employers {
+    pub by_bin: HashMap<String, EmployerFacts>,
+    pub by_id: HashMap<i64, EmployerFacts>,
+}
+
+impl Employers {
+    fn new(by_bin: HashMap<String, EmployerFacts>) -> Self {
+        let by_id = by_bin.values().map(|f| (f.id, f.clone())).collect();
+        Self { by_bin, by_id }
+    }
+}
+
+/// One chunk's inputs, loaded: the subjects, their evidence and, unless every employer was
+/// loaded up front, the employers that evidence names.
+struct Loaded {
+    subjects: Vec<Subject>,
+    evidence: Evidence,
+    employers: Option<Employers>,
+}
+
+async fn load_chunk(db: &DatabaseConnection, ids: &[i64], employers: bool) -> ApiResult<Loaded> {
+    let subjects = subjects(db, ids).await?;
+    let evidence = evidence(db, &subjects).await?;
+    let employers = if employers {
+        Some(Employers::new(
+            employer_facts(db, Some(&evidence_bins(&evidence))).await?,
+        ))
+    } else {
+        None
+    };
+    Ok(Loaded {
+        subjects,
+        evidence,
+        employers,
+    })
+}
+
+/// Evaluates and stores the obligations of `ids` a chunk at a time, loading the next chunk
+/// while the current one is evaluated and stored (two connections, so the database works on
+/// both at once). `all` holds every employer; without it each chunk loads its own.
+async fn evaluate_ids(
+    db: &DatabaseConnection,
+    ids: &[i64],
+    all: Option<&Employers>,
+    rules: &RuleSet,
+    version: i32,
+    horizon: Period,
+) -> ApiResult<u64> {
+    let mut chunks = ids.chunks(CHUNK);
+    let Some(first) = chunks.next() else {
+        return Ok(0);
+    };
+    let per_chunk = all.is_none();
+    let mut current = load_chunk(db, first, per_chunk).await?;
+    let mut n = 0;
+    loop {
+        let next = chunks.next();
+        let store_current = async {
+            // Loaded with the chunk exactly when `all` is absent.
+            let employers = current
+                .employers
+                .as_ref()
+                .or(all)
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no employers loaded")))?;
+            store(
+                db,
+                &current.subjects,
+                &current.evidence,
+                employers,
+                rules,
+                version,
+                horizon,
+            )
+            .await
+        };
+        match next {
+            Some(ids) => {
+                let (stored, loaded) = tokio::join!(store_current, load_chunk(db, ids, per_chunk));
+                n += stored?;
+                current = loaded?;
+            }
+            None => {
+                n += store_current.await?;
+                return Ok(n);
+            }
+        }
+    }
+}
+
 /// Re-evaluates the given graduates' obligations.
 pub async fn evaluate_graduates(db: &DatabaseConnection, ids: &[i64]) -> ApiResult<u64> {
     if ids.is_empty() {
@@ -330,21 +420,24 @@ pub async fn evaluate_graduates(db: &DatabaseConnection, ids: &[i64]) -> ApiResu
     }
     let (version, rules) = current_rules(db).await?;
     let horizon = horizon(db).await?;
-    let mut n = 0;
-    for chunk in ids.chunks(CHUNK) {
-        let subs = subjects(db, chunk).await?;
-        let ev = evidence(db, &subs).await?;
-        let employers = employer_facts(db, Some(&evidence_bins(&ev))).await?;
-        n += store(db, &subs, &ev, &employers, &rules, version, horizon).await?;
-    }
-    Ok(n)
+    // In id order, so each chunk reads neighbouring rows, and each graduate once.
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    // Past one chunk, loading every employer once is cheaper than a lookup per chunk.
+    let all = if ids.len() > CHUNK {
+        Some(Employers::new(employer_facts(db, None).await?))
+    } else {
+        None
+    };
+    evaluate_ids(db, &ids, all.as_ref(), &rules, version, horizon).await
 }
 
 /// Re-evaluates every obligation (after a rule change, or as a nightly check).
 pub async fn reevaluate_all(db: &DatabaseConnection) -> ApiResult<EvalSummary> {
     let (version, rules) = current_rules(db).await?;
     let horizon = horizon(db).await?;
-    let employers = employer_facts(db, None).await?;
+    let employers = Employers::new(employer_facts(db, None).await?);
     let ids: Vec<i64> = graduate::Entity::find()
         .select_only()
         .column(graduate::Column::Id)
@@ -352,12 +445,7 @@ pub async fn reevaluate_all(db: &DatabaseConnection) -> ApiResult<EvalSummary> {
         .into_tuple()
         .all(db)
         .await?;
-    let mut n = 0;
-    for chunk in ids.chunks(CHUNK) {
-        let subs = subjects(db, chunk).await?;
-        let ev = evidence(db, &subs).await?;
-        n += store(db, &subs, &ev, &employers, &rules, version, horizon).await?;
-    }
+    let n = evaluate_ids(db, &ids, Some(&employers), &rules, version, horizon).await?;
     tracing::info!(
         obligations = n,
         rule_version = version,
@@ -401,36 +489,55 @@ pub async fn preview(
     Ok(changes)
 }
 
+/// Evaluates a chunk's subjects and writes their obligations in one statement per backend.
 async fn store(
     db: &DatabaseConnection,
     subs: &[Subject],
     ev: &Evidence,
-    employers: &HashMap<String, EmployerFacts>,
+    employers: &Employers,
     rules: &RuleSet,
     version: i32,
     horizon: Period,
 ) -> ApiResult<u64> {
-    let by_id: HashMap<i64, EmployerFacts> =
-        employers.values().map(|f| (f.id, f.clone())).collect();
-    let now = Utc::now();
-    let backend = db.get_database_backend();
-    let mut rows: Vec<Vec<Value>> = Vec::with_capacity(subs.len());
+    let mut ledgers = Vec::with_capacity(subs.len());
     for s in subs {
-        let l = ledger_of(s, ev, employers, &by_id, rules, horizon);
+        let l = ledger_of(s, ev, &employers.by_bin, &employers.by_id, rules, horizon);
         let explanation = serde_json::to_string(&l.explanation).map_err(ApiError::internal)?;
-        rows.push(vec![
-            s.obligation.id.into(),
-            l.status.as_str().into(),
-            l.explanation.required_months.into(),
-            l.credited.into(),
-            l.projected_completion.map(|p| p.first_day()).into(),
-            version.into(),
-            explanation.into(),
-            now.into(),
-            horizon.as_i32().into(),
-            l.last_employer_id.into(),
-        ]);
+        ledgers.push(Stored {
+            id: s.obligation.id,
+            ledger: l,
+            explanation,
+        });
     }
+    let stamp = Stamp {
+        version,
+        horizon,
+        at: Utc::now(),
+    };
+    if db.get_database_backend() == DbBackend::Postgres {
+        store_postgres(db, &ledgers, &stamp).await?;
+    } else {
+        store_values(db, &ledgers, &stamp).await?;
+    }
+    Ok(ledgers.len() as u64)
+}
+
+/// One obligation's evaluation, ready to write.
+struct Stored {
+    id: i64,
+    ledger: Ledger,
+    explanation: String,
+}
+
+/// What every row of one evaluation run shares.
+struct Stamp {
+    version: i32,
+    horizon: Period,
+    at: chrono::DateTime<Utc>,
+}
+
+/// SQLite: `UPDATE ... FROM (VALUES ...)`, 500 rows a statement (under its parameter limit).
+async fn store_values(db: &DatabaseConnection, rows: &[Stored], stamp: &Stamp) -> ApiResult<()> {
     const COLS: [&str; 10] = [
         "id",
         "status",
@@ -443,39 +550,30 @@ async fn store(
         "horizon",
         "last_employer_id",
     ];
-    let casts = [
-        "bigint",
-        "text",
-        "integer",
-        "integer",
-        "date",
-        "integer",
-        "text",
-        "timestamptz",
-        "integer",
-        "bigint",
-    ];
+    let backend = db.get_database_backend();
     for chunk in rows.chunks(500) {
         let mut sql = format!("WITH v({}) AS (VALUES ", COLS.join(", "));
-        let mut values = Vec::with_capacity(chunk.len() * COLS.len());
-        for (i, row) in chunk.iter().enumerate() {
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * COLS.len());
+        for (i, r) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push_str(", ");
             }
             sql.push('(');
-            for (j, v) in row.iter().enumerate() {
-                if j > 0 {
-                    sql.push_str(", ");
-                }
-                match backend {
-                    DbBackend::Postgres => {
-                        sql.push_str(&format!("CAST(${} AS {})", values.len() + 1, casts[j]))
-                    }
-                    _ => sql.push('?'),
-                }
-                values.push(v.clone());
-            }
+            sql.push_str(&vec!["?"; COLS.len()].join(", "));
             sql.push(')');
+            let l = &r.ledger;
+            values.extend([
+                r.id.into(),
+                l.status.as_str().into(),
+                l.explanation.required_months.into(),
+                l.credited.into(),
+                l.projected_completion.map(|p| p.first_day()).into(),
+                stamp.version.into(),
+                r.explanation.clone().into(),
+                stamp.at.into(),
+                stamp.horizon.as_i32().into(),
+                l.last_employer_id.into(),
+            ]);
         }
         sql.push_str(") UPDATE obligation SET ");
         sql.push_str(
@@ -489,7 +587,59 @@ async fn store(
         db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
     }
-    Ok(subs.len() as u64)
+    Ok(())
+}
+
+/// PostgreSQL: the whole chunk in one `UPDATE ... FROM unnest(arrays)`, a handful of bound
+/// arrays instead of ten parameters per obligation.
+async fn store_postgres(db: &DatabaseConnection, rows: &[Stored], stamp: &Stamp) -> ApiResult<()> {
+    use sea_orm::sqlx;
+    let pool = db.get_postgres_connection_pool();
+    sqlx::query(
+        "UPDATE obligation SET status = v.status, required_months = v.required_months, \
+         credited_months = v.credited_months, projected_completion = v.projected_completion, \
+         explanation = v.explanation, last_employer_id = v.last_employer_id, \
+         rule_version = $8, evaluated_at = $9, horizon = $10 \
+         FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::integer[], $5::date[], \
+                     $6::text[], $7::bigint[]) \
+              AS v(id, status, required_months, credited_months, projected_completion, \
+                   explanation, last_employer_id) \
+         WHERE obligation.id = v.id",
+    )
+    .bind(rows.iter().map(|r| r.id).collect::<Vec<i64>>())
+    .bind(
+        rows.iter()
+            .map(|r| r.ledger.status.as_str())
+            .collect::<Vec<&str>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|r| r.ledger.explanation.required_months)
+            .collect::<Vec<i32>>(),
+    )
+    .bind(rows.iter().map(|r| r.ledger.credited).collect::<Vec<i32>>())
+    .bind(
+        rows.iter()
+            .map(|r| r.ledger.projected_completion.map(|p| p.first_day()))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|r| r.explanation.as_str())
+            .collect::<Vec<&str>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|r| r.ledger.last_employer_id)
+            .collect::<Vec<Option<i64>>>(),
+    )
+    .bind(stamp.version)
+    .bind(stamp.at)
+    .bind(stamp.horizon.as_i32())
+    .execute(pool)
+    .await
+    .map_err(ApiError::internal)?;
+    Ok(())
 }
 
 /// The graduates whose persons hold these IINs.
@@ -530,11 +680,13 @@ pub fn evidence_bins(ev: &Evidence) -> Vec<String> {
     bins
 }
 
-/// Re-evaluates what a completed import touched.
+/// Re-evaluates what a completed import touched (`touched_iins`: the IINs of a contribution
+/// feed's rows).
 pub async fn evaluate_batch(
     db: &DatabaseConnection,
     kind: ImportKind,
     batch_id: i64,
+    touched_iins: &[String],
 ) -> ApiResult<u64> {
     match kind {
         ImportKind::Graduates => {
@@ -548,15 +700,7 @@ pub async fn evaluate_batch(
             evaluate_graduates(db, &ids).await
         }
         ImportKind::Contributions => {
-            let iins: Vec<String> = contribution::Entity::find()
-                .select_only()
-                .column(contribution::Column::Iin)
-                .filter(contribution::Column::BatchId.eq(batch_id))
-                .distinct()
-                .into_tuple()
-                .all(db)
-                .await?;
-            let ids = graduates_with_iins(db, &iins).await?;
+            let ids = graduates_with_iins(db, touched_iins).await?;
             evaluate_graduates(db, &ids).await
         }
         // A classification can change any graduate's months.

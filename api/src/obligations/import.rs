@@ -94,7 +94,7 @@ impl ImportKind {
 
     fn chunk(self) -> usize {
         match self {
-            ImportKind::Contributions => 20_000,
+            ImportKind::Contributions => 50_000,
             _ => 1_000,
         }
     }
@@ -113,6 +113,10 @@ pub struct BatchReport {
     pub already_imported: bool,
     /// Obligations re-evaluated after the import.
     pub evaluated: u64,
+    /// Time spent reading, checking and storing the rows.
+    pub load_time: std::time::Duration,
+    /// Time spent re-evaluating the obligations the rows touched.
+    pub evaluate_time: std::time::Duration,
 }
 
 impl BatchReport {
@@ -126,6 +130,8 @@ impl BatchReport {
             rejected: b.rejected as u64,
             already_imported: already,
             evaluated: 0,
+            load_time: std::time::Duration::ZERO,
+            evaluate_time: std::time::Duration::ZERO,
         }
     }
 }
@@ -228,6 +234,7 @@ pub async fn run_batch(
     progress: impl Fn(&BatchReport),
 ) -> ApiResult<BatchReport> {
     let id = batch.id;
+    let started = std::time::Instant::now();
     let result = run_chunks(db, kind, &batch, file, progress).await;
     let mut am = import_batch::Entity::find_by_id(id)
         .one(db)
@@ -236,19 +243,25 @@ pub async fn run_batch(
         .into_active_model();
     am.finished_at = Set(Some(Utc::now()));
     match result {
-        Ok(mut report) => {
+        Ok((mut report, touched)) => {
+            report.load_time = started.elapsed();
             am.status = Set("completed".into());
             am.total_rows = Set(report.total_rows as i64);
             am.accepted = Set(report.accepted as i64);
             am.duplicates = Set(report.duplicates as i64);
             am.rejected = Set(report.rejected as i64);
             am.update(db).await?;
-            report.evaluated = match kind {
-                ImportKind::Graduates | ImportKind::Contributions | ImportKind::Employers => {
-                    super::evaluate::evaluate_batch(db, kind, id).await?
-                }
-                _ => 0,
-            };
+            if kind == ImportKind::Contributions
+                && report.accepted > 0
+                && db.get_database_backend() == DbBackend::Postgres
+            {
+                // Fresh statistics for the reads by IIN that follow (autovacuum would
+                // catch up only later); samples the table, a fraction of a second.
+                db.execute_unprepared("ANALYZE contribution").await?;
+            }
+            let evaluating = std::time::Instant::now();
+            report.evaluated = super::evaluate::evaluate_batch(db, kind, id, &touched).await?;
+            report.evaluate_time = evaluating.elapsed();
             tracing::info!(
                 batch.id = id,
                 kind = kind.as_str(),
@@ -268,13 +281,26 @@ pub async fn run_batch(
     }
 }
 
+/// One chunk of a file as the reader thread hands it over: the rows (line number and the
+/// kind's columns in order) and the lines that are not CSV at all.
+struct RawChunk {
+    rows: Vec<(u64, Vec<String>)>,
+    rejections: Vec<Rejection>,
+}
+
+/// Chunks read ahead of the one being stored.
+const READ_AHEAD: usize = 2;
+
+/// Reads the file on a blocking thread, a chunk ahead of the database work, and stores each
+/// chunk as it arrives; returns the report and the IINs of the contribution rows (whose
+/// obligations need re-evaluating).
 async fn run_chunks(
     db: &DatabaseConnection,
     kind: ImportKind,
     batch: &import_batch::Model,
     file: std::fs::File,
     progress: impl Fn(&BatchReport),
-) -> ApiResult<BatchReport> {
+) -> ApiResult<(BatchReport, Vec<String>)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -306,30 +332,44 @@ async fn run_chunks(
     let cols: Vec<usize> = kind.columns().iter().map(|c| index[*c]).collect();
     let mut report = BatchReport::from_model(batch, false);
     let mut ctx = ChunkContext::new(db, batch.id).await?;
-    let mut records = reader.into_records();
-    let mut line: u64 = 1;
-    loop {
-        let mut rows: Vec<(u64, Vec<String>)> = Vec::with_capacity(kind.chunk());
-        let mut rejections = Vec::new();
-        for rec in records.by_ref().take(kind.chunk()) {
-            line += 1;
-            match rec {
-                Ok(r) => rows.push((
-                    line,
-                    cols.iter()
-                        .map(|i| r.get(*i).unwrap_or("").to_owned())
-                        .collect(),
-                )),
-                Err(e) => rejections.push(Rejection {
-                    line,
-                    field: None,
-                    reason: format!("not a valid CSV line: {e}"),
-                }),
+    let (tx, mut chunks) = tokio::sync::mpsc::channel::<RawChunk>(READ_AHEAD);
+    let chunk_rows = kind.chunk();
+    let reading = tokio::task::spawn_blocking(move || {
+        let mut records = reader.into_records();
+        let mut line: u64 = 1;
+        loop {
+            let mut rows: Vec<(u64, Vec<String>)> = Vec::with_capacity(chunk_rows);
+            let mut rejections = Vec::new();
+            for rec in records.by_ref().take(chunk_rows) {
+                line += 1;
+                match rec {
+                    Ok(r) => rows.push((
+                        line,
+                        cols.iter()
+                            .map(|i| r.get(*i).unwrap_or("").to_owned())
+                            .collect(),
+                    )),
+                    Err(e) => rejections.push(Rejection {
+                        line,
+                        field: None,
+                        reason: format!("not a valid CSV line: {e}"),
+                    }),
+                }
+            }
+            // Stop at the end of the file, or when the importer has stopped listening (an
+            // error while storing).
+            if (rows.is_empty() && rejections.is_empty())
+                || tx.blocking_send(RawChunk { rows, rejections }).is_err()
+            {
+                break;
             }
         }
-        if rows.is_empty() && rejections.is_empty() {
-            break;
-        }
+    });
+    while let Some(RawChunk {
+        rows,
+        mut rejections,
+    }) = chunks.recv().await
+    {
         report.total_rows += (rows.len() + rejections.len()) as u64;
         let (accepted, duplicates) = match kind {
             ImportKind::Regions => import_regions(db, rows, &mut rejections).await?,
@@ -367,7 +407,8 @@ async fn run_chunks(
             .await?;
         progress(&report);
     }
-    Ok(report)
+    reading.await.map_err(ApiError::internal)?;
+    Ok((report, ctx.touched.into_iter().collect()))
 }
 
 async fn save_rejections(
@@ -398,6 +439,8 @@ struct ChunkContext {
     orgs: HashMap<String, i64>,
     localities: HashMap<String, String>,
     rules: RuleSet,
+    /// IINs of the contribution rows read so far.
+    touched: HashSet<String>,
 }
 
 impl ChunkContext {
@@ -416,6 +459,7 @@ impl ChunkContext {
             orgs: HashMap::new(),
             localities,
             rules: super::evaluate::current_rules(db).await?.1,
+            touched: HashSet::new(),
         })
     }
 
@@ -1088,6 +1132,11 @@ async fn import_contributions(
             Err(e) => reject(rejections, line, e),
         }
     }
+    for c in &valid {
+        if !ctx.touched.contains(&c.iin) {
+            ctx.touched.insert(c.iin.clone());
+        }
+    }
     // Unknown employers.
     let employer_bins: Vec<String> = valid.iter().map(|c| c.employer.clone()).collect();
     ctx.org_ids(db, employer_bins.into_iter()).await?;
@@ -1163,7 +1212,6 @@ async fn insert_contributions(
                 payment_date: Set(c.payment_date),
                 amount: Set(c.amount),
                 batch_id: Set(batch_id),
-                ..Default::default()
             }))
             .on_conflict(
                 OnConflict::columns([

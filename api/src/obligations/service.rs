@@ -460,7 +460,7 @@ pub async fn classification_queue(
         .query_all_raw(Statement::from_sql_and_values(
             backend,
             format!(
-                "SELECT o.id AS id, COUNT(c.id) AS n FROM organisation o LEFT JOIN contribution c ON c.employer_bin = o.bin \
+                "SELECT o.id AS id, COUNT(c.iin) AS n FROM organisation o LEFT JOIN contribution c ON c.employer_bin = o.bin \
                  WHERE o.needs_classification = TRUE GROUP BY o.id ORDER BY n DESC, o.id ASC LIMIT {limit}"
             ),
             [],
