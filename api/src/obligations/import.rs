@@ -281,11 +281,21 @@ pub async fn run_batch(
     }
 }
 
-/// One chunk of a file as the reader thread hands it over: the rows (line number and the
-/// kind's columns in order) and the lines that are not CSV at all.
+/// One chunk of a file as the reader thread hands it over: its rows and the lines that are
+/// not CSV at all (or, for contributions, fail the row checks).
 struct RawChunk {
-    rows: Vec<(u64, Vec<String>)>,
+    /// Lines read, good or bad.
+    lines: u64,
+    rows: ChunkRows,
     rejections: Vec<Rejection>,
+}
+
+enum ChunkRows {
+    /// Each row's line number and the kind's columns in order.
+    Raw(Vec<(u64, Vec<String>)>),
+    /// Contribution rows, checked on the reader thread so that the checks of the next chunk
+    /// run while the database stores this one.
+    Contributions(ContributionChunk),
 }
 
 /// Chunks read ahead of the one being stored.
@@ -338,53 +348,165 @@ async fn run_chunks(
         let mut records = reader.into_records();
         let mut line: u64 = 1;
         loop {
-            let mut rows: Vec<(u64, Vec<String>)> = Vec::with_capacity(chunk_rows);
+            let mut raw: Vec<(u64, Vec<String>)> = Vec::new();
+            let mut contributions = ContributionChunk::default();
             let mut rejections = Vec::new();
+            let mut lines = 0;
             for rec in records.by_ref().take(chunk_rows) {
                 line += 1;
-                match rec {
-                    Ok(r) => rows.push((
+                lines += 1;
+                let r = match rec {
+                    Ok(r) => r,
+                    Err(e) => {
+                        rejections.push(Rejection {
+                            line,
+                            field: None,
+                            reason: format!("not a valid CSV line: {e}"),
+                        });
+                        continue;
+                    }
+                };
+                if kind == ImportKind::Contributions {
+                    let mut fields = [""; CONTRIBUTION_COLUMNS];
+                    for (f, i) in fields.iter_mut().zip(&cols) {
+                        *f = r.get(*i).unwrap_or("");
+                    }
+                    if let Err(e) = contributions.push(&fields) {
+                        reject(&mut rejections, line, e);
+                    }
+                } else {
+                    raw.push((
                         line,
                         cols.iter()
                             .map(|i| r.get(*i).unwrap_or("").to_owned())
                             .collect(),
-                    )),
-                    Err(e) => rejections.push(Rejection {
-                        line,
-                        field: None,
-                        reason: format!("not a valid CSV line: {e}"),
-                    }),
+                    ));
                 }
             }
+            let rows = if kind == ImportKind::Contributions {
+                contributions.finish();
+                ChunkRows::Contributions(contributions)
+            } else {
+                ChunkRows::Raw(raw)
+            };
             // Stop at the end of the file, or when the importer has stopped listening (an
             // error while storing).
-            if (rows.is_empty() && rejections.is_empty())
-                || tx.blocking_send(RawChunk { rows, rejections }).is_err()
+            if lines == 0
+                || tx
+                    .blocking_send(RawChunk {
+                        lines,
+                        rows,
+                        rejections,
+                    })
+                    .is_err()
             {
                 break;
             }
         }
     });
+    // On PostgreSQL a contribution chunk's rows are stored while the next chunk is prepared
+    // and its own store starts: two at once, one per core (the rows of a chunk are in key
+    // order, so two stores take their index locks in the same order and never deadlock).
+    let mut in_flight: Option<Pending> = None;
     while let Some(RawChunk {
+        lines,
         rows,
         mut rejections,
     }) = chunks.recv().await
     {
-        report.total_rows += (rows.len() + rejections.len()) as u64;
-        let (accepted, duplicates) = match kind {
-            ImportKind::Regions => import_regions(db, rows, &mut rejections).await?,
-            ImportKind::Localities => import_localities(db, rows, &mut rejections).await?,
-            ImportKind::ActivityCodes => import_activity_codes(db, rows, &mut rejections).await?,
-            ImportKind::Employers => import_employers(db, &mut ctx, rows, &mut rejections).await?,
-            ImportKind::Graduates => import_graduates(db, &mut ctx, rows, &mut rejections).await?,
-            ImportKind::Contributions => {
-                import_contributions(db, &mut ctx, rows, &mut rejections).await?
+        let store = match rows {
+            ChunkRows::Contributions(c) => import_contributions(db, &mut ctx, c).await?,
+            ChunkRows::Raw(rows) => {
+                let (accepted, duplicates) = match kind {
+                    ImportKind::Regions => import_regions(db, rows, &mut rejections).await?,
+                    ImportKind::Localities => import_localities(db, rows, &mut rejections).await?,
+                    ImportKind::ActivityCodes => {
+                        import_activity_codes(db, rows, &mut rejections).await?
+                    }
+                    ImportKind::Employers => {
+                        import_employers(db, &mut ctx, rows, &mut rejections).await?
+                    }
+                    ImportKind::Graduates => {
+                        import_graduates(db, &mut ctx, rows, &mut rejections).await?
+                    }
+                    ImportKind::Contributions => {
+                        return Err(ApiError::internal(anyhow::anyhow!(
+                            "contribution rows arrived unchecked"
+                        )));
+                    }
+                };
+                Store::Done {
+                    accepted,
+                    duplicates,
+                }
             }
         };
+        let chunk = Pending {
+            lines,
+            store,
+            rejections,
+        };
+        let finished = if matches!(chunk.store, Store::Running { .. }) {
+            in_flight.replace(chunk)
+        } else {
+            Some(chunk)
+        };
+        if let Some(chunk) = finished {
+            chunk.account(db, batch.id, &mut report).await?;
+            progress(&report);
+        }
+    }
+    if let Some(chunk) = in_flight {
+        chunk.account(db, batch.id, &mut report).await?;
+        progress(&report);
+    }
+    reading.await.map_err(ApiError::internal)?;
+    Ok((report, ctx.touched.into_iter().collect()))
+}
+
+/// How a chunk's rows are being stored.
+enum Store {
+    Done {
+        accepted: u64,
+        duplicates: u64,
+    },
+    /// Rows still being written by a task of their own; it returns how many were new.
+    Running {
+        rows: u64,
+        task: tokio::task::JoinHandle<ApiResult<u64>>,
+    },
+}
+
+/// A chunk whose outcome goes into the batch once its rows are stored.
+struct Pending {
+    lines: u64,
+    store: Store,
+    rejections: Vec<Rejection>,
+}
+
+impl Pending {
+    /// Waits for the rows, then records the chunk's rejections and the batch's counts.
+    async fn account(
+        self,
+        db: &DatabaseConnection,
+        batch_id: i64,
+        report: &mut BatchReport,
+    ) -> ApiResult<()> {
+        let (accepted, duplicates) = match self.store {
+            Store::Done {
+                accepted,
+                duplicates,
+            } => (accepted, duplicates),
+            Store::Running { rows, task } => {
+                let accepted = task.await.map_err(ApiError::internal)??;
+                (accepted, rows - accepted)
+            }
+        };
+        report.total_rows += self.lines;
         report.accepted += accepted;
         report.duplicates += duplicates;
-        report.rejected += rejections.len() as u64;
-        save_rejections(db, batch.id, rejections).await?;
+        report.rejected += self.rejections.len() as u64;
+        save_rejections(db, batch_id, self.rejections).await?;
         import_batch::Entity::update_many()
             .col_expr(
                 import_batch::Column::TotalRows,
@@ -402,13 +524,11 @@ async fn run_chunks(
                 import_batch::Column::Rejected,
                 (report.rejected as i64).into(),
             )
-            .filter(import_batch::Column::Id.eq(batch.id))
+            .filter(import_batch::Column::Id.eq(batch_id))
             .exec(db)
             .await?;
-        progress(&report);
+        Ok(())
     }
-    reading.await.map_err(ApiError::internal)?;
-    Ok((report, ctx.touched.into_iter().collect()))
 }
 
 async fn save_rejections(
@@ -1079,42 +1199,74 @@ pub fn start_of(graduation: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(graduation.year(), 9, 1).unwrap_or(graduation)
 }
 
+/// One checked contribution row.
 struct ContributionRow {
     iin: String,
     employer: String,
-    name: String,
-    address: Option<String>,
     period: Period,
     payment_date: Option<NaiveDate>,
     amount: Option<i64>,
     code: &'static str,
 }
 
-fn parse_contribution(r: &[String]) -> RowResult<ContributionRow> {
-    let iin = parsed("iin", Iin::parse(&r[0]))?;
-    let employer = parsed("employer_id", OrganisationId::parse(&r[1]))?.into_string();
-    let code = match r[7].trim() {
-        "010" | "10" => "010",
-        "012" | "12" => "012",
-        _ => {
-            return Err((
-                Some("payment_code"),
-                "payment_code must be 010 (OPV) or 012 (SO)".into(),
-            ));
+/// The columns of a contribution feed (`ImportKind::columns`).
+const CONTRIBUTION_COLUMNS: usize = 8;
+
+/// A chunk of contribution rows, checked and sorted by key (neighbouring rows land in
+/// neighbouring index pages, however the feed is ordered), with what the importer needs besides
+/// the rows: the distinct IINs (whose obligations to re-evaluate) and each employer's name and
+/// address as first seen (to create the employers Adal does not know).
+#[derive(Default)]
+struct ContributionChunk {
+    rows: Vec<ContributionRow>,
+    iins: HashSet<String>,
+    employers: HashMap<String, (String, Option<String>)>,
+}
+
+impl ContributionChunk {
+    /// Checks one row (the feed's columns in `ImportKind::columns` order) and keeps it.
+    fn push(&mut self, r: &[&str; CONTRIBUTION_COLUMNS]) -> RowResult<()> {
+        let iin = parsed("iin", Iin::parse(r[0]))?;
+        let employer = parsed("employer_id", OrganisationId::parse(r[1]))?.into_string();
+        let code = match r[7].trim() {
+            "010" | "10" => "010",
+            "012" | "12" => "012",
+            _ => {
+                return Err((
+                    Some("payment_code"),
+                    "payment_code must be 010 (OPV) or 012 (SO)".into(),
+                ));
+            }
+        };
+        let row = ContributionRow {
+            iin: iin.as_str().to_owned(),
+            employer,
+            period: parsed("period", Period::parse(r[4]))?,
+            payment_date: opt(r[5]).map(|d| date("payment_date", d)).transpose()?,
+            amount: opt(r[6]).map(|a| money_tiyn("amount_kzt", a)).transpose()?,
+            code,
+        };
+        if !self.employers.contains_key(&row.employer) {
+            self.employers.insert(
+                row.employer.clone(),
+                (
+                    opt(r[2]).unwrap_or("").chars().take(200).collect(),
+                    opt(r[3]).map(|a| a.chars().take(300).collect()),
+                ),
+            );
         }
-    };
-    Ok(ContributionRow {
-        iin: iin.as_str().to_owned(),
-        employer,
-        name: opt(&r[2]).unwrap_or("").chars().take(200).collect(),
-        address: opt(&r[3]).map(|a| a.chars().take(300).collect()),
-        period: parsed("period", Period::parse(&r[4]))?,
-        payment_date: opt(&r[5]).map(|d| date("payment_date", d)).transpose()?,
-        amount: opt(&r[6])
-            .map(|a| money_tiyn("amount_kzt", a))
-            .transpose()?,
-        code,
-    })
+        if !self.iins.contains(&row.iin) {
+            self.iins.insert(row.iin.clone());
+        }
+        self.rows.push(row);
+        Ok(())
+    }
+
+    fn finish(&mut self) {
+        self.rows.sort_unstable_by(|a, b| {
+            (&a.iin, a.period, &a.employer, a.code).cmp(&(&b.iin, b.period, &b.employer, b.code))
+        });
+    }
 }
 
 /// Contributions: employers the platform does not know are created from the feed and wait for
@@ -1122,59 +1274,45 @@ fn parse_contribution(r: &[String]) -> RowResult<ContributionRow> {
 async fn import_contributions(
     db: &DatabaseConnection,
     ctx: &mut ChunkContext,
-    rows: Vec<(u64, Vec<String>)>,
-    rejections: &mut Vec<Rejection>,
-) -> ApiResult<(u64, u64)> {
-    let mut valid = Vec::with_capacity(rows.len());
-    for (line, r) in rows {
-        match parse_contribution(&r) {
-            Ok(c) => valid.push(c),
-            Err(e) => reject(rejections, line, e),
-        }
-    }
-    for c in &valid {
-        if !ctx.touched.contains(&c.iin) {
-            ctx.touched.insert(c.iin.clone());
-        }
-    }
+    chunk: ContributionChunk,
+) -> ApiResult<Store> {
+    let ContributionChunk {
+        rows,
+        iins,
+        employers,
+    } = chunk;
+    ctx.touched.extend(iins);
     // Unknown employers.
-    let employer_bins: Vec<String> = valid.iter().map(|c| c.employer.clone()).collect();
-    ctx.org_ids(db, employer_bins.into_iter()).await?;
-    let mut unknown: HashMap<&str, &ContributionRow> = HashMap::new();
-    for c in &valid {
-        if !ctx.orgs.contains_key(&c.employer) {
-            unknown.entry(c.employer.as_str()).or_insert(c);
-        }
-    }
-    if !unknown.is_empty() {
-        let now = Utc::now();
-        let models: Vec<organisation::ActiveModel> = unknown
-            .values()
-            .map(|c| {
-                let name = if c.name.is_empty() {
-                    c.employer.clone()
-                } else {
-                    c.name.clone()
-                };
-                organisation::ActiveModel {
-                    bin: Set(c.employer.clone()),
-                    kind: Set(OrganisationKind::Employer.as_str().into()),
-                    name_kk: Set(name.clone()),
-                    name_ru: Set(name.clone()),
-                    name_en: Set(name),
-                    locality_kato: Set(None),
-                    region_kato: Set(None),
-                    parent_id: Set(None),
-                    activity_code: Set(None),
-                    address: Set(c.address.clone()),
-                    needs_classification: Set(true),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-            })
+    ctx.org_ids(db, employers.keys().cloned()).await?;
+    let now = Utc::now();
+    let models: Vec<organisation::ActiveModel> = employers
+        .into_iter()
+        .filter(|(bin, _)| !ctx.orgs.contains_key(bin))
+        .map(|(bin, (name, address))| {
+            let name = if name.is_empty() { bin.clone() } else { name };
+            organisation::ActiveModel {
+                bin: Set(bin),
+                kind: Set(OrganisationKind::Employer.as_str().into()),
+                name_kk: Set(name.clone()),
+                name_ru: Set(name.clone()),
+                name_en: Set(name),
+                locality_kato: Set(None),
+                region_kato: Set(None),
+                parent_id: Set(None),
+                activity_code: Set(None),
+                address: Set(address),
+                needs_classification: Set(true),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+        })
+        .collect();
+    if !models.is_empty() {
+        let bins: Vec<String> = models
+            .iter()
+            .filter_map(|m| m.bin.try_as_ref().cloned())
             .collect();
-        let bins: Vec<String> = unknown.keys().map(|b| (*b).to_owned()).collect();
         for chunk in models.chunks(1000) {
             organisation::Entity::insert_many(chunk.to_vec())
                 .on_conflict(
@@ -1187,12 +1325,25 @@ async fn import_contributions(
         }
         ctx.org_ids(db, bins.into_iter()).await?;
     }
-    let n = valid.len() as u64;
-    let inserted = match db.get_database_backend() {
-        DbBackend::Postgres => copy_contributions(db, ctx.batch_id, &valid).await?,
-        _ => insert_contributions(db, ctx.batch_id, &valid).await?,
-    };
-    Ok((inserted, n - inserted))
+    let n = rows.len() as u64;
+    Ok(match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let (db, batch_id) = (db.clone(), ctx.batch_id);
+            Store::Running {
+                rows: n,
+                task: tokio::spawn(async move {
+                    insert_contributions_postgres(&db, batch_id, rows).await
+                }),
+            }
+        }
+        _ => {
+            let accepted = insert_contributions(db, ctx.batch_id, &rows).await?;
+            Store::Done {
+                accepted,
+                duplicates: n - accepted,
+            }
+        }
+    })
 }
 
 async fn insert_contributions(
@@ -1230,70 +1381,60 @@ async fn insert_contributions(
     Ok(inserted)
 }
 
-/// PostgreSQL: the chunk goes through `COPY` into a temporary table, then one
-/// `INSERT ... SELECT ... ON CONFLICT DO NOTHING` moves it, all in one transaction.
-async fn copy_contributions(
+/// PostgreSQL: the whole chunk in one `INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO
+/// NOTHING`, six bound arrays in binary form. The chunk commits without waiting for the WAL
+/// flush: the batch's final status update, committed normally after the last chunk, flushes
+/// the WAL before it (and so every chunk) before the import reports success.
+async fn insert_contributions_postgres(
     db: &DatabaseConnection,
     batch_id: i64,
-    rows: &[ContributionRow],
+    rows: Vec<ContributionRow>,
 ) -> ApiResult<u64> {
     use sea_orm::sqlx;
-    let pool = db.get_postgres_connection_pool();
-    let mut conn = pool.acquire().await.map_err(ApiError::internal)?;
-    let mut buf = String::with_capacity(rows.len() * 64);
+    let n = rows.len();
+    let (mut iins, mut periods, mut employers, mut codes, mut dates, mut amounts) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     for c in rows {
-        use std::fmt::Write;
-        let _ = writeln!(
-            buf,
-            "{},{},{},{},{},{}",
-            c.iin,
-            c.employer,
-            c.period.as_i32(),
-            c.code,
-            c.payment_date.map(|d| d.to_string()).unwrap_or_default(),
-            c.amount.map(|a| a.to_string()).unwrap_or_default(),
-        );
+        iins.push(c.iin);
+        periods.push(c.period.as_i32());
+        employers.push(c.employer);
+        codes.push(c.code);
+        dates.push(c.payment_date);
+        amounts.push(c.amount);
     }
-    sqlx::query("BEGIN")
-        .execute(&mut *conn)
-        .await
-        .map_err(ApiError::internal)?;
+    let pool = db.get_postgres_connection_pool();
     let result: Result<u64, sqlx::Error> = async {
-        sqlx::query(
-            "CREATE TEMP TABLE IF NOT EXISTS contribution_load (iin varchar(12), employer_bin varchar(12), \
-             period integer, payment_code varchar(3), payment_date date, amount bigint) ON COMMIT DELETE ROWS",
-        )
-        .execute(&mut *conn)
-        .await?;
-        let mut copy = conn
-            .copy_in_raw("COPY contribution_load FROM STDIN WITH (FORMAT csv)")
+        let mut tx = pool.begin().await?;
+        sqlx::query("SET LOCAL synchronous_commit = off")
+            .execute(&mut *tx)
             .await?;
-        copy.send(buf.as_bytes()).await?;
-        copy.finish().await?;
         let res = sqlx::query(
-            "INSERT INTO contribution (iin, employer_bin, period, payment_code, payment_date, amount, batch_id) \
-             SELECT iin, employer_bin, period, payment_code, payment_date, amount, $1 FROM contribution_load \
+            "INSERT INTO contribution \
+             (iin, period, employer_bin, payment_code, payment_date, amount, batch_id) \
+             SELECT v.*, $7 FROM unnest($1::varchar[], $2::integer[], $3::varchar[], \
+                                        $4::varchar[], $5::date[], $6::bigint[]) AS v \
              ON CONFLICT (iin, period, employer_bin, payment_code) DO NOTHING",
         )
+        .bind(iins)
+        .bind(periods)
+        .bind(employers)
+        .bind(codes)
+        .bind(dates)
+        .bind(amounts)
         .bind(batch_id)
-        .execute(&mut *conn)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(res.rows_affected())
     }
     .await;
-    match result {
-        Ok(n) => {
-            sqlx::query("COMMIT")
-                .execute(&mut *conn)
-                .await
-                .map_err(ApiError::internal)?;
-            Ok(n)
-        }
-        Err(e) => {
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-            Err(ApiError::internal(e))
-        }
-    }
+    result.map_err(ApiError::internal)
 }
 
 /// Imported files, newest first.
@@ -1344,40 +1485,48 @@ mod tests {
 
     #[test]
     fn contribution_rows_are_checked() {
-        let row = |iin: &str, code: &str, period: &str| -> Vec<String> {
-            vec![
-                iin.into(),
-                "940140000385".into(),
-                "X".into(),
-                "".into(),
-                period.into(),
-                "".into(),
-                "".into(),
-                code.into(),
-            ]
+        let check = |iin: &str, code: &str, period: &str| {
+            ContributionChunk::default()
+                .push(&[iin, "940140000385", "X", "", period, "", "", code])
+                .err()
+                .map(|e| e.0)
         };
         let iin = crate::identifiers::with_check_digit("95010130001").unwrap();
-        assert!(parse_contribution(&row(&iin, "010", "2024-09")).is_ok());
-        assert_eq!(
-            parse_contribution(&row(&iin, "011", "2024-09"))
-                .err()
-                .unwrap()
-                .0,
-            Some("payment_code")
+        assert_eq!(check(&iin, "010", "2024-09"), None);
+        assert_eq!(check(&iin, "011", "2024-09"), Some(Some("payment_code")));
+        assert_eq!(check(&iin, "010", "2024-13"), Some(Some("period")));
+        assert_eq!(check("950101300011", "010", "2024-09"), Some(Some("iin")));
+    }
+
+    #[test]
+    fn contribution_chunks_sort_by_key_and_keep_each_employer_once() {
+        let a = crate::identifiers::with_check_digit("95010130001").unwrap();
+        let b = crate::identifiers::with_check_digit("94010130001").unwrap();
+        let mut chunk = ContributionChunk::default();
+        for (iin, period, name) in [
+            (&a, "2024-10", "First"),
+            (&b, "2024-09", "Second"),
+            (&a, "2024-09", ""),
+        ] {
+            chunk
+                .push(&[iin, "940140000385", name, "", period, "", "", "010"])
+                .unwrap();
+        }
+        chunk.finish();
+        let keys: Vec<(&str, i32)> = chunk
+            .rows
+            .iter()
+            .map(|r| (r.iin.as_str(), r.period.as_i32()))
+            .collect();
+        let (sep, oct) = (
+            Period::parse("2024-09").unwrap().as_i32(),
+            Period::parse("2024-10").unwrap().as_i32(),
         );
         assert_eq!(
-            parse_contribution(&row(&iin, "010", "2024-13"))
-                .err()
-                .unwrap()
-                .0,
-            Some("period")
+            keys,
+            vec![(b.as_str(), sep), (a.as_str(), sep), (a.as_str(), oct)]
         );
-        assert_eq!(
-            parse_contribution(&row("950101300011", "010", "2024-09"))
-                .err()
-                .unwrap()
-                .0,
-            Some("iin")
-        );
+        assert_eq!(chunk.iins.len(), 2);
+        assert_eq!(chunk.employers["940140000385"].0, "First");
     }
 }
