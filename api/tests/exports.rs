@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
-//! The graduates list export (`GET /exports/graduates.csv`): the caller's filters, the
-//! operator's staff only, masked IINs, an audit record. Runs on SQLite, and on PostgreSQL
+//! The graduates list export (`GET /exports/graduates.csv` and `.xlsx`): the caller's filters,
+//! the operator's staff only, masked IINs, an audit record. Runs on SQLite, and on PostgreSQL
 //! with `ADAL_TEST_DATABASE_URL`.
 
 mod common;
@@ -8,13 +8,12 @@ mod common;
 use common::*;
 use serde_json::json;
 
-async fn export(
+async fn download(
     app: &adal_api::testing::TestApp,
     token: Option<&str>,
-    query: &str,
-) -> (u16, String, String) {
-    let mut req =
-        reqwest::Client::new().get(format!("{}/exports/graduates.csv{query}", app.address));
+    path: &str,
+) -> (u16, String, Vec<u8>) {
+    let mut req = reqwest::Client::new().get(format!("{}{path}", app.address));
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
@@ -26,7 +25,77 @@ async fn export(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    (status, content_type, resp.text().await.expect("body"))
+    (
+        status,
+        content_type,
+        resp.bytes().await.expect("body").to_vec(),
+    )
+}
+
+async fn export(
+    app: &adal_api::testing::TestApp,
+    token: Option<&str>,
+    query: &str,
+) -> (u16, String, String) {
+    let (status, content_type, body) =
+        download(app, token, &format!("/exports/graduates.csv{query}")).await;
+    (
+        status,
+        content_type,
+        String::from_utf8(body).expect("UTF-8"),
+    )
+}
+
+/// The worksheet's XML from an XLSX file.
+fn sheet_xml(xlsx: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("an XLSX is a zip");
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .expect("one worksheet")
+        .read_to_string(&mut xml)
+        .expect("UTF-8 XML");
+    xml
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_filtered_list_exports_as_xlsx_with_a_header_in_the_language_asked() {
+    let app = spawn_app_with_demo().await;
+    let analyst = token(&app, "analyst").await;
+    let graduate = token(&app, "graduate").await;
+    let (status, _, _) = download(&app, Some(&graduate), "/exports/graduates.xlsx").await;
+    assert_eq!(status, 403);
+    let (status, _, _) = download(&app, None, "/exports/graduates.xlsx").await;
+    assert_eq!(status, 401);
+
+    let (status, content_type, body) = download(
+        &app,
+        Some(&analyst),
+        "/exports/graduates.xlsx?status=BREACH&lang=kk",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        content_type,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let xml = sheet_xml(&body);
+    assert!(xml.contains("Аты-жөні") && xml.contains("Мәртебе"), "{xml}");
+    assert!(xml.contains("Омаров") && !xml.contains("Ахметов"), "{xml}");
+    // One row per graduate in breach, after the header row.
+    let r = gql(
+        &app,
+        Some(&analyst),
+        "{ graduates(filter: {status: BREACH}) { totalCount } }",
+        json!({}),
+    )
+    .await;
+    let breach = r.ok()["graduates"]["totalCount"].as_u64().unwrap() as usize;
+    assert!(breach > 0);
+    assert_eq!(xml.matches("<row ").count(), breach + 1, "{xml}");
+
+    let (_, _, body) = download(&app, Some(&analyst), "/exports/graduates.xlsx").await;
+    assert!(sheet_xml(&body).contains("Статус"), "Russian by default");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,7 +1,10 @@
-//! Export of the filtered graduates list: `GET /exports/graduates.csv` with the filters of
-//! the `graduates` query as URL parameters (`status=BREACH&regionKato=...`), for the
-//! operator's staff (bearer token). The CSV is streamed page by page, so a national export
-//! does not sit in memory; each export is recorded in the audit trail with its filters.
+//! Export of the filtered graduates list: `GET /exports/graduates.csv` and
+//! `GET /exports/graduates.xlsx` with the filters of the `graduates` query as URL parameters
+//! (`status=BREACH&regionKato=...`), for the operator's staff (bearer token). Both read the
+//! register page by page: the CSV is streamed as it is read, the XLSX worksheet is written in
+//! constant memory (rows go to a temporary file) and sent when complete. Each export is
+//! recorded in the audit trail with its format and filters. The XLSX header row is in the
+//! language asked for (`lang=kk|ru|en`, default Russian), the CSV's in column names.
 //! IINs go out masked, as the list shows them; the exact-IIN filter is not offered, since an
 //! IIN never goes into a URL (domain brief §1).
 
@@ -22,7 +25,8 @@ use crate::pagination::{MAX_PAGE, PageRequest, encode_cursor};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/exports/graduates.csv", web::get().to(graduates_csv));
+    cfg.route("/exports/graduates.csv", web::get().to(graduates_csv))
+        .route("/exports/graduates.xlsx", web::get().to(graduates_xlsx));
 }
 
 /// The filters, named as in `GraduateFilter`.
@@ -36,6 +40,8 @@ pub struct ExportFilter {
     university_id: Option<String>,
     graduation_year: Option<i32>,
     employer_id: Option<String>,
+    /// The language of the XLSX header row.
+    lang: Option<String>,
 }
 
 /// `BREACH` (the GraphQL name) as the stored vocabulary value.
@@ -72,7 +78,74 @@ impl ExportFilter {
     }
 }
 
-const HEADER: &str = "id,full_name,iin_masked,category,specialty_code,specialty_name,region_kato,graduation_date,status,required_months,credited_months,remaining_months\n";
+/// The columns, as the CSV names them and as the XLSX header row says it in kk, ru and en.
+const COLUMNS: [(&str, [&str; 3]); 12] = [
+    ("id", ["№", "№", "No."]),
+    ("full_name", ["Аты-жөні", "ФИО", "Full name"]),
+    (
+        "iin_masked",
+        ["ЖСН (жасырылған)", "ИИН (скрыт)", "IIN (masked)"],
+    ),
+    ("category", ["Санат", "Категория", "Category"]),
+    (
+        "specialty_code",
+        ["Мамандық коды", "Код специальности", "Specialty code"],
+    ),
+    ("specialty_name", ["Мамандық", "Специальность", "Specialty"]),
+    (
+        "region_kato",
+        ["Өңір (КАТО)", "Регион (КАТО)", "Region (KATO)"],
+    ),
+    (
+        "graduation_date",
+        ["Бітірген күні", "Дата выпуска", "Graduation date"],
+    ),
+    ("status", ["Мәртебе", "Статус", "Status"]),
+    (
+        "required_months",
+        ["Талап етілетін ай", "Требуется месяцев", "Months required"],
+    ),
+    (
+        "credited_months",
+        ["Есептелген ай", "Засчитано месяцев", "Months credited"],
+    ),
+    (
+        "remaining_months",
+        ["Қалған ай", "Осталось месяцев", "Months remaining"],
+    ),
+];
+
+/// Columns holding whole numbers (written as numbers in XLSX).
+const NUMERIC: [usize; 4] = [0, 9, 10, 11];
+
+/// One row's cells, in `COLUMNS` order.
+fn cells(r: &GraduateRow) -> [String; 12] {
+    let name = match &r.middle_name {
+        Some(m) => format!("{} {} {m}", r.last_name, r.first_name),
+        None => format!("{} {}", r.last_name, r.first_name),
+    };
+    let remaining = (r.required_months - r.credited_months).max(0);
+    [
+        r.id.to_string(),
+        name,
+        mask(&r.iin),
+        r.funding_category.to_ascii_uppercase(),
+        r.specialty_code.clone(),
+        r.specialty_name.clone(),
+        r.home_region_kato.clone().unwrap_or_default(),
+        r.graduation_date.to_string(),
+        r.status.to_ascii_uppercase(),
+        r.required_months.to_string(),
+        r.credited_months.to_string(),
+        remaining.to_string(),
+    ]
+}
+
+fn csv_header() -> String {
+    let mut out = COLUMNS.map(|(c, _)| c).join(",");
+    out.push('\n');
+    out
+}
 
 /// One CSV field, quoted when it needs to be.
 fn field(out: &mut String, value: &str) {
@@ -89,26 +162,7 @@ fn field(out: &mut String, value: &str) {
 pub fn csv_lines(rows: &[GraduateRow]) -> String {
     let mut out = String::new();
     for r in rows {
-        let name = match &r.middle_name {
-            Some(m) => format!("{} {} {m}", r.last_name, r.first_name),
-            None => format!("{} {}", r.last_name, r.first_name),
-        };
-        let remaining = (r.required_months - r.credited_months).max(0);
-        let cells = [
-            r.id.to_string(),
-            name,
-            mask(&r.iin),
-            r.funding_category.to_ascii_uppercase(),
-            r.specialty_code.clone(),
-            r.specialty_name.clone(),
-            r.home_region_kato.clone().unwrap_or_default(),
-            r.graduation_date.to_string(),
-            r.status.to_ascii_uppercase(),
-            r.required_months.to_string(),
-            r.credited_months.to_string(),
-            remaining.to_string(),
-        ];
-        for (i, c) in cells.iter().enumerate() {
+        for (i, c) in cells(r).iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
@@ -125,57 +179,66 @@ fn refuse(status: StatusCode, code: &str, message: &str) -> HttpResponse {
         .body(json!({ "error": { "code": code, "message": message } }).to_string())
 }
 
-async fn graduates_csv(
-    req: HttpRequest,
-    query: web::Query<ExportFilter>,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    let caller = match crate::graphql::identify(&req, &state).await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::warn!(code = e.code(), "export: identifying the caller failed");
-            return refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "internal error",
-            );
-        }
+/// Admits an export: the caller is the operator's staff, the filters are valid, and the export
+/// is on the audit trail. Otherwise the response to send instead.
+async fn admit(
+    req: &HttpRequest,
+    state: &AppState,
+    query: ExportFilter,
+    format: &str,
+) -> Result<service::GraduateFilter, HttpResponse> {
+    let internal = || {
+        refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            "internal error",
+        )
     };
+    let caller = crate::graphql::identify(req, state).await.map_err(|e| {
+        tracing::warn!(code = e.code(), "export: identifying the caller failed");
+        internal()
+    })?;
     let Some(actor) = caller.actor else {
-        return refuse(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "sign in first");
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "sign in first",
+        ));
     };
     if !actor.has_any(OPERATOR_STAFF) {
-        return refuse(
+        return Err(refuse(
             StatusCode::FORBIDDEN,
             "FORBIDDEN",
             "the operator's staff only",
-        );
+        ));
     }
-    let raw = format!("{:?}", query.0);
-    let filter = match query.into_inner().parse() {
-        Ok(f) => f,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, e.code(), &e.message()),
-    };
-    if let Err(e) = audit::record(
+    let raw = format!("{query:?}");
+    let filter = query
+        .parse()
+        .map_err(|e| refuse(StatusCode::BAD_REQUEST, e.code(), &e.message()))?;
+    audit::record(
         &state.db,
         Some(actor.account_id),
         "graduates.export",
         "graduate",
         "list",
-        json!({ "format": "csv", "filter": raw }),
+        json!({ "format": format, "filter": raw }),
     )
     .await
-    {
+    .map_err(|e| {
         tracing::warn!(code = e.code(), "export: the audit record failed");
-        return refuse(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL",
-            "internal error",
-        );
-    }
-    // Pages of the register, one chunk each; `None` after the last page.
-    let db = state.db.clone();
-    let pages = stream::unfold(Some(None::<String>), move |after| {
+        internal()
+    })?;
+    Ok(filter)
+}
+
+/// The register's pages under `filter`, in id order, until the last.
+fn pages(
+    db: sea_orm::DatabaseConnection,
+    filter: service::GraduateFilter,
+) -> impl futures_util::Stream<Item = ApiResult<Vec<GraduateRow>>> {
+    // The cursor of the next page; `None` after the last page.
+    stream::unfold(Some(None::<String>), move |after| {
         let db = db.clone();
         let filter = filter.clone();
         async move {
@@ -190,16 +253,29 @@ async fn graduates_csv(
                     let next = (rows.len() as u64 == MAX_PAGE)
                         .then(|| rows.last().map(|r| encode_cursor(&r.id.to_string())))
                         .flatten();
-                    Some((Ok(web::Bytes::from(csv_lines(&rows))), next.map(Some)))
+                    Some((Ok(rows), next.map(Some)))
                 }
             }
         }
+    })
+}
+
+async fn graduates_csv(
+    req: HttpRequest,
+    query: web::Query<ExportFilter>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let filter = match admit(&req, &state, query.into_inner(), "csv").await {
+        Ok(f) => f,
+        Err(refused) => return refused,
+    };
+    let lines = futures_util::StreamExt::map(pages(state.db.clone(), filter), |rows| {
+        rows.map(|rows| web::Bytes::from(csv_lines(&rows)))
     });
-    let head =
-        stream::once(async { Ok::<_, ApiError>(web::Bytes::from_static(HEADER.as_bytes())) });
+    let head = stream::once(async { Ok::<_, ApiError>(web::Bytes::from(csv_header())) });
     // A failure mid-stream ends the response early (the client sees a truncated download);
     // its cause is logged, never sent.
-    let body = futures_util::StreamExt::map(futures_util::StreamExt::chain(head, pages), |r| {
+    let body = futures_util::StreamExt::map(futures_util::StreamExt::chain(head, lines), |r| {
         r.map_err(|e| {
             tracing::warn!(code = e.code(), "export: reading a page failed");
             std::io::Error::other(e.code())
@@ -212,4 +288,79 @@ async fn graduates_csv(
             "attachment; filename=\"graduates.csv\"",
         ))
         .streaming(body)
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn graduates_xlsx(
+    req: HttpRequest,
+    query: web::Query<ExportFilter>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let lang = match query.lang.as_deref() {
+        Some("kk") => 0,
+        Some("en") => 2,
+        _ => 1,
+    };
+    let filter = match admit(&req, &state, query.into_inner(), "xlsx").await {
+        Ok(f) => f,
+        Err(refused) => return refused,
+    };
+    match xlsx(state.db.clone(), filter, lang).await {
+        Ok(bytes) => HttpResponse::Ok()
+            .content_type(XLSX)
+            .insert_header((
+                "Content-Disposition",
+                "attachment; filename=\"graduates.xlsx\"",
+            ))
+            .body(bytes),
+        Err(e) => {
+            tracing::warn!(code = e.code(), "export: writing the workbook failed");
+            refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error",
+            )
+        }
+    }
+}
+
+/// The workbook of the filtered register, header row in language `lang` (0 kk, 1 ru, 2 en).
+async fn xlsx(
+    db: sea_orm::DatabaseConnection,
+    filter: service::GraduateFilter,
+    lang: usize,
+) -> ApiResult<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook, XlsxError};
+    let failed = |e: XlsxError| ApiError::internal(anyhow::anyhow!("xlsx: {e}"));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().map_err(failed)?;
+    let bold = Format::new().set_bold();
+    for (col, (_, names)) in COLUMNS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, names[lang], &bold)
+            .map_err(failed)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(failed)?;
+    let mut row: u32 = 1;
+    let mut pages = std::pin::pin!(pages(db, filter));
+    while let Some(rows) = futures_util::StreamExt::next(&mut pages).await {
+        for r in rows? {
+            for (col, cell) in cells(&r).iter().enumerate() {
+                let number = NUMERIC
+                    .contains(&col)
+                    .then(|| cell.parse::<f64>().ok())
+                    .flatten();
+                match number {
+                    Some(n) => sheet.write_number(row, col as u16, n),
+                    None => sheet.write_string(row, col as u16, cell),
+                }
+                .map_err(failed)?;
+            }
+            row += 1;
+        }
+    }
+    tokio::task::spawn_blocking(move || book.save_to_buffer().map_err(failed))
+        .await
+        .map_err(ApiError::internal)?
 }
