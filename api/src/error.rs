@@ -126,3 +126,35 @@ impl From<ApiError> for async_graphql::Error {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A JSON error body with the machine code, for the plain HTTP endpoints (exports,
+/// downloads) that are not GraphQL.
+pub fn refuse(
+    status: actix_web::http::StatusCode,
+    code: &str,
+    message: &str,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::build(status)
+        .content_type("application/json")
+        .body(serde_json::json!({ "error": { "code": code, "message": message } }).to_string())
+}
+
+/// The plain HTTP response for an error: its status and code; an internal cause is logged,
+/// never sent.
+pub fn refusal(e: &ApiError) -> actix_web::HttpResponse {
+    let status = match e.code() {
+        "UNAUTHENTICATED" => actix_web::http::StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => actix_web::http::StatusCode::FORBIDDEN,
+        "NOT_FOUND" => actix_web::http::StatusCode::NOT_FOUND,
+        "BAD_USER_INPUT" => actix_web::http::StatusCode::BAD_REQUEST,
+        _ => {
+            tracing::warn!(code = e.code(), "a request failed");
+            return refuse(
+                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error",
+            );
+        }
+    };
+    refuse(status, e.code(), &e.message())
+}

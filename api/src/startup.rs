@@ -100,7 +100,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .route("/healthz", web::get().to(healthz))
             .route("/readyz", web::get().to(readyz))
             .configure(crate::notifications::webhooks::routes)
-            .configure(crate::obligations::export::routes);
+            .configure(crate::obligations::export::routes)
+            .configure(crate::documents::routes);
         if web_dir.join("index.html").exists() {
             app.service(web_bundle(&web_dir))
         } else {

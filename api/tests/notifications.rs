@@ -998,7 +998,7 @@ async fn consent_replies_are_matched_late_and_malformed_ones_answered() {
     let r = gql_upload(
         &env.app,
         &me,
-        "mutation($t: ID!, $d: [Upload!]!) { submitTask(taskId: $t, note: \"договор\", documents: $d) { status documents { fileName size } } }",
+        "mutation($t: ID!, $d: [Upload!]!) { submitTask(taskId: $t, note: \"договор\", documents: $d) { status documents { fileName size downloadPath } } }",
         json!({ "t": task["id"], "d": [null] }),
         vec![("variables.d.0", "contract.pdf", b"%PDF-1.4 contract".to_vec())],
     )
@@ -1008,6 +1008,20 @@ async fn consent_replies_are_matched_late_and_malformed_ones_answered() {
         r.ok()["submitTask"]["documents"][0]["fileName"],
         "contract.pdf"
     );
+    // The reviewer downloads what the graduate uploaded.
+    let path = r.ok()["submitTask"]["documents"][0]["downloadPath"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let analyst = token(&env.app, "analyst").await;
+    let resp = reqwest::Client::new()
+        .get(format!("{}{path}", env.app.address))
+        .bearer_auth(&analyst)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"%PDF-1.4 contract");
     let r = env
         .gql("{ graduateTasks(status: SUBMITTED) { id } }", json!({}))
         .await;

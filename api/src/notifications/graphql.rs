@@ -358,6 +358,11 @@ impl TaskDocument {
     async fn uploaded_at(&self) -> DateTime<Utc> {
         self.0.uploaded_at
     }
+    /// Where the file downloads from (`GET`, with the bearer token): the operator's staff and
+    /// the graduate it belongs to.
+    async fn download_path(&self) -> String {
+        crate::documents::download_path("task", self.0.id)
+    }
 }
 
 #[Object]

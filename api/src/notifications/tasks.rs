@@ -9,7 +9,6 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use entities::{graduate_task, graduate_task_document};
 
@@ -19,11 +18,7 @@ use crate::error::{ApiError, ApiResult};
 
 const MAX_DOCUMENT_BYTES: usize = 20 * 1024 * 1024;
 
-pub struct Document {
-    pub file_name: String,
-    pub content_type: String,
-    pub bytes: Vec<u8>,
-}
+pub use crate::documents::Document;
 
 pub async fn of_person(
     db: &DatabaseConnection,
@@ -102,35 +97,17 @@ pub async fn submit(
             "attach the employment contract, the hiring order or the employer's certificate",
         ));
     }
-    let dir = data_dir.join("documents");
-    std::fs::create_dir_all(&dir).map_err(ApiError::internal)?;
-    let mut stored = Vec::new();
-    for d in &documents {
-        if d.bytes.is_empty() || d.bytes.len() > MAX_DOCUMENT_BYTES {
-            return Err(ApiError::bad_input(
-                "documents",
-                format!(
-                    "each document must be 1 byte to {} MB",
-                    MAX_DOCUMENT_BYTES / 1024 / 1024
-                ),
-            ));
-        }
-        let sha = hex::encode(Sha256::digest(&d.bytes));
-        let path = dir.join(&sha);
-        if !path.exists() {
-            std::fs::write(&path, &d.bytes).map_err(ApiError::internal)?;
-        }
-        stored.push((d, sha));
-    }
+    let stored = crate::documents::store(data_dir, &documents, MAX_DOCUMENT_BYTES)?;
     let txn = db.begin().await?;
     let now = Utc::now();
-    for (d, sha) in stored {
+    for d in stored {
+        let (file_name, content_type) = crate::documents::labels(d.document);
         graduate_task_document::ActiveModel {
             task_id: Set(task_id),
-            file_name: Set(d.file_name.chars().take(200).collect()),
-            content_type: Set(d.content_type.chars().take(100).collect()),
-            size: Set(d.bytes.len() as i64),
-            sha256: Set(sha),
+            file_name: Set(file_name),
+            content_type: Set(content_type),
+            size: Set(d.document.bytes.len() as i64),
+            sha256: Set(d.sha256),
             uploaded_at: Set(now),
             ..Default::default()
         }

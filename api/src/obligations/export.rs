@@ -19,7 +19,7 @@ use super::service::{self, GraduateRow};
 use super::vocab::{FundingCategory, ObligationStatus, SpecialtyGroup};
 use crate::audit;
 use crate::auth::roles::OPERATOR_STAFF;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, refuse};
 use crate::identifiers::mask;
 use crate::pagination::{MAX_PAGE, PageRequest, encode_cursor};
 use crate::state::AppState;
@@ -171,12 +171,6 @@ pub fn csv_lines(rows: &[GraduateRow]) -> String {
         out.push('\n');
     }
     out
-}
-
-fn refuse(status: StatusCode, code: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("application/json")
-        .body(json!({ "error": { "code": code, "message": message } }).to_string())
 }
 
 /// Admits an export: the caller is the operator's staff, the filters are valid, and the export

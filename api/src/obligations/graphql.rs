@@ -361,6 +361,11 @@ impl DocumentInfo {
     async fn sha256(&self) -> &str {
         &self.0.sha256
     }
+    /// Where the file downloads from (`GET`, with the bearer token): the operator's staff and
+    /// the graduate it belongs to.
+    async fn download_path(&self) -> String {
+        crate::documents::download_path("application", self.0.id)
+    }
 }
 
 pub struct Vote(commission_vote::Model);
