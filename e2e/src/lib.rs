@@ -276,6 +276,37 @@ impl Page {
         Ok(self.client.execute(script, vec![]).await?)
     }
 
+    /// From now on, keeps every file the page hands the browser to save (the blobs the app
+    /// makes object URLs of), so a test can read what a download button produced.
+    pub async fn capture_downloads(&self) -> Result<()> {
+        self.js("window.__blobs = [];
+             const make = URL.createObjectURL;
+             URL.createObjectURL = b => { window.__blobs.push(b); return make(b); };
+             return true;")
+            .await?;
+        Ok(())
+    }
+
+    /// The `n`th captured download (from 0), once it exists: its first bytes as text (at most
+    /// `max`) and its size.
+    pub async fn download(&self, n: usize, max: usize) -> Result<(String, usize)> {
+        let got = self
+            .client
+            .execute_async(
+                "const [n, max, done] = arguments;
+                 const wait = () => window.__blobs.length > n
+                   ? window.__blobs[n].arrayBuffer().then(b => done([
+                       new TextDecoder().decode(b.slice(0, max)), b.byteLength]))
+                   : setTimeout(wait, 100);
+                 wait();",
+                vec![n.into(), max.into()],
+            )
+            .await?;
+        let text = got[0].as_str().unwrap_or_default().to_owned();
+        let size = got[1].as_u64().unwrap_or_default() as usize;
+        Ok((text, size))
+    }
+
     /// Signs in as a demo person from the sign-in page (opened if needed).
     pub async fn sign_in(&self, login: &str) -> Result<()> {
         self.sign_in_with(login, DEMO_PASSWORD).await

@@ -250,6 +250,15 @@ async fn graduate_applies_in_kazakh_the_commission_decides_and_the_graduate_sees
                 !page.exists(".vote-form").await?,
                 "a decided case still offers a vote"
             );
+            // The attached document downloads as the graduate uploaded it.
+            page.capture_downloads().await?;
+            page.click(".application .documents button.document")
+                .await?;
+            let (text, _) = page.download(0, 100).await?;
+            ensure!(
+                text == "%PDF-1.4 admission order",
+                "the document downloaded as {text:?}"
+            );
             page.sign_out().await?;
 
             page.sign_in("graduate").await?;
@@ -369,32 +378,19 @@ async fn admin_previews_and_saves_rules_and_an_analyst_only_reads_them() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn analyst_exports_the_graduates_in_breach_as_csv() {
+async fn analyst_exports_the_graduates_in_breach_as_csv_and_xlsx() {
     run(
-        "analyst_exports_the_graduates_in_breach_as_csv",
+        "analyst_exports_the_graduates_in_breach_as_csv_and_xlsx",
         async |page| {
             page.sign_in("analyst").await?;
             page.select("#lang-switch", "en").await?;
             page.goto("/operator/graduates").await?;
             page.select("#grad-status", "BREACH").await?;
             page.wait_text("table", "Омаров").await?;
-            page.js("window.__blobs = []; const make = URL.createObjectURL;
-                 URL.createObjectURL = b => { window.__blobs.push(b); return make(b); };
-                 return true;")
-                .await?;
+            page.capture_downloads().await?;
             page.click("#export-csv").await?;
-            let got = page
-                .client
-                .execute_async(
-                    "const done = arguments[arguments.length - 1];
-                     const wait = () => window.__blobs.length
-                       ? window.__blobs[0].text().then(t => done(t))
-                       : setTimeout(wait, 100);
-                     wait();",
-                    vec![],
-                )
-                .await?;
-            let csv = got.as_str().unwrap_or_default();
+            let (csv, _) = page.download(0, 1 << 20).await?;
+            let csv = csv.as_str();
             let mut lines = csv.lines();
             ensure!(
                 lines
@@ -410,6 +406,13 @@ async fn analyst_exports_the_graduates_in_breach_as_csv() {
             ensure!(
                 csv.contains("Омаров"),
                 "the export lacks the graduate in breach"
+            );
+            // The same list as an Excel workbook (a zip: it starts with "PK").
+            page.click("#export-xlsx").await?;
+            let (head, size) = page.download(1, 2).await?;
+            ensure!(
+                head == "PK" && size > 1000,
+                "the XLSX export is not a workbook: {head:?}, {size} bytes"
             );
 
             // The dashboard draws graduates by home region, named in the language.

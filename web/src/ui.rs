@@ -54,6 +54,28 @@ pub fn ErrorBox(error: ApiError) -> impl IntoView {
     }
 }
 
+/// An uploaded document: its name downloads it (with the session's token); a failed download
+/// says why next to it.
+#[component]
+pub fn DocumentLink(name: String, path: String, size: i64) -> impl IntoView {
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let kb = (size + 1023) / 1024;
+    let label = name.clone();
+    view! {
+        <button type="button" class="link document" on:click=move |_| {
+            let (path, name) = (path.clone(), name.clone());
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                if let Err(e) = crate::api::fetch_download(&path, &name).await {
+                    error.set(Some(e));
+                }
+            });
+        }>{label}</button>
+        " · " {move || format::number(lang(), kb)} " KB"
+        {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+    }
+}
+
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="loading" role="status" aria-live="polite">{t(Key::Loading)}</p> }

@@ -344,6 +344,7 @@ pub fn text(key: Key) -> &'static str {
         WouldChange => "{n} graduates would change status.",
         YouVoted => "You have voted on this application.",
         ExportCsv => "Export to CSV",
+        ExportXlsx => "Export to Excel (XLSX)",
         ByRegion => "By home region",
         ChartByRegion => "Graduates by home region (chart)",
     }

@@ -344,6 +344,7 @@ pub fn text(key: Key) -> &'static str {
         WouldChange => "{n} түлектің мәртебесі өзгереді.",
         YouVoted => "Сіз бұл өтініш бойынша дауыс бердіңіз.",
         ExportCsv => "CSV файлына түсіру",
+        ExportXlsx => "Excel файлына түсіру (XLSX)",
         ByRegion => "Шыққан өңірлер бойынша",
         ChartByRegion => "Өңірлер бойынша түлектер саны (диаграмма)",
     }

@@ -351,6 +351,7 @@ keys!(
     WouldChange,
     YouVoted,
     ExportCsv,
+    ExportXlsx,
     ByRegion,
     ChartByRegion,
 );

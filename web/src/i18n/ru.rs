@@ -346,6 +346,7 @@ pub fn text(key: Key) -> &'static str {
         WouldChange => "Статус изменится у {n} выпускников.",
         YouVoted => "Вы уже проголосовали по этому заявлению.",
         ExportCsv => "Выгрузить в CSV",
+        ExportXlsx => "Выгрузить в Excel (XLSX)",
         ByRegion => "По регионам происхождения",
         ChartByRegion => "Число выпускников по регионам (диаграмма)",
     }

@@ -15,7 +15,7 @@ use crate::i18n::Key;
 use crate::pages::claims::{claim_status_key, computation_text, kzt};
 use crate::pages::commission::{application_status_key, ground_key, period_text};
 use crate::pages::imports::chosen_files;
-use crate::ui::{ErrorBox, fill, lang, non_empty, t};
+use crate::ui::{DocumentLink, ErrorBox, fill, lang, non_empty, t};
 
 /// Grounds that suspend the obligation for a period rather than exempt from it.
 fn is_suspension(g: Ground) -> bool {
@@ -42,9 +42,8 @@ pub fn MyApplications(
                 let docs = a
                     .documents
                     .into_iter()
-                    .map(|d| d.file_name)
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                    .map(|d| view! { <li><DocumentLink name=d.file_name path=d.download_path size=d.size/></li> })
+                    .collect_view();
                 view! {
                     <li class="my-application">
                         <strong>{t(ground_key(a.ground))}</strong>
@@ -53,8 +52,8 @@ pub fn MyApplications(
                         <span class="muted">
                             {move || format::short_date(lang(), &applied)}
                             {period.map(|p| format!(" · {p}"))}
-                            " · " {docs}
                         </span>
+                        <ul class="documents">{docs}</ul>
                         {a.decision_reason.map(|r| view! { <p class="decision"><strong>{t(Key::Decision)}</strong> " " {r}</p> })}
                     </li>
                 }

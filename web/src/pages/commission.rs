@@ -7,7 +7,9 @@ use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, ApplicationStatus, Ground, Role};
 use crate::i18n::Key;
-use crate::ui::{EmptyState, ErrorBox, Loading, PageTitle, app, fill, lang, non_empty, t};
+use crate::ui::{
+    DocumentLink, EmptyState, ErrorBox, Loading, PageTitle, app, fill, lang, non_empty, t,
+};
 
 pub fn ground_key(g: Option<Ground>) -> Key {
     match g {
@@ -102,8 +104,7 @@ pub fn CommissionPage() -> impl IntoView {
                         .documents
                         .into_iter()
                         .map(|doc| {
-                            let kb = (doc.size + 1023) / 1024;
-                            view! { <li>{doc.file_name} " · " {move || format::number(lang(), kb)} " KB"</li> }
+                            view! { <li><DocumentLink name=doc.file_name path=doc.download_path size=doc.size/></li> }
                         })
                         .collect_view();
                     let votes = a

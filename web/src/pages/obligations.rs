@@ -331,6 +331,35 @@ pub fn GraduatesPage() -> impl IntoView {
     let regions = load_regions();
     let navigate = use_navigate();
     let export_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    // Downloads the filtered list as `format` (csv or xlsx; the XLSX header row in the page's
+    // language). The list's filters go along, without the IIN: an IIN never goes into a URL.
+    let export = move |format: &'static str| {
+        let mut params: Vec<String> = [
+            ("status", status.get_untracked()),
+            ("category", category.get_untracked()),
+            ("regionKato", region.get_untracked()),
+            ("graduationYear", year.get_untracked()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| {
+            non_empty(v).map(|v| format!("{k}={}", js_sys::encode_uri_component(&v)))
+        })
+        .collect();
+        if format == "xlsx" {
+            params.push(format!(
+                "lang={}",
+                crate::ui::app().lang.get_untracked().code()
+            ));
+        }
+        let file = format!("graduates.{format}");
+        let path = format!("/exports/{file}?{}", params.join("&"));
+        export_error.set(None);
+        leptos::task::spawn_local(async move {
+            if let Err(e) = api::fetch_download(&path, &file).await {
+                export_error.set(Some(e));
+            }
+        });
+    };
 
     let data = LocalResource::new(move || {
         let filter = gql::graduates::GraduateFilter {
@@ -404,26 +433,11 @@ pub fn GraduatesPage() -> impl IntoView {
             </div>
         </div>
         <div class="toolbar">
-            <button type="button" class="secondary" id="export-csv" on:click=move |_| {
-                // The list's filters, without the IIN: an IIN never goes into a URL.
-                let params: Vec<String> = [
-                    ("status", status.get_untracked()),
-                    ("category", category.get_untracked()),
-                    ("regionKato", region.get_untracked()),
-                    ("graduationYear", year.get_untracked()),
-                ]
-                .into_iter()
-                .filter_map(|(k, v)| non_empty(v).map(|v| format!("{k}={}", js_sys::encode_uri_component(&v))))
-                .collect();
-                let path = format!("/exports/graduates.csv?{}", params.join("&"));
-                export_error.set(None);
-                leptos::task::spawn_local(async move {
-                    if let Err(e) = api::fetch_download(&path, "graduates.csv").await {
-                        export_error.set(Some(e));
-                    }
-                });
-            }>
+            <button type="button" class="secondary" id="export-csv" on:click=move |_| export("csv")>
                 {t(Key::ExportCsv)}
+            </button>
+            <button type="button" class="secondary" id="export-xlsx" on:click=move |_| export("xlsx")>
+                {t(Key::ExportXlsx)}
             </button>
         </div>
         {move || export_error.get().map(|e| view! { <ErrorBox error=e/> })}
