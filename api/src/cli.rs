@@ -52,7 +52,12 @@ enum Command {
         file: PathBuf,
     },
     /// Re-evaluate every obligation with the rules in force (after a rule change).
-    Reevaluate,
+    Reevaluate {
+        /// Also reconstruct the status figures of this many months before the latest one the
+        /// feeds cover, where none are recorded (the dashboard's trend).
+        #[arg(long, value_name = "MONTHS", default_value_t = 0)]
+        history: u32,
+    },
     /// Deliver notifications (SMS, push, e-mail) from the outbox until stopped (Ctrl-C). Several
     /// workers may share one PostgreSQL database; `adal serve` runs one too unless
     /// `notify_worker = false`.
@@ -197,7 +202,7 @@ async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()>
             }
             Ok(())
         }
-        Command::Reevaluate => {
+        Command::Reevaluate { history } => {
             let (conn, _) = db::connect(&settings).await?;
             db::migrate(&conn).await?;
             let started = std::time::Instant::now();
@@ -210,6 +215,16 @@ async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()>
                 s.rule_version,
                 started.elapsed().as_secs_f64()
             );
+            if history > 0 {
+                let started = std::time::Instant::now();
+                let n = crate::obligations::history::reconstruct(&conn, history)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+                println!(
+                    "status figures reconstructed for {n} of the {history} months before the latest in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
             Ok(())
         }
         Command::Worker => {

@@ -577,3 +577,55 @@ async fn claims_are_listed_by_status_with_their_graduate() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dashboard_shows_the_status_over_the_last_year() {
+    let app = spawn_app_with_demo().await;
+    let analyst = token(&app, "analyst").await;
+    let q = "{ obligationDashboard { graduates horizon byStatus { key count } statusHistory { period byStatus { key count } } } }";
+    let r = gql(&app, Some(&analyst), q, json!({})).await;
+    let d = &r.ok()["obligationDashboard"];
+    let months = d["statusHistory"].as_array().unwrap().clone();
+    // The demo reconstructs a year before the latest month; the dashboard shows 12 months.
+    assert_eq!(months.len(), 12, "{months:?}");
+    let counts = |m: &serde_json::Value| -> std::collections::BTreeMap<String, i64> {
+        m["byStatus"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["key"].as_str().unwrap().to_owned(),
+                    c["count"].as_i64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    for m in &months {
+        assert_eq!(counts(m).values().sum::<i64>(), 6, "{m:?}");
+    }
+    // The latest month is the statuses as stored now.
+    let latest = months.last().unwrap();
+    assert_eq!(latest["period"], d["horizon"]);
+    assert_eq!(counts(latest), counts(d));
+    // Eleven months earlier the 2026 graduate had not started yet.
+    let first = &months[0];
+    assert!(
+        counts(first).get("not_started").copied().unwrap_or(0) >= 1,
+        "{first:?}"
+    );
+    assert_ne!(counts(first), counts(latest));
+
+    // A re-evaluation records the latest month again; reconstructed months stay as they were.
+    let admin = token(&app, "admin").await;
+    let r = gql(&app, Some(&admin), "mutation { reevaluateAll }", json!({})).await;
+    assert_eq!(r.ok()["reevaluateAll"], 6);
+    let r = gql(&app, Some(&analyst), q, json!({})).await;
+    let again = r.ok()["obligationDashboard"]["statusHistory"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(again.len(), 12);
+    assert_eq!(counts(&again[0]), counts(first));
+    assert_eq!(counts(again.last().unwrap()), counts(latest));
+}

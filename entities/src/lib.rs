@@ -28,6 +28,7 @@ pub mod notification_message;
 pub mod notification_opt_out;
 pub mod notification_template;
 pub mod obligation;
+pub mod obligation_status_month;
 pub mod organisation;
 pub mod person;
 pub mod refresh_token;

@@ -2,9 +2,11 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod common;
 mod m20261122_000001_foundation;
 mod m20261122_000002_obligations;
 mod m20261122_000003_notifications;
+mod m20261129_000004_status_history;
 
 pub struct Migrator;
 
@@ -15,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_foundation::Migration),
             Box::new(m20261122_000002_obligations::Migration),
             Box::new(m20261122_000003_notifications::Migration),
+            Box::new(m20261129_000004_status_history::Migration),
         ]
     }
 }

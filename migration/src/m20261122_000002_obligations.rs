@@ -6,9 +6,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn a(name: &str) -> Alias {
-    Alias::new(name)
-}
+use crate::common::{a, drop_tables};
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -461,23 +459,25 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for t in [
-            "claim_contact",
-            "claim_payment",
-            "claim",
-            "commission_vote",
-            "exemption_document",
-            "exemption",
-            "activity_code",
-            "import_rejection",
-            "import_batch",
-            "contribution",
-            "rule_set",
-            "obligation",
-            "graduate",
-        ] {
-            manager.drop_table(Table::drop().table(a(t)).take()).await?;
-        }
+        drop_tables(
+            manager,
+            &[
+                "claim_contact",
+                "claim_payment",
+                "claim",
+                "commission_vote",
+                "exemption_document",
+                "exemption",
+                "activity_code",
+                "import_rejection",
+                "import_batch",
+                "contribution",
+                "rule_set",
+                "obligation",
+                "graduate",
+            ],
+        )
+        .await?;
         manager
             .drop_index(
                 Index::drop()

@@ -6,9 +6,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn a(name: &str) -> Alias {
-    Alias::new(name)
-}
+use crate::common::{a, drop_tables};
 
 fn index(name: &str, table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
@@ -251,20 +249,19 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for t in [
-            "graduate_task_document",
-            "graduate_task",
-            "inbound_sms",
-            "consent_request",
-            "notification_opt_out",
-            "notification_message",
-            "notification_campaign",
-            "notification_template",
-        ] {
-            manager
-                .drop_table(Table::drop().table(a(t)).if_exists().take())
-                .await?;
-        }
-        Ok(())
+        drop_tables(
+            manager,
+            &[
+                "graduate_task_document",
+                "graduate_task",
+                "inbound_sms",
+                "consent_request",
+                "notification_opt_out",
+                "notification_message",
+                "notification_campaign",
+                "notification_template",
+            ],
+        )
+        .await
     }
 }

@@ -174,6 +174,10 @@ pub async fn seed(
     import_file(db, ImportKind::Contributions, &contrib_path, None)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+    // A year of status history for the dashboard's trend, from the demo's own evidence.
+    super::history::reconstruct(db, 12)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
     Ok(())
 }
 

@@ -430,7 +430,9 @@ pub async fn evaluate_graduates(db: &DatabaseConnection, ids: &[i64]) -> ApiResu
     } else {
         None
     };
-    evaluate_ids(db, &ids, all.as_ref(), &rules, version, horizon).await
+    let n = evaluate_ids(db, &ids, all.as_ref(), &rules, version, horizon).await?;
+    super::history::record(db, horizon, version).await?;
+    Ok(n)
 }
 
 /// Re-evaluates every obligation (after a rule change, or as a nightly check).
@@ -446,6 +448,7 @@ pub async fn reevaluate_all(db: &DatabaseConnection) -> ApiResult<EvalSummary> {
         .all(db)
         .await?;
     let n = evaluate_ids(db, &ids, Some(&employers), &rules, version, horizon).await?;
+    super::history::record(db, horizon, version).await?;
     tracing::info!(
         obligations = n,
         rule_version = version,
@@ -462,31 +465,62 @@ pub async fn preview(
     db: &DatabaseConnection,
     rules: &RuleSet,
 ) -> ApiResult<HashMap<(String, String), u64>> {
+    let mut changes: HashMap<(String, String), u64> = HashMap::new();
     let horizon = horizon(db).await?;
-    let employers = employer_facts(db, None).await?;
-    let by_id: HashMap<i64, EmployerFacts> =
-        employers.values().map(|f| (f.id, f.clone())).collect();
+    for_each_ledger(db, rules, horizon, |s, l| {
+        let new = l.status.as_str();
+        if new != s.obligation.status {
+            *changes
+                .entry((s.obligation.status.clone(), new.to_owned()))
+                .or_default() += 1;
+        }
+    })
+    .await?;
+    Ok(changes)
+}
+
+/// Counts, without saving, how many obligations `rules` put in each status at the end of the
+/// month `horizon` (the evidence after it ignored).
+pub async fn statuses_at(
+    db: &DatabaseConnection,
+    rules: &RuleSet,
+    horizon: Period,
+) -> ApiResult<HashMap<&'static str, u64>> {
+    let mut counts: HashMap<&'static str, u64> = HashMap::new();
+    for_each_ledger(db, rules, horizon, |_, l| {
+        *counts.entry(l.status.as_str()).or_default() += 1;
+    })
+    .await?;
+    Ok(counts)
+}
+
+/// Computes every graduate's ledger under `rules` up to `horizon`, a chunk at a time, and hands
+/// each to `f`; nothing is saved.
+async fn for_each_ledger(
+    db: &DatabaseConnection,
+    rules: &RuleSet,
+    horizon: Period,
+    mut f: impl FnMut(&Subject, &Ledger),
+) -> ApiResult<()> {
+    let employers = Employers::new(employer_facts(db, None).await?);
     let ids: Vec<i64> = graduate::Entity::find()
         .select_only()
         .column(graduate::Column::Id)
+        .order_by_asc(graduate::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
-    let mut changes: HashMap<(String, String), u64> = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
         let subs = subjects(db, chunk).await?;
         let ev = evidence(db, &subs).await?;
         for s in &subs {
-            let l = ledger_of(s, &ev, &employers, &by_id, rules, horizon);
-            let new = l.status.as_str().to_owned();
-            if new != s.obligation.status {
-                *changes
-                    .entry((s.obligation.status.clone(), new))
-                    .or_default() += 1;
-            }
+            f(
+                s,
+                &ledger_of(s, &ev, &employers.by_bin, &employers.by_id, rules, horizon),
+            );
         }
     }
-    Ok(changes)
+    Ok(())
 }
 
 /// Evaluates a chunk's subjects and writes their obligations in one statement per backend.

@@ -507,6 +507,17 @@ pub struct ObligationDashboard {
     /// Employers waiting for classification.
     pub pending_classification: i64,
     pub imports_running: i64,
+    /// Graduates by status at the end of each of the last 12 months that have figures, oldest
+    /// first.
+    pub status_history: Vec<StatusMonth>,
+}
+
+/// Graduates by status at the end of one month.
+#[derive(SimpleObject)]
+pub struct StatusMonth {
+    /// `YYYY-MM`.
+    pub period: String,
+    pub by_status: Vec<CountBy>,
 }
 
 /// An imported file and its outcome.
@@ -706,6 +717,17 @@ impl ObligationsQuery {
             paid_in_latest_month: d.paid_in_latest_month,
             pending_classification: d.pending_classification,
             imports_running: d.imports_running,
+            status_history: super::history::months(&state.db, 12)
+                .await?
+                .into_iter()
+                .map(|(p, counts)| StatusMonth {
+                    period: p.to_string(),
+                    by_status: counts
+                        .into_iter()
+                        .map(|(key, count)| CountBy { key, count })
+                        .collect(),
+                })
+                .collect(),
         })
     }
 

@@ -10,6 +10,7 @@ pub mod evaluate;
 pub mod export;
 pub mod generator;
 pub mod graphql;
+pub mod history;
 pub mod import;
 pub mod ledger;
 pub mod period;
