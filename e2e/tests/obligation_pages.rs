@@ -437,6 +437,28 @@ async fn analyst_exports_the_graduates_in_breach_as_csv_and_xlsx() {
                 page.exists(&format!("#region-chart g[data-key='{top}'] rect")).await?,
                 "the region chart has no bar for {top}"
             );
+            // The status over the last year: one column per month, the latest being the
+            // month the feeds cover, its counts in the tooltip; in Kazakh after the switch.
+            let horizon = page
+                .graphql("{ obligationDashboard { horizon } }")
+                .await?["data"]["obligationDashboard"]["horizon"]
+                .as_str()
+                .context("the horizon")?
+                .to_owned();
+            page.wait_text("#trend-title", "Status over the last 12 months")
+                .await?;
+            let columns = page
+                .js("return document.querySelectorAll('#status-trend g.trend-month').length")
+                .await?;
+            ensure!(columns == 12, "the trend has {columns} months, not 12");
+            ensure!(
+                page.exists(&format!("#status-trend g[data-period='{horizon}'] rect"))
+                    .await?,
+                "the trend lacks the latest month {horizon}"
+            );
+            page.select("#lang-switch", "kk").await?;
+            page.wait_text("#trend-title", "Соңғы 12 айдағы мәртебе").await?;
+            page.wait_text(".legend", "Бұзушылық немесе өтеу").await?;
             Ok(())
         },
     )

@@ -658,6 +658,105 @@ fn BarChart(id: &'static str, label: Key, bars: Vec<Bar>) -> impl IntoView {
     }
 }
 
+/// The groups of statuses the trend stacks, with their CSS class and label.
+const TREND_GROUPS: [(&[ObligationStatus], &str, Key); 5] = [
+    (
+        &[ObligationStatus::Breach, ObligationStatus::Reimbursing],
+        "bar bad",
+        Key::TrendBreach,
+    ),
+    (
+        &[ObligationStatus::Gap, ObligationStatus::NonQualifying],
+        "bar warn",
+        Key::TrendAttention,
+    ),
+    (
+        &[ObligationStatus::Suspended, ObligationStatus::Exempt],
+        "bar paused",
+        Key::TrendPaused,
+    ),
+    (
+        &[
+            ObligationStatus::Working,
+            ObligationStatus::Fulfilled,
+            ObligationStatus::Closed,
+        ],
+        "bar ok",
+        Key::TrendOnTrack,
+    ),
+    (&[ObligationStatus::NotStarted], "bar", Key::TrendNotStarted),
+];
+
+/// Graduates by status at the end of each month: one stacked column per month (shares of the
+/// month's graduates), the counts in each column's tooltip, and a legend.
+#[component]
+fn StatusTrend(
+    months: Vec<gql::obligation_dashboard::ObligationDashboardObligationDashboardStatusHistory>,
+) -> impl IntoView {
+    const COL: i64 = 34;
+    const HEIGHT: i64 = 160;
+    let width = COL * months.len() as i64;
+    let columns = months
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let group = |statuses: &[ObligationStatus]| -> i64 {
+                m.by_status
+                    .iter()
+                    // Stored names (`breach`), as the API counts them.
+                    .filter(|c| statuses.iter().any(|s| c.key.eq_ignore_ascii_case(s.as_str())))
+                    .map(|c| c.count)
+                    .sum()
+            };
+            let counts: Vec<i64> = TREND_GROUPS.iter().map(|(g, _, _)| group(g)).collect();
+            let total = counts.iter().sum::<i64>().max(1);
+            let x = i as i64 * COL;
+            let mut y = HEIGHT;
+            let mut rects = Vec::new();
+            for ((_, class, _), n) in TREND_GROUPS.iter().zip(&counts) {
+                let h = n * HEIGHT / total;
+                y -= h;
+                rects.push(view! { <rect x=x + 4 y=y width=COL - 8 height=h class=*class></rect> });
+            }
+            let period = m.period.clone();
+            let tooltip = move || {
+                let l = lang();
+                let parts: Vec<String> = TREND_GROUPS
+                    .iter()
+                    .zip(&counts)
+                    .map(|((_, _, k), n)| format!("{}: {}", l.text(*k), format::number(l, *n)))
+                    .collect();
+                format!("{} — {}", period_label(&period), parts.join(", "))
+            };
+            let label = period_label(&m.period);
+            view! {
+                <g class="trend-month" data-period=m.period>
+                    <title>{tooltip}</title>
+                    {rects}
+                    <text x=x + COL / 2 y=HEIGHT + 16 text-anchor="middle" class="axis">{label.get(..2).unwrap_or("").to_string()}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let legend = TREND_GROUPS
+        .iter()
+        .map(|(_, class, key)| view! { <li><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" class=*class></rect></svg> " " {t(*key)}</li> })
+        .collect_view();
+    view! {
+        <svg
+            class="chart trend"
+            id="status-trend"
+            role="img"
+            aria-label=t(Key::ChartStatusTrend)
+            viewBox=format!("0 0 {width} {}", HEIGHT + 22)
+            preserveAspectRatio="xMinYMin meet"
+        >
+            {columns}
+        </svg>
+        <ul class="legend">{legend}</ul>
+    }
+}
+
 #[component]
 pub fn ObligationFigures() -> impl IntoView {
     let regions = load_regions();
@@ -732,11 +831,12 @@ pub fn ObligationFigures() -> impl IntoView {
                     }
                 })
                 .collect();
-            let (total, share, horizon, pending) = (
+            let (total, share, horizon, pending, history) = (
                 d.graduates,
                 d.breach_share,
                 d.horizon,
                 d.pending_classification,
+                d.status_history,
             );
             view! {
                 <ul class="stats" id="obligation-figures">
@@ -749,6 +849,12 @@ pub fn ObligationFigures() -> impl IntoView {
                     <h2 id="by-status-title">{t(Key::ByStatus)}</h2>
                     <BarChart id="status-chart" label=Key::ChartByStatus bars=status_bars/>
                 </section>
+                {(history.len() > 1).then(|| view! {
+                    <section class="panel" aria-labelledby="trend-title">
+                        <h2 id="trend-title">{t(Key::StatusTrend)}</h2>
+                        <StatusTrend months=history/>
+                    </section>
+                })}
                 <section class="panel" aria-labelledby="by-region-title">
                     <h2 id="by-region-title">{t(Key::ByRegion)}</h2>
                     <BarChart id="region-chart" label=Key::ChartByRegion bars=region_bars/>
