@@ -459,6 +459,9 @@ async fn analyst_exports_the_graduates_in_breach_as_csv_and_xlsx() {
             page.select("#lang-switch", "kk").await?;
             page.wait_text("#trend-title", "Соңғы 12 айдағы мәртебе").await?;
             page.wait_text(".legend", "Бұзушылық немесе өтеу").await?;
+            page.js("document.getElementById('trend-title').scrollIntoView(); return true;")
+                .await?;
+            page.screenshot_for_review("dashboard-trend-kk").await?;
             Ok(())
         },
     )

@@ -711,12 +711,14 @@ fn StatusTrend(
             let counts: Vec<i64> = TREND_GROUPS.iter().map(|(g, _, _)| group(g)).collect();
             let total = counts.iter().sum::<i64>().max(1);
             let x = i as i64 * COL;
-            let mut y = HEIGHT;
+            // Stacked by cumulative share, so rounding never leaves a column short.
+            let mut below = 0;
             let mut rects = Vec::new();
             for ((_, class, _), n) in TREND_GROUPS.iter().zip(&counts) {
-                let h = n * HEIGHT / total;
-                y -= h;
-                rects.push(view! { <rect x=x + 4 y=y width=COL - 8 height=h class=*class></rect> });
+                let bottom = HEIGHT - below * HEIGHT / total;
+                below += n;
+                let top = HEIGHT - below * HEIGHT / total;
+                rects.push(view! { <rect x=x + 4 y=top width=COL - 8 height=bottom - top class=*class></rect> });
             }
             let period = m.period.clone();
             let tooltip = move || {
