@@ -207,6 +207,12 @@ async fn templates_are_checked_on_save_and_previewed_with_real_data() {
         .await;
     assert_eq!(bad_var.code().as_deref(), Some("BAD_USER_INPUT"));
     assert_eq!(bad_var.body["errors"][0]["extensions"]["field"], "bodyRu");
+    // A machine reason and the variable, for the portal to explain in the person's language.
+    assert_eq!(
+        bad_var.body["errors"][0]["extensions"]["reason"],
+        "UNKNOWN_VARIABLE"
+    );
+    assert_eq!(bad_var.body["errors"][0]["extensions"]["value"], "nmae");
     assert!(
         bad_var.body["errors"][0]["message"]
             .as_str()
@@ -225,6 +231,11 @@ async fn templates_are_checked_on_save_and_previewed_with_real_data() {
         .await;
     assert_eq!(too_long.code().as_deref(), Some("BAD_USER_INPUT"));
     assert_eq!(too_long.body["errors"][0]["extensions"]["field"], "bodyKk");
+    assert_eq!(
+        too_long.body["errors"][0]["extensions"]["reason"],
+        "SMS_TOO_LONG"
+    );
+    assert_eq!(too_long.body["errors"][0]["extensions"]["value"], "4");
     assert!(
         too_long.body["errors"][0]["message"]
             .as_str()
