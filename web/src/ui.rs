@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::{ApiError, ErrorCode};
+use crate::api::{self, ApiError, ErrorCode};
 use crate::format;
 use crate::i18n::{Key, Lang};
 use crate::session::{self, AppState};
@@ -36,21 +36,83 @@ pub fn fill(template: &str, args: &[(&str, String)]) -> String {
     out
 }
 
+/// The explanation of a machine reason the API gives in `extensions.reason`.
+fn reason_key(reason: &str) -> Option<Key> {
+    match reason {
+        "NO_DELIVERED_NOTICE" => Some(Key::ErrNoDeliveredNotice),
+        "UNKNOWN_VARIABLE" => Some(Key::ErrUnknownVariable),
+        "SMS_TOO_LONG" => Some(Key::ErrSmsTooLong),
+        _ => None,
+    }
+}
+
 /// An error as the person reads it: what happened in their language and, where the API's
-/// message tells what to change, that message too.
+/// message tells what to change, that message too. A reason the app knows (proof of notice,
+/// a template's unknown variable) is explained in the language instead.
 #[component]
 pub fn ErrorBox(error: ApiError) -> impl IntoView {
-    let detail = matches!(
-        error.code,
-        ErrorCode::BadUserInput | ErrorCode::Conflict | ErrorCode::NotFound
-    ) && !error.message.is_empty();
+    let explained = error
+        .reason
+        .as_ref()
+        .and_then(|(r, v)| reason_key(r).map(|k| (k, v.clone())));
+    let detail = explained.is_none()
+        && matches!(
+            error.code,
+            ErrorCode::BadUserInput | ErrorCode::Conflict | ErrorCode::NotFound
+        )
+        && !error.message.is_empty();
     let message = error.message.clone();
     let code = error.code;
+    let headline = move || match &explained {
+        Some((k, value)) => fill(lang().text(*k), &[("value", value.clone())]),
+        None => lang().text(code.key()).to_string(),
+    };
     view! {
         <div class="alert error" role="alert">
-            <strong>{t(code.key())}</strong>
+            <strong>{headline}</strong>
             {detail.then(|| view! { <span class="detail">{message}</span> })}
         </div>
+    }
+}
+
+/// An error signal's box, when there is an error.
+pub fn error_view(error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    move || error.get().map(|e| view! { <ErrorBox error=e/> })
+}
+
+/// Sends a mutation ([`api::send`]), then reloads what depends on it, or shows the error.
+pub fn act(sent: api::Pending<()>, error: RwSignal<Option<ApiError>>, reload: RwSignal<u32>) {
+    error.set(None);
+    leptos::task::spawn_local(async move {
+        match sent.await {
+            Ok(()) => reload.update(|n| *n += 1),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
+/// An RFC 3339 instant of the API in the browser's time zone, as [`format::date_time`]
+/// writes it.
+pub fn local_time(l: Lang, instant: &str) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(instant));
+    if d.get_time().is_nan() {
+        return instant.to_string();
+    }
+    format::date_time(
+        l,
+        (d.get_full_year() as i32, d.get_month() + 1, d.get_date()),
+        (d.get_hours(), d.get_minutes()),
+    )
+}
+
+/// A figure with its label.
+#[component]
+pub fn Stat(id: &'static str, label: Key, value: Signal<String>) -> impl IntoView {
+    view! {
+        <li class="stat" id=id>
+            <span class="stat-value">{value}</span>
+            <span>{t(label)}</span>
+        </li>
     }
 }
 

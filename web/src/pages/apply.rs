@@ -110,7 +110,7 @@ fn ApplyForm(graduate_id: String, reload: RwSignal<u32>, sent: RwSignal<bool>) -
             .collect();
         leptos::task::spawn_local(async move {
             let vars = gql::apply_for_exemption::Variables { input };
-            match api::call_with_files::<gql::ApplyForExemption>(vars, &parts).await {
+            match api::send::<gql::ApplyForExemption>(vars, parts).await {
                 Ok(_) => {
                     sent.set(true);
                     reload.update(|n| *n += 1);

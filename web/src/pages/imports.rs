@@ -64,9 +64,9 @@ pub fn csv_fields(line: &str) -> Vec<String> {
 pub fn ImportsPage() -> impl IntoView {
     let current: RwSignal<Option<String>> = RwSignal::new(None);
     let reload = RwSignal::new(0u32);
-    let history = LocalResource::new(move || {
+    let history = api::query::<gql::ImportBatches>(move || {
         reload.track();
-        api::call::<gql::ImportBatches>(gql::import_batches::Variables { first: Some(50) })
+        gql::import_batches::Variables { first: Some(50) }
     });
     view! {
         <PageTitle key=Key::NavImports/>
@@ -159,7 +159,7 @@ fn UploadForm(current: RwSignal<Option<String>>, reload: RwSignal<u32>) -> impl 
             file: (),
         };
         leptos::task::spawn_local(async move {
-            match api::call_with_files::<gql::ImportFile>(vars, &[("variables.file".into(), f)])
+            match api::call_with_files::<gql::ImportFile>(vars, vec![("variables.file".into(), f)])
                 .await
             {
                 Ok(d) => {
@@ -202,9 +202,9 @@ fn UploadForm(current: RwSignal<Option<String>>, reload: RwSignal<u32>) -> impl 
 fn BatchDetail(id: String, reload: RwSignal<u32>) -> impl IntoView {
     let tick = RwSignal::new(0u32);
     let id = StoredValue::new(id);
-    let data = LocalResource::new(move || {
+    let data = api::query::<gql::ImportBatch>(move || {
         tick.track();
-        api::call::<gql::ImportBatch>(gql::import_batch::Variables { id: id.get_value() })
+        gql::import_batch::Variables { id: id.get_value() }
     });
     Effect::new(move |_| {
         if let Some(Ok(d)) = data.get() {
