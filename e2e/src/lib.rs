@@ -18,6 +18,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
 use serde_json::json;
 
+pub use adal_api::settings::Settings;
 pub use adal_api::testing::TestApp;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -356,6 +357,19 @@ impl Page {
         settled(async || Ok(self.find(css).await?.text().await?)).await
     }
 
+    /// The current value of a field (its `value` property, not the attribute).
+    pub async fn value(&self, css: &str) -> Result<String> {
+        settled(async || {
+            Ok(self
+                .find(css)
+                .await?
+                .prop("value")
+                .await?
+                .unwrap_or_default())
+        })
+        .await
+    }
+
     pub async fn attr(&self, css: &str, name: &str) -> Result<Option<String>> {
         settled(async || Ok(self.find(css).await?.attr(name).await?)).await
     }
@@ -499,8 +513,20 @@ pub async fn run<F>(name: &str, test: F)
 where
     F: AsyncFnOnce(&Page) -> Result<()>,
 {
+    run_with(name, |_| {}, test).await;
+}
+
+/// [`run`] with the server's settings changed first, as `ADAL_*` variables would change them
+/// for `adal serve` (e.g. the notification channels pointed at local fake gateways).
+pub async fn run_with<F>(name: &str, customise: impl FnOnce(&mut Settings), test: F)
+where
+    F: AsyncFnOnce(&Page) -> Result<()>,
+{
     check_prerequisites();
-    let app = adal_api::testing::spawn_app_with_demo().await;
+    let app = adal_api::testing::spawn_app_with(customise).await;
+    adal_api::seed::seed_demo(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("loading demo data: {e:#}"));
     if let Err(e) = run_in_browser(name, app, test).await {
         panic!("{name} failed: {e:#}");
     }

@@ -276,13 +276,19 @@ pub type Pending<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
 
 /// Sends a mutation whose answer the page does not read (it reloads what changed instead),
 /// with files if any (a multipart request): only building the query is per operation.
-pub fn send<Q: GraphQLQuery>(variables: Q::Variables, files: Vec<(String, web_sys::File)>) -> Pending<()> {
+pub fn send<Q: GraphQLQuery>(
+    variables: Q::Variables,
+    files: Vec<(String, web_sys::File)>,
+) -> Pending<()> {
     let text = fetch_text(query_text::<Q>(variables), files);
     Box::pin(async move { text.await.map(|_| ()) })
 }
 
 /// The response text of a query, as the signed-in person.
-fn fetch_text(query: Result<String, ApiError>, files: Vec<(String, web_sys::File)>) -> Pending<String> {
+fn fetch_text(
+    query: Result<String, ApiError>,
+    files: Vec<(String, web_sys::File)>,
+) -> Pending<String> {
     Box::pin(async move { call_text(&query?, &files).await })
 }
 
@@ -365,7 +371,8 @@ fn answer(text: Pending<String>) -> Pin<Box<dyn Future<Output = Answer>>> {
 
 /// Starts a [`Query`] whose variables `variables` gives (reading signals tracks them).
 pub fn query<Q: GraphQLQuery>(variables: impl Fn() -> Q::Variables + 'static) -> Query<Q> {
-    let fetch: Fetch = Box::new(move || answer(fetch_text(query_text::<Q>(variables()), Vec::new())));
+    let fetch: Fetch =
+        Box::new(move || answer(fetch_text(query_text::<Q>(variables()), Vec::new())));
     Query {
         answer: LocalResource::new(fetch),
         query: PhantomData,

@@ -69,7 +69,11 @@ impl Portal {
                 ("/operator/rules", Key::NavRules, &[]),
                 ("/operator/templates", Key::NavTemplates, OPERATOR_STAFF),
                 ("/operator/campaigns", Key::NavCampaigns, OPERATOR_STAFF),
-                ("/operator/dead-letters", Key::NavDeadLetters, OPERATOR_STAFF),
+                (
+                    "/operator/dead-letters",
+                    Key::NavDeadLetters,
+                    OPERATOR_STAFF,
+                ),
                 ("/operator/regions", Key::NavRegions, &[]),
                 ("/operator/organisations", Key::NavOrganisations, &[]),
                 // Administrators and analysts read accounts; only administrators change them.

@@ -346,13 +346,17 @@ pub fn text(key: Key) -> &'static str {
         ExportCsv => "Export to CSV",
         ByRegion => "By home region",
         ChartByRegion => "Graduates by home region (chart)",
-        ErrNoDeliveredNotice => "A claim cannot be raised yet: no obligation or breach notice has been delivered to this graduate (proof of notice). Send a notice first and wait until it is delivered.",
+        ErrNoDeliveredNotice => {
+            "A claim cannot be raised yet: no obligation or breach notice has been delivered to this graduate (proof of notice). Send a notice first and wait until it is delivered."
+        }
         ErrUnknownVariable => "Unknown variable “{value}”. Use only the variables listed above.",
-        ErrSmsTooLong => "As an SMS this text can take {value} segments (variables counted at their longest), more than allowed. Shorten it.",
+        ErrSmsTooLong => {
+            "As an SMS this text can take {value} segments (variables counted at their longest), more than allowed. Shorten it."
+        }
         NavTemplates => "Templates",
         SubjectIn => "Subject ({lang})",
         TextIn => "Text ({lang})",
-        Characters => "{n} characters",
+        Characters => "Characters: {n}",
         Template => "Template",
         NewTemplate => "New template",
         Code => "Code",
@@ -361,7 +365,7 @@ pub fn text(key: Key) -> &'static str {
         TemplateSaved => "The template is saved.",
         Preview => "Preview",
         PreviewWith => "With the data of",
-        PreviewFigures => "{n} characters · {segments} SMS segments",
+        PreviewFigures => "Characters: {n} · SMS segments: {segments}",
         GraduatesLanguage => "Graduate's language",
         PurposeObligationNotice => "Obligation notice",
         PurposeBreachNotice => "Breach notice",
@@ -384,7 +388,9 @@ pub fn text(key: Key) -> &'static str {
         ConsentRefused => "Refused (512)",
         ConsentExpired => "No reply in time",
         NavDeadLetters => "Undelivered",
-        DeadLettersHint => "Messages whose attempts ran out or whose channel is not configured. Sending again keeps the same idempotency key, so nobody gets a message twice.",
+        DeadLettersHint => {
+            "Messages whose attempts ran out or whose channel is not configured. Sending again keeps the same idempotency key, so nobody gets a message twice."
+        }
         EmptyDeadLetters => "No message is waiting for an operator.",
         Retry => "Send again",
         Attempts => "Attempts",
@@ -409,7 +415,9 @@ pub fn text(key: Key) -> &'static str {
         NavCampaigns => "Campaigns",
         Campaigns => "All campaigns",
         EmptyCampaigns => "No campaign has been started yet.",
-        CampaignPlan => "Template {template} · {channels} · next channel after {minutes} min · from {at}",
+        CampaignPlan => {
+            "Template {template} · {channels} · next channel after {minutes} min · from {at}"
+        }
         PeopleReached => "{reached} of {people} people reached",
         DeliveryRate => "Delivery rate",
         Resume => "Resume",
@@ -430,7 +438,9 @@ pub fn text(key: Key) -> &'static str {
         Obligated => "With an obligation",
         Share => "Share",
         Coverage => "Reached by notifications",
-        CoverageHint => "Graduates with an obligation who got at least one delivered message in the period (by default the last 12 months).",
+        CoverageHint => {
+            "Graduates with an obligation who got at least one delivered message in the period (by default the last 12 months)."
+        }
         ReachedOf => "{reached} of {total}",
         NoContact => "no contact details",
         AllFailed => "every channel failed",

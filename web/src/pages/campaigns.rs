@@ -14,8 +14,7 @@ use crate::pages::messages::{channel_key, purpose_key};
 use crate::pages::obligations::{FilterFields, RegisterFilter, graduate_filter};
 use crate::pages::operator::{can_write, load_regions};
 use crate::ui::{
-    EmptyState, ErrorBox, Loading, PageTitle, act, error_view, fill, lang, local_time, non_empty,
-    t,
+    EmptyState, ErrorBox, Loading, PageTitle, act, error_view, fill, lang, local_time, non_empty, t,
 };
 
 /// How often the progress is refreshed while the page is open.
@@ -87,10 +86,7 @@ fn CampaignCard(
         &[
             ("template", c.template.code),
             ("channels", channels),
-            (
-                "minutes",
-                format::number(l, c.fallback_after_seconds / 60),
-            ),
+            ("minutes", format::number(l, c.fallback_after_seconds / 60)),
             ("at", local_time(l, &c.scheduled_at)),
         ],
     );
@@ -127,7 +123,8 @@ fn CampaignCard(
                 resume,
                 cancel,
             };
-            act(api::send::<gql::SetCampaign>(vars, Vec::new()),
+            act(
+                api::send::<gql::SetCampaign>(vars, Vec::new()),
                 error,
                 reload,
             );
@@ -192,16 +189,11 @@ fn Builder(reload: RwSignal<u32>) -> impl IntoView {
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let started = RwSignal::new(false);
     let regions = load_regions();
-    let templates = api::query::<gql::NotificationTemplates>(|| {
-        gql::notification_templates::Variables {}
-    });
+    let templates =
+        api::query::<gql::NotificationTemplates>(|| gql::notification_templates::Variables {});
     // The live count: asked again whenever the filter changes.
     let count = api::query::<gql::AudienceCount>(move || gql::audience_count::Variables {
-        audience: graduate_filter!(
-            gql::audience_count::GraduateFilter,
-            filter.values(),
-            None
-        ),
+        audience: graduate_filter!(gql::audience_count::GraduateFilter, filter.values(), None),
     });
     let on_start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -218,16 +210,13 @@ fn Builder(reload: RwSignal<u32>) -> impl IntoView {
         let input = gql::create_campaign::CampaignInput {
             name: name.get_untracked(),
             template_id: template.get_untracked(),
-            audience: graduate_filter!(
-                gql::create_campaign::GraduateFilter,
-                filter.values(),
-                None
-            ),
+            audience: graduate_filter!(gql::create_campaign::GraduateFilter, filter.values(), None),
             channels: chosen,
             fallback_after_seconds: minutes.saturating_mul(60),
             scheduled_at,
         };
-        let sent = api::send::<gql::CreateCampaign>(gql::create_campaign::Variables { input }, Vec::new());
+        let sent =
+            api::send::<gql::CreateCampaign>(gql::create_campaign::Variables { input }, Vec::new());
         act(
             Box::pin(async move { sent.await.map(|()| started.set(true)) }),
             error,

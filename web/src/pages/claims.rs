@@ -286,7 +286,8 @@ fn ClaimActions(id: StoredValue<String>, payable: bool, reload: RwSignal<u32>) -
             claim_id: id.get_value(),
             status: next.get_untracked(),
         };
-        act(api::send::<gql::SetClaimStatus>(vars, Vec::new()),
+        act(
+            api::send::<gql::SetClaimStatus>(vars, Vec::new()),
             error,
             reload,
         );
@@ -299,7 +300,8 @@ fn ClaimActions(id: StoredValue<String>, payable: bool, reload: RwSignal<u32>) -
             paid_on: paid_on.get_untracked(),
             reference: reference.get_untracked(),
         };
-        act(api::send::<gql::RecordClaimPayment>(vars, Vec::new()),
+        act(
+            api::send::<gql::RecordClaimPayment>(vars, Vec::new()),
             error,
             reload,
         );
@@ -312,7 +314,8 @@ fn ClaimActions(id: StoredValue<String>, payable: bool, reload: RwSignal<u32>) -
             outcome: outcome.get_untracked(),
             note: non_empty(note.get_untracked()),
         };
-        act(api::send::<gql::RecordClaimContact>(vars, Vec::new()),
+        act(
+            api::send::<gql::RecordClaimContact>(vars, Vec::new()),
             error,
             reload,
         );

@@ -20,11 +20,12 @@ fn day_start(d: String) -> Option<String> {
     non_empty(d).map(|d| format!("{d}T00:00:00Z"))
 }
 
-/// Shares as a table: what, reached, of, share.
+/// Shares as a table: what (a channel, region, ...), reached, of, share.
 fn share_table(
     l: Lang,
     id: &'static str,
     title: Key,
+    what: Key,
     rows: Vec<Share>,
     label: &dyn Fn(&str) -> String,
 ) -> impl IntoView {
@@ -47,7 +48,7 @@ fn share_table(
                 <caption>{l.text(title)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{l.text(Key::Name)}</th>
+                        <th scope="col">{l.text(what)}</th>
                         <th scope="col">{l.text(Key::Reached)}</th>
                         <th scope="col">{l.text(Key::Obligated)}</th>
                         <th scope="col">{l.text(Key::Share)}</th>
@@ -81,7 +82,8 @@ pub fn CoveragePanel() -> impl IntoView {
         });
     };
     let date = move |sig: RwSignal<String>| move |ev| sig.set(event_target_value(&ev));
-    let region = move |kato: &str| region_name(regions, kato, lang()).unwrap_or_else(|| kato.to_string());
+    let region =
+        move |kato: &str| region_name(regions, kato, lang()).unwrap_or_else(|| kato.to_string());
     view! {
         <section class="panel" id="coverage" aria-labelledby="coverage-title">
             <h2 id="coverage-title">{t(Key::Coverage)}</h2>
@@ -135,10 +137,10 @@ pub fn CoveragePanel() -> impl IntoView {
                             <Stat id="coverage-share" label=Key::CoverageShare value=Signal::stored(share)/>
                             <Stat id="coverage-reached" label=Key::Reached value=Signal::stored(reached)/>
                         </ul>
-                        {share_table(l, "coverage-by-channel", Key::ByChannel, c.by_channel, &channel_name)}
-                        {share_table(l, "coverage-by-region", Key::ByRegion, c.by_region, &region)}
-                        {share_table(l, "coverage-by-category", Key::ByCategory, c.by_category, &category_name)}
-                        {share_table(l, "coverage-by-status", Key::ByStatus, c.by_status, &status_name)}
+                        {share_table(l, "coverage-by-channel", Key::ByChannel, Key::Channel, c.by_channel, &channel_name)}
+                        {share_table(l, "coverage-by-region", Key::ByRegion, Key::Region, c.by_region, &region)}
+                        {share_table(l, "coverage-by-category", Key::ByCategory, Key::Category, c.by_category, &category_name)}
+                        {share_table(l, "coverage-by-status", Key::ByStatus, Key::Status, c.by_status, &status_name)}
                         <h3>{l.text(Key::Unreachable)}</h3>
                         <p id="unreachable-total">
                             {fill(l.text(Key::UnreachableTotal), &[("n", format::number(l, u.total))])}

@@ -231,10 +231,7 @@ fn NotifyForm(graduate_id: String, reload: RwSignal<u32>) -> impl IntoView {
             notice: !consent,
             consent,
         };
-        act(api::send::<gql::Notify>(vars, Vec::new()),
-            error,
-            reload,
-        );
+        act(api::send::<gql::Notify>(vars, Vec::new()), error, reload);
     };
     view! {
         <form class="form-row" id="notify-form" on:submit=on_send>

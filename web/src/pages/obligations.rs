@@ -11,8 +11,8 @@ use crate::gql::{self, FundingCategory, MonthState, ObligationStatus};
 use crate::i18n::Key;
 use crate::pages::apply::{MyApplications, MyClaims};
 use crate::pages::messages::MessageHistory;
-use crate::pages::tasks::{MyTasks, TaskReview};
 use crate::pages::operator::{RegionSelect, Regions, load_regions, region_name};
+use crate::pages::tasks::{MyTasks, TaskReview};
 use crate::ui::{
     Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, Stat, fill, lang, non_empty, t,
 };
@@ -714,9 +714,7 @@ fn BarChart(id: &'static str, label: Key, bars: Vec<Bar>) -> impl IntoView {
 #[component]
 pub fn ObligationFigures() -> impl IntoView {
     let regions = load_regions();
-    let data = api::query::<gql::ObligationDashboard>(|| {
-        gql::obligation_dashboard::Variables {}
-    });
+    let data = api::query::<gql::ObligationDashboard>(|| gql::obligation_dashboard::Variables {});
     move || match data.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),

@@ -1294,11 +1294,7 @@ macro_rules! role_input {
 }
 
 #[component]
-fn RoleFields(
-    prefix: &'static str,
-    inputs: RoleInputs,
-    regions: Regions,
-) -> impl IntoView {
+fn RoleFields(prefix: &'static str, inputs: RoleInputs, regions: Regions) -> impl IntoView {
     let org_search = RwSignal::new(String::new());
     let orgs = LocalResource::new(move || {
         let vars = gql::organisations::Variables {
@@ -1431,10 +1427,7 @@ fn AssignRoleForm(
 }
 
 #[component]
-fn CreateAccountForm(
-    regions: Regions,
-    on_done: Callback<Option<String>>,
-) -> impl IntoView {
+fn CreateAccountForm(regions: Regions, on_done: Callback<Option<String>>) -> impl IntoView {
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let language = RwSignal::new(Language::Kk.as_str().to_string());

@@ -109,7 +109,8 @@ fn RulesEditor(
                     .await?
                     .save_rules
                     .version;
-                api::send::<gql::ReevaluateAll>(gql::reevaluate_all::Variables {}, Vec::new()).await?;
+                api::send::<gql::ReevaluateAll>(gql::reevaluate_all::Variables {}, Vec::new())
+                    .await?;
                 Ok::<_, ApiError>(v)
             };
             match done.await {

@@ -164,7 +164,8 @@ fn ReviewForm(task_id: String, reload: RwSignal<u32>) -> impl IntoView {
                 accept,
                 note: note.get_untracked(),
             };
-            act(api::send::<gql::ReviewTask>(vars, Vec::new()),
+            act(
+                api::send::<gql::ReviewTask>(vars, Vec::new()),
                 error,
                 reload,
             );

@@ -73,9 +73,8 @@ macro_rules! template_input {
 
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
-    let data = api::query::<gql::NotificationTemplates>(|| {
-        gql::notification_templates::Variables {}
-    });
+    let data =
+        api::query::<gql::NotificationTemplates>(|| gql::notification_templates::Variables {});
     view! {
         <PageTitle key=Key::NavTemplates/>
         {move || match data.get() {

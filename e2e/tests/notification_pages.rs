@@ -1,0 +1,610 @@
+//! The notification pages in real headless Chromium, with messages really delivered: the
+//! server's SMS and push channels point at local fake gateways (`adal_api::notifications::
+//! fakes`), a notification worker runs as `adal serve` runs it, and the providers' signed
+//! webhooks (delivery receipts, 511/512 replies) are posted to Adal as the providers would.
+//!
+//! Templates are checked and previewed in three languages; a campaign reaches the graduates
+//! in gap status (in Kazakh), its deliveries and replies arrive, coverage follows, and a
+//! second campaign is paused and cancelled; an undelivered notice is sent again, after
+//! which the claim its absence blocked can be drafted; a graduate who refused (512) uploads
+//! documents on their page (in Kazakh) and the operator accepts them.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use adal_api::notifications::fakes::{FakeGateway, Mode, insert_graduates};
+use adal_api::notifications::webhooks::sign;
+use adal_api::notifications::worker::Worker;
+use adal_api::settings::Secret;
+use anyhow::{Context, Result, bail, ensure};
+use e2e::{Page, Settings, run_with};
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+const SMS_SECRET: &str = "e2e-sms-webhook-secret";
+const PUSH_SECRET: &str = "e2e-push-webhook-secret";
+/// How long deliveries may take to show.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The providers' side: an SMS gateway and an eGov push endpoint on free ports.
+struct Providers {
+    sms: FakeGateway,
+    push: FakeGateway,
+}
+
+impl Providers {
+    fn start() -> Result<Self> {
+        Ok(Self {
+            sms: FakeGateway::start()?,
+            push: FakeGateway::start()?,
+        })
+    }
+
+    /// The server's settings for these providers (as `ADAL_SMS_GATEWAY_URL`,
+    /// `ADAL_SMS_WEBHOOK_SECRET`, ... would set them), quiet hours off and quick retries.
+    fn settings(&self) -> impl FnOnce(&mut Settings) + use<> {
+        let (sms, push) = (self.sms.url.clone(), self.push.url.clone());
+        move |s: &mut Settings| {
+            s.sms_gateway_url = Some(sms);
+            s.push_gateway_url = Some(push);
+            s.sms_webhook_secret = Some(Secret::new(SMS_SECRET));
+            s.push_webhook_secret = Some(Secret::new(PUSH_SECRET));
+            s.quiet_hours_start = 0;
+            s.quiet_hours_end = 0;
+            s.notify_poll_ms = 100;
+            s.notify_max_attempts = 1;
+            s.notify_backoff_base_secs = 0;
+            s.notify_backoff_max_secs = 0;
+            s.notify_timeout_ms = 2_000;
+        }
+    }
+}
+
+/// Starts a notification worker on the test's server, as `adal serve` does.
+fn start_worker(page: &Page) -> Result<tokio::sync::oneshot::Sender<()>> {
+    let worker = Worker::new(page.app.db.clone(), Arc::new(page.app.settings.clone()))?;
+    Ok(worker.spawn().0)
+}
+
+/// Gives every graduate their own phone number (the demo shares one), `+77015` and the
+/// person's id: replies are matched to people by the number they come from.
+async fn distinct_phones(page: &Page) -> Result<()> {
+    page.app
+        .db
+        .execute_unprepared(
+            "UPDATE person SET phone = '+77015' || CAST(100000 + id AS TEXT) \
+             WHERE id IN (SELECT person_id FROM graduate)",
+        )
+        .await?;
+    Ok(())
+}
+
+/// A graduate's id and phone, by last name.
+async fn graduate(page: &Page, last_name: &str) -> Result<(String, String)> {
+    let r = page
+        .graphql("{ graduates(first: 100) { nodes { id fullName } } }")
+        .await?;
+    let id = r["data"]["graduates"]["nodes"]
+        .as_array()
+        .context("graduates")?
+        .iter()
+        .find(|n| {
+            n["fullName"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with(last_name)
+        })
+        .and_then(|n| n["id"].as_str())
+        .with_context(|| format!("no graduate {last_name}"))?
+        .to_string();
+    let row = page
+        .app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            page.app.db.get_database_backend(),
+            format!(
+                "SELECT p.phone FROM person p JOIN graduate g ON g.person_id = p.id WHERE g.id = {id}"
+            ),
+        ))
+        .await?
+        .context("the graduate's person")?;
+    let phone: String = row.try_get("", "phone")?;
+    Ok((id, phone))
+}
+
+/// Posts a provider's webhook, signed with its secret; the HTTP status.
+async fn post_signed(page: &Page, path: &str, body: &Value, secret: &str) -> Result<u16> {
+    let raw = body.to_string();
+    let status = reqwest::Client::new()
+        .post(page.url(path))
+        .header("Content-Type", "application/json")
+        .header("X-Adal-Signature", sign(secret, raw.as_bytes()))
+        .body(raw)
+        .send()
+        .await?
+        .status();
+    Ok(status.as_u16())
+}
+
+/// Waits until the gateway has accepted `n` messages whose idempotency key starts with
+/// `prefix`; their (key, provider id).
+async fn wait_sent(gw: &FakeGateway, prefix: &str, n: usize) -> Result<Vec<(String, String)>> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let sent: Vec<(String, String)> = gw
+            .sent()
+            .into_iter()
+            .filter(|(k, _)| k.starts_with(prefix))
+            .collect();
+        if sent.len() >= n {
+            return Ok(sent);
+        }
+        if Instant::now() > deadline {
+            bail!(
+                "the gateway accepted {} of {n} messages `{prefix}…`",
+                sent.len()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// The SMS provider reports these messages delivered.
+async fn deliver(page: &Page, sent: &[(String, String)]) -> Result<()> {
+    for (key, id) in sent {
+        let receipt = json!({ "id": id, "reference": key, "status": "delivered" });
+        let code = post_signed(page, "/webhooks/sms/receipt", &receipt, SMS_SECRET).await?;
+        ensure!(code == 200, "the receipt of {key} was answered {code}");
+    }
+    Ok(())
+}
+
+/// The SMS provider passes on a reply from `phone`.
+async fn reply(page: &Page, id: &str, phone: &str, text: &str) -> Result<()> {
+    let body = json!({ "id": id, "from": phone, "text": text });
+    let code = post_signed(page, "/webhooks/sms/inbound", &body, SMS_SECRET).await?;
+    ensure!(code == 200, "the reply was answered {code}");
+    Ok(())
+}
+
+/// Sets an input's value as typing would (date and time inputs take locale-specific keys).
+async fn set_value(page: &Page, css: &str, value: &str) -> Result<()> {
+    page.find(css).await?;
+    page.client
+        .execute(
+            "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+             e.dispatchEvent(new Event('input', { bubbles: true }));
+             e.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![json!(css), json!(value)],
+        )
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_template_is_checked_on_save_and_previewed_in_three_languages() {
+    run_with(
+        "a_template_is_checked_on_save_and_previewed_in_three_languages",
+        |_| {},
+        async |page| {
+            page.sign_in("admin").await?;
+            page.select("#lang-switch", "en").await?;
+            page.goto("/operator/templates").await?;
+            page.select("#tpl-select", "breach_notice").await?;
+            page.wait_text("#tpl-variables", "{remaining_months}")
+                .await?;
+            let subject = page.value("#tpl-subjectRu").await?;
+            ensure!(
+                subject == "Обязательство не исполняется",
+                "the Russian subject is {subject:?}"
+            );
+
+            // A misspelt variable is refused on save, explained in the person's language.
+            page.fill(
+                "#tpl-bodyRu",
+                "{name}, осталось {remaning_months} мес. Adal",
+            )
+            .await?;
+            page.click("#tpl-save").await?;
+            page.wait_text(
+                "#template-form [role=alert]",
+                "Unknown variable “remaning_months”",
+            )
+            .await?;
+            let invalid = page.attr("#tpl-bodyRu", "aria-invalid").await?;
+            ensure!(
+                invalid.as_deref() == Some("true"),
+                "the field is not marked: {invalid:?}"
+            );
+            page.screenshot_for_review("template-unknown-variable")
+                .await?;
+
+            page.fill(
+                "#tpl-bodyRu",
+                "{name}, осталось отработать {remaining_months} мес. Adal",
+            )
+            .await?;
+            page.click("#tpl-save").await?;
+            page.wait_text("#tpl-saved", "The template is saved.")
+                .await?;
+            let r = page
+                .graphql("{ notificationTemplates { code bodyRu } }")
+                .await?;
+            let saved = r["data"]["notificationTemplates"]
+                .as_array()
+                .context("templates")?
+                .iter()
+                .find(|t| t["code"] == "breach_notice")
+                .and_then(|t| t["bodyRu"].as_str())
+                .unwrap_or_default()
+                .to_string();
+            ensure!(saved.contains("осталось отработать"), "saved {saved:?}");
+
+            // The preview renders the draft with a real graduate's data, in kk, ru and en.
+            page.select_by_label_containing("#tpl-graduate", "Омаров")
+                .await?;
+            page.click("#tpl-preview").await?;
+            page.wait_text(
+                "#previews [data-lang=ru]",
+                "Бекзат, осталось отработать 30 мес. Adal",
+            )
+            .await?;
+            page.wait_text(
+                "#previews [data-lang=kk]",
+                "Бекзат, грант бойынша 30 ай өтелмеген",
+            )
+            .await?;
+            page.wait_text(
+                "#previews [data-lang=en]",
+                "Бекзат, 30 months of your grant",
+            )
+            .await?;
+            // Омаров reads Kazakh: that is the text he would receive.
+            page.wait_text("#previews [data-lang=kk]", "Graduate's language")
+                .await?;
+            page.wait_text("#previews [data-lang=ru]", "SMS segments: 1")
+                .await?;
+            page.js("document.querySelector('#previews').scrollIntoView()")
+                .await?;
+            page.screenshot_for_review("template-preview").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_campaign_reaches_the_graduates_in_gap_and_coverage_follows_in_kazakh() {
+    let providers = Providers::start().expect("fake gateways");
+    run_with(
+        "a_campaign_reaches_the_graduates_in_gap_and_coverage_follows_in_kazakh",
+        providers.settings(),
+        async |page| {
+            let _worker = start_worker(page)?;
+            // Five more graduates in gap status from 2024 next to the demo's.
+            let uni = page
+                .app
+                .db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    page.app.db.get_database_backend(),
+                    "SELECT id FROM organisation WHERE bin = '990140004654'",
+                ))
+                .await?
+                .context("the demo university")?
+                .try_get::<i64>("", "id")?;
+            insert_graduates(&page.app.db, 5, uni, "gap", 2024).await?;
+            distinct_phones(page).await?;
+            page.sign_in("admin").await?;
+            page.select("#lang-switch", "kk").await?;
+            let gap = page
+                .graphql("{ campaignAudienceCount(audience: {status: GAP, graduationYear: 2024}) notificationCoverage { total } }")
+                .await?;
+            let n = gap["data"]["campaignAudienceCount"].as_i64().context("count")?;
+            let obligated = gap["data"]["notificationCoverage"]["total"]
+                .as_i64()
+                .context("obligated")?;
+            ensure!(n >= 6, "{n} graduates in gap status from 2024");
+
+            // Nobody has been reached yet.
+            page.wait_text("#coverage-share", "0,0").await?;
+
+            // The audience builder: the count follows the filter.
+            page.goto("/operator/campaigns").await?;
+            page.fill("#camp-name", "Үзіліс 2024").await?;
+            page.select("#camp-status", "GAP").await?;
+            page.fill("#camp-year", "2024").await?;
+            page.wait_text("#audience-count", &format!("Алатын түлектер саны: {n}."))
+                .await?;
+            page.select_by_label_containing("#camp-template", "consent_request")
+                .await?;
+            page.select("#camp-channel-1", "SMS").await?;
+            page.select("#camp-channel-2", "").await?;
+            page.select("#camp-channel-3", "").await?;
+            page.click("#camp-start").await?;
+            page.wait_text("#campaign-started", "Тарату басталды.").await?;
+            page.wait_text(".campaign", "Үзіліс 2024").await?;
+            page.wait_text(".campaign", "Жүріп жатыр").await?;
+
+            // The worker sends; the provider reports every SMS delivered but one.
+            let r = page.graphql("{ campaigns { id name } }").await?;
+            let cid = r["data"]["campaigns"][0]["id"].as_str().context("campaign")?.to_string();
+            let mut sent = wait_sent(&providers.sms, &format!("c{cid}:"), n as usize).await?;
+            sent.sort();
+            let (key, id) = sent.pop().context("a message")?;
+            let failed = json!({ "id": id, "reference": key, "status": "failed", "error": "absent subscriber" });
+            ensure!(post_signed(page, "/webhooks/sms/receipt", &failed, SMS_SECRET).await? == 200);
+            deliver(page, &sent).await?;
+            let delivered = sent.len();
+            page.wait_text(".campaign .reached", &format!("{n} адамның {delivered} адамына жетті"))
+                .await?;
+            page.wait_text(".campaign tr[data-channel=SMS] .delivered", &delivered.to_string())
+                .await?;
+            page.wait_text(".campaign tr[data-channel=SMS] .rate", "83,3").await?;
+            page.js("document.querySelector('.campaign').scrollIntoView()").await?;
+            page.screenshot_for_review("campaign-delivered-kk").await?;
+
+            // Replies: one graduate consents (511), another refuses (512).
+            let gap_graduates = page
+                .graphql("{ graduates(filter: {status: GAP, graduationYear: 2024}) { nodes { fullName } } }")
+                .await?;
+            let names: Vec<String> = gap_graduates["data"]["graduates"]["nodes"]
+                .as_array()
+                .context("gap graduates")?
+                .iter()
+                .filter_map(|g| g["fullName"].as_str().map(str::to_string))
+                .collect();
+            ensure!(names.iter().any(|n| n.starts_with("Ким")), "gap graduates: {names:?}");
+            let (id, phone) = graduate(page, "Ким").await?;
+            reply(page, "in-1", &phone, "512").await?;
+            let (_, phone2) = graduate(page, "Тестов1").await?;
+            reply(page, "in-2", &phone2, "511").await?;
+
+            // The card shows the message: purpose, language, channel, times, the reply.
+            page.goto(&format!("/operator/graduates/{id}")).await?;
+            page.wait_text("#message-history", "Келісім сұрауы (511/512)").await?;
+            page.wait_text("#message-history", "Жеткізілді").await?;
+            page.wait_text("#consents", "Бас тартты (512)").await?;
+            page.wait_text("#tasks", "Құжаттар қажет").await?;
+            let replied = page
+                .js("const r = [...document.querySelectorAll('#message-history tbody tr')]
+                       .find(r => r.textContent.includes('Келісім сұрауы'));
+                     return r ? r.lastElementChild.textContent : null;")
+                .await?;
+            ensure!(
+                replied.as_str().is_some_and(|t| t.contains(':')),
+                "no reply time on the card: {replied}"
+            );
+            page.js("document.querySelector('#messages').scrollIntoView()").await?;
+            page.screenshot_for_review("graduate-card-messages-kk").await?;
+
+            // Coverage: the share actually delivered, by channel too.
+            page.goto("/operator").await?;
+            page.wait_text("#coverage-reached", &format!("{obligated} ішінен {delivered}"))
+                .await?;
+            let c = page
+                .graphql("{ notificationCoverage { share } }")
+                .await?;
+            let share = c["data"]["notificationCoverage"]["share"].as_f64().context("share")?;
+            let expected = format!("{:.1}", share * 100.0).replace('.', ",");
+            page.wait_text("#coverage-share", &expected).await?;
+            page.wait_text("#coverage-by-channel tr[data-key=sms]", &delivered.to_string())
+                .await?;
+            page.js("document.querySelector('#coverage').scrollIntoView()").await?;
+            page.screenshot_for_review("dashboard-coverage-kk").await?;
+
+            // A second campaign, scheduled for later: paused, then cancelled.
+            page.goto("/operator/campaigns").await?;
+            page.fill("#camp-name", "Еске салу").await?;
+            page.select("#camp-status", "GAP").await?;
+            page.select_by_label_containing("#camp-template", "reminder").await?;
+            set_value(page, "#camp-schedule", "2099-01-01T09:00").await?;
+            page.click("#camp-start").await?;
+            page.wait_text(".campaign", "Еске салу").await?;
+            page.click(".campaign[data-status=RUNNING] .pause").await?;
+            page.wait_text(".campaign[data-status=PAUSED]", "Тоқтатыла тұр").await?;
+            page.click(".campaign[data-status=PAUSED] .cancel").await?;
+            page.wait_text(".campaign[data-status=CANCELLED]", "Болдырылмады").await?;
+            let r = page
+                .graphql("{ campaigns { id name status progress { byChannel { cancelled } } } }")
+                .await?;
+            let second = r["data"]["campaigns"]
+                .as_array()
+                .context("campaigns")?
+                .iter()
+                .find(|c| c["name"] == "Еске салу")
+                .cloned()
+                .context("the second campaign")?;
+            ensure!(second["status"] == "CANCELLED", "{second}");
+            ensure!(
+                second["progress"]["byChannel"][0]["cancelled"].as_i64() >= Some(1),
+                "nothing was withdrawn: {second}"
+            );
+            let prefix = format!("c{}:", second["id"].as_str().unwrap_or_default());
+            let sent_any = [&providers.sms, &providers.push]
+                .iter()
+                .any(|gw| gw.sent().keys().any(|k| k.starts_with(&prefix)));
+            ensure!(!sent_any, "the cancelled campaign sent something");
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_undelivered_notice_is_sent_again_and_then_proves_notice_for_a_claim() {
+    let providers = Providers::start().expect("fake gateways");
+    providers.sms.set_mode(Mode::Fail(503));
+    run_with(
+        "an_undelivered_notice_is_sent_again_and_then_proves_notice_for_a_claim",
+        providers.settings(),
+        async |page| {
+            let _worker = start_worker(page)?;
+            distinct_phones(page).await?;
+            page.sign_in("admin").await?;
+            page.select("#lang-switch", "ru").await?;
+
+            // No notice delivered yet: the claim is refused, and the page says why.
+            page.goto("/operator/claims").await?;
+            page.click_row_button("#claims-due tr", "Омаров").await?;
+            page.wait_text(
+                "[role=alert]",
+                "выпускнику ещё не доставлено ни одно уведомление",
+            )
+            .await?;
+            page.screenshot_for_review("claim-without-notice-ru")
+                .await?;
+
+            // The operator sends a breach notice from the card; the gateway is down.
+            let (id, _) = graduate(page, "Омаров").await?;
+            page.goto(&format!("/operator/graduates/{id}")).await?;
+            page.select("#notify-purpose", "BREACH_NOTICE").await?;
+            page.click("#notify-send").await?;
+            page.wait_text("#message-history", "Уведомление о нарушении")
+                .await?;
+
+            // Its only attempt fails: it waits among the undelivered for an operator.
+            page.wait_graphql(
+                "{ deadLetters { purpose } }",
+                "/deadLetters/0/purpose",
+                "BREACH_NOTICE",
+            )
+            .await?;
+            page.goto("/operator/dead-letters").await?;
+            page.wait_text("#dead-letters", "Уведомление о нарушении")
+                .await?;
+            page.wait_text("#dead-letters", "503").await?;
+            page.screenshot_for_review("dead-letters-ru").await?;
+            providers.sms.set_mode(Mode::Accept);
+            page.click_row_button("#dead-letters tbody tr", "Уведомление о нарушении")
+                .await?;
+            page.wait_text(".empty", "Нет сообщений, ожидающих оператора.")
+                .await?;
+            let sent = wait_sent(&providers.sms, "", 1).await?;
+            deliver(page, &sent).await?;
+
+            page.goto(&format!("/operator/graduates/{id}")).await?;
+            page.wait_text(
+                "#message-history tr[data-status=DELIVERED]",
+                "Уведомление о нарушении",
+            )
+            .await?;
+
+            // Now the claim can be drafted.
+            page.goto("/operator/claims").await?;
+            page.click_row_button("#claims-due tr", "Омаров").await?;
+            page.wait_without("#claims-due", "Омаров").await?;
+            page.select("#claims-view", "DRAFTED").await?;
+            page.wait_text(".claim", "Омаров").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_graduate_who_refused_uploads_documents_in_kazakh_and_the_operator_accepts_them() {
+    let providers = Providers::start().expect("fake gateways");
+    run_with(
+        "a_graduate_who_refused_uploads_documents_in_kazakh_and_the_operator_accepts_them",
+        providers.settings(),
+        async |page| {
+            let _worker = start_worker(page)?;
+            distinct_phones(page).await?;
+            page.sign_in("admin").await?;
+            page.select("#lang-switch", "en").await?;
+            let (id, phone) = graduate(page, "Ахметов").await?;
+
+            // The operator asks for consent by SMS; the graduate answers 512.
+            page.goto(&format!("/operator/graduates/{id}")).await?;
+            page.select("#notify-purpose", "CONSENT_REQUEST").await?;
+            page.click("#notify-send").await?;
+            page.wait_text("#consents", "Waiting for the reply").await?;
+            let sent = wait_sent(&providers.sms, "", 1).await?;
+            deliver(page, &sent).await?;
+            reply(page, "refusal-1", &phone, "512").await?;
+            // The card follows (a reload of the page shows the answer).
+            page.goto(&format!("/operator/graduates/{id}")).await?;
+            page.wait_text("#consents", "Refused (512)").await?;
+            page.wait_text("#tasks", "Documents needed").await?;
+            page.sign_out().await?;
+
+            // The graduate finds the task on their page, in Kazakh, and uploads a document.
+            page.sign_in("graduate").await?;
+            page.wait_path("/graduate").await?;
+            page.select("#lang-switch", "kk").await?;
+            page.wait_text("#my-tasks", "Сізге арналған тапсырмалар")
+                .await?;
+            page.wait_text(
+                "#my-tasks",
+                "Еңбек шартын, жұмысқа қабылдау туралы бұйрықты",
+            )
+            .await?;
+            page.wait_text("#my-tasks", "Құжаттар қажет").await?;
+            let dir = tempfile::tempdir()?;
+            let path: PathBuf = dir.path().join("enbek-sharty.pdf");
+            std::fs::write(&path, "%PDF-1.4 employment contract")?;
+            page.find(".task-files")
+                .await?
+                .send_keys(&path.to_string_lossy())
+                .await?;
+            page.fill(".task-note", "Ауылдағы мектепте жұмыс істеймін")
+                .await?;
+            page.click(".task-submit").await?;
+            page.wait_text("#my-tasks", "Тексерілуде").await?;
+            page.wait_text("#my-tasks", "enbek-sharty.pdf").await?;
+            page.js("document.querySelector('#my-tasks').scrollIntoView()")
+                .await?;
+            page.screenshot_for_review("graduate-task-kk").await?;
+            page.sign_out().await?;
+
+            // The operator reviews the document on the card and accepts it.
+            page.sign_in("admin").await?;
+            page.goto(&format!("/operator/graduates/{id}")).await?;
+            page.wait_text("#tasks", "enbek-sharty.pdf").await?;
+            page.wait_text("#tasks", "Ауылдағы мектепте жұмыс істеймін")
+                .await?;
+            page.click(".accept-task").await?;
+            page.wait_text("#tasks", "Accepted").await?;
+            let r = page.graphql("{ graduateTasks { status } }").await?;
+            let statuses: HashSet<String> = r["data"]["graduateTasks"]
+                .as_array()
+                .context("tasks")?
+                .iter()
+                .filter_map(|t| t["status"].as_str().map(str::to_string))
+                .collect();
+            ensure!(statuses.contains("ACCEPTED"), "tasks: {r}");
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_campaign_pages_fit_a_phone() {
+    run_with(
+        "the_campaign_pages_fit_a_phone",
+        |_| {},
+        async |page| {
+            page.client.set_window_size(390, 844).await?;
+            page.sign_in("admin").await?;
+            for path in [
+                "/operator/campaigns",
+                "/operator/templates",
+                "/operator/dead-letters",
+                "/operator",
+            ] {
+                page.goto(path).await?;
+                page.find("h1").await?;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                let wide = page
+                    .js("return document.documentElement.scrollWidth > window.innerWidth + 1;")
+                    .await?;
+                ensure!(wide == json!(false), "{path} is wider than a phone");
+            }
+            Ok(())
+        },
+    )
+    .await;
+}
