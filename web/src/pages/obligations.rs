@@ -434,7 +434,7 @@ pub fn GraduatesPage() -> impl IntoView {
 
     let data = api::query::<gql::Graduates>(move || {
         let iin = non_empty(iin.get()).filter(|s| s.len() == 12);
-        let vars = gql::graduates::Variables {
+        gql::graduates::Variables {
             filter: Some(graduate_filter!(
                 gql::graduates::GraduateFilter,
                 filter.values(),
@@ -443,8 +443,7 @@ pub fn GraduatesPage() -> impl IntoView {
             first: Some(PAGE),
             after: cursor.after(),
             language: Some(lang().to_api()),
-        };
-        vars
+        }
     });
     let reset = Callback::new(move |()| cursor.reset());
 
@@ -566,11 +565,10 @@ pub fn GraduateCard() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let data = api::query::<gql::Graduate>(move || {
         reload.track();
-        let vars = gql::graduate::Variables {
+        gql::graduate::Variables {
             id: id(),
             language: Some(lang().to_api()),
-        };
-        vars
+        }
     });
     let on_reveal = move |_| {
         let graduate_id = id();

@@ -207,19 +207,16 @@ fn LocalitiesPanel(kato: String, names: Names) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let rural = RwSignal::new(String::new());
     let region = kato.clone();
-    let data = api::query::<gql::Localities>(move || {
-        let vars = gql::localities::Variables {
-            region_kato: Some(region.clone()),
-            rural: match rural.get().as_str() {
-                "rural" => Some(true),
-                "urban" => Some(false),
-                _ => None,
-            },
-            search: non_empty(search.get()),
-            first: Some(PAGE),
-            after: cursor.after(),
-        };
-        vars
+    let data = api::query::<gql::Localities>(move || gql::localities::Variables {
+        region_kato: Some(region.clone()),
+        rural: match rural.get().as_str() {
+            "rural" => Some(true),
+            "urban" => Some(false),
+            _ => None,
+        },
+        search: non_empty(search.get()),
+        first: Some(PAGE),
+        after: cursor.after(),
     });
     let title = move || {
         fill(
@@ -458,12 +455,11 @@ pub fn OrganisationsPage() -> impl IntoView {
             kind: non_empty(kind.get()).map(|k| OrganisationKind::parse(&k)),
             region_kato: non_empty(region.get()),
         };
-        let vars = gql::organisations::Variables {
+        gql::organisations::Variables {
             filter: Some(filter),
             first: Some(PAGE),
             after: cursor.after(),
-        };
-        vars
+        }
     });
 
     let on_saved = Callback::new(move |bin: String| {
@@ -951,15 +947,14 @@ pub fn AccountsPage() -> impl IntoView {
 
     let data = api::query::<gql::Accounts>(move || {
         reload.track();
-        let vars = gql::accounts::Variables {
+        gql::accounts::Variables {
             filter: Some(gql::accounts::AccountFilter {
                 search: non_empty(search.get()),
                 role: non_empty(role.get()).map(|r| Role::parse(&r)),
             }),
             first: Some(PAGE),
             after: cursor.after(),
-        };
-        vars
+        }
     });
     let changed = Callback::new(move |msg: String| {
         notice.set(Some(msg));
