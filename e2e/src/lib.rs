@@ -272,6 +272,21 @@ impl Page {
         .await
     }
 
+    /// Sets a field's value as typing would (date and time inputs take locale-specific
+    /// keystrokes), with its `input` and `change` events.
+    pub async fn set_value(&self, css: &str, value: &str) -> Result<()> {
+        self.find(css).await?;
+        self.client
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+                 e.dispatchEvent(new Event('input', { bubbles: true }));
+                 e.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![json!(css), json!(value)],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Runs a script in the page and returns its result.
     pub async fn js(&self, script: &str) -> Result<serde_json::Value> {
         Ok(self.client.execute(script, vec![]).await?)
@@ -441,6 +456,26 @@ impl Page {
             .client
             .execute_async(script, vec![json!(query), json!(auth)])
             .await?)
+    }
+
+    /// The id of the graduate whose full name starts with `last_name` (the signed-in
+    /// person must see the register).
+    pub async fn graduate_id(&self, last_name: &str) -> Result<String> {
+        let r = self
+            .graphql("{ graduates(first: 100) { nodes { id fullName } } }")
+            .await?;
+        r["data"]["graduates"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|n| {
+                n["fullName"]
+                    .as_str()
+                    .is_some_and(|name| name.starts_with(last_name))
+            })
+            .and_then(|n| n["id"].as_str())
+            .map(str::to_string)
+            .with_context(|| format!("no graduate {last_name} in {r}"))
     }
 
     /// Sends a GraphQL document from the page, as the signed-in person.

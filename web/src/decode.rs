@@ -170,15 +170,15 @@ struct Seq(std::vec::IntoIter<Value>);
 impl<'de> SeqAccess<'de> for Seq {
     type Error = Mismatch;
 
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Mismatch> {
         self.0.next().map(|v| seed.deserialize(De(v))).transpose()
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.0.len())
     }
 }
 

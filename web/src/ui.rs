@@ -105,6 +105,71 @@ pub fn local_time(l: Lang, instant: &str) -> String {
     )
 }
 
+/// What a query shows: that it loads, its error, or `ok` of its data.
+pub fn loaded<T>(result: Option<Result<T, ApiError>>, ok: impl FnOnce(T) -> AnyView) -> AnyView {
+    match result {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+        Some(Ok(data)) => ok(data),
+    }
+}
+
+/// A table in its scrolling frame: `heads` in the language as the header row, then `rows`.
+/// `id` names the table; `class` styles it (a table repeated on a page has no id).
+pub fn table(
+    l: Lang,
+    id: &'static str,
+    class: &'static str,
+    heads: &[Key],
+    rows: AnyView,
+) -> AnyView {
+    let heads = heads
+        .iter()
+        .map(|k| view! { <th scope="col">{l.text(*k)}</th> })
+        .collect_view();
+    let id = (!id.is_empty()).then_some(id);
+    view! {
+        <div class="table-wrap">
+            <table id=id class=class>
+                <thead>
+                    <tr>{heads}</tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// Texts as one line, comma-separated (file names).
+pub fn joined(items: impl IntoIterator<Item = String>) -> String {
+    items.into_iter().collect::<Vec<_>>().join(", ")
+}
+
+/// A labelled menu of `options` (a value and its label each); `any` adds a first, empty
+/// option ("All statuses"); `pick` receives the value chosen.
+#[component]
+pub fn Choice(
+    #[prop(into)] id: String,
+    label: Key,
+    options: Vec<(&'static str, Key)>,
+    #[prop(optional)] any: Option<Key>,
+    pick: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t(label)}</label>
+            <select id=id on:change=move |ev| pick.run(event_target_value(&ev))>
+                {any.map(|k| view! { <option value="">{t(k)}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(value, key)| view! { <option value=value>{t(key)}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// A figure with its label.
 #[component]
 pub fn Stat(id: &'static str, label: Key, value: Signal<String>) -> impl IntoView {

@@ -14,8 +14,8 @@ use crate::gql::{self, Ground};
 use crate::i18n::Key;
 use crate::pages::claims::{claim_status_key, computation_text, kzt};
 use crate::pages::commission::{application_status_key, ground_key, period_text};
-use crate::pages::imports::chosen_files;
-use crate::ui::{ErrorBox, fill, lang, non_empty, t};
+use crate::pages::imports::{chosen_files, upload_parts};
+use crate::ui::{ErrorBox, fill, joined, lang, non_empty, t};
 
 /// Grounds that suspend the obligation for a period rather than exempt from it.
 fn is_suspension(g: Ground) -> bool {
@@ -39,12 +39,7 @@ pub fn MyApplications(
                 let (label, class) = application_status_key(a.status);
                 let applied = a.applied_at.clone();
                 let period = period_text(&a.period_start, &a.period_end);
-                let docs = a
-                    .documents
-                    .into_iter()
-                    .map(|d| d.file_name)
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let docs = joined(a.documents.into_iter().map(|d| d.file_name));
                 view! {
                     <li class="my-application">
                         <strong>{t(ground_key(a.ground))}</strong>
@@ -103,11 +98,7 @@ fn ApplyForm(graduate_id: String, reload: RwSignal<u32>, sent: RwSignal<bool>) -
             statement: text,
             documents: vec![(); chosen.len()],
         };
-        let parts: Vec<(String, web_sys::File)> = chosen
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| (format!("variables.input.documents.{i}"), f))
-            .collect();
+        let parts = upload_parts("variables.input.documents", chosen);
         leptos::task::spawn_local(async move {
             let vars = gql::apply_for_exemption::Variables { input };
             match api::send::<gql::ApplyForExemption>(vars, parts).await {

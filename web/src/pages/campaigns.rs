@@ -14,11 +14,21 @@ use crate::pages::messages::{channel_key, purpose_key};
 use crate::pages::obligations::{FilterFields, RegisterFilter, graduate_filter};
 use crate::pages::operator::{can_write, load_regions};
 use crate::ui::{
-    EmptyState, ErrorBox, Loading, PageTitle, act, error_view, fill, lang, local_time, non_empty, t,
+    EmptyState, PageTitle, act, error_view, fill, lang, loaded, local_time, non_empty, t, table,
 };
 
 /// How often the progress is refreshed while the page is open.
 const REFRESH_MS: u64 = 4_000;
+
+const PROGRESS_HEADS: [Key; 7] = [
+    Key::Channel,
+    Key::Messages,
+    Key::MsgQueued,
+    Key::MsgSent,
+    Key::MsgDelivered,
+    Key::MsgFailed,
+    Key::DeliveryRate,
+];
 
 fn status_of(s: Option<CampaignStatus>) -> (Key, &'static str) {
     match s {
@@ -49,19 +59,16 @@ pub fn CampaignsPage() -> impl IntoView {
             <h2 id="campaigns-title">{t(Key::Campaigns)}</h2>
             {error_view(error)}
             // The last answer stays on screen while the next refresh loads.
-            {move || match data.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
-                Some(Ok(d)) if d.campaigns.is_empty() => {
-                    view! { <EmptyState title=Key::NoDataYet text=Key::EmptyCampaigns/> }.into_any()
+            {move || loaded(data.get(), |d| {
+                if d.campaigns.is_empty() {
+                    return view! { <EmptyState title=Key::NoDataYet text=Key::EmptyCampaigns/> }.into_any();
                 }
-                Some(Ok(d)) => d
-                    .campaigns
+                d.campaigns
                     .into_iter()
                     .map(|c| view! { <CampaignCard c=c error=error reload=reload/> })
                     .collect_view()
-                    .into_any(),
-            }}
+                    .into_any()
+            })}
         </section>
     }
 }
@@ -104,16 +111,20 @@ fn CampaignCard(
             view! {
                 <tr data-channel=r.channel.map_or("", Channel::as_str)>
                     <th scope="row">{l.text(channel_key(r.channel))}</th>
-                    <td class="num">{format::number(l, r.total)}</td>
-                    <td class="num">{format::number(l, r.queued)}</td>
-                    <td class="num">{format::number(l, r.sent)}</td>
-                    <td class="num delivered">{format::number(l, r.delivered)}</td>
-                    <td class="num">{format::number(l, r.failed)}</td>
+                    {[
+                        ("num", r.total),
+                        ("num", r.queued),
+                        ("num", r.sent),
+                        ("num delivered", r.delivered),
+                        ("num", r.failed),
+                    ]
+                        .map(|(class, n)| view! { <td class=class>{format::number(l, n)}</td> })}
                     <td class="num rate">{format::percent(l, r.delivery_rate)}</td>
                 </tr>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
     let id = StoredValue::new(c.id.clone());
     let set = move |pause: bool, resume: bool, cancel: bool| {
         move |_| {
@@ -148,22 +159,7 @@ fn CampaignCard(
             <h3>{c.name} " " <span class=class>{l.text(label)}</span></h3>
             <p class="muted">{plan}</p>
             <p class="reached">{reached}</p>
-            <div class="table-wrap">
-                <table class="progress">
-                    <thead>
-                        <tr>
-                            <th scope="col">{l.text(Key::Channel)}</th>
-                            <th scope="col">{l.text(Key::Messages)}</th>
-                            <th scope="col">{l.text(Key::MsgQueued)}</th>
-                            <th scope="col">{l.text(Key::MsgSent)}</th>
-                            <th scope="col">{l.text(Key::MsgDelivered)}</th>
-                            <th scope="col">{l.text(Key::MsgFailed)}</th>
-                            <th scope="col">{l.text(Key::DeliveryRate)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            {table(l, "", "progress", &PROGRESS_HEADS, rows)}
             {actions}
         </article>
     }

@@ -11,7 +11,7 @@ use crate::i18n::{Key, Lang};
 use crate::pages::messages::channel_key;
 use crate::pages::obligations::{category_key, status_key};
 use crate::pages::operator::{can_write, load_regions, region_name};
-use crate::ui::{ErrorBox, Loading, Stat, error_view, fill, lang, non_empty, t};
+use crate::ui::{Stat, error_view, fill, lang, loaded, non_empty, t, table};
 
 type Share = gql::coverage::Share;
 
@@ -20,7 +20,7 @@ fn day_start(d: String) -> Option<String> {
     non_empty(d).map(|d| format!("{d}T00:00:00Z"))
 }
 
-/// Shares as a table: what (a channel, region, ...), reached, of, share.
+/// Shares under a heading: what (a channel, region, ...), reached, of, share.
 fn share_table(
     l: Lang,
     id: &'static str,
@@ -41,22 +41,11 @@ fn share_table(
                 </tr>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
     view! {
-        <div class="table-wrap">
-            <table id=id>
-                <caption>{l.text(title)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{l.text(what)}</th>
-                        <th scope="col">{l.text(Key::Reached)}</th>
-                        <th scope="col">{l.text(Key::Obligated)}</th>
-                        <th scope="col">{l.text(Key::Share)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <h3>{l.text(title)}</h3>
+        {table(l, id, "", &[what, Key::Reached, Key::Obligated, Key::Share], rows)}
     }
 }
 
@@ -98,10 +87,7 @@ pub fn CoveragePanel() -> impl IntoView {
                     <input id="coverage-to" type="date" on:change=date(to)/>
                 </div>
             </div>
-            {move || match data.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
-                Some(Ok(d)) => {
+            {move || loaded(data.get(), |d| {
                     let l = lang();
                     let c = d.notification_coverage;
                     let u = d.unreachable_graduates;
@@ -148,8 +134,7 @@ pub fn CoveragePanel() -> impl IntoView {
                         <ul id="unreachable">{unreachable}</ul>
                     }
                         .into_any()
-                }
-            }}
+            })}
             {can_write().then(|| view! {
                 <button type="button" class="secondary" id="export-unreachable" on:click=on_export>{t(Key::ExportHybridMail)}</button>
             })}

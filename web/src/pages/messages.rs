@@ -8,7 +8,9 @@ use crate::api::{self, ApiError};
 use crate::gql::{self, Channel, ConsentStatus, MessageStatus, NotificationPurpose};
 use crate::i18n::{Key, Lang};
 use crate::pages::operator::can_write;
-use crate::ui::{EmptyState, ErrorBox, Loading, PageTitle, act, error_view, lang, local_time, t};
+use crate::ui::{
+    Choice, EmptyState, PageTitle, act, error_view, lang, loaded, local_time, t, table,
+};
 
 pub fn purpose_key(p: Option<NotificationPurpose>) -> Key {
     match p {
@@ -53,6 +55,27 @@ fn consent_key(s: Option<ConsentStatus>) -> Key {
     }
 }
 
+const DEAD_LETTER_HEADS: [Key; 7] = [
+    Key::Graduates,
+    Key::Purpose,
+    Key::Channel,
+    Key::Attempts,
+    Key::LastError,
+    Key::When,
+    Key::Actions,
+];
+
+const HISTORY_HEADS: [Key; 8] = [
+    Key::Purpose,
+    Key::Language,
+    Key::Channel,
+    Key::Status,
+    Key::MsgQueued,
+    Key::MsgSent,
+    Key::MsgDelivered,
+    Key::Replied,
+];
+
 /// An optional instant in the language; a dash when unset.
 fn when(l: Lang, at: &Option<String>) -> String {
     at.as_deref()
@@ -64,72 +87,48 @@ fn when(l: Lang, at: &Option<String>) -> String {
 
 #[component]
 pub fn DeadLettersPage() -> impl IntoView {
-    let reload = RwSignal::new(0u32);
-    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let (admin, reload) = (can_write(), RwSignal::new(0u32));
     let data = api::query::<gql::DeadLetters>(move || {
         reload.track();
         gql::dead_letters::Variables {}
     });
-    let admin = can_write();
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     view! {
         <PageTitle key=Key::NavDeadLetters/>
         <p class="hint">{t(Key::DeadLettersHint)}</p>
         {error_view(error)}
-        {move || match data.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
-            Some(Ok(d)) if d.dead_letters.is_empty() => {
-                view! { <EmptyState title=Key::NoDataYet text=Key::EmptyDeadLetters/> }.into_any()
+        {move || loaded(data.get(), |d| {
+            if d.dead_letters.is_empty() {
+                return view! { <EmptyState title=Key::NoDataYet text=Key::EmptyDeadLetters/> }.into_any();
             }
-            Some(Ok(d)) => {
-                let l = lang();
-                let rows = d
-                    .dead_letters
-                    .into_iter()
-                    .map(|m| {
-                        let id = m.id.clone();
-                        let retry = move |_| {
-                            let id = id.clone();
-                            let vars = gql::retry_message::Variables { id };
-                            act(api::send::<gql::RetryMessage>(vars, Vec::new()), error, reload);
-                        };
-                        view! {
-                            <tr data-id=m.id.clone()>
-                                <td>
-                                    {m.graduate_id.map(|g| view! { <a href=format!("/operator/graduates/{g}")>{l.text(Key::OpenCard)}</a> })}
-                                </td>
-                                <td>{l.text(purpose_key(m.purpose))}</td>
-                                <td>{l.text(channel_key(m.channel))} " " <code>{m.recipient}</code></td>
-                                <td class="num">{m.attempts}</td>
-                                <td class="reason">{m.last_error}</td>
-                                <td>{when(l, &m.failed_at.or(Some(m.queued_at)))}</td>
-                                <td>{admin.then(|| view! { <button type="button" class="secondary retry" on:click=retry>{l.text(Key::Retry)}</button> })}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <div class="table-wrap">
-                        <table id="dead-letters">
-                            <caption class="sr-only">{l.text(Key::NavDeadLetters)}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{l.text(Key::Graduates)}</th>
-                                    <th scope="col">{l.text(Key::Purpose)}</th>
-                                    <th scope="col">{l.text(Key::Channel)}</th>
-                                    <th scope="col">{l.text(Key::Attempts)}</th>
-                                    <th scope="col">{l.text(Key::LastError)}</th>
-                                    <th scope="col">{l.text(Key::When)}</th>
-                                    <th scope="col">{l.text(Key::Actions)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </div>
-                }
-                    .into_any()
-            }
-        }}
+            let l = lang();
+            let rows = d
+                .dead_letters
+                .into_iter()
+                .map(|m| {
+                    let id = m.id.clone();
+                    let retry = move |_| {
+                        let vars = gql::retry_message::Variables { id: id.clone() };
+                        act(api::send::<gql::RetryMessage>(vars, Vec::new()), error, reload);
+                    };
+                    view! {
+                        <tr data-id=m.id.clone()>
+                            <td>
+                                {m.graduate_id.map(|g| view! { <a href=format!("/operator/graduates/{g}")>{l.text(Key::OpenCard)}</a> })}
+                            </td>
+                            <td>{l.text(purpose_key(m.purpose))}</td>
+                            <td>{l.text(channel_key(m.channel))} " " <code>{m.recipient}</code></td>
+                            <td class="num">{m.attempts}</td>
+                            <td class="reason">{m.last_error}</td>
+                            <td>{when(l, &m.failed_at.or(Some(m.queued_at)))}</td>
+                            <td>{admin.then(|| view! { <button type="button" class="secondary retry" on:click=retry>{l.text(Key::Retry)}</button> })}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+                .into_any();
+            table(l, "dead-letters", "", &DEAD_LETTER_HEADS, rows)
+        })}
     }
 }
 
@@ -168,7 +167,8 @@ pub fn MessageHistory(
                 </tr>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
     let consents = consents
         .into_iter()
         .map(|c| {
@@ -184,23 +184,7 @@ pub fn MessageHistory(
     view! {
         <section class="panel" id="messages" aria-labelledby="messages-title">
             <h2 id="messages-title">{l.text(Key::Messages)}</h2>
-            <div class="table-wrap">
-                <table id="message-history">
-                    <thead>
-                        <tr>
-                            <th scope="col">{l.text(Key::Purpose)}</th>
-                            <th scope="col">{l.text(Key::Language)}</th>
-                            <th scope="col">{l.text(Key::Channel)}</th>
-                            <th scope="col">{l.text(Key::Status)}</th>
-                            <th scope="col">{l.text(Key::MsgQueued)}</th>
-                            <th scope="col">{l.text(Key::MsgSent)}</th>
-                            <th scope="col">{l.text(Key::MsgDelivered)}</th>
-                            <th scope="col">{l.text(Key::Replied)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            {table(l, "message-history", "", &HISTORY_HEADS, rows)}
             <h3>{l.text(Key::ConsentRequests)}</h3>
             <ul class="consents" id="consents">{consents}</ul>
             {can_write().then(|| view! { <NotifyForm graduate_id=graduate_id reload=reload/> })}
@@ -235,15 +219,12 @@ fn NotifyForm(graduate_id: String, reload: RwSignal<u32>) -> impl IntoView {
     };
     view! {
         <form class="form-row" id="notify-form" on:submit=on_send>
-            <div class="field">
-                <label for="notify-purpose">{t(Key::SendMessage)}</label>
-                <select id="notify-purpose" on:change=move |ev| purpose.set(NotificationPurpose::parse(&event_target_value(&ev)))>
-                    {CHOICES
-                        .iter()
-                        .map(|p| view! { <option value=p.as_str()>{t(purpose_key(Some(*p)))}</option> })
-                        .collect_view()}
-                </select>
-            </div>
+            <Choice
+                id="notify-purpose"
+                label=Key::SendMessage
+                options=CHOICES.iter().map(|p| (p.as_str(), purpose_key(Some(*p)))).collect()
+                pick=Callback::new(move |v: String| purpose.set(NotificationPurpose::parse(&v)))
+            />
             <button type="submit" class="secondary" id="notify-send">{t(Key::Send)}</button>
             {error_view(error)}
         </form>

@@ -14,7 +14,7 @@ use crate::pages::messages::MessageHistory;
 use crate::pages::operator::{RegionSelect, Regions, load_regions, region_name};
 use crate::pages::tasks::{MyTasks, TaskReview};
 use crate::ui::{
-    Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, Stat, fill, lang, non_empty, t,
+    Choice, Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, Stat, fill, lang, non_empty, t,
 };
 
 const PAGE: i64 = 20;
@@ -381,32 +381,22 @@ pub fn FilterFields(
 ) -> impl IntoView {
     let id = move |name: &str| format!("{prefix}-{name}");
     let set = move |sig: RwSignal<String>| {
-        move |ev: leptos::ev::Event| {
-            sig.set(event_target_value(&ev));
+        Callback::new(move |v: String| {
+            sig.set(v);
             changed.run(());
-        }
+        })
     };
+    let statuses = ObligationStatus::ALL
+        .iter()
+        .map(|s| (s.as_str(), status_key(Some(*s))))
+        .collect();
+    let categories = FundingCategory::ALL
+        .iter()
+        .map(|c| (c.as_str(), category_key(Some(*c))))
+        .collect();
     view! {
-        <div class="field">
-            <label for=id("status")>{t(Key::Status)}</label>
-            <select id=id("status") on:change=set(filter.status)>
-                <option value="">{t(Key::AllStatuses)}</option>
-                {ObligationStatus::ALL
-                    .iter()
-                    .map(|s| view! { <option value=s.as_str()>{t(status_key(Some(*s)))}</option> })
-                    .collect_view()}
-            </select>
-        </div>
-        <div class="field">
-            <label for=id("category")>{t(Key::Category)}</label>
-            <select id=id("category") on:change=set(filter.category)>
-                <option value="">{t(Key::AllCategories)}</option>
-                {FundingCategory::ALL
-                    .iter()
-                    .map(|c| view! { <option value=c.as_str()>{t(category_key(Some(*c)))}</option> })
-                    .collect_view()}
-            </select>
-        </div>
+        <Choice id=id("status") label=Key::Status options=statuses any=Key::AllStatuses pick=set(filter.status)/>
+        <Choice id=id("category") label=Key::Category options=categories any=Key::AllCategories pick=set(filter.category)/>
         <RegionSelect id=id("region") label=Key::Region value=filter.region empty=Key::AllRegions regions=regions on_change=changed/>
         <div class="field">
             <label for=id("year")>{t(Key::GraduationYear)}</label>
@@ -417,7 +407,7 @@ pub fn FilterFields(
                 min="1990"
                 max="2100"
                 prop:value=move || filter.year.get()
-                on:input=set(filter.year)
+                on:input=move |ev| set(filter.year).run(event_target_value(&ev))
             />
         </div>
     }

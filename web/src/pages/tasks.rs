@@ -9,9 +9,9 @@ use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, TaskStatus};
 use crate::i18n::{Key, Lang};
-use crate::pages::imports::chosen_files;
+use crate::pages::imports::{chosen_files, upload_parts};
 use crate::pages::operator::can_write;
-use crate::ui::{act, error_view, lang, local_time, t};
+use crate::ui::{act, error_view, joined, lang, local_time, t};
 
 /// A task status's label and badge class.
 fn status_of(s: Option<TaskStatus>) -> (Key, &'static str) {
@@ -23,15 +23,30 @@ fn status_of(s: Option<TaskStatus>) -> (Key, &'static str) {
     }
 }
 
-/// A task's status badge and the operator's note, if any.
-fn status_line(l: Lang, status: Option<TaskStatus>, review_note: String) -> impl IntoView {
+/// One task: its status and the operator's note, then what `body` shows.
+fn task_item(l: Lang, status: Option<TaskStatus>, review_note: String, body: AnyView) -> AnyView {
     let (label, class) = status_of(status);
     view! {
-        <p>
-            <span class=class>{l.text(label)}</span>
-            {(!review_note.is_empty()).then(|| view! { " " <span class="review-note">{review_note}</span> })}
-        </p>
+        <li class="task" data-status=status.map_or("", TaskStatus::as_str)>
+            <p>
+                <span class=class>{l.text(label)}</span>
+                {(!review_note.is_empty()).then(|| view! { " " <span class="review-note">{review_note}</span> })}
+            </p>
+            {body}
+        </li>
     }
+    .into_any()
+}
+
+/// Tasks under a heading; `id` names the section.
+fn task_section(l: Lang, id: &'static str, title: Key, items: Vec<AnyView>) -> AnyView {
+    view! {
+        <section class="panel" id=id aria-label=l.text(title)>
+            <h2>{l.text(title)}</h2>
+            <ul class="tasks">{items}</ul>
+        </section>
+    }
+    .into_any()
 }
 
 type MyTask = gql::my_obligations::MyObligationsMyObligationsTasks;
@@ -41,33 +56,20 @@ type MyTask = gql::my_obligations::MyObligationsMyObligationsTasks;
 pub fn MyTasks(tasks: Vec<MyTask>, reload: RwSignal<u32>) -> impl IntoView {
     (!tasks.is_empty()).then(|| {
         let l = lang();
-        let items = tasks
-            .into_iter()
-            .map(|task| {
-                let waiting = matches!(task.status, Some(TaskStatus::Open | TaskStatus::Rejected));
-                let docs = task
-                    .documents
-                    .into_iter()
-                    .map(|d| d.file_name)
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                view! {
-                    <li class="task" data-status=task.status.map_or("", TaskStatus::as_str)>
-                        <p class="instructions">{task.instructions}</p>
-                        {status_line(l, task.status, task.review_note)}
-                        {(!docs.is_empty()).then(|| view! { <p class="muted">{l.text(Key::Documents)} ": " {docs}</p> })}
-                        {waiting.then(|| view! { <UploadForm task_id=task.id reload=reload/> })}
-                    </li>
-                }
-            })
-            .collect_view();
-        view! {
-            <section class="panel" id="my-tasks" aria-labelledby="my-tasks-title">
-                <h2 id="my-tasks-title">{l.text(Key::MyTasks)}</h2>
-                <ul class="tasks">{items}</ul>
-            </section>
-        }
+        let items = tasks.into_iter().map(|t| my_task(l, t, reload)).collect();
+        task_section(l, "my-tasks", Key::MyTasks, items)
     })
+}
+
+fn my_task(l: Lang, task: MyTask, reload: RwSignal<u32>) -> AnyView {
+    let waiting = matches!(task.status, Some(TaskStatus::Open | TaskStatus::Rejected));
+    let docs = joined(task.documents.into_iter().map(|d| d.file_name));
+    let body = view! {
+        <p class="instructions">{task.instructions}</p>
+        {(!docs.is_empty()).then(|| view! { <p class="muted">{l.text(Key::Documents)} ": " {docs}</p> })}
+        {waiting.then(|| view! { <UploadForm task_id=task.id reload=reload/> })}
+    };
+    task_item(l, task.status, task.review_note, body.into_any())
 }
 
 #[component]
@@ -90,11 +92,7 @@ fn UploadForm(task_id: String, reload: RwSignal<u32>) -> impl IntoView {
             note: note.get_untracked(),
             documents: vec![(); chosen.len()],
         };
-        let parts: Vec<(String, web_sys::File)> = chosen
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| (format!("variables.documents.{i}"), f))
-            .collect();
+        let parts = upload_parts("variables.documents", chosen);
         act(api::send::<gql::SubmitTask>(vars, parts), error, reload);
     };
     view! {
@@ -120,35 +118,29 @@ type CardTask = gql::graduate::GraduateGraduateTasks;
 #[component]
 pub fn TaskReview(tasks: Vec<CardTask>, reload: RwSignal<u32>) -> impl IntoView {
     (!tasks.is_empty()).then(|| {
-        let l = lang();
-        let admin = can_write();
+        let (l, admin) = (lang(), can_write());
         let items = tasks
             .into_iter()
-            .map(|task| {
-                let docs = task
-                    .documents
-                    .into_iter()
-                    .map(|d| view! { <li>{d.file_name} " · " {format::number(l, d.size)} " B"</li> })
-                    .collect_view();
-                let submitted = task.submitted_at.map(|s| local_time(l, &s));
-                let reviewable = admin && task.status == Some(TaskStatus::Submitted);
-                view! {
-                    <li class="task" data-status=task.status.map_or("", TaskStatus::as_str)>
-                        {status_line(l, task.status, task.review_note)}
-                        {submitted.map(|s| view! { <p class="muted">{l.text(Key::Submitted)} " " {s} " · " {task.note}</p> })}
-                        <ul class="documents">{docs}</ul>
-                        {reviewable.then(|| view! { <ReviewForm task_id=task.id reload=reload/> })}
-                    </li>
-                }
-            })
-            .collect_view();
-        view! {
-            <section class="panel" id="tasks" aria-labelledby="tasks-title">
-                <h2 id="tasks-title">{l.text(Key::GraduateTasks)}</h2>
-                <ul class="tasks">{items}</ul>
-            </section>
-        }
+            .map(|t| card_task(l, admin, t, reload))
+            .collect();
+        task_section(l, "tasks", Key::GraduateTasks, items)
     })
+}
+
+fn card_task(l: Lang, admin: bool, task: CardTask, reload: RwSignal<u32>) -> AnyView {
+    let docs = task
+        .documents
+        .into_iter()
+        .map(|d| view! { <li>{d.file_name} " · " {format::number(l, d.size)} " B"</li> })
+        .collect_view();
+    let submitted = task.submitted_at.map(|s| local_time(l, &s));
+    let reviewable = admin && task.status == Some(TaskStatus::Submitted);
+    let body = view! {
+        {submitted.map(|s| view! { <p class="muted">{l.text(Key::Submitted)} " " {s} " · " {task.note}</p> })}
+        <ul class="documents">{docs}</ul>
+        {reviewable.then(|| view! { <ReviewForm task_id=task.id reload=reload/> })}
+    };
+    task_item(l, task.status, task.review_note, body.into_any())
 }
 
 #[component]

@@ -10,7 +10,7 @@ use crate::gql::{self, NotificationPurpose};
 use crate::i18n::{Key, Lang};
 use crate::pages::messages::purpose_key;
 use crate::pages::operator::can_write;
-use crate::ui::{ErrorBox, Loading, PageTitle, error_view, fill, lang, non_empty, t};
+use crate::ui::{PageTitle, error_view, fill, lang, loaded, non_empty, t};
 
 /// The editor's texts: subjects then bodies, each in kk, ru, en (the API's field suffixes).
 const FIELDS: [&str; 6] = [
@@ -77,14 +77,10 @@ pub fn TemplatesPage() -> impl IntoView {
         api::query::<gql::NotificationTemplates>(|| gql::notification_templates::Variables {});
     view! {
         <PageTitle key=Key::NavTemplates/>
-        {move || match data.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
-            Some(Ok(d)) => view! {
-                <Editor templates=d.notification_templates variables=d.template_variables.into_iter().map(|v| v.name).collect()/>
-            }
-                .into_any(),
-        }}
+        {move || loaded(data.get(), |d| {
+            let variables = d.template_variables.into_iter().map(|v| v.name).collect();
+            view! { <Editor templates=d.notification_templates variables=variables/> }.into_any()
+        })}
     }
 }
 
