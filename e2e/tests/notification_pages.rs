@@ -452,6 +452,11 @@ async fn campaign_to_the_graduates_in_gap(page: &Page, providers: &Providers) ->
     page.js("document.querySelector('#coverage').scrollIntoView()")
         .await?;
     page.screenshot_for_review("dashboard-coverage-kk").await?;
+    // A period before any delivery reaches nobody.
+    page.set_value("#coverage-from", "2020-01-01").await?;
+    page.set_value("#coverage-to", "2020-12-31").await?;
+    page.wait_text("#coverage-reached", &format!("{obligated} ішінен 0"))
+        .await?;
 
     // A second campaign, scheduled for later: paused, then cancelled.
     page.goto("/operator/campaigns").await?;

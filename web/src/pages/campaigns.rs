@@ -45,10 +45,15 @@ pub fn CampaignsPage() -> impl IntoView {
         reload.track();
         gql::campaigns::Variables {}
     });
-    if let Ok(handle) = set_interval_with_handle(
-        move || reload.update(|n| *n += 1),
-        std::time::Duration::from_millis(REFRESH_MS),
-    ) {
+    // Not while the keyboard is on a campaign's buttons: the list is drawn anew.
+    let refresh = move || {
+        if !focus_within(".campaign") {
+            reload.update(|n| *n += 1);
+        }
+    };
+    if let Ok(handle) =
+        set_interval_with_handle(refresh, std::time::Duration::from_millis(REFRESH_MS))
+    {
         on_cleanup(move || handle.clear());
     }
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
@@ -163,6 +168,15 @@ fn CampaignCard(
             {actions}
         </article>
     }
+}
+
+/// Whether the focused element is inside an element matching `selector`.
+fn focus_within(selector: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|e| e.closest(selector).ok().flatten())
+        .is_some()
 }
 
 /// The channel of a `<select>` value; `None` for "no further channel".

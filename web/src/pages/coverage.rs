@@ -15,9 +15,11 @@ use crate::ui::{Stat, error_view, fill, lang, loaded, non_empty, t, table};
 
 type Share = gql::coverage::Share;
 
-/// A `YYYY-MM-DD` of a date input as the instant the day starts (UTC).
-fn day_start(d: String) -> Option<String> {
-    non_empty(d).map(|d| format!("{d}T00:00:00Z"))
+/// A `YYYY-MM-DD` of a date input as an instant of that day (UTC): its first second, or
+/// with `end` its last, so that the period includes both days chosen.
+fn day(d: String, end: bool) -> Option<String> {
+    let time = if end { "23:59:59" } else { "00:00:00" };
+    non_empty(d).map(|d| format!("{d}T{time}Z"))
 }
 
 /// Shares under a heading: what (a channel, region, ...), reached, of, share.
@@ -56,8 +58,8 @@ pub fn CoveragePanel() -> impl IntoView {
     let regions = load_regions();
     let export_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let data = api::query::<gql::Coverage>(move || gql::coverage::Variables {
-        from: day_start(from.get()),
-        to: day_start(to.get()),
+        from: day(from.get(), false),
+        to: day(to.get(), true),
     });
     let on_export = move |_| {
         export_error.set(None);
