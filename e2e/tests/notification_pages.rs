@@ -196,7 +196,8 @@ async fn reply(page: &Page, id: &str, phone: &str, text: &str) -> Result<()> {
 /// Runs a browser test whose server delivers through fake providers, with a worker running
 /// as `adal serve` runs one and every graduate on their own phone number.
 async fn run_delivering(name: &str, test: impl AsyncFnOnce(&Page, &Providers) -> Result<()>) {
-    let providers = Providers::start().expect("fake gateways");
+    let providers =
+        Providers::start().unwrap_or_else(|e| panic!("starting the fake gateways: {e:#}"));
     run_with(name, providers.settings(), async |page| {
         let _worker = start_worker(page)?;
         distinct_phones(page).await?;
