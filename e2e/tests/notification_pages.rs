@@ -317,6 +317,26 @@ async fn template_check_and_preview(page: &Page, _providers: &Providers) -> Resu
     page.js("document.querySelector('#previews').scrollIntoView()")
         .await?;
     page.screenshot_for_review("template-preview").await?;
+
+    // A new template, saved under its own code, joins the list.
+    page.select("#tpl-select", "").await?;
+    page.fill("#tpl-code", "reminder_2026").await?;
+    page.select("#tpl-purpose", "REMINDER").await?;
+    for (field, text) in [
+        ("bodyKk", "{name}, жұмыс орныңызды Adal-да тексеріңіз."),
+        ("bodyRu", "{name}, проверьте место работы в Adal."),
+        ("bodyEn", "{name}, check your workplace in Adal."),
+    ] {
+        page.fill(&format!("#tpl-{field}"), text).await?;
+    }
+    page.click("#tpl-save").await?;
+    page.wait_text("#tpl-saved", "The template is saved.")
+        .await?;
+    page.select("#tpl-select", "reminder_2026").await?;
+    ensure!(
+        page.value("#tpl-bodyEn").await? == "{name}, check your workplace in Adal.",
+        "the new template is not offered"
+    );
     Ok(())
 }
 

@@ -53,6 +53,22 @@ impl Draft {
     fn text(self, i: usize) -> String {
         self.texts[i].get_untracked()
     }
+
+    /// The draft as a template of the list (after it is saved).
+    fn template(self) -> Template {
+        Template {
+            id: String::new(),
+            code: self.code.get_untracked().trim().to_string(),
+            purpose: Some(self.purpose.get_untracked()),
+            subject_kk: self.text(0),
+            subject_ru: self.text(1),
+            subject_en: self.text(2),
+            body_kk: self.text(3),
+            body_ru: self.text(4),
+            body_en: self.text(5),
+            max_segments: Vec::new(),
+        }
+    }
 }
 
 /// The `TemplateInput` of an operation (each has its own generated type).
@@ -96,12 +112,12 @@ fn Editor(templates: Vec<Template>, variables: Vec<String>) -> impl IntoView {
     }
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let saved = RwSignal::new(false);
-    let templates = StoredValue::new(templates);
+    let templates = RwSignal::new(templates);
     let on_pick = move |ev: leptos::ev::Event| {
         let code = event_target_value(&ev);
         error.set(None);
         saved.set(false);
-        match templates.with_value(|ts| ts.iter().find(|t| t.code == code).cloned()) {
+        match templates.with_untracked(|ts| ts.iter().find(|t| t.code == code).cloned()) {
             Some(t) => draft.load(&t),
             None => {
                 draft.code.set(String::new());
@@ -119,16 +135,30 @@ fn Editor(templates: Vec<Template>, variables: Vec<String>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let vars = gql::save_template::Variables { input };
             match api::send::<gql::SaveTemplate>(vars, Vec::new()).await {
-                Ok(_) => saved.set(true),
+                Ok(()) => {
+                    // The list offers what was saved, a new code too.
+                    let t = draft.template();
+                    templates.update(|ts| match ts.iter_mut().find(|x| x.code == t.code) {
+                        Some(x) => *x = t,
+                        None => ts.push(t),
+                    });
+                    saved.set(true);
+                }
                 Err(e) => error.set(Some(e)),
             }
         });
     };
-    let options = templates.with_value(|ts| {
-        ts.iter()
-            .map(|t| view! { <option value=t.code.clone()>{t.code.clone()}</option> })
-            .collect_view()
-    });
+    let options = move || {
+        let current = draft.code.get_untracked();
+        templates.with(|ts| {
+            ts.iter()
+                .map(|t| {
+                    let selected = t.code == current;
+                    view! { <option value=t.code.clone() selected=selected>{t.code.clone()}</option> }
+                })
+                .collect_view()
+        })
+    };
     let fields = FIELDS
         .iter()
         .enumerate()
