@@ -123,6 +123,18 @@ async fn new_campaign(page: &Page, name: &str, template: &str, count: Option<&st
     Ok(())
 }
 
+/// Saves a screenshot for review with `css` scrolled into view.
+async fn shot(page: &Page, css: &str, name: &str) -> Result<()> {
+    page.find(css).await?;
+    page.client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView()",
+            vec![json!(css)],
+        )
+        .await?;
+    page.screenshot_for_review(name).await
+}
+
 /// Signs the operator's administrator in and switches the interface to `lang`.
 async fn admin_in(page: &Page, lang: &str) -> Result<()> {
     page.sign_in("admin").await?;
@@ -314,9 +326,7 @@ async fn template_check_and_preview(page: &Page, _providers: &Providers) -> Resu
         page.wait_text(&format!("#previews [data-lang={lang}]"), text)
             .await?;
     }
-    page.js("document.querySelector('#previews').scrollIntoView()")
-        .await?;
-    page.screenshot_for_review("template-preview").await?;
+    shot(page, "#previews", "template-preview").await?;
 
     // A new template, saved under its own code, joins the list.
     page.select("#tpl-select", "").await?;
@@ -404,9 +414,7 @@ async fn campaign_to_the_graduates_in_gap(page: &Page, providers: &Providers) ->
     .await?;
     page.wait_text(".campaign tr[data-channel=SMS] .rate", "83,3")
         .await?;
-    page.js("document.querySelector('.campaign').scrollIntoView()")
-        .await?;
-    page.screenshot_for_review("campaign-delivered-kk").await?;
+    shot(page, ".campaign", "campaign-delivered-kk").await?;
 
     // Replies: one graduate consents (511), another refuses (512).
     let gap_graduates = page
@@ -447,10 +455,7 @@ async fn campaign_to_the_graduates_in_gap(page: &Page, providers: &Providers) ->
         replied.as_str().is_some_and(|t| t.contains(':')),
         "no reply time on the card: {replied}"
     );
-    page.js("document.querySelector('#messages').scrollIntoView()")
-        .await?;
-    page.screenshot_for_review("graduate-card-messages-kk")
-        .await?;
+    shot(page, "#messages", "graduate-card-messages-kk").await?;
 
     // Coverage: the share actually delivered, by channel too.
     page.goto("/operator").await?;
@@ -470,9 +475,7 @@ async fn campaign_to_the_graduates_in_gap(page: &Page, providers: &Providers) ->
         &delivered.to_string(),
     )
     .await?;
-    page.js("document.querySelector('#coverage').scrollIntoView()")
-        .await?;
-    page.screenshot_for_review("dashboard-coverage-kk").await?;
+    shot(page, "#coverage", "dashboard-coverage-kk").await?;
     // A period before any delivery reaches nobody.
     page.set_value("#coverage-from", "2020-01-01").await?;
     page.set_value("#coverage-to", "2020-12-31").await?;
@@ -615,9 +618,7 @@ async fn refusal_and_upload(page: &Page, providers: &Providers) -> Result<()> {
     page.click(".task-submit").await?;
     page.wait_text("#my-tasks", "Тексерілуде").await?;
     page.wait_text("#my-tasks", "enbek-sharty.pdf").await?;
-    page.js("document.querySelector('#my-tasks').scrollIntoView()")
-        .await?;
-    page.screenshot_for_review("graduate-task-kk").await?;
+    shot(page, "#my-tasks", "graduate-task-kk").await?;
     page.sign_out().await?;
 
     // The operator reviews the document on the card and accepts it.

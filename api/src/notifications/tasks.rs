@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -122,7 +122,7 @@ pub async fn submit(
         }
         stored.push((d, sha));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let now = Utc::now();
     for (d, sha) in stored {
         graduate_task_document::ActiveModel {
@@ -163,7 +163,7 @@ pub async fn review(
     accept: bool,
     note: &str,
 ) -> ApiResult<graduate_task::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let t = graduate_task::Entity::find_by_id(task_id)
         .one(&txn)
         .await?
