@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 use crate::settings::Settings;
 
@@ -23,6 +26,18 @@ impl StatementCounter {
 }
 
 const SLOW_STATEMENT: Duration = Duration::from_millis(500);
+
+/// Begins a transaction that reads, then writes. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`, waiting out the busy timeout): a deferred one that read first fails
+/// with `SQLITE_BUSY` when another connection (a worker, a webhook) commits before its first
+/// write, which the busy timeout does not help. PostgreSQL ignores the mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+}
 
 pub async fn connect(
     settings: &Settings,

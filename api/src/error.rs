@@ -28,6 +28,15 @@ pub enum ApiError {
         field: String,
         message: String,
     },
+    /// Bad input with a stable machine reason in `extensions.reason` and the value at fault
+    /// in `extensions.value` (e.g. `UNKNOWN_VARIABLE` and the variable's name), for clients
+    /// that explain it in the person's language.
+    BadInputBecause {
+        field: String,
+        reason: &'static str,
+        value: String,
+        message: String,
+    },
     Conflict(String),
     /// A conflict with a stable machine reason in `extensions.reason` (e.g.
     /// `NO_DELIVERED_NOTICE`), for clients that explain it.
@@ -49,9 +58,9 @@ impl ApiError {
             ApiError::UnauthenticatedBecause(m) | ApiError::Conflict(m) => m.clone(),
             ApiError::Forbidden => "not allowed for your role".into(),
             ApiError::NotFound(what) => format!("{what} not found"),
-            ApiError::BadInput { message, .. } | ApiError::ConflictBecause { message, .. } => {
-                message.clone()
-            }
+            ApiError::BadInput { message, .. }
+            | ApiError::BadInputBecause { message, .. }
+            | ApiError::ConflictBecause { message, .. } => message.clone(),
             ApiError::RateLimited { retry_after_secs } => {
                 format!("too many attempts; try again in {retry_after_secs} s")
             }
@@ -64,7 +73,7 @@ impl ApiError {
             ApiError::Unauthenticated | ApiError::UnauthenticatedBecause(_) => "UNAUTHENTICATED",
             ApiError::Forbidden => "FORBIDDEN",
             ApiError::NotFound(_) => "NOT_FOUND",
-            ApiError::BadInput { .. } => "BAD_USER_INPUT",
+            ApiError::BadInput { .. } | ApiError::BadInputBecause { .. } => "BAD_USER_INPUT",
             ApiError::Conflict(_) | ApiError::ConflictBecause { .. } => "CONFLICT",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
             ApiError::Internal(_) => "INTERNAL",
@@ -109,6 +118,16 @@ impl ErrorExtensions for ApiError {
             e.set("code", self.code());
             match self {
                 ApiError::BadInput { field, .. } => e.set("field", field.as_str()),
+                ApiError::BadInputBecause {
+                    field,
+                    reason,
+                    value,
+                    ..
+                } => {
+                    e.set("field", field.as_str());
+                    e.set("reason", *reason);
+                    e.set("value", value.as_str());
+                }
                 ApiError::ConflictBecause { reason, .. } => e.set("reason", *reason),
                 ApiError::RateLimited { retry_after_secs } => {
                     e.set("retryAfterSeconds", *retry_after_secs)

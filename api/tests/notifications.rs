@@ -207,6 +207,12 @@ async fn templates_are_checked_on_save_and_previewed_with_real_data() {
         .await;
     assert_eq!(bad_var.code().as_deref(), Some("BAD_USER_INPUT"));
     assert_eq!(bad_var.body["errors"][0]["extensions"]["field"], "bodyRu");
+    // A machine reason and the variable, for the portal to explain in the person's language.
+    assert_eq!(
+        bad_var.body["errors"][0]["extensions"]["reason"],
+        "UNKNOWN_VARIABLE"
+    );
+    assert_eq!(bad_var.body["errors"][0]["extensions"]["value"], "nmae");
     assert!(
         bad_var.body["errors"][0]["message"]
             .as_str()
@@ -225,6 +231,11 @@ async fn templates_are_checked_on_save_and_previewed_with_real_data() {
         .await;
     assert_eq!(too_long.code().as_deref(), Some("BAD_USER_INPUT"));
     assert_eq!(too_long.body["errors"][0]["extensions"]["field"], "bodyKk");
+    assert_eq!(
+        too_long.body["errors"][0]["extensions"]["reason"],
+        "SMS_TOO_LONG"
+    );
+    assert_eq!(too_long.body["errors"][0]["extensions"]["value"], "4");
     assert!(
         too_long.body["errors"][0]["message"]
             .as_str()
@@ -1495,4 +1506,33 @@ async fn a_message_not_delivered_in_time_falls_back_to_the_next_channel() {
             .iter()
             .any(|m| m.to[0].contains("anna.li@example.kz"))
     );
+}
+
+/// Webhooks (a reply, a receipt) and the worker write at the same time. A transaction that
+/// reads before it writes waits for the other writer instead of failing: on SQLite a deferred
+/// one would get `SQLITE_BUSY` when the other commits between its read and its write (a 500
+/// to the SMS provider for a 511/512 reply, seen under load).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_transaction_that_reads_then_writes_waits_for_another_writer() {
+    let app = spawn_app().await;
+    let db = app.db.clone();
+    let txn = adal_api::db::begin_write(&db).await.unwrap();
+    let before = entities::audit_event::Entity::find()
+        .count(&txn)
+        .await
+        .unwrap();
+    let other = tokio::spawn(async move {
+        adal_api::audit::record(&db, None, "test.other", "test", 2, json!({})).await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    adal_api::audit::record(&txn, None, "test.first", "test", 1, json!({}))
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    assert!(other.await.unwrap().is_ok(), "the other writer failed");
+    let after = entities::audit_event::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(after, before + 2);
 }

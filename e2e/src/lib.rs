@@ -18,6 +18,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
 use serde_json::json;
 
+pub use adal_api::settings::Settings;
 pub use adal_api::testing::TestApp;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -271,6 +272,21 @@ impl Page {
         .await
     }
 
+    /// Sets a field's value as typing would (date and time inputs take locale-specific
+    /// keystrokes), with its `input` and `change` events.
+    pub async fn set_value(&self, css: &str, value: &str) -> Result<()> {
+        self.find(css).await?;
+        self.client
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+                 e.dispatchEvent(new Event('input', { bubbles: true }));
+                 e.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![json!(css), json!(value)],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Runs a script in the page and returns its result.
     pub async fn js(&self, script: &str) -> Result<serde_json::Value> {
         Ok(self.client.execute(script, vec![]).await?)
@@ -387,6 +403,19 @@ impl Page {
         settled(async || Ok(self.find(css).await?.text().await?)).await
     }
 
+    /// The current value of a field (its `value` property, not the attribute).
+    pub async fn value(&self, css: &str) -> Result<String> {
+        settled(async || {
+            Ok(self
+                .find(css)
+                .await?
+                .prop("value")
+                .await?
+                .unwrap_or_default())
+        })
+        .await
+    }
+
     pub async fn attr(&self, css: &str, name: &str) -> Result<Option<String>> {
         settled(async || Ok(self.find(css).await?.attr(name).await?)).await
     }
@@ -460,6 +489,26 @@ impl Page {
             .await?)
     }
 
+    /// The id of the graduate whose full name starts with `last_name` (the signed-in
+    /// person must see the register).
+    pub async fn graduate_id(&self, last_name: &str) -> Result<String> {
+        let r = self
+            .graphql("{ graduates(first: 100) { nodes { id fullName } } }")
+            .await?;
+        r["data"]["graduates"]["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|n| {
+                n["fullName"]
+                    .as_str()
+                    .is_some_and(|name| name.starts_with(last_name))
+            })
+            .and_then(|n| n["id"].as_str())
+            .map(str::to_string)
+            .with_context(|| format!("no graduate {last_name} in {r}"))
+    }
+
     /// Sends a GraphQL document from the page, as the signed-in person.
     pub async fn graphql(&self, query: &str) -> Result<serde_json::Value> {
         self.graphql_with(query, true).await
@@ -530,8 +579,20 @@ pub async fn run<F>(name: &str, test: F)
 where
     F: AsyncFnOnce(&Page) -> Result<()>,
 {
+    run_with(name, |_| {}, test).await;
+}
+
+/// [`run`] with the server's settings changed first, as `ADAL_*` variables would change them
+/// for `adal serve` (e.g. the notification channels pointed at local fake gateways).
+pub async fn run_with<F>(name: &str, customise: impl FnOnce(&mut Settings), test: F)
+where
+    F: AsyncFnOnce(&Page) -> Result<()>,
+{
     check_prerequisites();
-    let app = adal_api::testing::spawn_app_with_demo().await;
+    let app = adal_api::testing::spawn_app_with(customise).await;
+    adal_api::seed::seed_demo(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("loading demo data: {e:#}"));
     if let Err(e) = run_in_browser(name, app, test).await {
         panic!("{name} failed: {e:#}");
     }

@@ -9,7 +9,6 @@ use adal_api::notifications::vocab::NotificationPurpose;
 use anyhow::{Context, Result, anyhow, ensure};
 use e2e::{Page, run};
 use sea_orm::ConnectionTrait;
-use serde_json::json;
 
 /// Writes a file for the browser to upload; returns its absolute path.
 fn upload_file(dir: &tempfile::TempDir, name: &str, content: &str) -> Result<String> {
@@ -24,44 +23,16 @@ async fn choose_file(page: &Page, css: &str, path: &str) -> Result<()> {
     Ok(())
 }
 
-/// Sets an input's value as typing would (date inputs take locale-specific keystrokes).
-async fn set_value(page: &Page, css: &str, value: &str) -> Result<()> {
-    page.find(css).await?;
-    page.client
-        .execute(
-            "const e = document.querySelector(arguments[0]); e.value = arguments[1];
-             e.dispatchEvent(new Event('input', { bubbles: true }));
-             e.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![json!(css), json!(value)],
-        )
-        .await?;
-    Ok(())
-}
-
 /// A claim needs proof of notice: the signed-in administrator sends the graduate a breach
 /// notice, and it is recorded as delivered (as the SMS gateway's receipt would; the demo
 /// has no gateway).
 async fn deliver_breach_notice(page: &Page, last_name: &str) -> Result<()> {
-    let r = page
-        .graphql("{ me { account { id } } graduates(first: 100) { nodes { id fullName } } }")
-        .await?;
+    let r = page.graphql("{ me { account { id } } }").await?;
     let admin: i64 = r["data"]["me"]["account"]["id"]
         .as_str()
         .context("my account id")?
         .parse()?;
-    let graduate: i64 = r["data"]["graduates"]["nodes"]
-        .as_array()
-        .context("graduates")?
-        .iter()
-        .find(|n| {
-            n["fullName"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with(last_name)
-        })
-        .and_then(|n| n["id"].as_str())
-        .context("the graduate")?
-        .parse()?;
+    let graduate: i64 = page.graduate_id(last_name).await?.parse()?;
     let m = outbox::send_notice(
         &page.app.db,
         admin,
@@ -301,7 +272,7 @@ async fn admin_drafts_a_claim_sends_it_records_a_payment_and_a_contact() {
             page.select("#claims-view", "SENT").await?;
             page.wait_text(".claim .claim-status", "Sent").await?;
             page.fill(".pay-amount", "1000000").await?;
-            set_value(page, ".pay-date", "2026-11-01").await?;
+            page.set_value(".pay-date", "2026-11-01").await?;
             page.fill(".pay-reference", "KNP 911").await?;
             page.click(".record-payment").await?;
             page.wait_text(".empty", "no reimbursement claims").await?;

@@ -41,8 +41,8 @@ async fn every_demo_role_lands_on_its_portal_and_no_other() {
         async |page| {
             page.goto("/").await?;
             page.wait_path("/login").await?;
-            lands_on(page, "admin", "/operator", 9).await?;
-            lands_on(page, "analyst", "/operator", 9).await?;
+            lands_on(page, "admin", "/operator", 12).await?;
+            lands_on(page, "analyst", "/operator", 12).await?;
             lands_on(page, "commission", "/operator", 6).await?;
             lands_on(page, "akimat", "/akimat", 3).await?;
             lands_on(page, "school.admin", "/school", 4).await?;

@@ -5,10 +5,14 @@
 //! when the session cannot be refreshed it ends it, and the shell sends the person to sign-in.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 
 use futures::lock::Mutex;
 use gloo_net::http::Request;
 use graphql_client::{GraphQLQuery, QueryBody};
+use leptos::prelude::{Get, GetUntracked, LocalResource};
 use serde::de::DeserializeOwned;
 
 use crate::gql::{self, RefreshSession};
@@ -70,14 +74,23 @@ pub struct ApiError {
     pub message: String,
     /// For `BAD_USER_INPUT`: the input field at fault (`extensions.field`).
     pub field: Option<String>,
+    /// A stable machine reason (`extensions.reason`, e.g. `NO_DELIVERED_NOTICE`) the page
+    /// explains in the person's language, and the value at fault (`extensions.value`).
+    pub reason: Option<(String, String)>,
 }
 
 impl ApiError {
     fn network(message: impl Into<String>) -> Self {
+        Self::of(ErrorCode::Network, message.into())
+    }
+
+    /// An error without a field or a reason.
+    fn of(code: ErrorCode, message: String) -> Self {
         Self {
-            code: ErrorCode::Network,
-            message: message.into(),
+            code,
+            message,
             field: None,
+            reason: None,
         }
     }
 
@@ -92,6 +105,7 @@ impl ApiError {
             code: text("code").map_or(ErrorCode::Unknown, |c| ErrorCode::parse(&c)),
             message: e.message.clone(),
             field: text("field"),
+            reason: text("reason").map(|r| (r, text("value").unwrap_or_default())),
         }
     }
 
@@ -174,18 +188,20 @@ async fn exchange(query: &str, token: Option<&str>, files: &Files) -> Result<Str
             Err(ApiError::from_graphql(&errs[0]))
         }
         Ok(_) => Ok(text),
-        Err(e) if status == 401 => Err(ApiError {
-            code: ErrorCode::Unauthenticated,
-            message: e.to_string(),
-            field: None,
-        }),
+        Err(e) if status == 401 => Err(ApiError::of(ErrorCode::Unauthenticated, e.to_string())),
         Err(e) => Err(ApiError::network(format!("HTTP {status}: {e}"))),
     }
 }
 
 /// Decodes the `data` of a response [`exchange`] accepted.
 fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str::<Data<T>>(text)
+    crate::decode::from_value(data_of(text)?)
+        .map_err(|_| ApiError::network("the answer could not be read"))
+}
+
+/// The `data` of a response as JSON: parsing happens once here, not once per operation.
+fn data_of(text: &str) -> Result<serde_json::Value, ApiError> {
+    serde_json::from_str::<Data<serde_json::Value>>(text)
         .map_err(|e| ApiError::network(e.to_string()))?
         .data
         .ok_or_else(|| ApiError::network("no data"))
@@ -213,22 +229,14 @@ async fn refresh(seen: Option<&str>) -> Result<(), ApiError> {
     let _guard = lock.lock().await;
     // Another tab may have rotated the tokens: the stored session is the newest.
     let Some(current) = session::stored() else {
-        return Err(ApiError {
-            code: ErrorCode::Unauthenticated,
-            message: String::new(),
-            field: None,
-        });
+        return Err(ApiError::of(ErrorCode::Unauthenticated, String::new()));
     };
     if current.refresh_token.as_deref() != seen {
         session::adopt(current);
         return Ok(());
     }
     let Some(refresh_token) = current.refresh_token.clone() else {
-        return Err(ApiError {
-            code: ErrorCode::Unauthenticated,
-            message: String::new(),
-            field: None,
-        });
+        return Err(ApiError::of(ErrorCode::Unauthenticated, String::new()));
     };
     let query = query_text::<RefreshSession>(gql::refresh_session::Variables { refresh_token })?;
     let data: gql::refresh_session::ResponseData = decode(&exchange(&query, None, &[]).await?)?;
@@ -249,19 +257,39 @@ pub async fn call<Q: GraphQLQuery>(variables: Q::Variables) -> Result<Q::Respons
 where
     Q::ResponseData: DeserializeOwned,
 {
-    call_with_files::<Q>(variables, &[]).await
+    decode(&fetch_text(query_text::<Q>(variables), Vec::new()).await?)
 }
 
 /// [`call`] with files (a multipart request).
 pub async fn call_with_files<Q: GraphQLQuery>(
     variables: Q::Variables,
-    files: &Files,
+    files: Vec<(String, web_sys::File)>,
 ) -> Result<Q::ResponseData, ApiError>
 where
     Q::ResponseData: DeserializeOwned,
 {
-    let query = query_text::<Q>(variables)?;
-    decode(&call_text(&query, files).await?)
+    decode(&fetch_text(query_text::<Q>(variables), files).await?)
+}
+
+/// A request on its way: boxed, so that waiting for it is compiled once, not per operation.
+pub type Pending<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+/// Sends a mutation whose answer the page does not read (it reloads what changed instead),
+/// with files if any (a multipart request): only building the query is per operation.
+pub fn send<Q: GraphQLQuery>(
+    variables: Q::Variables,
+    files: Vec<(String, web_sys::File)>,
+) -> Pending<()> {
+    let text = fetch_text(query_text::<Q>(variables), files);
+    Box::pin(async move { text.await.map(|_| ()) })
+}
+
+/// The response text of a query, as the signed-in person.
+fn fetch_text(
+    query: Result<String, ApiError>,
+    files: Vec<(String, web_sys::File)>,
+) -> Pending<String> {
+    Box::pin(async move { call_text(&query?, &files).await })
 }
 
 /// The session's side of [`call`]: refresh shortly before expiry and once more on
@@ -312,6 +340,64 @@ async fn call_text(query: &str, files: &Files) -> Result<String, ApiError> {
     }
 }
 
+/// The answer to a query as a page keeps it: the response's text, decoded when read.
+type Answer = Result<std::rc::Rc<str>, ApiError>;
+/// What fetches an [`Answer`]. Boxed, so that every page's resource is the same type.
+type Fetch = Box<dyn Fn() -> Pin<Box<dyn Future<Output = Answer>>>>;
+
+/// A query's result that follows the signals its variables read: it is fetched again when
+/// they change (a filter, the language, a reload counter).
+///
+/// Every page's query shares one resource type (`LocalResource<Answer>`, fed by a boxed
+/// fetcher), so Leptos' resource and future machinery is compiled into the bundle once,
+/// not once per query; only building the query text and decoding `data` are per query
+/// (see docs/benchmarks.md, "Web bundle size").
+pub struct Query<Q> {
+    answer: LocalResource<Answer>,
+    query: PhantomData<fn() -> Q>,
+}
+
+impl<Q> Clone for Query<Q> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Q> Copy for Query<Q> {}
+
+fn answer(text: Pending<String>) -> Pin<Box<dyn Future<Output = Answer>>> {
+    Box::pin(async move { text.await.map(std::rc::Rc::from) })
+}
+
+/// Starts a [`Query`] whose variables `variables` gives (reading signals tracks them).
+pub fn query<Q: GraphQLQuery>(variables: impl Fn() -> Q::Variables + 'static) -> Query<Q> {
+    let fetch: Fetch =
+        Box::new(move || answer(fetch_text(query_text::<Q>(variables()), Vec::new())));
+    Query {
+        answer: LocalResource::new(fetch),
+        query: PhantomData,
+    }
+}
+
+impl<Q: GraphQLQuery> Query<Q>
+where
+    Q::ResponseData: DeserializeOwned,
+{
+    /// The result (tracked); `None` while the first answer loads. A later fetch keeps the
+    /// previous result on screen until its answer arrives.
+    pub fn get(self) -> Option<Result<Q::ResponseData, ApiError>> {
+        Self::read(self.answer.get())
+    }
+
+    pub fn get_untracked(self) -> Option<Result<Q::ResponseData, ApiError>> {
+        Self::read(self.answer.get_untracked())
+    }
+
+    fn read(answer: Option<Answer>) -> Option<Result<Q::ResponseData, ApiError>> {
+        answer.map(|a| a.and_then(|text| decode(&text)))
+    }
+}
+
 /// Sends an operation that needs no session (sign-in).
 pub async fn call_anonymous<Q: GraphQLQuery>(
     variables: Q::Variables,
@@ -349,11 +435,7 @@ pub async fn fetch_download(path: &str, file_name: &str) -> Result<(), ApiError>
         _ => Some(ErrorCode::Internal),
     };
     if let Some(code) = code {
-        return Err(ApiError {
-            code,
-            message: String::new(),
-            field: None,
-        });
+        return Err(ApiError::of(code, String::new()));
     }
     let mime = resp.headers().get("content-type").unwrap_or_default();
     let bytes = resp
@@ -409,6 +491,14 @@ mod tests {
         assert_eq!(a.code, ErrorCode::BadUserInput);
         assert!(a.is_about("bin"));
         assert!(!a.is_about("kind"));
+        assert_eq!(a.reason, None);
+        let e: graphql_client::Error = serde_json::from_str(
+            r#"{"message":"unknown variable {nmae}","extensions":{"code":"BAD_USER_INPUT","field":"bodyRu","reason":"UNKNOWN_VARIABLE","value":"nmae"}}"#,
+        )?;
+        assert_eq!(
+            ApiError::from_graphql(&e).reason,
+            Some(("UNKNOWN_VARIABLE".into(), "nmae".into()))
+        );
         let e: graphql_client::Error = serde_json::from_str(r#"{"message":"boom"}"#)?;
         assert_eq!(ApiError::from_graphql(&e).code, ErrorCode::Unknown);
         for (code, want) in [

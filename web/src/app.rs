@@ -10,7 +10,8 @@ use crate::api::{self, ApiError};
 use crate::gql::{self, Login, Logout, SetMyLanguage};
 use crate::i18n::{Key, Lang};
 use crate::pages::{
-    claims, commission, imports, obligations, operator, parent, placeholder::Placeholder, rules,
+    campaigns, claims, commission, imports, messages, obligations, operator, parent,
+    placeholder::Placeholder, rules, templates,
 };
 use crate::portal::{Portal, role_key};
 use crate::session::{self, Session};
@@ -47,6 +48,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("commission") view=commission::CommissionPage/>
                         <Route path=path!("claims") view=claims::ClaimsPage/>
                         <Route path=path!("rules") view=rules::RulesPage/>
+                        <Route path=path!("templates") view=templates::TemplatesPage/>
+                        <Route path=path!("campaigns") view=campaigns::CampaignsPage/>
+                        <Route path=path!("dead-letters") view=messages::DeadLettersPage/>
                         <Route path=path!("regions") view=operator::RegionsPage/>
                         <Route path=path!("organisations") view=operator::OrganisationsPage/>
                         <Route path=path!("accounts") view=operator::AccountsPage/>
@@ -103,7 +107,7 @@ fn Header() -> impl IntoView {
                 let vars = gql::set_my_language::Variables {
                     language: l.to_api(),
                 };
-                if let Err(e) = api::call::<SetMyLanguage>(vars).await {
+                if let Err(e) = api::send::<SetMyLanguage>(vars, Vec::new()).await {
                     lang_error.set(Some(e));
                 }
             });

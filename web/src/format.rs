@@ -79,6 +79,27 @@ pub fn short_date(lang: Lang, s: &str) -> String {
     }
 }
 
+/// A date and time of day as read on a clock: 22.11.2026 14:05 (kk, ru) or
+/// 2026-11-22 14:05 (en). `date` is (year, month, day), `time` (hours, minutes).
+pub fn date_time(lang: Lang, date: (i32, u32, u32), time: (u32, u32)) -> String {
+    let ((y, m, d), (h, min)) = (date, time);
+    match lang {
+        Lang::Kk | Lang::Ru => format!("{d:02}.{m:02}.{y} {h:02}:{min:02}"),
+        Lang::En => format!("{y}-{m:02}-{d:02} {h:02}:{min:02}"),
+    }
+}
+
+/// A share (0 to 1) in per cent with one decimal: 33,3 % (kk, ru) or 33.3% (en). Whole
+/// numbers only: no float formatting code in the bundle.
+pub fn percent(lang: Lang, share: f64) -> String {
+    let tenths = (share * 1000.0).round() as i64;
+    let (whole, tenth) = (tenths / 10, tenths.rem_euclid(10));
+    match lang {
+        Lang::Kk | Lang::Ru => format!("{whole},{tenth}{NBSP}%"),
+        Lang::En => format!("{whole}.{tenth}%"),
+    }
+}
+
 /// Groups the digits of a whole number in threes with `sep`.
 fn group(n: u64, sep: &str) -> String {
     let digits = n.to_string();
@@ -136,6 +157,22 @@ mod tests {
         assert_eq!(short_date(Lang::En, "2026-01-05"), "2026-01-05");
         assert_eq!(date(Lang::En, "not a date"), "not a date");
         assert_eq!(parse_date("2026-13-01"), None);
+    }
+
+    #[test]
+    fn times_and_shares_per_language() {
+        assert_eq!(
+            date_time(Lang::Kk, (2026, 11, 22), (9, 5)),
+            "22.11.2026 09:05"
+        );
+        assert_eq!(
+            date_time(Lang::En, (2026, 1, 5), (23, 59)),
+            "2026-01-05 23:59"
+        );
+        assert_eq!(plain(percent(Lang::Ru, 1.0 / 3.0)), "33,3 %");
+        assert_eq!(percent(Lang::En, 0.5), "50.0%");
+        assert_eq!(plain(percent(Lang::Kk, 0.0)), "0,0 %");
+        assert_eq!(percent(Lang::En, 0.9996), "100.0%");
     }
 
     #[test]

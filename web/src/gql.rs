@@ -14,7 +14,7 @@ pub type DateTime = String;
 #[allow(clippy::upper_case_acronyms)]
 pub type JSON = serde_json::Value;
 /// A file of a multipart request: `null` in the variables, the file in its own part
-/// (see `api::call_with_files`).
+/// (see `api::send`).
 pub type Upload = ();
 // graphql_client names the `Date` scalar `NaiveDate` in generated code.
 pub type NaiveDate = String;
@@ -403,7 +403,72 @@ schema_enum!(
     }
 );
 
-macro_rules! obligation_query {
+schema_enum!(
+    /// How a message travels.
+    Channel {
+        Sms = "SMS",
+        Push = "PUSH",
+        Email = "EMAIL",
+    }
+);
+
+schema_enum!(
+    /// Where a message stands.
+    MessageStatus {
+        Queued = "QUEUED",
+        Sending = "SENDING",
+        Sent = "SENT",
+        Delivered = "DELIVERED",
+        Failed = "FAILED",
+        Dead = "DEAD",
+        Suppressed = "SUPPRESSED",
+        Cancelled = "CANCELLED",
+    }
+);
+
+schema_enum!(
+    /// Why a message is sent.
+    NotificationPurpose {
+        ObligationNotice = "OBLIGATION_NOTICE",
+        BreachNotice = "BREACH_NOTICE",
+        ClaimNotice = "CLAIM_NOTICE",
+        ConsentRequest = "CONSENT_REQUEST",
+        ConsentAnswer = "CONSENT_ANSWER",
+        Reminder = "REMINDER",
+        Information = "INFORMATION",
+    }
+);
+
+schema_enum!(
+    /// A campaign's state.
+    CampaignStatus {
+        Running = "RUNNING",
+        Paused = "PAUSED",
+        Cancelled = "CANCELLED",
+    }
+);
+
+schema_enum!(
+    /// A graduate's task.
+    TaskStatus {
+        Open = "OPEN",
+        Submitted = "SUBMITTED",
+        Accepted = "ACCEPTED",
+        Rejected = "REJECTED",
+    }
+);
+
+schema_enum!(
+    /// A 511/512 request's state.
+    ConsentStatus {
+        Open = "OPEN",
+        Consented = "CONSENTED",
+        Refused = "REFUSED",
+        Expired = "EXPIRED",
+    }
+);
+
+macro_rules! operations {
     ($file:tt: $($name:ident),*) => {$(
         #[derive(GraphQLQuery)]
         #[graphql(
@@ -412,7 +477,8 @@ macro_rules! obligation_query {
             extern_enums(
                 "Role", "Language", "OrganisationKind", "ObligationStatus", "MonthState",
                 "FundingCategory", "ImportKind", "ApplicationStatus", "Ground", "ClaimStatus",
-                "ClaimStatusChange", "ContactChannel"
+                "ClaimStatusChange", "ContactChannel", "Channel", "MessageStatus",
+                "NotificationPurpose", "CampaignStatus", "TaskStatus", "ConsentStatus"
             ),
             response_derives = "Debug, Clone, PartialEq",
             variables_derives = "Debug, Clone",
@@ -422,7 +488,7 @@ macro_rules! obligation_query {
     )*};
 }
 
-obligation_query!(
+operations!(
     "graphql/obligations.graphql": MyObligations,
     Graduates,
     Graduate,
@@ -430,7 +496,7 @@ obligation_query!(
     ObligationDashboard
 );
 
-obligation_query!(
+operations!(
     "graphql/work.graphql": ImportBatches,
     ImportBatch,
     ImportFile,
@@ -446,6 +512,23 @@ obligation_query!(
     PreviewRules,
     SaveRules,
     ReevaluateAll
+);
+
+operations!(
+    "graphql/notifications.graphql": NotificationTemplates,
+    SaveTemplate,
+    PreviewTemplate,
+    Campaigns,
+    AudienceCount,
+    CreateCampaign,
+    SetCampaign,
+    DeadLetters,
+    RetryMessage,
+    Coverage,
+    ExportUnreachable,
+    Notify,
+    SubmitTask,
+    ReviewTask
 );
 
 #[cfg(test)]
@@ -540,6 +623,30 @@ mod tests {
         assert_eq!(
             strs(ContactChannel::ALL, ContactChannel::as_str),
             sorted(schema_enum_values(schema, "ContactChannel"))
+        );
+        assert_eq!(
+            strs(Channel::ALL, Channel::as_str),
+            sorted(schema_enum_values(schema, "Channel"))
+        );
+        assert_eq!(
+            strs(MessageStatus::ALL, MessageStatus::as_str),
+            sorted(schema_enum_values(schema, "MessageStatus"))
+        );
+        assert_eq!(
+            strs(NotificationPurpose::ALL, NotificationPurpose::as_str),
+            sorted(schema_enum_values(schema, "NotificationPurpose"))
+        );
+        assert_eq!(
+            strs(CampaignStatus::ALL, CampaignStatus::as_str),
+            sorted(schema_enum_values(schema, "CampaignStatus"))
+        );
+        assert_eq!(
+            strs(TaskStatus::ALL, TaskStatus::as_str),
+            sorted(schema_enum_values(schema, "TaskStatus"))
+        );
+        assert_eq!(
+            strs(ConsentStatus::ALL, ConsentStatus::as_str),
+            sorted(schema_enum_values(schema, "ConsentStatus"))
         );
     }
 

@@ -5,6 +5,7 @@
 
 mod api;
 mod app;
+mod decode;
 mod format;
 mod gql;
 mod i18n;

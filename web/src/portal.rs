@@ -67,6 +67,13 @@ impl Portal {
                 ("/operator/commission", Key::NavCommission, &[]),
                 ("/operator/claims", Key::NavClaims, OPERATOR_STAFF),
                 ("/operator/rules", Key::NavRules, &[]),
+                ("/operator/templates", Key::NavTemplates, OPERATOR_STAFF),
+                ("/operator/campaigns", Key::NavCampaigns, OPERATOR_STAFF),
+                (
+                    "/operator/dead-letters",
+                    Key::NavDeadLetters,
+                    OPERATOR_STAFF,
+                ),
                 ("/operator/regions", Key::NavRegions, &[]),
                 ("/operator/organisations", Key::NavOrganisations, &[]),
                 // Administrators and analysts read accounts; only administrators change them.

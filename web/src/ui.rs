@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::{ApiError, ErrorCode};
+use crate::api::{self, ApiError, ErrorCode};
 use crate::format;
 use crate::i18n::{Key, Lang};
 use crate::session::{self, AppState};
@@ -36,19 +36,40 @@ pub fn fill(template: &str, args: &[(&str, String)]) -> String {
     out
 }
 
+/// The explanation of a machine reason the API gives in `extensions.reason`.
+fn reason_key(reason: &str) -> Option<Key> {
+    match reason {
+        "NO_DELIVERED_NOTICE" => Some(Key::ErrNoDeliveredNotice),
+        "UNKNOWN_VARIABLE" => Some(Key::ErrUnknownVariable),
+        "SMS_TOO_LONG" => Some(Key::ErrSmsTooLong),
+        _ => None,
+    }
+}
+
 /// An error as the person reads it: what happened in their language and, where the API's
-/// message tells what to change, that message too.
+/// message tells what to change, that message too. A reason the app knows (proof of notice,
+/// a template's unknown variable) is explained in the language instead.
 #[component]
 pub fn ErrorBox(error: ApiError) -> impl IntoView {
-    let detail = matches!(
-        error.code,
-        ErrorCode::BadUserInput | ErrorCode::Conflict | ErrorCode::NotFound
-    ) && !error.message.is_empty();
+    let explained = error
+        .reason
+        .as_ref()
+        .and_then(|(r, v)| reason_key(r).map(|k| (k, v.clone())));
+    let detail = explained.is_none()
+        && matches!(
+            error.code,
+            ErrorCode::BadUserInput | ErrorCode::Conflict | ErrorCode::NotFound
+        )
+        && !error.message.is_empty();
     let message = error.message.clone();
     let code = error.code;
+    let headline = move || match &explained {
+        Some((k, value)) => fill(lang().text(*k), &[("value", value.clone())]),
+        None => lang().text(code.key()).to_string(),
+    };
     view! {
         <div class="alert error" role="alert">
-            <strong>{t(code.key())}</strong>
+            <strong>{headline}</strong>
             {detail.then(|| view! { <span class="detail">{message}</span> })}
         </div>
     }
@@ -72,7 +93,113 @@ pub fn DocumentLink(name: String, path: String, size: i64) -> impl IntoView {
             });
         }>{label}</button>
         " · " {move || format::number(lang(), kb)} " KB"
-        {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+        {error_view(error)}
+    }
+}
+
+/// An error signal's box, when there is an error.
+pub fn error_view(error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    move || error.get().map(|e| view! { <ErrorBox error=e/> })
+}
+
+/// Sends a mutation ([`api::send`]), then reloads what depends on it, or shows the error.
+pub fn act(sent: api::Pending<()>, error: RwSignal<Option<ApiError>>, reload: RwSignal<u32>) {
+    error.set(None);
+    leptos::task::spawn_local(async move {
+        match sent.await {
+            Ok(()) => reload.update(|n| *n += 1),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
+/// An RFC 3339 instant of the API in the browser's time zone, as [`format::date_time`]
+/// writes it.
+pub fn local_time(l: Lang, instant: &str) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(instant));
+    if d.get_time().is_nan() {
+        return instant.to_string();
+    }
+    format::date_time(
+        l,
+        (d.get_full_year() as i32, d.get_month() + 1, d.get_date()),
+        (d.get_hours(), d.get_minutes()),
+    )
+}
+
+/// What a query shows: that it loads, its error, or `ok` of its data.
+pub fn loaded<T>(result: Option<Result<T, ApiError>>, ok: impl FnOnce(T) -> AnyView) -> AnyView {
+    match result {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
+        Some(Ok(data)) => ok(data),
+    }
+}
+
+/// A table in its scrolling frame: `heads` in the language as the header row, then `rows`.
+/// `id` names the table; `class` styles it (a table repeated on a page has no id).
+pub fn table(
+    l: Lang,
+    id: &'static str,
+    class: &'static str,
+    heads: &[Key],
+    rows: AnyView,
+) -> AnyView {
+    let heads = heads
+        .iter()
+        .map(|k| view! { <th scope="col">{l.text(*k)}</th> })
+        .collect_view();
+    let id = (!id.is_empty()).then_some(id);
+    view! {
+        <div class="table-wrap">
+            <table id=id class=class>
+                <thead>
+                    <tr>{heads}</tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// Texts as one line, comma-separated (file names).
+pub fn joined(items: impl IntoIterator<Item = String>) -> String {
+    items.into_iter().collect::<Vec<_>>().join(", ")
+}
+
+/// A labelled menu of `options` (a value and its label each); `any` adds a first, empty
+/// option ("All statuses"); `pick` receives the value chosen.
+#[component]
+pub fn Choice(
+    #[prop(into)] id: String,
+    label: Key,
+    options: Vec<(&'static str, Key)>,
+    #[prop(optional)] any: Option<Key>,
+    pick: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t(label)}</label>
+            <select id=id on:change=move |ev| pick.run(event_target_value(&ev))>
+                {any.map(|k| view! { <option value="">{t(k)}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(value, key)| view! { <option value=value>{t(key)}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// A figure with its label.
+#[component]
+pub fn Stat(id: &'static str, label: Key, value: Signal<String>) -> impl IntoView {
+    view! {
+        <li class="stat" id=id>
+            <span class="stat-value">{value}</span>
+            <span>{t(label)}</span>
+        </li>
     }
 }
 

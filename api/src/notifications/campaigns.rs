@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use serde_json::json;
 
@@ -96,7 +96,7 @@ pub async fn create(
     check(&d, purpose)?;
     let now = Utc::now();
     let scheduled = d.scheduled_at.unwrap_or(now).max(now);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let c = notification_campaign::ActiveModel {
         name: Set(d.name.trim().chars().take(200).collect()),
         template_id: Set(template.id),
@@ -283,7 +283,7 @@ pub async fn set_status(
     id: i64,
     to: CampaignStatus,
 ) -> ApiResult<notification_campaign::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let c = notification_campaign::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -36,7 +36,7 @@ pub async fn request(
     actor: i64,
     graduate_id: i64,
 ) -> ApiResult<consent_request::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let g = graduate::Entity::find_by_id(graduate_id)
         .one(&txn)
         .await?
@@ -186,7 +186,7 @@ pub async fn receive(
     settings: &Settings,
     msg: Inbound,
 ) -> ApiResult<inbound_sms::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if let Some(pid) = &msg.id
         && let Some(seen) = inbound_sms::Entity::find()
             .filter(inbound_sms::Column::ProviderId.eq(pid.clone()))

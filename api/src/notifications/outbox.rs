@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -258,7 +258,7 @@ pub async fn send_notice(
             "consent requests are sent with requestConsent",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let key = format!(
         "notice:{graduate_id}:{}:{}",
         purpose.as_str(),
@@ -324,7 +324,7 @@ pub async fn retry(
     actor: i64,
     id: i64,
 ) -> ApiResult<notification_message::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let m = notification_message::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -98,7 +98,7 @@ pub async fn submit(
         ));
     }
     let stored = crate::documents::store(data_dir, &documents, MAX_DOCUMENT_BYTES)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let now = Utc::now();
     for d in stored {
         let (file_name, content_type) = crate::documents::labels(d.document);
@@ -140,7 +140,7 @@ pub async fn review(
     accept: bool,
     note: &str,
 ) -> ApiResult<graduate_task::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let t = graduate_task::Entity::find_by_id(task_id)
         .one(&txn)
         .await?

@@ -146,9 +146,11 @@ pub fn check_text(field: &str, text: &str, max_segments: Option<u32>) -> ApiResu
             Part::Var(v) => {
                 let Some((_, len, _)) = VARIABLES.iter().find(|(n, _, _)| n == v) else {
                     let known: Vec<&str> = VARIABLES.iter().map(|(n, _, _)| *n).collect();
-                    return Err(ApiError::bad_input(
-                        field,
-                        format!(
+                    return Err(ApiError::BadInputBecause {
+                        field: field.to_owned(),
+                        reason: "UNKNOWN_VARIABLE",
+                        value: (*v).to_owned(),
+                        message: format!(
                             "unknown variable {{{v}}}; known: {}",
                             known
                                 .iter()
@@ -156,7 +158,7 @@ pub fn check_text(field: &str, text: &str, max_segments: Option<u32>) -> ApiResu
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ),
-                    ));
+                    });
                 };
                 // The longest value, in the costliest alphabet.
                 longest.extend(std::iter::repeat_n('Ж', *len));
@@ -166,12 +168,14 @@ pub fn check_text(field: &str, text: &str, max_segments: Option<u32>) -> ApiResu
     if let Some(max) = max_segments {
         let n = sms_segments(&longest);
         if n > max {
-            return Err(ApiError::bad_input(
-                field,
-                format!(
+            return Err(ApiError::BadInputBecause {
+                field: field.to_owned(),
+                reason: "SMS_TOO_LONG",
+                value: n.to_string(),
+                message: format!(
                     "as an SMS this text can take {n} segments; at most {max} are allowed (variables counted at their longest)"
                 ),
-            ));
+            });
         }
     }
     Ok(())

@@ -19,7 +19,7 @@ use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    Statement, TransactionTrait,
+    Statement,
 };
 
 use entities::{notification_message, notification_opt_out, notification_template, person};
@@ -586,7 +586,7 @@ impl Worker {
     /// key when the lease ends.
     async fn write(&self, changes: Vec<Change>) -> ApiResult<()> {
         use notification_message::Column as C;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let now = Utc::now();
         for c in changes {
             let mut q = notification_message::Entity::update_many();

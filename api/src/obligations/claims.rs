@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -23,7 +23,7 @@ pub async fn draft(
     actor: i64,
     graduate_id: i64,
 ) -> ApiResult<claim::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let g = graduate::Entity::find_by_id(graduate_id)
         .one(&txn)
         .await?
@@ -114,7 +114,7 @@ pub async fn set_status(
             "claims become paid through recorded payments",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let c = claim::Entity::find_by_id(claim_id)
         .one(&txn)
         .await?
@@ -159,7 +159,7 @@ pub async fn record_payment(
     if amount <= 0 {
         return Err(ApiError::bad_input("amount", "the amount must be positive"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let c = claim::Entity::find_by_id(claim_id)
         .one(&txn)
         .await?
@@ -234,7 +234,7 @@ pub async fn record_contact(
         .one(db)
         .await?
         .ok_or(ApiError::NotFound("claim"))?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let m = claim_contact::ActiveModel {
         claim_id: Set(claim_id),
         channel: Set(channel.as_str().into()),

@@ -354,5 +354,115 @@ pub fn text(key: Key) -> &'static str {
         ExportXlsx => "Excel файлына түсіру (XLSX)",
         ByRegion => "Шыққан өңірлер бойынша",
         ChartByRegion => "Өңірлер бойынша түлектер саны (диаграмма)",
+        ErrNoDeliveredNotice => {
+            "Талапты әзірге қоюға болмайды: түлекке міндеттеме немесе бұзушылық туралы бірде-бір хабарлама жеткізілмеген (хабардар етілгенінің дәлелі). Алдымен хабарлама жіберіп, оның жеткізілуін күтіңіз."
+        }
+        ErrUnknownVariable => {
+            "Белгісіз айнымалы «{value}». Тек жоғарыдағы тізімдегі айнымалыларды қолданыңыз."
+        }
+        ErrSmsTooLong => {
+            "SMS-те бұл мәтін {value} сегментке дейін созылуы мүмкін (айнымалылар ең ұзын мәнімен есептеледі), бұл рұқсат етілгеннен көп. Мәтінді қысқартыңыз."
+        }
+        NavTemplates => "Үлгілер",
+        SubjectIn => "Тақырып ({lang})",
+        TextIn => "Мәтін ({lang})",
+        Characters => "Таңба саны: {n}",
+        Template => "Үлгі",
+        NewTemplate => "Жаңа үлгі",
+        Code => "Коды",
+        Purpose => "Мақсаты",
+        VariablesHint => {
+            "Айнымалылар фигуралық жақшаға жазылады және әр түлектің өз деректерімен толтырылады:"
+        }
+        TemplateSaved => "Үлгі сақталды.",
+        Preview => "Алдын ала қарау",
+        PreviewWith => "Түлектің деректерімен",
+        PreviewFigures => "Таңба: {n} · SMS сегменті: {segments}",
+        GraduatesLanguage => "Түлектің тілі",
+        PurposeObligationNotice => "Міндеттеме туралы хабарлама",
+        PurposeBreachNotice => "Бұзушылық туралы хабарлама",
+        PurposeClaimNotice => "Талап туралы хабарлама",
+        PurposeConsentRequest => "Келісім сұрауы (511/512)",
+        PurposeConsentAnswer => "Хабарламаға жауап",
+        PurposeReminder => "Еске салу",
+        PurposeInformation => "Ақпарат",
+        ChannelPush => "eGov push-хабарламасы",
+        MsgQueued => "Кезекте",
+        MsgSending => "Жіберілуде",
+        MsgSent => "Жіберілді",
+        MsgDelivered => "Жеткізілді",
+        MsgFailed => "Жеткізілмеді",
+        MsgDead => "Операторды күтуде",
+        MsgSuppressed => "Жазылымнан бас тартқан",
+        MsgCancelled => "Қайтарып алынды",
+        ConsentOpen => "Жауап күтілуде",
+        ConsentGiven => "Келісім берді (511)",
+        ConsentRefused => "Бас тартты (512)",
+        ConsentExpired => "Мерзімінде жауап жоқ",
+        NavDeadLetters => "Жеткізілмегендер",
+        DeadLettersHint => {
+            "Әрекеттері таусылған немесе арнасы бапталмаған хабарламалар. Қайта жібергенде идемпотенттік кілт сақталады: ешкім хабарламаны екі рет алмайды."
+        }
+        EmptyDeadLetters => "Операторды күтіп тұрған хабарлама жоқ.",
+        Retry => "Қайта жіберу",
+        Attempts => "Әрекеттер",
+        LastError => "Соңғы қате",
+        When => "Қашан",
+        Messages => "Хабарламалар",
+        Replied => "Жауап",
+        ConsentRequests => "Келісім сұраулары (511/512)",
+        SendMessage => "Түлекке жіберу",
+        Send => "Жіберу",
+        TaskOpen => "Құжаттар қажет",
+        TaskSubmitted => "Тексерілуде",
+        TaskRejected => "Қабылданбады: қайта жүктеңіз",
+        MyTasks => "Сізге арналған тапсырмалар",
+        SendDocuments => "Құжаттарды жіберу",
+        Submitted => "Жіберілген уақыты",
+        GraduateTasks => "Тапсырмалар мен құжаттар",
+        ReviewNote => "Түсініктеме (бас тартқанда міндетті)",
+        CampaignRunning => "Жүріп жатыр",
+        CampaignPaused => "Тоқтатыла тұр",
+        CampaignCancelled => "Болдырылмады",
+        NavCampaigns => "Таратулар",
+        Campaigns => "Барлық таратулар",
+        EmptyCampaigns => "Әзірге ешбір тарату басталмаған.",
+        CampaignPlan => {
+            "Үлгі {template} · {channels} · келесі арна {minutes} минуттан соң · {at} бастап"
+        }
+        PeopleReached => "{people} адамның {reached} адамына жетті",
+        DeliveryRate => "Жеткізілу үлесі",
+        Resume => "Жалғастыру",
+        Pause => "Тоқтата тұру",
+        CancelCampaign => "Таратуды болдырмау",
+        ChannelN => "{n}-арна",
+        NoFurtherChannel => "— жоқ —",
+        AudienceCount => "Алатын түлектер саны: {n}.",
+        NewCampaign => "Жаңа тарату",
+        Audience => "Алушылар",
+        ChannelOrder => "Арналар ретімен",
+        FallbackMinutes => "Жеткізілмесе, келесі арнаға өту, мин",
+        StartAt => "Басталу уақыты",
+        StartAtHint => "Дереу бастау үшін бос қалдырыңыз.",
+        CampaignStarted => "Тарату басталды.",
+        StartCampaign => "Таратуды бастау",
+        Reached => "Қамтылғаны",
+        Obligated => "Міндеттемесі барлар",
+        Share => "Үлесі",
+        Coverage => "Хабарламамен қамту",
+        CoverageHint => {
+            "Кезеңде кемінде бір хабарлама жеткізілген, міндеттемесі бар түлектер (әдепкі бойынша соңғы 12 ай)."
+        }
+        ReachedOf => "{total} ішінен {reached}",
+        NoContact => "байланыс деректері жоқ",
+        AllFailed => "бірде-бір арна жеткізбеді",
+        CoverageShare => "Кезеңде қамтылғаны",
+        ByChannel => "Арналар бойынша",
+        ByCategory => "Санаттар бойынша",
+        Unreachable => "Хабарлама жетпейтін түлектер",
+        UnreachableTotal => {
+            "Түлектер саны: {n} — байланыс деректері жоқ немесе бірде-бір хабарлама жеткізілмеген."
+        }
+        ExportHybridMail => "Гибридті пошта үшін жүктеп алу (CSV)",
     }
 }

@@ -356,5 +356,113 @@ pub fn text(key: Key) -> &'static str {
         ExportXlsx => "Выгрузить в Excel (XLSX)",
         ByRegion => "По регионам происхождения",
         ChartByRegion => "Число выпускников по регионам (диаграмма)",
+        ErrNoDeliveredNotice => {
+            "Требование пока нельзя выставить: выпускнику ещё не доставлено ни одно уведомление об обязательстве или о нарушении (подтверждение уведомления). Сначала отправьте уведомление и дождитесь его доставки."
+        }
+        ErrUnknownVariable => {
+            "Неизвестная переменная «{value}». Используйте только переменные из списка выше."
+        }
+        ErrSmsTooLong => {
+            "В SMS этот текст может занять {value} сегм. (переменные — по наибольшей длине), больше допустимого. Сократите его."
+        }
+        NavTemplates => "Шаблоны",
+        SubjectIn => "Тема ({lang})",
+        TextIn => "Текст ({lang})",
+        Characters => "Символов: {n}",
+        Template => "Шаблон",
+        NewTemplate => "Новый шаблон",
+        Code => "Код",
+        Purpose => "Назначение",
+        VariablesHint => {
+            "Переменные пишутся в фигурных скобках и подставляются для каждого выпускника:"
+        }
+        TemplateSaved => "Шаблон сохранён.",
+        Preview => "Предпросмотр",
+        PreviewWith => "С данными выпускника",
+        PreviewFigures => "Символов: {n} · сегментов SMS: {segments}",
+        GraduatesLanguage => "Язык выпускника",
+        PurposeObligationNotice => "Уведомление об обязательстве",
+        PurposeBreachNotice => "Уведомление о нарушении",
+        PurposeClaimNotice => "Уведомление о требовании",
+        PurposeConsentRequest => "Запрос согласия (511/512)",
+        PurposeConsentAnswer => "Ответ на сообщение",
+        PurposeReminder => "Напоминание",
+        PurposeInformation => "Информация",
+        ChannelPush => "Push-уведомление eGov",
+        MsgQueued => "В очереди",
+        MsgSending => "Отправляется",
+        MsgSent => "Отправлено",
+        MsgDelivered => "Доставлено",
+        MsgFailed => "Не доставлено",
+        MsgDead => "Ждёт оператора",
+        MsgSuppressed => "Отписан",
+        MsgCancelled => "Отозвано",
+        ConsentOpen => "Ожидает ответа",
+        ConsentGiven => "Согласие (511)",
+        ConsentRefused => "Отказ (512)",
+        ConsentExpired => "Нет ответа в срок",
+        NavDeadLetters => "Недоставленные",
+        DeadLettersHint => {
+            "Сообщения, у которых кончились попытки или не настроен канал. Повторная отправка сохраняет ключ идемпотентности: никто не получит сообщение дважды."
+        }
+        EmptyDeadLetters => "Нет сообщений, ожидающих оператора.",
+        Retry => "Отправить снова",
+        Attempts => "Попытки",
+        LastError => "Последняя ошибка",
+        When => "Когда",
+        Messages => "Сообщения",
+        Replied => "Ответ",
+        ConsentRequests => "Запросы согласия (511/512)",
+        SendMessage => "Отправить выпускнику",
+        Send => "Отправить",
+        TaskOpen => "Нужны документы",
+        TaskSubmitted => "На проверке",
+        TaskRejected => "Отклонено: загрузите снова",
+        MyTasks => "Ваши задачи",
+        SendDocuments => "Отправить документы",
+        Submitted => "Отправлено",
+        GraduateTasks => "Задачи и документы",
+        ReviewNote => "Комментарий (обязателен при отклонении)",
+        CampaignRunning => "Идёт",
+        CampaignPaused => "Приостановлена",
+        CampaignCancelled => "Отменена",
+        NavCampaigns => "Рассылки",
+        Campaigns => "Все рассылки",
+        EmptyCampaigns => "Рассылок ещё не было.",
+        CampaignPlan => {
+            "Шаблон {template} · {channels} · следующий канал через {minutes} мин · с {at}"
+        }
+        PeopleReached => "Охвачено {reached} из {people} человек",
+        DeliveryRate => "Доля доставленных",
+        Resume => "Возобновить",
+        Pause => "Приостановить",
+        CancelCampaign => "Отменить рассылку",
+        ChannelN => "Канал {n}",
+        NoFurtherChannel => "— нет —",
+        AudienceCount => "Получат выпускников: {n}.",
+        NewCampaign => "Новая рассылка",
+        Audience => "Получатели",
+        ChannelOrder => "Каналы по порядку",
+        FallbackMinutes => "Следующий канал, если не доставлено за, мин",
+        StartAt => "Время начала",
+        StartAtHint => "Оставьте пустым, чтобы начать сразу.",
+        CampaignStarted => "Рассылка запущена.",
+        StartCampaign => "Запустить рассылку",
+        Reached => "Охвачено",
+        Obligated => "С обязательством",
+        Share => "Доля",
+        Coverage => "Охват уведомлениями",
+        CoverageHint => {
+            "Выпускники с обязательством, которым в периоде доставлено хотя бы одно сообщение (по умолчанию — последние 12 месяцев)."
+        }
+        ReachedOf => "{reached} из {total}",
+        NoContact => "нет контактов",
+        AllFailed => "ни один канал не доставил",
+        CoverageShare => "Охвачено за период",
+        ByChannel => "По каналам",
+        ByCategory => "По категориям",
+        Unreachable => "Недоступные выпускники",
+        UnreachableTotal => "Выпускников: {n} — нет контактов или ни одно сообщение не доставлено.",
+        ExportHybridMail => "Выгрузка для гибридной почты (CSV)",
     }
 }

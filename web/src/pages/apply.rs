@@ -14,7 +14,7 @@ use crate::gql::{self, Ground};
 use crate::i18n::Key;
 use crate::pages::claims::{claim_status_key, computation_text, kzt};
 use crate::pages::commission::{application_status_key, ground_key, period_text};
-use crate::pages::imports::chosen_files;
+use crate::pages::imports::{chosen_files, upload_parts};
 use crate::ui::{DocumentLink, ErrorBox, fill, lang, non_empty, t};
 
 /// Grounds that suspend the obligation for a period rather than exempt from it.
@@ -102,14 +102,10 @@ fn ApplyForm(graduate_id: String, reload: RwSignal<u32>, sent: RwSignal<bool>) -
             statement: text,
             documents: vec![(); chosen.len()],
         };
-        let parts: Vec<(String, web_sys::File)> = chosen
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| (format!("variables.input.documents.{i}"), f))
-            .collect();
+        let parts = upload_parts("variables.input.documents", chosen);
         leptos::task::spawn_local(async move {
             let vars = gql::apply_for_exemption::Variables { input };
-            match api::call_with_files::<gql::ApplyForExemption>(vars, &parts).await {
+            match api::send::<gql::ApplyForExemption>(vars, parts).await {
                 Ok(_) => {
                     sent.set(true);
                     reload.update(|n| *n += 1);

@@ -8,7 +8,7 @@ use crate::format;
 use crate::gql::{self, ClaimStatus, ClaimStatusChange, ContactChannel, ObligationStatus};
 use crate::i18n::Key;
 use crate::pages::operator::can_write;
-use crate::ui::{EmptyState, ErrorBox, Loading, PageTitle, fill, lang, non_empty, t};
+use crate::ui::{EmptyState, ErrorBox, Loading, PageTitle, act, fill, lang, non_empty, t};
 
 pub fn claim_status_key(s: Option<ClaimStatus>) -> Key {
     match s {
@@ -64,20 +64,6 @@ pub fn computation_text(c: &serde_json::Value) -> String {
             ("version", n("ruleVersion").to_string()),
         ],
     )
-}
-
-/// Sends a mutation, then reloads the list or shows the error.
-fn run<F>(fut: F, error: RwSignal<Option<ApiError>>, reload: RwSignal<u32>)
-where
-    F: std::future::Future<Output = Result<(), ApiError>> + 'static,
-{
-    error.set(None);
-    leptos::task::spawn_local(async move {
-        match fut.await {
-            Ok(()) => reload.update(|n| *n += 1),
-            Err(e) => error.set(Some(e)),
-        }
-    });
 }
 
 #[component]
@@ -181,9 +167,8 @@ fn DueList(reload: RwSignal<u32>) -> impl IntoView {
                                     {admin.then(|| view! {
                                         <button type="button" class="draft-claim" on:click=move |_| {
                                             let graduate_id = id.clone();
-                                            run(async move {
-                                                api::call::<gql::DraftClaim>(gql::draft_claim::Variables { graduate_id }).await.map(|_| ())
-                                            }, error, reload);
+                                            let vars = gql::draft_claim::Variables { graduate_id };
+                                            act(api::send::<gql::DraftClaim>(vars, Vec::new()), error, reload);
                                         }>{t(Key::DraftClaim)}</button>
                                     })}
                                 </td>
@@ -213,11 +198,11 @@ fn DueList(reload: RwSignal<u32>) -> impl IntoView {
 
 #[component]
 fn ClaimList(status: ClaimStatus, reload: RwSignal<u32>) -> impl IntoView {
-    let data = LocalResource::new(move || {
+    let data = api::query::<gql::Claims>(move || {
         reload.track();
-        api::call::<gql::Claims>(gql::claims::Variables {
+        gql::claims::Variables {
             status: Some(status),
-        })
+        }
     });
     move || match data.get() {
         None => view! { <Loading/> }.into_any(),
@@ -301,8 +286,8 @@ fn ClaimActions(id: StoredValue<String>, payable: bool, reload: RwSignal<u32>) -
             claim_id: id.get_value(),
             status: next.get_untracked(),
         };
-        run(
-            async move { api::call::<gql::SetClaimStatus>(vars).await.map(|_| ()) },
+        act(
+            api::send::<gql::SetClaimStatus>(vars, Vec::new()),
             error,
             reload,
         );
@@ -315,8 +300,8 @@ fn ClaimActions(id: StoredValue<String>, payable: bool, reload: RwSignal<u32>) -
             paid_on: paid_on.get_untracked(),
             reference: reference.get_untracked(),
         };
-        run(
-            async move { api::call::<gql::RecordClaimPayment>(vars).await.map(|_| ()) },
+        act(
+            api::send::<gql::RecordClaimPayment>(vars, Vec::new()),
             error,
             reload,
         );
@@ -329,8 +314,8 @@ fn ClaimActions(id: StoredValue<String>, payable: bool, reload: RwSignal<u32>) -
             outcome: outcome.get_untracked(),
             note: non_empty(note.get_untracked()),
         };
-        run(
-            async move { api::call::<gql::RecordClaimContact>(vars).await.map(|_| ()) },
+        act(
+            api::send::<gql::RecordClaimContact>(vars, Vec::new()),
             error,
             reload,
         );

@@ -53,10 +53,10 @@ pub fn period_text(start: &Option<String>, end: &Option<String>) -> Option<Strin
 pub fn CommissionPage() -> impl IntoView {
     let status = RwSignal::new(ApplicationStatus::Submitted.as_str().to_string());
     let reload = RwSignal::new(0u32);
-    let data = LocalResource::new(move || {
+    let data = api::query::<gql::Applications>(move || {
         reload.track();
         let status = non_empty(status.get()).map(|s| ApplicationStatus::parse(&s));
-        api::call::<gql::Applications>(gql::applications::Variables { status })
+        gql::applications::Variables { status }
     });
     let st = app();
     let me = st
@@ -171,7 +171,7 @@ fn VoteForm(id: String, reload: RwSignal<u32>) -> impl IntoView {
             reason: r,
         };
         leptos::task::spawn_local(async move {
-            match api::call::<gql::Vote>(vars).await {
+            match api::send::<gql::Vote>(vars, Vec::new()).await {
                 Ok(_) => reload.update(|n| *n += 1),
                 Err(e) => error.set(Some(e)),
             }

@@ -9,7 +9,7 @@ use crate::format;
 use crate::gql::{self, ImportKind};
 use crate::i18n::Key;
 use crate::pages::operator::can_write;
-use crate::ui::{EmptyState, ErrorBox, Loading, PageTitle, fill, lang, t};
+use crate::ui::{Choice, EmptyState, ErrorBox, Loading, PageTitle, fill, lang, t};
 
 /// The kinds of file the operator uploads here (reference files come by the command line).
 const KINDS: [ImportKind; 3] = [
@@ -64,9 +64,9 @@ pub fn csv_fields(line: &str) -> Vec<String> {
 pub fn ImportsPage() -> impl IntoView {
     let current: RwSignal<Option<String>> = RwSignal::new(None);
     let reload = RwSignal::new(0u32);
-    let history = LocalResource::new(move || {
+    let history = api::query::<gql::ImportBatches>(move || {
         reload.track();
-        api::call::<gql::ImportBatches>(gql::import_batches::Variables { first: Some(50) })
+        gql::import_batches::Variables { first: Some(50) }
     });
     view! {
         <PageTitle key=Key::NavImports/>
@@ -131,6 +131,15 @@ pub fn ImportsPage() -> impl IntoView {
 }
 
 /// The first file chosen in a file input.
+/// The parts of a multipart request for `files`, each filling `{variable}.{i}`.
+pub fn upload_parts(variable: &str, files: Vec<web_sys::File>) -> Vec<(String, web_sys::File)> {
+    files
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| (format!("{variable}.{i}"), f))
+        .collect()
+}
+
 pub fn chosen_files(input: NodeRef<Input>) -> Vec<web_sys::File> {
     let Some(list) = input.get_untracked().and_then(|i| i.files()) else {
         return Vec::new();
@@ -159,7 +168,7 @@ fn UploadForm(current: RwSignal<Option<String>>, reload: RwSignal<u32>) -> impl 
             file: (),
         };
         leptos::task::spawn_local(async move {
-            match api::call_with_files::<gql::ImportFile>(vars, &[("variables.file".into(), f)])
+            match api::call_with_files::<gql::ImportFile>(vars, vec![("variables.file".into(), f)])
                 .await
             {
                 Ok(d) => {
@@ -176,15 +185,12 @@ fn UploadForm(current: RwSignal<Option<String>>, reload: RwSignal<u32>) -> impl 
             <h2 id="upload-title">{t(Key::UploadFile)}</h2>
             <p class="muted">{t(Key::UploadHint)}</p>
             <form on:submit=on_submit class="form-row" novalidate=true>
-                <div class="field">
-                    <label for="import-kind">{t(Key::Kind)}</label>
-                    <select id="import-kind" on:change=move |ev| kind.set(ImportKind::parse(&event_target_value(&ev)))>
-                        {KINDS
-                            .iter()
-                            .map(|k| view! { <option value=k.as_str()>{t(kind_key(Some(*k)))}</option> })
-                            .collect_view()}
-                    </select>
-                </div>
+                <Choice
+                    id="import-kind"
+                    label=Key::Kind
+                    options=KINDS.iter().map(|k| (k.as_str(), kind_key(Some(*k)))).collect()
+                    pick=Callback::new(move |v: String| kind.set(ImportKind::parse(&v)))
+                />
                 <div class="field">
                     <label for="import-file">{t(Key::File)}</label>
                     <input id="import-file" type="file" accept=".csv,text/csv" node_ref=file aria-invalid=move || missing.get().to_string()/>
@@ -202,9 +208,9 @@ fn UploadForm(current: RwSignal<Option<String>>, reload: RwSignal<u32>) -> impl 
 fn BatchDetail(id: String, reload: RwSignal<u32>) -> impl IntoView {
     let tick = RwSignal::new(0u32);
     let id = StoredValue::new(id);
-    let data = LocalResource::new(move || {
+    let data = api::query::<gql::ImportBatch>(move || {
         tick.track();
-        api::call::<gql::ImportBatch>(gql::import_batch::Variables { id: id.get_value() })
+        gql::import_batch::Variables { id: id.get_value() }
     });
     Effect::new(move |_| {
         if let Some(Ok(d)) = data.get() {

@@ -8,11 +8,13 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, FundingCategory, MonthState, ObligationStatus};
-use crate::i18n::{Key, Lang};
+use crate::i18n::Key;
 use crate::pages::apply::{MyApplications, MyClaims};
-use crate::pages::operator::{RegionSelect, load_regions};
+use crate::pages::messages::MessageHistory;
+use crate::pages::operator::{RegionSelect, Regions, load_regions, region_name};
+use crate::pages::tasks::{MyTasks, TaskReview};
 use crate::ui::{
-    Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, fill, lang, non_empty, t,
+    Choice, Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, Stat, fill, lang, non_empty, t,
 };
 
 const PAGE: i64 = 20;
@@ -182,17 +184,6 @@ pub fn Timeline(months: Vec<Month>) -> impl IntoView {
     .into_any()
 }
 
-/// A figure with its label.
-#[component]
-fn Stat(id: &'static str, label: Key, value: Signal<String>) -> impl IntoView {
-    view! {
-        <li class="stat" id=id>
-            <span class="stat-value">{value}</span>
-            <span>{t(label)}</span>
-        </li>
-    }
-}
-
 /// The figures of an obligation, shared by the graduate's page and the card.
 #[component]
 fn Terms(required: i64, credited: i64, remaining: i64, projected: Option<String>) -> impl IntoView {
@@ -229,10 +220,10 @@ fn StatusLine(status: Option<ObligationStatus>, reason: String) -> impl IntoView
 pub fn MyObligation() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let sent = RwSignal::new(false);
-    let data = LocalResource::new(move || {
+    let data = api::query::<gql::MyObligations>(move || {
         reload.track();
         let language = Some(lang().to_api());
-        api::call::<gql::MyObligations>(gql::my_obligations::Variables { language })
+        gql::my_obligations::Variables { language }
     });
     view! {
         <PageTitle key=Key::NavMyObligation/>
@@ -295,6 +286,7 @@ pub fn MyObligation() -> impl IntoView {
                         <article class="obligation" id="obligation">
                             <StatusLine status=o.status reason=o.reason/>
                             <p class="plain" id="plain">{plain}</p>
+                            <MyTasks tasks=g.tasks reload=reload/>
                             <Terms
                                 required=req
                                 credited=cred
@@ -320,13 +312,111 @@ pub fn MyObligation() -> impl IntoView {
 // ---------------------------------------------------------------------------------------
 // The operator's list of graduates
 
+/// The graduates register's filter as the person sets it: status, category, home region and
+/// graduation year. The register and the campaign's audience builder share it.
+#[derive(Clone, Copy)]
+pub struct RegisterFilter {
+    status: RwSignal<String>,
+    category: RwSignal<String>,
+    region: RwSignal<String>,
+    year: RwSignal<String>,
+}
+
+/// What a [`RegisterFilter`] holds, as the API takes it.
+pub type FilterValues = (
+    Option<ObligationStatus>,
+    Option<FundingCategory>,
+    Option<String>,
+    Option<i64>,
+);
+
+impl RegisterFilter {
+    pub fn new() -> Self {
+        Self {
+            status: RwSignal::new(String::new()),
+            category: RwSignal::new(String::new()),
+            region: RwSignal::new(String::new()),
+            year: RwSignal::new(String::new()),
+        }
+    }
+
+    /// (status, category, region, graduation year) (tracked).
+    pub fn values(self) -> FilterValues {
+        (
+            non_empty(self.status.get()).map(|s| ObligationStatus::parse(&s)),
+            non_empty(self.category.get()).map(|s| FundingCategory::parse(&s)),
+            non_empty(self.region.get()),
+            non_empty(self.year.get()).and_then(|y| y.parse().ok()),
+        )
+    }
+}
+
+/// The `GraduateFilter` input of an operation (each operation has its own generated type)
+/// from [`RegisterFilter::values`] and an exact IIN.
+macro_rules! graduate_filter {
+    ($($ty:ident)::+, $values:expr, $iin:expr) => {{
+        let (status, category, region_kato, graduation_year) = $values;
+        $($ty)::+ {
+            status,
+            category,
+            specialty_group: None,
+            region_kato,
+            university_id: None,
+            graduation_year,
+            employer_id: None,
+            iin: $iin,
+        }
+    }};
+}
+pub(crate) use graduate_filter;
+
+/// The fields of a [`RegisterFilter`], their ids prefixed with `prefix` (`grad-status`);
+/// `changed` runs after every change.
+#[component]
+pub fn FilterFields(
+    prefix: &'static str,
+    filter: RegisterFilter,
+    regions: Regions,
+    changed: Callback<()>,
+) -> impl IntoView {
+    let id = move |name: &str| format!("{prefix}-{name}");
+    let set = move |sig: RwSignal<String>| {
+        Callback::new(move |v: String| {
+            sig.set(v);
+            changed.run(());
+        })
+    };
+    let statuses = ObligationStatus::ALL
+        .iter()
+        .map(|s| (s.as_str(), status_key(Some(*s))))
+        .collect();
+    let categories = FundingCategory::ALL
+        .iter()
+        .map(|c| (c.as_str(), category_key(Some(*c))))
+        .collect();
+    view! {
+        <Choice id=id("status") label=Key::Status options=statuses any=Key::AllStatuses pick=set(filter.status)/>
+        <Choice id=id("category") label=Key::Category options=categories any=Key::AllCategories pick=set(filter.category)/>
+        <RegionSelect id=id("region") label=Key::Region value=filter.region empty=Key::AllRegions regions=regions on_change=changed/>
+        <div class="field">
+            <label for=id("year")>{t(Key::GraduationYear)}</label>
+            <input
+                id=id("year")
+                type="number"
+                inputmode="numeric"
+                min="1990"
+                max="2100"
+                prop:value=move || filter.year.get()
+                on:input=move |ev| set(filter.year).run(event_target_value(&ev))
+            />
+        </div>
+    }
+}
+
 #[component]
 pub fn GraduatesPage() -> impl IntoView {
     let cursor = Cursor::new();
-    let status = RwSignal::new(String::new());
-    let category = RwSignal::new(String::new());
-    let region = RwSignal::new(String::new());
-    let year = RwSignal::new(String::new());
+    let filter = RegisterFilter::new();
     let iin = RwSignal::new(String::new());
     let regions = load_regions();
     let navigate = use_navigate();
@@ -335,10 +425,10 @@ pub fn GraduatesPage() -> impl IntoView {
     // language). The list's filters go along, without the IIN: an IIN never goes into a URL.
     let export = move |format: &'static str| {
         let mut params: Vec<String> = [
-            ("status", status.get_untracked()),
-            ("category", category.get_untracked()),
-            ("regionKato", region.get_untracked()),
-            ("graduationYear", year.get_untracked()),
+            ("status", filter.status.get_untracked()),
+            ("category", filter.category.get_untracked()),
+            ("regionKato", filter.region.get_untracked()),
+            ("graduationYear", filter.year.get_untracked()),
         ]
         .into_iter()
         .filter_map(|(k, v)| {
@@ -361,63 +451,25 @@ pub fn GraduatesPage() -> impl IntoView {
         });
     };
 
-    let data = LocalResource::new(move || {
-        let filter = gql::graduates::GraduateFilter {
-            status: non_empty(status.get()).map(|s| ObligationStatus::parse(&s)),
-            category: non_empty(category.get()).map(|s| FundingCategory::parse(&s)),
-            specialty_group: None,
-            region_kato: non_empty(region.get()),
-            university_id: None,
-            graduation_year: non_empty(year.get()).and_then(|y| y.parse().ok()),
-            employer_id: None,
-            iin: non_empty(iin.get()).filter(|s| s.len() == 12),
-        };
-        let vars = gql::graduates::Variables {
-            filter: Some(filter),
+    let data = api::query::<gql::Graduates>(move || {
+        let iin = non_empty(iin.get()).filter(|s| s.len() == 12);
+        gql::graduates::Variables {
+            filter: Some(graduate_filter!(
+                gql::graduates::GraduateFilter,
+                filter.values(),
+                iin
+            )),
             first: Some(PAGE),
             after: cursor.after(),
             language: Some(lang().to_api()),
-        };
-        api::call::<gql::Graduates>(vars)
+        }
     });
     let reset = Callback::new(move |()| cursor.reset());
 
     view! {
         <PageTitle key=Key::NavGraduates/>
         <div class="filters">
-            <div class="field">
-                <label for="grad-status">{t(Key::Status)}</label>
-                <select id="grad-status" on:change=move |ev| { status.set(event_target_value(&ev)); cursor.reset(); }>
-                    <option value="">{t(Key::AllStatuses)}</option>
-                    {ObligationStatus::ALL
-                        .iter()
-                        .map(|s| view! { <option value=s.as_str()>{t(status_key(Some(*s)))}</option> })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="grad-category">{t(Key::Category)}</label>
-                <select id="grad-category" on:change=move |ev| { category.set(event_target_value(&ev)); cursor.reset(); }>
-                    <option value="">{t(Key::AllCategories)}</option>
-                    {FundingCategory::ALL
-                        .iter()
-                        .map(|c| view! { <option value=c.as_str()>{t(category_key(Some(*c)))}</option> })
-                        .collect_view()}
-                </select>
-            </div>
-            <RegionSelect id="grad-region" label=Key::Region value=region empty=Key::AllRegions regions=regions on_change=reset/>
-            <div class="field">
-                <label for="grad-year">{t(Key::GraduationYear)}</label>
-                <input
-                    id="grad-year"
-                    type="number"
-                    inputmode="numeric"
-                    min="1990"
-                    max="2100"
-                    prop:value=move || year.get()
-                    on:input=move |ev| { year.set(event_target_value(&ev)); cursor.reset(); }
-                />
-            </div>
+            <FilterFields prefix="grad" filter=filter regions=regions changed=reset/>
             <div class="field">
                 <label for="grad-iin">{t(Key::Iin)}</label>
                 <input
@@ -514,12 +566,13 @@ pub fn GraduateCard() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let revealed: RwSignal<Option<String>> = RwSignal::new(None);
     let reveal_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    let data = LocalResource::new(move || {
-        let vars = gql::graduate::Variables {
+    let reload = RwSignal::new(0u32);
+    let data = api::query::<gql::Graduate>(move || {
+        reload.track();
+        gql::graduate::Variables {
             id: id(),
             language: Some(lang().to_api()),
-        };
-        api::call::<gql::Graduate>(vars)
+        }
     });
     let on_reveal = move |_| {
         let graduate_id = id();
@@ -602,6 +655,8 @@ pub fn GraduateCard() -> impl IntoView {
                         </dl>
                     </section>
                     <Timeline months=months/>
+                    <TaskReview tasks=g.tasks reload=reload/>
+                    <MessageHistory graduate_id=g.id messages=g.messages consents=g.consent_requests reload=reload/>
                 }
                     .into_any()
             }
@@ -762,9 +817,7 @@ fn StatusTrend(
 #[component]
 pub fn ObligationFigures() -> impl IntoView {
     let regions = load_regions();
-    let data = LocalResource::new(|| {
-        api::call::<gql::ObligationDashboard>(gql::obligation_dashboard::Variables {})
-    });
+    let data = api::query::<gql::ObligationDashboard>(|| gql::obligation_dashboard::Variables {});
     move || match data.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
@@ -809,24 +862,13 @@ pub fn ObligationFigures() -> impl IntoView {
                     Bar {
                         key: c.key,
                         label: Signal::derive(move || {
-                            let l = lang();
-                            regions
-                                .get()
-                                .and_then(|r| r.ok())
-                                .and_then(|rs| {
-                                    rs.into_iter().find(|r| r.kato == kato).map(|r| match l {
-                                        Lang::Kk => r.name_kk,
-                                        Lang::Ru => r.name_ru,
-                                        Lang::En => r.name_en,
-                                    })
-                                })
-                                .unwrap_or_else(|| {
-                                    if kato.is_empty() {
-                                        "—".to_string()
-                                    } else {
-                                        kato.clone()
-                                    }
-                                })
+                            region_name(regions, &kato, lang()).unwrap_or_else(|| {
+                                if kato.is_empty() {
+                                    "—".to_string()
+                                } else {
+                                    kato.clone()
+                                }
+                            })
                         }),
                         count: c.count,
                         class: "bar",
@@ -843,7 +885,7 @@ pub fn ObligationFigures() -> impl IntoView {
             view! {
                 <ul class="stats" id="obligation-figures">
                     <Stat id="graduates-total" label=Key::GraduatesTotal value=Signal::derive(move || format::number(lang(), total))/>
-                    <Stat id="breach-share" label=Key::BreachShare value=Signal::derive(move || format!("{:.1} %", share * 100.0))/>
+                    <Stat id="breach-share" label=Key::BreachShare value=Signal::derive(move || format::percent(lang(), share))/>
                     <Stat id="latest-month" label=Key::LatestMonth value=Signal::derive(move || period_label(&horizon))/>
                     <Stat id="employers-waiting" label=Key::EmployersWaiting value=Signal::derive(move || format::number(lang(), pending))/>
                 </ul>

@@ -41,7 +41,7 @@ fn ReadOnlyNote() -> impl IntoView {
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
-    let data = LocalResource::new(|| api::call::<gql::Dashboard>(gql::dashboard::Variables {}));
+    let data = api::query::<gql::Dashboard>(|| gql::dashboard::Variables {});
     view! {
         <PageTitle key=Key::NavDashboard/>
         {move || match data.get() {
@@ -65,6 +65,7 @@ pub fn Dashboard() -> impl IntoView {
             }
         }}
         <crate::pages::obligations::ObligationFigures/>
+        <crate::pages::coverage::CoveragePanel/>
     }
 }
 
@@ -73,15 +74,31 @@ pub fn Dashboard() -> impl IntoView {
 
 pub(crate) type RegionRow = gql::regions::RegionsRegionsNodes;
 
-pub(crate) fn load_regions() -> LocalResource<Result<Vec<RegionRow>, ApiError>> {
-    LocalResource::new(|| async {
-        api::call::<gql::Regions>(gql::regions::Variables {
-            first: Some(100),
-            after: None,
-        })
-        .await
-        .map(|d| d.regions.nodes)
+/// Every region (for menus and labels).
+pub(crate) type Regions = api::Query<gql::Regions>;
+
+pub(crate) fn load_regions() -> Regions {
+    api::query::<gql::Regions>(|| gql::regions::Variables {
+        first: Some(100),
+        after: None,
     })
+}
+
+/// The regions loaded so far (tracked): none while they load or after an error.
+pub(crate) fn region_rows(regions: Regions) -> Vec<RegionRow> {
+    regions
+        .get()
+        .and_then(Result::ok)
+        .map(|d| d.regions.nodes)
+        .unwrap_or_default()
+}
+
+/// A region's name in the language, by its KATO code (tracked).
+pub(crate) fn region_name(regions: Regions, kato: &str, l: Lang) -> Option<String> {
+    region_rows(regions)
+        .into_iter()
+        .find(|r| r.kato == kato)
+        .map(|r| names_of(&r.name_kk, &r.name_ru, &r.name_en, l))
 }
 
 #[component]
@@ -89,15 +106,9 @@ pub fn RegionsPage() -> impl IntoView {
     let cursor = Cursor::new();
     let filter = RwSignal::new(String::new());
     let selected: RwSignal<Option<(String, Names)>> = RwSignal::new(None);
-    let data = LocalResource::new(move || {
-        let after = cursor.after();
-        async move {
-            api::call::<gql::Regions>(gql::regions::Variables {
-                first: Some(PAGE),
-                after,
-            })
-            .await
-        }
+    let data = api::query::<gql::Regions>(move || gql::regions::Variables {
+        first: Some(PAGE),
+        after: cursor.after(),
     });
     view! {
         <PageTitle key=Key::NavRegions/>
@@ -196,19 +207,16 @@ fn LocalitiesPanel(kato: String, names: Names) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let rural = RwSignal::new(String::new());
     let region = kato.clone();
-    let data = LocalResource::new(move || {
-        let vars = gql::localities::Variables {
-            region_kato: Some(region.clone()),
-            rural: match rural.get().as_str() {
-                "rural" => Some(true),
-                "urban" => Some(false),
-                _ => None,
-            },
-            search: non_empty(search.get()),
-            first: Some(PAGE),
-            after: cursor.after(),
-        };
-        api::call::<gql::Localities>(vars)
+    let data = api::query::<gql::Localities>(move || gql::localities::Variables {
+        region_kato: Some(region.clone()),
+        rural: match rural.get().as_str() {
+            "rural" => Some(true),
+            "urban" => Some(false),
+            _ => None,
+        },
+        search: non_empty(search.get()),
+        first: Some(PAGE),
+        after: cursor.after(),
     });
     let title = move || {
         fill(
@@ -309,16 +317,16 @@ fn names_of(kk: &str, ru: &str, en: &str, l: Lang) -> String {
 /// A `<select>` of the regions, with a first option for "any" / "none".
 #[component]
 pub(crate) fn RegionSelect(
-    id: &'static str,
+    #[prop(into)] id: String,
     label: Key,
     value: RwSignal<String>,
     empty: Key,
-    regions: LocalResource<Result<Vec<RegionRow>, ApiError>>,
+    regions: Regions,
     #[prop(optional)] on_change: Option<Callback<()>>,
 ) -> impl IntoView {
     view! {
         <div class="field">
-            <label for=id>{t(label)}</label>
+            <label for=id.clone()>{t(label)}</label>
             <select
                 id=id
                 on:change=move |ev| {
@@ -331,10 +339,7 @@ pub(crate) fn RegionSelect(
                 <option value="" selected=move || value.get().is_empty()>{t(empty)}</option>
                 {move || {
                     let l = lang();
-                    regions
-                        .get()
-                        .and_then(Result::ok)
-                        .unwrap_or_default()
+                    region_rows(regions)
                         .into_iter()
                         .map(|r| {
                             let kato = r.kato.clone();
@@ -443,19 +448,18 @@ pub fn OrganisationsPage() -> impl IntoView {
     let saved: RwSignal<Option<String>> = RwSignal::new(None);
     let regions = load_regions();
 
-    let data = LocalResource::new(move || {
+    let data = api::query::<gql::Organisations>(move || {
         reload.track();
         let filter = gql::organisations::OrganisationFilter {
             search: non_empty(search.get()),
             kind: non_empty(kind.get()).map(|k| OrganisationKind::parse(&k)),
             region_kato: non_empty(region.get()),
         };
-        let vars = gql::organisations::Variables {
+        gql::organisations::Variables {
             filter: Some(filter),
             first: Some(PAGE),
             after: cursor.after(),
-        };
-        api::call::<gql::Organisations>(vars)
+        }
     });
 
     let on_saved = Callback::new(move |bin: String| {
@@ -640,7 +644,7 @@ macro_rules! org_input {
 #[component]
 fn OrgForm(
     draft: OrgDraft,
-    regions: LocalResource<Result<Vec<RegionRow>, ApiError>>,
+    regions: Regions,
     on_saved: Callback<String>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
@@ -941,17 +945,16 @@ pub fn AccountsPage() -> impl IntoView {
     let notice: RwSignal<Option<String>> = RwSignal::new(None);
     let regions = load_regions();
 
-    let data = LocalResource::new(move || {
+    let data = api::query::<gql::Accounts>(move || {
         reload.track();
-        let vars = gql::accounts::Variables {
+        gql::accounts::Variables {
             filter: Some(gql::accounts::AccountFilter {
                 search: non_empty(search.get()),
                 role: non_empty(role.get()).map(|r| Role::parse(&r)),
             }),
             first: Some(PAGE),
             after: cursor.after(),
-        };
-        api::call::<gql::Accounts>(vars)
+        }
     });
     let changed = Callback::new(move |msg: String| {
         notice.set(Some(msg));
@@ -1119,7 +1122,7 @@ pub fn AccountsPage() -> impl IntoView {
 fn AccountDetail(
     account: AccountRow,
     writer: bool,
-    regions: LocalResource<Result<Vec<RegionRow>, ApiError>>,
+    regions: Regions,
     on_change: Callback<String>,
 ) -> impl IntoView {
     let id = account.id.clone();
@@ -1145,7 +1148,7 @@ fn AccountDetail(
             },
         };
         leptos::task::spawn_local(async move {
-            let r = api::call::<gql::UpdateAccount>(vars).await;
+            let r = api::send::<gql::UpdateAccount>(vars, Vec::new()).await;
             pending.set(false);
             match r {
                 Ok(_) => {
@@ -1174,7 +1177,7 @@ fn AccountDetail(
                     assignment_id: rid.clone(),
                 };
                 leptos::task::spawn_local(async move {
-                    match api::call::<gql::RevokeRole>(vars).await {
+                    match api::send::<gql::RevokeRole>(vars, Vec::new()).await {
                         Ok(_) => on_change.run(lang().text(Key::RoleRevoked).to_string()),
                         Err(e) => error.set(Some(e)),
                     }
@@ -1286,11 +1289,7 @@ macro_rules! role_input {
 }
 
 #[component]
-fn RoleFields(
-    prefix: &'static str,
-    inputs: RoleInputs,
-    regions: LocalResource<Result<Vec<RegionRow>, ApiError>>,
-) -> impl IntoView {
+fn RoleFields(prefix: &'static str, inputs: RoleInputs, regions: Regions) -> impl IntoView {
     let org_search = RwSignal::new(String::new());
     let orgs = LocalResource::new(move || {
         let vars = gql::organisations::Variables {
@@ -1389,7 +1388,7 @@ fn RoleFields(
 #[component]
 fn AssignRoleForm(
     account_id: String,
-    regions: LocalResource<Result<Vec<RegionRow>, ApiError>>,
+    regions: Regions,
     on_change: Callback<String>,
 ) -> impl IntoView {
     let inputs = RoleInputs::new();
@@ -1402,7 +1401,7 @@ fn AssignRoleForm(
             input: role_input!(assign_role, inputs),
         };
         leptos::task::spawn_local(async move {
-            match api::call::<gql::AssignRole>(vars).await {
+            match api::send::<gql::AssignRole>(vars, Vec::new()).await {
                 Ok(_) => on_change.run(lang().text(Key::RoleAssigned).to_string()),
                 Err(e) => error.set(Some(e)),
             }
@@ -1423,10 +1422,7 @@ fn AssignRoleForm(
 }
 
 #[component]
-fn CreateAccountForm(
-    regions: LocalResource<Result<Vec<RegionRow>, ApiError>>,
-    on_done: Callback<Option<String>>,
-) -> impl IntoView {
+fn CreateAccountForm(regions: Regions, on_done: Callback<Option<String>>) -> impl IntoView {
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let language = RwSignal::new(Language::Kk.as_str().to_string());

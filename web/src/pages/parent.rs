@@ -11,7 +11,7 @@ use crate::ui::{EmptyState, ErrorBox, Loading, PageTitle, lang, t};
 /// "My children": the children linked to the signed-in parent.
 #[component]
 pub fn MyChildren() -> impl IntoView {
-    let data = LocalResource::new(|| api::call::<MyChildrenQuery>(gql::my_children::Variables {}));
+    let data = api::query::<MyChildrenQuery>(|| gql::my_children::Variables {});
     view! {
         <PageTitle key=Key::NavMyChildren/>
         {move || match data.get() {

@@ -21,9 +21,9 @@ pub fn RulesPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     // Outlives the editor, which the reload after saving renders anew.
     let saved: RwSignal<Option<String>> = RwSignal::new(None);
-    let data = LocalResource::new(move || {
+    let data = api::query::<gql::RuleSets>(move || {
         reload.track();
-        api::call::<gql::RuleSets>(gql::rule_sets::Variables {})
+        gql::rule_sets::Variables {}
     });
     view! {
         <PageTitle key=Key::NavRules/>
@@ -109,7 +109,8 @@ fn RulesEditor(
                     .await?
                     .save_rules
                     .version;
-                api::call::<gql::ReevaluateAll>(gql::reevaluate_all::Variables {}).await?;
+                api::send::<gql::ReevaluateAll>(gql::reevaluate_all::Variables {}, Vec::new())
+                    .await?;
                 Ok::<_, ApiError>(v)
             };
             match done.await {
