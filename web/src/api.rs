@@ -431,6 +431,7 @@ pub async fn fetch_download(path: &str, file_name: &str) -> Result<(), ApiError>
         200 => None,
         401 => Some(ErrorCode::Unauthenticated),
         403 => Some(ErrorCode::Forbidden),
+        404 => Some(ErrorCode::NotFound),
         400 => Some(ErrorCode::BadUserInput),
         _ => Some(ErrorCode::Internal),
     };

@@ -84,17 +84,22 @@ pub fn DocumentLink(name: String, path: String, size: i64) -> impl IntoView {
     let label = name.clone();
     view! {
         <button type="button" class="link document" on:click=move |_| {
-            let (path, name) = (path.clone(), name.clone());
-            error.set(None);
-            leptos::task::spawn_local(async move {
-                if let Err(e) = crate::api::fetch_download(&path, &name).await {
-                    error.set(Some(e));
-                }
-            });
+            download(path.clone(), name.clone(), error);
         }>{label}</button>
         " · " {move || format::number(lang(), kb)} " KB"
         {error_view(error)}
     }
+}
+
+/// Downloads a file of the API as the signed-in person and saves it; a failure goes to
+/// `error`. The one place a download starts, so its task is compiled once.
+pub fn download(path: String, file_name: String, error: RwSignal<Option<ApiError>>) {
+    error.set(None);
+    leptos::task::spawn_local(async move {
+        if let Err(e) = crate::api::fetch_download(&path, &file_name).await {
+            error.set(Some(e));
+        }
+    });
 }
 
 /// An error signal's box, when there is an error.

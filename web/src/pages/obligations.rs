@@ -135,50 +135,50 @@ pub fn Timeline(months: Vec<Month>) -> impl IntoView {
         }
     }
     states.sort_by_key(|(s, _)| *s);
-    let cells = months
-        .into_iter()
-        .map(|m| {
-            let Month {
-                period,
-                state,
-                employer,
-                reason,
-            } = m;
-            let label = move || {
-                let l = lang();
-                let mut parts = vec![period_label(&period), l.text(month_key(state)).to_string()];
-                parts.extend(employer.clone());
-                parts.extend(reason.clone());
-                parts.join(" · ")
-            };
-            let title = label.clone();
-            view! {
-                <li class=month_class(state) data-state=state.as_str() title=title tabindex="0">
-                    <span class="sr-only">{label}</span>
-                </li>
-            }
-        })
-        .collect_view();
-    let legend = states
-        .into_iter()
-        .map(|(s, n)| {
-            view! {
-                <li>
-                    <span class=format!("swatch {}", month_class(s)) aria-hidden="true"></span>
-                    {t(month_key(s))}
-                    " — "
-                    {move || fill(lang().text(Key::MonthsCount), &[("n", format::number(lang(), n as i64))])}
-                </li>
-            }
-        })
-        .collect_view();
+    // Markup text (our labels and the API's names, escaped): far smaller in the bundle than a
+    // view per month, and it follows the language.
+    let cells = move || {
+        let l = lang();
+        let mut out = String::new();
+        for m in &months {
+            let mut parts = vec![
+                period_label(&m.period),
+                l.text(month_key(m.state)).to_string(),
+            ];
+            parts.extend(m.employer.clone());
+            parts.extend(m.reason.clone());
+            let label = escape(&parts.join(" · "));
+            out.push_str(&format!(
+                r#"<li class="{}" data-state="{}" title="{label}" tabindex="0"><span class="sr-only">{label}</span></li>"#,
+                month_class(m.state),
+                m.state.as_str()
+            ));
+        }
+        out
+    };
+    let legend = move || {
+        let l = lang();
+        let mut out = String::new();
+        for (s, n) in &states {
+            out.push_str(&format!(
+                r#"<li><span class="swatch {}" aria-hidden="true"></span>{} — {}</li>"#,
+                month_class(*s),
+                escape(l.text(month_key(*s))),
+                escape(&fill(
+                    l.text(Key::MonthsCount),
+                    &[("n", format::number(l, *n as i64))]
+                ))
+            ));
+        }
+        out
+    };
     view! {
         <section class="panel" id="ledger" aria-labelledby="ledger-title">
             <h2 id="ledger-title">{t(Key::LedgerTitle)}</h2>
             <p class="muted">{t(Key::LedgerHint)}</p>
-            <ol class="timeline">{cells}</ol>
+            <ol class="timeline" inner_html=cells></ol>
             <h3 class="legend-title">{t(Key::Legend)}</h3>
-            <ul class="legend" id="legend">{legend}</ul>
+            <ul class="legend" id="legend" inner_html=legend></ul>
         </section>
     }
     .into_any()
@@ -443,12 +443,7 @@ pub fn GraduatesPage() -> impl IntoView {
         }
         let file = format!("graduates.{format}");
         let path = format!("/exports/{file}?{}", params.join("&"));
-        export_error.set(None);
-        leptos::task::spawn_local(async move {
-            if let Err(e) = api::fetch_download(&path, &file).await {
-                export_error.set(Some(e));
-            }
-        });
+        crate::ui::download(path, file, export_error);
     };
 
     let data = api::query::<gql::Graduates>(move || {
@@ -675,42 +670,53 @@ pub struct Bar {
     class: &'static str,
 }
 
-/// Counts as a horizontal SVG bar chart (statuses, regions).
+/// Counts as a horizontal SVG bar chart (statuses, regions), drawn as markup text (numbers
+/// and our own labels, escaped) that follows the language.
 #[component]
 fn BarChart(id: &'static str, label: Key, bars: Vec<Bar>) -> impl IntoView {
-    const ROW: i64 = 28;
-    const LABEL: i64 = 190;
-    const BAR: i64 = 260;
-    let max = bars.iter().map(|b| b.count).max().unwrap_or(0).max(1);
-    let height = ROW * bars.len() as i64 + 4;
-    let rows = bars
-        .into_iter()
-        .enumerate()
-        .map(|(i, b)| {
+    let markup = move || {
+        use std::fmt::Write;
+        const ROW: i64 = 28;
+        const LABEL: i64 = 190;
+        const BAR: i64 = 260;
+        let l = lang();
+        let max = bars.iter().map(|b| b.count).max().unwrap_or(0).max(1);
+        let mut out = format!(
+            r#"<svg class="chart" id="{id}" role="img" aria-label="{}" viewBox="0 0 {} {}" preserveAspectRatio="xMinYMin meet">"#,
+            escape(l.text(label)),
+            LABEL + BAR + 50,
+            ROW * bars.len() as i64 + 4
+        );
+        for (i, b) in bars.iter().enumerate() {
             let y = i as i64 * ROW + 2;
             let n = b.count;
             let w = if n == 0 { 0 } else { (n * BAR / max).max(2) };
-            view! {
-                <g data-key=b.key>
-                    <text x="0" y=y + 18 class="bar-label">{b.label}</text>
-                    <rect x=LABEL y=y + 4 width=w height=ROW - 8 rx="3" class=b.class></rect>
-                    <text x=LABEL + w + 6 y=y + 18 class="bar-value">{move || format::number(lang(), n)}</text>
-                </g>
-            }
-        })
-        .collect_view();
-    view! {
-        <svg
-            class="chart"
-            id=id
-            role="img"
-            aria-label=t(label)
-            viewBox=format!("0 0 {} {height}", LABEL + BAR + 50)
-            preserveAspectRatio="xMinYMin meet"
-        >
-            {rows}
-        </svg>
-    }
+            let _ = write!(
+                out,
+                r#"<g data-key="{}"><text x="0" y="{}" class="bar-label">{}</text><rect x="{LABEL}" y="{}" width="{w}" height="{}" rx="3" class="{}"></rect><text x="{}" y="{}" class="bar-value">{}</text></g>"#,
+                escape(&b.key),
+                y + 18,
+                escape(&b.label.get()),
+                y + 4,
+                ROW - 8,
+                b.class,
+                LABEL + w + 6,
+                y + 18,
+                format::number(l, n)
+            );
+        }
+        out.push_str("</svg>");
+        out
+    };
+    view! { <div class="chart-box" inner_html=markup></div> }
+}
+
+/// Text as it may stand in markup (element text or a quoted attribute).
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The groups of statuses the trend stacks, with their CSS class and label.
@@ -743,75 +749,97 @@ const TREND_GROUPS: [(&[ObligationStatus], &str, Key); 5] = [
 ];
 
 /// Graduates by status at the end of each month: one stacked column per month (shares of the
-/// month's graduates), the counts in each column's tooltip, and a legend.
+/// month's graduates), the counts in each column's tooltip, and a legend. Drawn as markup
+/// text (numbers and our own labels only), which costs the bundle far less than a view per
+/// element.
 #[component]
 fn StatusTrend(
     months: Vec<gql::obligation_dashboard::ObligationDashboardObligationDashboardStatusHistory>,
 ) -> impl IntoView {
+    let months: Vec<(String, Vec<i64>)> = months
+        .into_iter()
+        .map(|m| {
+            let counts = TREND_GROUPS
+                .iter()
+                .map(|(statuses, _, _)| {
+                    m.by_status
+                        .iter()
+                        // Stored names (`breach`), as the API counts them.
+                        .filter(|c| {
+                            statuses
+                                .iter()
+                                .any(|s| c.key.eq_ignore_ascii_case(s.as_str()))
+                        })
+                        .map(|c| c.count)
+                        .sum()
+                })
+                .collect();
+            (m.period, counts)
+        })
+        .collect();
+    let markup = move || trend_markup(lang(), &months);
+    view! { <div class="trend-box" inner_html=markup></div> }
+}
+
+/// The trend's SVG and legend in language `l`.
+fn trend_markup(l: crate::i18n::Lang, months: &[(String, Vec<i64>)]) -> String {
+    use std::fmt::Write;
     const COL: i64 = 34;
     const HEIGHT: i64 = 160;
-    let width = COL * months.len() as i64;
-    let columns = months
-        .into_iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let group = |statuses: &[ObligationStatus]| -> i64 {
-                m.by_status
-                    .iter()
-                    // Stored names (`breach`), as the API counts them.
-                    .filter(|c| statuses.iter().any(|s| c.key.eq_ignore_ascii_case(s.as_str())))
-                    .map(|c| c.count)
-                    .sum()
-            };
-            let counts: Vec<i64> = TREND_GROUPS.iter().map(|(g, _, _)| group(g)).collect();
-            let total = counts.iter().sum::<i64>().max(1);
-            let x = i as i64 * COL;
-            // Stacked by cumulative share, so rounding never leaves a column short.
-            let mut below = 0;
-            let mut rects = Vec::new();
-            for ((_, class, _), n) in TREND_GROUPS.iter().zip(&counts) {
-                let bottom = HEIGHT - below * HEIGHT / total;
-                below += n;
-                let top = HEIGHT - below * HEIGHT / total;
-                rects.push(view! { <rect x=x + 4 y=top width=COL - 8 height=bottom - top class=*class></rect> });
-            }
-            let period = m.period.clone();
-            let tooltip = move || {
-                let l = lang();
-                let parts: Vec<String> = TREND_GROUPS
-                    .iter()
-                    .zip(&counts)
-                    .map(|((_, _, k), n)| format!("{}: {}", l.text(*k), format::number(l, *n)))
-                    .collect();
-                format!("{} — {}", period_label(&period), parts.join(", "))
-            };
-            let label = period_label(&m.period);
-            view! {
-                <g class="trend-month" data-period=m.period>
-                    <title>{tooltip}</title>
-                    {rects}
-                    <text x=x + COL / 2 y=HEIGHT + 16 text-anchor="middle" class="axis">{label.get(..2).unwrap_or("").to_string()}</text>
-                </g>
-            }
-        })
-        .collect_view();
-    let legend = TREND_GROUPS
-        .iter()
-        .map(|(_, class, key)| view! { <li><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" class=*class></rect></svg> " " {t(*key)}</li> })
-        .collect_view();
-    view! {
-        <svg
-            class="chart trend"
-            id="status-trend"
-            role="img"
-            aria-label=t(Key::ChartStatusTrend)
-            viewBox=format!("0 0 {width} {}", HEIGHT + 22)
-            preserveAspectRatio="xMinYMin meet"
-        >
-            {columns}
-        </svg>
-        <ul class="legend">{legend}</ul>
+    let mut out = format!(
+        r#"<svg class="chart trend" id="status-trend" role="img" aria-label="{}" viewBox="0 0 {} {}" preserveAspectRatio="xMinYMin meet">"#,
+        escape(l.text(Key::ChartStatusTrend)),
+        COL * months.len() as i64,
+        HEIGHT + 22
+    );
+    for (i, (period, counts)) in months.iter().enumerate() {
+        let total = counts.iter().sum::<i64>().max(1);
+        let x = i as i64 * COL;
+        let tooltip: Vec<String> = TREND_GROUPS
+            .iter()
+            .zip(counts)
+            .map(|((_, _, k), n)| format!("{}: {}", l.text(*k), format::number(l, *n)))
+            .collect();
+        let label = period_label(period);
+        let _ = write!(
+            out,
+            r#"<g class="trend-month" data-period="{}"><title>{} — {}</title>"#,
+            escape(period),
+            escape(&label),
+            escape(&tooltip.join(", "))
+        );
+        // Stacked by cumulative share, so rounding never leaves a column short.
+        let mut below = 0;
+        for ((_, class, _), n) in TREND_GROUPS.iter().zip(counts) {
+            let bottom = HEIGHT - below * HEIGHT / total;
+            below += n;
+            let top = HEIGHT - below * HEIGHT / total;
+            let _ = write!(
+                out,
+                r#"<rect x="{}" y="{top}" width="{}" height="{}" class="{class}"></rect>"#,
+                x + 4,
+                COL - 8,
+                bottom - top
+            );
+        }
+        let _ = write!(
+            out,
+            r#"<text x="{}" y="{}" text-anchor="middle" class="axis">{}</text></g>"#,
+            x + COL / 2,
+            HEIGHT + 16,
+            escape(label.get(..2).unwrap_or(""))
+        );
     }
+    out.push_str(r#"</svg><ul class="legend">"#);
+    for (_, class, key) in TREND_GROUPS {
+        let _ = write!(
+            out,
+            r#"<li><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" class="{class}"></rect></svg> {}</li>"#,
+            escape(l.text(key))
+        );
+    }
+    out.push_str("</ul>");
+    out
 }
 
 #[component]
