@@ -5,7 +5,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 
 use entities::{account, locality, region};
@@ -221,7 +221,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     {
         return Ok("demo data already present: nothing to do".into());
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     for (kato, kk, ru, en) in REGIONS {
         if region::Entity::find_by_id(*kato).one(&txn).await?.is_none() {
             region::ActiveModel {

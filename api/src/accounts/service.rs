@@ -7,7 +7,7 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 use serde_json::json;
 
@@ -277,7 +277,7 @@ pub async fn create_account(
         ));
     }
     let hash = password::hash(&d.password)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     ensure_login_free(&txn, &login).await?;
     check_person(&txn, d.person_id).await?;
     let now = Utc::now();
@@ -336,7 +336,7 @@ pub async fn update_account(
         ));
     }
     let new_hash = c.password.as_deref().map(password::hash).transpose()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let existing = get(&txn, id).await?;
     let mut am = existing.clone().into_active_model();
     let mut changed = Vec::new();
@@ -390,7 +390,7 @@ pub async fn assign_role(
     account_id: i64,
     a: AssignmentDraft,
 ) -> ApiResult<account::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let acc = get(&txn, account_id).await?;
     let added = add_assignment(&txn, &acc, a).await?;
     audit::record(
@@ -416,7 +416,7 @@ pub async fn revoke_role(
     actor_account: i64,
     assignment_id: i64,
 ) -> ApiResult<account::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let a = role_assignment::Entity::find_by_id(assignment_id)
         .one(&txn)
         .await?
@@ -474,7 +474,7 @@ pub async fn create_client(
     let secret = d.secret.unwrap_or_else(random_token);
     password::check_strength("clientSecret", &secret)?;
     let hash = password::hash(&secret)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     ensure_login_free(&txn, &login).await?;
     let now = Utc::now();
     let acc = account::ActiveModel {

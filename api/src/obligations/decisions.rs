@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -57,7 +57,7 @@ pub async fn apply(
     }
     let statement: String = a.statement.trim().chars().take(4000).collect();
     let stored = crate::documents::store(data_dir, &a.documents, MAX_DOCUMENT_BYTES)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let now = Utc::now();
     let e = exemption::ActiveModel {
         graduate_id: Set(a.graduate_id),
@@ -156,7 +156,7 @@ pub async fn vote(
             "state the reasons for your vote",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let app = exemption::Entity::find_by_id(exemption_id)
         .one(&txn)
         .await?

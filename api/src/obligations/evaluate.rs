@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait, Value,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Statement, Value,
 };
 
 use entities::{claim, contribution, exemption, graduate, obligation, person, rule_set};
@@ -71,7 +71,7 @@ pub async fn save_rules(
     if note.chars().count() < 3 {
         return Err(ApiError::bad_input("note", "say why the rules change"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (version, _) = current_rules(&txn).await?;
     let saved = rule_set::ActiveModel {
         version: Set(version + 1),

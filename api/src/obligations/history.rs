@@ -13,7 +13,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, Func, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
 use entities::{obligation, obligation_status_month as month};
@@ -24,7 +24,7 @@ use crate::error::ApiResult;
 
 /// Records the statuses as stored now, as those at the end of `horizon`.
 pub async fn record(db: &DatabaseConnection, horizon: Period, rule_version: i32) -> ApiResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     month::Entity::delete_many()
         .filter(month::Column::Period.eq(horizon.as_i32()))
         .exec(&txn)

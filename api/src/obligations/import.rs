@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -857,7 +857,7 @@ async fn import_employers(
             Err(e) => reject(rejections, line, e),
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let bins: Vec<String> = valid.iter().map(|v| v.0.clone()).collect();
     ctx.org_ids(&txn, bins.into_iter()).await?;
     let now = Utc::now();
@@ -1020,7 +1020,7 @@ async fn import_graduates(
             Err(e) => reject(rejections, line, e),
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut bins: Vec<String> = Vec::with_capacity(valid.len());
     for (_, g) in &valid {
         bins.push(g.university.clone());
@@ -1351,7 +1351,7 @@ async fn insert_contributions(
     batch_id: i64,
     rows: &[ContributionRow],
 ) -> ApiResult<u64> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut inserted = 0;
     for chunk in rows.chunks(2000) {
         inserted +=

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -150,7 +150,7 @@ pub async fn create(
     draft: PersonDraft,
 ) -> ApiResult<person::Model> {
     let v = validate(draft)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if person::Entity::find()
         .filter(person::Column::Iin.eq(v.iin.as_str()))
         .one(&txn)
@@ -198,7 +198,7 @@ pub async fn update(
     draft: PersonDraft,
 ) -> ApiResult<person::Model> {
     let v = validate(draft)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let existing = get(&txn, actor, id).await?;
     let mut am = existing.clone().into_active_model();
     let mut changed = Vec::new();
@@ -251,7 +251,7 @@ pub async fn link_guardian(
             "a person cannot be their own guardian",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     get(&txn, actor, parent_id)
         .await
         .map_err(|_| ApiError::bad_input("parentId", "unknown person"))?;

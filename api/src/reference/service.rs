@@ -5,7 +5,6 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 
@@ -236,7 +235,7 @@ pub async fn create_organisation(
     actor_account: Option<i64>,
     draft: OrganisationDraft,
 ) -> ApiResult<organisation::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let v = validate(&txn, draft, None).await?;
     if organisation::Entity::find()
         .filter(organisation::Column::Bin.eq(v.bin.as_str()))
@@ -288,7 +287,7 @@ pub async fn update_organisation(
     id: i64,
     draft: OrganisationDraft,
 ) -> ApiResult<organisation::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let existing = organisation(&txn, id).await?;
     let v = validate(&txn, draft, Some(id)).await?;
     let mut changed = Vec::new();
