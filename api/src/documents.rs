@@ -20,7 +20,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::audit;
-use crate::auth::roles::{OPERATOR_STAFF, Role};
+use crate::auth::roles::Role;
 use crate::error::{ApiError, ApiResult, refusal};
 use crate::state::AppState;
 
@@ -106,6 +106,14 @@ pub fn download_path(kind: &str, id: i64) -> String {
     format!("/documents/{kind}/{id}")
 }
 
+/// People only: the operator's staff, and graduates (for their own documents, by scope).
+const READERS: &[Role] = &[
+    Role::OperatorAdmin,
+    Role::OperatorAnalyst,
+    Role::CommissionMember,
+    Role::Graduate,
+];
+
 /// What a download needs to know of a document.
 #[derive(FromQueryResult)]
 struct Found {
@@ -164,17 +172,15 @@ async fn download(
     let (kind, id) = path.into_inner();
     let (req, kind) = (&req, kind.as_str());
     let result: ApiResult<(Found, Vec<u8>)> = async {
-        let caller = crate::graphql::identify(req, &state).await?;
-        let actor = caller.actor.ok_or(ApiError::Unauthenticated)?;
-        // People only: the staff, and graduates for their own documents.
-        if !actor.has_any(OPERATOR_STAFF) && !actor.has_any(&[Role::Graduate]) {
-            return Err(ApiError::Forbidden);
-        }
+        let actor = crate::graphql::http_actor(req, &state, READERS).await?;
         let doc = find(&state.db, kind, id).await?;
-        // Outside the caller's graduates: as if it did not exist.
+        // Outside the caller's graduates (the shared scope): as if it did not exist.
         crate::obligations::service::get(&state.db, &actor, doc.graduate_id)
             .await
-            .map_err(|_| ApiError::NotFound("document"))?;
+            .map_err(|e| match e {
+                ApiError::NotFound(_) => ApiError::NotFound("document"),
+                e => e,
+            })?;
         let bytes = read(&state.settings.data_dir, &doc.sha256)?;
         audit::record(
             &state.db,

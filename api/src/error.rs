@@ -148,7 +148,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 /// A JSON error body with the machine code, for the plain HTTP endpoints (exports,
 /// downloads) that are not GraphQL.
-pub fn refuse(
+fn refuse(
     status: actix_web::http::StatusCode,
     code: &str,
     message: &str,

@@ -152,6 +152,24 @@ pub(crate) async fn identify(
     })
 }
 
+/// The signed-in person behind a plain HTTP endpoint (exports, downloads), who must hold one
+/// of `roles`: UNAUTHENTICATED without a valid token, FORBIDDEN without the role.
+pub(crate) async fn http_actor(
+    req: &HttpRequest,
+    state: &AppState,
+    roles: &[crate::auth::roles::Role],
+) -> Result<Actor, crate::error::ApiError> {
+    let actor = identify(req, state)
+        .await?
+        .actor
+        .ok_or(crate::error::ApiError::Unauthenticated)?;
+    if actor.has_any(roles) {
+        Ok(actor)
+    } else {
+        Err(crate::error::ApiError::Forbidden)
+    }
+}
+
 /// Every error leaves with a machine code; errors without one are internal and lose their text.
 fn finish_errors(errors: &mut [ServerError], request_error: bool) {
     for e in errors {

@@ -8,7 +8,6 @@
 //! IINs go out masked, as the list shows them; the exact-IIN filter is not offered, since an
 //! IIN never goes into a URL (domain brief §1).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::stream;
 use serde::Deserialize;
@@ -19,7 +18,7 @@ use super::service::{self, GraduateRow};
 use super::vocab::{FundingCategory, ObligationStatus, SpecialtyGroup};
 use crate::audit;
 use crate::auth::roles::OPERATOR_STAFF;
-use crate::error::{ApiError, ApiResult, refuse};
+use crate::error::{ApiError, ApiResult, refusal};
 use crate::identifiers::mask;
 use crate::pagination::{MAX_PAGE, PageRequest, encode_cursor};
 use crate::state::AppState;
@@ -180,36 +179,10 @@ async fn admit(
     state: &AppState,
     query: ExportFilter,
     format: &str,
-) -> Result<service::GraduateFilter, HttpResponse> {
-    let internal = || {
-        refuse(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL",
-            "internal error",
-        )
-    };
-    let caller = crate::graphql::identify(req, state).await.map_err(|e| {
-        tracing::warn!(code = e.code(), "export: identifying the caller failed");
-        internal()
-    })?;
-    let Some(actor) = caller.actor else {
-        return Err(refuse(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
-            "sign in first",
-        ));
-    };
-    if !actor.has_any(OPERATOR_STAFF) {
-        return Err(refuse(
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-            "the operator's staff only",
-        ));
-    }
+) -> ApiResult<service::GraduateFilter> {
+    let actor = crate::graphql::http_actor(req, state, OPERATOR_STAFF).await?;
     let raw = format!("{query:?}");
-    let filter = query
-        .parse()
-        .map_err(|e| refuse(StatusCode::BAD_REQUEST, e.code(), &e.message()))?;
+    let filter = query.parse()?;
     audit::record(
         &state.db,
         Some(actor.account_id),
@@ -218,11 +191,7 @@ async fn admit(
         "list",
         json!({ "format": format, "filter": raw }),
     )
-    .await
-    .map_err(|e| {
-        tracing::warn!(code = e.code(), "export: the audit record failed");
-        internal()
-    })?;
+    .await?;
     Ok(filter)
 }
 
@@ -261,7 +230,7 @@ async fn graduates_csv(
 ) -> HttpResponse {
     let filter = match admit(&req, &state, query.into_inner(), "csv").await {
         Ok(f) => f,
-        Err(refused) => return refused,
+        Err(e) => return refusal(&e),
     };
     let lines = futures_util::StreamExt::map(pages(state.db.clone(), filter), |rows| {
         rows.map(|rows| web::Bytes::from(csv_lines(&rows)))
@@ -298,7 +267,7 @@ async fn graduates_xlsx(
     };
     let filter = match admit(&req, &state, query.into_inner(), "xlsx").await {
         Ok(f) => f,
-        Err(refused) => return refused,
+        Err(e) => return refusal(&e),
     };
     match xlsx(state.db.clone(), filter, lang).await {
         Ok(bytes) => HttpResponse::Ok()
@@ -308,14 +277,7 @@ async fn graduates_xlsx(
                 "attachment; filename=\"graduates.xlsx\"",
             ))
             .body(bytes),
-        Err(e) => {
-            tracing::warn!(code = e.code(), "export: writing the workbook failed");
-            refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "internal error",
-            )
-        }
+        Err(e) => refusal(&e),
     }
 }
 
