@@ -80,7 +80,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn network(message: impl Into<String>) -> Self {
+    pub fn network(message: impl Into<String>) -> Self {
         Self::of(ErrorCode::Network, message.into())
     }
 

@@ -100,18 +100,21 @@ fn Header() -> impl IntoView {
 
     let on_lang = move |ev: leptos::ev::Event| {
         let l = Lang::from_code(&event_target_value(&ev));
-        session::set_lang_local(l);
         lang_error.set(None);
-        if session::current().is_some() {
-            leptos::task::spawn_local(async move {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = session::switch_lang(l).await {
+                lang_error.set(Some(ApiError::network(e)));
+                return;
+            }
+            if session::current().is_some() {
                 let vars = gql::set_my_language::Variables {
                     language: l.to_api(),
                 };
                 if let Err(e) = api::send::<SetMyLanguage>(vars, Vec::new()).await {
                     lang_error.set(Some(e));
                 }
-            });
-        }
+            }
+        });
     };
 
     let nav_role = navigate.clone();

@@ -16,6 +16,14 @@ mod session;
 mod ui;
 
 fn main() {
-    session::init();
-    leptos::mount::mount_to_body(app::App);
+    use leptos::prelude::GetUntracked;
+    let lang = session::init().lang.get_untracked();
+    // The page is drawn once its language's texts are here (one small request). Leptos's
+    // executor starts with the mount, hence wasm-bindgen's own spawn here.
+    wasm_bindgen_futures::spawn_local(async move {
+        match i18n::load(lang).await {
+            Ok(()) => leptos::mount::mount_to_body(app::App),
+            Err(e) => ui::startup_failed(&e),
+        }
+    });
 }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::gql::{self, Language, Role};
-use crate::i18n::{Key, Lang};
+use crate::i18n::{self, Key, Lang};
 use crate::portal::Portal;
 
 const SESSION_KEY: &str = "adal.session";
@@ -270,8 +270,27 @@ pub fn set_active(id: &str) {
     }
 }
 
-/// Sets the interface language in this browser (the account's is set through the API).
+/// Sets the interface language in this browser (the account's is set through the API): at
+/// once if its texts are loaded, else once they are (the page stays in its language if they
+/// cannot be; [`switch_lang`] reports that).
 pub fn set_lang_local(lang: Lang) {
+    if i18n::is_loaded(lang) {
+        apply_lang(lang);
+    } else {
+        leptos::task::spawn_local(async move {
+            let _ = switch_lang(lang).await;
+        });
+    }
+}
+
+/// Loads `lang`'s texts and then switches to it.
+pub async fn switch_lang(lang: Lang) -> Result<(), String> {
+    i18n::load(lang).await?;
+    apply_lang(lang);
+    Ok(())
+}
+
+fn apply_lang(lang: Lang) {
     if let Some(st) = storage() {
         let _ = st.set_item(LANG_KEY, lang.code());
     }

@@ -21,6 +21,21 @@ pub fn lang() -> Lang {
     app().lang.get()
 }
 
+/// Shown instead of the app when the texts of its language cannot be loaded at start-up
+/// (no texts yet, so the message is in all three languages).
+pub fn startup_failed(reason: &str) {
+    leptos::logging::error!("Adal: the interface texts could not be loaded: {reason}");
+    leptos::mount::mount_to_body(|| {
+        view! {
+            <main class="notice" role="alert">
+                <p>"Adal: интерфейс мәтіндері жүктелмеді. Бетті қайта жүктеңіз."</p>
+                <p>"Adal: не удалось загрузить тексты интерфейса. Обновите страницу."</p>
+                <p>"Adal: the interface texts could not be loaded. Reload the page."</p>
+            </main>
+        }
+    });
+}
+
 /// A text that follows the language switch.
 pub fn t(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = app().lang;

@@ -178,21 +178,31 @@ fn build_web(ws: &Workspace) -> Result<()> {
     let index = fs::read(web.join("index.html")).context("reading web/index.html")?;
     let css = fs::read(web.join("style").join("adal.css")).context("reading web/style/adal.css")?;
     let wasm = fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
+    let catalogues = catalogues()?;
 
     // Skip bindgen and wasm-opt when nothing changed since the last bundle (a no-op rebuild).
     let stamp_value = {
         let mut h = DefaultHasher::new();
-        (env!("CARGO_PKG_VERSION"), BINARYEN_NPM, &wasm, &index, &css).hash(&mut h);
+        (
+            env!("CARGO_PKG_VERSION"),
+            BINARYEN_NPM,
+            &wasm,
+            &index,
+            &css,
+            &catalogues,
+        )
+            .hash(&mut h);
         format!("{:016x}", h.finish())
     };
     let stamp = ws.target.join("web-bundle.stamp");
     let dist = ws.dist();
-    let outputs = [
+    let mut outputs = vec![
         "index.html".to_string(),
         format!("{OUT_NAME}.js"),
         format!("{OUT_NAME}_bg.wasm"),
         format!("{OUT_NAME}.css"),
     ];
+    outputs.extend(catalogues.iter().map(|(name, _)| name.clone()));
     let up_to_date = fs::read_to_string(&stamp).is_ok_and(|s| s == stamp_value)
         && outputs.iter().all(|f| dist.join(f).is_file());
     if up_to_date {
@@ -255,18 +265,41 @@ fn build_web(ws: &Workspace) -> Result<()> {
     }
     fs::write(dist.join(format!("{OUT_NAME}.css")), &css)?;
     fs::write(dist.join("index.html"), &index)?;
+    fs::create_dir_all(dist.join("i18n"))?;
+    for (name, json) in &catalogues {
+        fs::write(dist.join(name), json)?;
+    }
     fs::write(&stamp, &stamp_value)?;
 
     report_sizes(&dist, wasm.len(), Some(bindgen_size))
 }
 
-/// Prints the raw and brotli sizes of the bundle against the budget.
+/// The interface texts as the browser loads them: `(path in dist, JSON array of the texts
+/// in `Key::ALL` order)`, one file per language.
+fn catalogues() -> Result<Vec<(String, String)>> {
+    adal_i18n::CATALOGUES
+        .iter()
+        .map(|(code, text)| {
+            let texts: Vec<&str> = adal_i18n::Key::ALL.iter().map(|k| text(*k)).collect();
+            Ok((format!("i18n/{code}.json"), serde_json::to_string(&texts)?))
+        })
+        .collect()
+}
+
+/// Prints the raw and brotli sizes of the bundle against the budget. A page loads the wasm,
+/// the js, the css and the texts of one language: the budget counts the largest catalogue.
 fn report_sizes(dist: &Path, cargo_wasm: usize, bindgen_wasm: Option<u64>) -> Result<()> {
     let wasm = fs::read(dist.join(format!("{OUT_NAME}_bg.wasm")))?;
     let js = fs::read(dist.join(format!("{OUT_NAME}.js")))?;
     let css = fs::read(dist.join(format!("{OUT_NAME}.css")))?;
     let (bw, bj, bc) = (brotli_len(&wasm)?, brotli_len(&js)?, brotli_len(&css)?);
-    let total = bw + bj + bc;
+    let mut bt = 0;
+    for (code, _) in adal_i18n::CATALOGUES {
+        bt = bt.max(brotli_len(&fs::read(
+            dist.join("i18n").join(format!("{code}.json")),
+        )?)?);
+    }
+    let total = bw + bj + bc + bt;
     let kb = |n: usize| n as f64 / 1024.0;
     eprintln!("xtask: bundle in {}", dist.display());
     eprintln!("  wasm from cargo      {:>9.1} KB", kb(cargo_wasm));
@@ -275,10 +308,11 @@ fn report_sizes(dist: &Path, cargo_wasm: usize, bindgen_wasm: Option<u64>) -> Re
     }
     eprintln!("  wasm in dist (raw)   {:>9.1} KB", kb(wasm.len()));
     eprintln!(
-        "  brotli: wasm {:.1} KB + js {:.1} KB + css {:.1} KB",
+        "  brotli: wasm {:.1} KB + js {:.1} KB + css {:.1} KB + texts {:.1} KB (largest language)",
         kb(bw),
         kb(bj),
-        kb(bc)
+        kb(bc),
+        kb(bt)
     );
     let verdict = if total <= BUDGET_BYTES {
         "within"

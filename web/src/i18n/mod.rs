@@ -1,461 +1,10 @@
-//! Translation catalogues: one module per language (`kk`, `ru`, `en`).
-//!
-//! Every visible string is a [`Key`]; each catalogue is an exhaustive `match` over the keys,
-//! so a key missing from any language is a compile error. Tests check that no text is empty
-//! and that the Kazakh catalogue is Kazakh, not a copy of another language.
+//! The interface languages. The texts themselves live in the `adal-i18n` crate; the browser
+//! loads only the catalogue of the language it shows (`/i18n/{code}.json`, written by
+//! `cargo xtask build-web`), so a page does not carry the two languages it does not show.
 
-mod en;
-mod kk;
-mod ru;
+pub use adal_i18n::Key;
 
 use crate::gql::Language;
-
-macro_rules! keys {
-    ($($k:ident),* $(,)?) => {
-        /// A text of the interface.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Key { $($k),* }
-
-        impl Key {
-            /// Every key, for the catalogue tests.
-            #[cfg(test)]
-            pub const ALL: &[Key] = &[$(Key::$k),*];
-        }
-    };
-}
-
-keys!(
-    AccountCreated,
-    AccountDisabled,
-    AccountSaved,
-    AccountSettings,
-    Actions,
-    Active,
-    ActiveRole,
-    All,
-    AllKinds,
-    AllRegions,
-    AllRoles,
-    AppName,
-    AppTitle,
-    AssignRole,
-    Bin,
-    BinCheckDigit,
-    BinHint,
-    BinLength,
-    BinNotDigits,
-    BinValid,
-    BirthDate,
-    Cancel,
-    Close,
-    CreateAccount,
-    CreatedAt,
-    Disabled,
-    Edit,
-    EditOrganisation,
-    EmptyAllergens,
-    EmptyBudgets,
-    EmptyChildren,
-    EmptyClaims,
-    EmptyCommission,
-    EmptyGraduates,
-    EmptyImports,
-    EmptyMenus,
-    EmptyObligation,
-    EmptyParentAttendance,
-    EmptyParentMeals,
-    EmptyParentVouchers,
-    EmptyProviders,
-    EmptyRegions,
-    EmptyReports,
-    EmptySchoolAttendance,
-    EmptySchoolMeals,
-    EmptyVouchersQueue,
-    ErrBadUserInput,
-    ErrConflict,
-    ErrForbidden,
-    ErrInternal,
-    ErrNetwork,
-    ErrNotFound,
-    ErrRateLimited,
-    ErrUnauthenticated,
-    ErrUnknown,
-    FilterByName,
-    GoToMyPortal,
-    Kato,
-    Kind,
-    KindAgrarian,
-    KindAkimat,
-    KindCollege,
-    KindEducationProvider,
-    KindEmployer,
-    KindHealthcare,
-    KindOperator,
-    KindOther,
-    KindResearch,
-    KindSchool,
-    KindStateBody,
-    KindUniversity,
-    KindVeterinary,
-    Language,
-    Loading,
-    LocalitiesOf,
-    Locality,
-    LoginLabel,
-    Name,
-    NameEn,
-    NameKk,
-    NameRu,
-    NavAccounts,
-    NavAllergens,
-    NavAttendance,
-    NavBudgets,
-    NavClaims,
-    NavCommission,
-    NavDashboard,
-    NavGraduates,
-    NavImports,
-    NavLocalities,
-    NavMeals,
-    NavMenus,
-    NavMyChildren,
-    NavMyObligation,
-    NavOrganisations,
-    NavProviders,
-    NavRegions,
-    NavReports,
-    NavVouchers,
-    NavVouchersQueue,
-    NewAccount,
-    NewOrganisation,
-    NewPassword,
-    Next,
-    NoAccess,
-    NoAccessText,
-    NoDataYet,
-    NoPortalYet,
-    NotFound,
-    NotSet,
-    NothingFound,
-    Open,
-    Organisation,
-    OrganisationSaved,
-    Pagination,
-    PasswordLabel,
-    Person,
-    PortalAkimat,
-    PortalGraduate,
-    PortalOperator,
-    PortalParent,
-    PortalSchool,
-    Prev,
-    ReadOnlyNotice,
-    Region,
-    Required,
-    Revoke,
-    Role,
-    RoleAkimatOfficer,
-    RoleAssigned,
-    RoleCommissionMember,
-    RoleDevice,
-    RoleGraduate,
-    RoleIntegration,
-    RoleOperatorAdmin,
-    RoleOperatorAnalyst,
-    RoleParent,
-    RoleProviderStaff,
-    RoleRevoked,
-    RoleSchoolAdmin,
-    RoleSchoolStaff,
-    RoleUnknown,
-    Roles,
-    Rural,
-    Save,
-    Search,
-    SearchAccounts,
-    SearchOrganisations,
-    SearchPersons,
-    SessionExpired,
-    Settlement,
-    ShowLocalities,
-    ShowingOf,
-    SignIn,
-    SignInIntro,
-    SignInTitle,
-    SignOut,
-    SignedOut,
-    SigningIn,
-    SkipToContent,
-    Status,
-    Urban,
-    WelcomeTitle,
-    StatusNotStarted,
-    StatusWorking,
-    StatusGap,
-    StatusNonQualifying,
-    StatusSuspended,
-    StatusExempt,
-    StatusFulfilled,
-    StatusBreach,
-    StatusReimbursing,
-    StatusClosed,
-    StatusNotEvaluated,
-    MonthCredited,
-    MonthNonQualifying,
-    MonthPendingClassification,
-    MonthSuspended,
-    MonthExempt,
-    MonthGap,
-    MonthUnknown,
-    CatRuralQuota,
-    CatSerpin,
-    CatStateOrder,
-    CatPhd,
-    CatDoctorByProfile,
-    CatNone,
-    Category,
-    AllStatuses,
-    AllCategories,
-    GraduationYear,
-    Iin,
-    IinHint,
-    FullName,
-    RequiredMonths,
-    CreditedMonths,
-    RemainingMonths,
-    ProjectedCompletion,
-    NoProjection,
-    ObligationPlain,
-    Reason,
-    LedgerTitle,
-    LedgerHint,
-    LedgerEmpty,
-    Legend,
-    MyEmployers,
-    NoEmployers,
-    MonthsCount,
-    LastEmployer,
-    Identity,
-    ObligationTerms,
-    RevealIin,
-    RevealRecorded,
-    Specialty,
-    University,
-    GraduationDate,
-    StartDate,
-    HomeRegion,
-    BackToGraduates,
-    GraduatesTotal,
-    ByStatus,
-    BreachShare,
-    LatestMonth,
-    EmployersWaiting,
-    ChartByStatus,
-    StatusTrend,
-    ChartStatusTrend,
-    TrendBreach,
-    TrendAttention,
-    TrendPaused,
-    TrendOnTrack,
-    TrendNotStarted,
-    Accepted,
-    AppApproved,
-    AppRejected,
-    AppSubmitted,
-    ApplicationSent,
-    ApplyMissing,
-    ApplyTitle,
-    BatchCompleted,
-    BatchFailed,
-    BatchRunning,
-    BatchSummary,
-    ChangeNote,
-    ChangeStatus,
-    Channel,
-    ChannelEmail,
-    ChannelHybridMail,
-    ChannelMessenger,
-    ChannelPhone,
-    ChannelSms,
-    ChooseFile,
-    ClaimAcknowledged,
-    ClaimComputation,
-    ClaimDrafted,
-    ClaimInCourt,
-    ClaimPaid,
-    ClaimPaidInPart,
-    ClaimSent,
-    ClaimWithdrawn,
-    ClaimsDue,
-    ContactOutcome,
-    Contacts,
-    Decision,
-    Documents,
-    DownloadReport,
-    DraftClaim,
-    EditRules,
-    EmptyClaimsDue,
-    Exemption,
-    ExemptionTitle,
-    Field,
-    File,
-    FileName,
-    FromStatus,
-    Graduates,
-    Ground,
-    GroundChildcare,
-    GroundConscriptDone,
-    GroundContractService,
-    GroundDisability,
-    GroundMilitaryService,
-    GroundOther,
-    GroundSpouse,
-    GroundStudy,
-    ImportHistory,
-    KindContributions,
-    KindEmployers,
-    KindGraduates,
-    KindReference,
-    Line,
-    LogContact,
-    MyClaim,
-    NavRules,
-    NoApplications,
-    NoRejections,
-    Note,
-    OpenCard,
-    PaidOn,
-    PaidSoFar,
-    PaymentAmount,
-    PaymentReference,
-    Payments,
-    PeriodEnd,
-    PeriodStart,
-    PreviewRules,
-    RecordPayment,
-    Rejected,
-    RejectionReport,
-    RuleVersion,
-    RuleVersions,
-    RulesHint,
-    RulesJson,
-    RulesNotJson,
-    RulesSaved,
-    SaveRules,
-    StartImport,
-    StartedAt,
-    Statement,
-    SubmitApplication,
-    Suspension,
-    ToStatus,
-    UploadFile,
-    UploadHint,
-    VoteApprove,
-    VoteReason,
-    VoteReject,
-    Votes,
-    VotesOfQuorum,
-    WouldChange,
-    YouVoted,
-    ExportCsv,
-    ExportXlsx,
-    ByRegion,
-    ChartByRegion,
-    ErrNoDeliveredNotice,
-    ErrUnknownVariable,
-    ErrSmsTooLong,
-    NavTemplates,
-    SubjectIn,
-    TextIn,
-    Characters,
-    Template,
-    NewTemplate,
-    Code,
-    Purpose,
-    VariablesHint,
-    TemplateSaved,
-    Preview,
-    PreviewWith,
-    PreviewFigures,
-    GraduatesLanguage,
-    PurposeObligationNotice,
-    PurposeBreachNotice,
-    PurposeClaimNotice,
-    PurposeConsentRequest,
-    PurposeConsentAnswer,
-    PurposeReminder,
-    PurposeInformation,
-    ChannelPush,
-    MsgQueued,
-    MsgSending,
-    MsgSent,
-    MsgDelivered,
-    MsgFailed,
-    MsgDead,
-    MsgSuppressed,
-    MsgCancelled,
-    ConsentOpen,
-    ConsentGiven,
-    ConsentRefused,
-    ConsentExpired,
-    NavDeadLetters,
-    DeadLettersHint,
-    EmptyDeadLetters,
-    Retry,
-    Attempts,
-    LastError,
-    When,
-    Messages,
-    Replied,
-    ConsentRequests,
-    SendMessage,
-    Send,
-    TaskOpen,
-    TaskSubmitted,
-    TaskRejected,
-    MyTasks,
-    SendDocuments,
-    Submitted,
-    GraduateTasks,
-    ReviewNote,
-    CampaignRunning,
-    CampaignPaused,
-    CampaignCancelled,
-    NavCampaigns,
-    Campaigns,
-    EmptyCampaigns,
-    CampaignPlan,
-    PeopleReached,
-    DeliveryRate,
-    Resume,
-    Pause,
-    CancelCampaign,
-    ChannelN,
-    NoFurtherChannel,
-    AudienceCount,
-    NewCampaign,
-    Audience,
-    ChannelOrder,
-    FallbackMinutes,
-    StartAt,
-    StartAtHint,
-    CampaignStarted,
-    StartCampaign,
-    Reached,
-    Obligated,
-    Share,
-    Coverage,
-    CoverageHint,
-    ReachedOf,
-    NoContact,
-    AllFailed,
-    CoverageShare,
-    ByChannel,
-    ByCategory,
-    Unreachable,
-    UnreachableTotal,
-    ExportHybridMail,
-);
 
 /// An interface language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -468,12 +17,16 @@ pub enum Lang {
 impl Lang {
     pub const ALL: [Lang; 3] = [Lang::Kk, Lang::Ru, Lang::En];
 
-    /// The text of `key` in this language.
+    /// The text of `key` in this language. In the browser the language's catalogue must have
+    /// been [`load`]ed (empty text until then); host builds (unit tests) link the catalogues.
     pub fn text(self, key: Key) -> &'static str {
-        match self {
-            Lang::Kk => kk::text(key),
-            Lang::Ru => ru::text(key),
-            Lang::En => en::text(key),
+        #[cfg(target_arch = "wasm32")]
+        {
+            loaded::text(self, key)
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            adal_i18n::CATALOGUES[self as usize].1(key)
         }
     }
 
@@ -521,67 +74,99 @@ impl Lang {
     }
 }
 
+/// Loads the catalogue of `lang` once (later calls return at once). Errors are a failed
+/// request, a body that is not a list of texts, or a catalogue of another build (its length
+/// differs from this build's keys).
+#[cfg(target_arch = "wasm32")]
+pub async fn load(lang: Lang) -> Result<(), String> {
+    loaded::load(lang).await
+}
+
+/// Host builds link the catalogues: nothing to load.
+#[cfg(not(target_arch = "wasm32"))]
+#[allow(clippy::unused_async)]
+pub async fn load(_lang: Lang) -> Result<(), String> {
+    Ok(())
+}
+
+/// Whether `lang`'s texts are at hand.
+pub fn is_loaded(lang: Lang) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        loaded::is_loaded(lang)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        true
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod loaded {
+    use std::cell::OnceCell;
+
+    use super::{Key, Lang};
+
+    thread_local! {
+        /// The loaded catalogues, by language; each is loaded at most once and kept for the
+        /// page's life (a few tens of KB), hence `'static` texts.
+        static CATALOGUES: [OnceCell<&'static [&'static str]>; 3] = const {
+            [OnceCell::new(), OnceCell::new(), OnceCell::new()]
+        };
+    }
+
+    pub fn text(lang: Lang, key: Key) -> &'static str {
+        CATALOGUES.with(|c| {
+            c[lang as usize]
+                .get()
+                .map_or("", |texts| texts[key as usize])
+        })
+    }
+
+    pub fn is_loaded(lang: Lang) -> bool {
+        CATALOGUES.with(|c| c[lang as usize].get().is_some())
+    }
+
+    pub async fn load(lang: Lang) -> Result<(), String> {
+        if is_loaded(lang) {
+            return Ok(());
+        }
+        let url = format!("/i18n/{}.json", lang.code());
+        let resp = gloo_net::http::Request::get(&url)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !resp.ok() {
+            return Err(format!("{url}: HTTP {}", resp.status()));
+        }
+        let texts: Vec<String> = resp.json().await.map_err(|e| e.to_string())?;
+        if texts.len() != Key::ALL.len() {
+            return Err(format!(
+                "{url}: {} texts, this build has {} keys",
+                texts.len(),
+                Key::ALL.len()
+            ));
+        }
+        let texts: Vec<&'static str> = texts.into_iter().map(|s| &*s.leak()).collect();
+        CATALOGUES.with(|c| {
+            let _ = c[lang as usize].set(texts.leak());
+        });
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Texts that are the same in every language on purpose.
-    const SAME_EVERYWHERE: &[Key] = &[Key::AppName];
-    /// Loanwords written the same in Kazakh and Russian.
-    const SAME_IN_KK_AND_RU: &[Key] = &[Key::PortalOperator, Key::NavCommission];
-
-    #[test]
-    fn no_text_is_empty() {
-        for l in Lang::ALL {
-            for k in Key::ALL {
-                assert!(!l.text(*k).trim().is_empty(), "{l:?} {k:?} is empty");
-            }
-        }
-    }
-
-    #[test]
-    fn kazakh_is_complete_not_a_fallback() {
-        let kazakh_letters = |s: &str| s.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c));
-        for k in Key::ALL.iter().filter(|k| !SAME_EVERYWHERE.contains(k)) {
-            let (kk, ru, en) = (Lang::Kk.text(*k), Lang::Ru.text(*k), Lang::En.text(*k));
-            assert_ne!(kk, en, "{k:?}: Kazakh text is the English one");
-            if !SAME_IN_KK_AND_RU.contains(k) {
-                assert_ne!(kk, ru, "{k:?}: Kazakh text is the Russian one");
-            }
-            assert!(
-                kazakh_letters(kk),
-                "{k:?}: Kazakh text has no Cyrillic letters: {kk}"
-            );
-            assert!(
-                kazakh_letters(ru),
-                "{k:?}: Russian text has no Cyrillic letters: {ru}"
-            );
-        }
-    }
-
-    #[test]
-    fn placeholders_match_across_languages() {
-        let holes = |s: &str| {
-            let mut v: Vec<String> = s
-                .split('{')
-                .skip(1)
-                .filter_map(|p| p.split_once('}').map(|(h, _)| h.to_string()))
-                .collect();
-            v.sort();
-            v
-        };
-        for k in Key::ALL {
-            let en = holes(Lang::En.text(*k));
-            assert_eq!(holes(Lang::Kk.text(*k)), en, "{k:?}");
-            assert_eq!(holes(Lang::Ru.text(*k)), en, "{k:?}");
-        }
-    }
 
     #[test]
     fn codes_round_trip() {
         for l in Lang::ALL {
             assert_eq!(Lang::from_code(l.code()), l);
             assert_eq!(Lang::from_api(l.to_api()), l);
+            // `Lang::text` and the loader index the catalogues by `Lang as usize`.
+            assert_eq!(adal_i18n::CATALOGUES[l as usize].0, l.code());
         }
         assert_eq!(Lang::from_code("xx"), Lang::Kk);
     }

@@ -1,6 +1,6 @@
 //! Русский.
 
-use super::Key::{self, *};
+use crate::Key::{self, *};
 
 pub fn text(key: Key) -> &'static str {
     match key {
