@@ -201,7 +201,12 @@ impl Page {
     }
 
     pub async fn exists(&self, css: &str) -> Result<bool> {
-        Ok(!self.client.find_all(Locator::Css(css)).await?.is_empty())
+        Ok(self.count(css).await? > 0)
+    }
+
+    /// How many elements match `css` now.
+    pub async fn count(&self, css: &str) -> Result<usize> {
+        Ok(self.client.find_all(Locator::Css(css)).await?.len())
     }
 
     /// Waits until the text of `css` contains `text`; returns the whole text.

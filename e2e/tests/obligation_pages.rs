@@ -418,9 +418,7 @@ async fn analyst_exports_the_graduates_in_breach_as_csv_and_xlsx() {
                 .to_owned();
             page.wait_text("#trend-title", "Status over the last 12 months")
                 .await?;
-            let columns = page
-                .js("return document.querySelectorAll('#status-trend g.trend-month').length")
-                .await?;
+            let columns = page.count("#status-trend g.trend-month").await?;
             ensure!(columns == 12, "the trend has {columns} months, not 12");
             ensure!(
                 page.exists(&format!("#status-trend g[data-period='{horizon}'] rect"))

@@ -94,9 +94,7 @@ async fn analyst_filters_graduates_and_opens_a_card() {
         page.select("#grad-status", "BREACH").await?;
         page.wait_without("#graduates tbody", "Ахметов").await?;
         page.wait_text("#graduates tbody", "Омаров").await?;
-        let rows = page
-            .js("return document.querySelectorAll('#graduates tbody tr').length;")
-            .await?;
+        let rows = page.count("#graduates tbody tr").await?;
         ensure!(rows == 1, "BREACH shows {rows} rows, expected only Омаров");
         page.wait_text("#graduates tbody", "Breach").await?;
         page.screenshot_for_review("operator-graduates-breach")
@@ -124,6 +122,94 @@ async fn analyst_filters_graduates_and_opens_a_card() {
         page.screenshot_for_review("operator-graduate-card").await?;
         Ok(())
     })
+    .await;
+}
+
+/// Picks an organisation in an organisation field as a person does: types part of its name, then
+/// takes the suggestion (a `name · BIN` option of the field's list).
+async fn pick_organisation(page: &Page, field: &str, typed: &str, name: &str) -> Result<()> {
+    page.fill(field, typed).await?;
+    let option = format!("{field}-list option");
+    let value = wait_value(page, &option, name).await?;
+    page.set_value(field, &value).await
+}
+
+/// The value of the first `css` option whose value contains `text`, once the page offers it.
+async fn wait_value(page: &Page, css: &str, text: &str) -> Result<String> {
+    for _ in 0..100 {
+        let found = page
+            .js(&format!(
+                "return [...document.querySelectorAll({css:?})].map(o => o.value).find(v => v.includes({text:?})) || null;"
+            ))
+            .await?;
+        if let Some(v) = found.as_str() {
+            return Ok(v.to_owned());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("no {css} offers {text:?}")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn analyst_narrows_the_register_by_specialty_group_university_and_employer() {
+    run(
+        "analyst_narrows_the_register_by_specialty_group_university_and_employer",
+        async |page| {
+            page.sign_in("analyst").await?;
+            page.select("#lang-switch", "en").await?;
+            page.goto("/operator/graduates").await?;
+            page.wait_text("#graduates tbody", "Ахметов").await?;
+
+            // Medical specialties: the two doctors and nurses of the demo, nobody else.
+            page.select("#grad-group", "MEDICAL").await?;
+            page.wait_without("#graduates tbody", "Ахметов").await?;
+            page.wait_text("#graduates tbody", "Омаров").await?;
+            page.wait_text("#graduates tbody", "Ли").await?;
+            let rows = page.count("#graduates tbody tr").await?;
+            ensure!(rows == 2, "the medical group shows {rows} rows, not 2");
+            page.select("#grad-group", "").await?;
+            page.wait_text("#graduates tbody", "Ахметов").await?;
+
+            // The university, found by part of its name; every demo graduate studied there.
+            pick_organisation(
+                page,
+                "#grad-university",
+                "Eurasian",
+                "Eurasian National University",
+            )
+            .await?;
+            // The employer, found the same way: only the two graduates Dala Agro paid.
+            pick_organisation(page, "#grad-employer", "Dala", "Dala Agro LLP").await?;
+            page.wait_without("#graduates tbody", "Омаров").await?;
+            page.wait_text("#graduates tbody", "Ахметов").await?;
+            page.wait_text("#graduates tbody", "Ким").await?;
+            let rows = page.count("#graduates tbody tr").await?;
+            ensure!(rows == 2, "Dala Agro's graduates: {rows} rows, not 2");
+            page.screenshot_for_review("operator-graduates-by-employer")
+                .await?;
+
+            // The export takes the same filters.
+            page.capture_downloads().await?;
+            page.click("#export-csv").await?;
+            let (csv, _) = page.download(0, 1 << 20).await?;
+            let names: Vec<&str> = csv.lines().skip(1).collect();
+            ensure!(
+                names.len() == 2 && csv.contains("Ахметов") && csv.contains("Ким"),
+                "the export is not Dala Agro's graduates: {csv:?}"
+            );
+
+            // Clearing the employer brings everyone back; the fields speak Kazakh after the switch.
+            page.set_value("#grad-employer", "").await?;
+            page.wait_text("#graduates tbody", "Омаров").await?;
+            page.select("#lang-switch", "kk").await?;
+            page.wait_text("label[for='grad-group']", "Мамандықтар тобы")
+                .await?;
+            page.wait_text("label[for='grad-employer']", "Жұмыс беруші")
+                .await?;
+            page.wait_text("#grad-group", "Медициналық").await?;
+            Ok(())
+        },
+    )
     .await;
 }
 

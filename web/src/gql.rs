@@ -296,6 +296,18 @@ pub struct RevokeRole;
 pub struct MyChildren;
 
 schema_enum!(
+    /// The specialty groups the qualification rules tell apart.
+    SpecialtyGroup {
+        Pedagogical = "PEDAGOGICAL",
+        Medical = "MEDICAL",
+        Veterinary = "VETERINARY",
+        Agricultural = "AGRICULTURAL",
+        Technical = "TECHNICAL",
+        Other = "OTHER",
+    }
+);
+
+schema_enum!(
     /// Where an obligation stands.
     ObligationStatus {
         NotStarted = "NOT_STARTED",
@@ -478,7 +490,8 @@ macro_rules! operations {
                 "Role", "Language", "OrganisationKind", "ObligationStatus", "MonthState",
                 "FundingCategory", "ImportKind", "ApplicationStatus", "Ground", "ClaimStatus",
                 "ClaimStatusChange", "ContactChannel", "Channel", "MessageStatus",
-                "NotificationPurpose", "CampaignStatus", "TaskStatus", "ConsentStatus"
+                "NotificationPurpose", "CampaignStatus", "TaskStatus", "ConsentStatus",
+                "SpecialtyGroup"
             ),
             response_derives = "Debug, Clone, PartialEq",
             variables_derives = "Debug, Clone",
@@ -599,6 +612,10 @@ mod tests {
         assert_eq!(
             strs(FundingCategory::ALL, FundingCategory::as_str),
             sorted(schema_enum_values(schema, "FundingCategory"))
+        );
+        assert_eq!(
+            strs(SpecialtyGroup::ALL, SpecialtyGroup::as_str),
+            sorted(schema_enum_values(schema, "SpecialtyGroup"))
         );
         assert_eq!(
             strs(ImportKind::ALL, ImportKind::as_str),

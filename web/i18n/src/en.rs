@@ -458,5 +458,15 @@ pub fn text(key: Key) -> &'static str {
         Unreachable => "Graduates nobody reaches",
         UnreachableTotal => "{n} graduates: no contact details, or every message failed.",
         ExportHybridMail => "Export for hybrid mail (CSV)",
+        SpecialtyGroupLabel => "Specialty group",
+        AllSpecialtyGroups => "All specialty groups",
+        GroupPedagogical => "Pedagogical",
+        GroupMedical => "Medical",
+        GroupVeterinary => "Veterinary",
+        GroupAgricultural => "Agricultural",
+        GroupTechnical => "Technical",
+        GroupOther => "Other specialties",
+        EmployerLabel => "Employer",
+        OrgPickerHint => "Type part of the name or the BIN, then pick from the list.",
     }
 }

@@ -464,5 +464,15 @@ pub fn text(key: Key) -> &'static str {
             "Түлектер саны: {n} — байланыс деректері жоқ немесе бірде-бір хабарлама жеткізілмеген."
         }
         ExportHybridMail => "Гибридті пошта үшін жүктеп алу (CSV)",
+        SpecialtyGroupLabel => "Мамандықтар тобы",
+        AllSpecialtyGroups => "Барлық мамандықтар топтары",
+        GroupPedagogical => "Педагогикалық",
+        GroupMedical => "Медициналық",
+        GroupVeterinary => "Ветеринариялық",
+        GroupAgricultural => "Ауыл шаруашылығы",
+        GroupTechnical => "Техникалық",
+        GroupOther => "Басқа мамандықтар",
+        EmployerLabel => "Жұмыс беруші",
+        OrgPickerHint => "Атауының бір бөлігін немесе БСН-ді теріп, тізімнен таңдаңыз.",
     }
 }

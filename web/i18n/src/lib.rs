@@ -32,6 +32,16 @@ macro_rules! keys {
 }
 
 keys!(
+    SpecialtyGroupLabel,
+    AllSpecialtyGroups,
+    GroupPedagogical,
+    GroupMedical,
+    GroupVeterinary,
+    GroupAgricultural,
+    GroupTechnical,
+    GroupOther,
+    EmployerLabel,
+    OrgPickerHint,
     AccountCreated,
     AccountDisabled,
     AccountSaved,

@@ -464,5 +464,15 @@ pub fn text(key: Key) -> &'static str {
         Unreachable => "Недоступные выпускники",
         UnreachableTotal => "Выпускников: {n} — нет контактов или ни одно сообщение не доставлено.",
         ExportHybridMail => "Выгрузка для гибридной почты (CSV)",
+        SpecialtyGroupLabel => "Группа специальностей",
+        AllSpecialtyGroups => "Все группы специальностей",
+        GroupPedagogical => "Педагогические",
+        GroupMedical => "Медицинские",
+        GroupVeterinary => "Ветеринарные",
+        GroupAgricultural => "Сельскохозяйственные",
+        GroupTechnical => "Технические",
+        GroupOther => "Прочие специальности",
+        EmployerLabel => "Работодатель",
+        OrgPickerHint => "Введите часть названия или БИН и выберите из списка.",
     }
 }

@@ -7,11 +7,13 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::{self, ApiError};
 use crate::format;
-use crate::gql::{self, FundingCategory, MonthState, ObligationStatus};
+use crate::gql::{
+    self, FundingCategory, MonthState, ObligationStatus, OrganisationKind, SpecialtyGroup,
+};
 use crate::i18n::Key;
 use crate::pages::apply::{MyApplications, MyClaims};
 use crate::pages::messages::MessageHistory;
-use crate::pages::operator::{RegionSelect, Regions, load_regions, region_name};
+use crate::pages::operator::{OrgPicker, RegionSelect, Regions, load_regions, region_name};
 use crate::pages::tasks::{MyTasks, TaskReview};
 use crate::ui::{
     Choice, Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, Stat, fill, lang, non_empty, t,
@@ -312,42 +314,79 @@ pub fn MyObligation() -> impl IntoView {
 // ---------------------------------------------------------------------------------------
 // The operator's list of graduates
 
-/// The graduates register's filter as the person sets it: status, category, home region and
-/// graduation year. The register and the campaign's audience builder share it.
+/// The graduates register's filter as the person sets it: status, category, specialty group,
+/// home region, university, graduation year and employer. The register and the campaign's
+/// audience builder share it.
 #[derive(Clone, Copy)]
 pub struct RegisterFilter {
     status: RwSignal<String>,
     category: RwSignal<String>,
+    specialty: RwSignal<String>,
     region: RwSignal<String>,
+    university: RwSignal<Option<String>>,
     year: RwSignal<String>,
+    employer: RwSignal<Option<String>>,
 }
 
-/// What a [`RegisterFilter`] holds, as the API takes it.
-pub type FilterValues = (
-    Option<ObligationStatus>,
-    Option<FundingCategory>,
-    Option<String>,
-    Option<i64>,
-);
+/// What a [`RegisterFilter`] holds, as the API takes it (`GraduateFilter` without the IIN).
+pub struct FilterValues {
+    pub status: Option<ObligationStatus>,
+    pub category: Option<FundingCategory>,
+    pub specialty_group: Option<SpecialtyGroup>,
+    pub region_kato: Option<String>,
+    pub university_id: Option<String>,
+    pub graduation_year: Option<i64>,
+    pub employer_id: Option<String>,
+}
 
 impl RegisterFilter {
     pub fn new() -> Self {
         Self {
             status: RwSignal::new(String::new()),
             category: RwSignal::new(String::new()),
+            specialty: RwSignal::new(String::new()),
             region: RwSignal::new(String::new()),
+            university: RwSignal::new(None),
             year: RwSignal::new(String::new()),
+            employer: RwSignal::new(None),
         }
     }
 
-    /// (status, category, region, graduation year) (tracked).
+    /// The values (tracked).
     pub fn values(self) -> FilterValues {
-        (
-            non_empty(self.status.get()).map(|s| ObligationStatus::parse(&s)),
-            non_empty(self.category.get()).map(|s| FundingCategory::parse(&s)),
-            non_empty(self.region.get()),
-            non_empty(self.year.get()).and_then(|y| y.parse().ok()),
-        )
+        FilterValues {
+            status: non_empty(self.status.get()).map(|s| ObligationStatus::parse(&s)),
+            category: non_empty(self.category.get()).map(|s| FundingCategory::parse(&s)),
+            specialty_group: non_empty(self.specialty.get()).map(|s| SpecialtyGroup::parse(&s)),
+            region_kato: non_empty(self.region.get()),
+            university_id: self.university.get(),
+            graduation_year: non_empty(self.year.get()).and_then(|y| y.parse().ok()),
+            employer_id: self.employer.get(),
+        }
+    }
+
+    /// The values as the export URLs take them (`name=value`, encoded; untracked).
+    fn query_params(self) -> Vec<String> {
+        let v = self.values_untracked();
+        [
+            ("status", v.status.map(|s| s.as_str().to_string())),
+            ("category", v.category.map(|c| c.as_str().to_string())),
+            (
+                "specialtyGroup",
+                v.specialty_group.map(|g| g.as_str().to_string()),
+            ),
+            ("regionKato", v.region_kato),
+            ("universityId", v.university_id),
+            ("graduationYear", v.graduation_year.map(|y| y.to_string())),
+            ("employerId", v.employer_id),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", js_sys::encode_uri_component(&v))))
+        .collect()
+    }
+
+    fn values_untracked(self) -> FilterValues {
+        untrack(move || self.values())
     }
 }
 
@@ -355,20 +394,32 @@ impl RegisterFilter {
 /// from [`RegisterFilter::values`] and an exact IIN.
 macro_rules! graduate_filter {
     ($($ty:ident)::+, $values:expr, $iin:expr) => {{
-        let (status, category, region_kato, graduation_year) = $values;
+        let v: $crate::pages::obligations::FilterValues = $values;
         $($ty)::+ {
-            status,
-            category,
-            specialty_group: None,
-            region_kato,
-            university_id: None,
-            graduation_year,
-            employer_id: None,
+            status: v.status,
+            category: v.category,
+            specialty_group: v.specialty_group,
+            region_kato: v.region_kato,
+            university_id: v.university_id,
+            graduation_year: v.graduation_year,
+            employer_id: v.employer_id,
             iin: $iin,
         }
     }};
 }
 pub(crate) use graduate_filter;
+
+/// The label of a specialty group.
+fn group_key(g: SpecialtyGroup) -> Key {
+    match g {
+        SpecialtyGroup::Pedagogical => Key::GroupPedagogical,
+        SpecialtyGroup::Medical => Key::GroupMedical,
+        SpecialtyGroup::Veterinary => Key::GroupVeterinary,
+        SpecialtyGroup::Agricultural => Key::GroupAgricultural,
+        SpecialtyGroup::Technical => Key::GroupTechnical,
+        SpecialtyGroup::Other | SpecialtyGroup::Unknown => Key::GroupOther,
+    }
+}
 
 /// The fields of a [`RegisterFilter`], their ids prefixed with `prefix` (`grad-status`);
 /// `changed` runs after every change.
@@ -394,10 +445,16 @@ pub fn FilterFields(
         .iter()
         .map(|c| (c.as_str(), category_key(Some(*c))))
         .collect();
+    let groups = SpecialtyGroup::ALL
+        .iter()
+        .map(|g| (g.as_str(), group_key(*g)))
+        .collect();
     view! {
         <Choice id=id("status") label=Key::Status options=statuses any=Key::AllStatuses pick=set(filter.status)/>
         <Choice id=id("category") label=Key::Category options=categories any=Key::AllCategories pick=set(filter.category)/>
+        <Choice id=id("group") label=Key::SpecialtyGroupLabel options=groups any=Key::AllSpecialtyGroups pick=set(filter.specialty)/>
         <RegionSelect id=id("region") label=Key::Region value=filter.region empty=Key::AllRegions regions=regions on_change=changed/>
+        <OrgPicker id=id("university") label=Key::University kind=Some(OrganisationKind::University) chosen=filter.university changed=changed/>
         <div class="field">
             <label for=id("year")>{t(Key::GraduationYear)}</label>
             <input
@@ -410,6 +467,7 @@ pub fn FilterFields(
                 on:input=move |ev| set(filter.year).run(event_target_value(&ev))
             />
         </div>
+        <OrgPicker id=id("employer") label=Key::EmployerLabel kind=None chosen=filter.employer changed=changed/>
     }
 }
 
@@ -424,17 +482,7 @@ pub fn GraduatesPage() -> impl IntoView {
     // Downloads the filtered list as `format` (csv or xlsx; the XLSX header row in the page's
     // language). The list's filters go along, without the IIN: an IIN never goes into a URL.
     let export = move |format: &'static str| {
-        let mut params: Vec<String> = [
-            ("status", filter.status.get_untracked()),
-            ("category", filter.category.get_untracked()),
-            ("regionKato", filter.region.get_untracked()),
-            ("graduationYear", filter.year.get_untracked()),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| {
-            non_empty(v).map(|v| format!("{k}={}", js_sys::encode_uri_component(&v)))
-        })
-        .collect();
+        let mut params = filter.query_params();
         if format == "xlsx" {
             params.push(format!(
                 "lang={}",

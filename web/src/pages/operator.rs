@@ -357,6 +357,96 @@ pub(crate) fn RegionSelect(
     }
 }
 
+/// An organisation chosen by typing part of its name or its BIN: the register suggests up to
+/// eight matches (of `kind`, if given) as the person types, and `chosen` holds the id of the
+/// one picked (`None` while the text names no suggested organisation). `changed` runs when
+/// `chosen` changes.
+#[component]
+pub(crate) fn OrgPicker(
+    #[prop(into)] id: String,
+    label: Key,
+    kind: Option<OrganisationKind>,
+    chosen: RwSignal<Option<String>>,
+    changed: Callback<()>,
+) -> impl IntoView {
+    /// A suggestion reads `name · BIN`; a BIN typed alone counts too. What names a BIN is
+    /// searched by it, anything else as typed.
+    fn bin_of(text: &str) -> Option<&str> {
+        let bin = text.rsplit_once(" · ").map_or(text.trim(), |(_, b)| b);
+        (bin.len() == 12 && bin.bytes().all(|b| b.is_ascii_digit())).then_some(bin)
+    }
+    let text = RwSignal::new(String::new());
+    let found = api::query::<gql::Organisations>(move || {
+        let typed = text.get();
+        gql::organisations::Variables {
+            filter: Some(gql::organisations::OrganisationFilter {
+                search: bin_of(&typed)
+                    .map(str::to_string)
+                    .or_else(|| non_empty(typed)),
+                kind,
+                region_kato: None,
+            }),
+            first: Some(8),
+            after: None,
+        }
+    });
+    // The id of the organisation the text names, among the suggestions at hand.
+    let named = move || {
+        let typed = text.get();
+        let bin = bin_of(&typed)?;
+        found
+            .get()?
+            .ok()?
+            .organisations
+            .nodes
+            .into_iter()
+            .find(|o| o.bin == bin)
+            .map(|o| o.id)
+    };
+    Effect::new(move |_| {
+        let now = named();
+        if now != chosen.get_untracked() {
+            chosen.set(now);
+            changed.run(());
+        }
+    });
+    let list = format!("{id}-list");
+    let hint = format!("{id}-hint");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t(label)}</label>
+            <input
+                id=id
+                type="search"
+                list=list.clone()
+                autocomplete="off"
+                aria-describedby=hint.clone()
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            />
+            <datalist id=list>
+                {move || {
+                    let l = lang();
+                    found
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|d| {
+                            d.organisations
+                                .nodes
+                                .into_iter()
+                                .map(|o| {
+                                    let name = names_of(&o.name_kk, &o.name_ru, &o.name_en, l);
+                                    view! { <option value=format!("{name} · {}", o.bin)/> }
+                                })
+                                .collect_view()
+                        })
+                }}
+            </datalist>
+            <small id=hint class="muted">{t(Key::OrgPickerHint)}</small>
+        </div>
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Organisations
 
