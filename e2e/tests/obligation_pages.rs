@@ -134,6 +134,26 @@ async fn admin_imports_a_feed_with_bad_rows_and_downloads_the_rejection_report()
                 "the downloaded report is {csv:?}"
             );
             page.screenshot_for_review("imports-rejections").await?;
+
+            // Reference files come the same way: activity codes (OKED), one line without a code.
+            let codes = upload_file(
+                &dir,
+                "oked.csv",
+                "code,name_kk,name_ru,name_en\n\
+                 85999,Басқа білім беру,Прочее образование,Other education\n\
+                 ,Атаусыз,Без кода,No code\n",
+            )?;
+            page.select("#import-kind", "ACTIVITY_CODES").await?;
+            choose_file(page, "#import-file", &codes).await?;
+            page.click("#start-import").await?;
+            page.wait_text("#import-history", "oked.csv").await?;
+            page.wait_text("#rejections", "code must be 1 to 16 characters")
+                .await?;
+            let summary = plain(&page.text("#batch-summary").await?);
+            ensure!(
+                summary.contains("accepted: 1") && summary.contains("rejected: 1"),
+                "the activity codes batch summary is {summary:?}"
+            );
             Ok(())
         },
     )

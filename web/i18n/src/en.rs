@@ -468,5 +468,8 @@ pub fn text(key: Key) -> &'static str {
         GroupOther => "Other specialties",
         EmployerLabel => "Employer",
         OrgPickerHint => "Type part of the name or the BIN, then pick from the list.",
+        KindRegionsFile => "Regions (KATO: oblasts and cities)",
+        KindLocalitiesFile => "Localities (KATO)",
+        KindActivityCodesFile => "Activity codes (OKED)",
     }
 }

@@ -474,5 +474,8 @@ pub fn text(key: Key) -> &'static str {
         GroupOther => "Басқа мамандықтар",
         EmployerLabel => "Жұмыс беруші",
         OrgPickerHint => "Атауының бір бөлігін немесе БСН-ді теріп, тізімнен таңдаңыз.",
+        KindRegionsFile => "Өңірлер (ӘАОЖ: облыстар мен қалалар)",
+        KindLocalitiesFile => "Елді мекендер (ӘАОЖ)",
+        KindActivityCodesFile => "Қызмет түрлері (ЭҚЖЖ)",
     }
 }

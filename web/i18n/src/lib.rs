@@ -32,6 +32,9 @@ macro_rules! keys {
 }
 
 keys!(
+    KindRegionsFile,
+    KindLocalitiesFile,
+    KindActivityCodesFile,
     SpecialtyGroupLabel,
     AllSpecialtyGroups,
     GroupPedagogical,

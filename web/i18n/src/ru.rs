@@ -474,5 +474,8 @@ pub fn text(key: Key) -> &'static str {
         GroupOther => "Прочие специальности",
         EmployerLabel => "Работодатель",
         OrgPickerHint => "Введите часть названия или БИН и выберите из списка.",
+        KindRegionsFile => "Регионы (КАТО: области и города)",
+        KindLocalitiesFile => "Населённые пункты (КАТО)",
+        KindActivityCodesFile => "Виды деятельности (ОКЭД)",
     }
 }

@@ -11,11 +11,15 @@ use crate::i18n::Key;
 use crate::pages::operator::can_write;
 use crate::ui::{Choice, EmptyState, ErrorBox, Loading, PageTitle, fill, lang, t};
 
-/// The kinds of file the operator uploads here (reference files come by the command line).
-const KINDS: [ImportKind; 3] = [
+/// The kinds of file the operator uploads here, the frequent ones first (the same kinds as
+/// `adal import`).
+const KINDS: [ImportKind; 6] = [
     ImportKind::Contributions,
     ImportKind::Graduates,
     ImportKind::Employers,
+    ImportKind::Regions,
+    ImportKind::Localities,
+    ImportKind::ActivityCodes,
 ];
 
 fn kind_key(k: Option<ImportKind>) -> Key {
@@ -23,6 +27,9 @@ fn kind_key(k: Option<ImportKind>) -> Key {
         Some(ImportKind::Contributions) => Key::KindContributions,
         Some(ImportKind::Graduates) => Key::KindGraduates,
         Some(ImportKind::Employers) => Key::KindEmployers,
+        Some(ImportKind::Regions) => Key::KindRegionsFile,
+        Some(ImportKind::Localities) => Key::KindLocalitiesFile,
+        Some(ImportKind::ActivityCodes) => Key::KindActivityCodesFile,
         _ => Key::KindReference,
     }
 }
