@@ -135,10 +135,15 @@ async fn the_register_filters_and_explains() {
         .unwrap()
         .to_owned();
     assert!(reason.contains("сельской"), "{reason}");
-    let r = gql(&app, Some(&analyst), "{ obligationDashboard { graduates breachShare pendingClassification byStatus { key count } } }", json!({})).await;
+    let r = gql(&app, Some(&analyst), "{ obligationDashboard { graduates breachShare pendingClassification paidInLatestMonth creditedInLatestMonth byStatus { key count } } }", json!({})).await;
     let d = &r.ok()["obligationDashboard"];
     assert_eq!(d["graduates"], 6);
     assert_eq!(d["pendingClassification"], 1);
+    // In the latest month four graduates were paid for: Ахметов and Серікова in qualifying
+    // work (credited), Ли at a city school on a rural quota and Қасымов at an employer not yet
+    // classified (not credited).
+    assert_eq!(d["paidInLatestMonth"], 4);
+    assert_eq!(d["creditedInLatestMonth"], 2);
     assert!((d["breachShare"].as_f64().unwrap() - 1.0 / 6.0).abs() < 1e-9);
     let r = gql(
         &app,

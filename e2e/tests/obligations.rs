@@ -86,6 +86,12 @@ async fn analyst_filters_graduates_and_opens_a_card() {
         page.find("#breach-share").await?;
         page.find("#latest-month").await?;
         page.find("#employers-waiting").await?;
+        page.find("#imports-running").await?;
+        // Of the four graduates paid for in the latest month, two are in qualifying work.
+        page.wait_text("#paid-latest-month", "4").await?;
+        page.wait_text("#credited-latest-month", "2").await?;
+        page.wait_text("#category-chart", "Rural quota").await?;
+        page.wait_text("#year-chart", "2024").await?;
         page.screenshot_for_review("operator-dashboard-en").await?;
 
         page.goto("/operator/graduates").await?;

@@ -18,6 +18,9 @@ pub struct Model {
     pub explanation: String,
     pub evaluated_at: DateTimeUtc,
     pub horizon: Option<i32>,
+    /// The ledger's state for the month `horizon` (`credited`, `gap`, ...); `None` when the
+    /// ledger does not reach it (not started, or fulfilled before it).
+    pub horizon_state: Option<String>,
     #[sea_orm(indexed)]
     pub last_employer_id: Option<i64>,
     pub created_at: DateTimeUtc,

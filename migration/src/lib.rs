@@ -7,6 +7,7 @@ mod m20261122_000001_foundation;
 mod m20261122_000002_obligations;
 mod m20261122_000003_notifications;
 mod m20261129_000004_status_history;
+mod m20261129_000005_horizon_state;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_obligations::Migration),
             Box::new(m20261122_000003_notifications::Migration),
             Box::new(m20261129_000004_status_history::Migration),
+            Box::new(m20261129_000005_horizon_state::Migration),
         ]
     }
 }

@@ -16,7 +16,7 @@ use super::import::{ImportKind, start_of};
 use super::ledger::{self, Decision, Ledger, LedgerInput};
 use super::period::Period;
 use super::rules::{EmployerFacts, RuleSet};
-use super::vocab::{ApplicationStatus, ClaimStatus, FundingCategory, SpecialtyGroup};
+use super::vocab::{ApplicationStatus, ClaimStatus, FundingCategory, MonthState, SpecialtyGroup};
 use crate::error::{ApiError, ApiResult};
 use crate::vocab::OrganisationKind;
 
@@ -572,7 +572,7 @@ struct Stamp {
 
 /// SQLite: `UPDATE ... FROM (VALUES ...)`, 500 rows a statement (under its parameter limit).
 async fn store_values(db: &DatabaseConnection, rows: &[Stored], stamp: &Stamp) -> ApiResult<()> {
-    const COLS: [&str; 10] = [
+    const COLS: [&str; 11] = [
         "id",
         "status",
         "required_months",
@@ -583,6 +583,7 @@ async fn store_values(db: &DatabaseConnection, rows: &[Stored], stamp: &Stamp) -
         "evaluated_at",
         "horizon",
         "last_employer_id",
+        "horizon_state",
     ];
     let backend = db.get_database_backend();
     for chunk in rows.chunks(500) {
@@ -607,6 +608,7 @@ async fn store_values(db: &DatabaseConnection, rows: &[Stored], stamp: &Stamp) -
                 stamp.at.into(),
                 stamp.horizon.as_i32().into(),
                 l.last_employer_id.into(),
+                l.state_in(stamp.horizon).map(MonthState::as_str).into(),
             ]);
         }
         sql.push_str(") UPDATE obligation SET ");
@@ -633,11 +635,12 @@ async fn store_postgres(db: &DatabaseConnection, rows: &[Stored], stamp: &Stamp)
         "UPDATE obligation SET status = v.status, required_months = v.required_months, \
          credited_months = v.credited_months, projected_completion = v.projected_completion, \
          explanation = v.explanation, last_employer_id = v.last_employer_id, \
-         rule_version = $8, evaluated_at = $9, horizon = $10 \
+         horizon_state = v.horizon_state, \
+         rule_version = $9, evaluated_at = $10, horizon = $11 \
          FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::integer[], $5::date[], \
-                     $6::text[], $7::bigint[]) \
+                     $6::text[], $7::bigint[], $8::text[]) \
               AS v(id, status, required_months, credited_months, projected_completion, \
-                   explanation, last_employer_id) \
+                   explanation, last_employer_id, horizon_state) \
          WHERE obligation.id = v.id",
     )
     .bind(rows.iter().map(|r| r.id).collect::<Vec<i64>>())
@@ -666,6 +669,11 @@ async fn store_postgres(db: &DatabaseConnection, rows: &[Stored], stamp: &Stamp)
         rows.iter()
             .map(|r| r.ledger.last_employer_id)
             .collect::<Vec<Option<i64>>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|r| r.ledger.state_in(stamp.horizon).map(MonthState::as_str))
+            .collect::<Vec<Option<&str>>>(),
     )
     .bind(stamp.version)
     .bind(stamp.at)

@@ -504,6 +504,8 @@ pub struct ObligationDashboard {
     pub horizon: String,
     /// Graduates with a contribution paid for that month.
     pub paid_in_latest_month: i64,
+    /// Graduates whose ledger credits that month: the months credited this month.
+    pub credited_in_latest_month: i64,
     /// Employers waiting for classification.
     pub pending_classification: i64,
     pub imports_running: i64,
@@ -715,6 +717,7 @@ impl ObligationsQuery {
             breach_share: d.breach_share,
             horizon: d.horizon.to_string(),
             paid_in_latest_month: d.paid_in_latest_month,
+            credited_in_latest_month: d.credited_in_latest_month,
             pending_classification: d.pending_classification,
             imports_running: d.imports_running,
             status_history: super::history::months(&state.db, 12)

@@ -82,6 +82,17 @@ pub struct Ledger {
     pub explanation: Explanation,
 }
 
+impl Ledger {
+    /// The state of month `p`, if the ledger reaches it.
+    pub fn state_in(&self, p: Period) -> Option<MonthState> {
+        self.months
+            .iter()
+            .rev()
+            .find(|m| m.period == p)
+            .map(|m| m.state)
+    }
+}
+
 pub fn evaluate(input: &LedgerInput<'_>, rules: &RuleSet) -> Ledger {
     let mut by_month: HashMap<Period, Vec<i64>> = HashMap::new();
     for (p, e) in input.contributions {

@@ -15,7 +15,7 @@ use entities::{claim, contribution, exemption, graduate, obligation, organisatio
 use super::evaluate::{self, Evidence, Subject};
 use super::ledger::Ledger;
 use super::period::Period;
-use super::vocab::{FundingCategory, ObligationStatus, SpecialtyGroup};
+use super::vocab::{FundingCategory, MonthState, ObligationStatus, SpecialtyGroup};
 use crate::auth::Actor;
 use crate::auth::scope;
 use crate::error::{ApiError, ApiResult};
@@ -352,8 +352,10 @@ pub struct Dashboard {
     pub by_year: Vec<Bucket>,
     pub breach_share: f64,
     pub horizon: Period,
-    /// Graduates with a qualifying... any contribution in the latest month the feeds cover.
+    /// Graduates with any contribution in the latest month the feeds cover.
     pub paid_in_latest_month: i64,
+    /// Graduates whose ledger credits that month (its state as the last evaluation stored).
+    pub credited_in_latest_month: i64,
     pub pending_classification: i64,
     pub imports_running: i64,
 }
@@ -427,6 +429,12 @@ pub async fn dashboard(db: &DatabaseConnection) -> ApiResult<Dashboard> {
         horizon.as_i32()
     ))
     .await?;
+    let credited = one(format!(
+        "SELECT COUNT(*) AS n FROM obligation WHERE horizon = {} AND horizon_state = '{}'",
+        horizon.as_i32(),
+        MonthState::Credited.as_str()
+    ))
+    .await?;
     let pending =
         one("SELECT COUNT(*) AS n FROM organisation WHERE needs_classification = TRUE".into())
             .await?;
@@ -445,6 +453,7 @@ pub async fn dashboard(db: &DatabaseConnection) -> ApiResult<Dashboard> {
         by_year,
         horizon,
         paid_in_latest_month: paid,
+        credited_in_latest_month: credited,
         pending_classification: pending,
         imports_running: running,
     })

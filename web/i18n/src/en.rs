@@ -471,5 +471,11 @@ pub fn text(key: Key) -> &'static str {
         KindRegionsFile => "Regions (KATO: oblasts and cities)",
         KindLocalitiesFile => "Localities (KATO)",
         KindActivityCodesFile => "Activity codes (OKED)",
+        CreditedLatestMonth => "Months credited in the latest month",
+        PaidLatestMonth => "Graduates with contributions in the latest month",
+        ImportsRunning => "Imports running",
+        ByGraduationYear => "By graduation year",
+        ChartByCategory => "Graduates by category (chart)",
+        ChartByYear => "Graduates by graduation year (chart)",
     }
 }

@@ -477,5 +477,11 @@ pub fn text(key: Key) -> &'static str {
         KindRegionsFile => "Өңірлер (ӘАОЖ: облыстар мен қалалар)",
         KindLocalitiesFile => "Елді мекендер (ӘАОЖ)",
         KindActivityCodesFile => "Қызмет түрлері (ЭҚЖЖ)",
+        CreditedLatestMonth => "Соңғы айда есептелген айлар",
+        PaidLatestMonth => "Соңғы айда жарнасы бар түлектер",
+        ImportsRunning => "Орындалып жатқан жүктеулер",
+        ByGraduationYear => "Бітірген жылы бойынша",
+        ChartByCategory => "Санаттар бойынша түлектер саны (диаграмма)",
+        ChartByYear => "Бітірген жылы бойынша түлектер саны (диаграмма)",
     }
 }

@@ -32,6 +32,12 @@ macro_rules! keys {
 }
 
 keys!(
+    CreditedLatestMonth,
+    PaidLatestMonth,
+    ImportsRunning,
+    ByGraduationYear,
+    ChartByCategory,
+    ChartByYear,
     KindRegionsFile,
     KindLocalitiesFile,
     KindActivityCodesFile,

@@ -477,5 +477,11 @@ pub fn text(key: Key) -> &'static str {
         KindRegionsFile => "Регионы (КАТО: области и города)",
         KindLocalitiesFile => "Населённые пункты (КАТО)",
         KindActivityCodesFile => "Виды деятельности (ОКЭД)",
+        CreditedLatestMonth => "Засчитано месяцев за последний месяц",
+        PaidLatestMonth => "Выпускников со взносами за последний месяц",
+        ImportsRunning => "Импортов выполняется",
+        ByGraduationYear => "По году выпуска",
+        ChartByCategory => "Число выпускников по категориям (диаграмма)",
+        ChartByYear => "Число выпускников по году выпуска (диаграмма)",
     }
 }

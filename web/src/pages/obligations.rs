@@ -951,6 +951,32 @@ pub fn ObligationFigures() -> impl IntoView {
                     }
                 })
                 .collect();
+            let category_bars: Vec<Bar> = d
+                .by_category
+                .into_iter()
+                .map(|c| {
+                    let k = category_key(Some(FundingCategory::parse(&c.key.to_ascii_uppercase())));
+                    Bar {
+                        key: c.key,
+                        label: Signal::derive(move || t(k)().to_string()),
+                        count: c.count,
+                        class: "bar",
+                    }
+                })
+                .collect();
+            let year_bars: Vec<Bar> = d
+                .by_graduation_year
+                .into_iter()
+                .map(|c| {
+                    let year = c.key.clone();
+                    Bar {
+                        key: c.key,
+                        label: Signal::derive(move || year.clone()),
+                        count: c.count,
+                        class: "bar",
+                    }
+                })
+                .collect();
             let (total, share, horizon, pending, history) = (
                 d.graduates,
                 d.breach_share,
@@ -958,12 +984,21 @@ pub fn ObligationFigures() -> impl IntoView {
                 d.pending_classification,
                 d.status_history,
             );
+            let (credited, paid, running) = (
+                d.credited_in_latest_month,
+                d.paid_in_latest_month,
+                d.imports_running,
+            );
+            let n = move |v: i64| Signal::derive(move || format::number(lang(), v));
             view! {
                 <ul class="stats" id="obligation-figures">
-                    <Stat id="graduates-total" label=Key::GraduatesTotal value=Signal::derive(move || format::number(lang(), total))/>
+                    <Stat id="graduates-total" label=Key::GraduatesTotal value=n(total)/>
                     <Stat id="breach-share" label=Key::BreachShare value=Signal::derive(move || format::percent(lang(), share))/>
                     <Stat id="latest-month" label=Key::LatestMonth value=Signal::derive(move || period_label(&horizon))/>
-                    <Stat id="employers-waiting" label=Key::EmployersWaiting value=Signal::derive(move || format::number(lang(), pending))/>
+                    <Stat id="credited-latest-month" label=Key::CreditedLatestMonth value=n(credited)/>
+                    <Stat id="paid-latest-month" label=Key::PaidLatestMonth value=n(paid)/>
+                    <Stat id="employers-waiting" label=Key::EmployersWaiting value=n(pending)/>
+                    <Stat id="imports-running" label=Key::ImportsRunning value=n(running)/>
                 </ul>
                 <section class="panel" aria-labelledby="by-status-title">
                     <h2 id="by-status-title">{t(Key::ByStatus)}</h2>
@@ -979,6 +1014,16 @@ pub fn ObligationFigures() -> impl IntoView {
                     <h2 id="by-region-title">{t(Key::ByRegion)}</h2>
                     <BarChart id="region-chart" label=Key::ChartByRegion bars=region_bars/>
                 </section>
+                <div class="grid-2">
+                    <section class="panel" aria-labelledby="by-category-title">
+                        <h2 id="by-category-title">{t(Key::ByCategory)}</h2>
+                        <BarChart id="category-chart" label=Key::ChartByCategory bars=category_bars/>
+                    </section>
+                    <section class="panel" aria-labelledby="by-year-title">
+                        <h2 id="by-year-title">{t(Key::ByGraduationYear)}</h2>
+                        <BarChart id="year-chart" label=Key::ChartByYear bars=year_bars/>
+                    </section>
+                </div>
             }
                 .into_any()
         }
