@@ -144,6 +144,36 @@ async fn the_register_filters_and_explains() {
     // classified (not credited).
     assert_eq!(d["paidInLatestMonth"], 4);
     assert_eq!(d["creditedInLatestMonth"], 2);
+    // What to do next: a claim for the graduate in breach, a classification for the one whose
+    // employer is not classified yet, nothing for the one working.
+    let next = |status: &'static str, lang: &'static str| {
+        let app = &app;
+        let analyst = &analyst;
+        async move {
+            let r = gql(
+                app,
+                Some(analyst),
+                "query($f: GraduateFilter, $l: Language) { graduates(filter: $f) { nodes { fullName obligation { nextStep(language: $l) } } } }",
+                json!({ "f": { "status": status }, "l": lang }),
+            )
+            .await;
+            r.ok()["graduates"]["nodes"][0]["obligation"]["nextStep"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    assert!(
+        next("BREACH", "EN")
+            .await
+            .starts_with("Draft a reimbursement claim")
+    );
+    assert!(next("BREACH", "KK").await.contains("талап"));
+    assert!(
+        next("NOT_STARTED", "EN")
+            .await
+            .starts_with("Classify the employer")
+    );
     assert!((d["breachShare"].as_f64().unwrap() - 1.0 / 6.0).abs() < 1e-9);
     let r = gql(
         &app,

@@ -117,6 +117,17 @@ async fn analyst_filters_graduates_and_opens_a_card() {
         page.wait_text("#status", "Breach").await?;
         page.find("#ledger .month").await?;
         page.find("#legend li").await?;
+        // What to do next, the evidence behind the ledger, and no application yet.
+        page.wait_text("#next-step", "Draft a reimbursement claim").await?;
+        // Six months the hospital paid, each with a pension (010) and a social (012) record.
+        page.wait_text("#evidence summary", "12 records").await?;
+        page.click("#evidence summary").await?;
+        page.wait_text("#evidence table", "Shortandy district hospital").await?;
+        ensure!(
+            page.count("#evidence tbody tr").await? == 12,
+            "the evidence is not the six months the hospital paid"
+        );
+        page.wait_text("#applications", "No applications").await?;
         let masked = page.text("#iin").await?;
         page.click("#reveal-iin").await?;
         page.wait_without("#identity", "Reveal IIN").await?;

@@ -16,7 +16,7 @@ use super::vocab::{
     ApplicationStatus, ClaimStatus, ContactChannel, FundingCategory, Ground, MonthState,
     ObligationStatus, SpecialtyGroup, StudyLevel,
 };
-use super::{claims, decisions, evaluate};
+use super::{claims, decisions, evaluate, next_step};
 use crate::audit;
 use crate::auth::guard::actor;
 use crate::auth::roles::OPERATOR_STAFF;
@@ -119,9 +119,14 @@ impl Graduate {
             })
             .collect())
     }
-    /// The contribution records behind the ledger.
-    async fn contributions(&self, ctx: &Context<'_>) -> Result<Vec<ContributionRecord>> {
+    /// The contribution records behind the ledger, the employer named in `language`.
+    async fn contributions(
+        &self,
+        ctx: &Context<'_>,
+        language: Option<Language>,
+    ) -> Result<Vec<ContributionRecord>> {
         let state = ctx.data::<AppState>()?;
+        let l = lang(ctx, language);
         let card = service::card(&state.db, &self.0).await?;
         let by_bin: std::collections::HashMap<String, organisation::Model> = card
             .employers
@@ -136,7 +141,9 @@ impl Graduate {
                     .map(|p| p.to_string())
                     .unwrap_or_default(),
                 employer_bin: c.employer_bin.clone(),
-                employer_name: by_bin.get(&c.employer_bin).map(|o| o.name_ru.clone()),
+                employer_name: by_bin
+                    .get(&c.employer_bin)
+                    .map(|o| l.pick(&o.name_kk, &o.name_ru, &o.name_en).to_owned()),
                 payment_code: c.payment_code,
                 payment_date: c.payment_date,
                 amount_kzt: c.amount.map(|a| a as f64 / 100.0),
@@ -228,6 +235,31 @@ impl Obligation<'_> {
             .as_ref()
             .map(|o| l.pick(&o.0.name_kk, &o.0.name_ru, &o.0.name_en).to_owned());
         Ok(ledger::explain(&e, name.as_deref(), l))
+    }
+    /// What the operator does next about this obligation, in plain words: a claim under way,
+    /// then an open application, then an employer to classify, then the status decide it.
+    async fn next_step(&self, ctx: &Context<'_>, language: Option<Language>) -> Result<String> {
+        let state = ctx.data::<AppState>()?;
+        let Some(status) = ObligationStatus::from_db(&self.0.status) else {
+            return Ok(String::new());
+        };
+        let application_open = service::exemptions_of(&state.db, self.0.id)
+            .await?
+            .iter()
+            .any(|a| a.status == ApplicationStatus::Submitted.as_str());
+        let claim = service::claims_of(&state.db, self.0.obligation_id)
+            .await?
+            .iter()
+            .rev()
+            .filter_map(|c| ClaimStatus::from_db(&c.status))
+            .find(|c| *c != ClaimStatus::Withdrawn);
+        let situation = next_step::Situation::of(
+            status,
+            self.parsed_explanation().as_ref(),
+            application_open,
+            claim,
+        );
+        Ok(next_step::next_step(situation, lang(ctx, language)))
     }
     /// The same explanation as data (months, employer, rule limits).
     async fn explanation(&self) -> Json<serde_json::Value> {

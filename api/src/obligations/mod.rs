@@ -13,6 +13,7 @@ pub mod graphql;
 pub mod history;
 pub mod import;
 pub mod ledger;
+pub mod next_step;
 pub mod period;
 pub mod rules;
 pub mod service;

@@ -477,5 +477,14 @@ pub fn text(key: Key) -> &'static str {
         ByGraduationYear => "By graduation year",
         ChartByCategory => "Graduates by category (chart)",
         ChartByYear => "Graduates by graduation year (chart)",
+        NextStep => "What to do next:",
+        Evidence => "Contribution records (evidence)",
+        RecordsCount => "{n} records",
+        NoEvidence => "No contribution records yet.",
+        MonthCol => "Month",
+        PaymentCodeCol => "Payment code",
+        PaymentDateCol => "Payment date",
+        AmountKzt => "Amount, ₸",
+        NoApplicationsYet => "No applications.",
     }
 }

@@ -483,5 +483,14 @@ pub fn text(key: Key) -> &'static str {
         ByGraduationYear => "Бітірген жылы бойынша",
         ChartByCategory => "Санаттар бойынша түлектер саны (диаграмма)",
         ChartByYear => "Бітірген жылы бойынша түлектер саны (диаграмма)",
+        NextStep => "Келесі қадам:",
+        Evidence => "Жарналар туралы мәліметтер (дәлелдер)",
+        RecordsCount => "{n} жазба",
+        NoEvidence => "Жарналар туралы мәліметтер әлі жоқ.",
+        MonthCol => "Ай",
+        PaymentCodeCol => "Төлем коды",
+        PaymentDateCol => "Төлем күні",
+        AmountKzt => "Сомасы, ₸",
+        NoApplicationsYet => "Өтініштер жоқ.",
     }
 }

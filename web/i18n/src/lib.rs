@@ -32,6 +32,15 @@ macro_rules! keys {
 }
 
 keys!(
+    NextStep,
+    Evidence,
+    RecordsCount,
+    NoEvidence,
+    MonthCol,
+    PaymentCodeCol,
+    PaymentDateCol,
+    AmountKzt,
+    NoApplicationsYet,
     CreditedLatestMonth,
     PaidLatestMonth,
     ImportsRunning,

@@ -483,5 +483,14 @@ pub fn text(key: Key) -> &'static str {
         ByGraduationYear => "По году выпуска",
         ChartByCategory => "Число выпускников по категориям (диаграмма)",
         ChartByYear => "Число выпускников по году выпуска (диаграмма)",
+        NextStep => "Что делать дальше:",
+        Evidence => "Сведения о взносах (доказательства)",
+        RecordsCount => "записей: {n}",
+        NoEvidence => "Сведений о взносах пока нет.",
+        MonthCol => "Месяц",
+        PaymentCodeCol => "Код платежа",
+        PaymentDateCol => "Дата платежа",
+        AmountKzt => "Сумма, ₸",
+        NoApplicationsYet => "Заявлений нет.",
     }
 }

@@ -6,11 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::format;
-use crate::gql::my_obligations::{
-    MyObligationsMyObligationsApplications as MyApplication,
-    MyObligationsMyObligationsClaims as MyClaim,
-};
-use crate::gql::{self, Ground};
+use crate::gql::{self, ApplicationStatus, ClaimStatus, Ground};
 use crate::i18n::Key;
 use crate::pages::claims::{claim_status_key, computation_text, kzt};
 use crate::pages::commission::{application_status_key, ground_key, period_text};
@@ -22,49 +18,113 @@ fn is_suspension(g: Ground) -> bool {
     matches!(g, Ground::MilitaryService | Ground::OtherSuspension)
 }
 
+/// An application as the lists show it (from any query that selects it).
+pub struct AppLine {
+    pub ground: Option<Ground>,
+    pub status: Option<ApplicationStatus>,
+    pub applied_at: String,
+    pub period_start: Option<String>,
+    pub period_end: Option<String>,
+    pub decision_reason: Option<String>,
+    /// (file name, download path, size in bytes)
+    pub documents: Vec<(String, String, i64)>,
+}
+
+/// [`AppLine`]s from a query's `applications` (each query has its own generated type).
+macro_rules! app_lines {
+    ($apps:expr) => {
+        $apps
+            .into_iter()
+            .map(|a| $crate::pages::apply::AppLine {
+                ground: a.ground,
+                status: a.status,
+                applied_at: a.applied_at,
+                period_start: a.period_start,
+                period_end: a.period_end,
+                decision_reason: a.decision_reason,
+                documents: a
+                    .documents
+                    .into_iter()
+                    .map(|d| (d.file_name, d.download_path, d.size))
+                    .collect(),
+            })
+            .collect::<Vec<$crate::pages::apply::AppLine>>()
+    };
+}
+pub(crate) use app_lines;
+
+/// A claim as the lists show it.
+pub struct ClaimLine {
+    pub amount: i64,
+    pub status: Option<ClaimStatus>,
+    pub paid_total: i64,
+    pub computation: gql::JSON,
+}
+
+/// [`ClaimLine`]s from a query's `claims`.
+macro_rules! claim_lines {
+    ($claims:expr) => {
+        $claims
+            .into_iter()
+            .map(|c| $crate::pages::apply::ClaimLine {
+                amount: c.amount,
+                status: c.status,
+                paid_total: c.paid_total,
+                computation: c.computation,
+            })
+            .collect::<Vec<$crate::pages::apply::ClaimLine>>()
+    };
+}
+pub(crate) use claim_lines;
+
+/// Applications for exemption or suspension with their documents and decisions; `empty`
+/// says there are none.
+#[component]
+pub fn ApplicationList(applications: Vec<AppLine>, empty: Key) -> impl IntoView {
+    if applications.is_empty() {
+        return view! { <p class="muted">{t(empty)}</p> }.into_any();
+    }
+    let items = applications
+        .into_iter()
+        .map(|a| {
+            let (label, class) = application_status_key(a.status);
+            let applied = a.applied_at.clone();
+            let period = period_text(&a.period_start, &a.period_end);
+            let docs = a
+                .documents
+                .into_iter()
+                .map(|(name, path, size)| view! { <li><DocumentLink name=name path=path size=size/></li> })
+                .collect_view();
+            view! {
+                <li class="my-application">
+                    <strong>{t(ground_key(a.ground))}</strong>
+                    " " <span class=class>{t(label)}</span>
+                    <br/>
+                    <span class="muted">
+                        {move || format::short_date(lang(), &applied)}
+                        {period.map(|p| format!(" · {p}"))}
+                    </span>
+                    <ul class="documents">{docs}</ul>
+                    {a.decision_reason.map(|r| view! { <p class="decision"><strong>{t(Key::Decision)}</strong> " " {r}</p> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="applications">{items}</ul> }.into_any()
+}
+
 #[component]
 pub fn MyApplications(
     graduate_id: String,
-    applications: Vec<MyApplication>,
+    applications: Vec<AppLine>,
     reload: RwSignal<u32>,
     /// Set once an application is sent; owned by the page, which re-renders on `reload`.
     sent: RwSignal<bool>,
 ) -> impl IntoView {
-    let list = if applications.is_empty() {
-        view! { <p class="muted">{t(Key::NoApplications)}</p> }.into_any()
-    } else {
-        applications
-            .into_iter()
-            .map(|a| {
-                let (label, class) = application_status_key(a.status);
-                let applied = a.applied_at.clone();
-                let period = period_text(&a.period_start, &a.period_end);
-                let docs = a
-                    .documents
-                    .into_iter()
-                    .map(|d| view! { <li><DocumentLink name=d.file_name path=d.download_path size=d.size/></li> })
-                    .collect_view();
-                view! {
-                    <li class="my-application">
-                        <strong>{t(ground_key(a.ground))}</strong>
-                        " " <span class=class>{t(label)}</span>
-                        <br/>
-                        <span class="muted">
-                            {move || format::short_date(lang(), &applied)}
-                            {period.map(|p| format!(" · {p}"))}
-                        </span>
-                        <ul class="documents">{docs}</ul>
-                        {a.decision_reason.map(|r| view! { <p class="decision"><strong>{t(Key::Decision)}</strong> " " {r}</p> })}
-                    </li>
-                }
-            })
-            .collect_view()
-            .into_any()
-    };
     view! {
         <section class="panel" id="my-applications" aria-labelledby="my-applications-title">
             <h2 id="my-applications-title">{t(Key::ExemptionTitle)}</h2>
-            <ul class="applications">{list}</ul>
+            <ApplicationList applications=applications empty=Key::NoApplications/>
             <ApplyForm graduate_id=graduate_id reload=reload sent=sent/>
         </section>
     }
@@ -156,9 +216,10 @@ fn ApplyForm(graduate_id: String, reload: RwSignal<u32>, sent: RwSignal<bool>) -
     }
 }
 
-/// The graduate's claims: amount, what is paid, and how the amount was computed.
+/// Claims: amount, what is paid, and how the amount was computed; nothing when there are
+/// none. `id` and `title` name the section (the graduate's own, or on the operator's card).
 #[component]
-pub fn MyClaims(claims: Vec<MyClaim>) -> impl IntoView {
+pub fn ClaimList(claims: Vec<ClaimLine>, id: &'static str, title: Key) -> impl IntoView {
     (!claims.is_empty()).then(|| {
         let items = claims
             .into_iter()
@@ -175,9 +236,11 @@ pub fn MyClaims(claims: Vec<MyClaim>) -> impl IntoView {
                 }
             })
             .collect_view();
+        let heading = format!("{id}-title");
+        let labelled_by = heading.clone();
         view! {
-            <section class="panel" id="my-claim" aria-labelledby="my-claim-title">
-                <h2 id="my-claim-title">{t(Key::MyClaim)}</h2>
+            <section class="panel" id=id aria-labelledby=labelled_by>
+                <h2 id=heading>{t(title)}</h2>
                 <ul class="claims">{items}</ul>
             </section>
         }

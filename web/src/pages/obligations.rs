@@ -11,7 +11,7 @@ use crate::gql::{
     self, FundingCategory, MonthState, ObligationStatus, OrganisationKind, SpecialtyGroup,
 };
 use crate::i18n::Key;
-use crate::pages::apply::{MyApplications, MyClaims};
+use crate::pages::apply::{ApplicationList, ClaimList, MyApplications, app_lines, claim_lines};
 use crate::pages::messages::MessageHistory;
 use crate::pages::operator::{OrgPicker, RegionSelect, Regions, load_regions, region_name};
 use crate::pages::tasks::{MyTasks, TaskReview};
@@ -300,8 +300,8 @@ pub fn MyObligation() -> impl IntoView {
                                 <h2>{t(Key::MyEmployers)}</h2>
                                 {employer_list}
                             </section>
-                            <MyClaims claims=g.claims/>
-                            <MyApplications graduate_id=g.id applications=g.applications reload=reload sent=sent/>
+                            <ClaimList claims=claim_lines!(g.claims) id="my-claim" title=Key::MyClaim/>
+                            <MyApplications graduate_id=g.id applications=app_lines!(g.applications) reload=reload sent=sent/>
                         </article>
                     }
                 })
@@ -649,9 +649,11 @@ pub fn GraduateCard() -> impl IntoView {
                 };
                 let graduated = g.graduation_date.clone();
                 let start = o.start_date.clone();
+                let evidence = g.contributions;
                 view! {
                     <h1 class="page-title" id="graduate-name">{g.full_name}</h1>
                     <StatusLine status=o.status reason=o.reason/>
+                    <p class="alert info" id="next-step"><strong>{t(Key::NextStep)}</strong> " " {o.next_step}</p>
                     <section class="panel" id="identity" aria-labelledby="identity-title">
                         <h2 id="identity-title">{t(Key::Identity)}</h2>
                         <dl class="facts">
@@ -698,6 +700,12 @@ pub fn GraduateCard() -> impl IntoView {
                         </dl>
                     </section>
                     <Timeline months=months/>
+                    <Evidence rows=evidence/>
+                    <section class="panel" id="applications" aria-labelledby="applications-title">
+                        <h2 id="applications-title">{t(Key::ExemptionTitle)}</h2>
+                        <ApplicationList applications=app_lines!(g.applications) empty=Key::NoApplicationsYet/>
+                    </section>
+                    <ClaimList claims=claim_lines!(g.claims) id="claims" title=Key::NavClaims/>
                     <TaskReview tasks=g.tasks reload=reload/>
                     <MessageHistory graduate_id=g.id messages=g.messages consents=g.consent_requests reload=reload/>
                 }
@@ -705,6 +713,61 @@ pub fn GraduateCard() -> impl IntoView {
             }
         }}
     }
+}
+
+/// The contribution records behind the ledger (the evidence), newest first, folded: a
+/// graduate working the whole term has 36 of them or more.
+#[component]
+fn Evidence(rows: Vec<gql::graduate::GraduateGraduateContributions>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! {
+            <section class="panel" id="evidence"><p class="muted">{t(Key::NoEvidence)}</p></section>
+        }
+        .into_any();
+    }
+    let n = rows.len();
+    let body = rows
+        .into_iter()
+        .rev()
+        .map(|r| {
+            let date = r.payment_date.clone();
+            let amount = r.amount_kzt;
+            view! {
+                <tr>
+                    <td>{period_label(&r.period)}</td>
+                    <td><code>{r.employer_bin}</code> " " {r.employer_name}</td>
+                    <td>{r.payment_code}</td>
+                    <td>{move || date.as_deref().map(|d| format::date(lang(), d))}</td>
+                    <td class="num">{move || amount.map(|a| format::number(lang(), a.round() as i64))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" id="evidence">
+            <details>
+                <summary>
+                    <strong>{t(Key::Evidence)}</strong>
+                    " · " {move || fill(lang().text(Key::RecordsCount), &[("n", format::number(lang(), n as i64))])}
+                </summary>
+                <div class="table-wrap">
+                    <table>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t(Key::MonthCol)}</th>
+                                <th scope="col">{t(Key::EmployerLabel)}</th>
+                                <th scope="col">{t(Key::PaymentCodeCol)}</th>
+                                <th scope="col">{t(Key::PaymentDateCol)}</th>
+                                <th scope="col" class="num">{t(Key::AmountKzt)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{body}</tbody>
+                    </table>
+                </div>
+            </details>
+        </section>
+    }
+    .into_any()
 }
 
 // ---------------------------------------------------------------------------------------
