@@ -118,11 +118,13 @@ async fn analyst_filters_graduates_and_opens_a_card() {
         page.find("#ledger .month").await?;
         page.find("#legend li").await?;
         // What to do next, the evidence behind the ledger, and no application yet.
-        page.wait_text("#next-step", "Draft a reimbursement claim").await?;
+        page.wait_text("#next-step", "Draft a reimbursement claim")
+            .await?;
         // Six months the hospital paid, each with a pension (010) and a social (012) record.
         page.wait_text("#evidence summary", "12 records").await?;
         page.click("#evidence summary").await?;
-        page.wait_text("#evidence table", "Shortandy district hospital").await?;
+        page.wait_text("#evidence table", "Shortandy district hospital")
+            .await?;
         ensure!(
             page.count("#evidence tbody tr").await? == 12,
             "the evidence is not the six months the hospital paid"
@@ -224,6 +226,12 @@ async fn analyst_narrows_the_register_by_specialty_group_university_and_employer
             page.wait_text("label[for='grad-employer']", "Жұмыс беруші")
                 .await?;
             page.wait_text("#grad-group", "Медициналық").await?;
+            page.select("#lang-switch", "ru").await?;
+            page.wait_text("label[for='grad-group']", "Группа специальностей")
+                .await?;
+            page.wait_text("label[for='grad-university']", "Вуз")
+                .await?;
+            page.wait_text("#grad-employer-hint", "БИН").await?;
             Ok(())
         },
     )
