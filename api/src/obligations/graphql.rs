@@ -240,26 +240,11 @@ impl Obligation<'_> {
     /// then an open application, then an employer to classify, then the status decide it.
     async fn next_step(&self, ctx: &Context<'_>, language: Option<Language>) -> Result<String> {
         let state = ctx.data::<AppState>()?;
-        let Some(status) = ObligationStatus::from_db(&self.0.status) else {
-            return Ok(String::new());
-        };
-        let application_open = service::exemptions_of(&state.db, self.0.id)
-            .await?
-            .iter()
-            .any(|a| a.status == ApplicationStatus::Submitted.as_str());
-        let claim = service::claims_of(&state.db, self.0.obligation_id)
-            .await?
-            .iter()
-            .rev()
-            .filter_map(|c| ClaimStatus::from_db(&c.status))
-            .find(|c| *c != ClaimStatus::Withdrawn);
-        let situation = next_step::Situation::of(
-            status,
-            self.parsed_explanation().as_ref(),
-            application_open,
-            claim,
-        );
-        Ok(next_step::next_step(situation, lang(ctx, language)))
+        let situation =
+            next_step::situation(&state.db, self.0, self.parsed_explanation().as_ref()).await?;
+        Ok(situation.map_or_else(String::new, |s| {
+            next_step::next_step(s, lang(ctx, language))
+        }))
     }
     /// The same explanation as data (months, employer, rule limits).
     async fn explanation(&self) -> Json<serde_json::Value> {

@@ -2,10 +2,14 @@
 //! the obligation's status, its open application and its claim into one step. The graduate
 //! card shows it; third-party systems read the same text from `Obligation.nextStep`.
 
+use sea_orm::DatabaseConnection;
+
+use crate::error::ApiResult;
 use crate::vocab::Language;
 
 use super::ledger::Explanation;
-use super::vocab::{ClaimStatus, ObligationStatus};
+use super::service::{self, GraduateRow};
+use super::vocab::{ApplicationStatus, ClaimStatus, ObligationStatus};
 
 /// What the next step depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +38,35 @@ impl Situation {
             claim,
         }
     }
+}
+
+/// The situation of a graduate's obligation as stored: its status and explanation, whether an
+/// application waits for the commission, and its latest claim not withdrawn. `None` when the
+/// status is not one this version knows.
+pub async fn situation(
+    db: &DatabaseConnection,
+    g: &GraduateRow,
+    explanation: Option<&Explanation>,
+) -> ApiResult<Option<Situation>> {
+    let Some(status) = ObligationStatus::from_db(&g.status) else {
+        return Ok(None);
+    };
+    let application_open = service::exemptions_of(db, g.id)
+        .await?
+        .iter()
+        .any(|a| a.status == ApplicationStatus::Submitted.as_str());
+    let claim = service::claims_of(db, g.obligation_id)
+        .await?
+        .iter()
+        .rev()
+        .filter_map(|c| ClaimStatus::from_db(&c.status))
+        .find(|c| *c != ClaimStatus::Withdrawn);
+    Ok(Some(Situation::of(
+        status,
+        explanation,
+        application_open,
+        claim,
+    )))
 }
 
 /// The step, in `lang`. The first rule that applies wins: a claim under way, then an open
