@@ -16,7 +16,8 @@ use crate::pages::messages::MessageHistory;
 use crate::pages::operator::{OrgPicker, RegionSelect, Regions, load_regions, region_name};
 use crate::pages::tasks::{MyTasks, TaskReview};
 use crate::ui::{
-    Choice, Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, Stat, fill, lang, non_empty, t,
+    Choice, Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, Stat, fill, lang, non_empty,
+    t, table,
 };
 
 const PAGE: i64 = 20;
@@ -750,20 +751,13 @@ fn Evidence(rows: Vec<gql::graduate::GraduateGraduateContributions>) -> impl Int
                     <strong>{t(Key::Evidence)}</strong>
                     " · " {move || fill(lang().text(Key::RecordsCount), &[("n", format::number(lang(), n as i64))])}
                 </summary>
-                <div class="table-wrap">
-                    <table>
-                        <thead>
-                            <tr>
-                                <th scope="col">{t(Key::MonthCol)}</th>
-                                <th scope="col">{t(Key::EmployerLabel)}</th>
-                                <th scope="col">{t(Key::PaymentCodeCol)}</th>
-                                <th scope="col">{t(Key::PaymentDateCol)}</th>
-                                <th scope="col" class="num">{t(Key::AmountKzt)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>{body}</tbody>
-                    </table>
-                </div>
+                {table(
+                    lang(),
+                    "",
+                    "",
+                    &[Key::MonthCol, Key::EmployerLabel, Key::PaymentCodeCol, Key::PaymentDateCol, Key::AmountKzt],
+                    body.into_any(),
+                )}
             </details>
         </section>
     }
