@@ -1,6 +1,6 @@
 //! Browser tests drive real headless Chromium through Adal's portals, as a person would.
 //!
-//! [`run`] gives each test its own server (`adal_api::testing`, fresh database, demo data,
+//! [`run`] gives each test its own server (`adal_testkit`, fresh database, demo data,
 //! port 0), its own chromedriver (a free port) and its own Chromium profile. When a test
 //! fails it saves a screenshot and the page's HTML under `e2e/artifacts/<test>/`; the
 //! WebDriver session is always closed and chromedriver killed, also after a panic.
@@ -18,8 +18,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
 use serde_json::json;
 
-pub use adal_api::settings::Settings;
-pub use adal_api::testing::TestApp;
+pub use adal_core::settings::Settings;
+pub use adal_testkit::TestApp;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -594,8 +594,8 @@ where
     F: AsyncFnOnce(&Page) -> Result<()>,
 {
     check_prerequisites();
-    let app = adal_api::testing::spawn_app_with(customise).await;
-    adal_api::seed::seed_demo(&app.db)
+    let app = adal_testkit::spawn_app_with(customise).await;
+    adal_server::seed::seed_demo(&app.db)
         .await
         .unwrap_or_else(|e| panic!("loading demo data: {e:#}"));
     if let Err(e) = run_in_browser(name, app, test).await {

@@ -1,5 +1,5 @@
 //! The notification pages in real headless Chromium, with messages really delivered: the
-//! server's SMS and push channels point at local fake gateways (`adal_api::notifications::
+//! server's SMS and push channels point at local fake gateways (`adal_notifications::
 //! fakes`), a notification worker runs as `adal serve` runs it, and the providers' signed
 //! webhooks (delivery receipts, 511/512 replies) are posted to Adal as the providers would.
 //!
@@ -14,10 +14,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use adal_api::notifications::fakes::{FakeGateway, Mode, insert_graduates};
-use adal_api::notifications::webhooks::sign;
-use adal_api::notifications::worker::Worker;
-use adal_api::settings::Secret;
+use adal_core::settings::Secret;
+use adal_notifications::webhooks::sign;
+use adal_testkit::fakes::{FakeGateway, Mode, insert_graduates};
 use anyhow::{Context, Result, bail, ensure};
 use e2e::{Page, Settings, run_with};
 use sea_orm::ConnectionTrait;
@@ -68,7 +67,8 @@ impl Providers {
 
 /// Starts a notification worker on the test's server, as `adal serve` does.
 fn start_worker(page: &Page) -> Result<tokio::sync::oneshot::Sender<()>> {
-    let worker = Worker::new(page.app.db.clone(), Arc::new(page.app.settings.clone()))?;
+    let worker =
+        adal_server::wiring::worker(page.app.db.clone(), Arc::new(page.app.settings.clone()))?;
     Ok(worker.spawn().0)
 }
 

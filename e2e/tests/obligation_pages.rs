@@ -4,8 +4,7 @@
 
 use std::path::PathBuf;
 
-use adal_api::notifications::outbox;
-use adal_api::notifications::vocab::NotificationPurpose;
+use adal_notifications::vocab::NotificationPurpose;
 use anyhow::{Context, Result, anyhow, ensure};
 use e2e::{Page, run};
 use sea_orm::ConnectionTrait;
@@ -33,7 +32,7 @@ async fn deliver_breach_notice(page: &Page, last_name: &str) -> Result<()> {
         .context("my account id")?
         .parse()?;
     let graduate: i64 = page.graduate_id(last_name).await?.parse()?;
-    let m = outbox::send_notice(
+    let m = adal_obligations::notices::send_notice(
         &page.app.db,
         admin,
         graduate,

@@ -21,6 +21,7 @@ pub mod guardianship;
 pub mod import_batch;
 pub mod import_rejection;
 pub mod inbound_sms;
+pub mod job;
 pub mod locality;
 pub mod login_throttle;
 pub mod notification_campaign;

@@ -8,6 +8,7 @@ mod m20261122_000002_obligations;
 mod m20261122_000003_notifications;
 mod m20261129_000004_status_history;
 mod m20261129_000005_horizon_state;
+mod m20261201_000006_jobs;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_notifications::Migration),
             Box::new(m20261129_000004_status_history::Migration),
             Box::new(m20261129_000005_horizon_state::Migration),
+            Box::new(m20261201_000006_jobs::Migration),
         ]
     }
 }

@@ -1,0 +1,159 @@
+//! The document store every domain uses for uploaded files (a graduate's exemption
+//! application, the upload task after a 512 refusal, later a club's or a school's papers):
+//! kept once per content in `<data dir>/documents/<sha256>`, checked against that checksum
+//! when read, and sent as an attachment with the content type its own bytes prove (never
+//! rendered on Adal's origin). Who may download what is the domain's decision (see the
+//! obligations' `downloads`).
+
+use std::path::{Path, PathBuf};
+
+use actix_web::HttpResponse;
+use sha2::{Digest, Sha256};
+
+use crate::error::{ApiError, ApiResult};
+
+/// A document as uploaded.
+pub struct Document {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A stored document: its content's checksum, which names its file.
+pub struct Stored<'a> {
+    pub document: &'a Document,
+    pub sha256: String,
+}
+
+fn folder(data_dir: &Path) -> PathBuf {
+    data_dir.join("documents")
+}
+
+/// Checks the documents' sizes (1 byte to `max_bytes` each) and writes each content once.
+/// Files are written before the caller's transaction: a failed transaction leaves at most an
+/// unreferenced file, never a row without its file.
+pub fn store<'a>(
+    data_dir: &Path,
+    documents: &'a [Document],
+    max_bytes: usize,
+) -> ApiResult<Vec<Stored<'a>>> {
+    let dir = folder(data_dir);
+    std::fs::create_dir_all(&dir).map_err(ApiError::internal)?;
+    let mut stored = Vec::with_capacity(documents.len());
+    for d in documents {
+        if d.bytes.is_empty() || d.bytes.len() > max_bytes {
+            return Err(ApiError::bad_input(
+                "documents",
+                format!(
+                    "each document must be 1 byte to {} MB",
+                    max_bytes / 1024 / 1024
+                ),
+            ));
+        }
+        let sha = hex::encode(Sha256::digest(&d.bytes));
+        let path = dir.join(&sha);
+        if !path.exists() {
+            std::fs::write(&path, &d.bytes).map_err(ApiError::internal)?;
+        }
+        stored.push(Stored {
+            document: d,
+            sha256: sha,
+        });
+    }
+    Ok(stored)
+}
+
+/// A file name and a content type cut to the columns' lengths.
+pub fn labels(d: &Document) -> (String, String) {
+    (
+        d.file_name.chars().take(200).collect(),
+        d.content_type.chars().take(100).collect(),
+    )
+}
+
+/// Reads a stored document back, refusing a file whose content no longer matches.
+pub fn read(data_dir: &Path, sha256: &str) -> ApiResult<Vec<u8>> {
+    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ApiError::internal(anyhow::anyhow!("a malformed checksum")));
+    }
+    let bytes = std::fs::read(folder(data_dir).join(sha256)).map_err(ApiError::internal)?;
+    if hex::encode(Sha256::digest(&bytes)) != sha256 {
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "a stored document does not match its checksum"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The path a document of `kind` (`application` or `task`) downloads from.
+pub fn download_path(kind: &str, id: i64) -> String {
+    format!("/documents/{kind}/{id}")
+}
+
+/// The content type a file's own first bytes prove (PDF, PNG, JPEG); anything else goes out
+/// as plain bytes, whatever the uploader declared.
+pub fn sniff(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(b"%PDF-") {
+        "application/pdf"
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// A stored file sent as a download: its type from its own bytes, always an attachment, never
+/// sniffed or run by the browser.
+pub fn attachment_response(file_name: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(sniff(&bytes))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Content-Security-Policy", "sandbox"))
+        .insert_header(("Content-Disposition", attachment(file_name).as_str()))
+        .body(bytes)
+}
+
+/// `attachment` with an ASCII fallback name and the real one in RFC 5987 form.
+fn attachment(file_name: &str) -> String {
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachment_names_survive_any_script() {
+        assert_eq!(
+            attachment("справка.pdf"),
+            "attachment; filename=\"_______.pdf\"; \
+             filename*=UTF-8''%D1%81%D0%BF%D1%80%D0%B0%D0%B2%D0%BA%D0%B0.pdf"
+        );
+        assert_eq!(
+            attachment("a\"b.pdf"),
+            "attachment; filename=\"a_b.pdf\"; filename*=UTF-8''a%22b.pdf"
+        );
+    }
+}

@@ -1,0 +1,558 @@
+//! The GraphQL HTTP endpoint (for the schema the server merges from the domains' roots), following the
+//! GraphQL over HTTP specification: `application/graphql-response+json` with 4xx for request
+//! errors, `application/json` (always 200) for older clients.
+
+use std::time::Instant;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::http::MultipartOptions;
+use async_graphql::{Executor, Response, ServerError, Value};
+
+use crate::auth::actor::{Actor, Caller, TokenProblem};
+use crate::loaders::Loaders;
+use crate::state::AppState;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+impl MediaType {
+    fn as_str(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// Picks the response media type from `Accept`; `None` when the client accepts neither.
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let types: Vec<String> = accept
+        .split(',')
+        .map(|t| {
+            t.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .collect();
+    if types
+        .iter()
+        .any(|t| t == "application/graphql-response+json")
+    {
+        Some(MediaType::GraphqlResponse)
+    } else if types
+        .iter()
+        .any(|t| t == "application/json" || t == "application/*" || t == "*/*")
+    {
+        Some(MediaType::Json)
+    } else {
+        None
+    }
+}
+
+fn error_body(message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }]
+    })
+}
+
+fn reply(media: MediaType, status: StatusCode, body: &serde_json::Value) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(media.as_str())
+        .body(body.to_string())
+}
+
+/// Who is calling: the actor of a valid bearer token, else anonymous with the reason.
+pub async fn identify(
+    req: &HttpRequest,
+    state: &AppState,
+) -> Result<Caller, crate::error::ApiError> {
+    let client_addr = req.peer_addr().map(|a| a.ip().to_string());
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim);
+    let Some(token) = token else {
+        return Ok(Caller {
+            client_addr,
+            ..Caller::default()
+        });
+    };
+    let (actor, problem) = match state.keys.verify_access(token) {
+        Ok(account_id) => match Actor::load(&state.db, account_id).await? {
+            Some(actor) => (Some(actor), None),
+            None => (None, Some(TokenProblem::Invalid)),
+        },
+        Err(p) => (None, Some(p)),
+    };
+    Ok(Caller {
+        actor,
+        token_problem: problem,
+        client_addr,
+    })
+}
+
+/// The signed-in person behind a plain HTTP endpoint (exports, downloads), who must hold one
+/// of `roles`: UNAUTHENTICATED without a valid token, FORBIDDEN without the role.
+pub async fn http_actor(
+    req: &HttpRequest,
+    state: &AppState,
+    roles: &[crate::auth::roles::Role],
+) -> Result<Actor, crate::error::ApiError> {
+    let actor = identify(req, state)
+        .await?
+        .actor
+        .ok_or(crate::error::ApiError::Unauthenticated)?;
+    if actor.has_any(roles) {
+        Ok(actor)
+    } else {
+        Err(crate::error::ApiError::Forbidden)
+    }
+}
+
+/// Every error leaves with a machine code; errors without one are internal and lose their text.
+fn finish_errors(errors: &mut [ServerError], request_error: bool, query: Option<&str>) {
+    for e in errors {
+        let has_code = e
+            .extensions
+            .as_ref()
+            .is_some_and(|x| x.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        if request_error {
+            let ext = e.extensions.get_or_insert_with(Default::default);
+            ext.set("code", "BAD_USER_INPUT");
+            if let Some(arg) = named_argument(&e.message) {
+                ext.set("field", arg);
+            }
+        } else if is_coercion_failure(&e.message) {
+            // A value the schema's types refuse (an `Int` out of range, a malformed `ID`):
+            // the caller's input, named by its argument.
+            let arg = query.and_then(|q| argument_at(q, e.locations.first().copied()?));
+            let ext = e.extensions.get_or_insert_with(Default::default);
+            ext.set("code", "BAD_USER_INPUT");
+            if let Some(arg) = arg {
+                ext.set("field", arg);
+            }
+        } else {
+            tracing::error!(error = %e.message, "unclassified resolver error");
+            e.message = "internal error".into();
+            e.extensions
+                .get_or_insert_with(Default::default)
+                .set("code", "INTERNAL");
+        }
+    }
+}
+
+/// Messages async-graphql gives a value its input types refuse while executing.
+fn is_coercion_failure(message: &str) -> bool {
+    message.starts_with("Failed to parse \"")
+        || message.starts_with("Expected input type \"")
+        || message.starts_with("Invalid value for argument")
+}
+
+/// The argument a validation message names: `Invalid value for argument "first", ...`.
+fn named_argument(message: &str) -> Option<String> {
+    let rest = &message[message.find("argument \"")? + "argument \"".len()..];
+    let name = &rest[..rest.find('"')?];
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// The name of the field argument whose value starts at `pos` in the query.
+fn argument_at(query: &str, pos: async_graphql::Pos) -> Option<String> {
+    use async_graphql::parser::types::{Selection, SelectionSet};
+    fn walk(set: &SelectionSet, pos: async_graphql::Pos) -> Option<String> {
+        set.items.iter().find_map(|item| match &item.node {
+            Selection::Field(f) => f
+                .node
+                .arguments
+                .iter()
+                .find(|(_, v)| v.pos == pos)
+                .map(|(n, _)| n.node.to_string())
+                .or_else(|| walk(&f.node.selection_set.node, pos)),
+            Selection::InlineFragment(f) => walk(&f.node.selection_set.node, pos),
+            Selection::FragmentSpread(_) => None,
+        })
+    }
+    let doc = async_graphql::parser::parse_query(query).ok()?;
+    doc.operations
+        .iter()
+        .find_map(|(_, op)| walk(&op.node.selection_set.node, pos))
+        .or_else(|| {
+            doc.fragments
+                .values()
+                .find_map(|f| walk(&f.node.selection_set.node, pos))
+        })
+}
+
+/// Reads the body up to `limit` bytes; `None` when it is larger.
+async fn read_body(
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Option<web::BytesMut>, actix_web::Error> {
+    use futures_util::StreamExt;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}
+
+/// The schema twice: `ordinary`, with the depth limit, and `introspection`, without it, for
+/// requests that ask nothing but the schema itself. Those are checked here with the same
+/// limit, where `ofType` chains do not count: a chain is as deep as types wrap (`[Int!]!`) and
+/// each link is one object, so it cannot multiply a response, while the standard
+/// introspection query (graphql-js `getIntrospectionQuery()`, GraphiQL, code generators)
+/// nests nine of them.
+pub struct Schemas<S> {
+    pub ordinary: S,
+    pub introspection: S,
+    pub depth_limit: usize,
+}
+
+impl<S> Schemas<S> {
+    /// The schema that answers `query`: `introspection` for an introspection-only query
+    /// within the limit, `ordinary` otherwise (whose own limit then refuses it if too deep).
+    pub fn for_query(&self, query: &str, operation: Option<&str>) -> &S {
+        if (query.contains("__schema") || query.contains("__type"))
+            && introspection_depth(query, operation).is_some_and(|d| d <= self.depth_limit)
+        {
+            &self.introspection
+        } else {
+            &self.ordinary
+        }
+    }
+}
+
+/// The depth of an operation that selects only `__schema`, `__type` and `__typename`, with
+/// `ofType` fields not counted; `None` for any other operation.
+fn introspection_depth(query: &str, operation: Option<&str>) -> Option<usize> {
+    use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+    fn depth(doc: &ExecutableDocument, set: &SelectionSet, budget: usize) -> Option<usize> {
+        let budget = budget.checked_sub(1)?;
+        let mut deepest = 0;
+        for item in &set.items {
+            let d = match &item.node {
+                Selection::Field(f) => {
+                    let inner = depth(doc, &f.node.selection_set.node, budget)?;
+                    if f.node.name.node.as_str() == "ofType" {
+                        inner
+                    } else {
+                        inner + 1
+                    }
+                }
+                Selection::InlineFragment(f) => depth(doc, &f.node.selection_set.node, budget)?,
+                Selection::FragmentSpread(s) => {
+                    let f = doc.fragments.get(&s.node.fragment_name.node)?;
+                    depth(doc, &f.node.selection_set.node, budget)?
+                }
+            };
+            deepest = deepest.max(d);
+        }
+        Some(deepest)
+    }
+    let doc = async_graphql::parser::parse_query(query).ok()?;
+    let op = doc
+        .operations
+        .iter()
+        .find(|(name, _)| operation.is_none() || name.map(|n| n.as_str()) == operation)?
+        .1;
+    let only_introspection = op.node.selection_set.node.items.iter().all(|item| {
+        matches!(&item.node, Selection::Field(f)
+            if matches!(f.node.name.node.as_str(), "__schema" | "__type" | "__typename"))
+    });
+    if !only_introspection {
+        return None;
+    }
+    // Fragments may spread each other: 64 levels is far beyond any real query.
+    depth(&doc, &op.node.selection_set.node, 64)
+}
+
+pub async fn graphql_post<S: Executor>(
+    req: HttpRequest,
+    payload: web::Payload,
+    schema: web::Data<Schemas<S>>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let started = Instant::now();
+    let Some(media) = negotiate(req.headers()) else {
+        return HttpResponse::NotAcceptable()
+            .content_type("application/json")
+            .body(
+                error_body("accept application/graphql-response+json or application/json")
+                    .to_string(),
+            );
+    };
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let base = content_type
+        .as_deref()
+        .map(|ct| {
+            ct.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    // Uploads (multipart) may be larger than plain requests.
+    let limit = match base.as_str() {
+        "application/json" => state.settings.max_body_bytes,
+        "multipart/form-data" => state.settings.max_upload_bytes,
+        _ => {
+            return reply(
+                media,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                &error_body(
+                    "send the request as application/json (or multipart/form-data with files)",
+                ),
+            );
+        }
+    };
+    let body = match read_body(payload, limit).await {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return reply(
+                media,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &error_body(&format!("the request is larger than {limit} bytes")),
+            );
+        }
+        Err(_) => {
+            return reply(
+                media,
+                StatusCode::BAD_REQUEST,
+                &error_body("the request body could not be read"),
+            );
+        }
+    };
+    let request = match async_graphql::http::receive_body(
+        content_type,
+        body.as_ref(),
+        MultipartOptions::default().max_num_files(20),
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::info!(status = 400, reason = %short_reason(&e), "graphql request refused");
+            return reply(
+                media,
+                StatusCode::BAD_REQUEST,
+                &error_body("the request body is not a valid GraphQL request"),
+            );
+        }
+    };
+    let caller = match identify(&req, &state).await {
+        Ok(c) => c,
+        Err(e) => {
+            let mut resp = Response::from_errors(vec![ServerError::new(e.message(), None)]);
+            finish_errors(&mut resp.errors, false, None);
+            return respond(media, resp, started, None, None, &state.metrics);
+        }
+    };
+    let operation = request.operation_name.clone();
+    let query = request.query.clone();
+    let account = caller.actor.as_ref().map(|a| a.account_id);
+    let request = request.data(caller).data(Loaders::new(&state.db));
+    let response = schema
+        .for_query(&query, operation.as_deref())
+        .execute(request)
+        .await;
+    tracing::debug!(account.id = account, "graphql request served");
+    respond(
+        media,
+        response,
+        started,
+        operation,
+        Some(&query),
+        &state.metrics,
+    )
+}
+
+fn short_reason(e: &async_graphql::ParseRequestError) -> &'static str {
+    use async_graphql::ParseRequestError as P;
+    match e {
+        P::Io(_) => "io",
+        P::InvalidRequest(_) => "invalid json",
+        P::InvalidFilesMap(_) => "invalid files map",
+        P::InvalidMultipart(_) => "invalid multipart",
+        P::MissingOperatorsPart => "missing operations part",
+        P::MissingMapPart => "missing map part",
+        P::NotUpload => "not an upload",
+        P::MissingFiles => "missing files",
+        P::PayloadTooLarge => "payload too large",
+        P::UnsupportedBatch => "batch not supported",
+        _ => "other",
+    }
+}
+
+fn respond(
+    media: MediaType,
+    mut response: Response,
+    started: Instant,
+    operation: Option<String>,
+    query: Option<&str>,
+    metrics: &crate::metrics::Metrics,
+) -> HttpResponse {
+    // A request error: the document did not parse or validate, so nothing was executed.
+    let request_error = response.data == Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    finish_errors(&mut response.errors, request_error, query);
+    let retry_after = response.errors.iter().find_map(|e| {
+        let x = e.extensions.as_ref()?;
+        match x.get("retryAfterSeconds")? {
+            Value::Number(n) => n.as_i64(),
+            _ => None,
+        }
+    });
+    let status = match (media, request_error) {
+        (MediaType::GraphqlResponse, true) => StatusCode::BAD_REQUEST,
+        // Nothing but a rate limit came back: say so in the status too (the GraphQL over
+        // HTTP media type allows it when `data` is null).
+        (MediaType::GraphqlResponse, false)
+            if response.data == Value::Null && retry_after.is_some() =>
+        {
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        _ => StatusCode::OK,
+    };
+    let body = if request_error {
+        serde_json::json!({ "errors": response.errors })
+    } else {
+        match serde_json::to_value(&response) {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::error!(error = %e, "serialising a response");
+                return HttpResponse::InternalServerError().finish();
+            }
+        }
+    };
+    let codes: Vec<String> = response
+        .errors
+        .iter()
+        .filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string()))
+        .collect();
+    metrics.graphql_request(
+        operation.as_deref(),
+        started.elapsed().as_secs_f64(),
+        &codes,
+    );
+    tracing::info!(
+        operation = operation.as_deref().unwrap_or("-"),
+        status = status.as_u16(),
+        errors = ?codes,
+        duration_ms = started.elapsed().as_millis() as u64,
+        "graphql"
+    );
+    let mut res = reply(media, status, &body);
+    if let Some(secs) = retry_after
+        && let Ok(v) = header::HeaderValue::from_str(&secs.max(1).to_string())
+    {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn introspection_depth_does_not_count_of_type_chains() {
+        let q = "query { __schema { types { fields { type { ...R } } } } } \
+                 fragment R on __Type { kind ofType { kind ofType { kind ofType { kind } } } }";
+        assert_eq!(introspection_depth(q, None), Some(5));
+        assert_eq!(introspection_depth("{ __typename }", None), Some(1));
+        // Anything but introspection at the top: the ordinary limits apply.
+        assert_eq!(
+            introspection_depth("{ me { language } __schema { description } }", None),
+            None
+        );
+        // Nesting that multiplies a response still counts.
+        let deep = "{ __schema { types { fields { type { fields { type { fields { type { name } } } } } } } } }";
+        assert_eq!(introspection_depth(deep, None), Some(9));
+        // A fragment spreading itself is refused, not followed forever.
+        assert_eq!(
+            introspection_depth(
+                "{ __schema { types { ...A } } } fragment A on __Type { ofType { ...A } }",
+                None
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_refused_value_is_named_by_its_argument() {
+        let q = "query { graduates(first: 2147483648, after: \"x\") { totalCount } }";
+        let pos = async_graphql::Pos {
+            line: 1,
+            column: 26,
+        };
+        assert_eq!(argument_at(q, pos).as_deref(), Some("first"));
+        assert_eq!(
+            argument_at(q, async_graphql::Pos { line: 1, column: 2 }),
+            None
+        );
+        assert_eq!(
+            named_argument(r#"Invalid value for argument "status", enumeration type "ObligationStatus" does not contain the value "NOPE""#).as_deref(),
+            Some("status")
+        );
+        assert_eq!(
+            named_argument(
+                r#"Invalid value for argument "filter.status", expected type "ObligationStatus""#
+            )
+            .as_deref(),
+            Some("filter.status")
+        );
+        assert!(is_coercion_failure(
+            r#"Failed to parse "Int": Only integers from -2147483648 to 2147483647 are accepted."#
+        ));
+    }
+    use actix_web::http::header::HeaderValue;
+
+    fn accept(v: Option<&str>) -> Option<MediaType> {
+        let mut h = HeaderMap::new();
+        if let Some(v) = v {
+            h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+        }
+        negotiate(&h)
+    }
+
+    #[test]
+    fn negotiation_follows_graphql_over_http() {
+        assert_eq!(accept(None), Some(MediaType::Json));
+        assert_eq!(
+            accept(Some(
+                "application/graphql-response+json, application/json;q=0.9"
+            )),
+            Some(MediaType::GraphqlResponse)
+        );
+        assert_eq!(accept(Some("application/json")), Some(MediaType::Json));
+        assert_eq!(accept(Some("*/*")), Some(MediaType::Json));
+        assert_eq!(accept(Some("text/html")), None);
+    }
+}

@@ -1,0 +1,21 @@
+//! Adal's core, shared by every domain: errors and their codes, settings, the database
+//! connection and `begin_write`, identifiers, the caller (`Actor`), guards and row scopes,
+//! pagination, loaders, the audit trail, the document store and the GraphQL HTTP endpoint.
+//! It knows no domain: domains depend on it, never the other way.
+
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod documents;
+pub mod error;
+pub mod graphql;
+pub mod identifiers;
+pub mod jobs;
+pub mod loaders;
+pub mod metrics;
+pub mod pagination;
+pub mod settings;
+pub mod sql;
+pub mod state;
+pub mod telemetry;
+pub mod vocab;

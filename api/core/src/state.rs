@@ -1,0 +1,54 @@
+//! What every request shares: the database, token keys and policies.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::auth::throttle::ThrottlePolicy;
+use crate::auth::tokens::TokenKeys;
+use crate::db::StatementCounter;
+use crate::jobs::Waker;
+use crate::metrics::{Allow, Metrics};
+use crate::settings::Settings;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub keys: TokenKeys,
+    pub throttle: ThrottlePolicy,
+    pub settings: Arc<Settings>,
+    pub statements: StatementCounter,
+    /// Wakes this process's job runner after an enqueue.
+    pub jobs: Waker,
+    pub metrics: Arc<Metrics>,
+    /// Who may read `/metrics`.
+    pub metrics_allow: Allow,
+}
+
+impl AppState {
+    pub fn new(
+        settings: Settings,
+        db: DatabaseConnection,
+        statements: StatementCounter,
+    ) -> anyhow::Result<Self> {
+        let keys = TokenKeys::from_settings(&settings)?;
+        let metrics_allow = Allow::parse(&settings.metrics_allow)
+            .map_err(|e| anyhow::anyhow!("metrics_allow: {e}"))?;
+        let throttle = ThrottlePolicy {
+            max_failures: settings.login_max_failures,
+            window: chrono::Duration::seconds(settings.login_window_secs),
+            lock: chrono::Duration::seconds(settings.login_lock_secs),
+            slowdown_ms: settings.login_slowdown_ms,
+        };
+        Ok(Self {
+            db,
+            keys,
+            throttle,
+            settings: Arc::new(settings),
+            statements,
+            jobs: Waker::new(),
+            metrics: Arc::new(Metrics::new()),
+            metrics_allow,
+        })
+    }
+}

@@ -1,0 +1,207 @@
+//! Provider webhooks, each authenticated with an HMAC-SHA256 signature of the raw body in
+//! `X-Adal-Signature: sha256=<hex>` under the provider's configured secret. A missing or bad
+//! signature (or no configured secret) is answered 401 and changes nothing.
+//!
+//! - `POST /webhooks/sms/receipt`, `POST /webhooks/push/receipt`: a delivery receipt
+//!   `{"id": "<provider message id>", "reference": "<idempotency key>", "status":
+//!   "delivered" | "failed", "error": "..."}`.
+//!
+//! Inbound SMS (`POST /webhooks/sms/inbound`) belong to the domain that asked the question
+//! (the obligations' 511/512 consent flow) and use [`verify`], [`unauthorized`], [`bad`] and
+//! [`internal`] from here.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use hmac::{Hmac, Mac};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use serde::Deserialize;
+use sha2::Sha256;
+
+use entities::notification_message;
+
+use super::vocab::{Channel, MessageStatus};
+use adal_core::error::ApiResult;
+use adal_core::settings::Secret;
+use adal_core::state::AppState;
+
+pub const SIGNATURE_HEADER: &str = "X-Adal-Signature";
+
+/// `sha256=<hex>` of a body under a secret (providers and tests sign with this).
+pub fn sign(secret: &str, body: &[u8]) -> String {
+    let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
+        Ok(m) => m,
+        Err(_) => return String::new(),
+    };
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Checks the signature in constant time.
+pub fn verify(secret: Option<&Secret>, req: &HttpRequest, body: &[u8]) -> bool {
+    let Some(secret) = secret.filter(|s| !s.expose().is_empty()) else {
+        return false;
+    };
+    let Some(given) = req
+        .headers()
+        .get(SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().strip_prefix("sha256="))
+        .and_then(|h| hex::decode(h).ok())
+    else {
+        return false;
+    };
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes()) else {
+        return false;
+    };
+    mac.update(body);
+    mac.verify_slice(&given).is_ok()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Receipt {
+    pub id: Option<String>,
+    pub reference: Option<String>,
+    pub status: String,
+    pub error: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// Applies a receipt; `false` when no message of this channel matches.
+pub async fn apply_receipt(
+    db: &DatabaseConnection,
+    channel: Channel,
+    r: &Receipt,
+) -> ApiResult<bool> {
+    use notification_message::Column as C;
+    let by_id = match &r.id {
+        Some(id) => {
+            notification_message::Entity::find()
+                .filter(C::ProviderMessageId.eq(id.clone()))
+                .filter(C::Channel.eq(channel.as_str()))
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
+    let m = match (by_id, &r.reference) {
+        (Some(m), _) => Some(m),
+        (None, Some(key)) => {
+            notification_message::Entity::find()
+                .filter(C::IdempotencyKey.eq(key.clone()))
+                .filter(C::Channel.eq(channel.as_str()))
+                .one(db)
+                .await?
+        }
+        (None, None) => None,
+    };
+    let Some(m) = m else { return Ok(false) };
+    let at = r.at.unwrap_or_else(Utc::now);
+    let open = [
+        MessageStatus::Sending.as_str(),
+        MessageStatus::Sent.as_str(),
+    ];
+    let mut q = notification_message::Entity::update_many();
+    match r.status.as_str() {
+        "delivered" => {
+            q = q
+                .col_expr(C::Status, Expr::value(MessageStatus::Delivered.as_str()))
+                .col_expr(C::DeliveredAt, Expr::value(Some(at)));
+        }
+        _ => {
+            let e: String = r
+                .error
+                .clone()
+                .unwrap_or_else(|| format!("provider reported {}", r.status))
+                .chars()
+                .take(500)
+                .collect();
+            q = q
+                .col_expr(C::Status, Expr::value(MessageStatus::Failed.as_str()))
+                .col_expr(C::FailedAt, Expr::value(Some(at)))
+                .col_expr(C::LastError, Expr::value(Some(e)));
+        }
+    }
+    if let Some(id) = &r.id {
+        q = q.col_expr(
+            C::ProviderMessageId,
+            Expr::value(Some(id.chars().take(120).collect::<String>())),
+        );
+    }
+    q.filter(C::Id.eq(m.id))
+        .filter(C::Status.is_in(open))
+        .exec(db)
+        .await?;
+    tracing::info!(message.id = m.id, channel = channel.as_str(), status = %r.status, "delivery receipt");
+    Ok(true)
+}
+
+pub fn unauthorized() -> HttpResponse {
+    HttpResponse::Unauthorized()
+        .content_type("application/json")
+        .body(r#"{"error":"bad or missing signature"}"#)
+}
+
+pub fn bad(what: &str) -> HttpResponse {
+    HttpResponse::BadRequest()
+        .content_type("application/json")
+        .body(serde_json::json!({ "error": what }).to_string())
+}
+
+pub fn internal(e: adal_core::error::ApiError) -> HttpResponse {
+    if let adal_core::error::ApiError::Internal(cause) = &e {
+        tracing::error!(error = format!("{cause:#}"), "webhook failed");
+    }
+    HttpResponse::InternalServerError().finish()
+}
+
+async fn receipt(
+    channel: Channel,
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let secret = match channel {
+        Channel::Sms => state.settings.sms_webhook_secret.as_ref(),
+        _ => state.settings.push_webhook_secret.as_ref(),
+    };
+    if !verify(secret, &req, &body) {
+        tracing::warn!(
+            channel = channel.as_str(),
+            "receipt with a bad signature refused"
+        );
+        return unauthorized();
+    }
+    let Ok(r) = serde_json::from_slice::<Receipt>(&body) else {
+        return bad("unreadable receipt");
+    };
+    match apply_receipt(&state.db, channel, &r).await {
+        Ok(true) => HttpResponse::Ok().json(serde_json::json!({ "ok": true })),
+        Ok(false) => {
+            HttpResponse::NotFound().json(serde_json::json!({ "error": "unknown message" }))
+        }
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn sms_receipt(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    receipt(Channel::Sms, req, body, state).await
+}
+
+pub async fn push_receipt(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    receipt(Channel::Push, req, body, state).await
+}
+
+/// The webhook routes, registered by `startup`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/webhooks/sms/receipt", web::post().to(sms_receipt))
+        .route("/webhooks/push/receipt", web::post().to(push_receipt));
+}

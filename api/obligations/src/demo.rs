@@ -1,0 +1,190 @@
+//! Demo obligations: a handful of graduates whose evidence shows every common status, loaded
+//! through the real importers (so the demo exercises the same path as a deployment).
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::DatabaseConnection;
+
+use super::import::{ImportKind, import_file};
+use super::period::Period;
+use adal_core::identifiers::with_check_digit;
+
+const GRAD_HEADER: &str = "iin,last_name,first_name,middle_name,birth_date,phone,email,language,university_bin,specialty_code,specialty_name,specialty_group,level,funding_category,home_region_kato,study_start,graduation_date,grant_months,programme_months,budget_cost_kzt,referral_employer_bin,referral_date";
+
+fn iin(prefix: &str) -> String {
+    (0..100)
+        .find_map(|n| with_check_digit(&format!("{prefix}{n:02}")))
+        .unwrap_or_default()
+}
+
+fn months(iin: &str, bin: &str, from: Period, to: Period) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut p = from;
+    while p <= to {
+        out.push(format!("{iin},{bin},,,{p},,,010"));
+        out.push(format!("{iin},{bin},,,{p},,,012"));
+        p = p.next();
+    }
+    out
+}
+
+/// Loads the demo graduates; `graduate_iin` is the demo graduate account's person.
+pub async fn seed(
+    db: &DatabaseConnection,
+    graduate_iin: &str,
+    employers: &DemoEmployers,
+) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let last = Period::of_date(Utc::now().date_naive()).plus(-1);
+    let uni = "990140004654";
+    let aiana = iin("000304500"); // 2000-03-04
+    let bekzat = iin("991120300");
+    let anna = iin("030115600");
+    let erlan = iin("010707500");
+    let viktor = iin("000909500");
+    let g = |iin: &str,
+             last: &str,
+             first: &str,
+             lang: &str,
+             code: &str,
+             name: &str,
+             group: &str,
+             cat: &str,
+             region: &str,
+             grad: NaiveDate,
+             cost: u32| {
+        let start =
+            NaiveDate::from_ymd_opt(chrono::Datelike::year(&grad) - 4, 9, 1).unwrap_or(grad);
+        format!(
+            "{iin},{last},{first},,,+77015550000,,{lang},{uni},{code},{name},{group},bachelor,{cat},{region},{start},{grad},48,48,{cost},,"
+        )
+    };
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+    let graduates = [
+        GRAD_HEADER.to_owned(),
+        g(
+            graduate_iin,
+            "Ахметов",
+            "Дамир",
+            "ru",
+            "6B07101",
+            "Агроинженерия",
+            "technical",
+            "state_order",
+            "710000000",
+            d(2024, 6, 30),
+            2_800_000,
+        ),
+        g(
+            &aiana,
+            "Серікова",
+            "Аяна",
+            "kk",
+            "6B01301",
+            "Бастауыш оқыту педагогикасы",
+            "pedagogical",
+            "rural_quota",
+            "110000000",
+            d(2024, 6, 30),
+            2_400_000,
+        ),
+        g(
+            &bekzat,
+            "Омаров",
+            "Бекзат",
+            "kk",
+            "6B10101",
+            "Жалпы медицина",
+            "medical",
+            "state_order",
+            "350000000",
+            d(2024, 6, 30),
+            3_600_000,
+        ),
+        g(
+            &anna,
+            "Ли",
+            "Анна",
+            "ru",
+            "6B10102",
+            "Медсестринское дело",
+            "medical",
+            "rural_quota",
+            "110000000",
+            d(2026, 6, 30),
+            3_000_000,
+        ),
+        g(
+            &erlan,
+            "Қасымов",
+            "Ерлан",
+            "kk",
+            "6B01501",
+            "Математика",
+            "pedagogical",
+            "state_order",
+            "110000000",
+            d(2025, 6, 30),
+            2_400_000,
+        ),
+        g(
+            &viktor,
+            "Ким",
+            "Виктор",
+            "ru",
+            "6B06101",
+            "Информатика",
+            "technical",
+            "state_order",
+            "710000000",
+            d(2024, 6, 30),
+            2_600_000,
+        ),
+    ];
+    let grads_path = dir.path().join("demo-graduates.csv");
+    std::fs::write(&grads_path, graduates.join("\n"))?;
+    import_file(db, ImportKind::Graduates, &grads_path, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+
+    let sep24 = Period::new(2024, 9).unwrap_or(last);
+    let mut rows = vec!["iin,employer_id,employer_name,employer_address,period,payment_date,amount_kzt,payment_code".to_owned()];
+    rows.extend(months(graduate_iin, &employers.agro, sep24, last));
+    rows.extend(months(&aiana, &employers.rural_school, sep24, last));
+    rows.extend(months(&bekzat, &employers.hospital, sep24, sep24.plus(5)));
+    rows.extend(months(
+        &anna,
+        &employers.city_school,
+        Period::new(2026, 9).unwrap_or(last),
+        last,
+    ));
+    let unknown = with_check_digit("21034000777").unwrap_or_default();
+    rows.extend(
+        months(&erlan, &unknown, Period::new(2025, 9).unwrap_or(last), last)
+            .into_iter()
+            .map(|r| {
+                r.replace(
+                    &format!("{unknown},,,"),
+                    &format!("{unknown},ИП Жұмабаев,\"Ақмола обл., Шортанды\","),
+                )
+            }),
+    );
+    rows.extend(months(&viktor, &employers.agro, sep24, last.plus(-5)));
+    let contrib_path = dir.path().join("demo-contributions.csv");
+    std::fs::write(&contrib_path, rows.join("\n"))?;
+    import_file(db, ImportKind::Contributions, &contrib_path, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+    // A year of status history for the dashboard's trend, from the demo's own evidence.
+    super::history::reconstruct(db, 12)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+    Ok(())
+}
+
+/// BINs of the demo employers the scenarios use.
+pub struct DemoEmployers {
+    pub agro: String,
+    pub rural_school: String,
+    pub hospital: String,
+    pub city_school: String,
+}

@@ -1,0 +1,322 @@
+//! Export of the filtered graduates list: `GET /exports/graduates.csv` and
+//! `GET /exports/graduates.xlsx` with the filters of the `graduates` query as URL parameters
+//! (`status=BREACH&regionKato=...`), for the operator's staff (bearer token). Both read the
+//! register page by page: the CSV is streamed as it is read, the XLSX worksheet is written in
+//! constant memory (rows go to a temporary file) and sent when complete. Each export is
+//! recorded in the audit trail with its format and filters. The XLSX header row is in the
+//! language asked for (`lang=kk|ru|en`, default Russian), the CSV's in column names.
+//! IINs go out masked, as the list shows them; the exact-IIN filter is not offered, since an
+//! IIN never goes into a URL (domain brief §1).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::stream;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::graphql::GraduateFilterInput;
+use super::service::{self, GraduateRow};
+use super::vocab::{FundingCategory, ObligationStatus, SpecialtyGroup};
+use adal_core::audit;
+use adal_core::auth::roles::OPERATOR_STAFF;
+use adal_core::error::{ApiError, ApiResult, refusal};
+use adal_core::identifiers::mask;
+use adal_core::pagination::{MAX_PAGE, PageRequest, encode_cursor};
+use adal_core::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/exports/graduates.csv", web::get().to(graduates_csv))
+        .route("/exports/graduates.xlsx", web::get().to(graduates_xlsx));
+}
+
+/// The filters, named as in `GraduateFilter`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExportFilter {
+    status: Option<String>,
+    category: Option<String>,
+    specialty_group: Option<String>,
+    region_kato: Option<String>,
+    university_id: Option<String>,
+    graduation_year: Option<i32>,
+    employer_id: Option<String>,
+    /// The language of the XLSX header row.
+    lang: Option<String>,
+}
+
+/// `BREACH` (the GraphQL name) as the stored vocabulary value.
+fn vocab<T>(
+    field: &str,
+    v: Option<String>,
+    from_db: fn(&str) -> Option<T>,
+) -> ApiResult<Option<T>> {
+    v.filter(|s| !s.is_empty())
+        .map(|s| {
+            from_db(&s.to_ascii_lowercase())
+                .ok_or_else(|| ApiError::bad_input(field, format!("unknown value {s}")))
+        })
+        .transpose()
+}
+
+impl ExportFilter {
+    fn parse(self) -> ApiResult<service::GraduateFilter> {
+        GraduateFilterInput {
+            status: vocab("status", self.status, ObligationStatus::from_db)?,
+            category: vocab("category", self.category, FundingCategory::from_db)?,
+            specialty_group: vocab(
+                "specialtyGroup",
+                self.specialty_group,
+                SpecialtyGroup::from_db,
+            )?,
+            region_kato: self.region_kato,
+            university_id: self.university_id.map(Into::into),
+            graduation_year: self.graduation_year,
+            employer_id: self.employer_id.map(Into::into),
+            iin: None,
+        }
+        .parse()
+    }
+}
+
+/// The columns, as the CSV names them and as the XLSX header row says it in kk, ru and en.
+const COLUMNS: [(&str, [&str; 3]); 12] = [
+    ("id", ["№", "№", "No."]),
+    ("full_name", ["Аты-жөні", "ФИО", "Full name"]),
+    (
+        "iin_masked",
+        ["ЖСН (жасырылған)", "ИИН (скрыт)", "IIN (masked)"],
+    ),
+    ("category", ["Санат", "Категория", "Category"]),
+    (
+        "specialty_code",
+        ["Мамандық коды", "Код специальности", "Specialty code"],
+    ),
+    ("specialty_name", ["Мамандық", "Специальность", "Specialty"]),
+    (
+        "region_kato",
+        ["Өңір (КАТО)", "Регион (КАТО)", "Region (KATO)"],
+    ),
+    (
+        "graduation_date",
+        ["Бітірген күні", "Дата выпуска", "Graduation date"],
+    ),
+    ("status", ["Мәртебе", "Статус", "Status"]),
+    (
+        "required_months",
+        ["Талап етілетін ай", "Требуется месяцев", "Months required"],
+    ),
+    (
+        "credited_months",
+        ["Есептелген ай", "Засчитано месяцев", "Months credited"],
+    ),
+    (
+        "remaining_months",
+        ["Қалған ай", "Осталось месяцев", "Months remaining"],
+    ),
+];
+
+/// Columns holding whole numbers (written as numbers in XLSX).
+const NUMERIC: [usize; 4] = [0, 9, 10, 11];
+
+/// One row's cells, in `COLUMNS` order.
+fn cells(r: &GraduateRow) -> [String; 12] {
+    let name = match &r.middle_name {
+        Some(m) => format!("{} {} {m}", r.last_name, r.first_name),
+        None => format!("{} {}", r.last_name, r.first_name),
+    };
+    let remaining = (r.required_months - r.credited_months).max(0);
+    [
+        r.id.to_string(),
+        name,
+        mask(&r.iin),
+        r.funding_category.to_ascii_uppercase(),
+        r.specialty_code.clone(),
+        r.specialty_name.clone(),
+        r.home_region_kato.clone().unwrap_or_default(),
+        r.graduation_date.to_string(),
+        r.status.to_ascii_uppercase(),
+        r.required_months.to_string(),
+        r.credited_months.to_string(),
+        remaining.to_string(),
+    ]
+}
+
+fn csv_header() -> String {
+    let mut out = COLUMNS.map(|(c, _)| c).join(",");
+    out.push('\n');
+    out
+}
+
+/// One CSV field, quoted when it needs to be.
+fn field(out: &mut String, value: &str) {
+    if value.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+/// The CSV lines of one page of rows.
+pub fn csv_lines(rows: &[GraduateRow]) -> String {
+    let mut out = String::new();
+    for r in rows {
+        for (i, c) in cells(r).iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            field(&mut out, c);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Admits an export: the caller is the operator's staff, the filters are valid, and the export
+/// is on the audit trail. Otherwise the response to send instead.
+async fn admit(
+    req: &HttpRequest,
+    state: &AppState,
+    query: ExportFilter,
+    format: &str,
+) -> ApiResult<service::GraduateFilter> {
+    let actor = adal_core::graphql::http_actor(req, state, OPERATOR_STAFF).await?;
+    let raw = format!("{query:?}");
+    let filter = query.parse()?;
+    audit::record(
+        &state.db,
+        Some(actor.account_id),
+        "graduates.export",
+        "graduate",
+        "list",
+        json!({ "format": format, "filter": raw }),
+    )
+    .await?;
+    Ok(filter)
+}
+
+/// The register's pages under `filter`, in id order, until the last.
+fn pages(
+    db: sea_orm::DatabaseConnection,
+    filter: service::GraduateFilter,
+) -> impl futures_util::Stream<Item = ApiResult<Vec<GraduateRow>>> {
+    // The cursor of the next page; `None` after the last page.
+    stream::unfold(Some(None::<String>), move |after| {
+        let db = db.clone();
+        let filter = filter.clone();
+        async move {
+            let after = after?;
+            let page = match PageRequest::parse(Some(MAX_PAGE as i32), after) {
+                Ok(p) => p,
+                Err(e) => return Some((Err(e), None)),
+            };
+            match service::list(&db, &filter, &page).await {
+                Err(e) => Some((Err(e), None)),
+                Ok((rows, _)) => {
+                    let next = (rows.len() as u64 == MAX_PAGE)
+                        .then(|| rows.last().map(|r| encode_cursor(&r.id.to_string())))
+                        .flatten();
+                    Some((Ok(rows), next.map(Some)))
+                }
+            }
+        }
+    })
+}
+
+async fn graduates_csv(
+    req: HttpRequest,
+    query: web::Query<ExportFilter>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let filter = match admit(&req, &state, query.into_inner(), "csv").await {
+        Ok(f) => f,
+        Err(e) => return refusal(&e),
+    };
+    let lines = futures_util::StreamExt::map(pages(state.db.clone(), filter), |rows| {
+        rows.map(|rows| web::Bytes::from(csv_lines(&rows)))
+    });
+    let head = stream::once(async { Ok::<_, ApiError>(web::Bytes::from(csv_header())) });
+    // A failure mid-stream ends the response early (the client sees a truncated download);
+    // its cause is logged, never sent.
+    let body = futures_util::StreamExt::map(futures_util::StreamExt::chain(head, lines), |r| {
+        r.map_err(|e| {
+            tracing::warn!(code = e.code(), "export: reading a page failed");
+            std::io::Error::other(e.code())
+        })
+    });
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"graduates.csv\"",
+        ))
+        .streaming(body)
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn graduates_xlsx(
+    req: HttpRequest,
+    query: web::Query<ExportFilter>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let lang = match query.lang.as_deref() {
+        Some("kk") => 0,
+        Some("en") => 2,
+        _ => 1,
+    };
+    let filter = match admit(&req, &state, query.into_inner(), "xlsx").await {
+        Ok(f) => f,
+        Err(e) => return refusal(&e),
+    };
+    match xlsx(state.db.clone(), filter, lang).await {
+        Ok(bytes) => HttpResponse::Ok()
+            .content_type(XLSX)
+            .insert_header((
+                "Content-Disposition",
+                "attachment; filename=\"graduates.xlsx\"",
+            ))
+            .body(bytes),
+        Err(e) => refusal(&e),
+    }
+}
+
+/// The workbook of the filtered register, header row in language `lang` (0 kk, 1 ru, 2 en).
+async fn xlsx(
+    db: sea_orm::DatabaseConnection,
+    filter: service::GraduateFilter,
+    lang: usize,
+) -> ApiResult<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook, XlsxError};
+    let failed = |e: XlsxError| ApiError::internal(anyhow::anyhow!("xlsx: {e}"));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().map_err(failed)?;
+    let bold = Format::new().set_bold();
+    for (col, (_, names)) in COLUMNS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, names[lang], &bold)
+            .map_err(failed)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(failed)?;
+    let mut row: u32 = 1;
+    let mut pages = std::pin::pin!(pages(db, filter));
+    while let Some(rows) = futures_util::StreamExt::next(&mut pages).await {
+        for r in rows? {
+            for (col, cell) in cells(&r).iter().enumerate() {
+                let number = NUMERIC
+                    .contains(&col)
+                    .then(|| cell.parse::<f64>().ok())
+                    .flatten();
+                match number {
+                    Some(n) => sheet.write_number(row, col as u16, n),
+                    None => sheet.write_string(row, col as u16, cell),
+                }
+                .map_err(failed)?;
+            }
+            row += 1;
+        }
+    }
+    tokio::task::spawn_blocking(move || book.save_to_buffer().map_err(failed))
+        .await
+        .map_err(ApiError::internal)?
+}

@@ -1,0 +1,587 @@
+//! The compliance ledger: month by month from the start of the obligation, what each month is
+//! and why, and the status that follows, with its explanation in data. Pure: no database.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::period::Period;
+use super::rules::{EmployerFacts, NotQualifying, RuleSet};
+use super::vocab::{ClaimStatus, FundingCategory, MonthState, ObligationStatus, SpecialtyGroup};
+use adal_core::vocab::Language;
+
+/// An approved exemption or suspension, by months (`None` bounds: open).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub suspension: bool,
+    pub from: Option<Period>,
+    pub to: Option<Period>,
+}
+
+impl Decision {
+    fn covers(&self, p: Period) -> bool {
+        self.from.is_none_or(|f| f <= p) && self.to.is_none_or(|t| p <= t)
+    }
+}
+
+/// Everything the evaluation of one obligation reads.
+pub struct LedgerInput<'a> {
+    pub category: FundingCategory,
+    pub group: SpecialtyGroup,
+    pub required_months: i32,
+    pub start: Period,
+    /// The last month the feeds cover.
+    pub horizon: Period,
+    /// (period, employer id) pairs; duplicates are harmless.
+    pub contributions: &'a [(Period, i64)],
+    pub employers: &'a HashMap<i64, EmployerFacts>,
+    pub decisions: &'a [Decision],
+    /// The latest claim's status, if a claim exists.
+    pub claim: Option<ClaimStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LedgerMonth {
+    pub period: Period,
+    pub state: MonthState,
+    /// The employer that credited the month, or the one examined.
+    pub employer_id: Option<i64>,
+    /// Why a paying employer did not count.
+    pub reason: Option<NotQualifying>,
+    /// All employers that paid for the month.
+    pub employers: Vec<i64>,
+}
+
+/// Why the status is what it is: a code and the facts behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Explanation {
+    pub status: ObligationStatus,
+    pub required_months: i32,
+    pub credited_months: i32,
+    /// Months without credited work at the end of the ledger.
+    pub months_without_credit: i32,
+    /// The first month of that run.
+    pub since: Option<Period>,
+    pub employer_id: Option<i64>,
+    pub reason: Option<NotQualifying>,
+    pub pending_classification_months: i32,
+    pub horizon: Period,
+    pub grace_months: i32,
+    pub breach_months: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ledger {
+    pub months: Vec<LedgerMonth>,
+    pub status: ObligationStatus,
+    pub credited: i32,
+    pub projected_completion: Option<Period>,
+    pub last_employer_id: Option<i64>,
+    pub explanation: Explanation,
+}
+
+impl Ledger {
+    /// The state of month `p`, if the ledger reaches it.
+    pub fn state_in(&self, p: Period) -> Option<MonthState> {
+        self.months
+            .iter()
+            .rev()
+            .find(|m| m.period == p)
+            .map(|m| m.state)
+    }
+}
+
+pub fn evaluate(input: &LedgerInput<'_>, rules: &RuleSet) -> Ledger {
+    let mut by_month: HashMap<Period, Vec<i64>> = HashMap::new();
+    for (p, e) in input.contributions {
+        let v = by_month.entry(*p).or_default();
+        if !v.contains(e) {
+            v.push(*e);
+        }
+    }
+    let mut months = Vec::new();
+    let mut credited = 0;
+    let mut p = input.start;
+    while p <= input.horizon && credited < input.required_months {
+        let m = month(
+            input,
+            rules,
+            p,
+            by_month.get(&p).map(Vec::as_slice).unwrap_or(&[]),
+        );
+        if m.state == MonthState::Credited {
+            credited += 1;
+        }
+        months.push(m);
+        p = p.next();
+    }
+
+    // The run of months without credit at the end (pending, exempt and suspended months are
+    // neutral: they neither extend nor end it).
+    let mut run = 0;
+    let mut since = None;
+    let mut latest: Option<&LedgerMonth> = None;
+    for m in months.iter().rev() {
+        match m.state {
+            MonthState::Credited => break,
+            MonthState::Gap | MonthState::NonQualifying => {
+                run += 1;
+                since = Some(m.period);
+                latest.get_or_insert(m);
+            }
+            _ => {}
+        }
+    }
+    let pending = months
+        .iter()
+        .filter(|m| m.state == MonthState::PendingClassification)
+        .count() as i32;
+    let whole_exemption = input
+        .decisions
+        .iter()
+        .any(|d| !d.suspension && d.from.is_none() && d.to.is_none());
+    let suspended_now = input
+        .decisions
+        .iter()
+        .any(|d| d.suspension && d.covers(input.horizon));
+    let any_credit = credited > 0;
+    let status = match input.claim {
+        Some(ClaimStatus::Paid) => ObligationStatus::Closed,
+        Some(
+            ClaimStatus::Sent
+            | ClaimStatus::Acknowledged
+            | ClaimStatus::PaidInPart
+            | ClaimStatus::InCourt,
+        ) => ObligationStatus::Reimbursing,
+        _ if whole_exemption => ObligationStatus::Exempt,
+        _ if credited >= input.required_months => ObligationStatus::Fulfilled,
+        _ if input.horizon < input.start => ObligationStatus::NotStarted,
+        _ if suspended_now => ObligationStatus::Suspended,
+        _ if run > rules.breach_months => ObligationStatus::Breach,
+        _ if latest.is_some_and(|m| m.state == MonthState::NonQualifying) => {
+            ObligationStatus::NonQualifying
+        }
+        _ if run > rules.grace_months => ObligationStatus::Gap,
+        _ if !any_credit => ObligationStatus::NotStarted,
+        _ => ObligationStatus::Working,
+    };
+    let last_employer_id = months
+        .iter()
+        .rev()
+        .find_map(|m| m.employer_id.or_else(|| m.employers.first().copied()));
+    let projected_completion = (status == ObligationStatus::Working)
+        .then(|| input.horizon.plus(input.required_months - credited));
+    let explanation = Explanation {
+        status,
+        required_months: input.required_months,
+        credited_months: credited,
+        months_without_credit: run,
+        since,
+        employer_id: latest.and_then(|m| m.employer_id).or(last_employer_id),
+        reason: latest.and_then(|m| m.reason.clone()),
+        pending_classification_months: pending,
+        horizon: input.horizon,
+        grace_months: rules.grace_months,
+        breach_months: rules.breach_months,
+    };
+    Ledger {
+        months,
+        status,
+        credited,
+        projected_completion,
+        last_employer_id,
+        explanation,
+    }
+}
+
+fn month(input: &LedgerInput<'_>, rules: &RuleSet, p: Period, paid_by: &[i64]) -> LedgerMonth {
+    let mut m = LedgerMonth {
+        period: p,
+        state: MonthState::Gap,
+        employer_id: None,
+        reason: None,
+        employers: paid_by.to_vec(),
+    };
+    if input.decisions.iter().any(|d| !d.suspension && d.covers(p)) {
+        m.state = MonthState::Exempt;
+        return m;
+    }
+    if input.decisions.iter().any(|d| d.suspension && d.covers(p)) {
+        m.state = MonthState::Suspended;
+        return m;
+    }
+    let mut pending = None;
+    let mut refused = None;
+    for e in paid_by {
+        let Some(facts) = input.employers.get(e) else {
+            pending.get_or_insert(*e);
+            continue;
+        };
+        if facts.needs_classification {
+            pending.get_or_insert(*e);
+            continue;
+        }
+        match rules.qualifies(input.category, input.group, facts) {
+            Ok(()) => {
+                m.state = MonthState::Credited;
+                m.employer_id = Some(*e);
+                return m;
+            }
+            Err(reason) => {
+                refused.get_or_insert((*e, reason));
+            }
+        }
+    }
+    if let Some(e) = pending {
+        m.state = MonthState::PendingClassification;
+        m.employer_id = Some(e);
+    } else if let Some((e, reason)) = refused {
+        m.state = MonthState::NonQualifying;
+        m.employer_id = Some(e);
+        m.reason = Some(reason);
+    }
+    m
+}
+
+/// The explanation in plain words, in the reader's language. `employer` is the employer's name.
+pub fn explain(e: &Explanation, employer: Option<&str>, lang: Language) -> String {
+    let remaining = (e.required_months - e.credited_months).max(0);
+    let emp = employer.unwrap_or("—");
+    let since = e.since.map(|p| p.to_string()).unwrap_or_default();
+    let reason = e
+        .reason
+        .as_ref()
+        .map(|r| reason_text(r, lang))
+        .unwrap_or_default();
+    use ObligationStatus as S;
+    match (e.status, lang) {
+        (S::NotStarted, Language::Kk) => format!(
+            "Міндеттеме әлі басталмаған немесе есепке алынған жұмыс жоқ: {} айдан 0 ай өтелді.",
+            e.required_months
+        ),
+        (S::NotStarted, Language::Ru) => format!(
+            "Отработка ещё не началась или засчитанной работы нет: отработано 0 из {} мес.",
+            e.required_months
+        ),
+        (S::NotStarted, Language::En) => format!(
+            "The obligation has not started or no qualifying work yet: 0 of {} months credited.",
+            e.required_months
+        ),
+        (S::Working, Language::Kk) => format!(
+            "Жұмыс істеп жатыр: {} / {} ай есепке алынды, {} ай қалды (соңғы жұмыс беруші: {emp}).",
+            e.credited_months, e.required_months, remaining
+        ),
+        (S::Working, Language::Ru) => format!(
+            "Отрабатывает: засчитано {} из {} мес., осталось {} (последний работодатель: {emp}).",
+            e.credited_months, e.required_months, remaining
+        ),
+        (S::Working, Language::En) => format!(
+            "Working: {} of {} months credited, {} to go (latest employer: {emp}).",
+            e.credited_months, e.required_months, remaining
+        ),
+        (S::Gap, Language::Kk) => format!(
+            "{since} бастап {} ай бойы есепке алынатын жұмыс жоқ (рұқсат етілген үзіліс: {} ай).",
+            e.months_without_credit, e.grace_months
+        ),
+        (S::Gap, Language::Ru) => format!(
+            "Нет засчитываемой работы {} мес. начиная с {since} (допустимый перерыв: {} мес.).",
+            e.months_without_credit, e.grace_months
+        ),
+        (S::Gap, Language::En) => format!(
+            "No qualifying work for {} months since {since} (allowed gap: {} months).",
+            e.months_without_credit, e.grace_months
+        ),
+        (S::NonQualifying, Language::Kk) => {
+            format!("{emp} жарна төлейді, бірақ бұл жұмыс есептелмейді: {reason}.")
+        }
+        (S::NonQualifying, Language::Ru) => {
+            format!("{emp} платит взносы, но эта работа не засчитывается: {reason}.")
+        }
+        (S::NonQualifying, Language::En) => {
+            format!("{emp} pays contributions, but this work does not count: {reason}.")
+        }
+        (S::Suspended, Language::Kk) => {
+            "Міндеттеме комиссия шешімімен уақытша тоқтатылды; бұл айлар есептелмейді.".into()
+        }
+        (S::Suspended, Language::Ru) => {
+            "Обязательство приостановлено решением комиссии; эти месяцы не засчитываются.".into()
+        }
+        (S::Suspended, Language::En) => {
+            "The obligation is suspended by the commission's decision; these months do not count."
+                .into()
+        }
+        (S::Exempt, Language::Kk) => "Комиссия шешімімен міндеттемеден босатылды.".into(),
+        (S::Exempt, Language::Ru) => "Освобождён(а) от обязательства решением комиссии.".into(),
+        (S::Exempt, Language::En) => {
+            "Exempted from the obligation by the commission's decision.".into()
+        }
+        (S::Fulfilled, Language::Kk) => format!(
+            "Міндеттеме орындалды: {} ай есепке алынды.",
+            e.credited_months
+        ),
+        (S::Fulfilled, Language::Ru) => format!(
+            "Обязательство выполнено: засчитано {} мес.",
+            e.credited_months
+        ),
+        (S::Fulfilled, Language::En) => format!(
+            "Obligation fulfilled: {} months credited.",
+            e.credited_months
+        ),
+        (S::Breach, Language::Kk) => format!(
+            "{since} бастап {} ай бойы есепке алынатын жұмыс жоқ, шегі {} ай: бюджет қаражатын өтеу талабы қойылуы тиіс.",
+            e.months_without_credit, e.breach_months
+        ),
+        (S::Breach, Language::Ru) => format!(
+            "Нет засчитываемой работы {} мес. начиная с {since} при пределе {} мес.: подлежит требование о возмещении бюджетных средств.",
+            e.months_without_credit, e.breach_months
+        ),
+        (S::Breach, Language::En) => format!(
+            "No qualifying work for {} months since {since}, past the limit of {}: a reimbursement claim is due.",
+            e.months_without_credit, e.breach_months
+        ),
+        (S::Reimbursing, Language::Kk) => {
+            "Бюджет қаражатын өтеу талабы бойынша жұмыс жүріп жатыр.".into()
+        }
+        (S::Reimbursing, Language::Ru) => {
+            "Идёт работа по требованию о возмещении бюджетных средств.".into()
+        }
+        (S::Reimbursing, Language::En) => "A reimbursement claim is in progress.".into(),
+        (S::Closed, Language::Kk) => "Бюджет қаражаты толық өтелді; міндеттеме жабылды.".into(),
+        (S::Closed, Language::Ru) => {
+            "Бюджетные средства возмещены полностью; обязательство закрыто.".into()
+        }
+        (S::Closed, Language::En) => {
+            "The budget cost was reimbursed in full; the obligation is closed.".into()
+        }
+    }
+}
+
+/// Why an employer does not count, in plain words.
+pub fn reason_text(r: &NotQualifying, lang: Language) -> String {
+    match (r, lang) {
+        (NotQualifying::NoRule, Language::Kk) => "бұл санат пен мамандыққа ереже жоқ".into(),
+        (NotQualifying::NoRule, Language::Ru) => {
+            "для этой категории и специальности нет правила".into()
+        }
+        (NotQualifying::NoRule, Language::En) => {
+            "no rule covers this category and specialty".into()
+        }
+        (NotQualifying::Kind { kind }, Language::Kk) => {
+            format!("ұйым түрі ({kind}) бұл санат үшін есептелмейді")
+        }
+        (NotQualifying::Kind { kind }, Language::Ru) => {
+            format!("тип организации ({kind}) не засчитывается для этой категории")
+        }
+        (NotQualifying::Kind { kind }, Language::En) => {
+            format!("the organisation kind ({kind}) does not count for this category")
+        }
+        (NotQualifying::NotRural, Language::Kk) => "жұмыс ауылдық елді мекенде болуы керек".into(),
+        (NotQualifying::NotRural, Language::Ru) => "работа должна быть в сельской местности".into(),
+        (NotQualifying::NotRural, Language::En) => "the work must be in a rural locality".into(),
+        (NotQualifying::Region { .. }, Language::Kk) => "жұмыс беруші өңірі тізімде жоқ".into(),
+        (NotQualifying::Region { .. }, Language::Ru) => {
+            "регион работодателя не входит в перечень".into()
+        }
+        (NotQualifying::Region { .. }, Language::En) => {
+            "the employer's region is not on the list".into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use adal_core::vocab::OrganisationKind as K;
+
+    fn p(s: &str) -> Period {
+        Period::parse(s).unwrap()
+    }
+
+    fn employers() -> HashMap<i64, EmployerFacts> {
+        let mut m = HashMap::new();
+        let f = |id, kind, rural, needs| EmployerFacts {
+            id,
+            kind,
+            rural,
+            region: Some("110000000".into()),
+            needs_classification: needs,
+        };
+        m.insert(1, f(1, K::School, true, false));
+        m.insert(2, f(2, K::Employer, false, false));
+        m.insert(3, f(3, K::Employer, false, true));
+        m
+    }
+
+    fn run(contribs: &[(&str, i64)], horizon: &str, decisions: &[Decision]) -> Ledger {
+        let c: Vec<(Period, i64)> = contribs.iter().map(|(s, e)| (p(s), *e)).collect();
+        let emps = employers();
+        evaluate(
+            &LedgerInput {
+                category: FundingCategory::RuralQuota,
+                group: SpecialtyGroup::Pedagogical,
+                required_months: 36,
+                start: p("2024-09"),
+                horizon: p(horizon),
+                contributions: &c,
+                employers: &emps,
+                decisions,
+                claim: None,
+            },
+            &RuleSet::default(),
+        )
+    }
+
+    fn months(from: &str, n: i32, employer: i64) -> Vec<(String, i64)> {
+        (0..n)
+            .map(|i| (p(from).plus(i).to_string(), employer))
+            .collect()
+    }
+
+    fn as_refs(v: &[(String, i64)]) -> Vec<(&str, i64)> {
+        v.iter().map(|(s, e)| (s.as_str(), *e)).collect()
+    }
+
+    #[test]
+    fn working_months_are_credited_once_per_month() {
+        let mut c = months("2024-09", 6, 1);
+        c.push(("2024-10".into(), 2)); // a second, non-qualifying employer the same month
+        c.push(("2024-10".into(), 1)); // a duplicate record
+        let l = run(&as_refs(&c), "2025-02", &[]);
+        assert_eq!(l.credited, 6);
+        assert_eq!(l.status, ObligationStatus::Working);
+        assert_eq!(l.projected_completion, Some(p("2025-02").plus(30)));
+        assert_eq!(l.months[1].employers.len(), 2);
+    }
+
+    #[test]
+    fn gaps_turn_into_breach_after_the_limit() {
+        let c = months("2024-09", 3, 1);
+        let l = run(&as_refs(&c), "2025-01", &[]);
+        assert_eq!(
+            l.status,
+            ObligationStatus::Working,
+            "2 months without: within grace"
+        );
+        let l = run(&as_refs(&c), "2025-03", &[]);
+        assert_eq!(l.status, ObligationStatus::Gap);
+        assert_eq!(l.explanation.since, Some(p("2024-12")));
+        assert_eq!(l.explanation.months_without_credit, 4);
+        let l = run(&as_refs(&c), "2025-12", &[]);
+        assert_eq!(l.status, ObligationStatus::Breach);
+    }
+
+    #[test]
+    fn non_qualifying_employment_is_named_with_its_reason() {
+        let mut c = months("2024-09", 3, 1);
+        c.extend(months("2024-12", 2, 2));
+        let l = run(&as_refs(&c), "2025-01", &[]);
+        assert_eq!(l.status, ObligationStatus::NonQualifying);
+        assert_eq!(l.explanation.employer_id, Some(2));
+        assert!(matches!(
+            l.explanation.reason,
+            Some(NotQualifying::Kind { .. })
+        ));
+        let text = explain(&l.explanation, Some("ТОО Test"), Language::Ru);
+        assert!(
+            text.contains("ТОО Test") && text.contains("не засчитывается"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unclassified_employers_are_pending_never_gaps() {
+        let c = months("2024-09", 10, 3);
+        let l = run(&as_refs(&c), "2025-06", &[]);
+        assert_eq!(l.explanation.pending_classification_months, 10);
+        assert!(
+            l.months
+                .iter()
+                .take(10)
+                .all(|m| m.state == MonthState::PendingClassification)
+        );
+        assert_eq!(
+            l.status,
+            ObligationStatus::NotStarted,
+            "pending months are not a gap"
+        );
+        assert_eq!(l.explanation.months_without_credit, 0);
+    }
+
+    #[test]
+    fn suspension_and_exemption() {
+        let c = months("2024-09", 3, 1);
+        let military = Decision {
+            suspension: true,
+            from: Some(p("2024-12")),
+            to: Some(p("2025-11")),
+        };
+        let l = run(&as_refs(&c), "2025-06", std::slice::from_ref(&military));
+        assert_eq!(l.status, ObligationStatus::Suspended);
+        assert_eq!(l.credited, 3, "service months do not count");
+        let l = run(&as_refs(&c), "2026-01", &[military]);
+        assert_eq!(
+            l.status,
+            ObligationStatus::Working,
+            "back within grace after service"
+        );
+        let exempt = Decision {
+            suspension: false,
+            from: None,
+            to: None,
+        };
+        let l = run(&[], "2026-01", &[exempt]);
+        assert_eq!(l.status, ObligationStatus::Exempt);
+    }
+
+    #[test]
+    fn fulfilment_stops_the_ledger_and_claims_override() {
+        let c = months("2024-09", 40, 1);
+        let l = run(&as_refs(&c), "2027-12", &[]);
+        assert_eq!(l.status, ObligationStatus::Fulfilled);
+        assert_eq!(l.months.len(), 36);
+        let emps = employers();
+        let input = LedgerInput {
+            category: FundingCategory::RuralQuota,
+            group: SpecialtyGroup::Pedagogical,
+            required_months: 36,
+            start: p("2024-09"),
+            horizon: p("2026-09"),
+            contributions: &[],
+            employers: &emps,
+            decisions: &[],
+            claim: Some(ClaimStatus::Sent),
+        };
+        assert_eq!(
+            evaluate(&input, &RuleSet::default()).status,
+            ObligationStatus::Reimbursing
+        );
+    }
+
+    #[test]
+    fn every_status_reads_in_three_languages() {
+        for s in ObligationStatus::ALL {
+            let e = Explanation {
+                status: *s,
+                required_months: 36,
+                credited_months: 3,
+                months_without_credit: 4,
+                since: Some(p("2025-01")),
+                employer_id: None,
+                reason: Some(NotQualifying::NotRural),
+                pending_classification_months: 0,
+                horizon: p("2025-05"),
+                grace_months: 3,
+                breach_months: 12,
+            };
+            let texts: Vec<String> = Language::ALL
+                .iter()
+                .map(|l| explain(&e, Some("X"), *l))
+                .collect();
+            assert!(texts.iter().all(|t| t.len() > 10));
+            assert_ne!(texts[0], texts[1]);
+            assert_ne!(texts[1], texts[2]);
+        }
+    }
+}

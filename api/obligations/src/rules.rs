@@ -1,0 +1,340 @@
+//! The qualification rules: reference data the operator can view and change, versioned. The
+//! defaults are those of the domain brief; terms, grace and breach limits and rounding are
+//! settings of the rule set, not constants in code.
+
+use serde::{Deserialize, Serialize};
+
+use super::vocab::{FundingCategory, SpecialtyGroup};
+use adal_core::vocab::OrganisationKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    Up,
+    Down,
+    Nearest,
+}
+
+impl Rounding {
+    pub fn apply(self, x: f64) -> f64 {
+        match self {
+            Rounding::Up => x.ceil(),
+            Rounding::Down => x.floor(),
+            Rounding::Nearest => x.round(),
+        }
+    }
+}
+
+/// Where work counts for one category (and optionally some specialty groups).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QualificationRule {
+    pub category: FundingCategory,
+    /// `None`: every specialty group.
+    pub specialty_groups: Option<Vec<SpecialtyGroup>>,
+    /// `None`: an employer of any kind.
+    pub employer_kinds: Option<Vec<OrganisationKind>>,
+    /// The employer's locality must be rural.
+    pub rural_only: bool,
+    /// `None`: any region; else KATO codes of the regions that count.
+    pub regions: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RuleSet {
+    /// Months to work for a full grant (all categories but Serpin).
+    pub base_months: i32,
+    /// Months to work for Serpin.
+    pub serpin_base_months: i32,
+    /// Months without credited work before the status turns to gap.
+    pub grace_months: i32,
+    /// Months without credited work before the status turns to breach (the claim is due).
+    pub breach_months: i32,
+    /// Rounding of the proportional term.
+    pub term_rounding: Rounding,
+    /// Rounding of the reimbursement amount to whole tenge.
+    pub money_rounding: Rounding,
+    pub rules: Vec<QualificationRule>,
+}
+
+/// The Serpin receiving regions (configurable list in the rule set).
+pub const SERPIN_REGIONS: &[&str] = &[
+    "110000000",
+    "150000000",
+    "230000000",
+    "270000000",
+    "590000000",
+    "630000000",
+    "550000000",
+    "390000000",
+    "350000000",
+];
+
+impl Default for RuleSet {
+    fn default() -> Self {
+        use FundingCategory as C;
+        use OrganisationKind as K;
+        use SpecialtyGroup as G;
+        let education = vec![K::School, K::College, K::University, K::EducationProvider];
+        let rule = |category, groups: Option<Vec<G>>, kinds: Option<Vec<K>>| QualificationRule {
+            category,
+            specialty_groups: groups,
+            employer_kinds: kinds,
+            rural_only: false,
+            regions: None,
+        };
+        let academic = vec![
+            K::StateBody,
+            K::University,
+            K::Research,
+            K::College,
+            K::Healthcare,
+        ];
+        Self {
+            base_months: 36,
+            serpin_base_months: 24,
+            grace_months: 3,
+            breach_months: 12,
+            term_rounding: Rounding::Up,
+            money_rounding: Rounding::Nearest,
+            rules: vec![
+                QualificationRule {
+                    rural_only: true,
+                    ..rule(
+                        C::RuralQuota,
+                        None,
+                        Some(vec![
+                            K::School,
+                            K::College,
+                            K::University,
+                            K::EducationProvider,
+                            K::Healthcare,
+                            K::Veterinary,
+                            K::Agrarian,
+                        ]),
+                    )
+                },
+                QualificationRule {
+                    regions: Some(SERPIN_REGIONS.iter().map(|s| (*s).to_owned()).collect()),
+                    ..rule(C::Serpin, None, None)
+                },
+                rule(C::StateOrder, Some(vec![G::Pedagogical]), Some(education)),
+                rule(
+                    C::StateOrder,
+                    Some(vec![G::Medical]),
+                    Some(vec![K::Healthcare]),
+                ),
+                rule(
+                    C::StateOrder,
+                    Some(vec![G::Veterinary]),
+                    Some(vec![K::Veterinary]),
+                ),
+                rule(
+                    C::StateOrder,
+                    Some(vec![G::Agricultural]),
+                    Some(vec![K::Agrarian]),
+                ),
+                rule(C::StateOrder, Some(vec![G::Technical, G::Other]), None),
+                rule(C::Phd, None, Some(academic.clone())),
+                rule(C::DoctorByProfile, None, Some(academic)),
+            ],
+        }
+    }
+}
+
+/// What the ledger needs to know of an employer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployerFacts {
+    pub id: i64,
+    pub kind: OrganisationKind,
+    pub rural: bool,
+    pub region: Option<String>,
+    pub needs_classification: bool,
+}
+
+/// Why a paying employer does not count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "code")]
+pub enum NotQualifying {
+    /// No rule covers this category and specialty group.
+    NoRule,
+    /// The employer's kind does not count for this category.
+    Kind { kind: OrganisationKind },
+    /// The work must be in a rural locality.
+    NotRural,
+    /// The employer's region is not among those that count.
+    Region { region: Option<String> },
+}
+
+impl RuleSet {
+    /// Reads a rule set submitted as JSON; unknown or missing fields are refused.
+    pub fn from_json(value: serde_json::Value) -> adal_core::error::ApiResult<Self> {
+        serde_json::from_value(value).map_err(|e| {
+            adal_core::error::ApiError::bad_input("rules", format!("the rules are not valid: {e}"))
+        })
+    }
+
+    /// Months to work: the base term scaled by the share of the programme studied on the grant.
+    pub fn required_months(
+        &self,
+        category: FundingCategory,
+        grant_months: i32,
+        programme_months: i32,
+    ) -> i32 {
+        let base = if category == FundingCategory::Serpin {
+            self.serpin_base_months
+        } else {
+            self.base_months
+        };
+        if programme_months <= 0 || grant_months >= programme_months {
+            return base;
+        }
+        let share = f64::from(grant_months.max(0)) / f64::from(programme_months);
+        self.term_rounding.apply(f64::from(base) * share) as i32
+    }
+
+    /// Reimbursement due: budget cost times the unworked share.
+    pub fn reimbursement(&self, budget_cost: i64, required: i32, credited: i32) -> i64 {
+        if required <= 0 || credited >= required {
+            return 0;
+        }
+        let unworked = f64::from(required - credited.max(0)) / f64::from(required);
+        self.money_rounding.apply(budget_cost as f64 * unworked) as i64
+    }
+
+    /// Whether work at `employer` counts for a graduate of `category` and `group`.
+    pub fn qualifies(
+        &self,
+        category: FundingCategory,
+        group: SpecialtyGroup,
+        employer: &EmployerFacts,
+    ) -> Result<(), NotQualifying> {
+        let mut first_reason = None;
+        for r in self.rules.iter().filter(|r| {
+            r.category == category
+                && r.specialty_groups
+                    .as_ref()
+                    .is_none_or(|g| g.contains(&group))
+        }) {
+            let reason = if r
+                .employer_kinds
+                .as_ref()
+                .is_some_and(|k| !k.contains(&employer.kind))
+            {
+                Some(NotQualifying::Kind {
+                    kind: employer.kind,
+                })
+            } else if r.rural_only && !employer.rural {
+                Some(NotQualifying::NotRural)
+            } else if r.regions.as_ref().is_some_and(|regions| {
+                !employer
+                    .region
+                    .as_ref()
+                    .is_some_and(|reg| regions.contains(reg))
+            }) {
+                Some(NotQualifying::Region {
+                    region: employer.region.clone(),
+                })
+            } else {
+                None
+            };
+            match reason {
+                None => return Ok(()),
+                Some(r) => {
+                    first_reason.get_or_insert(r);
+                }
+            }
+        }
+        Err(first_reason.unwrap_or(NotQualifying::NoRule))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn employer(kind: OrganisationKind, rural: bool, region: &str) -> EmployerFacts {
+        EmployerFacts {
+            id: 1,
+            kind,
+            rural,
+            region: Some(region.into()),
+            needs_classification: false,
+        }
+    }
+
+    #[test]
+    fn terms_are_proportional_and_rounded() {
+        let r = RuleSet::default();
+        assert_eq!(r.required_months(FundingCategory::StateOrder, 48, 48), 36);
+        assert_eq!(r.required_months(FundingCategory::Serpin, 48, 48), 24);
+        assert_eq!(r.required_months(FundingCategory::StateOrder, 40, 48), 30);
+        assert_eq!(r.required_months(FundingCategory::StateOrder, 41, 48), 31); // 30.75 up
+        let down = RuleSet {
+            term_rounding: Rounding::Down,
+            ..RuleSet::default()
+        };
+        assert_eq!(
+            down.required_months(FundingCategory::StateOrder, 41, 48),
+            30
+        );
+    }
+
+    #[test]
+    fn reimbursement_is_the_unworked_share() {
+        let r = RuleSet::default();
+        assert_eq!(r.reimbursement(3_600_000, 36, 12), 2_400_000);
+        assert_eq!(r.reimbursement(1_000_000, 36, 36), 0);
+        assert_eq!(r.reimbursement(1_000_000, 3, 1), 666_667);
+    }
+
+    #[test]
+    fn qualification_by_category() {
+        use FundingCategory as C;
+        use OrganisationKind as K;
+        use SpecialtyGroup as G;
+        let r = RuleSet::default();
+        let rural_school = employer(K::School, true, "110000000");
+        let city_school = employer(K::School, false, "710000000");
+        let city_firm = employer(K::Employer, false, "710000000");
+        let karaganda_firm = employer(K::Employer, false, "350000000");
+        assert!(
+            r.qualifies(C::RuralQuota, G::Pedagogical, &rural_school)
+                .is_ok()
+        );
+        assert_eq!(
+            r.qualifies(C::RuralQuota, G::Pedagogical, &city_school),
+            Err(NotQualifying::NotRural)
+        );
+        assert!(
+            r.qualifies(C::StateOrder, G::Pedagogical, &city_school)
+                .is_ok()
+        );
+        assert_eq!(
+            r.qualifies(C::StateOrder, G::Medical, &city_school),
+            Err(NotQualifying::Kind { kind: K::School })
+        );
+        assert!(r.qualifies(C::StateOrder, G::Technical, &city_firm).is_ok());
+        assert!(
+            r.qualifies(C::Serpin, G::Technical, &karaganda_firm)
+                .is_ok()
+        );
+        assert!(matches!(
+            r.qualifies(C::Serpin, G::Technical, &city_firm),
+            Err(NotQualifying::Region { .. })
+        ));
+        assert!(
+            r.qualifies(C::Phd, G::Other, &employer(K::Research, false, "710000000"))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn rule_sets_round_trip_as_json() {
+        let r = RuleSet::default();
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.contains("\"ruralOnly\":true"));
+        assert_eq!(serde_json::from_str::<RuleSet>(&json).unwrap(), r);
+    }
+}

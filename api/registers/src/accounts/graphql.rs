@@ -1,0 +1,354 @@
+//! GraphQL types and resolvers of accounts and role assignments. `Account` never exposes the
+//! password hash.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use entities::{account, role_assignment};
+
+use super::service::{
+    self, AccountChanges, AccountDraft, AccountFilter, AssignmentDraft, ClientDraft,
+};
+use crate::people::graphql::Person;
+use crate::reference::graphql::{Organisation, Region};
+use adal_core::auth::guard::actor;
+use adal_core::auth::{Allow, Role};
+use adal_core::error::ApiResult;
+use adal_core::loaders::{load_err, loaders};
+use adal_core::pagination::{Conn, PageRequest, connection};
+use adal_core::sql::parse_id;
+use adal_core::state::AppState;
+use adal_core::vocab::Language;
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AccountKind {
+    /// A person signing in with login and password.
+    User,
+    /// A machine client (integration system or device) with client id and secret.
+    Client,
+}
+
+pub struct Account(pub account::Model);
+
+#[Object]
+impl Account {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The login (the client id for machine clients).
+    async fn login(&self) -> &str {
+        &self.0.login
+    }
+    async fn kind(&self) -> AccountKind {
+        if self.0.kind == "client" {
+            AccountKind::Client
+        } else {
+            AccountKind::User
+        }
+    }
+    /// The name of a client system or device.
+    async fn display_name(&self) -> Option<&str> {
+        self.0.display_name.as_deref()
+    }
+    async fn language(&self) -> Language {
+        Language::from_db_or_default(&self.0.language)
+    }
+    async fn disabled(&self) -> bool {
+        self.0.disabled
+    }
+    /// The person this account belongs to.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        let Some(pid) = self.0.person_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .persons
+            .load_one(pid)
+            .await
+            .map_err(load_err)?
+            .map(Person))
+    }
+    async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {
+        let mut rows = loaders(ctx)?
+            .assignments
+            .load_one(self.0.id)
+            .await
+            .map_err(load_err)?
+            .unwrap_or_default();
+        rows.sort_by_key(|r| r.id);
+        Ok(rows.into_iter().map(RoleAssignment).collect())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+pub struct RoleAssignment(pub role_assignment::Model);
+
+/// A role held by an account, with its scope.
+#[Object]
+impl RoleAssignment {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn role(&self) -> Result<Role> {
+        Role::from_db(&self.0.role).ok_or_else(|| {
+            adal_core::error::ApiError::internal(anyhow::anyhow!("unknown stored role")).into()
+        })
+    }
+    /// The school, provider or device's school the role is scoped to.
+    async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        let Some(id) = self.0.organisation_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .organisations
+            .load_one(id)
+            .await
+            .map_err(load_err)?
+            .map(Organisation))
+    }
+    /// The region an akimat officer works in.
+    async fn region(&self, ctx: &Context<'_>) -> Result<Option<Region>> {
+        let Some(k) = self.0.region_kato.clone() else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .regions
+            .load_one(k)
+            .await
+            .map_err(load_err)?
+            .map(Region))
+    }
+    /// Operations an integration client may call.
+    async fn allowed_operations(&self) -> Option<Vec<String>> {
+        self.0
+            .allowed_operations
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+    }
+}
+
+#[derive(InputObject)]
+pub struct RoleAssignmentInput {
+    pub role: Role,
+    /// School (school roles, device) or provider (provider staff).
+    pub organisation_id: Option<ID>,
+    /// Region (akimat officer).
+    pub region_kato: Option<String>,
+    /// Operations (integration).
+    pub allowed_operations: Option<Vec<String>>,
+}
+
+impl RoleAssignmentInput {
+    fn into_draft(self) -> ApiResult<AssignmentDraft> {
+        Ok(AssignmentDraft {
+            role: self.role,
+            organisation_id: self
+                .organisation_id
+                .as_ref()
+                .map(|id| parse_id("organisationId", id))
+                .transpose()?,
+            region_kato: self.region_kato.filter(|s| !s.is_empty()),
+            allowed_operations: self.allowed_operations,
+        })
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateAccountInput {
+    pub login: String,
+    pub password: String,
+    #[graphql(default_with = "Language::Ru")]
+    pub language: Language,
+    /// The person the account belongs to (required for parent and graduate roles).
+    pub person_id: Option<ID>,
+    pub roles: Vec<RoleAssignmentInput>,
+}
+
+#[derive(InputObject, Default)]
+pub struct UpdateAccountInput {
+    pub language: Option<Language>,
+    pub disabled: Option<bool>,
+    pub password: Option<String>,
+}
+
+#[derive(InputObject, Default)]
+#[graphql(name = "AccountFilter")]
+pub struct AccountFilterInput {
+    pub search: Option<String>,
+    pub role: Option<Role>,
+}
+
+#[derive(InputObject)]
+pub struct CreateClientInput {
+    pub client_id: String,
+    pub display_name: String,
+    /// `INTEGRATION` or `DEVICE`.
+    pub role: Role,
+    /// The device's school.
+    pub organisation_id: Option<ID>,
+    /// The operations an integration may call.
+    pub allowed_operations: Option<Vec<String>>,
+}
+
+/// A new client's credentials: the secret is shown this once and stored only as a hash.
+#[derive(SimpleObject)]
+pub struct ClientCredentials {
+    pub client_id: String,
+    pub client_secret: String,
+    pub account: Account,
+}
+
+const ADMIN: &[Role] = &[Role::OperatorAdmin];
+/// The operator's administrators and analysts read accounts; only administrators change them.
+const ACCOUNT_READERS: &[Role] = &[Role::OperatorAdmin, Role::OperatorAnalyst];
+
+#[derive(Default)]
+pub struct AccountsQuery;
+
+#[Object]
+impl AccountsQuery {
+    /// Accounts and their roles (operator administrators and analysts).
+    #[graphql(guard = "Allow::roles(\"accounts\", ACCOUNT_READERS)")]
+    async fn accounts(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AccountFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Account>> {
+        let state = ctx.data::<AppState>()?;
+        let page = PageRequest::parse(first, after)?;
+        let f = filter.unwrap_or_default();
+        let filter = AccountFilter {
+            search: f.search,
+            role: f.role,
+        };
+        let (rows, total) = service::list(&state.db, &filter, &page).await?;
+        Ok(connection(
+            &page,
+            rows,
+            total,
+            |r| r.id.to_string(),
+            Account,
+        ))
+    }
+
+    #[graphql(guard = "Allow::roles(\"account\", ACCOUNT_READERS)")]
+    async fn account(&self, ctx: &Context<'_>, id: ID) -> Result<Account> {
+        let state = ctx.data::<AppState>()?;
+        let id = parse_id("id", &id)?;
+        Ok(Account(service::get(&state.db, id).await?))
+    }
+}
+
+#[derive(Default)]
+pub struct AccountsMutation;
+
+#[Object]
+impl AccountsMutation {
+    #[graphql(guard = "Allow::roles(\"createAccount\", ADMIN)")]
+    async fn create_account(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAccountInput,
+    ) -> Result<Account> {
+        let state = ctx.data::<AppState>()?;
+        let actor = actor(ctx)?;
+        let draft = AccountDraft {
+            login: input.login,
+            password: input.password,
+            language: input.language,
+            person_id: input
+                .person_id
+                .as_ref()
+                .map(|id| parse_id("personId", id))
+                .transpose()?,
+            roles: input
+                .roles
+                .into_iter()
+                .map(RoleAssignmentInput::into_draft)
+                .collect::<ApiResult<_>>()?,
+        };
+        Ok(Account(
+            service::create_account(&state.db, Some(actor.account_id), draft).await?,
+        ))
+    }
+
+    #[graphql(guard = "Allow::roles(\"updateAccount\", ADMIN)")]
+    async fn update_account(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateAccountInput,
+    ) -> Result<Account> {
+        let state = ctx.data::<AppState>()?;
+        let actor = actor(ctx)?;
+        let id = parse_id("id", &id)?;
+        let changes = AccountChanges {
+            language: input.language,
+            disabled: input.disabled,
+            password: input.password,
+        };
+        Ok(Account(
+            service::update_account(&state.db, actor.account_id, id, changes).await?,
+        ))
+    }
+
+    #[graphql(guard = "Allow::roles(\"assignRole\", ADMIN)")]
+    async fn assign_role(
+        &self,
+        ctx: &Context<'_>,
+        account_id: ID,
+        input: RoleAssignmentInput,
+    ) -> Result<Account> {
+        let state = ctx.data::<AppState>()?;
+        let actor = actor(ctx)?;
+        let id = parse_id("accountId", &account_id)?;
+        Ok(Account(
+            service::assign_role(&state.db, Some(actor.account_id), id, input.into_draft()?)
+                .await?,
+        ))
+    }
+
+    #[graphql(guard = "Allow::roles(\"revokeRole\", ADMIN)")]
+    async fn revoke_role(&self, ctx: &Context<'_>, assignment_id: ID) -> Result<Account> {
+        let state = ctx.data::<AppState>()?;
+        let actor = actor(ctx)?;
+        let id = parse_id("assignmentId", &assignment_id)?;
+        Ok(Account(
+            service::revoke_role(&state.db, actor.account_id, id).await?,
+        ))
+    }
+
+    /// Registers an integration system or a device; returns its secret once.
+    #[graphql(guard = "Allow::roles(\"createClient\", ADMIN)")]
+    async fn create_client(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateClientInput,
+    ) -> Result<ClientCredentials> {
+        let state = ctx.data::<AppState>()?;
+        let actor = actor(ctx)?;
+        let draft = ClientDraft {
+            client_id: input.client_id,
+            display_name: input.display_name,
+            role: input.role,
+            organisation_id: input
+                .organisation_id
+                .as_ref()
+                .map(|id| parse_id("organisationId", id))
+                .transpose()?,
+            allowed_operations: input.allowed_operations,
+            secret: None,
+        };
+        let (acc, secret) =
+            service::create_client(&state.db, Some(actor.account_id), draft).await?;
+        Ok(ClientCredentials {
+            client_id: acc.login.clone(),
+            client_secret: secret,
+            account: Account(acc),
+        })
+    }
+}

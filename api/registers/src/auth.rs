@@ -1,0 +1,152 @@
+//! Sign-in over GraphQL: `login`, `clientToken`, `refreshSession`, `logout`, `me`.
+
+use async_graphql::{Context, Object, Result};
+use chrono::{DateTime, Utc};
+
+use crate::accounts::graphql::{Account, RoleAssignment};
+use crate::accounts::service as accounts;
+use crate::people::graphql::Person;
+use adal_core::auth::Allow;
+use adal_core::auth::actor::Actor;
+use adal_core::auth::guard::{actor, caller};
+use adal_core::auth::service::{self, Credentials, SessionTokens};
+use adal_core::loaders::{load_err, loaders};
+use adal_core::state::AppState;
+use adal_core::vocab::Language;
+
+/// The signed-in caller.
+pub struct Me(pub Actor);
+
+#[Object]
+impl Me {
+    async fn account(&self, ctx: &Context<'_>) -> Result<Account> {
+        let state = ctx.data::<AppState>()?;
+        Ok(Account(accounts::get(&state.db, self.0.account_id).await?))
+    }
+    /// The person behind the account (none for machine clients and staff without one).
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        let Some(pid) = self.0.person_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .persons
+            .load_one(pid)
+            .await
+            .map_err(load_err)?
+            .map(Person))
+    }
+    /// The language the portals and notifications use for this account.
+    async fn language(&self) -> Language {
+        self.0.language
+    }
+    /// Role assignments with their scope; a portal per role.
+    async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {
+        let mut rows = loaders(ctx)?
+            .assignments
+            .load_one(self.0.account_id)
+            .await
+            .map_err(load_err)?
+            .unwrap_or_default();
+        rows.sort_by_key(|r| r.id);
+        Ok(rows.into_iter().map(RoleAssignment).collect())
+    }
+}
+
+/// A session: a short-lived access token (send as `Authorization: Bearer ...`) and, for people,
+/// a refresh token that rotates on every use.
+pub struct Session(SessionTokens);
+
+#[Object]
+impl Session {
+    async fn access_token(&self) -> &str {
+        &self.0.access_token
+    }
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.expires_at
+    }
+    async fn refresh_token(&self) -> Option<&str> {
+        self.0.refresh_token.as_deref()
+    }
+    async fn me(&self) -> Me {
+        Me(self.0.actor.clone())
+    }
+}
+
+#[derive(Default)]
+pub struct AuthQuery;
+
+#[Object]
+impl AuthQuery {
+    /// The caller: account, person, language and role assignments.
+    #[graphql(guard = "Allow::signed_in(\"me\")")]
+    async fn me(&self, ctx: &Context<'_>) -> Result<Me> {
+        Ok(Me(actor(ctx)?.clone()))
+    }
+}
+
+#[derive(Default)]
+pub struct AuthMutation;
+
+#[Object]
+impl AuthMutation {
+    /// Signs a person in. Repeated failures slow down and lock; the message never tells
+    /// whether the login exists.
+    #[graphql(guard = "Allow::public(\"login\")")]
+    async fn login(&self, ctx: &Context<'_>, login: String, password: String) -> Result<Session> {
+        let state = ctx.data::<AppState>()?;
+        let addr = caller(ctx).client_addr.clone();
+        let s = service::sign_in(
+            state,
+            Credentials::Person,
+            &login,
+            &password,
+            addr.as_deref(),
+        )
+        .await?;
+        Ok(Session(s))
+    }
+
+    /// Signs a machine client (integration system, device) in with its id and secret.
+    #[graphql(guard = "Allow::public(\"clientToken\")")]
+    async fn client_token(
+        &self,
+        ctx: &Context<'_>,
+        client_id: String,
+        client_secret: String,
+    ) -> Result<Session> {
+        let state = ctx.data::<AppState>()?;
+        let addr = caller(ctx).client_addr.clone();
+        let s = service::sign_in(
+            state,
+            Credentials::Client,
+            &client_id,
+            &client_secret,
+            addr.as_deref(),
+        )
+        .await?;
+        Ok(Session(s))
+    }
+
+    /// Exchanges a refresh token for a new session; the old refresh token stops working.
+    #[graphql(guard = "Allow::public(\"refreshSession\")")]
+    async fn refresh_session(&self, ctx: &Context<'_>, refresh_token: String) -> Result<Session> {
+        let state = ctx.data::<AppState>()?;
+        Ok(Session(service::refresh(state, &refresh_token).await?))
+    }
+
+    /// Ends the session of a refresh token (and every token rotated from it).
+    #[graphql(guard = "Allow::public(\"logout\")")]
+    async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
+        let state = ctx.data::<AppState>()?;
+        service::sign_out(state, &refresh_token).await?;
+        Ok(true)
+    }
+
+    /// Remembers the caller's language.
+    #[graphql(guard = "Allow::signed_in(\"setMyLanguage\")")]
+    async fn set_my_language(&self, ctx: &Context<'_>, language: Language) -> Result<Me> {
+        let state = ctx.data::<AppState>()?;
+        let actor = actor(ctx)?;
+        Ok(Me(service::set_language(state, actor, language).await?))
+    }
+}

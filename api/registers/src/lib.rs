@@ -1,0 +1,7 @@
+//! The registers every domain shares: accounts with their role assignments and sign-in
+//! (GraphQL), persons and guardianships, regions, localities and organisations.
+
+pub mod accounts;
+pub mod auth;
+pub mod people;
+pub mod reference;

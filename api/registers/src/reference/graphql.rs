@@ -1,0 +1,342 @@
+//! GraphQL types and resolvers of the reference registers.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+
+use entities::{locality, organisation, region};
+
+use super::service::{self, LocalityFilter, OrganisationDraft, OrganisationFilter};
+use adal_core::auth::guard::actor;
+use adal_core::auth::{Allow, Role};
+use adal_core::loaders::{load_err, loaders};
+use adal_core::pagination::{Conn, PageRequest, connection};
+use adal_core::sql::parse_id;
+use adal_core::state::AppState;
+use adal_core::vocab::{Language, OrganisationKind};
+
+/// The language a `name` field answers in: the argument, else the caller's, else Russian.
+pub fn lang(ctx: &Context<'_>, language: Option<Language>) -> Language {
+    language
+        .or_else(|| {
+            adal_core::auth::guard::caller(ctx)
+                .actor
+                .as_ref()
+                .map(|a| a.language)
+        })
+        .unwrap_or(Language::Ru)
+}
+
+pub struct Region(pub region::Model);
+
+/// A region: an oblast or a city of republican significance.
+#[Object]
+impl Region {
+    /// KATO code.
+    async fn kato(&self) -> &str {
+        &self.0.kato
+    }
+    /// The name in `language` (default: the caller's language).
+    async fn name(&self, ctx: &Context<'_>, language: Option<Language>) -> &str {
+        lang(ctx, language).pick(&self.0.name_kk, &self.0.name_ru, &self.0.name_en)
+    }
+    async fn name_kk(&self) -> &str {
+        &self.0.name_kk
+    }
+    async fn name_ru(&self) -> &str {
+        &self.0.name_ru
+    }
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// Localities of the region.
+    async fn localities(
+        &self,
+        ctx: &Context<'_>,
+        rural: Option<bool>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Locality>> {
+        let filter = LocalityFilter {
+            region_kato: Some(self.0.kato.clone()),
+            rural,
+            search: None,
+        };
+        localities_page(ctx, &filter, first, after).await
+    }
+}
+
+pub struct Locality(pub locality::Model);
+
+/// A locality or district, by KATO code; `rural` tells whether work there counts as rural.
+#[Object]
+impl Locality {
+    async fn kato(&self) -> &str {
+        &self.0.kato
+    }
+    async fn name(&self, ctx: &Context<'_>, language: Option<Language>) -> &str {
+        lang(ctx, language).pick(&self.0.name_kk, &self.0.name_ru, &self.0.name_en)
+    }
+    async fn name_kk(&self) -> &str {
+        &self.0.name_kk
+    }
+    async fn name_ru(&self) -> &str {
+        &self.0.name_ru
+    }
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    async fn rural(&self) -> bool {
+        self.0.rural
+    }
+    async fn region(&self, ctx: &Context<'_>) -> Result<Region> {
+        loaders(ctx)?
+            .regions
+            .load_one(self.0.region_kato.clone())
+            .await
+            .map_err(load_err)?
+            .map(Region)
+            .ok_or_else(|| adal_core::error::ApiError::NotFound("region").into())
+    }
+}
+
+pub struct Organisation(pub organisation::Model);
+
+/// An organisation: operator, university, school, employer, provider, akimat, ...
+#[Object]
+impl Organisation {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// BIN, or the IIN of an individual entrepreneur.
+    async fn bin(&self) -> &str {
+        &self.0.bin
+    }
+    async fn kind(&self) -> OrganisationKind {
+        OrganisationKind::from_db(&self.0.kind).unwrap_or(OrganisationKind::Other)
+    }
+    async fn name(&self, ctx: &Context<'_>, language: Option<Language>) -> &str {
+        lang(ctx, language).pick(&self.0.name_kk, &self.0.name_ru, &self.0.name_en)
+    }
+    async fn name_kk(&self) -> &str {
+        &self.0.name_kk
+    }
+    async fn name_ru(&self) -> &str {
+        &self.0.name_ru
+    }
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    async fn locality(&self, ctx: &Context<'_>) -> Result<Option<Locality>> {
+        let Some(k) = self.0.locality_kato.clone() else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .localities
+            .load_one(k)
+            .await
+            .map_err(load_err)?
+            .map(Locality))
+    }
+    async fn region(&self, ctx: &Context<'_>) -> Result<Option<Region>> {
+        let Some(k) = self.0.region_kato.clone() else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .regions
+            .load_one(k)
+            .await
+            .map_err(load_err)?
+            .map(Region))
+    }
+    /// The head organisation of a branch.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .organisations
+            .load_one(id)
+            .await
+            .map_err(load_err)?
+            .map(Organisation))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+async fn localities_page(
+    ctx: &Context<'_>,
+    filter: &LocalityFilter,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Conn<Locality>> {
+    let state = ctx.data::<AppState>()?;
+    let page = PageRequest::parse(first, after)?;
+    let (rows, total) = service::list_localities(&state.db, filter, &page).await?;
+    Ok(connection(&page, rows, total, |r| r.kato.clone(), Locality))
+}
+
+#[derive(InputObject, Default)]
+#[graphql(name = "OrganisationFilter")]
+pub struct OrganisationFilterInput {
+    /// Part of a name in any language, or the first digits of the BIN.
+    pub search: Option<String>,
+    pub kind: Option<OrganisationKind>,
+    pub region_kato: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct OrganisationInput {
+    /// BIN, or the IIN of an individual entrepreneur (12 digits, check digit verified).
+    pub bin: String,
+    pub kind: OrganisationKind,
+    pub name_kk: String,
+    pub name_ru: String,
+    pub name_en: String,
+    pub locality_kato: Option<String>,
+    /// Taken from the locality when not given.
+    pub region_kato: Option<String>,
+    pub parent_id: Option<ID>,
+}
+
+impl OrganisationInput {
+    fn into_draft(self) -> adal_core::error::ApiResult<OrganisationDraft> {
+        Ok(OrganisationDraft {
+            bin: self.bin,
+            kind: self.kind,
+            name_kk: self.name_kk,
+            name_ru: self.name_ru,
+            name_en: self.name_en,
+            locality_kato: self.locality_kato,
+            region_kato: self.region_kato,
+            parent_id: self
+                .parent_id
+                .as_ref()
+                .map(|id| parse_id("parentId", id))
+                .transpose()?,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct ReferenceQuery;
+
+#[Object]
+impl ReferenceQuery {
+    /// Regions (public reference data).
+    #[graphql(guard = "Allow::public(\"regions\")")]
+    async fn regions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Region>> {
+        let state = ctx.data::<AppState>()?;
+        let page = PageRequest::parse(first, after)?;
+        let (rows, total) = service::list_regions(&state.db, &page).await?;
+        Ok(connection(&page, rows, total, |r| r.kato.clone(), Region))
+    }
+
+    #[graphql(guard = "Allow::public(\"regions\")")]
+    async fn region(&self, ctx: &Context<'_>, kato: String) -> Result<Region> {
+        let state = ctx.data::<AppState>()?;
+        Ok(Region(service::region(&state.db, &kato).await?))
+    }
+
+    /// Localities, filtered by region, rural flag and name (public reference data).
+    #[graphql(guard = "Allow::public(\"localities\")")]
+    async fn localities(
+        &self,
+        ctx: &Context<'_>,
+        region_kato: Option<String>,
+        rural: Option<bool>,
+        search: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Locality>> {
+        let filter = LocalityFilter {
+            region_kato,
+            rural,
+            search,
+        };
+        localities_page(ctx, &filter, first, after).await
+    }
+
+    /// Organisations (public reference data).
+    #[graphql(guard = "Allow::public(\"organisations\")")]
+    async fn organisations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganisationFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Organisation>> {
+        let state = ctx.data::<AppState>()?;
+        let page = PageRequest::parse(first, after)?;
+        let f = filter.unwrap_or_default();
+        let filter = OrganisationFilter {
+            search: f.search,
+            kind: f.kind,
+            region_kato: f.region_kato,
+        };
+        let (rows, total) = service::list_organisations(&state.db, &filter, &page).await?;
+        Ok(connection(
+            &page,
+            rows,
+            total,
+            |r| r.id.to_string(),
+            Organisation,
+        ))
+    }
+
+    #[graphql(guard = "Allow::public(\"organisations\")")]
+    async fn organisation(&self, ctx: &Context<'_>, id: ID) -> Result<Organisation> {
+        let state = ctx.data::<AppState>()?;
+        let id = parse_id("id", &id)?;
+        Ok(Organisation(service::organisation(&state.db, id).await?))
+    }
+}
+
+#[derive(Default)]
+pub struct ReferenceMutation;
+
+#[Object]
+impl ReferenceMutation {
+    #[graphql(guard = "Allow::roles(\"createOrganisation\", &[Role::OperatorAdmin])")]
+    async fn create_organisation(
+        &self,
+        ctx: &Context<'_>,
+        input: OrganisationInput,
+    ) -> Result<Organisation> {
+        let state = ctx.data::<AppState>()?;
+        let actor = actor(ctx)?;
+        let model =
+            service::create_organisation(&state.db, Some(actor.account_id), input.into_draft()?)
+                .await?;
+        Ok(Organisation(model))
+    }
+
+    #[graphql(guard = "Allow::roles(\"updateOrganisation\", &[Role::OperatorAdmin])")]
+    async fn update_organisation(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: OrganisationInput,
+    ) -> Result<Organisation> {
+        let state = ctx.data::<AppState>()?;
+        let actor = actor(ctx)?;
+        let id = parse_id("id", &id)?;
+        let model = service::update_organisation(
+            &state.db,
+            Some(actor.account_id),
+            id,
+            input.into_draft()?,
+        )
+        .await?;
+        Ok(Organisation(model))
+    }
+}

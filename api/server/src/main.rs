@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    adal_server::cli::main()
+}

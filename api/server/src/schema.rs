@@ -1,0 +1,54 @@
+//! The GraphQL schema: the domains' roots merged into one.
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+
+use adal_core::audit::AuditQuery;
+use adal_core::state::AppState;
+use adal_notifications::graphql::{NotificationsMutation, NotificationsQuery};
+use adal_obligations::graphql::{ObligationsMutation, ObligationsQuery};
+use adal_obligations::notices::{NoticesMutation, NoticesQuery};
+use adal_registers::accounts::graphql::{AccountsMutation, AccountsQuery};
+use adal_registers::auth::{AuthMutation, AuthQuery};
+use adal_registers::people::graphql::{PeopleMutation, PeopleQuery};
+use adal_registers::reference::graphql::{ReferenceMutation, ReferenceQuery};
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    AuthQuery,
+    ReferenceQuery,
+    PeopleQuery,
+    AccountsQuery,
+    AuditQuery,
+    ObligationsQuery,
+    NotificationsQuery,
+    NoticesQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    AuthMutation,
+    ReferenceMutation,
+    PeopleMutation,
+    AccountsMutation,
+    ObligationsMutation,
+    NotificationsMutation,
+    NoticesMutation,
+);
+
+pub type AdalSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The schema with its limits; `state` is absent only when printing the SDL.
+pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -> AdalSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(depth)
+        .limit_complexity(complexity);
+    if let Some(state) = state {
+        builder = builder.data(state.clone()).data(crate::wiring::domains());
+    }
+    builder.finish()
+}
+
+/// The schema in SDL, as kept in `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(None, usize::MAX, usize::MAX).sdl()
+}

@@ -1,0 +1,190 @@
+//! `Application::build(settings)`: the one way `main`, tests, benchmarks and the e2e suite start
+//! Adal. It connects, migrates, binds (port 0 picks a free port) and returns the address.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::time::Instant;
+
+use actix_files::{Files, NamedFile};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse, fn_service};
+use actix_web::middleware::Compress;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+
+use adal_core::db;
+use adal_core::graphql;
+
+use crate::schema::{self, AdalSchema};
+use adal_core::settings::Settings;
+use adal_core::state::AppState;
+
+pub struct Application {
+    address: SocketAddr,
+    server: Server,
+    state: AppState,
+    /// The job runner started with the server (unless `job_runner` is off); stops with it.
+    jobs: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    )>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let (db, statements) = db::connect(&settings).await?;
+        db::migrate(&db).await?;
+        let state = AppState::new(settings, db, statements)?;
+        let listener = TcpListener::bind(&state.settings.listen)
+            .with_context(|| format!("cannot listen on {}", state.settings.listen))?;
+        let address = listener.local_addr()?;
+        let server = serve(listener, state.clone())?;
+        let jobs = state.settings.job_runner.then(|| {
+            crate::wiring::jobs(state.db.clone(), &state.settings)
+                .with_waker(&state.jobs)
+                .spawn()
+        });
+        Ok(Self {
+            address,
+            server,
+            state,
+            jobs,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let served = self.server.await;
+        if let Some((stop, handle)) = self.jobs {
+            let _ = stop.send(());
+            let _ = handle.await;
+        }
+        served
+    }
+}
+
+fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let s = &state.settings;
+    let schema = web::Data::new(graphql::Schemas {
+        ordinary: schema::build_schema(
+            Some(&state),
+            s.graphql_depth_limit,
+            s.graphql_complexity_limit,
+        ),
+        introspection: schema::build_schema(Some(&state), usize::MAX, s.graphql_complexity_limit),
+        depth_limit: s.graphql_depth_limit,
+    });
+    let web_dir = s.web_dir.clone();
+    let state_data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let app = App::new()
+            .wrap(Compress::default())
+            .wrap_fn(|req, srv| {
+                use actix_web::dev::Service;
+                let started = Instant::now();
+                let method = req.method().to_string();
+                // The path only: query strings are never logged.
+                let path = req.path().to_owned();
+                let fut = srv.call(req);
+                async move {
+                    let res = fut.await?;
+                    tracing::debug!(
+                        http.method = %method,
+                        http.path = %path,
+                        http.status = res.status().as_u16(),
+                        duration_ms = started.elapsed().as_millis() as u64,
+                        "request"
+                    );
+                    Ok(res)
+                }
+            })
+            .app_data(schema.clone())
+            .app_data(state_data.clone())
+            .route(
+                "/graphql",
+                web::post().to(graphql::graphql_post::<AdalSchema>),
+            )
+            .route("/graphql", web::get().to(crate::graphiql::page))
+            .route("/graphiql/{name}", web::get().to(crate::graphiql::asset))
+            .route("/healthz", web::get().to(healthz))
+            .route("/readyz", web::get().to(readyz))
+            .route("/metrics", web::get().to(crate::metrics::metrics))
+            .configure(adal_notifications::webhooks::routes)
+            .configure(adal_obligations::consent::routes)
+            .configure(adal_obligations::export::routes)
+            .configure(adal_obligations::downloads::routes);
+        if web_dir.join("index.html").exists() {
+            app.service(web_bundle(&web_dir))
+        } else {
+            app.default_service(web::to(not_built))
+        }
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+async fn not_built() -> HttpResponse {
+    HttpResponse::NotFound()
+        .content_type("text/html; charset=utf-8")
+        .body(NOT_BUILT)
+}
+
+/// The web bundle at `/`, with unknown paths answered by `index.html` (client-side routes).
+fn web_bundle(dir: &Path) -> Files {
+    let index = dir.join("index.html");
+    Files::new("/", dir)
+        .index_file("index.html")
+        .default_handler(fn_service(move |req: ServiceRequest| {
+            let index = index.clone();
+            async move {
+                let (req, _) = req.into_parts();
+                let looks_like_file = req
+                    .path()
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.contains('.'));
+                let res = if looks_like_file {
+                    HttpResponse::NotFound().finish()
+                } else {
+                    NamedFile::open(&index)?.into_response(&req)
+                };
+                Ok(ServiceResponse::new(req, res))
+            }
+        }))
+}
+
+const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>Adal</title>\
+<h1>Adal</h1><p>The web bundle is not built: run <code>cargo xtask build-web</code> \
+(or <code>cargo xtask run</code>). The API and GraphiQL are at <a href=/graphql>/graphql</a>.</p>";
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    match state.db.ping().await {
+        Ok(()) => HttpResponse::Ok().content_type("text/plain").body("ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not reachable");
+            HttpResponse::ServiceUnavailable()
+                .content_type("text/plain")
+                .body("database not reachable")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Where one domain's implementation is plugged into another's trait: the notification
+//! service learns from the obligations what a graduate's templates may say, and the job
+//! runner learns each domain's kinds of job.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use adal_core::jobs::Runner;
+use adal_core::settings::Settings;
+use adal_notifications::subjects::Domains;
+use adal_notifications::worker::Worker;
+
+/// The domains as the notification service sees them.
+pub fn domains() -> Domains {
+    Domains(Arc::new(adal_obligations::notices::Graduates))
+}
+
+/// A notification worker with the domains wired in (`adal serve`, `adal worker`, tests).
+pub fn worker(db: DatabaseConnection, settings: Arc<Settings>) -> anyhow::Result<Worker> {
+    Worker::new(db, settings, domains())
+}
+
+/// A job runner with every domain's handlers (`adal serve`, `adal worker`, `adal import`).
+pub fn jobs(db: DatabaseConnection, settings: &Settings) -> Runner {
+    Runner::new(
+        db,
+        chrono::Duration::seconds(settings.job_lease_secs.max(1)),
+        std::time::Duration::from_millis(settings.job_poll_ms.max(10)),
+    )
+    .with(adal_obligations::import_job::Imports)
+}

@@ -1,0 +1,285 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+//! Sign-in, sessions and throttling.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+const REFRESH: &str =
+    "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_returns_tokens_and_me_shows_roles() {
+    let app = spawn_app_with_demo().await;
+    let r = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "teacher.parent", "p": "adal-demo" }),
+    )
+    .await;
+    let s = &r.ok()["login"];
+    assert!(s["refreshToken"].as_str().unwrap().len() >= 40);
+    let token = s["accessToken"].as_str().unwrap();
+    let me = gql(
+        &app,
+        Some(token),
+        "{ me { language account { login kind } person { firstName } roles { role organisation { nameEn } } } }",
+        json!({}),
+    )
+    .await;
+    let me = &me.ok()["me"];
+    assert_eq!(me["account"]["login"], "teacher.parent");
+    assert_eq!(me["person"]["firstName"], "Мария");
+    let roles: Vec<_> = me["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["role"].clone())
+        .collect();
+    assert_eq!(roles, vec![json!("SCHOOL_STAFF"), json!("PARENT")]);
+    assert_eq!(
+        me["roles"][0]["organisation"]["nameEn"],
+        "School-lyceum No. 1"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_password_and_unknown_login_get_the_same_answer() {
+    let app = spawn_app_with_demo().await;
+    let a = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "admin", "p": "wrong-password" }),
+    )
+    .await;
+    let b = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "nobody-here", "p": "wrong-password" }),
+    )
+    .await;
+    assert_eq!(a.code().as_deref(), Some("UNAUTHENTICATED"));
+    assert_eq!(
+        a.body["errors"][0]["message"],
+        b.body["errors"][0]["message"]
+    );
+    assert_eq!(a.codes(), b.codes());
+    // A client secret does not open a person's door and vice versa.
+    let c = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "demo-integration", "p": "demo-integration-secret" }),
+    )
+    .await;
+    assert_eq!(c.code().as_deref(), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeated_failures_lock_the_login_and_say_so_without_revealing_it() {
+    let app = spawn_app_with(|s| s.login_max_failures = 3).await;
+    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    for _ in 0..3 {
+        let r = gql(
+            &app,
+            None,
+            LOGIN,
+            json!({ "l": "admin", "p": "wrong-password" }),
+        )
+        .await;
+        assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    }
+    // Locked: even the right password is refused for now.
+    let r = gql(&app, None, LOGIN, json!({ "l": "admin", "p": "adal-demo" })).await;
+    assert_eq!(r.code().as_deref(), Some("RATE_LIMITED"));
+    assert!(
+        r.body["errors"][0]["extensions"]["retryAfterSeconds"]
+            .as_i64()
+            .unwrap()
+            > 0
+    );
+    // An unknown login locks the same way, so a lock tells nothing about existence.
+    for _ in 0..3 {
+        gql(
+            &app,
+            None,
+            LOGIN,
+            json!({ "l": "ghost", "p": "wrong-password" }),
+        )
+        .await;
+    }
+    let r = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "ghost", "p": "wrong-password" }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("RATE_LIMITED"));
+    // Other logins from the same address still work (the address allows more failures).
+    token(&app, "analyst").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
+    let app = spawn_app_with_demo().await;
+    let r = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "parent", "p": "adal-demo" }),
+    )
+    .await;
+    let first = r.ok()["login"]["refreshToken"].as_str().unwrap().to_owned();
+    let r = gql(&app, None, REFRESH, json!({ "t": first })).await;
+    let second = r.ok()["refreshSession"]["refreshToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let access = r.ok()["refreshSession"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first, second);
+    let me = gql(
+        &app,
+        Some(&access),
+        "{ me { account { login } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(me.ok()["me"]["account"]["login"], "parent");
+    // The first token was used: presenting it again is refused and revokes the family.
+    let r = gql(&app, None, REFRESH, json!({ "t": first })).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    let r = gql(&app, None, REFRESH, json!({ "t": second })).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logout_ends_the_session() {
+    let app = spawn_app_with_demo().await;
+    let r = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "graduate", "p": "adal-demo" }),
+    )
+    .await;
+    let refresh = r.ok()["login"]["refreshToken"].as_str().unwrap().to_owned();
+    let r = gql(
+        &app,
+        None,
+        "mutation($t: String!) { logout(refreshToken: $t) }",
+        json!({ "t": refresh }),
+    )
+    .await;
+    assert_eq!(r.ok()["logout"], true);
+    let r = gql(&app, None, REFRESH, json!({ "t": refresh })).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_and_expired_tokens_are_refused_with_a_reason() {
+    let app = spawn_app_with(|s| s.access_token_ttl_secs = -60).await;
+    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    let expired = token(&app, "admin").await;
+    let r = gql(&app, Some(&expired), "{ me { language } }", json!({})).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
+    let r = gql(&app, Some("not-a-jwt"), "{ me { language } }", json!({})).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    // Public data stays readable with a stale token.
+    let r = gql(
+        &app,
+        Some(&expired),
+        "{ regions { totalCount } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.ok()["regions"]["totalCount"], 17);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn disabling_an_account_ends_its_access_at_once() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let analyst = token(&app, "analyst").await;
+    let accounts = gql(
+        &app,
+        Some(&admin),
+        "{ accounts(filter: {search: \"analyst\"}) { nodes { id login } } }",
+        json!({}),
+    )
+    .await;
+    let id = accounts.ok()["accounts"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation($id: ID!) { updateAccount(id: $id, input: {disabled: true}) { disabled } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(r.ok()["updateAccount"]["disabled"], true);
+    let r = gql(&app, Some(&analyst), "{ me { language } }", json!({})).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    let r = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "analyst", "p": "adal-demo" }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn language_is_remembered_per_account() {
+    let app = spawn_app_with_demo().await;
+    let t = token(&app, "analyst").await;
+    let r = gql(
+        &app,
+        Some(&t),
+        "mutation { setMyLanguage(language: KK) { language } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.ok()["setMyLanguage"]["language"], "KK");
+    let t = token(&app, "analyst").await;
+    let r = gql(
+        &app,
+        Some(&t),
+        "{ me { language } regions(first: 1) { nodes { name } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.ok()["me"]["language"], "KK");
+    // Names follow the caller's language.
+    assert_eq!(r.ok()["regions"]["nodes"][0]["name"], "Ақмола облысы");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_signing_key_is_generated_once_and_kept() {
+    let app = spawn_app_with_demo().await;
+    let key = app.settings.data_dir.join("jwt.key");
+    let first = std::fs::read_to_string(&key).expect("key written to the data folder");
+    assert_eq!(first.trim().len(), 128);
+    let keys = adal_core::auth::tokens::TokenKeys::from_settings(&app.settings).unwrap();
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), first);
+    // A token signed with the kept key is accepted by the running server.
+    let (t, _) = keys.issue_access(1).unwrap();
+    let r = gql(&app, Some(&t), "{ me { account { login } } }", json!({})).await;
+    assert_eq!(r.ok()["me"]["account"]["login"], "admin");
+}

@@ -1,0 +1,161 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+//! The `adal` binary: creating the first administrator from the command line, printing the
+//! schema, and refusing unknown settings.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn adal(data_dir: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_adal"));
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ADAL_DATA_DIR", data_dir)
+        .env("ADAL_LOG_LEVEL", "warn")
+        .current_dir(data_dir);
+    c
+}
+
+#[test]
+fn user_create_reads_the_password_from_stdin_and_the_account_signs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = adal(dir.path())
+        .args([
+            "user",
+            "create",
+            "--login",
+            "chief",
+            "--role",
+            "operator_admin",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a-long-secret-42\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("account chief created"));
+    assert!(
+        dir.path().join("adal.db").exists(),
+        "the embedded database was created"
+    );
+
+    // The same login again is refused with a clear message.
+    let mut child = adal(dir.path())
+        .args([
+            "user",
+            "create",
+            "--login",
+            "chief",
+            "--role",
+            "operator_admin",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a-long-secret-42\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already taken"));
+
+    // A role that needs a scope without it is refused.
+    let mut child = adal(dir.path())
+        .args([
+            "user",
+            "create",
+            "--login",
+            "officer",
+            "--role",
+            "akimat_officer",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a-long-secret-42\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a region"));
+    let out = adal(dir.path())
+        .args([
+            "user",
+            "create",
+            "--login",
+            "x",
+            "--role",
+            "wizard",
+            "--password-stdin",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown Role"));
+
+    // The account signs in against the same database.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let settings = adal_core::settings::Settings {
+            data_dir: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let (db, _) = adal_core::db::connect(&settings).await.unwrap();
+        let state = adal_core::state::AppState::new(settings, db, Default::default()).unwrap();
+        let s = adal_core::auth::service::sign_in(
+            &state,
+            adal_core::auth::service::Credentials::Person,
+            "chief",
+            "a-long-secret-42",
+            None,
+        )
+        .await
+        .map_err(|e| e.message())
+        .unwrap();
+        assert!(s.actor.has_role(adal_core::auth::Role::OperatorAdmin));
+    });
+}
+
+#[test]
+fn unknown_settings_are_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = adal(dir.path())
+        .env("ADAL_LISTN", "x")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("listn"));
+}
+
+#[test]
+fn print_schema_prints_the_sdl() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = adal(dir.path()).arg("print-schema").output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        adal_server::schema::sdl()
+    );
+}

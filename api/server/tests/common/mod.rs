@@ -1,0 +1,254 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+//! Helpers shared by the API test suites: a GraphQL client and the role-matrix checker.
+#![allow(dead_code)]
+
+use adal_testkit::TestApp;
+use serde_json::{Value, json};
+
+#[allow(unused_imports)]
+pub use adal_testkit::{spawn_app, spawn_app_with, spawn_app_with_demo};
+
+pub const GQL_MEDIA: &str = "application/graphql-response+json";
+
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The `extensions.code` of every error.
+    pub fn codes(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errs| {
+                errs.iter()
+                    .filter_map(|e| e["extensions"]["code"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    pub fn code(&self) -> Option<String> {
+        self.codes().into_iter().next()
+    }
+    pub fn data(&self) -> &Value {
+        &self.body["data"]
+    }
+    /// Panics with the errors when the request did not succeed.
+    pub fn ok(&self) -> &Value {
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {}",
+            self.body
+        );
+        &self.body["data"]
+    }
+}
+
+pub async fn gql(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Reply {
+    let client = reqwest::Client::new();
+    let mut req = client
+        .post(format!("{}/graphql", app.address))
+        .header("accept", GQL_MEDIA)
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let text = resp.text().await.expect("body");
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    Reply {
+        status,
+        content_type,
+        body,
+    }
+}
+
+pub const LOGIN: &str = "mutation($l: String!, $p: String!) { login(login: $l, password: $p) { accessToken refreshToken expiresAt } }";
+
+/// Signs a demo account in and returns its access token.
+pub async fn token(app: &TestApp, login: &str) -> String {
+    let r = gql(app, None, LOGIN, json!({ "l": login, "p": "adal-demo" })).await;
+    r.ok()["login"]["accessToken"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no token for {login}: {}", r.body))
+        .to_owned()
+}
+
+/// Signs a machine client in and returns its access token.
+pub async fn client_token(app: &TestApp, id: &str, secret: &str) -> String {
+    let r = gql(
+        app,
+        None,
+        "mutation($i: String!, $s: String!) { clientToken(clientId: $i, clientSecret: $s) { accessToken refreshToken } }",
+        json!({ "i": id, "s": secret }),
+    )
+    .await;
+    assert!(r.ok()["clientToken"]["refreshToken"].is_null());
+    r.ok()["clientToken"]["accessToken"]
+        .as_str()
+        .expect("client token")
+        .to_owned()
+}
+
+/// Every demo identity: person logins and the two machine clients.
+pub const PEOPLE: &[&str] = &[
+    "admin",
+    "analyst",
+    "commission",
+    "akimat",
+    "school.admin",
+    "school.staff",
+    "provider",
+    "parent",
+    "graduate",
+    "teacher.parent",
+];
+pub const CLIENTS: &[(&str, &str)] = &[
+    ("demo-integration", "demo-integration-secret"),
+    ("demo-turnstile", "demo-turnstile-secret"),
+];
+
+/// Tokens for every demo identity, by login or client id.
+pub async fn all_tokens(app: &TestApp) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for login in PEOPLE {
+        out.push(((*login).to_owned(), token(app, login).await));
+    }
+    for (id, secret) in CLIENTS {
+        out.push(((*id).to_owned(), client_token(app, id, secret).await));
+    }
+    out
+}
+
+/// One operation of the role matrix: the identities allowed to call it.
+pub struct Op<'a> {
+    pub name: &'a str,
+    pub query: String,
+    pub variables: Value,
+    pub allowed: &'a [&'a str],
+}
+
+/// For each operation, the allowed identities pass the access check, every other identity gets
+/// `FORBIDDEN`, and an anonymous caller gets `UNAUTHENTICATED`. Returns the failures.
+pub async fn role_matrix(app: &TestApp, ops: &[Op<'_>]) -> Vec<String> {
+    let tokens = all_tokens(app).await;
+    let mut failures = Vec::new();
+    for op in ops {
+        let anon = gql(app, None, &op.query, op.variables.clone()).await;
+        if anon.code().as_deref() != Some("UNAUTHENTICATED") {
+            failures.push(format!("{}: anonymous got {}", op.name, anon.body));
+        }
+        for (who, token) in &tokens {
+            let r = gql(app, Some(token), &op.query, op.variables.clone()).await;
+            let codes = r.codes();
+            let denied = codes
+                .iter()
+                .any(|c| c == "FORBIDDEN" || c == "UNAUTHENTICATED");
+            let allowed = op.allowed.contains(&who.as_str());
+            if allowed && denied {
+                failures.push(format!(
+                    "{}: {who} should be allowed, got {}",
+                    op.name, r.body
+                ));
+            }
+            if allowed && r.data().is_null() && !codes.is_empty() && codes[0] != "CONFLICT" {
+                failures.push(format!("{}: {who} allowed but failed: {}", op.name, r.body));
+            }
+            if !allowed && codes.first().map(String::as_str) != Some("FORBIDDEN") {
+                failures.push(format!(
+                    "{}: {who} should get FORBIDDEN, got {}",
+                    op.name, r.body
+                ));
+            }
+        }
+    }
+    failures
+}
+
+/// The id of the first organisation with this BIN.
+pub async fn org_id(app: &TestApp, bin: &str) -> String {
+    let r = gql(
+        app,
+        None,
+        "query($s: String) { organisations(filter: {search: $s}) { nodes { id bin } } }",
+        json!({ "s": bin }),
+    )
+    .await;
+    r.ok()["organisations"]["nodes"][0]["id"]
+        .as_str()
+        .expect("organisation")
+        .to_owned()
+}
+
+/// Completes 11 digits with a valid check digit.
+pub fn valid_id(first11: &str) -> String {
+    adal_core::identifiers::with_check_digit(first11).expect("check digit exists")
+}
+
+/// A GraphQL multipart request (the GraphQL multipart request spec): `files` are
+/// (variable path, file name, bytes).
+pub async fn gql_upload(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    variables: Value,
+    files: Vec<(&str, &str, Vec<u8>)>,
+) -> Reply {
+    let mut map = serde_json::Map::new();
+    for (i, (path, _, _)) in files.iter().enumerate() {
+        map.insert(i.to_string(), json!([path]));
+    }
+    let mut form = reqwest::multipart::Form::new()
+        .text(
+            "operations",
+            json!({ "query": query, "variables": variables }).to_string(),
+        )
+        .text("map", Value::Object(map).to_string());
+    for (i, (_, name, bytes)) in files.into_iter().enumerate() {
+        form = form.part(
+            i.to_string(),
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    }
+    let resp = reqwest::Client::new()
+        .post(format!("{}/graphql", app.address))
+        .header("accept", GQL_MEDIA)
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap();
+    Reply {
+        status,
+        content_type: String::new(),
+        body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    }
+}
+
+/// The id of the demo graduate with this last name (as the admin sees the register).
+pub async fn graduate_id(app: &TestApp, admin: &str, last_name: &str) -> String {
+    let r = gql(
+        app,
+        Some(admin),
+        "{ graduates(first: 100) { nodes { id fullName } } }",
+        json!({}),
+    )
+    .await;
+    r.ok()["graduates"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["fullName"].as_str().unwrap().starts_with(last_name))
+        .map(|n| n["id"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("no graduate {last_name}"))
+}

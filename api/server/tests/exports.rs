@@ -1,0 +1,176 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+//! The graduates list export (`GET /exports/graduates.csv` and `.xlsx`): the caller's filters,
+//! the operator's staff only, masked IINs, an audit record. Runs on SQLite, and on PostgreSQL
+//! with `ADAL_TEST_DATABASE_URL`.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+async fn download(
+    app: &adal_testkit::TestApp,
+    token: Option<&str>,
+    path: &str,
+) -> (u16, String, Vec<u8>) {
+    let mut req = reqwest::Client::new().get(format!("{}{path}", app.address));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    (
+        status,
+        content_type,
+        resp.bytes().await.expect("body").to_vec(),
+    )
+}
+
+async fn export(
+    app: &adal_testkit::TestApp,
+    token: Option<&str>,
+    query: &str,
+) -> (u16, String, String) {
+    let (status, content_type, body) =
+        download(app, token, &format!("/exports/graduates.csv{query}")).await;
+    (
+        status,
+        content_type,
+        String::from_utf8(body).expect("UTF-8"),
+    )
+}
+
+/// The worksheet's XML from an XLSX file.
+fn sheet_xml(xlsx: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("an XLSX is a zip");
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .expect("one worksheet")
+        .read_to_string(&mut xml)
+        .expect("UTF-8 XML");
+    xml
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_filtered_list_exports_as_xlsx_with_a_header_in_the_language_asked() {
+    let app = spawn_app_with_demo().await;
+    let analyst = token(&app, "analyst").await;
+    let graduate = token(&app, "graduate").await;
+    let (status, _, _) = download(&app, Some(&graduate), "/exports/graduates.xlsx").await;
+    assert_eq!(status, 403);
+    let (status, _, _) = download(&app, None, "/exports/graduates.xlsx").await;
+    assert_eq!(status, 401);
+
+    let (status, content_type, body) = download(
+        &app,
+        Some(&analyst),
+        "/exports/graduates.xlsx?status=BREACH&lang=kk",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        content_type,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let xml = sheet_xml(&body);
+    assert!(xml.contains("Аты-жөні") && xml.contains("Мәртебе"), "{xml}");
+    assert!(xml.contains("Омаров") && !xml.contains("Ахметов"), "{xml}");
+    // One row per graduate in breach, after the header row.
+    let r = gql(
+        &app,
+        Some(&analyst),
+        "{ graduates(filter: {status: BREACH}) { totalCount } }",
+        json!({}),
+    )
+    .await;
+    let breach = r.ok()["graduates"]["totalCount"].as_u64().unwrap() as usize;
+    assert!(breach > 0);
+    assert_eq!(xml.matches("<row ").count(), breach + 1, "{xml}");
+
+    let (_, _, body) = download(&app, Some(&analyst), "/exports/graduates.xlsx").await;
+    assert!(sheet_xml(&body).contains("Статус"), "Russian by default");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_filtered_list_exports_as_csv_for_staff_only() {
+    let app = spawn_app_with_demo().await;
+    let analyst = token(&app, "analyst").await;
+
+    let (status, _, _) = export(&app, None, "").await;
+    assert_eq!(status, 401);
+    let (status, _, _) = export(&app, Some("not-a-token"), "").await;
+    assert_eq!(status, 401);
+    let graduate = token(&app, "graduate").await;
+    let (status, _, _) = export(&app, Some(&graduate), "").await;
+    assert_eq!(status, 403);
+    let (status, _, body) = export(&app, Some(&analyst), "?status=NOPE").await;
+    assert_eq!(status, 400, "{body}");
+
+    // Everyone, then the graduates in breach only.
+    let (status, content_type, all) = export(&app, Some(&analyst), "").await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/csv"), "{content_type}");
+    let mut lines = all.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("id,full_name,iin_masked,")
+    );
+    let r = gql(
+        &app,
+        Some(&analyst),
+        "{ graduates { totalCount } }",
+        json!({}),
+    )
+    .await;
+    let total = r.ok()["graduates"]["totalCount"].as_u64().unwrap() as usize;
+    assert_eq!(lines.count(), total);
+    assert!(all.contains("Ахметов") && all.contains("Омаров"));
+
+    let (status, _, breach) = export(&app, Some(&analyst), "?status=BREACH").await;
+    assert_eq!(status, 200);
+    let rows: Vec<&str> = breach.lines().skip(1).collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.contains(",BREACH,")), "{breach}");
+    assert!(breach.contains("Омаров") && !breach.contains("Ахметов"));
+    // IINs go out masked, as the list shows them.
+    let iin = gql(
+        &app,
+        Some(&analyst),
+        "{ persons(filter: {search: \"Омаров\"}) { nodes { iin } } }",
+        json!({}),
+    )
+    .await
+    .ok()["persons"]["nodes"][0]["iin"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!breach.contains(&iin));
+    assert!(breach.contains(&iin[..6]));
+
+    // Each export is recorded with its filters.
+    let admin = token(&app, "admin").await;
+    let r = gql(
+        &app,
+        Some(&admin),
+        "{ auditEvents(subjectType: \"graduate\", subjectId: \"list\") { nodes { action details } } }",
+        json!({}),
+    )
+    .await;
+    let events = r.ok()["auditEvents"]["nodes"].as_array().unwrap().clone();
+    assert!(events.iter().all(|e| e["action"] == "graduates.export"));
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["details"].to_string().contains("BREACH"))
+    );
+}

@@ -1,0 +1,297 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
+//! Organisations, persons, accounts and roles: validation, conflicts, transactions, audit.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+const CREATE_ORG: &str = "mutation($i: OrganisationInput!) { createOrganisation(input: $i) { id bin kind region { kato } locality { rural } } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn organisations_are_validated_created_searched_and_audited() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let mut input = json!({ "bin": "940140000384", "kind": "HEALTHCARE", "nameKk": "Ауылдық емхана",
+        "nameRu": "Сельская поликлиника", "nameEn": "Village clinic", "localityKato": "116835100" });
+
+    let r = gql(&app, Some(&admin), CREATE_ORG, json!({ "i": input })).await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"));
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "bin");
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("check digit")
+    );
+
+    // An individual entrepreneur's IIN is accepted as the id.
+    input["bin"] = json!(valid_id("85010230045"));
+    let r = gql(&app, Some(&admin), CREATE_ORG, json!({ "i": input })).await;
+    let created = &r.ok()["createOrganisation"];
+    assert_eq!(
+        created["region"]["kato"], "110000000",
+        "region comes from the locality"
+    );
+    assert_eq!(created["locality"]["rural"], true);
+
+    let r = gql(&app, Some(&admin), CREATE_ORG, json!({ "i": input })).await;
+    assert_eq!(r.code().as_deref(), Some("CONFLICT"));
+
+    input["bin"] = json!(valid_id("21054000099"));
+    input["localityKato"] = json!("999999999");
+    let r = gql(&app, Some(&admin), CREATE_ORG, json!({ "i": input })).await;
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "localityKato");
+
+    input["localityKato"] = json!("116835100");
+    input["regionKato"] = json!("710000000");
+    let r = gql(&app, Some(&admin), CREATE_ORG, json!({ "i": input })).await;
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "regionKato");
+
+    let r = gql(&app, None, "{ organisations(filter: {search: \"village\", kind: HEALTHCARE}) { totalCount nodes { nameEn } } }", json!({})).await;
+    assert_eq!(r.ok()["organisations"]["totalCount"], 1);
+
+    let id = created["id"].as_str().unwrap();
+    let r = gql(&app, Some(&admin), "query($id: String) { auditEvents(subjectType: \"organisation\", subjectId: $id) { nodes { action actorAccountId details } } }", json!({ "id": id })).await;
+    let ev = &r.ok()["auditEvents"]["nodes"][0];
+    assert_eq!(ev["action"], "organisation.create");
+    assert!(ev["actorAccountId"].is_string());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn organisation_pages_follow_cursors() {
+    let app = spawn_app_with_demo().await;
+    let q = "query($a: String) { organisations(first: 3, after: $a) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } }";
+    let mut after = serde_json::Value::Null;
+    let mut ids = Vec::new();
+    loop {
+        let r = gql(&app, None, q, json!({ "a": after })).await;
+        let c = &r.ok()["organisations"];
+        assert_eq!(c["totalCount"], 9);
+        ids.extend(
+            c["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["id"].clone()),
+        );
+        if c["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = c["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(ids.len(), 9);
+    let mut dedup = ids.clone();
+    dedup.dedup();
+    assert_eq!(dedup, ids);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn persons_are_checked_and_unique() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let create = "mutation($i: PersonInput!) { createPerson(input: $i) { id iin maskedIin birthDate phone email } }";
+    let iin = valid_id("05031550012");
+    let bad_iin = format!("{}{}", &iin[..11], (iin.as_bytes()[11] - b'0' + 1) % 10);
+    let r = gql(
+        &app,
+        Some(&admin),
+        create,
+        json!({ "i": { "iin": bad_iin, "lastName": "A", "firstName": "B" } }),
+    )
+    .await;
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "iin");
+    let r = gql(
+        &app,
+        Some(&admin),
+        create,
+        json!({ "i": { "iin": iin, "lastName": "A", "firstName": "B", "phone": "12" } }),
+    )
+    .await;
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "phone");
+    let r = gql(&app, Some(&admin), create, json!({ "i": { "iin": iin, "lastName": "Сейтқали", "firstName": "Әмина", "phone": "8 701 555 12 34", "email": "A@Mail.KZ" } })).await;
+    let p = &r.ok()["createPerson"];
+    assert_eq!(p["phone"], "+77015551234");
+    assert_eq!(p["email"], "a@mail.kz");
+    assert_eq!(p["birthDate"], "2005-03-15");
+    assert_eq!(p["maskedIin"], format!("{}******", &iin[..6]));
+    let r = gql(
+        &app,
+        Some(&admin),
+        create,
+        json!({ "i": { "iin": iin, "lastName": "X", "firstName": "Y" } }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("CONFLICT"));
+    let r = gql(
+        &app,
+        Some(&admin),
+        "query($i: String) { persons(filter: {iin: $i}) { totalCount nodes { firstName } } }",
+        json!({ "i": iin }),
+    )
+    .await;
+    assert_eq!(r.ok()["persons"]["nodes"][0]["firstName"], "Әмина");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn accounts_need_the_scope_their_role_requires_and_fail_whole() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let create = "mutation($i: CreateAccountInput!) { createAccount(input: $i) { id login roles { role region { kato } organisation { bin } } } }";
+    let count = || async {
+        gql(&app, Some(&admin), "{ accounts { totalCount } }", json!({}))
+            .await
+            .ok()["accounts"]["totalCount"]
+            .as_u64()
+            .unwrap()
+    };
+    let before = count().await;
+    let cases = [
+        (json!([{ "role": "AKIMAT_OFFICER" }]), "regionKato"),
+        (
+            json!([{ "role": "AKIMAT_OFFICER", "regionKato": "123456789" }]),
+            "regionKato",
+        ),
+        (json!([{ "role": "SCHOOL_ADMIN" }]), "organisationId"),
+        (
+            json!([{ "role": "OPERATOR_ANALYST" }, { "role": "PARENT" }]),
+            "personId",
+        ),
+        (
+            json!([{ "role": "INTEGRATION", "allowedOperations": ["persons"] }]),
+            "role",
+        ),
+        (json!([]), "roles"),
+    ];
+    for (roles, field) in cases {
+        let r = gql(
+            &app,
+            Some(&admin),
+            create,
+            json!({ "i": { "login": "new.person", "password": "long-enough-pw", "roles": roles } }),
+        )
+        .await;
+        assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{roles}");
+        assert_eq!(r.body["errors"][0]["extensions"]["field"], field, "{roles}");
+    }
+    // The provider is not a school: wrong organisation kind.
+    let provider = gql(
+        &app,
+        None,
+        "{ organisations(filter: {kind: EDUCATION_PROVIDER}) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    let provider_id = provider.ok()["organisations"]["nodes"][0]["id"].clone();
+    let r = gql(&app, Some(&admin), create, json!({ "i": { "login": "new.person", "password": "long-enough-pw", "roles": [{ "role": "SCHOOL_STAFF", "organisationId": provider_id }] } })).await;
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "organisationId");
+    // Short passwords and taken logins.
+    let r = gql(&app, Some(&admin), create, json!({ "i": { "login": "new.person", "password": "short", "roles": [{ "role": "OPERATOR_ANALYST" }] } })).await;
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "password");
+    let r = gql(&app, Some(&admin), create, json!({ "i": { "login": "Admin", "password": "long-enough-pw", "roles": [{ "role": "OPERATOR_ANALYST" }] } })).await;
+    assert_eq!(r.code().as_deref(), Some("CONFLICT"));
+    assert_eq!(count().await, before, "failed requests wrote nothing");
+
+    let r = gql(&app, Some(&admin), create, json!({ "i": { "login": "astana.officer", "password": "long-enough-pw", "language": "KK", "roles": [{ "role": "AKIMAT_OFFICER", "regionKato": "710000000" }] } })).await;
+    let acc = &r.ok()["createAccount"];
+    assert_eq!(acc["roles"][0]["region"]["kato"], "710000000");
+    let id = acc["id"].as_str().unwrap();
+    // A second role, then its revocation.
+    let r = gql(&app, Some(&admin), "mutation($id: ID!) { assignRole(accountId: $id, input: {role: COMMISSION_MEMBER}) { roles { id role } } }", json!({ "id": id })).await;
+    let roles = r.ok()["assignRole"]["roles"].as_array().unwrap().clone();
+    assert_eq!(roles.len(), 2);
+    let r = gql(&app, Some(&admin), "mutation($id: ID!) { assignRole(accountId: $id, input: {role: COMMISSION_MEMBER}) { id } }", json!({ "id": id })).await;
+    assert_eq!(r.code().as_deref(), Some("CONFLICT"));
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation($a: ID!) { revokeRole(assignmentId: $a) { roles { role } } }",
+        json!({ "a": roles[1]["id"] }),
+    )
+    .await;
+    assert_eq!(r.ok()["revokeRole"]["roles"].as_array().unwrap().len(), 1);
+    let officer = token_for(&app, "astana.officer", "long-enough-pw").await;
+    let r = gql(
+        &app,
+        Some(&officer),
+        "{ me { language roles { role } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.ok()["me"]["language"], "KK");
+}
+
+async fn token_for(app: &adal_testkit::TestApp, login: &str, password: &str) -> String {
+    let r = gql(app, None, LOGIN, json!({ "l": login, "p": password })).await;
+    r.ok()["login"]["accessToken"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn clients_get_a_secret_once_and_only_their_own_role() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let r = gql(&app, Some(&admin), "mutation { createClient(input: {clientId: \"stat-office\", displayName: \"Statistics office\", role: INTEGRATION, allowedOperations: [\"persons\"]}) { clientId clientSecret account { kind roles { allowedOperations } } } }", json!({})).await;
+    let c = &r.ok()["createClient"];
+    assert_eq!(c["account"]["kind"], "CLIENT");
+    let secret = c["clientSecret"].as_str().unwrap();
+    let t = client_token(&app, "stat-office", secret).await;
+    let r = gql(&app, Some(&t), "{ persons { totalCount } }", json!({})).await;
+    assert!(r.ok()["persons"]["totalCount"].as_u64().unwrap() >= 6);
+    let r = gql(&app, Some(&t), "{ person(id: \"1\") { id } }", json!({})).await;
+    assert_eq!(
+        r.code().as_deref(),
+        Some("FORBIDDEN"),
+        "not granted `person`"
+    );
+    let r = gql(&app, Some(&admin), "mutation { createClient(input: {clientId: \"x-system\", displayName: \"X\", role: INTEGRATION, allowedOperations: [\"dropEverything\"]}) { clientId } }", json!({})).await;
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["field"],
+        "allowedOperations"
+    );
+    // The device holds only its school's device role.
+    let t = client_token(&app, "demo-turnstile", "demo-turnstile-secret").await;
+    let r = gql(
+        &app,
+        Some(&t),
+        "{ me { roles { role organisation { bin } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        r.ok()["me"]["roles"],
+        json!([{ "role": "DEVICE", "organisation": { "bin": "020140001689" } }])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn guardianship_links_children_to_parents() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let r = gql(&app, Some(&admin), "mutation($i: PersonInput!) { createPerson(input: $i) { id } }", json!({ "i": { "iin": valid_id("19060150031"), "lastName": "Нұрланов", "firstName": "Нұрсұлтан" } })).await;
+    let baby = r.ok()["createPerson"]["id"].clone();
+    let parent = gql(
+        &app,
+        Some(&admin),
+        "{ persons(filter: {search: \"Айгүл\"}) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    let parent_id = parent.ok()["persons"]["nodes"][0]["id"].clone();
+    for _ in 0..2 {
+        let r = gql(
+            &app,
+            Some(&admin),
+            "mutation($p: ID!, $c: ID!) { linkGuardian(parentId: $p, childId: $c) { firstName } }",
+            json!({ "p": parent_id, "c": baby }),
+        )
+        .await;
+        assert_eq!(r.ok()["linkGuardian"]["firstName"], "Нұрсұлтан");
+    }
+    let p = token(&app, "parent").await;
+    let r = gql(&app, Some(&p), "{ myChildren { firstName } }", json!({})).await;
+    assert_eq!(
+        r.ok()["myChildren"].as_array().unwrap().len(),
+        3,
+        "linking twice is idempotent"
+    );
+}
