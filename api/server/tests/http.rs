@@ -419,7 +419,11 @@ async fn metrics_are_served_to_the_allowed_addresses_only() {
         .unwrap();
     assert_eq!(r.status(), 200);
     gql(&app, None, "{ me { language } }", json!({})).await;
-    let r = c.get(format!("{}/metrics", app.address)).send().await.unwrap();
+    let r = c
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert!(
         r.headers()["content-type"]
@@ -442,6 +446,10 @@ async fn metrics_are_served_to_the_allowed_addresses_only() {
     }
 
     let closed = spawn_app_with(|s| s.metrics_allow = "10.0.0.0/8".into()).await;
-    let r = c.get(format!("{}/metrics", closed.address)).send().await.unwrap();
+    let r = c
+        .get(format!("{}/metrics", closed.address))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
 }

@@ -160,7 +160,12 @@ pub async fn issue_refresh(
 /// Uses a refresh token once: revokes it and returns its account and family. Presenting a token
 /// that was already used revokes its whole family (it was stolen or replayed).
 pub async fn consume_refresh(db: &impl ConnectionTrait, token: &str) -> ApiResult<(i64, String)> {
-    let refused = || ApiError::Unauthenticated;
+    let refused = || {
+        ApiError::UnauthenticatedBecause(
+            "the session has ended (its refresh token was used, revoked or expired): sign in again"
+                .into(),
+        )
+    };
     let Some(row) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(sha256_hex(token)))
         .one(db)

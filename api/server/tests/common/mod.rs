@@ -136,19 +136,74 @@ pub struct Op<'a> {
     pub allowed: &'a [&'a str],
 }
 
+/// In `Op::allowed`: the operation is public, open to a caller who is not signed in.
+pub const ANONYMOUS: &str = "anonymous";
+
+/// Sends an operation of the matrix: as multipart when it declares an upload (`$file:
+/// Upload!` gets a small CSV file, `$documents: [Upload!]!` one small PDF), as JSON otherwise.
+async fn call(app: &TestApp, token: Option<&str>, op: &Op<'_>) -> Reply {
+    if op.query.contains("$file: Upload!") {
+        let csv = b"kato,name_kk,name_ru,name_en\n".to_vec();
+        gql_upload_as(
+            app,
+            token,
+            &op.query,
+            op.variables.clone(),
+            vec![("variables.file", "regions.csv", csv)],
+        )
+        .await
+    } else if op.query.contains("$documents: [Upload!]!") {
+        let pdf = b"%PDF-1.4\n% a statement\n%%EOF\n".to_vec();
+        gql_upload_as(
+            app,
+            token,
+            &op.query,
+            op.variables.clone(),
+            vec![("variables.documents.0", "statement.pdf", pdf)],
+        )
+        .await
+    } else {
+        gql(app, token, &op.query, op.variables.clone()).await
+    }
+}
+
+/// Whether the access check refused the call (not the operation's own answer, such as a
+/// wrong password's UNAUTHENTICATED).
+fn refused(r: &Reply) -> bool {
+    r.body["errors"].as_array().is_some_and(|errs| {
+        errs.iter()
+            .any(|e| e["extensions"]["code"] == "FORBIDDEN" || e["message"] == "sign-in required")
+    })
+}
+
 /// For each operation, the allowed identities pass the access check, every other identity gets
-/// `FORBIDDEN`, and an anonymous caller gets `UNAUTHENTICATED`. Returns the failures.
+/// `FORBIDDEN`, and an anonymous caller gets `UNAUTHENTICATED`; a public operation (allowed
+/// includes [`ANONYMOUS`]) refuses nobody. Returns the failures.
 pub async fn role_matrix(app: &TestApp, ops: &[Op<'_>]) -> Vec<String> {
     let tokens = all_tokens(app).await;
     let mut failures = Vec::new();
     for op in ops {
-        let anon = gql(app, None, &op.query, op.variables.clone()).await;
-        if anon.code().as_deref() != Some("UNAUTHENTICATED") {
+        let public = op.allowed.contains(&ANONYMOUS);
+        let anon = call(app, None, op).await;
+        if public {
+            if refused(&anon) {
+                failures.push(format!(
+                    "{}: public, but anonymous got {}",
+                    op.name, anon.body
+                ));
+            }
+        } else if anon.code().as_deref() != Some("UNAUTHENTICATED") {
             failures.push(format!("{}: anonymous got {}", op.name, anon.body));
         }
         for (who, token) in &tokens {
-            let r = gql(app, Some(token), &op.query, op.variables.clone()).await;
+            let r = call(app, Some(token), op).await;
             let codes = r.codes();
+            if public {
+                if refused(&r) {
+                    failures.push(format!("{}: public, but {who} got {}", op.name, r.body));
+                }
+                continue;
+            }
             let denied = codes
                 .iter()
                 .any(|c| c == "FORBIDDEN" || c == "UNAUTHENTICATED");
@@ -159,7 +214,14 @@ pub async fn role_matrix(app: &TestApp, ops: &[Op<'_>]) -> Vec<String> {
                     op.name, r.body
                 ));
             }
-            if allowed && r.data().is_null() && !codes.is_empty() && codes[0] != "CONFLICT" {
+            // A conflict, or a row outside the caller's scope, is the operation's own answer:
+            // the access check let the caller through.
+            if allowed
+                && r.data().is_null()
+                && !codes.is_empty()
+                && codes[0] != "CONFLICT"
+                && codes[0] != "NOT_FOUND"
+            {
                 failures.push(format!("{}: {who} allowed but failed: {}", op.name, r.body));
             }
             if !allowed && codes.first().map(String::as_str) != Some("FORBIDDEN") {
@@ -202,6 +264,17 @@ pub async fn gql_upload(
     variables: Value,
     files: Vec<(&str, &str, Vec<u8>)>,
 ) -> Reply {
+    gql_upload_as(app, Some(token), query, variables, files).await
+}
+
+/// [`gql_upload`], signed in or not.
+pub async fn gql_upload_as(
+    app: &TestApp,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+    files: Vec<(&str, &str, Vec<u8>)>,
+) -> Reply {
     let mut map = serde_json::Map::new();
     for (i, (path, _, _)) in files.iter().enumerate() {
         map.insert(i.to_string(), json!([path]));
@@ -218,14 +291,14 @@ pub async fn gql_upload(
             reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
         );
     }
-    let resp = reqwest::Client::new()
+    let mut req = reqwest::Client::new()
         .post(format!("{}/graphql", app.address))
         .header("accept", GQL_MEDIA)
-        .bearer_auth(token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .multipart(form);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.unwrap();
     let status = resp.status().as_u16();
     let text = resp.text().await.unwrap();
     Reply {
