@@ -1,4 +1,8 @@
 //! Schema migrations, written with SeaQuery's builder so they run on SQLite and PostgreSQL.
+//!
+//! Tests copy a migrated template database kept per set of migration names (SQLite in
+//! `target/test-templates/`, PostgreSQL as `adal_template_<key>`): after editing a migration
+//! that already exists, delete those so the tests migrate afresh.
 
 pub use sea_orm_migration::prelude::*;
 

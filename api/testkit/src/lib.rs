@@ -67,30 +67,133 @@ impl Drop for TestDatabase {
     }
 }
 
+/// A name for the migrations as they are now: a template made under other migrations is
+/// never used.
+fn migrations_key() -> String {
+    use migration::{MigrationName, MigratorTrait};
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for m in migration::Migrator::migrations() {
+        m.name().hash(&mut h);
+    }
+    format!("{:016x}", h.finish())
+}
+
+/// A migrated SQLite file to copy for each test, made once and kept in `target/` (written to a
+/// temporary name and renamed, so test processes running at once never see half a file).
+async fn sqlite_template() -> PathBuf {
+    static TEMPLATE: tokio::sync::OnceCell<PathBuf> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let dir = workspace_root().join("target").join("test-templates");
+            std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+            let path = dir.join(format!("sqlite-{}.db", migrations_key()));
+            if path.exists() {
+                return path;
+            }
+            let tmp = dir.join(format!("sqlite-{}.tmp", uuid::Uuid::new_v4().simple()));
+            let conn = Database::connect(format!("sqlite://{}?mode=rwc", tmp.display()))
+                .await
+                .unwrap_or_else(|e| panic!("template database: {e}"));
+            adal_core::db::migrate(&conn)
+                .await
+                .unwrap_or_else(|e| panic!("migrating the template: {e:#}"));
+            let _ = conn.close().await;
+            std::fs::rename(&tmp, &path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            path
+        })
+        .await
+        .clone()
+}
+
+/// A migrated PostgreSQL database that `CREATE DATABASE ... TEMPLATE` copies for each test,
+/// made once per set of migrations (migrated under a temporary name, then renamed).
+async fn postgres_template(admin: &str) -> String {
+    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("adal_template_{}", migrations_key());
+            let conn = Database::connect(admin).await.unwrap_or_else(|e| {
+                panic!("ADAL_TEST_DATABASE_URL is set but PostgreSQL is not reachable: {e}")
+            });
+            let exists = conn
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    format!("SELECT 1 AS one FROM pg_database WHERE datname = '{name}'"),
+                ))
+                .await
+                .unwrap_or_else(|e| panic!("looking for the template: {e}"))
+                .is_some();
+            if !exists {
+                let tmp = format!("adal_template_tmp_{}", uuid::Uuid::new_v4().simple());
+                conn.execute_unprepared(&format!("CREATE DATABASE \"{tmp}\""))
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot create the template: {e}"));
+                let t = Database::connect(format!("{}/{tmp}", server_of(admin)))
+                    .await
+                    .unwrap_or_else(|e| panic!("template database: {e}"));
+                adal_core::db::migrate(&t)
+                    .await
+                    .unwrap_or_else(|e| panic!("migrating the template: {e:#}"));
+                let _ = t.close().await;
+                // Another test process may have made it meanwhile: then this copy goes.
+                if conn
+                    .execute_unprepared(&format!("ALTER DATABASE \"{tmp}\" RENAME TO \"{name}\""))
+                    .await
+                    .is_err()
+                {
+                    let _ = conn
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{tmp}\" WITH (FORCE)"
+                        ))
+                        .await;
+                }
+            }
+            let _ = conn.close().await;
+            name
+        })
+        .await
+        .clone()
+}
+
+/// `postgres://user@host:port` of an admin URL (without its database).
+fn server_of(admin: &str) -> &str {
+    match admin.rfind('/') {
+        Some(i) if admin[..i].contains("://") && !admin[..i].ends_with('/') => &admin[..i],
+        _ => admin.trim_end_matches('/'),
+    }
+}
+
+/// A fresh database for one test, copied from a migrated template (the server's own
+/// migration step then finds nothing to do).
 async fn test_database(data_dir: &std::path::Path) -> TestDatabase {
     match std::env::var("ADAL_TEST_DATABASE_URL") {
         Ok(admin) if !admin.trim().is_empty() => {
+            let template = postgres_template(&admin).await;
             let name = format!("adal_test_{}", uuid::Uuid::new_v4().simple());
             let conn = Database::connect(admin.as_str()).await.unwrap_or_else(|e| {
                 panic!("ADAL_TEST_DATABASE_URL is set but PostgreSQL is not reachable: {e}")
             });
-            conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await
-                .unwrap_or_else(|e| panic!("cannot create test database: {e}"));
+            conn.execute_unprepared(&format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("cannot create test database: {e}"));
             let _ = conn.close().await;
-            let base = match admin.rfind('/') {
-                Some(i) if admin[..i].contains("://") && !admin[..i].ends_with('/') => &admin[..i],
-                _ => admin.trim_end_matches('/'),
-            };
             TestDatabase {
-                url: format!("{base}/{name}"),
+                url: format!("{}/{name}", server_of(&admin)),
                 drop_url: Some((admin, name)),
             }
         }
-        _ => TestDatabase {
-            url: format!("sqlite://{}?mode=rwc", data_dir.join("test.db").display()),
-            drop_url: None,
-        },
+        _ => {
+            let file = data_dir.join("test.db");
+            std::fs::copy(sqlite_template().await, &file)
+                .unwrap_or_else(|e| panic!("copying the template database: {e}"));
+            TestDatabase {
+                url: format!("sqlite://{}?mode=rwc", file.display()),
+                drop_url: None,
+            }
+        }
     }
 }
 
@@ -142,10 +245,8 @@ pub async fn spawn_app_with_demo_and(customise: impl FnOnce(&mut Settings)) -> T
     app
 }
 
-/// The workspace's top folder.
+/// The workspace's top folder (this crate is `api/testkit/`).
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_default()
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors().nth(2).map(PathBuf::from).unwrap_or(here)
 }
