@@ -210,7 +210,11 @@ async fn enqueue_audience(
 
 /// Enqueues the next channel for campaign messages that failed, or were sent and not
 /// delivered within the campaign's fallback delay. Set-based, idempotent by key.
-pub async fn enqueue_fallbacks(db: &DatabaseConnection, settings: &Settings) -> ApiResult<u64> {
+pub async fn enqueue_fallbacks(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> ApiResult<u64> {
     let campaigns = notification_campaign::Entity::find()
         .filter(notification_campaign::Column::Status.eq(CampaignStatus::Running.as_str()))
         .filter(notification_campaign::Column::Channel2.is_not_null())
@@ -218,7 +222,6 @@ pub async fn enqueue_fallbacks(db: &DatabaseConnection, settings: &Settings) -> 
         .await?;
     let backend = db.get_database_backend();
     let mut total = 0;
-    let now = Utc::now();
     for c in campaigns {
         let cutoff = now - chrono::Duration::seconds(i64::from(c.fallback_after_secs));
         for (step, next) in [(0, c.channel_2.clone()), (1, c.channel_3.clone())] {

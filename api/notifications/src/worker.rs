@@ -46,12 +46,17 @@ pub struct Pass {
     pub follow_ups: usize,
 }
 
+/// The worker's idea of the time: the wall clock, or one a test moves (a lease running out,
+/// a fallback delay passing) without waiting for it.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
 #[derive(Clone)]
 pub struct Worker {
     db: DatabaseConnection,
     settings: Arc<Settings>,
     channels: Channels,
     domains: Domains,
+    clock: Clock,
     id: String,
 }
 
@@ -117,12 +122,23 @@ impl Worker {
             settings,
             channels,
             domains,
+            clock: Arc::new(Utc::now),
             id: format!("w-{}", uuid::Uuid::new_v4().simple()),
         }
     }
 
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// The same worker on another clock.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
     }
 
     /// Runs passes until `shutdown` completes; an idle worker waits `notify_poll_ms`.
@@ -170,7 +186,7 @@ impl Worker {
     /// One pass: campaign fallbacks, a batch of due messages, employment-data requests.
     pub async fn run_once(&self) -> ApiResult<Pass> {
         let mut pass = Pass {
-            fallbacks: campaigns::enqueue_fallbacks(&self.db, &self.settings).await?,
+            fallbacks: campaigns::enqueue_fallbacks(&self.db, &self.settings, self.now()).await?,
             ..Pass::default()
         };
         let claimed = self.claim().await?;
@@ -193,7 +209,7 @@ impl Worker {
     /// Claims up to `notify_batch` due messages of running campaigns (or of none).
     async fn claim(&self) -> ApiResult<Vec<notification_message::Model>> {
         let backend = self.db.get_database_backend();
-        let now = Utc::now();
+        let now = self.now();
         let until = now + chrono::Duration::seconds(self.settings.notify_lease_secs.max(1));
         let lock = match backend {
             DbBackend::Postgres => "FOR UPDATE OF m SKIP LOCKED",
@@ -318,7 +334,7 @@ impl Worker {
     }
 
     async fn deliver_one(&self, b: &Batch, m: notification_message::Model) -> ApiResult<Outcome> {
-        let now = Utc::now();
+        let now = self.now();
         let Some(channel) = Channel::from_db(&m.channel) else {
             return self
                 .finish(b, &m, Final::Failed("unknown channel".into()))
@@ -446,7 +462,7 @@ impl Worker {
                     )
                     .await
                 } else {
-                    let at = Utc::now() + backoff(&self.settings, m.attempts);
+                    let at = self.now() + backoff(&self.settings, m.attempts);
                     self.update(
                         b,
                         &m,
@@ -510,7 +526,7 @@ impl Worker {
         f: Final,
     ) -> ApiResult<Outcome> {
         use notification_message::Column as C;
-        let now = Utc::now();
+        let now = self.now();
         let (values, outcome): (Vec<(C, sea_orm::Value)>, Outcome) = match f {
             Final::Sent {
                 provider_id,
@@ -593,7 +609,7 @@ impl Worker {
     async fn write(&self, changes: Vec<Change>) -> ApiResult<()> {
         use notification_message::Column as C;
         let txn = adal_core::db::begin_write(&self.db).await?;
-        let now = Utc::now();
+        let now = self.now();
         for c in changes {
             let mut q = notification_message::Entity::update_many();
             for (col, v) in c.values {

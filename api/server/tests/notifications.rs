@@ -40,6 +40,11 @@ impl Env {
         adal_server::wiring::worker(self.app.db.clone(), Arc::new(self.app.settings.clone()))
             .unwrap()
     }
+    /// A worker whose clock runs `ahead` of the wall clock (a lease or a delay has passed).
+    fn worker_ahead(&self, ahead: chrono::Duration) -> Worker {
+        self.worker()
+            .with_clock(Arc::new(move || chrono::Utc::now() + ahead))
+    }
     fn worker_with(&self, tweak: impl FnOnce(&mut Settings)) -> Worker {
         let mut s = self.app.settings.clone();
         tweak(&mut s);
@@ -1148,9 +1153,10 @@ async fn a_worker_restarted_mid_campaign_loses_nothing_and_sends_nothing_twice()
     )
     .await
     .ok();
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    // Workers that come later, when the dead one's leases (1 s) have run out.
+    let later = chrono::Duration::seconds(2);
     assert_eq!(
-        env.worker().run_once().await.unwrap().claimed,
+        env.worker_ahead(later).run_once().await.unwrap().claimed,
         0,
         "a paused campaign waits"
     );
@@ -1161,7 +1167,7 @@ async fn a_worker_restarted_mid_campaign_loses_nothing_and_sends_nothing_twice()
     .await
     .ok();
     // ...and a new worker takes over (leases of the dead one have ended).
-    let (stop, handle) = env.worker().spawn();
+    let (stop, handle) = env.worker_ahead(later).spawn();
     wait_all_sent(&env, cid, n).await;
     let _ = stop.send(());
     handle.await.unwrap();
@@ -1223,7 +1229,22 @@ async fn two_worker_processes_share_a_campaign_without_sending_twice() {
     };
     let mut a = spawn(1);
     let mut b = spawn(2);
-    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    // Both workers have made passes (their logs say so) while the campaign is paused.
+    for i in [1, 2] {
+        let log = dir.path().join(format!("w{i}")).join("stderr.log");
+        let mut passes = 0;
+        for _ in 0..600 {
+            passes = std::fs::read_to_string(&log)
+                .unwrap_or_default()
+                .matches("claim")
+                .count();
+            if passes >= 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(passes >= 2, "worker {i} made no pass: {log:?}");
+    }
     assert_eq!(env.sms.request_count(), 0, "a paused campaign waits");
     env.gql(
         "mutation($c: ID!) { resumeCampaign(id: $c) { status } }",
@@ -1475,8 +1496,11 @@ async fn a_message_not_delivered_in_time_falls_back_to_the_next_channel() {
             .any(|m| m.person_id == Some(kim.id) && m.channel == "email"),
         "no phone: e-mail at once"
     );
-    tokio::time::sleep(Duration::from_millis(2_100)).await;
-    drain(&w).await;
+    // The fallback delay (2 s) passes.
+    drain(&w.with_clock(Arc::new(|| {
+        chrono::Utc::now() + chrono::Duration::milliseconds(2_100)
+    })))
+    .await;
     let li_mail = env
         .messages()
         .await

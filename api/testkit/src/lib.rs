@@ -70,7 +70,7 @@ impl Drop for TestDatabase {
 /// A name for the migrations as they are now: a template made under other migrations is
 /// never used.
 fn migrations_key() -> String {
-    use migration::{MigrationName, MigratorTrait};
+    use migration::MigratorTrait;
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for m in migration::Migrator::migrations() {
