@@ -11,7 +11,6 @@ use async_graphql::http::MultipartOptions;
 use async_graphql::{Executor, Response, ServerError, Value};
 
 use crate::auth::actor::{Actor, Caller, TokenProblem};
-use crate::loaders::Loaders;
 use crate::state::AppState;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -227,6 +226,10 @@ pub struct Schemas<S> {
     pub ordinary: S,
     pub introspection: S,
     pub depth_limit: usize,
+    /// Adds what every request needs of its own (the crates' loaders, whose caches must not
+    /// outlive a request).
+    pub per_request:
+        fn(async_graphql::Request, &sea_orm::DatabaseConnection) -> async_graphql::Request,
 }
 
 impl<S> Schemas<S> {
@@ -376,7 +379,7 @@ pub async fn graphql_post<S: Executor>(
     let operation = request.operation_name.clone();
     let query = request.query.clone();
     let account = caller.actor.as_ref().map(|a| a.account_id);
-    let request = request.data(caller).data(Loaders::new(&state.db));
+    let request = (schema.per_request)(request.data(caller), &state.db);
     let response = schema
         .for_query(&query, operation.as_deref())
         .execute(request)

@@ -23,11 +23,12 @@ use adal_core::auth::roles::OPERATOR_STAFF;
 use adal_core::auth::{Allow, Role};
 use adal_core::error::ApiError;
 use adal_core::identifiers::{Iin, mask};
-use adal_core::loaders::{load_err, loaders};
+use adal_core::loaders::load_err;
 use adal_core::pagination::{Conn, PageRequest, connection};
 use adal_core::sql::parse_id;
 use adal_core::state::AppState;
 use adal_core::vocab::{Language, OrganisationKind};
+use adal_registers::loaders::loaders;
 use adal_registers::reference::graphql::{Organisation, Region, lang};
 
 async fn org(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<Organisation>> {

@@ -19,6 +19,7 @@ pub mod history;
 pub mod import;
 pub mod import_job;
 pub mod ledger;
+pub mod loaders;
 pub mod next_step;
 pub mod notices;
 pub mod period;

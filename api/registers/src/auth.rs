@@ -5,12 +5,13 @@ use chrono::{DateTime, Utc};
 
 use crate::accounts::graphql::{Account, RoleAssignment};
 use crate::accounts::service as accounts;
+use crate::loaders::loaders;
 use crate::people::graphql::Person;
 use adal_core::auth::Allow;
 use adal_core::auth::actor::Actor;
 use adal_core::auth::guard::{actor, caller};
 use adal_core::auth::service::{self, Credentials, SessionTokens};
-use adal_core::loaders::{load_err, loaders};
+use adal_core::loaders::load_err;
 use adal_core::state::AppState;
 use adal_core::vocab::Language;
 

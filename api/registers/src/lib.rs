@@ -3,5 +3,6 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod loaders;
 pub mod people;
 pub mod reference;

@@ -88,6 +88,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         ),
         introspection: schema::build_schema(Some(&state), usize::MAX, s.graphql_complexity_limit),
         depth_limit: s.graphql_depth_limit,
+        per_request: crate::wiring::per_request,
     });
     let web_dir = s.web_dir.clone();
     let state_data = web::Data::new(state);

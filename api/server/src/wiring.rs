@@ -30,3 +30,13 @@ pub fn jobs(db: DatabaseConnection, settings: &Settings) -> Runner {
     )
     .with(adal_obligations::import_job::Imports)
 }
+
+/// What every GraphQL request carries of its own: each crate's loaders.
+pub fn per_request(
+    request: async_graphql::Request,
+    db: &DatabaseConnection,
+) -> async_graphql::Request {
+    request
+        .data(adal_registers::loaders::Loaders::new(db))
+        .data(adal_obligations::loaders::Loaders::new(db))
+}

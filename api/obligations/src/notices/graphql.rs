@@ -7,12 +7,13 @@ use chrono::{DateTime, Utc};
 
 use entities::{consent_request, graduate_task, graduate_task_document};
 
+use crate::loaders::loaders;
 use adal_core::audit;
 use adal_core::auth::guard::actor;
 use adal_core::auth::roles::OPERATOR_STAFF;
 use adal_core::auth::{Allow, Role};
 use adal_core::error::ApiError;
-use adal_core::loaders::{load_err, loaders};
+use adal_core::loaders::load_err;
 use adal_core::sql::parse_id;
 use adal_core::state::AppState;
 use adal_core::vocab::Language;

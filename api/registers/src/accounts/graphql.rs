@@ -9,12 +9,13 @@ use entities::{account, role_assignment};
 use super::service::{
     self, AccountChanges, AccountDraft, AccountFilter, AssignmentDraft, ClientDraft,
 };
+use crate::loaders::loaders;
 use crate::people::graphql::Person;
 use crate::reference::graphql::{Organisation, Region};
 use adal_core::auth::guard::actor;
 use adal_core::auth::{Allow, Role};
 use adal_core::error::ApiResult;
-use adal_core::loaders::{load_err, loaders};
+use adal_core::loaders::load_err;
 use adal_core::pagination::{Conn, PageRequest, connection};
 use adal_core::sql::parse_id;
 use adal_core::state::AppState;

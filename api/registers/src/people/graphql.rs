@@ -7,11 +7,12 @@ use chrono::NaiveDate;
 use entities::person;
 
 use super::service::{self, PersonDraft, PersonFilter};
+use crate::loaders::loaders;
 use adal_core::auth::guard::actor;
 use adal_core::auth::roles::OPERATOR_STAFF;
 use adal_core::auth::{Allow, Role, scope};
 use adal_core::identifiers::mask;
-use adal_core::loaders::{load_err, loaders};
+use adal_core::loaders::load_err;
 use adal_core::pagination::{Conn, PageRequest, connection};
 use adal_core::sql::parse_id;
 use adal_core::state::AppState;

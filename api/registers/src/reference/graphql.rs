@@ -6,9 +6,10 @@ use chrono::{DateTime, Utc};
 use entities::{locality, organisation, region};
 
 use super::service::{self, LocalityFilter, OrganisationDraft, OrganisationFilter};
+use crate::loaders::loaders;
 use adal_core::auth::guard::actor;
 use adal_core::auth::{Allow, Role};
-use adal_core::loaders::{load_err, loaders};
+use adal_core::loaders::load_err;
 use adal_core::pagination::{Conn, PageRequest, connection};
 use adal_core::sql::parse_id;
 use adal_core::state::AppState;

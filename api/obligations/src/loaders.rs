@@ -1,0 +1,46 @@
+//! The obligations' loaders: a graduate's messages and tasks, made for every request by
+//! the server.
+
+use async_graphql::dataloader::DataLoader;
+use sea_orm::DatabaseConnection;
+
+use adal_core::loaders::{ByKey, GroupedBy};
+use entities::{graduate_task, notification_message};
+
+pub type MessagesByGraduate = DataLoader<GroupedBy<notification_message::Entity, i64>>;
+pub type TasksByGraduate = DataLoader<GroupedBy<graduate_task::Entity, i64>>;
+
+/// The per-request loaders (their caches must not outlive a request: callers differ).
+pub struct Loaders {
+    pub messages: MessagesByGraduate,
+    pub tasks: TasksByGraduate,
+}
+
+impl Loaders {
+    pub fn new(db: &DatabaseConnection) -> Self {
+        let spawn = tokio::spawn;
+        Self {
+            messages: DataLoader::new(
+                GroupedBy(ByKey::new(
+                    db.clone(),
+                    notification_message::Column::GraduateId,
+                    |m: &notification_message::Model| m.graduate_id.unwrap_or_default(),
+                )),
+                spawn,
+            ),
+            tasks: DataLoader::new(
+                GroupedBy(ByKey::new(
+                    db.clone(),
+                    graduate_task::Column::GraduateId,
+                    |m: &graduate_task::Model| m.graduate_id,
+                )),
+                spawn,
+            ),
+        }
+    }
+}
+
+/// The request's obligation loaders from the GraphQL context.
+pub fn loaders<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'a Loaders> {
+    ctx.data::<Loaders>()
+}

@@ -1,0 +1,78 @@
+//! The registers' loaders (regions, localities, organisations, persons, role assignments,
+//! guardianships), made for every request by the server.
+
+use async_graphql::dataloader::DataLoader;
+use sea_orm::DatabaseConnection;
+
+use adal_core::loaders::{ByKey, GroupedBy};
+use entities::{guardianship, locality, organisation, person, region, role_assignment};
+
+pub type RegionLoader = DataLoader<ByKey<region::Entity, String>>;
+pub type LocalityLoader = DataLoader<ByKey<locality::Entity, String>>;
+pub type OrganisationLoader = DataLoader<ByKey<organisation::Entity, i64>>;
+pub type PersonLoader = DataLoader<ByKey<person::Entity, i64>>;
+pub type AssignmentsByAccount = DataLoader<GroupedBy<role_assignment::Entity, i64>>;
+pub type ChildrenByParent = DataLoader<GroupedBy<guardianship::Entity, i64>>;
+
+/// The per-request loaders (their caches must not outlive a request: callers differ).
+pub struct Loaders {
+    pub regions: RegionLoader,
+    pub localities: LocalityLoader,
+    pub organisations: OrganisationLoader,
+    pub persons: PersonLoader,
+    pub assignments: AssignmentsByAccount,
+    pub children: ChildrenByParent,
+}
+
+impl Loaders {
+    pub fn new(db: &DatabaseConnection) -> Self {
+        let spawn = tokio::spawn;
+        Self {
+            regions: DataLoader::new(
+                ByKey::new(db.clone(), region::Column::Kato, |m: &region::Model| {
+                    m.kato.clone()
+                }),
+                spawn,
+            ),
+            localities: DataLoader::new(
+                ByKey::new(db.clone(), locality::Column::Kato, |m: &locality::Model| {
+                    m.kato.clone()
+                }),
+                spawn,
+            ),
+            organisations: DataLoader::new(
+                ByKey::new(
+                    db.clone(),
+                    organisation::Column::Id,
+                    |m: &organisation::Model| m.id,
+                ),
+                spawn,
+            ),
+            persons: DataLoader::new(
+                ByKey::new(db.clone(), person::Column::Id, |m: &person::Model| m.id),
+                spawn,
+            ),
+            assignments: DataLoader::new(
+                GroupedBy(ByKey::new(
+                    db.clone(),
+                    role_assignment::Column::AccountId,
+                    |m: &role_assignment::Model| m.account_id,
+                )),
+                spawn,
+            ),
+            children: DataLoader::new(
+                GroupedBy(ByKey::new(
+                    db.clone(),
+                    guardianship::Column::ParentPersonId,
+                    |m: &guardianship::Model| m.parent_person_id,
+                )),
+                spawn,
+            ),
+        }
+    }
+}
+
+/// The request's register loaders from the GraphQL context.
+pub fn loaders<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'a Loaders> {
+    ctx.data::<Loaders>()
+}
