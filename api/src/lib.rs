@@ -25,3 +25,4 @@ pub mod state;
 pub mod telemetry;
 pub mod testing;
 pub mod vocab;
+pub mod web_portals;
