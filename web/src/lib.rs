@@ -1,29 +1,25 @@
-//! Adal's portals: a Leptos client-side app compiled to WebAssembly.
+//! Adal's portals: the shared part of the Leptos client-side apps compiled to WebAssembly.
 //!
-//! It talks to the API only through GraphQL (`/graphql`), with the typed operations of
-//! [`gql`], checked against `schema.graphql` at compile time.
+//! Each portal is a small program of its own (`src/bin/<portal>/`: operator, akimat, provider,
+//! school, citizen, and the sign-in page): its `main` mounts only its own routes, so its bundle
+//! holds only its own pages. This library holds what they share: the transport ([`api`]) with
+//! the typed operations of [`gql`] (checked against `schema.graphql` at compile time), the
+//! session, the interface texts, formatting, UI pieces, charts, the obligation ledger's
+//! timeline, and the shell (header, role switch, portal frame).
+//!
+//! Nothing here is a `#[wasm_bindgen]` export: such an export would be kept in every bundle.
 
-mod api;
-mod app;
-mod decode;
-mod format;
-mod gql;
-mod i18n;
-mod ident;
-mod pages;
-mod portal;
-mod session;
-mod ui;
-
-fn main() {
-    use leptos::prelude::GetUntracked;
-    let lang = session::init().lang.get_untracked();
-    // The page is drawn once its language's texts are here (one small request). Leptos's
-    // executor starts with the mount, hence wasm-bindgen's own spawn here.
-    wasm_bindgen_futures::spawn_local(async move {
-        match i18n::load(lang).await {
-            Ok(()) => leptos::mount::mount_to_body(app::App),
-            Err(e) => ui::startup_failed(&e),
-        }
-    });
-}
+pub mod api;
+pub mod charts;
+pub mod decode;
+pub mod format;
+pub mod gql;
+pub mod i18n;
+pub mod ident;
+pub mod ledger;
+pub mod placeholder;
+pub mod portal;
+pub mod records;
+pub mod session;
+pub mod shell;
+pub mod ui;

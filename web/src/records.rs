@@ -1,22 +1,14 @@
-//! The graduate's applications for exemption or suspension (with documents) and their
-//! decisions, and the graduate's reimbursement claim with how it was computed.
+//! A graduate's records as both the graduate's own page and the operator's graduate card
+//! list them: applications for exemption or suspension (with documents and decisions),
+//! reimbursement claims with how they were computed, and the tasks a refusal opened; with
+//! the labels of their states.
 
-use leptos::html::Input;
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
 use crate::format;
-use crate::gql::{self, ApplicationStatus, ClaimStatus, Ground};
-use crate::i18n::Key;
-use crate::pages::claims::{claim_status_key, computation_text, kzt};
-use crate::pages::commission::{application_status_key, ground_key, period_text};
-use crate::pages::imports::{chosen_files, upload_parts};
-use crate::ui::{DocumentLink, ErrorBox, fill, lang, non_empty, t};
-
-/// Grounds that suspend the obligation for a period rather than exempt from it.
-fn is_suspension(g: Ground) -> bool {
-    matches!(g, Ground::MilitaryService | Ground::OtherSuspension)
-}
+use crate::gql::{self, ApplicationStatus, ClaimStatus, Ground, TaskStatus};
+use crate::i18n::{Key, Lang};
+use crate::ui::{DocumentLink, fill, lang, t};
 
 /// An application as the lists show it (from any query that selects it).
 pub struct AppLine {
@@ -31,11 +23,12 @@ pub struct AppLine {
 }
 
 /// [`AppLine`]s from a query's `applications` (each query has its own generated type).
+#[macro_export]
 macro_rules! app_lines {
     ($apps:expr) => {
         $apps
             .into_iter()
-            .map(|a| $crate::pages::apply::AppLine {
+            .map(|a| $crate::records::AppLine {
                 ground: a.ground,
                 status: a.status,
                 applied_at: a.applied_at,
@@ -48,10 +41,9 @@ macro_rules! app_lines {
                     .map(|d| (d.file_name, d.download_path, d.size))
                     .collect(),
             })
-            .collect::<Vec<$crate::pages::apply::AppLine>>()
+            .collect::<Vec<$crate::records::AppLine>>()
     };
 }
-pub(crate) use app_lines;
 
 /// A claim as the lists show it.
 pub struct ClaimLine {
@@ -62,20 +54,20 @@ pub struct ClaimLine {
 }
 
 /// [`ClaimLine`]s from a query's `claims`.
+#[macro_export]
 macro_rules! claim_lines {
     ($claims:expr) => {
         $claims
             .into_iter()
-            .map(|c| $crate::pages::apply::ClaimLine {
+            .map(|c| $crate::records::ClaimLine {
                 amount: c.amount,
                 status: c.status,
                 paid_total: c.paid_total,
                 computation: c.computation,
             })
-            .collect::<Vec<$crate::pages::apply::ClaimLine>>()
+            .collect::<Vec<$crate::records::ClaimLine>>()
     };
 }
-pub(crate) use claim_lines;
 
 /// Applications for exemption or suspension with their documents and decisions; `empty`
 /// says there are none.
@@ -113,109 +105,6 @@ pub fn ApplicationList(applications: Vec<AppLine>, empty: Key) -> impl IntoView 
     view! { <ul class="applications">{items}</ul> }.into_any()
 }
 
-#[component]
-pub fn MyApplications(
-    graduate_id: String,
-    applications: Vec<AppLine>,
-    reload: RwSignal<u32>,
-    /// Set once an application is sent; owned by the page, which re-renders on `reload`.
-    sent: RwSignal<bool>,
-) -> impl IntoView {
-    view! {
-        <section class="panel" id="my-applications" aria-labelledby="my-applications-title">
-            <h2 id="my-applications-title">{t(Key::ExemptionTitle)}</h2>
-            <ApplicationList applications=applications empty=Key::NoApplications/>
-            <ApplyForm graduate_id=graduate_id reload=reload sent=sent/>
-        </section>
-    }
-}
-
-#[component]
-fn ApplyForm(graduate_id: String, reload: RwSignal<u32>, sent: RwSignal<bool>) -> impl IntoView {
-    let ground = RwSignal::new(Ground::SpouseNoVacancy);
-    let start = RwSignal::new(String::new());
-    let end = RwSignal::new(String::new());
-    let statement = RwSignal::new(String::new());
-    let files: NodeRef<Input> = NodeRef::new();
-    let missing = RwSignal::new(false);
-    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    let pending = RwSignal::new(false);
-    let graduate_id = StoredValue::new(graduate_id);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        error.set(None);
-        sent.set(false);
-        let chosen = chosen_files(files);
-        let Some(text) = non_empty(statement.get_untracked()).filter(|_| !chosen.is_empty()) else {
-            missing.set(true);
-            return;
-        };
-        missing.set(false);
-        pending.set(true);
-        let g = ground.get_untracked();
-        let suspension = is_suspension(g);
-        let input = gql::apply_for_exemption::ApplicationInput {
-            graduate_id: graduate_id.get_value(),
-            ground: g,
-            period_start: non_empty(start.get_untracked()).filter(|_| suspension),
-            period_end: non_empty(end.get_untracked()).filter(|_| suspension),
-            statement: text,
-            documents: vec![(); chosen.len()],
-        };
-        let parts = upload_parts("variables.input.documents", chosen);
-        leptos::task::spawn_local(async move {
-            let vars = gql::apply_for_exemption::Variables { input };
-            match api::send::<gql::ApplyForExemption>(vars, parts).await {
-                Ok(_) => {
-                    sent.set(true);
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            pending.set(false);
-        });
-    };
-    let date = move |sig: RwSignal<String>| move |ev| sig.set(event_target_value(&ev));
-    view! {
-        <form id="apply-form" on:submit=on_submit novalidate=true>
-            <h3>{t(Key::ApplyTitle)}</h3>
-            <div class="field">
-                <label for="apply-ground">{t(Key::Ground)}</label>
-                <select id="apply-ground" on:change=move |ev| ground.set(Ground::parse(&event_target_value(&ev)))>
-                    {Ground::ALL
-                        .iter()
-                        .map(|g| view! { <option value=g.as_str()>{t(ground_key(Some(*g)))}</option> })
-                        .collect_view()}
-                </select>
-            </div>
-            {move || is_suspension(ground.get()).then(|| view! {
-                <div class="form-row">
-                    <div class="field">
-                        <label for="apply-start">{t(Key::PeriodStart)}</label>
-                        <input id="apply-start" type="date" on:input=date(start) on:change=date(start)/>
-                    </div>
-                    <div class="field">
-                        <label for="apply-end">{t(Key::PeriodEnd)}</label>
-                        <input id="apply-end" type="date" on:input=date(end) on:change=date(end)/>
-                    </div>
-                </div>
-            })}
-            <div class="field">
-                <label for="apply-statement">{t(Key::Statement)}</label>
-                <textarea id="apply-statement" rows="3" on:input=move |ev| statement.set(event_target_value(&ev))></textarea>
-            </div>
-            <div class="field">
-                <label for="apply-documents">{t(Key::Documents)}</label>
-                <input id="apply-documents" type="file" multiple=true node_ref=files/>
-            </div>
-            {move || missing.get().then(|| view! { <p class="field-error" role="alert">{t(Key::ApplyMissing)}</p> })}
-            <button type="submit" id="apply-submit" disabled=move || pending.get()>{t(Key::SubmitApplication)}</button>
-            {move || sent.get().then(|| view! { <p class="alert info" role="status" id="apply-sent">{t(Key::ApplicationSent)}</p> })}
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
-        </form>
-    }
-}
-
 /// Claims: amount, what is paid, and how the amount was computed; nothing when there are
 /// none. `id` and `title` name the section (the graduate's own, or on the operator's card).
 #[component]
@@ -245,4 +134,120 @@ pub fn ClaimList(claims: Vec<ClaimLine>, id: &'static str, title: Key) -> impl I
             </section>
         }
     })
+}
+
+pub fn claim_status_key(s: Option<ClaimStatus>) -> Key {
+    match s {
+        Some(ClaimStatus::Drafted) => Key::ClaimDrafted,
+        Some(ClaimStatus::Sent) => Key::ClaimSent,
+        Some(ClaimStatus::Acknowledged) => Key::ClaimAcknowledged,
+        Some(ClaimStatus::PaidInPart) => Key::ClaimPaidInPart,
+        Some(ClaimStatus::Paid) => Key::ClaimPaid,
+        Some(ClaimStatus::InCourt) => Key::ClaimInCourt,
+        Some(ClaimStatus::Withdrawn) | Some(ClaimStatus::Unknown) | None => Key::ClaimWithdrawn,
+    }
+}
+
+/// Whole tenge as money in the language.
+pub fn kzt(n: i64) -> String {
+    format::money(lang(), n.saturating_mul(100))
+}
+
+/// "budget cost × (required − credited) / required = amount", from a claim's computation.
+pub fn computation_text(c: &serde_json::Value) -> String {
+    let n = |k: &str| {
+        c.get(k)
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or_default()
+    };
+    let l = lang();
+    fill(
+        l.text(Key::ClaimComputation),
+        &[
+            ("cost", kzt(n("budgetCost"))),
+            ("required", format::number(l, n("requiredMonths"))),
+            ("credited", format::number(l, n("creditedMonths"))),
+            ("amount", kzt(n("amount"))),
+            ("version", n("ruleVersion").to_string()),
+        ],
+    )
+}
+
+pub fn ground_key(g: Option<Ground>) -> Key {
+    match g {
+        Some(Ground::SpouseNoVacancy) => Key::GroundSpouse,
+        Some(Ground::Disability) => Key::GroundDisability,
+        Some(Ground::PregnancyOrChildcare) => Key::GroundChildcare,
+        Some(Ground::FurtherStudy) => Key::GroundStudy,
+        Some(Ground::ContractMilitaryService) => Key::GroundContractService,
+        Some(Ground::ConscriptServiceCompleted) => Key::GroundConscriptDone,
+        Some(Ground::MilitaryService) => Key::GroundMilitaryService,
+        Some(Ground::OtherSuspension) | Some(Ground::Unknown) | None => Key::GroundOther,
+    }
+}
+
+pub fn application_status_key(s: Option<ApplicationStatus>) -> (Key, &'static str) {
+    match s {
+        Some(ApplicationStatus::Approved) => (Key::AppApproved, "badge ok"),
+        Some(ApplicationStatus::Rejected) => (Key::AppRejected, "badge bad"),
+        _ => (Key::AppSubmitted, "badge"),
+    }
+}
+
+/// "from – to" of a suspension, or nothing.
+pub fn period_text(start: &Option<String>, end: &Option<String>) -> Option<String> {
+    let l = lang();
+    match (start, end) {
+        (None, None) => None,
+        (s, e) => Some(format!(
+            "{} – {}",
+            s.as_deref()
+                .map(|d| format::short_date(l, d))
+                .unwrap_or_default(),
+            e.as_deref()
+                .map(|d| format::short_date(l, d))
+                .unwrap_or_default()
+        )),
+    }
+}
+
+/// A task status's label and badge class.
+pub fn task_status(s: Option<TaskStatus>) -> (Key, &'static str) {
+    match s {
+        Some(TaskStatus::Open) => (Key::TaskOpen, "badge warn"),
+        Some(TaskStatus::Submitted) => (Key::TaskSubmitted, "badge"),
+        Some(TaskStatus::Accepted) => (Key::Accepted, "badge ok"),
+        _ => (Key::TaskRejected, "badge bad"),
+    }
+}
+
+/// One task: its status and the operator's note, then what `body` shows.
+pub fn task_item(
+    l: Lang,
+    status: Option<TaskStatus>,
+    review_note: String,
+    body: AnyView,
+) -> AnyView {
+    let (label, class) = task_status(status);
+    view! {
+        <li class="task" data-status=status.map_or("", TaskStatus::as_str)>
+            <p>
+                <span class=class>{l.text(label)}</span>
+                {(!review_note.is_empty()).then(|| view! { " " <span class="review-note">{review_note}</span> })}
+            </p>
+            {body}
+        </li>
+    }
+    .into_any()
+}
+
+/// Tasks under a heading; `id` names the section.
+pub fn task_section(l: Lang, id: &'static str, title: Key, items: Vec<AnyView>) -> AnyView {
+    view! {
+        <section class="panel" id=id aria-label=l.text(title)>
+            <h2>{l.text(title)}</h2>
+            <ul class="tasks">{items}</ul>
+        </section>
+    }
+    .into_any()
 }

@@ -1,26 +1,57 @@
-//! The shell every portal shares: header (language, role switch, sign-out), routes,
-//! sign-in, and the access check of each portal.
+//! The shell every portal shares: the frame (header with language, role switch and
+//! sign-out), the start-up, and the portal frame that checks the person may open it.
+//!
+//! Each portal is its own bundle with its own `<Router base="/portal">`; the sign-in page is
+//! a small bundle of its own at `/` and `/login`. Going from one to another is a full page
+//! load ([`go`], or a link with `rel="external"`); the session survives it in storage.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet, ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
-use leptos_router::path;
+use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::use_location;
 
 use crate::api::{self, ApiError};
-use crate::gql::{self, Login, Logout, SetMyLanguage};
-use crate::i18n::{Key, Lang};
-use crate::pages::{
-    campaigns, claims, commission, imports, messages, obligations, operator, parent,
-    placeholder::Placeholder, rules, templates,
-};
+use crate::gql::{self, Logout, SetMyLanguage};
+use crate::i18n::{self, Key, Lang};
 use crate::portal::{Portal, role_key};
 use crate::session::{self, Session};
 use crate::ui::{ErrorBox, app, lang, t};
 
+/// Starts a bundle: the session and the interface language from storage, then, once the
+/// language's texts are here (one small request), mounts `app`.
+pub fn start<F, N>(app: F)
+where
+    F: FnOnce() -> N + 'static,
+    N: IntoView + 'static,
+{
+    let lang = session::init().lang.get_untracked();
+    // Leptos's executor starts with the mount, hence wasm-bindgen's own spawn here.
+    wasm_bindgen_futures::spawn_local(async move {
+        match i18n::load(lang).await {
+            Ok(()) => leptos::mount::mount_to_body(app),
+            Err(e) => crate::ui::startup_failed(&e),
+        }
+    });
+}
+
+/// Loads another page of the site (another bundle), keeping this page in the history.
+pub fn go(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(url);
+    }
+}
+
+/// Loads another page of the site in place of this one (a redirect).
+pub fn redirect(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().replace(url);
+    }
+}
+
+/// The frame of every page: `<html lang>` and the title follow the language, the skip link,
+/// the header, and `children` as the main content.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn Frame(portal: Option<Portal>, children: Children) -> impl IntoView {
     let st = app();
-    // <html lang> and the title follow the interface language.
     Effect::new(move |_| {
         let l = st.lang.get();
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
@@ -30,72 +61,19 @@ pub fn App() -> impl IntoView {
             doc.set_title(l.text(Key::AppTitle));
         }
     });
-
     view! {
-        <Router>
-            <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
-            <Header/>
-            <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=Home/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/welcome") view=Welcome/>
-                    <ParentRoute path=path!("/operator") view=|| view! { <PortalShell portal=Portal::Operator/> }>
-                        <Route path=path!("") view=operator::Dashboard/>
-                        <Route path=path!("graduates") view=obligations::GraduatesPage/>
-                        <Route path=path!("graduates/:id") view=obligations::GraduateCard/>
-                        <Route path=path!("imports") view=imports::ImportsPage/>
-                        <Route path=path!("commission") view=commission::CommissionPage/>
-                        <Route path=path!("claims") view=claims::ClaimsPage/>
-                        <Route path=path!("rules") view=rules::RulesPage/>
-                        <Route path=path!("templates") view=templates::TemplatesPage/>
-                        <Route path=path!("campaigns") view=campaigns::CampaignsPage/>
-                        <Route path=path!("dead-letters") view=messages::DeadLettersPage/>
-                        <Route path=path!("regions") view=operator::RegionsPage/>
-                        <Route path=path!("organisations") view=operator::OrganisationsPage/>
-                        <Route path=path!("accounts") view=operator::AccountsPage/>
-                    </ParentRoute>
-                    <ParentRoute path=path!("/akimat") view=|| view! { <PortalShell portal=Portal::Akimat/> }>
-                        <Route path=path!("") view=|| view! { <Placeholder title=Key::NavVouchersQueue text=Key::EmptyVouchersQueue/> }/>
-                        <Route path=path!("providers") view=|| view! { <Placeholder title=Key::NavProviders text=Key::EmptyProviders/> }/>
-                        <Route path=path!("budgets") view=|| view! { <Placeholder title=Key::NavBudgets text=Key::EmptyBudgets/> }/>
-                    </ParentRoute>
-                    <ParentRoute path=path!("/school") view=|| view! { <PortalShell portal=Portal::School/> }>
-                        <Route path=path!("") view=|| view! { <Placeholder title=Key::NavAttendance text=Key::EmptySchoolAttendance/> }/>
-                        <Route path=path!("meals") view=|| view! { <Placeholder title=Key::NavMeals text=Key::EmptySchoolMeals/> }/>
-                        <Route path=path!("menus") view=|| view! { <Placeholder title=Key::NavMenus text=Key::EmptyMenus/> }/>
-                        <Route path=path!("reports") view=|| view! { <Placeholder title=Key::NavReports text=Key::EmptyReports/> }/>
-                    </ParentRoute>
-                    <ParentRoute path=path!("/parent") view=|| view! { <PortalShell portal=Portal::Parent/> }>
-                        <Route path=path!("") view=parent::MyChildren/>
-                        <Route path=path!("attendance") view=|| view! { <Placeholder title=Key::NavAttendance text=Key::EmptyParentAttendance/> }/>
-                        <Route path=path!("meals") view=|| view! { <Placeholder title=Key::NavMeals text=Key::EmptyParentMeals/> }/>
-                        <Route path=path!("vouchers") view=|| view! { <Placeholder title=Key::NavVouchers text=Key::EmptyParentVouchers/> }/>
-                        <Route path=path!("allergens") view=|| view! { <Placeholder title=Key::NavAllergens text=Key::EmptyAllergens/> }/>
-                    </ParentRoute>
-                    <ParentRoute path=path!("/graduate") view=|| view! { <PortalShell portal=Portal::Graduate/> }>
-                        <Route path=path!("") view=obligations::MyObligation/>
-                    </ParentRoute>
-                </Routes>
-            </main>
-        </Router>
+        <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
+        <Header portal=portal/>
+        <main id="main" tabindex="-1">{children()}</main>
     }
 }
 
-/// `/`: the person's portal, or sign-in.
+/// The top bar: the brand (to `/`, the sign-in bundle, which sends a signed-in person to
+/// their portal), who is signed in with the role switch, the language, and sign-out. `portal`
+/// is the bundle's own portal (`None` on the sign-in page).
 #[component]
-fn Home() -> impl IntoView {
+pub fn Header(portal: Option<Portal>) -> impl IntoView {
     let st = app();
-    move || match st.session.get() {
-        Some(s) => view! { <Redirect path=s.home()/> }.into_any(),
-        None => view! { <Redirect path="/login"/> }.into_any(),
-    }
-}
-
-#[component]
-fn Header() -> impl IntoView {
-    let st = app();
-    let navigate = use_navigate();
     let lang_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
 
     let on_lang = move |ev: leptos::ev::Event| {
@@ -117,7 +95,6 @@ fn Header() -> impl IntoView {
         });
     };
 
-    let nav_role = navigate.clone();
     let on_role = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
         let Some(s) = session::current() else { return };
@@ -126,24 +103,27 @@ fn Header() -> impl IntoView {
                 .iter()
                 .find(|r| r.id == id)
                 .and_then(|r| Portal::of(r.role));
-        // Navigate first: making the role active re-renders this menu (and its handler).
-        if let Some(p) = target {
-            nav_role(p.path(), Default::default());
-        }
         session::set_active(&id);
+        // Another portal is another bundle: a full page load, the session stays in storage.
+        if let Some(p) = target
+            && Some(p) != portal
+        {
+            go(p.path());
+        }
     };
 
     let on_sign_out = move |_| {
         let refresh = session::current().and_then(|s| s.refresh_token);
-        session::sign_out();
-        navigate("/login", Default::default());
-        if let Some(refresh_token) = refresh {
-            leptos::task::spawn_local(async move {
-                // The session is gone locally either way; the API revokes the token.
+        leptos::task::spawn_local(async move {
+            // The API revokes the refresh token before the page goes (a page load would
+            // cancel the request); the session is forgotten locally either way.
+            if let Some(refresh_token) = refresh {
                 let _ =
                     api::call_anonymous::<Logout>(gql::logout::Variables { refresh_token }).await;
-            });
-        }
+            }
+            session::sign_out();
+            go(&login_url(None, Some(Key::SignedOut)));
+        });
     };
 
     let role_switch = move || {
@@ -173,7 +153,7 @@ fn Header() -> impl IntoView {
                 {if several {
                     view! {
                         <label for="role-switch" class="sr-only-sm">{t(Key::ActiveRole)}</label>
-                        <select id="role-switch" on:change=on_role.clone()>{options}</select>
+                        <select id="role-switch" on:change=on_role>{options}</select>
                     }
                         .into_any()
                 } else {
@@ -185,7 +165,7 @@ fn Header() -> impl IntoView {
     let sign_out = move || {
         st.session.with(Option::is_some).then(|| {
             view! {
-                <button type="button" id="sign-out" class="secondary" on:click=on_sign_out.clone()>
+                <button type="button" id="sign-out" class="secondary" on:click=on_sign_out>
                     {t(Key::SignOut)}
                 </button>
             }
@@ -194,7 +174,7 @@ fn Header() -> impl IntoView {
 
     view! {
         <header class="topbar">
-            <a class="brand" href="/">
+            <a class="brand" href="/" rel="external">
                 <span class="brand-mark" aria-hidden="true">"A"</span>
                 <span>{t(Key::AppName)}</span>
             </a>
@@ -229,19 +209,42 @@ fn options_label(s: &Session, l: Lang) -> String {
         .unwrap_or_default()
 }
 
+/// The sign-in page's address: back to `next` afterwards, saying `why` the person is there
+/// (the sign-in page is another bundle: the reason travels in the address).
+pub fn login_url(next: Option<&str>, why: Option<Key>) -> String {
+    let mut params = Vec::new();
+    if let Some(next) = next {
+        params.push(format!("next={}", js_sys::encode_uri_component(next)));
+    }
+    match why {
+        Some(Key::SignedOut) => params.push("why=signed-out".to_string()),
+        Some(Key::SessionExpired) => params.push("why=expired".to_string()),
+        _ => {}
+    }
+    if params.is_empty() {
+        "/login".to_string()
+    } else {
+        format!("/login?{}", params.join("&"))
+    }
+}
+
+/// The notice of a sign-in address's `why` (see [`login_url`]).
+pub fn login_notice(why: &str) -> Option<Key> {
+    match why {
+        "signed-out" => Some(Key::SignedOut),
+        "expired" => Some(Key::SessionExpired),
+        _ => None,
+    }
+}
+
 /// A portal: checks the person may open it, then shows its navigation and the page.
 #[component]
-fn PortalShell(portal: Portal) -> impl IntoView {
+pub fn PortalShell(portal: Portal) -> impl IntoView {
     let st = app();
     let location = use_location();
 
     // Opening a portal of another role the person holds makes that role active.
-    // Tracks the path only: switching roles by the menu must not be undone here.
     Effect::new(move |_| {
-        // A shell being left (the path is already another portal's) does nothing.
-        if Portal::of_path(&location.pathname.get()) != Some(portal) {
-            return;
-        }
         let Some(s) = st.session.get_untracked() else {
             return;
         };
@@ -258,18 +261,15 @@ fn PortalShell(portal: Portal) -> impl IntoView {
 
     move || {
         let path = location.pathname.get();
-        if Portal::of_path(&path) != Some(portal) {
-            // The router is leaving this portal: render nothing, redirect nowhere.
-            return ().into_any();
-        }
         let Some(s) = st.session.get() else {
-            // After a sign-out, no way back; after an expired session, back to this page.
-            let to = if st.notice.get_untracked() == Some(Key::SignedOut) {
-                "/login".to_string()
+            // After a sign-out, no way back; otherwise back to this page afterwards.
+            let why = st.notice.get_untracked();
+            if why == Some(Key::SignedOut) {
+                redirect(&login_url(None, why));
             } else {
-                format!("/login?next={}", js_sys::encode_uri_component(&path))
-            };
-            return view! { <Redirect path=to/> }.into_any();
+                redirect(&login_url(Some(&path), why));
+            }
+            return ().into_any();
         };
         if !s.portals().contains(&portal) {
             return view! { <NoAccess/> }.into_any();
@@ -319,156 +319,33 @@ fn PortalShell(portal: Portal) -> impl IntoView {
     }
 }
 
+/// Where a signed-in person's own portal is, for links out of a page they may not open.
+fn home_of(s: Option<Session>) -> &'static str {
+    s.map_or("/login", |s| s.home())
+}
+
 #[component]
-fn NoAccess() -> impl IntoView {
+pub fn NoAccess() -> impl IntoView {
     let st = app();
-    let home = move || {
-        st.session
-            .get()
-            .map_or_else(|| "/login".to_string(), |s| s.home())
-    };
     view! {
         <section class="notice" id="no-access" role="alert">
             <h1>{t(Key::NoAccess)}</h1>
             <p>{t(Key::NoAccessText)}</p>
             <p>
-                <a href=home>{t(Key::GoToMyPortal)}</a>
+                <a href=move || home_of(st.session.get()) rel="external">{t(Key::GoToMyPortal)}</a>
             </p>
         </section>
     }
 }
 
 #[component]
-fn NotFound() -> impl IntoView {
+pub fn NotFound() -> impl IntoView {
     view! {
         <section class="notice">
             <h1>{t(Key::NotFound)}</h1>
             <p>
-                <a href="/">{t(Key::GoToMyPortal)}</a>
+                <a href="/" rel="external">{t(Key::GoToMyPortal)}</a>
             </p>
-        </section>
-    }
-}
-
-/// For roles without a portal in this version (provider staff).
-#[component]
-fn Welcome() -> impl IntoView {
-    let st = app();
-    move || match st.session.get() {
-        None => view! { <Redirect path="/login"/> }.into_any(),
-        Some(_) => view! {
-            <section class="notice">
-                <h1>{t(Key::WelcomeTitle)}</h1>
-                <p>{t(Key::NoPortalYet)}</p>
-            </section>
-        }
-        .into_any(),
-    }
-}
-
-#[component]
-fn LoginPage() -> impl IntoView {
-    let st = app();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let login = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    let pending = RwSignal::new(false);
-
-    // Where to go after sign-in: the page the person was on, if their roles open it.
-    let target = move |s: &Session| -> String {
-        query
-            .with_untracked(|q| q.get("next"))
-            .filter(|next| next.starts_with('/') && !next.starts_with("//"))
-            .filter(|next| Portal::of_path(next).is_some_and(|p| s.portals().contains(&p)))
-            .unwrap_or_else(|| s.home())
-    };
-
-    let nav = navigate.clone();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        error.set(None);
-        st.notice.set(None);
-        let vars = gql::login::Variables {
-            login: login.get_untracked().trim().to_string(),
-            password: password.get_untracked(),
-        };
-        let nav = nav.clone();
-        leptos::task::spawn_local(async move {
-            match api::call_anonymous::<Login>(vars).await {
-                Ok(data) => {
-                    let s = data.login;
-                    let session = Session::new(
-                        s.access_token,
-                        s.expires_at,
-                        s.refresh_token,
-                        s.me.into(),
-                        None,
-                    );
-                    let to = target(&session);
-                    st.notice.set(None);
-                    session::sign_in(session);
-                    password.set(String::new());
-                    nav(&to, Default::default());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            pending.set(false);
-        });
-    };
-
-    // Someone already signed in goes to their portal.
-    let already = move || {
-        st.session
-            .get()
-            .map(|s| view! { <Redirect path=target(&s)/> })
-    };
-
-    view! {
-        {already}
-        <section class="login-card" aria-labelledby="login-title">
-            <h1 id="login-title">{t(Key::SignInTitle)}</h1>
-            <p class="muted">{t(Key::SignInIntro)}</p>
-            {move || {
-                st.notice.get().map(|k| view! { <p class="alert info" role="status" id="login-notice">{t(k)}</p> })
-            }}
-            <form on:submit=on_submit novalidate=true>
-                <div class="field">
-                    <label for="login">{t(Key::LoginLabel)}</label>
-                    <input
-                        id="login"
-                        name="login"
-                        type="text"
-                        autocomplete="username"
-                        required=true
-                        prop:value=move || login.get()
-                        on:input=move |ev| login.set(event_target_value(&ev))
-                    />
-                </div>
-                <div class="field">
-                    <label for="password">{t(Key::PasswordLabel)}</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        required=true
-                        prop:value=move || password.get()
-                        on:input=move |ev| password.set(event_target_value(&ev))
-                    />
-                </div>
-                {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
-                <button type="submit" id="sign-in" disabled=move || pending.get()>
-                    {move || {
-                        if pending.get() { t(Key::SigningIn)() } else { t(Key::SignIn)() }
-                    }}
-                </button>
-            </form>
         </section>
     }
 }

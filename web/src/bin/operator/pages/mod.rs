@@ -1,0 +1,13 @@
+//! The operator portal's pages: compiled into this bundle only.
+
+pub mod campaigns;
+pub mod claims;
+pub mod commission;
+pub mod coverage;
+pub mod imports;
+pub mod messages;
+pub mod obligations;
+pub mod operator;
+pub mod rules;
+pub mod tasks;
+pub mod templates;
