@@ -37,13 +37,17 @@ fn workspace_root() -> PathBuf {
 
 /// Fails (never skips) when what the browser tests need is missing, saying how to get it.
 fn check_prerequisites() {
-    let index = workspace_root().join("web/dist/index.html");
-    assert!(
-        index.is_file(),
-        "{} is missing: build the web bundle first with `cargo xtask build-web` \
-         (or run the whole suite with `cargo xtask test`)",
-        index.display()
-    );
+    for bundle in [
+        "signin", "operator", "akimat", "provider", "school", "citizen",
+    ] {
+        let index = workspace_root().join(format!("web/dist/{bundle}/index.html"));
+        assert!(
+            index.is_file(),
+            "{} is missing: build the portals first with `cargo xtask build-web` \
+             (or run the whole suite with `cargo xtask test`)",
+            index.display()
+        );
+    }
     for (bin, what) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromedriver")] {
         assert!(
             Path::new(bin).is_file(),

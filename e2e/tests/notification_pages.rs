@@ -596,7 +596,7 @@ async fn refusal_and_upload(page: &Page, providers: &Providers) -> Result<()> {
 
     // The graduate finds the task on their page, in Kazakh, and uploads a document.
     page.sign_in("graduate").await?;
-    page.wait_path("/graduate").await?;
+    page.wait_path("/citizen/obligation").await?;
     page.select("#lang-switch", "kk").await?;
     page.wait_text("#my-tasks", "Сізге арналған тапсырмалар")
         .await?;

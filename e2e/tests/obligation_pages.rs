@@ -184,7 +184,7 @@ async fn graduate_applies_in_kazakh_the_commission_decides_and_the_graduate_sees
             let doc = upload_file(&dir, "admission-order.pdf", "%PDF-1.4 admission order")?;
 
             page.sign_in("graduate").await?;
-            page.wait_path("/graduate").await?;
+            page.wait_path("/citizen/obligation").await?;
             page.select("#lang-switch", "kk").await?;
             page.wait_text("#my-applications", "Босату және тоқтата тұру")
                 .await?;
@@ -252,7 +252,7 @@ async fn graduate_applies_in_kazakh_the_commission_decides_and_the_graduate_sees
             page.sign_out().await?;
 
             page.sign_in("graduate").await?;
-            page.wait_path("/graduate").await?;
+            page.wait_path("/citizen/obligation").await?;
             page.select("#lang-switch", "kk").await?;
             page.wait_text(".my-application", "Мақұлданды").await?;
             page.screenshot_for_review("graduate-decision-kk").await?;

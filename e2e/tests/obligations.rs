@@ -21,7 +21,7 @@ async fn graduate_sees_their_obligation_and_ledger_in_kazakh() {
         "graduate_sees_their_obligation_and_ledger_in_kazakh",
         async |page| {
             page.sign_in("graduate").await?;
-            page.wait_path("/graduate").await?;
+            page.wait_path("/citizen/obligation").await?;
             page.select("#lang-switch", "en").await?;
             page.wait_text("#credited-months", "Months credited")
                 .await?;
@@ -242,7 +242,7 @@ async fn analyst_narrows_the_register_by_specialty_group_university_and_employer
 async fn a_graduate_cannot_open_the_operator_card() {
     run("a_graduate_cannot_open_the_operator_card", async |page| {
         page.sign_in("graduate").await?;
-        page.wait_path("/graduate").await?;
+        page.wait_path("/citizen/obligation").await?;
         page.goto("/operator/graduates/3").await?;
         page.find("#no-access").await?;
         ensure!(

@@ -7,41 +7,55 @@ use crate::i18n::Key;
 pub enum Portal {
     Operator,
     Akimat,
+    Provider,
     School,
-    Parent,
-    Graduate,
+    /// Parents and graduates (phone first).
+    Citizen,
 }
 
 impl Portal {
     pub const ALL: [Portal; 5] = [
         Portal::Operator,
         Portal::Akimat,
+        Portal::Provider,
         Portal::School,
-        Portal::Parent,
-        Portal::Graduate,
+        Portal::Citizen,
     ];
 
-    /// The portal a role works in; `None` for roles without one yet.
+    /// The portal a role works in; `None` for machine clients.
     pub fn of(role: Role) -> Option<Portal> {
         match role {
             Role::OperatorAdmin | Role::OperatorAnalyst | Role::CommissionMember => {
                 Some(Portal::Operator)
             }
             Role::AkimatOfficer => Some(Portal::Akimat),
+            Role::ProviderStaff => Some(Portal::Provider),
             Role::SchoolAdmin | Role::SchoolStaff => Some(Portal::School),
-            Role::Parent => Some(Portal::Parent),
-            Role::Graduate => Some(Portal::Graduate),
-            Role::ProviderStaff | Role::Integration | Role::Device | Role::Unknown => None,
+            Role::Parent | Role::Graduate => Some(Portal::Citizen),
+            Role::Integration | Role::Device | Role::Unknown => None,
         }
     }
 
+    /// The portal's name: its bundle's folder in `web/dist/` and the first segment of its
+    /// paths.
+    pub fn name(self) -> &'static str {
+        match self {
+            Portal::Operator => "operator",
+            Portal::Akimat => "akimat",
+            Portal::Provider => "provider",
+            Portal::School => "school",
+            Portal::Citizen => "citizen",
+        }
+    }
+
+    /// The portal's path, also its router's base: `/operator`.
     pub fn path(self) -> &'static str {
         match self {
             Portal::Operator => "/operator",
             Portal::Akimat => "/akimat",
+            Portal::Provider => "/provider",
             Portal::School => "/school",
-            Portal::Parent => "/parent",
-            Portal::Graduate => "/graduate",
+            Portal::Citizen => "/citizen",
         }
     }
 
@@ -49,9 +63,9 @@ impl Portal {
         match self {
             Portal::Operator => Key::PortalOperator,
             Portal::Akimat => Key::PortalAkimat,
+            Portal::Provider => Key::PortalProvider,
             Portal::School => Key::PortalSchool,
-            Portal::Parent => Key::PortalParent,
-            Portal::Graduate => Key::PortalGraduate,
+            Portal::Citizen => Key::PortalCitizen,
         }
     }
 
@@ -59,6 +73,7 @@ impl Portal {
     /// of the portal).
     pub fn pages(self) -> &'static [(&'static str, Key, &'static [Role])] {
         const OPERATOR_STAFF: &[Role] = &[Role::OperatorAdmin, Role::OperatorAnalyst];
+        const PARENT: &[Role] = &[Role::Parent];
         match self {
             Portal::Operator => &[
                 ("/operator", Key::NavDashboard, &[]),
@@ -84,20 +99,25 @@ impl Portal {
                 ("/akimat/providers", Key::NavProviders, &[]),
                 ("/akimat/budgets", Key::NavBudgets, &[]),
             ],
+            Portal::Provider => &[("/provider", Key::NavProviderHome, &[])],
             Portal::School => &[
                 ("/school", Key::NavAttendance, &[]),
                 ("/school/meals", Key::NavMeals, &[]),
                 ("/school/menus", Key::NavMenus, &[]),
                 ("/school/reports", Key::NavReports, &[Role::SchoolAdmin]),
             ],
-            Portal::Parent => &[
-                ("/parent", Key::NavMyChildren, &[]),
-                ("/parent/attendance", Key::NavAttendance, &[]),
-                ("/parent/meals", Key::NavMeals, &[]),
-                ("/parent/vouchers", Key::NavVouchers, &[]),
-                ("/parent/allergens", Key::NavAllergens, &[]),
+            Portal::Citizen => &[
+                ("/citizen/children", Key::NavMyChildren, PARENT),
+                ("/citizen/attendance", Key::NavAttendance, PARENT),
+                ("/citizen/meals", Key::NavMeals, PARENT),
+                ("/citizen/vouchers", Key::NavVouchers, PARENT),
+                ("/citizen/allergens", Key::NavAllergens, PARENT),
+                (
+                    "/citizen/obligation",
+                    Key::NavMyObligation,
+                    &[Role::Graduate],
+                ),
             ],
-            Portal::Graduate => &[("/graduate", Key::NavMyObligation, &[])],
         }
     }
 
@@ -142,7 +162,8 @@ mod tests {
             Some(Portal::Operator)
         );
         assert_eq!(Portal::of_path("/operatorx"), None);
-        assert_eq!(Portal::of_path("/parent/meals"), Some(Portal::Parent));
+        assert_eq!(Portal::of_path("/citizen/meals"), Some(Portal::Citizen));
+        assert_eq!(Portal::of_path("/provider"), Some(Portal::Provider));
         assert_eq!(Portal::of_path("/login"), None);
     }
 
@@ -152,6 +173,18 @@ mod tests {
             for (path, _, _) in p.pages() {
                 assert_eq!(Portal::of_path(path), Some(p), "{path}");
             }
+            assert_eq!(Portal::of_path(p.path()), Some(p));
+            assert_eq!(p.path().trim_start_matches('/'), p.name());
         }
+    }
+
+    #[test]
+    fn every_person_role_has_a_portal_and_machines_none() {
+        for r in [Role::Parent, Role::Graduate] {
+            assert_eq!(Portal::of(r), Some(Portal::Citizen));
+        }
+        assert_eq!(Portal::of(Role::ProviderStaff), Some(Portal::Provider));
+        assert_eq!(Portal::of(Role::Device), None);
+        assert_eq!(Portal::of(Role::Integration), None);
     }
 }

@@ -1,7 +1,7 @@
 //! The signed-in person's session: tokens, who they are, which role assignment is active.
 //!
-//! Kept in `localStorage` (so a reload keeps the person signed in) and in a signal that the
-//! whole app reads. The interface language lives here too: before sign-in per browser, after
+//! Kept in `localStorage` (so a reload, and the full page load into another portal's bundle,
+//! keeps the person signed in) and in a signal that the whole app reads. The interface language lives here too: before sign-in per browser, after
 //! sign-in per account (`me.language`).
 
 use std::cell::Cell;
@@ -119,12 +119,17 @@ impl Session {
         out
     }
 
-    /// Where the person lands: the portal of the active assignment.
-    pub fn home(&self) -> String {
+    /// The portal the person lands in: the active assignment's, else their first.
+    pub fn home_portal(&self) -> Option<Portal> {
         self.active_assignment()
             .and_then(|a| Portal::of(a.role))
             .or_else(|| self.portals().first().copied())
-            .map_or_else(|| "/welcome".to_string(), |p| p.path().to_string())
+    }
+
+    /// Where the person lands: their portal's path, or `/` (the sign-in bundle's welcome)
+    /// for an account without one.
+    pub fn home(&self) -> &'static str {
+        self.home_portal().map_or("/", Portal::path)
     }
 }
 
@@ -238,23 +243,27 @@ pub fn adopt(s: Session) {
 pub fn sign_in(s: Session) {
     let lang = Lang::from_api(s.me.language);
     adopt(s);
+    // Remembered at once: the portal opens as another page, before the texts could load.
+    if let Some(st) = storage() {
+        let _ = st.set_item(LANG_KEY, lang.code());
+    }
     set_lang_local(lang);
 }
 
 /// Ends the session because the API no longer accepts it.
 pub fn expire() {
-    save(None);
-    if let Some(st) = state() {
-        st.notice.set(Some(Key::SessionExpired));
-        st.session.set(None);
-    }
+    end(Key::SessionExpired);
 }
 
 /// Ends the session at the person's request.
 pub fn sign_out() {
+    end(Key::SignedOut);
+}
+
+fn end(why: Key) {
     save(None);
     if let Some(st) = state() {
-        st.notice.set(Some(Key::SignedOut));
+        st.notice.set(Some(why));
         st.session.set(None);
     }
 }

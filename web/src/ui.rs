@@ -1,6 +1,7 @@
 //! Small shared pieces of the pages: text in the chosen language, errors, loading,
 //! empty states and Relay pagination.
 
+use leptos::html::Input;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError, ErrorCode};
@@ -251,6 +252,12 @@ pub struct Cursor {
     stack: RwSignal<Vec<String>>,
 }
 
+impl Default for Cursor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Cursor {
     pub fn new() -> Self {
         Self {
@@ -336,6 +343,23 @@ pub fn Pager(
             </button>
         </nav>
     }
+}
+
+/// The parts of a multipart request for `files`, each filling `{variable}.{i}`.
+pub fn upload_parts(variable: &str, files: Vec<web_sys::File>) -> Vec<(String, web_sys::File)> {
+    files
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| (format!("{variable}.{i}"), f))
+        .collect()
+}
+
+/// The files chosen in a file input.
+pub fn chosen_files(input: NodeRef<Input>) -> Vec<web_sys::File> {
+    let Some(list) = input.get_untracked().and_then(|i| i.files()) else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
 /// `Some(s)` unless `s` is blank.

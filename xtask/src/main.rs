@@ -1,9 +1,11 @@
 //! Build helper for the workspace.
 //!
-//! * `cargo xtask build-web`: compile `web` to wasm32, run wasm-bindgen and wasm-opt, write
-//!   `web/dist/` and print the bundle size against the budget.
-//! * `cargo xtask run [ARGS]`: build-web, then `adal serve --seed-demo [ARGS]`, the server
-//!   built in the dev profile (quick to build; the test command's cache).
+//! * `cargo xtask build-web [--dev]`: compile every portal of `web` to wasm32 in one cargo
+//!   call, run wasm-bindgen and wasm-opt per portal (two at a time, skipping unchanged ones),
+//!   write `web/dist/<portal>/` and print each portal's size; fails when one is over its
+//!   budget. `--dev`: no LTO, no wasm-opt, no gate (a quick build for development).
+//! * `cargo xtask run [--dev] [ARGS]`: build-web, then `adal serve --seed-demo [ARGS]`, the
+//!   server built in the dev profile (quick to build; the test command's cache).
 //! * `cargo xtask dist`: build-web, then the fully optimised `adal` in `target/release/`.
 //! * `cargo xtask test [ARGS]`: build-web, then `cargo test [ARGS]` (the default members)
 //!   and, without ARGS, the web app's unit tests on the host.
@@ -27,10 +29,8 @@ const WASM_PROFILE: &str = "wasm-release";
 const BINARYEN_NPM: &str = "binaryen@132.0.0";
 /// Debian's wasm-opt 108 silently corrupts current wasm-bindgen output: refuse anything older.
 const MIN_WASM_OPT_VERSION: u32 = 116;
-/// The bundle budget: brotli-compressed wasm + js + css.
-const BUDGET_BYTES: usize = 350 * 1024;
-/// Base name of the generated files in `web/dist/`.
-const OUT_NAME: &str = "adal";
+/// The cargo profile of the quick development bundles (`--dev`).
+const WASM_DEV_PROFILE: &str = "wasm-dev";
 
 fn main() -> ExitCode {
     let args: Vec<OsString> = env::args_os().skip(1).collect();
@@ -51,23 +51,29 @@ fn run(args: &[OsString]) -> Result<ExitCode> {
     let ws = Workspace::locate()?;
     match cmd.to_str() {
         Some("build-web") => {
-            if !rest.is_empty() {
-                bail!("build-web takes no arguments");
-            }
-            build_web(&ws)?;
+            let mode = match rest {
+                [] => Mode::Release,
+                [flag] if flag == "--dev" => Mode::Dev,
+                _ => bail!("build-web takes no arguments but `--dev`"),
+            };
+            build_web(&ws, mode)?;
             Ok(ExitCode::SUCCESS)
         }
         Some("run") => {
-            build_web(&ws)?;
-            // The dev profile: a cold build of the server takes a few minutes instead of the
-            // release profile's twelve, and shares its cache with `cargo xtask test`.
+            let (mode, rest) = match rest.split_first() {
+                Some((flag, rest)) if flag == "--dev" => (Mode::Dev, rest),
+                _ => (Mode::Release, rest),
+            };
+            build_web(&ws, mode)?;
+            // The server in the dev profile: a cold build takes minutes instead of the release
+            // profile's twelve, and shares its cache with `cargo xtask test`.
             let mut c = ws.cargo();
             c.args(["run", "-p", "adal-server", "--bin", "adal", "--"]);
             c.args(["serve", "--seed-demo"]).args(rest);
             status(c)
         }
         Some("test") => {
-            build_web(&ws)?;
+            build_web(&ws, Mode::Release)?;
             let mut c = ws.cargo();
             c.arg("test").args(rest);
             let code = status(c)?;
@@ -84,7 +90,7 @@ fn run(args: &[OsString]) -> Result<ExitCode> {
             if !rest.is_empty() {
                 bail!("dist takes no arguments");
             }
-            build_web(&ws)?;
+            build_web(&ws, Mode::Release)?;
             let mut c = ws.cargo();
             c.args(["build", "--release", "-p", "adal-server", "--bin", "adal"]);
             let code = status(c)?;
@@ -110,8 +116,8 @@ fn print_usage() {
     eprintln!(
         "usage: cargo xtask <command>\n\n\
          commands:\n  \
-         build-web        build the web app into web/dist/ (wasm, js glue, css, index.html)\n  \
-         run [ARGS]       build-web, then `adal serve --seed-demo [ARGS]` (dev profile: quick to build)\n  \
+         build-web [--dev] build every portal into web/dist/<portal>/, print each one's size,\n                   fail when one is over its budget (--dev: quick, unoptimised, not gated)\n  \
+         run [--dev] [ARGS] build-web, then `adal serve --seed-demo [ARGS]` (the server in the dev profile)\n  \
          dist             build-web, then the fully optimised `adal` (target/release/adal)\n  \
          test [ARGS]      build-web, then `cargo test [ARGS]` (environment passed through;\n                   without ARGS also the web app's unit tests: `cargo test -p adal-web`)"
     );
@@ -173,74 +179,234 @@ impl Workspace {
     }
 }
 
-fn build_web(ws: &Workspace) -> Result<()> {
-    ensure_wasm_target()?;
+/// How `build-web` builds: the release bundles (fat LTO, wasm-opt, size gate) or the quick
+/// development ones (`--dev`: no LTO, no wasm-opt, sizes printed but not gated).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Release,
+    Dev,
+}
 
-    eprintln!("xtask: compiling adal-web for {WASM_TARGET} (profile {WASM_PROFILE})");
+impl Mode {
+    fn profile(self) -> &'static str {
+        match self {
+            Mode::Release => WASM_PROFILE,
+            Mode::Dev => WASM_DEV_PROFILE,
+        }
+    }
+}
+
+/// One program of the web: its cargo binary (also its folder in `web/dist/` and the base
+/// name of its files) and its budget in bytes (brotli of wasm + js + css + its largest
+/// language catalogue).
+#[derive(Clone, Copy, Debug)]
+struct Bundle {
+    name: &'static str,
+    budget: usize,
+}
+
+/// The portals, each served under `/<name>`, and the sign-in page (served at `/` and
+/// `/login`, kept as small as the citizen portal: both open on phones).
+const BUNDLES: [Bundle; 6] = [
+    Bundle {
+        name: "operator",
+        budget: 350 * 1024,
+    },
+    Bundle {
+        name: "akimat",
+        budget: 350 * 1024,
+    },
+    Bundle {
+        name: "provider",
+        budget: 350 * 1024,
+    },
+    Bundle {
+        name: "school",
+        budget: 350 * 1024,
+    },
+    Bundle {
+        name: "citizen",
+        budget: 250 * 1024,
+    },
+    Bundle {
+        name: "signin",
+        budget: 250 * 1024,
+    },
+];
+
+/// The shared stylesheet's name in `web/dist/`.
+const CSS_NAME: &str = "adal.css";
+
+fn build_web(ws: &Workspace, mode: Mode) -> Result<()> {
+    ensure_wasm_target()?;
+    let profile = mode.profile();
+
+    // Every portal in one cargo call: dependencies and the shared crate compile once.
+    eprintln!("xtask: compiling adal-web's portals for {WASM_TARGET} (profile {profile})");
     let mut c = ws.cargo();
     c.args([
         "build",
+        "--bins",
         "-p",
         "adal-web",
         "--target",
         WASM_TARGET,
         "--profile",
-        WASM_PROFILE,
+        profile,
     ]);
     check(c)?;
 
+    let web = ws.root.join("web");
+    let template = fs::read_to_string(web.join("index.html")).context("reading web/index.html")?;
+    let css = fs::read(web.join("style").join(CSS_NAME)).context("reading web/style/adal.css")?;
+    let catalogues = catalogues()?;
+    let dist = ws.dist();
+    fs::create_dir_all(dist.join("i18n"))?;
+    fs::write(dist.join(CSS_NAME), &css)?;
+    for (name, json) in &catalogues {
+        fs::write(dist.join(name), json)?;
+    }
+    // Before the split, one bundle sat at the top of web/dist: remove its leftovers.
+    for stale in ["index.html", "adal.js", "adal_bg.wasm"] {
+        let f = dist.join(stale);
+        if f.is_file() {
+            fs::remove_file(&f)?;
+        }
+    }
+
+    let wasm_opt = match mode {
+        Mode::Release => {
+            let found = wasm_opt(ws)?;
+            if found.is_none() {
+                eprintln!();
+                eprintln!("xtask: WARNING: ******************************************************");
+                eprintln!(
+                    "xtask: WARNING: wasm-opt is unavailable (npm missing or install failed):"
+                );
+                eprintln!("xtask: WARNING: web/dist gets UNOPTIMISED wasm, far above the budgets.");
+                eprintln!("xtask: WARNING: ******************************************************");
+                eprintln!();
+            }
+            found
+        }
+        Mode::Dev => None,
+    };
+
+    // Bindgen and wasm-opt per bundle, two at a time (2 cores; each wasm-opt takes one).
+    let job = |b: &Bundle| -> Result<()> {
+        finish_bundle(ws, mode, profile, b, &template, wasm_opt.as_deref())
+            .with_context(|| format!("bundle {}", b.name))
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Result<()>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(b) = BUNDLES.get(i) else { break };
+                        out.push(job(b));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(r) => r,
+                Err(_) => vec![Err(anyhow!("a bundle worker panicked"))],
+            })
+            .collect()
+    });
+    for r in results {
+        r?;
+    }
+
+    // Sizes and the gate.
+    let largest_texts = catalogues
+        .iter()
+        .map(|(_, json)| brotli_len(json.as_bytes()))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+    let css_br = brotli_len(&css)?;
+    let mut sizes = Vec::new();
+    for b in &BUNDLES {
+        let dir = dist.join(b.name);
+        let wasm = brotli_len(&fs::read(dir.join(format!("{}_bg.wasm", b.name)))?)?;
+        let js = brotli_len(&fs::read(dir.join(format!("{}.js", b.name)))?)?;
+        sizes.push(BundleSize {
+            name: b.name,
+            wasm,
+            js,
+            css: css_br,
+            texts: largest_texts,
+            budget: b.budget,
+        });
+    }
+    eprintln!("{}", size_table(&sizes));
+    match mode {
+        Mode::Release => check_budgets(&sizes).map_err(|e| anyhow!(e)),
+        Mode::Dev => {
+            eprintln!("xtask: --dev bundles (no LTO, no wasm-opt): sizes are not gated");
+            Ok(())
+        }
+    }
+}
+
+/// Bindgen, wasm-opt and `index.html` of one bundle into `web/dist/<name>/`, skipped when
+/// nothing it is made of changed since it was last written.
+fn finish_bundle(
+    ws: &Workspace,
+    mode: Mode,
+    profile: &str,
+    b: &Bundle,
+    template: &str,
+    wasm_opt: Option<&Path>,
+) -> Result<()> {
     let input = ws
         .target
         .join(WASM_TARGET)
-        .join(WASM_PROFILE)
-        .join("adal-web.wasm");
-    let web = ws.root.join("web");
-    let index = fs::read(web.join("index.html")).context("reading web/index.html")?;
-    let css = fs::read(web.join("style").join("adal.css")).context("reading web/style/adal.css")?;
+        .join(profile)
+        .join(format!("{}.wasm", b.name));
     let wasm = fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
-    let catalogues = catalogues()?;
-
-    // Skip bindgen and wasm-opt when nothing changed since the last bundle (a no-op rebuild).
+    let index = index_html(template, b.name);
     let stamp_value = {
         let mut h = DefaultHasher::new();
         (
             env!("CARGO_PKG_VERSION"),
             BINARYEN_NPM,
+            wasm_opt.is_some(),
             &wasm,
             &index,
-            &css,
-            &catalogues,
         )
             .hash(&mut h);
         format!("{:016x}", h.finish())
     };
-    let stamp = ws.target.join("web-bundle.stamp");
-    let dist = ws.dist();
-    let mut outputs = vec![
-        "index.html".to_string(),
-        format!("{OUT_NAME}.js"),
-        format!("{OUT_NAME}_bg.wasm"),
-        format!("{OUT_NAME}.css"),
-    ];
-    outputs.extend(catalogues.iter().map(|(name, _)| name.clone()));
+    let stamp = ws.target.join(format!("web-bundle-{}.stamp", b.name));
+    let out = ws.dist().join(b.name);
+    let bg = format!("{}_bg.wasm", b.name);
     let up_to_date = fs::read_to_string(&stamp).is_ok_and(|s| s == stamp_value)
-        && outputs.iter().all(|f| dist.join(f).is_file());
+        && ["index.html", &format!("{}.js", b.name), &bg]
+            .iter()
+            .all(|f| out.join(f).is_file());
     if up_to_date {
-        eprintln!("xtask: web/dist is up to date");
-        report_sizes(&dist, wasm.len(), None)?;
+        eprintln!("xtask: {}: up to date", b.name);
         return Ok(());
     }
 
-    // wasm-bindgen into a staging folder under target/.
-    let staging = ws.target.join("web-bindgen");
+    let staging = ws.target.join("web-bindgen").join(b.name);
     if staging.exists() {
         fs::remove_dir_all(&staging).context("clearing the bindgen staging folder")?;
     }
     fs::create_dir_all(&staging)?;
-    eprintln!("xtask: wasm-bindgen");
+    eprintln!("xtask: {}: wasm-bindgen", b.name);
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&input)
-        .out_name(OUT_NAME)
+        .out_name(b.name)
         .web(true)?
         .omit_default_module_path(false)
         .typescript(false)
@@ -248,50 +414,103 @@ fn build_web(ws: &Workspace) -> Result<()> {
         .generate(&staging)
         .context("wasm-bindgen")?;
 
-    let bg = format!("{OUT_NAME}_bg.wasm");
-    let bindgen_wasm = staging.join(&bg);
-    let bindgen_size = fs::metadata(&bindgen_wasm)?.len();
-
-    // Fresh dist folder: everything bindgen wrote (glue, snippets), then our files.
-    if dist.exists() {
-        fs::remove_dir_all(&dist).context("clearing web/dist")?;
+    if out.exists() {
+        fs::remove_dir_all(&out).with_context(|| format!("clearing {}", out.display()))?;
     }
-    copy_dir(&staging, &dist)?;
-    match wasm_opt(ws)? {
-        Some(wasm_opt) => {
-            eprintln!("xtask: wasm-opt -Oz");
-            let mut c = Command::new(&wasm_opt);
-            c.arg(&bindgen_wasm).arg("-o").arg(dist.join(&bg));
-            c.args(["-Oz", "--strip-debug", "--strip-producers"]);
-            // The features rustc enables by default for wasm32-unknown-unknown.
-            c.args([
-                "--enable-bulk-memory",
-                "--enable-mutable-globals",
-                "--enable-sign-ext",
-                "--enable-nontrapping-float-to-int",
-                "--enable-reference-types",
-                "--enable-multivalue",
-            ]);
-            check(c)?;
-        }
-        None => {
-            eprintln!();
-            eprintln!("xtask: WARNING: ********************************************************");
-            eprintln!("xtask: WARNING: wasm-opt is unavailable (npm missing or install failed):");
-            eprintln!("xtask: WARNING: web/dist gets the UNOPTIMISED wasm, far above the budget.");
-            eprintln!("xtask: WARNING: ********************************************************");
-            eprintln!();
-        }
+    copy_dir(&staging, &out)?;
+    if let Some(wasm_opt) = wasm_opt {
+        eprintln!("xtask: {}: wasm-opt -Oz", b.name);
+        let mut c = Command::new(wasm_opt);
+        c.arg(staging.join(&bg)).arg("-o").arg(out.join(&bg));
+        c.args(["-Oz", "--strip-debug", "--strip-producers"]);
+        // The features rustc enables by default for wasm32-unknown-unknown.
+        c.args([
+            "--enable-bulk-memory",
+            "--enable-mutable-globals",
+            "--enable-sign-ext",
+            "--enable-nontrapping-float-to-int",
+            "--enable-reference-types",
+            "--enable-multivalue",
+        ]);
+        check(c)?;
+    } else if mode == Mode::Release {
+        eprintln!("xtask: {}: no wasm-opt, the wasm stays unoptimised", b.name);
     }
-    fs::write(dist.join(format!("{OUT_NAME}.css")), &css)?;
-    fs::write(dist.join("index.html"), &index)?;
-    fs::create_dir_all(dist.join("i18n"))?;
-    for (name, json) in &catalogues {
-        fs::write(dist.join(name), json)?;
-    }
+    fs::write(out.join("index.html"), index)?;
     fs::write(&stamp, &stamp_value)?;
+    Ok(())
+}
 
-    report_sizes(&dist, wasm.len(), Some(bindgen_size))
+/// A bundle's page from `web/index.html`: `{portal}` names its folder and files.
+fn index_html(template: &str, name: &str) -> String {
+    template.replace("{portal}", name)
+}
+
+/// A bundle's brotli sizes in bytes, as a page downloads it.
+#[derive(Clone, Copy, Debug)]
+struct BundleSize {
+    name: &'static str,
+    wasm: usize,
+    js: usize,
+    css: usize,
+    /// The largest language catalogue (a page loads one).
+    texts: usize,
+    budget: usize,
+}
+
+impl BundleSize {
+    fn total(&self) -> usize {
+        self.wasm + self.js + self.css + self.texts
+    }
+}
+
+fn kb(n: usize) -> f64 {
+    n as f64 / 1024.0
+}
+
+/// The size of each bundle against its budget, one line each.
+fn size_table(sizes: &[BundleSize]) -> String {
+    let mut out =
+        String::from("xtask: bundle sizes, brotli (wasm + js + css + largest language's texts):\n");
+    for s in sizes {
+        let verdict = if s.total() <= s.budget { "ok" } else { "OVER" };
+        out.push_str(&format!(
+            "  {:<9} {:>6.1} KB of {:>3} KB {verdict:<4} (wasm {:.1} + js {:.1} + css {:.1} + texts {:.1})\n",
+            s.name,
+            kb(s.total()),
+            s.budget / 1024,
+            kb(s.wasm),
+            kb(s.js),
+            kb(s.css),
+            kb(s.texts),
+        ));
+    }
+    out
+}
+
+/// The gate: every bundle within its budget, else an error naming each one over it.
+fn check_budgets(sizes: &[BundleSize]) -> Result<(), String> {
+    let over: Vec<String> = sizes
+        .iter()
+        .filter(|s| s.total() > s.budget)
+        .map(|s| {
+            format!(
+                "{} is {:.1} KB, over its {} KB budget by {:.1} KB",
+                s.name,
+                kb(s.total()),
+                s.budget / 1024,
+                kb(s.total() - s.budget)
+            )
+        })
+        .collect();
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "web bundles over budget (brotli of wasm + js + css + largest catalogue): {}",
+            over.join("; ")
+        ))
+    }
 }
 
 /// The interface texts as the browser loads them: `(path in dist, JSON array of the texts
@@ -304,47 +523,6 @@ fn catalogues() -> Result<Vec<(String, String)>> {
             Ok((format!("i18n/{code}.json"), serde_json::to_string(&texts)?))
         })
         .collect()
-}
-
-/// Prints the raw and brotli sizes of the bundle against the budget. A page loads the wasm,
-/// the js, the css and the texts of one language: the budget counts the largest catalogue.
-fn report_sizes(dist: &Path, cargo_wasm: usize, bindgen_wasm: Option<u64>) -> Result<()> {
-    let wasm = fs::read(dist.join(format!("{OUT_NAME}_bg.wasm")))?;
-    let js = fs::read(dist.join(format!("{OUT_NAME}.js")))?;
-    let css = fs::read(dist.join(format!("{OUT_NAME}.css")))?;
-    let (bw, bj, bc) = (brotli_len(&wasm)?, brotli_len(&js)?, brotli_len(&css)?);
-    let mut bt = 0;
-    for (code, _) in adal_i18n::CATALOGUES {
-        bt = bt.max(brotli_len(&fs::read(
-            dist.join("i18n").join(format!("{code}.json")),
-        )?)?);
-    }
-    let total = bw + bj + bc + bt;
-    let kb = |n: usize| n as f64 / 1024.0;
-    eprintln!("xtask: bundle in {}", dist.display());
-    eprintln!("  wasm from cargo      {:>9.1} KB", kb(cargo_wasm));
-    if let Some(b) = bindgen_wasm {
-        eprintln!("  wasm after bindgen   {:>9.1} KB", kb(b as usize));
-    }
-    eprintln!("  wasm in dist (raw)   {:>9.1} KB", kb(wasm.len()));
-    eprintln!(
-        "  brotli: wasm {:.1} KB + js {:.1} KB + css {:.1} KB + texts {:.1} KB (largest language)",
-        kb(bw),
-        kb(bj),
-        kb(bc),
-        kb(bt)
-    );
-    let verdict = if total <= BUDGET_BYTES {
-        "within"
-    } else {
-        "OVER"
-    };
-    eprintln!(
-        "  brotli total         {:>9.1} KB ({verdict} the {} KB budget)",
-        kb(total),
-        BUDGET_BYTES / 1024
-    );
-    Ok(())
 }
 
 fn brotli_len(data: &[u8]) -> Result<usize> {
@@ -458,6 +636,59 @@ mod tests {
         assert_eq!(parse_wasm_opt_version("wasm-opt version 108"), Some(108));
         assert_eq!(parse_wasm_opt_version("binaryen 132"), None);
         assert_eq!(parse_wasm_opt_version("wasm-opt version x"), None);
+    }
+
+    fn size(name: &'static str, wasm: usize, budget: usize) -> BundleSize {
+        BundleSize {
+            name,
+            wasm,
+            js: 10 * 1024,
+            css: 5 * 1024,
+            texts: 15 * 1024,
+            budget,
+        }
+    }
+
+    #[test]
+    fn the_gate_passes_bundles_within_their_budgets() {
+        let sizes = [
+            size("operator", 320 * 1024, 350 * 1024),
+            // Exactly at the budget is within it.
+            size("citizen", 220 * 1024, 250 * 1024),
+        ];
+        assert_eq!(check_budgets(&sizes), Ok(()));
+        assert!(!size_table(&sizes).contains("OVER"));
+    }
+
+    #[test]
+    fn the_gate_fails_a_bundle_over_its_budget_and_names_it() {
+        let sizes = [
+            size("operator", 300 * 1024, 350 * 1024),
+            size("citizen", 221 * 1024, 250 * 1024),
+        ];
+        let err = check_budgets(&sizes).err().unwrap_or_default();
+        assert!(
+            err.contains("citizen is 251.0 KB, over its 250 KB budget by 1.0 KB"),
+            "{err}"
+        );
+        assert!(!err.contains("operator"), "{err}");
+        assert!(size_table(&sizes).contains("OVER"));
+    }
+
+    #[test]
+    fn every_portal_has_a_bundle_with_its_budget() {
+        let budget = |n: &str| BUNDLES.iter().find(|b| b.name == n).map(|b| b.budget);
+        for p in ["operator", "akimat", "provider", "school"] {
+            assert_eq!(budget(p), Some(350 * 1024), "{p}");
+        }
+        assert_eq!(budget("citizen"), Some(250 * 1024));
+        assert_eq!(budget("signin"), Some(250 * 1024));
+    }
+
+    #[test]
+    fn each_page_loads_its_own_bundle() {
+        let page = index_html(r#"import init from "/{portal}/{portal}.js";"#, "school");
+        assert_eq!(page, r#"import init from "/school/school.js";"#);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod graphiql;
 pub mod metrics;
+pub mod web_portals;
 pub mod schema;
 pub mod seed;
 pub mod startup;

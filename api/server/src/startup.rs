@@ -2,11 +2,9 @@
 //! Adal. It connects, migrates, binds (port 0 picks a free port) and returns the address.
 
 use std::net::{SocketAddr, TcpListener};
-use std::path::Path;
 use std::time::Instant;
 
-use actix_files::{Files, NamedFile};
-use actix_web::dev::{Server, ServiceRequest, ServiceResponse, fn_service};
+use actix_web::dev::Server;
 use actix_web::middleware::Compress;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
@@ -129,8 +127,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(adal_obligations::consent::routes)
             .configure(adal_obligations::export::routes)
             .configure(adal_obligations::downloads::routes);
-        if web_dir.join("index.html").exists() {
-            app.service(web_bundle(&web_dir))
+        if crate::web_portals::built(&web_dir) {
+            app.configure(crate::web_portals::services(&web_dir))
         } else {
             app.default_service(web::to(not_built))
         }
@@ -144,30 +142,6 @@ async fn not_built() -> HttpResponse {
     HttpResponse::NotFound()
         .content_type("text/html; charset=utf-8")
         .body(NOT_BUILT)
-}
-
-/// The web bundle at `/`, with unknown paths answered by `index.html` (client-side routes).
-fn web_bundle(dir: &Path) -> Files {
-    let index = dir.join("index.html");
-    Files::new("/", dir)
-        .index_file("index.html")
-        .default_handler(fn_service(move |req: ServiceRequest| {
-            let index = index.clone();
-            async move {
-                let (req, _) = req.into_parts();
-                let looks_like_file = req
-                    .path()
-                    .rsplit('/')
-                    .next()
-                    .is_some_and(|last| last.contains('.'));
-                let res = if looks_like_file {
-                    HttpResponse::NotFound().finish()
-                } else {
-                    NamedFile::open(&index)?.into_response(&req)
-                };
-                Ok(ServiceResponse::new(req, res))
-            }
-        }))
 }
 
 const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>Adal</title>\

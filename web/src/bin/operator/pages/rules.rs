@@ -7,7 +7,7 @@ use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, ObligationStatus};
 use crate::i18n::Key;
-use crate::pages::obligations::status_key;
+use crate::ledger::status_key;
 use crate::pages::operator::can_write;
 use crate::ui::{ErrorBox, Loading, PageTitle, fill, lang, non_empty, t};
 

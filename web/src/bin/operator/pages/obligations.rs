@@ -1,316 +1,29 @@
-//! Graduates' work-off obligations: the graduate's own page, the operator's list of
-//! graduates, the graduate card, and the obligation figures of the operator's dashboard.
-//! The ledger timeline ([`Timeline`]) is shared by the graduate's page and the card.
+//! Graduates' work-off obligations as the operator sees them: the list of graduates, the
+//! graduate card, and the obligation figures of the dashboard. The ledger timeline and the
+//! charts are the shared crate's ([`adal_web::ledger`], [`adal_web::charts`]).
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::{self, ApiError};
+use crate::charts::{Bar, BarChart, Column, Group, StackedColumns};
 use crate::format;
-use crate::gql::{
-    self, FundingCategory, MonthState, ObligationStatus, OrganisationKind, SpecialtyGroup,
-};
+use crate::gql::{self, FundingCategory, ObligationStatus, OrganisationKind, SpecialtyGroup};
 use crate::i18n::Key;
-use crate::pages::apply::{ApplicationList, ClaimList, MyApplications, app_lines, claim_lines};
+use crate::ledger::{
+    StatusLine, Terms, Timeline, category_key, period_label, status_class, status_key,
+};
 use crate::pages::messages::MessageHistory;
 use crate::pages::operator::{OrgPicker, RegionSelect, Regions, load_regions, region_name};
-use crate::pages::tasks::{MyTasks, TaskReview};
+use crate::pages::tasks::TaskReview;
+use crate::records::{ApplicationList, ClaimList};
 use crate::ui::{
     Choice, Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, Stat, fill, lang, non_empty,
     t, table,
 };
+use adal_web::{app_lines, claim_lines, months_of};
 
 const PAGE: i64 = 20;
-
-/// The label of an obligation status (`None`: not evaluated yet).
-pub fn status_key(s: Option<ObligationStatus>) -> Key {
-    match s {
-        Some(ObligationStatus::NotStarted) => Key::StatusNotStarted,
-        Some(ObligationStatus::Working) => Key::StatusWorking,
-        Some(ObligationStatus::Gap) => Key::StatusGap,
-        Some(ObligationStatus::NonQualifying) => Key::StatusNonQualifying,
-        Some(ObligationStatus::Suspended) => Key::StatusSuspended,
-        Some(ObligationStatus::Exempt) => Key::StatusExempt,
-        Some(ObligationStatus::Fulfilled) => Key::StatusFulfilled,
-        Some(ObligationStatus::Breach) => Key::StatusBreach,
-        Some(ObligationStatus::Reimbursing) => Key::StatusReimbursing,
-        Some(ObligationStatus::Closed) => Key::StatusClosed,
-        Some(ObligationStatus::Unknown) | None => Key::StatusNotEvaluated,
-    }
-}
-
-/// The CSS class of a status badge.
-fn status_class(s: Option<ObligationStatus>) -> &'static str {
-    match s {
-        Some(ObligationStatus::Working | ObligationStatus::Fulfilled) => "badge ok",
-        Some(ObligationStatus::Breach | ObligationStatus::Reimbursing | ObligationStatus::Gap) => {
-            "badge bad"
-        }
-        Some(ObligationStatus::NonQualifying) => "badge warn",
-        _ => "badge",
-    }
-}
-
-pub fn month_key(s: MonthState) -> Key {
-    match s {
-        MonthState::Credited => Key::MonthCredited,
-        MonthState::NonQualifying => Key::MonthNonQualifying,
-        MonthState::PendingClassification => Key::MonthPendingClassification,
-        MonthState::Suspended => Key::MonthSuspended,
-        MonthState::Exempt => Key::MonthExempt,
-        MonthState::Gap => Key::MonthGap,
-        MonthState::Unknown => Key::MonthUnknown,
-    }
-}
-
-fn month_class(s: MonthState) -> &'static str {
-    match s {
-        MonthState::Credited => "month m-credited",
-        MonthState::NonQualifying => "month m-nonqualifying",
-        MonthState::PendingClassification => "month m-pending",
-        MonthState::Suspended => "month m-suspended",
-        MonthState::Exempt => "month m-exempt",
-        MonthState::Gap => "month m-gap",
-        MonthState::Unknown => "month",
-    }
-}
-
-pub fn category_key(c: Option<FundingCategory>) -> Key {
-    match c {
-        Some(FundingCategory::RuralQuota) => Key::CatRuralQuota,
-        Some(FundingCategory::Serpin) => Key::CatSerpin,
-        Some(FundingCategory::StateOrder) => Key::CatStateOrder,
-        Some(FundingCategory::Phd) => Key::CatPhd,
-        Some(FundingCategory::DoctorByProfile) => Key::CatDoctorByProfile,
-        Some(FundingCategory::Unknown) | None => Key::CatNone,
-    }
-}
-
-/// One month of the ledger, whichever query it came from.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Month {
-    pub period: String,
-    pub state: MonthState,
-    pub employer: Option<String>,
-    pub reason: Option<String>,
-}
-
-macro_rules! months_of {
-    ($ledger:expr) => {
-        $ledger
-            .into_iter()
-            .map(|m| Month {
-                period: m.period,
-                state: m.state,
-                employer: m.employer.map(|e| e.name),
-                reason: m.reason,
-            })
-            .collect::<Vec<Month>>()
-    };
-}
-
-/// "YYYY-MM" as the month's name in the language, e.g. "03.2024".
-fn period_label(period: &str) -> String {
-    match period.split_once('-') {
-        Some((y, m)) => format!("{m}.{y}"),
-        None => period.to_string(),
-    }
-}
-
-/// The ledger as a timeline: one cell per month coloured by state, with the employer and
-/// the reason in the tooltip, and a legend of the states shown.
-#[component]
-pub fn Timeline(months: Vec<Month>) -> impl IntoView {
-    if months.is_empty() {
-        return view! {
-            <section class="panel" id="ledger">
-                <h2>{t(Key::LedgerTitle)}</h2>
-                <p class="muted">{t(Key::LedgerEmpty)}</p>
-            </section>
-        }
-        .into_any();
-    }
-    let mut states: Vec<(MonthState, usize)> = Vec::new();
-    for m in &months {
-        match states.iter_mut().find(|(s, _)| *s == m.state) {
-            Some((_, n)) => *n += 1,
-            None => states.push((m.state, 1)),
-        }
-    }
-    states.sort_by_key(|(s, _)| *s);
-    // Markup text (our labels and the API's names, escaped): far smaller in the bundle than a
-    // view per month, and it follows the language.
-    let cells = move || {
-        let l = lang();
-        let mut out = String::new();
-        for m in &months {
-            let mut parts = vec![
-                period_label(&m.period),
-                l.text(month_key(m.state)).to_string(),
-            ];
-            parts.extend(m.employer.clone());
-            parts.extend(m.reason.clone());
-            let label = escape(&parts.join(" · "));
-            out.push_str(&format!(
-                r#"<li class="{}" data-state="{}" title="{label}" tabindex="0"><span class="sr-only">{label}</span></li>"#,
-                month_class(m.state),
-                m.state.as_str()
-            ));
-        }
-        out
-    };
-    let legend = move || {
-        let l = lang();
-        let mut out = String::new();
-        for (s, n) in &states {
-            out.push_str(&format!(
-                r#"<li><span class="swatch {}" aria-hidden="true"></span>{} — {}</li>"#,
-                month_class(*s),
-                escape(l.text(month_key(*s))),
-                escape(&fill(
-                    l.text(Key::MonthsCount),
-                    &[("n", format::number(l, *n as i64))]
-                ))
-            ));
-        }
-        out
-    };
-    view! {
-        <section class="panel" id="ledger" aria-labelledby="ledger-title">
-            <h2 id="ledger-title">{t(Key::LedgerTitle)}</h2>
-            <p class="muted">{t(Key::LedgerHint)}</p>
-            <ol class="timeline" inner_html=cells></ol>
-            <h3 class="legend-title">{t(Key::Legend)}</h3>
-            <ul class="legend" id="legend" inner_html=legend></ul>
-        </section>
-    }
-    .into_any()
-}
-
-/// The figures of an obligation, shared by the graduate's page and the card.
-#[component]
-fn Terms(required: i64, credited: i64, remaining: i64, projected: Option<String>) -> impl IntoView {
-    let num = move |n: i64| Signal::derive(move || format::number(lang(), n));
-    let completion = Signal::derive(move || match &projected {
-        Some(d) => format::date(lang(), d),
-        None => lang().text(Key::NoProjection).to_string(),
-    });
-    view! {
-        <ul class="stats">
-            <Stat id="required-months" label=Key::RequiredMonths value=num(required)/>
-            <Stat id="credited-months" label=Key::CreditedMonths value=num(credited)/>
-            <Stat id="remaining-months" label=Key::RemainingMonths value=num(remaining)/>
-            <Stat id="projected-completion" label=Key::ProjectedCompletion value=completion/>
-        </ul>
-    }
-}
-
-#[component]
-fn StatusLine(status: Option<ObligationStatus>, reason: String) -> impl IntoView {
-    view! {
-        <p class="status-line" id="status">
-            <span class=status_class(status)>{t(status_key(status))}</span>
-            " "
-            <span class="reason">{reason}</span>
-        </p>
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// The graduate's own page
-
-#[component]
-pub fn MyObligation() -> impl IntoView {
-    let reload = RwSignal::new(0u32);
-    let sent = RwSignal::new(false);
-    let data = api::query::<gql::MyObligations>(move || {
-        reload.track();
-        let language = Some(lang().to_api());
-        gql::my_obligations::Variables { language }
-    });
-    view! {
-        <PageTitle key=Key::NavMyObligation/>
-        {move || match data.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorBox error=e/> }.into_any(),
-            Some(Ok(d)) if d.my_obligations.is_empty() => {
-                view! { <EmptyState title=Key::NoDataYet text=Key::EmptyObligation/> }.into_any()
-            }
-            Some(Ok(d)) => d
-                .my_obligations
-                .into_iter()
-                .map(|g| {
-                    let o = g.obligation;
-                    let months = months_of!(g.ledger);
-                    // My employers: each with the months it paid for, in order of first month.
-                    let mut employers: Vec<(String, i64)> = Vec::new();
-                    for m in &months {
-                        if let Some(e) = &m.employer {
-                            match employers.iter_mut().find(|(n, _)| n == e) {
-                                Some((_, c)) => *c += 1,
-                                None => employers.push((e.clone(), 1)),
-                            }
-                        }
-                    }
-                    let (req, cred, rem) = (o.required_months, o.credited_months, o.remaining_months);
-                    let plain = move || {
-                        let l = lang();
-                        fill(
-                            l.text(Key::ObligationPlain),
-                            &[
-                                ("required", format::number(l, req)),
-                                ("credited", format::number(l, cred)),
-                                ("remaining", format::number(l, rem)),
-                            ],
-                        )
-                    };
-                    let employer_list = if employers.is_empty() {
-                        view! { <p class="muted">{t(Key::NoEmployers)}</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="employers">
-                                {employers
-                                    .into_iter()
-                                    .map(|(name, n)| {
-                                        view! {
-                                            <li>
-                                                <strong>{name}</strong>
-                                                " — "
-                                                {move || fill(lang().text(Key::MonthsCount), &[("n", format::number(lang(), n))])}
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        }
-                            .into_any()
-                    };
-                    view! {
-                        <article class="obligation" id="obligation">
-                            <StatusLine status=o.status reason=o.reason/>
-                            <p class="plain" id="plain">{plain}</p>
-                            <MyTasks tasks=g.tasks reload=reload/>
-                            <Terms
-                                required=req
-                                credited=cred
-                                remaining=rem
-                                projected=o.projected_completion
-                            />
-                            <Timeline months=months/>
-                            <section class="panel" id="my-employers">
-                                <h2>{t(Key::MyEmployers)}</h2>
-                                {employer_list}
-                            </section>
-                            <ClaimList claims=claim_lines!(g.claims) id="my-claim" title=Key::MyClaim/>
-                            <MyApplications graduate_id=g.id applications=app_lines!(g.applications) reload=reload sent=sent/>
-                        </article>
-                    }
-                })
-                .collect_view()
-                .into_any(),
-        }}
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // The operator's list of graduates
@@ -552,7 +265,8 @@ pub fn GraduatesPage() -> impl IntoView {
                     .map(|n| {
                         let href = format!("/operator/graduates/{}", n.id);
                         let go = navigate.clone();
-                        let to = href.clone();
+                        // The router's base is `/operator`: navigate within it.
+                        let to = format!("/graduates/{}", n.id);
                         view! {
                             <tr class="clickable" on:click=move |_| go(&to, Default::default())>
                                 <td>
@@ -767,106 +481,38 @@ fn Evidence(rows: Vec<gql::graduate::GraduateGraduateContributions>) -> impl Int
 // ---------------------------------------------------------------------------------------
 // The operator's dashboard: obligation figures
 
-/// One bar: its key (`data-key`), its label in the language, its count and CSS class.
-pub struct Bar {
-    key: String,
-    label: Signal<String>,
-    count: i64,
-    class: &'static str,
-}
-
-/// Counts as a horizontal SVG bar chart (statuses, regions), drawn as markup text (numbers
-/// and our own labels, escaped) that follows the language.
-#[component]
-fn BarChart(id: &'static str, label: Key, bars: Vec<Bar>) -> impl IntoView {
-    let markup = move || {
-        use std::fmt::Write;
-        const ROW: i64 = 28;
-        const LABEL: i64 = 190;
-        const BAR: i64 = 260;
-        let l = lang();
-        let max = bars.iter().map(|b| b.count).max().unwrap_or(0).max(1);
-        let mut out = format!(
-            r#"<svg class="chart" id="{id}" role="img" aria-label="{}" viewBox="0 0 {} {}" preserveAspectRatio="xMinYMin meet">"#,
-            escape(l.text(label)),
-            LABEL + BAR + 50,
-            ROW * bars.len() as i64 + 4
-        );
-        for (i, b) in bars.iter().enumerate() {
-            let y = i as i64 * ROW + 2;
-            let n = b.count;
-            let w = if n == 0 { 0 } else { (n * BAR / max).max(2) };
-            let _ = write!(
-                out,
-                r#"<g data-key="{}"><text x="0" y="{}" class="bar-label">{}</text><rect x="{LABEL}" y="{}" width="{w}" height="{}" rx="3" class="{}"></rect><text x="{}" y="{}" class="bar-value">{}</text></g>"#,
-                escape(&b.key),
-                y + 18,
-                escape(&b.label.get()),
-                y + 4,
-                ROW - 8,
-                b.class,
-                LABEL + w + 6,
-                y + 18,
-                format::number(l, n)
-            );
-        }
-        out.push_str("</svg>");
-        out
-    };
-    view! { <div class="chart-box" inner_html=markup></div> }
-}
-
-/// Text as it may stand in markup (element text or a quoted attribute).
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The groups of statuses the trend stacks, with their CSS class and label.
-const TREND_GROUPS: [(&[ObligationStatus], &str, Key); 5] = [
-    (
-        &[ObligationStatus::Breach, ObligationStatus::Reimbursing],
-        "bar bad",
-        Key::TrendBreach,
-    ),
-    (
-        &[ObligationStatus::Gap, ObligationStatus::NonQualifying],
-        "bar warn",
-        Key::TrendAttention,
-    ),
-    (
-        &[ObligationStatus::Suspended, ObligationStatus::Exempt],
-        "bar paused",
-        Key::TrendPaused,
-    ),
-    (
-        &[
-            ObligationStatus::Working,
-            ObligationStatus::Fulfilled,
-            ObligationStatus::Closed,
-        ],
-        "bar ok",
-        Key::TrendOnTrack,
-    ),
-    (&[ObligationStatus::NotStarted], "bar", Key::TrendNotStarted),
+const TREND_GROUPS: [&[ObligationStatus]; 5] = [
+    &[ObligationStatus::Breach, ObligationStatus::Reimbursing],
+    &[ObligationStatus::Gap, ObligationStatus::NonQualifying],
+    &[ObligationStatus::Suspended, ObligationStatus::Exempt],
+    &[
+        ObligationStatus::Working,
+        ObligationStatus::Fulfilled,
+        ObligationStatus::Closed,
+    ],
+    &[ObligationStatus::NotStarted],
+];
+const TREND_LOOK: [Group; 5] = [
+    ("bar bad", Key::TrendBreach),
+    ("bar warn", Key::TrendAttention),
+    ("bar paused", Key::TrendPaused),
+    ("bar ok", Key::TrendOnTrack),
+    ("bar", Key::TrendNotStarted),
 ];
 
 /// Graduates by status at the end of each month: one stacked column per month (shares of the
-/// month's graduates), the counts in each column's tooltip, and a legend. Drawn as markup
-/// text (numbers and our own labels only), which costs the bundle far less than a view per
-/// element.
+/// month's graduates), the counts in each column's tooltip, and a legend.
 #[component]
 fn StatusTrend(
     months: Vec<gql::obligation_dashboard::ObligationDashboardObligationDashboardStatusHistory>,
 ) -> impl IntoView {
-    let months: Vec<(String, Vec<i64>)> = months
+    let columns = months
         .into_iter()
         .map(|m| {
             let counts = TREND_GROUPS
                 .iter()
-                .map(|(statuses, _, _)| {
+                .map(|statuses| {
                     m.by_status
                         .iter()
                         // Stored names (`breach`), as the API counts them.
@@ -879,72 +525,16 @@ fn StatusTrend(
                         .sum()
                 })
                 .collect();
-            (m.period, counts)
+            let label = period_label(&m.period);
+            Column {
+                axis: label.get(..2).unwrap_or("").to_string(),
+                key: m.period,
+                label,
+                counts,
+            }
         })
         .collect();
-    let markup = move || trend_markup(lang(), &months);
-    view! { <div class="trend-box" inner_html=markup></div> }
-}
-
-/// The trend's SVG and legend in language `l`.
-fn trend_markup(l: crate::i18n::Lang, months: &[(String, Vec<i64>)]) -> String {
-    use std::fmt::Write;
-    const COL: i64 = 34;
-    const HEIGHT: i64 = 160;
-    let mut out = format!(
-        r#"<svg class="chart trend" id="status-trend" role="img" aria-label="{}" viewBox="0 0 {} {}" preserveAspectRatio="xMinYMin meet">"#,
-        escape(l.text(Key::ChartStatusTrend)),
-        COL * months.len() as i64,
-        HEIGHT + 22
-    );
-    for (i, (period, counts)) in months.iter().enumerate() {
-        let total = counts.iter().sum::<i64>().max(1);
-        let x = i as i64 * COL;
-        let tooltip: Vec<String> = TREND_GROUPS
-            .iter()
-            .zip(counts)
-            .map(|((_, _, k), n)| format!("{}: {}", l.text(*k), format::number(l, *n)))
-            .collect();
-        let label = period_label(period);
-        let _ = write!(
-            out,
-            r#"<g class="trend-month" data-period="{}"><title>{} — {}</title>"#,
-            escape(period),
-            escape(&label),
-            escape(&tooltip.join(", "))
-        );
-        // Stacked by cumulative share, so rounding never leaves a column short.
-        let mut below = 0;
-        for ((_, class, _), n) in TREND_GROUPS.iter().zip(counts) {
-            let bottom = HEIGHT - below * HEIGHT / total;
-            below += n;
-            let top = HEIGHT - below * HEIGHT / total;
-            let _ = write!(
-                out,
-                r#"<rect x="{}" y="{top}" width="{}" height="{}" class="{class}"></rect>"#,
-                x + 4,
-                COL - 8,
-                bottom - top
-            );
-        }
-        let _ = write!(
-            out,
-            r#"<text x="{}" y="{}" text-anchor="middle" class="axis">{}</text></g>"#,
-            x + COL / 2,
-            HEIGHT + 16,
-            escape(label.get(..2).unwrap_or(""))
-        );
-    }
-    out.push_str(r#"</svg><ul class="legend">"#);
-    for (_, class, key) in TREND_GROUPS {
-        let _ = write!(
-            out,
-            r#"<li><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" class="{class}"></rect></svg> {}</li>"#,
-            escape(l.text(key))
-        );
-    }
-    out.push_str("</ul>");
-    out
+    view! { <StackedColumns id="status-trend" label=Key::ChartStatusTrend groups=&TREND_LOOK columns=columns/> }
 }
 
 #[component]

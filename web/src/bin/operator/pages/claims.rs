@@ -8,19 +8,8 @@ use crate::format;
 use crate::gql::{self, ClaimStatus, ClaimStatusChange, ContactChannel, ObligationStatus};
 use crate::i18n::Key;
 use crate::pages::operator::can_write;
+use crate::records::{claim_status_key, computation_text, kzt};
 use crate::ui::{EmptyState, ErrorBox, Loading, PageTitle, act, fill, lang, non_empty, t};
-
-pub fn claim_status_key(s: Option<ClaimStatus>) -> Key {
-    match s {
-        Some(ClaimStatus::Drafted) => Key::ClaimDrafted,
-        Some(ClaimStatus::Sent) => Key::ClaimSent,
-        Some(ClaimStatus::Acknowledged) => Key::ClaimAcknowledged,
-        Some(ClaimStatus::PaidInPart) => Key::ClaimPaidInPart,
-        Some(ClaimStatus::Paid) => Key::ClaimPaid,
-        Some(ClaimStatus::InCourt) => Key::ClaimInCourt,
-        Some(ClaimStatus::Withdrawn) | Some(ClaimStatus::Unknown) | None => Key::ClaimWithdrawn,
-    }
-}
 
 fn change_key(s: ClaimStatusChange) -> Key {
     match s {
@@ -39,31 +28,6 @@ fn channel_key(c: Option<ContactChannel>) -> Key {
         Some(ContactChannel::Email) => Key::ChannelEmail,
         _ => Key::ChannelMessenger,
     }
-}
-
-/// Whole tenge as money in the language.
-pub fn kzt(n: i64) -> String {
-    format::money(lang(), n.saturating_mul(100))
-}
-
-/// "budget cost × (required − credited) / required = amount", from a claim's computation.
-pub fn computation_text(c: &serde_json::Value) -> String {
-    let n = |k: &str| {
-        c.get(k)
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or_default()
-    };
-    let l = lang();
-    fill(
-        l.text(Key::ClaimComputation),
-        &[
-            ("cost", kzt(n("budgetCost"))),
-            ("required", format::number(l, n("requiredMonths"))),
-            ("credited", format::number(l, n("creditedMonths"))),
-            ("amount", kzt(n("amount"))),
-            ("version", n("ruleVersion").to_string()),
-        ],
-    )
 }
 
 #[component]

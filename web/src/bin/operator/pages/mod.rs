@@ -1,6 +1,5 @@
-//! The pages of the portals.
+//! The operator portal's pages: compiled into this bundle only.
 
-pub mod apply;
 pub mod campaigns;
 pub mod claims;
 pub mod commission;
@@ -9,8 +8,6 @@ pub mod imports;
 pub mod messages;
 pub mod obligations;
 pub mod operator;
-pub mod parent;
-pub mod placeholder;
 pub mod rules;
 pub mod tasks;
 pub mod templates;

@@ -8,8 +8,8 @@ use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, Channel, FundingCategory, ObligationStatus};
 use crate::i18n::{Key, Lang};
+use crate::ledger::{category_key, status_key};
 use crate::pages::messages::channel_key;
-use crate::pages::obligations::{category_key, status_key};
 use crate::pages::operator::{can_write, load_regions, region_name};
 use crate::ui::{Stat, error_view, fill, lang, loaded, non_empty, t, table};
 

@@ -5,49 +5,12 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::format;
-use crate::gql::{self, ApplicationStatus, Ground, Role};
+use crate::gql::{self, ApplicationStatus, Role};
 use crate::i18n::Key;
+use crate::records::{application_status_key, ground_key, period_text};
 use crate::ui::{
     DocumentLink, EmptyState, ErrorBox, Loading, PageTitle, app, fill, lang, non_empty, t,
 };
-
-pub fn ground_key(g: Option<Ground>) -> Key {
-    match g {
-        Some(Ground::SpouseNoVacancy) => Key::GroundSpouse,
-        Some(Ground::Disability) => Key::GroundDisability,
-        Some(Ground::PregnancyOrChildcare) => Key::GroundChildcare,
-        Some(Ground::FurtherStudy) => Key::GroundStudy,
-        Some(Ground::ContractMilitaryService) => Key::GroundContractService,
-        Some(Ground::ConscriptServiceCompleted) => Key::GroundConscriptDone,
-        Some(Ground::MilitaryService) => Key::GroundMilitaryService,
-        Some(Ground::OtherSuspension) | Some(Ground::Unknown) | None => Key::GroundOther,
-    }
-}
-
-pub fn application_status_key(s: Option<ApplicationStatus>) -> (Key, &'static str) {
-    match s {
-        Some(ApplicationStatus::Approved) => (Key::AppApproved, "badge ok"),
-        Some(ApplicationStatus::Rejected) => (Key::AppRejected, "badge bad"),
-        _ => (Key::AppSubmitted, "badge"),
-    }
-}
-
-/// "from – to" of a suspension, or nothing.
-pub fn period_text(start: &Option<String>, end: &Option<String>) -> Option<String> {
-    let l = lang();
-    match (start, end) {
-        (None, None) => None,
-        (s, e) => Some(format!(
-            "{} – {}",
-            s.as_deref()
-                .map(|d| format::short_date(l, d))
-                .unwrap_or_default(),
-            e.as_deref()
-                .map(|d| format::short_date(l, d))
-                .unwrap_or_default()
-        )),
-    }
-}
 
 #[component]
 pub fn CommissionPage() -> impl IntoView {

@@ -9,7 +9,7 @@ use crate::format;
 use crate::gql::{self, ImportKind};
 use crate::i18n::Key;
 use crate::pages::operator::can_write;
-use crate::ui::{Choice, EmptyState, ErrorBox, Loading, PageTitle, fill, lang, t};
+use crate::ui::{Choice, EmptyState, ErrorBox, Loading, PageTitle, chosen_files, fill, lang, t};
 
 /// The kinds of file the operator uploads here, the frequent ones first (the same kinds as
 /// `adal import`).
@@ -135,23 +135,6 @@ pub fn ImportsPage() -> impl IntoView {
             }}
         </section>
     }
-}
-
-/// The first file chosen in a file input.
-/// The parts of a multipart request for `files`, each filling `{variable}.{i}`.
-pub fn upload_parts(variable: &str, files: Vec<web_sys::File>) -> Vec<(String, web_sys::File)> {
-    files
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| (format!("{variable}.{i}"), f))
-        .collect()
-}
-
-pub fn chosen_files(input: NodeRef<Input>) -> Vec<web_sys::File> {
-    let Some(list) = input.get_untracked().and_then(|i| i.files()) else {
-        return Vec::new();
-    };
-    (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
 #[component]

@@ -1,0 +1,242 @@
+//! One program per portal: each person signs in on the sign-in page and lands in their
+//! portal's own bundle, moves between its pages without reloading, and a person with two
+//! roles moves into another portal's bundle without signing in again.
+
+use anyhow::{Result, ensure};
+use e2e::{Page, run};
+
+/// The script and wasm files this page has loaded.
+async fn loaded_files(page: &Page) -> Result<Vec<String>> {
+    let v = page
+        .js("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname);")
+        .await?;
+    Ok(v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str())
+                .filter(|p| p.ends_with(".js") || p.ends_with(".wasm"))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// The page runs `portal`'s bundle and no other (call once the page shows something of
+/// it: then its files are loaded).
+async fn runs_bundle(page: &Page, portal: &str) -> Result<()> {
+    let files = loaded_files(page).await?;
+    ensure!(
+        files
+            .iter()
+            .any(|f| f == &format!("/{portal}/{portal}_bg.wasm")),
+        "{portal}'s wasm is not loaded: {files:?}"
+    );
+    ensure!(
+        files.iter().all(|f| f.starts_with(&format!("/{portal}/"))),
+        "another bundle is loaded in {portal}: {files:?}"
+    );
+    Ok(())
+}
+
+/// Marks the page; [`same_page`] tells whether the mark survived (no page load since).
+async fn mark(page: &Page) -> Result<()> {
+    page.js("window.__adalMark = 1; return true;").await?;
+    Ok(())
+}
+
+async fn same_page(page: &Page) -> Result<bool> {
+    Ok(page.js("return window.__adalMark === 1;").await? == serde_json::json!(true))
+}
+
+/// Signs in as `login` from `/`, lands on `home` in `portal`'s bundle, switches to English,
+/// then follows each `(path, heading)` link of the navigation without a page load.
+async fn signs_in_and_navigates(
+    page: &Page,
+    login: &str,
+    portal: &str,
+    home: &str,
+    links: &[(&str, &str)],
+) -> Result<()> {
+    page.goto("/").await?;
+    page.wait_path("/login").await?;
+    page.find("#login").await?;
+    runs_bundle(page, "signin").await?;
+    page.sign_in(login).await?;
+    page.wait_path(home).await?;
+    page.find(".sidenav").await?;
+    runs_bundle(page, portal).await?;
+    page.select("#lang-switch", "en").await?;
+    page.wait_text("#lang-switch option:checked", "English")
+        .await?;
+    mark(page).await?;
+    for (path, heading) in links {
+        page.click(&format!(".sidenav a[href='{path}']")).await?;
+        page.wait_path(path).await?;
+        page.wait_text("h1", heading).await?;
+        ensure!(
+            page.attr(&format!(".sidenav a[href='{path}']"), "aria-current")
+                .await?
+                .as_deref()
+                == Some("page"),
+            "{path} is not marked as the current page"
+        );
+    }
+    ensure!(
+        same_page(page).await?,
+        "{login}: moving inside {portal} reloaded the page"
+    );
+    // A reload of a deep path is answered with the same portal.
+    if let Some((path, heading)) = links.last() {
+        page.goto(path).await?;
+        page.wait_text("h1", heading).await?;
+        runs_bundle(page, portal).await?;
+    }
+    page.sign_out().await?;
+    page.find("#login").await?;
+    runs_bundle(page, "signin").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn operator_signs_in_and_navigates_in_the_operator_portal() {
+    run(
+        "operator_signs_in_and_navigates_in_the_operator_portal",
+        async |page| {
+            signs_in_and_navigates(
+                page,
+                "analyst",
+                "operator",
+                "/operator",
+                &[
+                    ("/operator/graduates", "Graduates"),
+                    ("/operator/regions", "Regions"),
+                    ("/operator", "Dashboard"),
+                ],
+            )
+            .await
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn akimat_provider_and_school_sign_in_and_navigate_in_their_portals() {
+    run(
+        "akimat_provider_and_school_sign_in_and_navigate_in_their_portals",
+        async |page| {
+            for (login, portal, links) in [
+                (
+                    "akimat",
+                    "akimat",
+                    &[
+                        ("/akimat/providers", "Providers"),
+                        ("/akimat/budgets", "Budgets"),
+                    ][..],
+                ),
+                ("provider", "provider", &[("/provider", "Home")][..]),
+                (
+                    "school.admin",
+                    "school",
+                    &[("/school/meals", "Meals"), ("/school/reports", "Reports")][..],
+                ),
+            ] {
+                signs_in_and_navigates(page, login, portal, &format!("/{portal}"), links).await?;
+            }
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_parent_and_a_graduate_sign_in_to_the_citizen_portal() {
+    run(
+        "a_parent_and_a_graduate_sign_in_to_the_citizen_portal",
+        async |page| {
+            signs_in_and_navigates(
+                page,
+                "parent",
+                "citizen",
+                "/citizen/children",
+                &[
+                    ("/citizen/meals", "Meals"),
+                    ("/citizen/children", "My children"),
+                ],
+            )
+            .await?;
+            page.sign_in("parent").await?;
+            page.wait_text("#children", "Әлихан").await?;
+            ensure!(
+                !page
+                    .exists(".sidenav a[href='/citizen/obligation']")
+                    .await?,
+                "a parent who is no graduate sees the obligation page"
+            );
+            page.sign_out().await?;
+
+            signs_in_and_navigates(
+                page,
+                "graduate",
+                "citizen",
+                "/citizen/obligation",
+                &[("/citizen/obligation", "My obligation")],
+            )
+            .await?;
+            page.sign_in("graduate").await?;
+            page.find("#ledger .month").await?;
+            ensure!(
+                page.nav_links().await?.len() == 1,
+                "a graduate who is no parent sees the parent's pages"
+            );
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_teacher_who_is_a_parent_switches_from_school_to_citizen_without_signing_in_again() {
+    run(
+        "a_teacher_who_is_a_parent_switches_from_school_to_citizen_without_signing_in_again",
+        async |page| {
+            page.sign_in("teacher.parent").await?;
+            page.wait_path("/school").await?;
+            page.select("#lang-switch", "en").await?;
+            page.wait_text(".sidenav", "Attendance").await?;
+            runs_bundle(page, "school").await?;
+            let before = page.stored_session().await?;
+            mark(page).await?;
+
+            page.select_by_label_containing("#role-switch", "Parent")
+                .await?;
+            page.wait_path("/citizen/children").await?;
+            page.wait_text("#children", "Иванова").await?;
+            // Another bundle, loaded afresh, with the same session: no sign-in in between.
+            ensure!(
+                !same_page(page).await?,
+                "the citizen portal is not its own page"
+            );
+            runs_bundle(page, "citizen").await?;
+            ensure!(!page.exists("#login").await?, "the sign-in form is shown");
+            let after = page.stored_session().await?;
+            ensure!(
+                before["refresh_token"] == after["refresh_token"],
+                "the session was replaced: signed in again?"
+            );
+            ensure!(
+                page.text("#role-switch option:checked")
+                    .await?
+                    .contains("Parent"),
+                "the parent role is not active in the citizen portal"
+            );
+
+            // And back by the switcher.
+            page.select_by_label_containing("#role-switch", "School staff")
+                .await?;
+            page.wait_path("/school").await?;
+            page.wait_text(".sidenav", "Attendance").await?;
+            runs_bundle(page, "school").await?;
+            Ok(())
+        },
+    )
+    .await;
+}

@@ -1,0 +1,64 @@
+//! The citizen portal, phone first: a parent's children (attendance, meals, vouchers and
+//! allergens come with their modules) and a graduate's own work-off obligation. Served under
+//! `/citizen`; a person who is both sees both.
+
+mod pages;
+
+// The shared crate's modules under the names the pages use (`crate::api`, `crate::ui`, ...).
+use adal_web::{api, format, gql, i18n, ledger, records, ui};
+
+use adal_web::gql::Role;
+use adal_web::i18n::Key;
+use adal_web::placeholder::Placeholder;
+use adal_web::portal::Portal;
+use adal_web::shell::{Frame, NotFound, PortalShell};
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::hooks::use_navigate;
+use leptos_router::path;
+
+fn main() {
+    adal_web::shell::start(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    view! {
+        <Router base=Portal::Citizen.path()>
+            <Frame portal=Some(Portal::Citizen)>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <ParentRoute path=path!("") view=|| view! { <PortalShell portal=Portal::Citizen/> }>
+                        <Route path=path!("") view=CitizenHome/>
+                        <Route path=path!("children") view=pages::children::MyChildren/>
+                        <Route path=path!("attendance") view=|| view! { <Placeholder title=Key::NavAttendance text=Key::EmptyParentAttendance/> }/>
+                        <Route path=path!("meals") view=|| view! { <Placeholder title=Key::NavMeals text=Key::EmptyParentMeals/> }/>
+                        <Route path=path!("vouchers") view=|| view! { <Placeholder title=Key::NavVouchers text=Key::EmptyParentVouchers/> }/>
+                        <Route path=path!("allergens") view=|| view! { <Placeholder title=Key::NavAllergens text=Key::EmptyAllergens/> }/>
+                        <Route path=path!("obligation") view=pages::obligation::MyObligation/>
+                    </ParentRoute>
+                </Routes>
+            </Frame>
+        </Router>
+    }
+}
+
+/// `/citizen`: a parent's children, or a graduate's obligation.
+#[component]
+fn CitizenHome() -> impl IntoView {
+    let navigate = use_navigate();
+    let to = match adal_web::session::current() {
+        Some(s) if !s.holds(Role::Parent) && s.holds(Role::Graduate) => "/obligation",
+        _ => "/children",
+    };
+    // Relative to the router's base, `/citizen`.
+    Effect::new(move |_| {
+        navigate(
+            to,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
+    });
+}

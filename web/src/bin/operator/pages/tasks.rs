@@ -1,0 +1,77 @@
+//! Tasks a 512 refusal opens, on the graduate card: the documents the graduate uploaded
+//! (employment contract, hiring order, employer's certificate), for the operator to accept
+//! or reject. The graduate's side is the citizen portal's.
+
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::format;
+use crate::gql::{self, TaskStatus};
+use crate::i18n::{Key, Lang};
+use crate::pages::operator::can_write;
+use crate::records::{task_item, task_section};
+use crate::ui::{act, error_view, lang, local_time, t};
+
+type CardTask = gql::graduate::GraduateGraduateTasks;
+
+/// The graduate's tasks on the card; an administrator accepts or rejects what was submitted.
+#[component]
+pub fn TaskReview(tasks: Vec<CardTask>, reload: RwSignal<u32>) -> impl IntoView {
+    (!tasks.is_empty()).then(|| {
+        let (l, admin) = (lang(), can_write());
+        let items = tasks
+            .into_iter()
+            .map(|t| card_task(l, admin, t, reload))
+            .collect();
+        task_section(l, "tasks", Key::GraduateTasks, items)
+    })
+}
+
+fn card_task(l: Lang, admin: bool, task: CardTask, reload: RwSignal<u32>) -> AnyView {
+    let docs = task
+        .documents
+        .into_iter()
+        .map(|d| view! { <li>{d.file_name} " · " {format::number(l, d.size)} " B"</li> })
+        .collect_view();
+    let submitted = task.submitted_at.map(|s| local_time(l, &s));
+    let reviewable = admin && task.status == Some(TaskStatus::Submitted);
+    let body = view! {
+        {submitted.map(|s| view! { <p class="muted">{l.text(Key::Submitted)} " " {s} " · " {task.note}</p> })}
+        <ul class="documents">{docs}</ul>
+        {reviewable.then(|| view! { <ReviewForm task_id=task.id reload=reload/> })}
+    };
+    task_item(l, task.status, task.review_note, body.into_any())
+}
+
+#[component]
+fn ReviewForm(task_id: String, reload: RwSignal<u32>) -> impl IntoView {
+    let note = RwSignal::new(String::new());
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let note_id = format!("review-note-{task_id}");
+    let task_id = StoredValue::new(task_id);
+    let review = move |accept: bool| {
+        move |_| {
+            let vars = gql::review_task::Variables {
+                task_id: task_id.get_value(),
+                accept,
+                note: note.get_untracked(),
+            };
+            act(
+                api::send::<gql::ReviewTask>(vars, Vec::new()),
+                error,
+                reload,
+            );
+        }
+    };
+    view! {
+        <div class="form-row review">
+            <div class="field">
+                <label for=note_id.clone()>{t(Key::ReviewNote)}</label>
+                <input id=note_id class="review-note-input" type="text" on:input=move |ev| note.set(event_target_value(&ev))/>
+            </div>
+            <button type="button" class="accept-task" on:click=review(true)>{t(Key::VoteApprove)}</button>
+            <button type="button" class="secondary reject-task" on:click=review(false)>{t(Key::VoteReject)}</button>
+            {error_view(error)}
+        </div>
+    }
+}

@@ -1,0 +1,25 @@
+//! Adal's portals: the shared part of the Leptos client-side apps compiled to WebAssembly.
+//!
+//! Each portal is a small program of its own (`src/bin/<portal>/`: operator, akimat, provider,
+//! school, citizen, and the sign-in page): its `main` mounts only its own routes, so its bundle
+//! holds only its own pages. This library holds what they share: the transport ([`api`]) with
+//! the typed operations of [`gql`] (checked against `schema.graphql` at compile time), the
+//! session, the interface texts, formatting, UI pieces, charts, the obligation ledger's
+//! timeline, and the shell (header, role switch, portal frame).
+//!
+//! Nothing here is a `#[wasm_bindgen]` export: such an export would be kept in every bundle.
+
+pub mod api;
+pub mod charts;
+pub mod decode;
+pub mod format;
+pub mod gql;
+pub mod i18n;
+pub mod ident;
+pub mod ledger;
+pub mod placeholder;
+pub mod portal;
+pub mod records;
+pub mod session;
+pub mod shell;
+pub mod ui;
