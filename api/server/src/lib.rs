@@ -6,8 +6,8 @@
 pub mod cli;
 pub mod graphiql;
 pub mod metrics;
-pub mod web_portals;
 pub mod schema;
 pub mod seed;
 pub mod startup;
+pub mod web_portals;
 pub mod wiring;
