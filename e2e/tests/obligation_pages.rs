@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use adal_notifications::vocab::NotificationPurpose;
+use adal_notifications::purposes::Purpose;
 use anyhow::{Context, Result, anyhow, ensure};
 use e2e::{Page, run};
 use sea_orm::ConnectionTrait;
@@ -36,7 +36,7 @@ async fn deliver_breach_notice(page: &Page, last_name: &str) -> Result<()> {
         &page.app.db,
         admin,
         graduate,
-        NotificationPurpose::BreachNotice,
+        Purpose::of(&adal_obligations::notices::BREACH_NOTICE),
         3,
     )
     .await

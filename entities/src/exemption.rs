@@ -19,6 +19,11 @@ pub struct Model {
     pub applied_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,
     pub decision_reason: Option<String>,
+    /// Set when the commission ended an approved decision before its period ran out (the
+    /// period's end is then the last day it held).
+    pub ended_at: Option<DateTimeUtc>,
+    pub ended_by: Option<i64>,
+    pub end_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,7 +9,10 @@ pub struct Model {
     #[sea_orm(unique)]
     pub idempotency_key: String,
     pub person_id: Option<i64>,
-    pub graduate_id: Option<i64>,
+    /// What the message is about: a kind a domain names (`graduate`, `child`) and the id of
+    /// one of that domain's rows.
+    pub subject_kind: Option<String>,
+    pub subject_id: Option<i64>,
     pub purpose: String,
     pub legal: bool,
     pub language: String,

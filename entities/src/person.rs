@@ -24,3 +24,22 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A person's name as documents write it: last, first and (when there is one) middle name.
+pub fn full_name(last: &str, first: &str, middle: Option<&str>) -> String {
+    match middle.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => format!("{last} {first} {m}"),
+        None => format!("{last} {first}"),
+    }
+}
+
+impl Model {
+    /// Last, first and middle name.
+    pub fn full_name(&self) -> String {
+        full_name(
+            &self.last_name,
+            &self.first_name,
+            self.middle_name.as_deref(),
+        )
+    }
+}

@@ -13,6 +13,8 @@ mod m20261122_000003_notifications;
 mod m20261129_000004_status_history;
 mod m20261129_000005_horizon_state;
 mod m20261201_000006_jobs;
+mod m20261201_000007_message_subject;
+mod m20261201_000008_decision_end;
 
 pub struct Migrator;
 
@@ -26,6 +28,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_status_history::Migration),
             Box::new(m20261129_000005_horizon_state::Migration),
             Box::new(m20261201_000006_jobs::Migration),
+            Box::new(m20261201_000007_message_subject::Migration),
+            Box::new(m20261201_000008_decision_end::Migration),
         ]
     }
 }

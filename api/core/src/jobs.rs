@@ -223,20 +223,7 @@ impl Runner {
                 "interrupted {} times: the instance running it stopped before it finished",
                 j.attempts
             );
-            let r = job::Entity::update_many()
-                .col_expr(job::Column::Status, sea_orm::sea_query::Expr::value(FAILED))
-                .col_expr(
-                    job::Column::Error,
-                    sea_orm::sea_query::Expr::value(Some(reason.clone())),
-                )
-                .col_expr(
-                    job::Column::FinishedAt,
-                    sea_orm::sea_query::Expr::value(Some(now)),
-                )
-                .col_expr(
-                    job::Column::LockedBy,
-                    sea_orm::sea_query::Expr::value(Option::<String>::None),
-                )
+            let r = close(FAILED, Some(reason.clone()), now)
                 .filter(job::Column::Id.eq(j.id))
                 .filter(job::Column::Status.eq(RUNNING))
                 .filter(job::Column::LeaseUntil.lt(now))
@@ -358,17 +345,7 @@ impl Runner {
             Ok(()) => (COMPLETED, None),
             Err(m) => (FAILED, Some(m.clone())),
         };
-        let r = job::Entity::update_many()
-            .col_expr(job::Column::Status, sea_orm::sea_query::Expr::value(status))
-            .col_expr(job::Column::Error, sea_orm::sea_query::Expr::value(error))
-            .col_expr(
-                job::Column::FinishedAt,
-                sea_orm::sea_query::Expr::value(Some(now)),
-            )
-            .col_expr(
-                job::Column::LockedBy,
-                sea_orm::sea_query::Expr::value(Option::<String>::None),
-            )
+        let r = close(status, error, now)
             .col_expr(
                 job::Column::LeaseUntil,
                 sea_orm::sea_query::Expr::value(Option::<DateTime<Utc>>::None),
@@ -448,12 +425,35 @@ impl Runner {
         tokio::sync::oneshot::Sender<()>,
         tokio::task::JoinHandle<()>,
     ) {
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let handle = tokio::spawn(self.run(async move {
-            let _ = rx.await;
-        }));
-        (tx, handle)
+        let (tx, stop) = stop_signal();
+        (tx, tokio::spawn(self.run(stop)))
     }
+}
+
+/// The update that closes a job (completed or failed) and releases it; the caller adds which.
+fn close(
+    status: &str,
+    error: Option<String>,
+    now: DateTime<Utc>,
+) -> sea_orm::UpdateMany<job::Entity> {
+    use sea_orm::sea_query::Expr;
+    job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(status))
+        .col_expr(job::Column::Error, Expr::value(error))
+        .col_expr(job::Column::FinishedAt, Expr::value(Some(now)))
+        .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
+}
+
+/// A stop signal for a background loop (a job runner, the notification worker): send on the
+/// sender, or drop it, and the future completes.
+pub fn stop_signal() -> (
+    tokio::sync::oneshot::Sender<()>,
+    impl Future<Output = ()> + Send + 'static,
+) {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    (tx, async move {
+        let _ = rx.await;
+    })
 }
 
 /// Wakes a runner of this process after a job is enqueued (shared through the GraphQL

@@ -15,6 +15,7 @@ pub mod loaders;
 pub mod metrics;
 pub mod pagination;
 pub mod settings;
+pub mod spreadsheet;
 pub mod sql;
 pub mod state;
 pub mod telemetry;

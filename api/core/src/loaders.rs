@@ -8,13 +8,14 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
 /// Loads rows of `E` whose `column` is one of the keys; `key_of` reads the key back from a row.
 pub struct ByKey<E: EntityTrait, K> {
     db: DatabaseConnection,
     column: E::Column,
     key_of: fn(&E::Model) -> K,
+    only: Option<Condition>,
     _k: PhantomData<K>,
 }
 
@@ -24,8 +25,16 @@ impl<E: EntityTrait, K> ByKey<E, K> {
             db,
             column,
             key_of,
+            only: None,
             _k: PhantomData,
         }
+    }
+
+    /// Loads only the rows that also meet this condition (e.g. messages about graduates,
+    /// keyed by their subject id).
+    pub fn only(mut self, condition: Condition) -> Self {
+        self.only = Some(condition);
+        self
     }
 }
 
@@ -34,11 +43,11 @@ where
     E: EntityTrait,
     K: Clone + Into<sea_orm::Value>,
 {
-    E::find()
-        .filter(loader.column.is_in(keys.iter().cloned()))
-        .all(&loader.db)
-        .await
-        .map_err(Arc::new)
+    let mut q = E::find().filter(loader.column.is_in(keys.iter().cloned()));
+    if let Some(c) = &loader.only {
+        q = q.filter(c.clone());
+    }
+    q.all(&loader.db).await.map_err(Arc::new)
 }
 
 impl<E, K> Loader<K> for ByKey<E, K>

@@ -1,5 +1,5 @@
-//! Campaigns: an audience a domain builds as a query (the graduates register's filter, for
-//! the obligations), a template, a channel order with fallback after a delay, a schedule. Enqueueing is one `INSERT ... SELECT`
+//! Campaigns: an audience a domain builds as a query (the obligations build it from the
+//! graduates register's filter), a template, a channel order with fallback after a delay, a schedule. Enqueueing is one `INSERT ... SELECT`
 //! (set-based: tens of thousands of recipients in well under a second), keyed
 //! `c<campaign>:p<person>` so one person gets one message per campaign however the audience
 //! overlaps; fallbacks are keyed `c<campaign>:p<person>:<step>`.
@@ -14,7 +14,8 @@ use serde_json::json;
 
 use entities::{notification_campaign, notification_message, notification_template};
 
-use super::vocab::{CampaignStatus, Channel, MessageStatus, NotificationPurpose};
+use super::purposes::{InCampaigns, Purpose};
+use super::vocab::{CampaignStatus, Channel, MessageStatus};
 use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::settings::Settings;
@@ -24,10 +25,13 @@ use sea_orm::sea_query::SelectStatement;
 pub struct CampaignDraft {
     pub name: String,
     pub template_id: i64,
-    /// The people to reach: a query from the domain with the person table as `p` and the
-    /// message's subject table as `g` (e.g. graduates), to which the campaign adds its columns
-    /// and groups by person.
+    /// The people to reach: a query from the domain with the person table as `p`, to which
+    /// the campaign adds its columns and groups by person.
     pub audience: SelectStatement,
+    /// What each message is about: the domain's subject kind and the column of the audience
+    /// that holds the subject's id (`g.id`); a person reached through several subjects gets
+    /// one message, about the first.
+    pub subject: Option<(&'static str, &'static str)>,
     /// The filter as the operator gave it, kept with the campaign.
     pub audience_json: serde_json::Value,
     pub channels: Vec<Channel>,
@@ -47,7 +51,7 @@ pub async fn audience_count(db: &DatabaseConnection, audience: SelectStatement) 
         .unwrap_or(0))
 }
 
-fn check(d: &CampaignDraft, purpose: NotificationPurpose) -> ApiResult<()> {
+fn check(d: &CampaignDraft, purpose: Purpose) -> ApiResult<()> {
     if d.name.trim().is_empty() {
         return Err(ApiError::bad_input("name", "give the campaign a name"));
     }
@@ -68,17 +72,21 @@ fn check(d: &CampaignDraft, purpose: NotificationPurpose) -> ApiResult<()> {
             "the fallback delay cannot be negative",
         ));
     }
-    if purpose == NotificationPurpose::ConsentRequest && d.channels != [Channel::Sms] {
-        return Err(ApiError::bad_input(
-            "channels",
-            "a 511/512 consent request is answered by SMS: send it by SMS only",
-        ));
-    }
-    if purpose == NotificationPurpose::ConsentAnswer {
-        return Err(ApiError::bad_input(
-            "templateId",
-            "answers to replies are not sent in campaigns",
-        ));
+    match purpose.campaigns() {
+        InCampaigns::Any => {}
+        InCampaigns::SmsOnly if d.channels == [Channel::Sms] => {}
+        InCampaigns::SmsOnly => {
+            return Err(ApiError::bad_input(
+                "channels",
+                "this notice is answered by SMS (a 511/512 consent request): send it by SMS only",
+            ));
+        }
+        InCampaigns::Never => {
+            return Err(ApiError::bad_input(
+                "templateId",
+                "notices of this purpose (answers to replies) are sent one by one, not in campaigns",
+            ));
+        }
     }
     Ok(())
 }
@@ -95,7 +103,7 @@ pub async fn create(
         .one(txn)
         .await?
         .ok_or(ApiError::NotFound("template"))?;
-    let purpose = NotificationPurpose::from_db(&template.purpose)
+    let purpose = Purpose::from_db(&template.purpose)
         .ok_or_else(|| ApiError::bad_input("templateId", "the template's purpose is unknown"))?;
     check(&d, purpose)?;
     let now = Utc::now();
@@ -119,7 +127,8 @@ pub async fn create(
     }
     .insert(txn)
     .await?;
-    let enqueued = enqueue_audience(txn, &c, d.audience, purpose, scheduled, settings).await?;
+    let enqueued =
+        enqueue_audience(txn, &c, d.audience, d.subject, purpose, scheduled, settings).await?;
     let mut am = c.into_active_model();
     am.enqueued = Set(enqueued as i64);
     let c = am.update(txn).await?;
@@ -141,7 +150,8 @@ async fn enqueue_audience(
     db: &impl ConnectionTrait,
     c: &notification_campaign::Model,
     audience: SelectStatement,
-    purpose: NotificationPurpose,
+    subject: Option<(&'static str, &'static str)>,
+    purpose: Purpose,
     not_before: DateTime<Utc>,
     settings: &Settings,
 ) -> ApiResult<u64> {
@@ -158,7 +168,14 @@ async fn enqueue_audience(
     };
     q.expr(Expr::cust(format!("'c{cid}:p' || CAST(p.id AS TEXT)")))
         .expr(Expr::cust("p.id"))
-        .expr(Expr::cust("MIN(g.id)"))
+        .expr(match subject {
+            Some((kind, _)) => Expr::val(kind),
+            None => Expr::val(Option::<String>::None),
+        })
+        .expr(match subject {
+            Some((_, id)) => Expr::cust(format!("MIN({id})")),
+            None => Expr::val(Option::<i64>::None),
+        })
         .expr(Expr::val(purpose.as_str()))
         .expr(Expr::val(purpose.is_legal()))
         .expr(Expr::cust(
@@ -183,7 +200,8 @@ async fn enqueue_audience(
         .columns([
             M::IdempotencyKey,
             M::PersonId,
-            M::GraduateId,
+            M::SubjectKind,
+            M::SubjectId,
             M::Purpose,
             M::Legal,
             M::Language,
@@ -231,8 +249,8 @@ pub async fn enqueue_fallbacks(
                 _ => "?".to_owned(),
             };
             let sql = format!(
-                "INSERT INTO notification_message (idempotency_key, person_id, graduate_id, purpose, legal, language, channel, template_id, status, attempts, max_attempts, next_attempt_at, queued_at, campaign_id, step) \
-                 SELECT 'c{cid}:p' || CAST(m.person_id AS TEXT) || ':{next_step}', m.person_id, m.graduate_id, m.purpose, m.legal, m.language, {p1}, m.template_id, 'queued', 0, {p2}, {p3}, {p4}, m.campaign_id, {next_step} \
+                "INSERT INTO notification_message (idempotency_key, person_id, subject_kind, subject_id, purpose, legal, language, channel, template_id, status, attempts, max_attempts, next_attempt_at, queued_at, campaign_id, step) \
+                 SELECT 'c{cid}:p' || CAST(m.person_id AS TEXT) || ':{next_step}', m.person_id, m.subject_kind, m.subject_id, m.purpose, m.legal, m.language, {p1}, m.template_id, 'queued', 0, {p2}, {p3}, {p4}, m.campaign_id, {next_step} \
                  FROM notification_message m WHERE m.campaign_id = {cid} AND m.step = {step} \
                  AND (m.status IN ('failed', 'dead') OR (m.status = 'sent' AND m.sent_at < {p5})) \
                  ON CONFLICT (idempotency_key) DO NOTHING",

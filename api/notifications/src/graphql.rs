@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 
 use entities::{notification_campaign, notification_message, notification_template};
 
+use super::purposes::Purpose;
 use super::subjects::{Domains, Variable};
-use super::vocab::{CampaignStatus, Channel, MessageStatus, NotificationPurpose};
+use super::vocab::{CampaignStatus, Channel, MessageStatus};
 use super::{campaigns, outbox, templates};
 use adal_core::auth::guard::actor;
 use adal_core::auth::roles::OPERATOR_STAFF;
@@ -39,7 +40,7 @@ pub fn mask_contact(s: &str) -> String {
 /// A purpose and whether the law requires it (legal notices cannot be opted out of).
 #[derive(SimpleObject)]
 pub struct PurposeInfo {
-    pub purpose: NotificationPurpose,
+    pub purpose: Purpose,
     pub legal: bool,
     pub opt_out_allowed: bool,
 }
@@ -63,11 +64,11 @@ impl NotificationTemplate {
     async fn code(&self) -> &str {
         &self.0.code
     }
-    async fn purpose(&self) -> Option<NotificationPurpose> {
-        NotificationPurpose::from_db(&self.0.purpose)
+    async fn purpose(&self) -> Option<Purpose> {
+        Purpose::from_db(&self.0.purpose)
     }
     async fn legal(&self) -> bool {
-        NotificationPurpose::from_db(&self.0.purpose).is_none_or(|p| p.is_legal())
+        Purpose::from_db(&self.0.purpose).is_none_or(|p| p.is_legal())
     }
     async fn subject_kk(&self) -> &str {
         &self.0.subject_kk
@@ -109,7 +110,7 @@ impl NotificationTemplate {
 pub struct TemplateInput {
     /// A stable code, e.g. `breach_notice_2025`; saving an existing code updates it.
     pub code: String,
-    pub purpose: NotificationPurpose,
+    pub purpose: Purpose,
     #[graphql(default)]
     pub subject_kk: String,
     #[graphql(default)]
@@ -132,7 +133,7 @@ impl TemplateInput {
     }
 }
 
-/// A template rendered with a real graduate's data.
+/// A template rendered with a real subject's data (a graduate's, a child's).
 #[derive(SimpleObject)]
 pub struct TemplatePreview {
     pub language: Language,
@@ -140,7 +141,7 @@ pub struct TemplatePreview {
     pub body: String,
     pub characters: i32,
     pub sms_segments: i32,
-    /// The graduate's own language: the one they would receive.
+    /// The person's own language: the one they would receive.
     pub preferred: bool,
 }
 
@@ -152,8 +153,8 @@ impl Message {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
-    async fn purpose(&self) -> Option<NotificationPurpose> {
-        NotificationPurpose::from_db(&self.0.purpose)
+    async fn purpose(&self) -> Option<Purpose> {
+        Purpose::from_db(&self.0.purpose)
     }
     /// A legal notice (sent whatever the person's preferences).
     async fn legal(&self) -> bool {
@@ -194,8 +195,23 @@ impl Message {
     async fn campaign_id(&self) -> Option<ID> {
         self.0.campaign_id.map(|c| ID(c.to_string()))
     }
+    /// What the message is about: the kind a domain names (`graduate`, `child`).
+    async fn subject_kind(&self) -> Option<&str> {
+        self.0.subject_kind.as_deref()
+    }
+    /// The id of the subject (a graduate's, a child's) in its domain.
+    async fn subject_id(&self) -> Option<ID> {
+        self.0.subject_id.map(|c| ID(c.to_string()))
+    }
+    /// The graduate the message is about (its subject, when that is a graduate).
+    #[graphql(
+        deprecation = "use subjectKind and subjectId: messages are about any domain's subjects"
+    )]
     async fn graduate_id(&self) -> Option<ID> {
-        self.0.graduate_id.map(|c| ID(c.to_string()))
+        (self.0.subject_kind.as_deref() == Some("graduate"))
+            .then_some(self.0.subject_id)
+            .flatten()
+            .map(|c| ID(c.to_string()))
     }
     async fn next_attempt_at(&self) -> DateTime<Utc> {
         self.0.next_attempt_at
@@ -248,8 +264,8 @@ impl Campaign {
     async fn name(&self) -> &str {
         &self.0.name
     }
-    async fn purpose(&self) -> Option<NotificationPurpose> {
-        NotificationPurpose::from_db(&self.0.purpose)
+    async fn purpose(&self) -> Option<Purpose> {
+        Purpose::from_db(&self.0.purpose)
     }
     async fn template(&self, ctx: &Context<'_>) -> Result<NotificationTemplate> {
         let state = ctx.data::<AppState>()?;
@@ -257,7 +273,7 @@ impl Campaign {
             templates::get(&state.db, self.0.template_id).await?,
         ))
     }
-    /// The graduates filter the audience was chosen with.
+    /// The filter the audience was chosen with, as the domain's register took it.
     async fn audience(&self) -> Json<serde_json::Value> {
         Json(serde_json::from_str(&self.0.audience).unwrap_or_default())
     }
@@ -316,7 +332,7 @@ impl Campaign {
 
 #[derive(SimpleObject)]
 pub struct NotificationSetting {
-    pub purpose: NotificationPurpose,
+    pub purpose: Purpose,
     pub legal: bool,
     pub opted_out: bool,
 }
@@ -329,7 +345,7 @@ impl NotificationsQuery {
     /// Every purpose, and which are legal notices (no opt-out) and which are optional.
     #[graphql(guard = "Allow::signed_in(\"notificationPurposes\")")]
     async fn notification_purposes(&self) -> Vec<PurposeInfo> {
-        NotificationPurpose::ALL
+        Purpose::all()
             .iter()
             .map(|p| PurposeInfo {
                 purpose: *p,
@@ -406,7 +422,7 @@ impl NotificationsQuery {
             Some(pid) => outbox::opt_outs(&state.db, pid).await?,
             None => Vec::new(),
         };
-        Ok(NotificationPurpose::ALL
+        Ok(Purpose::all()
             .iter()
             .map(|p| NotificationSetting {
                 purpose: *p,
@@ -475,7 +491,7 @@ impl NotificationsMutation {
     async fn set_notification_opt_out(
         &self,
         ctx: &Context<'_>,
-        purpose: NotificationPurpose,
+        purpose: Purpose,
         opt_out: bool,
     ) -> Result<Vec<NotificationSetting>> {
         let state = ctx.data::<AppState>()?;
@@ -484,7 +500,7 @@ impl NotificationsMutation {
         };
         outbox::set_opt_out(&state.db, pid, purpose, opt_out).await?;
         let opted = outbox::opt_outs(&state.db, pid).await?;
-        Ok(NotificationPurpose::ALL
+        Ok(Purpose::all()
             .iter()
             .map(|p| NotificationSetting {
                 purpose: *p,

@@ -12,7 +12,9 @@ use serde_json::json;
 
 use entities::{notification_message, notification_opt_out, notification_template, person};
 
-use super::vocab::{Channel, MessageStatus, NotificationPurpose};
+use super::purposes::Purpose;
+use super::subjects::Subject;
+use super::vocab::{Channel, MessageStatus};
 use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::vocab::Language;
@@ -22,8 +24,9 @@ use adal_core::vocab::Language;
 pub struct NewMessage {
     pub idempotency_key: String,
     pub person_id: Option<i64>,
-    pub graduate_id: Option<i64>,
-    pub purpose: NotificationPurpose,
+    /// What the message is about (a graduate, a child), for the template's variables.
+    pub about: Option<Subject>,
+    pub purpose: Purpose,
     pub channel: Channel,
     pub language: Language,
     /// The template to render when sending (with `body` unset).
@@ -56,7 +59,8 @@ pub async fn enqueue(db: &impl ConnectionTrait, m: NewMessage) -> ApiResult<i64>
     let am = notification_message::ActiveModel {
         idempotency_key: Set(m.idempotency_key.clone()),
         person_id: Set(m.person_id),
-        graduate_id: Set(m.graduate_id),
+        subject_kind: Set(m.about.map(|s| s.kind.to_owned())),
+        subject_id: Set(m.about.map(|s| s.id)),
         purpose: Set(m.purpose.as_str().into()),
         legal: Set(m.purpose.is_legal()),
         language: Set(m.language.as_str().into()),
@@ -111,7 +115,7 @@ pub fn preferred_channel(p: &person::Model) -> Channel {
 /// The newest template for a purpose, if the operator has written one.
 pub async fn template_for(
     db: &impl ConnectionTrait,
-    purpose: NotificationPurpose,
+    purpose: Purpose,
 ) -> ApiResult<Option<notification_template::Model>> {
     Ok(notification_template::Entity::find()
         .filter(notification_template::Column::Purpose.eq(purpose.as_str()))
@@ -202,7 +206,7 @@ pub async fn retry(
 pub async fn set_opt_out(
     db: &DatabaseConnection,
     person_id: i64,
-    purpose: NotificationPurpose,
+    purpose: Purpose,
     opt_out: bool,
 ) -> ApiResult<()> {
     if purpose.is_legal() {

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use entities::notification_template;
 
-use super::vocab::NotificationPurpose;
+use super::purposes::Purpose;
 use crate::subjects::Variable;
 use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult};
@@ -156,7 +156,7 @@ pub fn check_text(
 #[derive(Debug, Clone)]
 pub struct TemplateDraft {
     pub code: String,
-    pub purpose: NotificationPurpose,
+    pub purpose: Purpose,
     pub subject: [String; 3],
     pub body: [String; 3],
 }

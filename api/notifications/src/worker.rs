@@ -26,7 +26,7 @@ use entities::{notification_message, notification_opt_out, notification_template
 
 use super::campaigns;
 use super::channels::{Channels, Outgoing, SendError};
-use super::subjects::{Domains, Values};
+use super::subjects::{Domains, Subject, Values};
 use super::templates;
 use super::vocab::{Channel, MessageStatus};
 use adal_core::error::{ApiError, ApiResult};
@@ -176,11 +176,8 @@ impl Worker {
         tokio::sync::oneshot::Sender<()>,
         tokio::task::JoinHandle<()>,
     ) {
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let handle = tokio::spawn(self.run(async move {
-            let _ = rx.await;
-        }));
-        (tx, handle)
+        let (tx, stop) = adal_core::jobs::stop_signal();
+        (tx, tokio::spawn(self.run(stop)))
     }
 
     /// One pass: campaign fallbacks, a batch of due messages, employment-data requests.
@@ -202,7 +199,7 @@ impl Worker {
                 }
             }
         }
-        pass.follow_ups = self.domains.0.on_pass(&self.db, &self.settings).await?;
+        pass.follow_ups = self.domains.on_pass(&self.db, &self.settings).await?;
         Ok(pass)
     }
 
@@ -283,6 +280,16 @@ impl Worker {
         Ok(ms)
     }
 
+    /// The message's subject, with the kind a wired domain claims (else none: its variables
+    /// cannot be filled).
+    fn subject_of(&self, m: &notification_message::Model) -> Option<Subject> {
+        let kind = self.domains.of(m.subject_kind.as_deref()?)?.kind();
+        Some(Subject {
+            kind,
+            id: m.subject_id?,
+        })
+    }
+
     /// Sends claimed messages with bounded concurrency.
     async fn deliver(&self, ms: Vec<notification_message::Model>) -> ApiResult<Vec<Outcome>> {
         let person_ids: Vec<i64> = ms.iter().filter_map(|m| m.person_id).collect();
@@ -293,8 +300,8 @@ impl Worker {
             .into_iter()
             .map(|p| (p.id, p))
             .collect();
-        let graduate_ids: Vec<i64> = ms.iter().filter_map(|m| m.graduate_id).collect();
-        let rows = self.domains.0.values(&self.db, &graduate_ids).await?;
+        let subjects: Vec<Subject> = ms.iter().filter_map(|m| self.subject_of(m)).collect();
+        let rows = self.domains.values(&self.db, &subjects).await?;
         let template_ids: Vec<i64> = ms.iter().filter_map(|m| m.template_id).collect();
         let tpls: HashMap<i64, notification_template::Model> =
             notification_template::Entity::find()
@@ -375,13 +382,13 @@ impl Worker {
                 .await;
         };
         let language = Language::from_db_or_default(&m.language);
-        let mut vars = match m.graduate_id.and_then(|g| b.rows.get(&g)) {
+        let mut vars = match self.subject_of(&m).and_then(|s| b.rows.get(&s)) {
             Some(values) => values.clone(),
             None => {
                 let mut v = HashMap::new();
                 if let Some(p) = person {
                     v.insert("name", p.first_name.clone());
-                    v.insert("full_name", format!("{} {}", p.last_name, p.first_name));
+                    v.insert("full_name", p.full_name());
                 }
                 v
             }
@@ -647,7 +654,7 @@ struct Change {
 struct Batch {
     changes: std::sync::Mutex<Vec<Change>>,
     persons: HashMap<i64, person::Model>,
-    rows: HashMap<i64, Values>,
+    rows: HashMap<Subject, Values>,
     tpls: HashMap<i64, notification_template::Model>,
     opted: Vec<(i64, String)>,
 }

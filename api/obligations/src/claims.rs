@@ -81,7 +81,7 @@ pub async fn draft(
     crate::notices::notify_graduate(
         &txn,
         graduate_id,
-        adal_notifications::vocab::NotificationPurpose::ClaimNotice,
+        adal_notifications::purposes::Purpose::of(&crate::notices::CLAIM_NOTICE),
         format!("claim:{}", c.id),
         0,
     )
@@ -330,10 +330,7 @@ pub async fn list(
         .filter_map(|c| {
             let gid = *obligations.get(&c.obligation_id)?;
             let p = persons.get(graduates.get(&gid)?)?;
-            let graduate_name = match &p.middle_name {
-                Some(m) => format!("{} {} {m}", p.last_name, p.first_name),
-                None => format!("{} {}", p.last_name, p.first_name),
-            };
+            let graduate_name = p.full_name();
             Some(ClaimRow {
                 claim: c,
                 graduate_id: gid,

@@ -19,7 +19,10 @@ use entities::{
 };
 
 use adal_notifications::outbox::{self, NewMessage};
-use adal_notifications::vocab::{Channel, NotificationPurpose};
+use adal_notifications::purposes::Purpose;
+use adal_notifications::vocab::Channel;
+
+use crate::notices::{CONSENT_ANSWER, CONSENT_REQUEST};
 
 use crate::vocab::{
     ConsentStatus, EmploymentRequestStatus, ReplyOutcome, TASK_UPLOAD_EMPLOYMENT_DOCUMENTS,
@@ -76,12 +79,11 @@ pub async fn request(
     .insert(&txn)
     .await?;
     let language = Language::from_db_or_default(&p.language);
-    let template = outbox::template_for(&txn, NotificationPurpose::ConsentRequest).await?;
+    let template = outbox::template_for(&txn, Purpose::of(&CONSENT_REQUEST)).await?;
     let (subject, body) = match &template {
         Some(_) => (None, None),
         None => {
-            let (s, b) =
-                crate::notices::default_text(NotificationPurpose::ConsentRequest, language);
+            let (s, b) = crate::notices::default_text(Purpose::of(&CONSENT_REQUEST), language);
             (Some(s.to_owned()), Some(b.to_owned()))
         }
     };
@@ -90,8 +92,8 @@ pub async fn request(
         NewMessage {
             idempotency_key: format!("consent:{}", req.id),
             person_id: Some(p.id),
-            graduate_id: Some(g.id),
-            purpose: NotificationPurpose::ConsentRequest,
+            about: Some(crate::notices::about(g.id)),
+            purpose: Purpose::of(&CONSENT_REQUEST),
             channel: Channel::Sms,
             language,
             template_id: template.map(|t| t.id),
@@ -136,7 +138,7 @@ pub async fn open_for_campaign(
             backend,
             format!(
                 "INSERT INTO consent_request (person_id, graduate_id, message_id, phone, status, created_at, employment_attempts) \
-                 SELECT m.person_id, m.graduate_id, m.id, p.phone, 'open', {p}, 0 FROM notification_message m \
+                 SELECT m.person_id, m.subject_id, m.id, p.phone, 'open', {p}, 0 FROM notification_message m \
                  JOIN person p ON p.id = m.person_id \
                  WHERE m.campaign_id = {campaign_id} AND m.status = 'queued' AND p.phone IS NOT NULL AND p.phone <> ''"
             ),
@@ -319,8 +321,8 @@ pub async fn receive(
             NewMessage {
                 idempotency_key: format!("reply:{}", inbound.id),
                 person_id: Some(pid),
-                graduate_id,
-                purpose: NotificationPurpose::ConsentAnswer,
+                about: graduate_id.map(crate::notices::about),
+                purpose: Purpose::of(&CONSENT_ANSWER),
                 channel: Channel::Sms,
                 language: lang,
                 template_id: None,

@@ -76,6 +76,9 @@ pub async fn apply(
         applied_at: Set(now),
         decided_at: Set(None),
         decision_reason: Set(None),
+        ended_at: Set(None),
+        ended_by: Set(None),
+        end_reason: Set(None),
         ..Default::default()
     }
     .insert(&txn)
@@ -237,4 +240,62 @@ pub async fn vote(
         super::evaluate::evaluate_graduates(db, &[app_model.graduate_id]).await?;
     }
     Ok(app_model)
+}
+
+/// Ends an approved decision early, with the reasons (a contract military service exemption
+/// whose terms are not kept): `last_day` becomes the last day it holds, the months after it
+/// are evaluated by the rules again, and the graduate is re-evaluated now.
+pub async fn end(
+    db: &DatabaseConnection,
+    member_account: i64,
+    exemption_id: i64,
+    last_day: NaiveDate,
+    reason: &str,
+) -> ApiResult<exemption::Model> {
+    let reason = reason.trim();
+    if reason.chars().count() < 3 {
+        return Err(ApiError::bad_input("reason", "state why the decision ends"));
+    }
+    let txn = adal_core::db::begin_write(db).await?;
+    let app = exemption::Entity::find_by_id(exemption_id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::NotFound("application"))?;
+    if app.status != ApplicationStatus::Approved.as_str() {
+        return Err(ApiError::ConflictBecause {
+            reason: "NOT_APPROVED",
+            message: "only an approved decision can be ended".into(),
+        });
+    }
+    if app.period_start.is_some_and(|s| last_day < s) {
+        return Err(ApiError::bad_input(
+            "lastDay",
+            "the decision cannot end before it starts",
+        ));
+    }
+    if app.period_end.is_some_and(|e| last_day >= e) {
+        return Err(ApiError::bad_input(
+            "lastDay",
+            "the decision already ends by then",
+        ));
+    }
+    let before = app.period_end;
+    let mut am = app.into_active_model();
+    am.period_end = Set(Some(last_day));
+    am.ended_at = Set(Some(Utc::now()));
+    am.ended_by = Set(Some(member_account));
+    am.end_reason = Set(Some(reason.chars().take(2000).collect()));
+    let app = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(member_account),
+        "application.end",
+        "exemption",
+        exemption_id,
+        json!({ "lastDay": last_day, "periodEndBefore": before, "reason": app.end_reason }),
+    )
+    .await?;
+    txn.commit().await?;
+    super::evaluate::evaluate_graduates(db, &[app.graduate_id]).await?;
+    Ok(app)
 }

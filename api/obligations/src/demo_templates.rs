@@ -3,14 +3,16 @@
 
 use sea_orm::DatabaseConnection;
 
+use adal_notifications::purposes::{PurposeDef, REMINDER};
 use adal_notifications::templates::{self, TemplateDraft};
-use adal_notifications::vocab::NotificationPurpose;
+
+use crate::notices::{BREACH_NOTICE, CONSENT_REQUEST, OBLIGATION_NOTICE};
 
 /// (code, purpose, subjects kk/ru/en, bodies kk/ru/en)
-const TEMPLATES: &[(&str, NotificationPurpose, [&str; 3], [&str; 3])] = &[
+const TEMPLATES: &[(&str, &PurposeDef, [&str; 3], [&str; 3])] = &[
     (
         "obligation_notice",
-        NotificationPurpose::ObligationNotice,
+        &OBLIGATION_NOTICE,
         [
             "Грант бойынша міндеттеме",
             "Обязательство по гранту",
@@ -24,7 +26,7 @@ const TEMPLATES: &[(&str, NotificationPurpose, [&str; 3], [&str; 3])] = &[
     ),
     (
         "breach_notice",
-        NotificationPurpose::BreachNotice,
+        &BREACH_NOTICE,
         [
             "Міндеттеме орындалмай тұр",
             "Обязательство не исполняется",
@@ -38,7 +40,7 @@ const TEMPLATES: &[(&str, NotificationPurpose, [&str; 3], [&str; 3])] = &[
     ),
     (
         "consent_request",
-        NotificationPurpose::ConsentRequest,
+        &CONSENT_REQUEST,
         ["Келісім сұрауы", "Запрос согласия", "Consent request"],
         [
             "Adal: зейнетақы жарналары туралы деректерді сұратуға келісесіз бе? 15 минут ішінде {short_number}-ге 511 (иә) не 512 (жоқ) жіберіңіз.",
@@ -48,7 +50,7 @@ const TEMPLATES: &[(&str, NotificationPurpose, [&str; 3], [&str; 3])] = &[
     ),
     (
         "reminder",
-        NotificationPurpose::Reminder,
+        &REMINDER,
         ["Еске салу", "Напоминание", "Reminder"],
         [
             "{name}, жұмыс орныңыз өзгерсе, Adal порталында белгілеуді ұмытпаңыз.",
@@ -63,7 +65,7 @@ pub async fn seed_templates(db: &DatabaseConnection, actor: Option<i64>) -> anyh
     for (code, purpose, subject, body) in TEMPLATES {
         let draft = TemplateDraft {
             code: (*code).to_owned(),
-            purpose: *purpose,
+            purpose: adal_notifications::purposes::Purpose::of(purpose),
             subject: subject.map(str::to_owned),
             body: body.map(str::to_owned),
         };
@@ -83,7 +85,7 @@ mod tests {
         for (code, purpose, subject, body) in TEMPLATES {
             let d = TemplateDraft {
                 code: (*code).to_owned(),
-                purpose: *purpose,
+                purpose: adal_notifications::purposes::Purpose::of(purpose),
                 subject: subject.map(str::to_owned),
                 body: body.map(str::to_owned),
             };

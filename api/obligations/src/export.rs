@@ -119,10 +119,7 @@ const NUMERIC: [usize; 4] = [0, 9, 10, 11];
 
 /// One row's cells, in `COLUMNS` order.
 fn cells(r: &GraduateRow) -> [String; 12] {
-    let name = match &r.middle_name {
-        Some(m) => format!("{} {} {m}", r.last_name, r.first_name),
-        None => format!("{} {}", r.last_name, r.first_name),
-    };
+    let name = r.full_name();
     let remaining = (r.required_months - r.credited_months).max(0);
     [
         r.id.to_string(),
@@ -165,7 +162,11 @@ pub fn csv_lines(rows: &[GraduateRow]) -> String {
             if i > 0 {
                 out.push(',');
             }
-            field(&mut out, c);
+            if NUMERIC.contains(&i) {
+                field(&mut out, c);
+            } else {
+                field(&mut out, &adal_core::spreadsheet::text_cell(c));
+            }
         }
         out.push('\n');
     }

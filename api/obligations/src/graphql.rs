@@ -50,10 +50,7 @@ impl Graduate {
         ID(self.0.id.to_string())
     }
     async fn full_name(&self) -> String {
-        match &self.0.middle_name {
-            Some(m) => format!("{} {} {m}", self.0.last_name, self.0.first_name),
-            None => format!("{} {}", self.0.last_name, self.0.first_name),
-        }
+        self.0.full_name()
     }
     /// The IIN with its last six digits hidden; `revealIin` shows it and records who asked.
     async fn masked_iin(&self) -> String {
@@ -333,6 +330,15 @@ impl Application {
     }
     async fn decision_reason(&self) -> Option<&str> {
         self.0.decision_reason.as_deref()
+    }
+    /// When the commission ended the decision before its period ran out (`periodEnd` is then
+    /// the last day it held).
+    async fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ended_at
+    }
+    /// Why it was ended.
+    async fn end_reason(&self) -> Option<&str> {
+        self.0.end_reason.as_deref()
     }
     async fn graduate_id(&self) -> ID {
         ID(self.0.graduate_id.to_string())
@@ -889,39 +895,19 @@ impl ObligationsMutation {
         let upload = file
             .value(ctx)
             .map_err(|_| ApiError::bad_input("file", "the file could not be read"))?;
-        let name = upload.filename.clone();
-        match import::start_batch(
+        let (batch, queued) = import_job::keep_and_enqueue(
             &state.db,
+            &state.settings.data_dir,
             kind,
-            &name,
+            &upload.filename,
             upload.content,
             Some(actor.account_id),
         )
-        .await?
-        {
-            import::Started::Already(r) => Ok(ImportBatch(
-                import_batch::Entity::find_by_id(r.id)
-                    .one(&state.db)
-                    .await?
-                    .ok_or(ApiError::NotFound("import batch"))?,
-            )),
-            import::Started::New(batch, mut file) => {
-                // The upload is kept until its job ends, so a restart can resume it.
-                let dir = state.settings.data_dir.join("imports");
-                let path = dir.join(format!("batch-{}.csv", batch.id));
-                let kept = std::fs::create_dir_all(&dir)
-                    .and_then(|()| std::fs::File::create(&path))
-                    .and_then(|mut out| std::io::copy(&mut file, &mut out));
-                if let Err(e) = kept {
-                    let e = ApiError::internal(anyhow::anyhow!("keeping an upload: {e}"));
-                    import_job::fail(&state.db, batch.id, "the upload could not be kept").await?;
-                    return Err(e.into());
-                }
-                import_job::enqueue(&state.db, batch.id, kind, path, true).await?;
-                state.jobs.wake();
-                Ok(ImportBatch(batch))
-            }
+        .await?;
+        if queued {
+            state.jobs.wake();
         }
+        Ok(ImportBatch(batch))
     }
 
     /// Shows a graduate's full IIN; the request is recorded in the audit trail.
@@ -1012,6 +998,25 @@ impl ObligationsMutation {
         )
         .await?;
         Ok(Application(app))
+    }
+
+    /// Ends an approved exemption or suspension early, with the reasons (a contract military
+    /// service whose terms are not kept): `lastDay` is the last day it holds; the months after
+    /// it are evaluated by the rules again.
+    #[graphql(guard = "Allow::roles(\"endDecision\", &[Role::CommissionMember])")]
+    async fn end_decision(
+        &self,
+        ctx: &Context<'_>,
+        application_id: ID,
+        last_day: NaiveDate,
+        reason: String,
+    ) -> Result<Application> {
+        let state = ctx.data::<AppState>()?;
+        let actor = actor(ctx)?;
+        let id = parse_id("applicationId", &application_id)?;
+        Ok(Application(
+            decisions::end(&state.db, actor.account_id, id, last_day, &reason).await?,
+        ))
     }
 
     /// Drafts the reimbursement claim of a graduate in breach.

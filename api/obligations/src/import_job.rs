@@ -3,7 +3,7 @@
 //! safe (each row is stored once), so a resumed import finishes what the stopped one began;
 //! the rows the stopped run had stored count as duplicates in the batch's figures.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use futures_util::future::BoxFuture;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
@@ -13,6 +13,7 @@ use serde_json::json;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::jobs::{JobContext, JobHandler};
 use entities::{import_batch, job};
+use sea_orm::{ColumnTrait, QueryFilter};
 
 use crate::import::{self, BatchReport, ImportKind};
 
@@ -129,6 +130,44 @@ impl JobHandler for Imports {
             remove(&p);
             Ok(())
         })
+    }
+}
+
+/// An uploaded file to import: registers its batch, keeps a copy in `<data dir>/imports/`
+/// until the job ends (so a restart can resume it) and records the job. The same file
+/// imported before gives that batch back and no job; the flag says whether a job was queued.
+pub async fn keep_and_enqueue(
+    db: &DatabaseConnection,
+    data_dir: &Path,
+    kind: ImportKind,
+    file_name: &str,
+    file: std::fs::File,
+    actor_account: Option<i64>,
+) -> ApiResult<(import_batch::Model, bool)> {
+    match import::start_batch(db, kind, file_name, file, actor_account).await? {
+        import::Started::Already(r) => Ok((
+            import_batch::Entity::find()
+                .filter(import_batch::Column::Id.eq(r.id))
+                .one(db)
+                .await?
+                .ok_or(ApiError::NotFound("import batch"))?,
+            false,
+        )),
+        import::Started::New(batch, mut file) => {
+            let dir = data_dir.join("imports");
+            let path = dir.join(format!("batch-{}.csv", batch.id));
+            let kept = std::fs::create_dir_all(&dir)
+                .and_then(|()| std::fs::File::create(&path))
+                .and_then(|mut out| std::io::copy(&mut file, &mut out));
+            if let Err(e) = kept {
+                fail(db, batch.id, "the upload could not be kept").await?;
+                return Err(ApiError::internal(anyhow::anyhow!(
+                    "keeping an upload: {e}"
+                )));
+            }
+            enqueue(db, batch.id, kind, path, true).await?;
+            Ok((batch, true))
+        }
     }
 }
 

@@ -10,7 +10,10 @@ use super::rules::{EmployerFacts, NotQualifying, RuleSet};
 use super::vocab::{ClaimStatus, FundingCategory, MonthState, ObligationStatus, SpecialtyGroup};
 use adal_core::vocab::Language;
 
-/// An approved exemption or suspension, by months (`None` bounds: open).
+/// An approved exemption or suspension, by months (`None` bounds: open). A month is covered
+/// when any day of it is (a decision from the 15th covers that month), but a month a
+/// qualifying employer paid for is credited whatever decision covers it: evidence of
+/// qualifying work wins.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     pub suspension: bool,
@@ -138,10 +141,12 @@ pub fn evaluate(input: &LedgerInput<'_>, rules: &RuleSet) -> Ledger {
         .iter()
         .filter(|m| m.state == MonthState::PendingClassification)
         .count() as i32;
-    let whole_exemption = input
+    // A decision that covers the horizon month gives its status now: an exemption with a start
+    // and no end holds from its start on, a bounded one while it lasts.
+    let exempt_now = input
         .decisions
         .iter()
-        .any(|d| !d.suspension && d.from.is_none() && d.to.is_none());
+        .any(|d| !d.suspension && d.covers(input.horizon));
     let suspended_now = input
         .decisions
         .iter()
@@ -155,7 +160,7 @@ pub fn evaluate(input: &LedgerInput<'_>, rules: &RuleSet) -> Ledger {
             | ClaimStatus::PaidInPart
             | ClaimStatus::InCourt,
         ) => ObligationStatus::Reimbursing,
-        _ if whole_exemption => ObligationStatus::Exempt,
+        _ if exempt_now => ObligationStatus::Exempt,
         _ if credited >= input.required_months => ObligationStatus::Fulfilled,
         _ if input.horizon < input.start => ObligationStatus::NotStarted,
         _ if suspended_now => ObligationStatus::Suspended,
@@ -204,14 +209,6 @@ fn month(input: &LedgerInput<'_>, rules: &RuleSet, p: Period, paid_by: &[i64]) -
         reason: None,
         employers: paid_by.to_vec(),
     };
-    if input.decisions.iter().any(|d| !d.suspension && d.covers(p)) {
-        m.state = MonthState::Exempt;
-        return m;
-    }
-    if input.decisions.iter().any(|d| d.suspension && d.covers(p)) {
-        m.state = MonthState::Suspended;
-        return m;
-    }
     let mut pending = None;
     let mut refused = None;
     for e in paid_by {
@@ -233,6 +230,15 @@ fn month(input: &LedgerInput<'_>, rules: &RuleSet, p: Period, paid_by: &[i64]) -
                 refused.get_or_insert((*e, reason));
             }
         }
+    }
+    // No qualifying work this month: a decision covering it makes it neutral.
+    if input.decisions.iter().any(|d| !d.suspension && d.covers(p)) {
+        m.state = MonthState::Exempt;
+        return m;
+    }
+    if input.decisions.iter().any(|d| d.suspension && d.covers(p)) {
+        m.state = MonthState::Suspended;
+        return m;
     }
     if let Some(e) = pending {
         m.state = MonthState::PendingClassification;
@@ -533,6 +539,100 @@ mod tests {
         };
         let l = run(&[], "2026-01", &[exempt]);
         assert_eq!(l.status, ObligationStatus::Exempt);
+    }
+
+    #[test]
+    fn an_exemption_with_a_start_and_no_end_holds_from_its_start_on() {
+        // Worked 2024-09..2025-02 (6 months credited), a disability exemption from 2025-03-10
+        // with no end. Horizon 2026-06: 2025-03..2026-06 are 16 exempt months; the status is
+        // EXEMPT (not WORKING with a projected completion), and nothing is a gap.
+        let c = months("2024-09", 6, 1);
+        let disability = Decision {
+            suspension: false,
+            from: Some(p("2025-03")),
+            to: None,
+        };
+        let l = run(&as_refs(&c), "2026-06", &[disability]);
+        assert_eq!(l.status, ObligationStatus::Exempt);
+        assert_eq!(l.credited, 6);
+        assert_eq!(l.projected_completion, None);
+        assert_eq!(l.months.len(), 22, "2024-09..2026-06");
+        assert!(l.months[6..].iter().all(|m| m.state == MonthState::Exempt));
+        assert_eq!(l.explanation.months_without_credit, 0);
+    }
+
+    #[test]
+    fn a_bounded_decision_covering_the_horizon_gives_its_status_now() {
+        // Worked 2024-09..2024-11 (3 credited), then nothing; childcare exemption 2025-01..
+        // 2027-05 (a child under 3 until then). Horizon 2025-12: 2024-12 is a gap (1 month,
+        // within grace), 2025-01..2025-12 are exempt: EXEMPT now, not GAP or BREACH.
+        let c = months("2024-09", 3, 1);
+        let childcare = Decision {
+            suspension: false,
+            from: Some(p("2025-01")),
+            to: Some(p("2027-05")),
+        };
+        let l = run(&as_refs(&c), "2025-12", std::slice::from_ref(&childcare));
+        assert_eq!(l.status, ObligationStatus::Exempt);
+        assert_eq!(l.state_in(p("2024-12")), Some(MonthState::Gap));
+        assert_eq!(l.state_in(p("2025-12")), Some(MonthState::Exempt));
+        // After it ends (horizon 2027-09): 2027-06..2027-09 are 4 gap months after the last
+        // credit (2024-12 too: 5 in the run) > grace 3: GAP.
+        let l = run(&as_refs(&c), "2027-09", &[childcare]);
+        assert_eq!(l.status, ObligationStatus::Gap);
+        assert_eq!(l.explanation.months_without_credit, 5);
+    }
+
+    #[test]
+    fn qualifying_work_in_a_month_a_decision_covers_is_credited() {
+        // Military service (a suspension) from 2025-03-20 to 2026-03-05: by months 2025-03..
+        // 2026-03. The school paid 2024-09..2025-03 and again from 2026-03: March 2025 and
+        // March 2026 are credited (evidence of work wins); 2025-04..2026-02 (11 months) are
+        // suspended. Horizon 2026-05: credited 7 + 3 = 10.
+        let mut c = months("2024-09", 7, 1);
+        c.extend(months("2026-03", 3, 1));
+        let service = Decision {
+            suspension: true,
+            from: Some(p("2025-03")),
+            to: Some(p("2026-03")),
+        };
+        let l = run(&as_refs(&c), "2026-05", &[service]);
+        assert_eq!(l.state_in(p("2025-03")), Some(MonthState::Credited));
+        assert_eq!(l.state_in(p("2026-03")), Some(MonthState::Credited));
+        assert_eq!(
+            l.months
+                .iter()
+                .filter(|m| m.state == MonthState::Suspended)
+                .count(),
+            11
+        );
+        assert_eq!(l.credited, 10);
+        assert_eq!(l.status, ObligationStatus::Working);
+    }
+
+    #[test]
+    fn an_ended_exemption_leaves_the_months_after_it_to_the_rules() {
+        // Contract military service exempted from 2025-01 with no end; the commission ends it
+        // on 2025-06-30 (terms not kept). Worked 2024-09..2024-12 (4 credited); 2025-01..
+        // 2025-06 exempt; 2025-07..2026-08 (14 months) without work > breach limit 12: BREACH.
+        let c = months("2024-09", 4, 1);
+        let open = Decision {
+            suspension: false,
+            from: Some(p("2025-01")),
+            to: None,
+        };
+        assert_eq!(
+            run(&as_refs(&c), "2026-08", std::slice::from_ref(&open)).status,
+            ObligationStatus::Exempt
+        );
+        let ended = Decision {
+            to: Some(p("2025-06")),
+            ..open
+        };
+        let l = run(&as_refs(&c), "2026-08", &[ended]);
+        assert_eq!(l.status, ObligationStatus::Breach);
+        assert_eq!(l.explanation.months_without_credit, 14);
+        assert_eq!(l.explanation.since, Some(p("2025-07")));
     }
 
     #[test]

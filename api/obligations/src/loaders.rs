@@ -2,7 +2,7 @@
 //! the server.
 
 use async_graphql::dataloader::DataLoader;
-use sea_orm::DatabaseConnection;
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection};
 
 use adal_core::loaders::{ByKey, GroupedBy};
 use entities::{graduate_task, notification_message};
@@ -21,11 +21,16 @@ impl Loaders {
         let spawn = tokio::spawn;
         Self {
             messages: DataLoader::new(
-                GroupedBy(ByKey::new(
-                    db.clone(),
-                    notification_message::Column::GraduateId,
-                    |m: &notification_message::Model| m.graduate_id.unwrap_or_default(),
-                )),
+                GroupedBy(
+                    ByKey::new(
+                        db.clone(),
+                        notification_message::Column::SubjectId,
+                        |m: &notification_message::Model| m.subject_id.unwrap_or_default(),
+                    )
+                    .only(Condition::all().add(
+                        notification_message::Column::SubjectKind.eq(crate::notices::SUBJECT_KIND),
+                    )),
+                ),
                 spawn,
             ),
             tasks: DataLoader::new(

@@ -67,6 +67,17 @@ pub struct GraduateRow {
     pub total_count: i64,
 }
 
+impl GraduateRow {
+    /// Last, first and middle name.
+    pub fn full_name(&self) -> String {
+        entities::person::full_name(
+            &self.last_name,
+            &self.first_name,
+            self.middle_name.as_deref(),
+        )
+    }
+}
+
 fn base_select() -> SelectStatement {
     let g = Alias::new("g");
     let o = Alias::new("o");

@@ -24,8 +24,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, PaginatorTrai
 
 use adal_core::settings::{Secret, Settings};
 use adal_notifications::campaigns::CampaignDraft;
+use adal_notifications::purposes::Purpose;
 use adal_notifications::templates::{self, TemplateDraft};
-use adal_notifications::vocab::{Channel, NotificationPurpose};
+use adal_notifications::vocab::Channel;
 use adal_obligations::service::GraduateFilter;
 use adal_obligations::vocab::ObligationStatus;
 use adal_testkit::fakes::{FakeGateway, insert_graduates};
@@ -151,7 +152,7 @@ async fn run(backend: &'static str, url: String, args: &Args) -> anyhow::Result<
         None,
         TemplateDraft {
             code: "bench".into(),
-            purpose: NotificationPurpose::ObligationNotice,
+            purpose: Purpose::of(&adal_obligations::notices::OBLIGATION_NOTICE),
             subject: ["".into(), "".into(), "".into()],
             body: [
                 "{name}, {remaining_months} ай қалды.".into(),
@@ -169,6 +170,8 @@ async fn run(backend: &'static str, url: String, args: &Args) -> anyhow::Result<
         graduation_year: Some(2024),
         ..GraduateFilter::default()
     };
+    // The purposes are registered as the server registers them.
+    adal_server::wiring::domains();
     let t = Instant::now();
     let c = adal_obligations::notices::create_campaign(
         &db,
@@ -178,6 +181,7 @@ async fn run(backend: &'static str, url: String, args: &Args) -> anyhow::Result<
             name: "Everyone in gap status, 2024".into(),
             template_id: tpl.id,
             audience: adal_obligations::service::filtered_select(&filter),
+            subject: Some((adal_obligations::notices::SUBJECT_KIND, "g.id")),
             audience_json: serde_json::json!({ "status": "GAP", "graduationYear": 2024 }),
             channels: vec![Channel::Sms],
             fallback_after_secs: 1800,

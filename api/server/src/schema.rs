@@ -39,11 +39,13 @@ pub type AdalSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema with its limits; `state` is absent only when printing the SDL.
 pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -> AdalSchema {
+    // The domains register their notification purposes before the schema's types are made.
+    let domains = crate::wiring::domains();
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(depth)
         .limit_complexity(complexity);
     if let Some(state) = state {
-        builder = builder.data(state.clone()).data(crate::wiring::domains());
+        builder = builder.data(state.clone()).data(domains);
     }
     builder.finish()
 }

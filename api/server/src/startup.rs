@@ -66,6 +66,11 @@ impl Application {
         &self.state.db
     }
 
+    /// Stops the server from elsewhere (gracefully: requests in flight finish first).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
         if let Some((stop, handle)) = self.jobs {

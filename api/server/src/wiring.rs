@@ -1,6 +1,6 @@
 //! Where one domain's implementation is plugged into another's trait: the notification
-//! service learns from the obligations what a graduate's templates may say, and the job
-//! runner learns each domain's kinds of job.
+//! service learns from each domain what its messages are about, their purposes and what its
+//! templates may say, and the job runner learns each domain's kinds of job.
 
 use std::sync::Arc;
 
@@ -11,9 +11,10 @@ use adal_core::settings::Settings;
 use adal_notifications::subjects::Domains;
 use adal_notifications::worker::Worker;
 
-/// The domains as the notification service sees them.
+/// The domains as the notification service sees them (one per subject kind). Registers
+/// their purposes, so it runs before a schema is built.
 pub fn domains() -> Domains {
-    Domains(Arc::new(adal_obligations::notices::Graduates))
+    Domains::new(vec![Arc::new(adal_obligations::notices::Graduates)])
 }
 
 /// A notification worker with the domains wired in (`adal serve`, `adal worker`, tests).

@@ -174,3 +174,39 @@ async fn the_filtered_list_exports_as_csv_for_staff_only() {
             .any(|e| e["details"].to_string().contains("BREACH"))
     );
 }
+
+/// A name that begins like a formula is accepted and shown as written, but a spreadsheet
+/// opening the export reads it as text, not as a formula to run.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cell_that_begins_like_a_formula_is_exported_as_text() {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app_with_demo().await;
+    let analyst = token(&app, "analyst").await;
+    app.db
+        .execute_unprepared("UPDATE person SET last_name = '=1+2' WHERE last_name = 'Ахметов'")
+        .await
+        .unwrap();
+    let (status, _, csv) = export(&app, Some(&analyst), "").await;
+    assert_eq!(status, 200);
+    let row = csv
+        .lines()
+        .find(|l| l.contains("Дамир"))
+        .expect("the renamed graduate is exported");
+    assert!(row.contains(",'=1+2 Дамир"), "{row}");
+    assert!(!row.contains(",=1+2"), "{row}");
+    // In Adal itself the name reads as written.
+    let r = gql(
+        &app,
+        Some(&analyst),
+        "{ graduates(first: 100) { nodes { fullName } } }",
+        json!({}),
+    )
+    .await;
+    assert!(
+        r.ok()["graduates"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["fullName"] == "=1+2 Дамир Асқарұлы")
+    );
+}

@@ -1552,3 +1552,125 @@ async fn a_transaction_that_reads_then_writes_waits_for_another_writer() {
         .unwrap();
     assert_eq!(after, before + 2);
 }
+
+/// A second domain sends through the notification service unchanged: it names its kind of
+/// subject and its variables, and the service renders and delivers its messages beside the
+/// graduates'. (A stand-in for the schools' and vouchers' notices to parents.)
+struct Pupils;
+
+impl adal_notifications::subjects::Subjects for Pupils {
+    fn kind(&self) -> &'static str {
+        "pupil"
+    }
+    fn purposes(&self) -> &'static [&'static adal_notifications::purposes::PurposeDef] {
+        &[]
+    }
+    fn variables(&self) -> &'static [adal_notifications::subjects::Variable] {
+        &[("pupil_name", 30, "the pupil's first name")]
+    }
+    fn values<'a>(
+        &'a self,
+        db: &'a sea_orm::DatabaseConnection,
+        ids: &'a [i64],
+    ) -> futures_util::future::BoxFuture<
+        'a,
+        adal_core::error::ApiResult<
+            std::collections::HashMap<i64, adal_notifications::subjects::Values>,
+        >,
+    > {
+        Box::pin(async move {
+            Ok(person::Entity::find()
+                .filter(person::Column::Id.is_in(ids.to_vec()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, [("pupil_name", p.first_name)].into()))
+                .collect())
+        })
+    }
+    fn on_pass<'a>(
+        &'a self,
+        _: &'a sea_orm::DatabaseConnection,
+        _: &'a Settings,
+    ) -> futures_util::future::BoxFuture<'a, adal_core::error::ApiResult<usize>> {
+        Box::pin(async { Ok(0) })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_domain_sends_about_its_own_subjects_through_the_same_service() {
+    use adal_notifications::purposes::{Purpose, REMINDER};
+    use adal_notifications::subjects::{Domains, Subject};
+    let env = env().await;
+    let domains = Domains::new(vec![
+        Arc::new(adal_obligations::notices::Graduates),
+        Arc::new(Pupils),
+    ]);
+    // A template may use the pupils' variable; an unknown one is still refused.
+    let draft = |body: &str| adal_notifications::templates::TemplateDraft {
+        code: "pupil_reminder".into(),
+        purpose: Purpose::of(&REMINDER),
+        subject: [String::new(), String::new(), String::new()],
+        body: [body.into(), body.into(), body.into()],
+    };
+    let tpl = adal_notifications::templates::save(
+        &env.app.db,
+        None,
+        draft("{pupil_name}: бүгін үйірме 16:00."),
+        3,
+        &domains.variables(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        adal_notifications::templates::check(&draft("{pupil_surname}"), 3, &domains.variables())
+            .is_err()
+    );
+    let omarov = env.person_of(env.graduate("Омаров").await).await;
+    let id = adal_notifications::outbox::enqueue(
+        &env.app.db,
+        adal_notifications::outbox::NewMessage {
+            idempotency_key: "pupil:reminder:1".into(),
+            person_id: Some(omarov.id),
+            about: Some(Subject {
+                kind: "pupil",
+                id: omarov.id,
+            }),
+            purpose: Purpose::of(&REMINDER),
+            channel: adal_notifications::vocab::Channel::Sms,
+            language: adal_core::vocab::Language::Kk,
+            template_id: Some(tpl.id),
+            subject: None,
+            body: None,
+            recipient: None,
+            not_before: Utc::now(),
+            max_attempts: 0,
+        },
+    )
+    .await
+    .unwrap();
+    let worker = Worker::with_channels(
+        env.app.db.clone(),
+        Arc::new(env.app.settings.clone()),
+        adal_notifications::channels::Channels::from_settings(&env.app.settings).unwrap(),
+        domains,
+    );
+    drain(&worker).await;
+    let m = env.message(id).await;
+    assert_eq!(m.status, "sent");
+    assert_eq!(
+        (m.subject_kind.as_deref(), m.subject_id),
+        (Some("pupil"), Some(omarov.id))
+    );
+    let texts: Vec<Value> = env
+        .sms
+        .requests()
+        .into_iter()
+        .filter(|r| r["idempotency_key"] == "pupil:reminder:1")
+        .map(|r| r["text"].clone())
+        .collect();
+    assert_eq!(
+        texts,
+        [json!(format!("{}: бүгін үйірме 16:00.", omarov.first_name))]
+    );
+}

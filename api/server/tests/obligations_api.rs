@@ -26,6 +26,7 @@ async fn operations_admit_exactly_their_roles() {
         Op { name: "reevaluateAll", query: "mutation { reevaluateAll }".into(), variables: json!({}), allowed: &["admin"] },
         Op { name: "draftClaim", query: "mutation($g: ID!) { draftClaim(graduateId: $g) { id } }".into(), variables: json!({ "g": breach }), allowed: &["admin"] },
         Op { name: "vote", query: "mutation { vote(applicationId: \"999\", approve: true, reason: \"documents are in order\") { id } }".into(), variables: json!({}), allowed: &["commission"] },
+        Op { name: "endDecision", query: "mutation { endDecision(applicationId: \"999\", lastDay: \"2026-01-31\", reason: \"terms not kept\") { id } }".into(), variables: json!({}), allowed: &["commission"] },
     ];
     let failures = role_matrix(&app, &ops).await;
     // previewRules with `{}` and vote on a missing application are refused as bad input or not
@@ -190,7 +191,9 @@ async fn the_register_filters_and_explains() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_register_costs_a_fixed_number_of_statements() {
-    let app = spawn_app_with_demo().await;
+    // The counter counts every statement on the pool: no job runner polling beside the
+    // requests (it would add its own, at its own time).
+    let app = adal_testkit::spawn_app_with_demo_and(|s| s.job_runner = false).await;
     let analyst = token(&app, "analyst").await;
     let q = "query($n: Int) { graduates(first: $n) { totalCount nodes { id fullName maskedIin category obligation { status creditedMonths requiredMonths remainingMonths explanation } } } }";
     let mut counts = Vec::new();
@@ -535,7 +538,7 @@ async fn deliver_breach_notice(app: &adal_testkit::TestApp, admin: &str, graduat
         &app.db,
         account,
         graduate.parse().unwrap(),
-        adal_notifications::vocab::NotificationPurpose::BreachNotice,
+        adal_notifications::purposes::Purpose::of(&adal_obligations::notices::BREACH_NOTICE),
         3,
     )
     .await
@@ -659,4 +662,157 @@ async fn the_dashboard_shows_the_status_over_the_last_year() {
     assert_eq!(again.len(), 12);
     assert_eq!(counts(&again[0]), counts(first));
     assert_eq!(counts(again.last().unwrap()), counts(latest));
+}
+
+/// A contract military service exemption with a start and no end holds from its start on
+/// (EXEMPT, every month from then exempt); when the commission ends it because the terms are
+/// not kept, the months after its last day are evaluated by the rules again.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_ended_exemption_holds_until_the_commission_ends_it() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let gid = graduate_id(&app, &admin, "Омаров").await;
+    let card = "query($g: ID!) { graduate(id: $g) { obligation { status projectedCompletion } ledger { period state } applications { id endedAt endReason periodEnd } } }";
+    let before = gql(&app, Some(&admin), card, json!({ "g": gid })).await;
+    let before = before.ok()["graduate"].clone();
+    // The demo's Омаров is in breach: more than a year without credited work at the end.
+    assert_eq!(before["obligation"]["status"], "BREACH");
+    let months_from = |g: &serde_json::Value, from: &str| -> Vec<(String, String)> {
+        g["ledger"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["period"].as_str().unwrap() >= from)
+            .map(|m| {
+                (
+                    m["period"].as_str().unwrap().to_owned(),
+                    m["state"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let before_2025 = months_from(&before, "2025-01");
+    assert!(before_2025.iter().any(|(_, s)| s == "GAP"));
+
+    let apply = "mutation($i: ApplicationInput!) { applyForExemption(input: $i) { id } }";
+    let input = json!({ "i": { "graduateId": gid, "ground": "CONTRACT_MILITARY_SERVICE", "periodStart": "2025-01-01", "statement": "Contract service from January 2025", "documents": [null] } });
+    let r = gql_upload(
+        &app,
+        &admin,
+        apply,
+        input,
+        vec![(
+            "variables.i.documents.0",
+            "contract.pdf",
+            b"%PDF-1.4 contract".to_vec(),
+        )],
+    )
+    .await;
+    let app_id = r.ok()["applyForExemption"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let vote = "mutation($a: ID!, $r: String!) { vote(applicationId: $a, approve: true, reason: $r) { status } }";
+    for member in ["commission", "commission2", "commission3"] {
+        let t = token(&app, member).await;
+        gql(
+            &app,
+            Some(&t),
+            vote,
+            json!({ "a": app_id, "r": "contract attached" }),
+        )
+        .await
+        .ok();
+    }
+    let exempt = gql(&app, Some(&admin), card, json!({ "g": gid })).await;
+    let exempt = exempt.ok()["graduate"].clone();
+    assert_eq!(
+        exempt["obligation"]["status"], "EXEMPT",
+        "from its start on"
+    );
+    assert_eq!(exempt["obligation"]["projectedCompletion"], json!(null));
+    // Every month from January 2025 is exempt, except those a qualifying employer paid for.
+    let expected: Vec<(String, String)> = before_2025
+        .iter()
+        .map(|(p, s)| {
+            let s = if s == "CREDITED" {
+                "CREDITED"
+            } else {
+                "EXEMPT"
+            };
+            (p.clone(), s.to_owned())
+        })
+        .collect();
+    assert_eq!(months_from(&exempt, "2025-01"), expected);
+
+    let end = "mutation($a: ID!, $d: NaiveDate!, $r: String!) { endDecision(applicationId: $a, lastDay: $d, reason: $r) { periodEnd endedAt endReason } }";
+    let member = token(&app, "commission").await;
+    let r = gql(
+        &app,
+        Some(&member),
+        end,
+        json!({ "a": app_id, "d": "2024-12-31", "r": "terms not kept" }),
+    )
+    .await;
+    assert_eq!(
+        r.code().as_deref(),
+        Some("BAD_USER_INPUT"),
+        "before it starts"
+    );
+    let r = gql(
+        &app,
+        Some(&member),
+        end,
+        json!({ "a": app_id, "d": "2025-01-31", "r": "" }),
+    )
+    .await;
+    assert_eq!(
+        r.code().as_deref(),
+        Some("BAD_USER_INPUT"),
+        "a reason is required"
+    );
+    let r = gql(
+        &app,
+        Some(&member),
+        end,
+        json!({ "a": app_id, "d": "2025-01-31", "r": "the contract was terminated" }),
+    )
+    .await;
+    let ended = &r.ok()["endDecision"];
+    assert_eq!(ended["periodEnd"], "2025-01-31");
+    assert_eq!(ended["endReason"], "the contract was terminated");
+    assert!(ended["endedAt"].is_string());
+    let r = gql(
+        &app,
+        Some(&member),
+        end,
+        json!({ "a": app_id, "d": "2025-06-30", "r": "again" }),
+    )
+    .await;
+    assert_eq!(
+        r.code().as_deref(),
+        Some("BAD_USER_INPUT"),
+        "it already ends by then"
+    );
+
+    let after = gql(&app, Some(&admin), card, json!({ "g": gid })).await;
+    let after = after.ok()["graduate"].clone();
+    // January 2025 stays as the decision made it; the months after it are as before it.
+    assert_eq!(months_from(&after, "2025-01")[0], expected[0]);
+    assert_eq!(
+        months_from(&after, "2025-02"),
+        months_from(&before, "2025-02")
+    );
+    assert_eq!(after["obligation"]["status"], "BREACH");
+    let audit = gql(
+        &app,
+        Some(&admin),
+        "query($id: String) { auditEvents(subjectType: \"exemption\", subjectId: $id) { nodes { action } } }",
+        json!({ "id": app_id }),
+    )
+    .await;
+    assert_eq!(
+        audit.ok()["auditEvents"]["nodes"][0]["action"],
+        "application.end"
+    );
 }

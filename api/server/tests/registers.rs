@@ -295,3 +295,34 @@ async fn guardianship_links_children_to_parents() {
         "linking twice is idempotent"
     );
 }
+
+/// A client granted `accounts` but not `persons` reads accounts, not the persons behind them
+/// (IINs, phones): a nested field that reaches a person applies the persons' scope.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_reader_without_persons_does_not_reach_the_person() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let r = gql(&app, Some(&admin), "mutation { createClient(input: {clientId: \"hr-audit\", displayName: \"HR audit\", role: INTEGRATION, allowedOperations: [\"accounts\"]}) { clientSecret } }", json!({})).await;
+    let secret = r.ok()["createClient"]["clientSecret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let t = client_token(&app, "hr-audit", &secret).await;
+    let list = "{ accounts(first: 100) { nodes { login person { iin phone } } } }";
+    let r = gql(&app, Some(&t), list, json!({})).await;
+    let nodes = r.ok()["accounts"]["nodes"].as_array().unwrap().clone();
+    assert!(nodes.iter().any(|a| a["login"] == "graduate"));
+    assert!(
+        nodes.iter().all(|a| a["person"].is_null()),
+        "no person reached: {nodes:?}"
+    );
+    // The operator's administrator sees them.
+    let r = gql(&app, Some(&admin), list, json!({})).await;
+    assert!(
+        r.ok()["accounts"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["login"] == "graduate" && a["person"]["iin"].is_string())
+    );
+}

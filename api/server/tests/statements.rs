@@ -9,7 +9,8 @@ use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn nested_relations_are_batched() {
-    let app = spawn_app_with_demo().await;
+    // The counter counts every statement on the pool: no job runner polling beside.
+    let app = adal_testkit::spawn_app_with_demo_and(|s| s.job_runner = false).await;
     let q = "query($n: Int) { organisations(first: $n) { totalCount nodes { id region { nameKk } locality { name region { kato } } parent { id } } } }";
     let mut counts = Vec::new();
     for n in [2, 8] {

@@ -21,11 +21,18 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
     pub settings: Settings,
+    server: actix_web::dev::ServerHandle,
     database: TestDatabase,
     _data_dir: tempfile::TempDir,
 }
 
 impl TestApp {
+    /// Stops the server gracefully and returns once every request in flight has finished
+    /// (and written its log lines).
+    pub async fn stop(&self) {
+        self.server.stop(true).await;
+    }
+
     /// `postgres` or `sqlite`.
     pub fn backend(&self) -> &'static str {
         if self.database.drop_url.is_some() {
@@ -217,12 +224,14 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.db().clone();
     let statements = app.state().statements.clone();
+    let server = app.handle();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
         db,
         statements,
         settings,
+        server,
         database,
         _data_dir: data_dir,
     }

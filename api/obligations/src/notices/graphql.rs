@@ -20,7 +20,8 @@ use adal_core::vocab::Language;
 use adal_notifications::graphql::{
     ADMIN, ANALYSTS, Campaign, Message, TemplateInput, TemplatePreview, variables,
 };
-use adal_notifications::vocab::{Channel, NotificationPurpose};
+use adal_notifications::purposes::Purpose;
+use adal_notifications::vocab::Channel;
 use adal_notifications::{campaigns, templates};
 
 use crate::graphql::{Graduate, GraduateFilterInput};
@@ -428,6 +429,7 @@ impl NoticesMutation {
             name: input.name,
             template_id: parse_id("templateId", &input.template_id)?,
             audience: crate::service::filtered_select(&input.audience.parse()?),
+            subject: Some((super::SUBJECT_KIND, "g.id")),
             audience_json,
             channels: input.channels,
             fallback_after_secs: input.fallback_after_seconds,
@@ -444,7 +446,7 @@ impl NoticesMutation {
         &self,
         ctx: &Context<'_>,
         graduate_id: ID,
-        purpose: NotificationPurpose,
+        purpose: Purpose,
     ) -> Result<Message> {
         let state = ctx.data::<AppState>()?;
         let a = actor(ctx)?;
@@ -501,12 +503,13 @@ impl NoticesMutation {
         w.write_record(header).map_err(ApiError::internal)?;
         for u in &list {
             if let Some(r) = rows.get(&u.graduate_id) {
+                let text = |s: &str| adal_core::spreadsheet::text_cell(s).into_owned();
                 w.write_record([
                     r.id.to_string(),
                     r.iin.clone(),
-                    r.last_name.clone(),
-                    r.first_name.clone(),
-                    r.middle_name.clone().unwrap_or_default(),
+                    text(&r.last_name),
+                    text(&r.first_name),
+                    text(r.middle_name.as_deref().unwrap_or_default()),
                     r.home_region_kato.clone().unwrap_or_default(),
                     r.university_id.to_string(),
                     u.reason.to_owned(),

@@ -21,13 +21,82 @@ use adal_core::settings::Settings;
 use adal_core::vocab::Language;
 use adal_notifications::campaigns::{self, CampaignDraft};
 use adal_notifications::outbox::{NewMessage, enqueue, preferred_channel, template_for};
-use adal_notifications::subjects::{Subjects, Values, Variable};
-use adal_notifications::vocab::{MessageStatus, NotificationPurpose};
+use adal_notifications::purposes::{GENERAL, InCampaigns, Purpose, PurposeDef};
+use adal_notifications::subjects::{Subject, Subjects, Values, Variable};
+use adal_notifications::vocab::MessageStatus;
 use entities::{graduate, notification_message, person};
 
 pub use graphql::{NoticesMutation, NoticesQuery};
 
 use crate::service::{self, GraduateFilter, GraduateRow};
+
+/// What the obligations' messages are about: a graduate (`graduate.id`).
+pub const SUBJECT_KIND: &str = "graduate";
+
+/// A message about this graduate.
+pub fn about(graduate_id: i64) -> Subject {
+    Subject {
+        kind: SUBJECT_KIND,
+        id: graduate_id,
+    }
+}
+
+/// The obligation and its terms (art. 47 p. 17 of the Law on Education, Rules No. 403).
+pub static OBLIGATION_NOTICE: PurposeDef = PurposeDef {
+    code: "obligation_notice",
+    legal: true,
+    campaigns: InCampaigns::Any,
+    order: 100,
+    description: "the work-off obligation and its terms (legal notice)",
+};
+
+/// Non-compliance, before a reimbursement claim.
+pub static BREACH_NOTICE: PurposeDef = PurposeDef {
+    code: "breach_notice",
+    legal: true,
+    campaigns: InCampaigns::Any,
+    order: 110,
+    description: "months not worked off, before a reimbursement claim (legal notice)",
+};
+
+/// The reimbursement claim itself.
+pub static CLAIM_NOTICE: PurposeDef = PurposeDef {
+    code: "claim_notice",
+    legal: true,
+    campaigns: InCampaigns::Any,
+    order: 120,
+    description: "a reimbursement claim was drafted (legal notice)",
+};
+
+/// The 511/512 request for consent to ask for contribution records: answered by SMS.
+pub static CONSENT_REQUEST: PurposeDef = PurposeDef {
+    code: "consent_request",
+    legal: true,
+    campaigns: InCampaigns::SmsOnly,
+    order: 130,
+    description: "a 511/512 request for consent, answered by SMS (legal notice)",
+};
+
+/// The answer to a reply to a consent request: one by one, never in a campaign.
+pub static CONSENT_ANSWER: PurposeDef = PurposeDef {
+    code: "consent_answer",
+    legal: true,
+    campaigns: InCampaigns::Never,
+    order: 140,
+    description: "the answer to a reply to a consent request (legal notice)",
+};
+
+/// The purposes the obligations send.
+pub const PURPOSES: &[&PurposeDef] = &[
+    &OBLIGATION_NOTICE,
+    &BREACH_NOTICE,
+    &CLAIM_NOTICE,
+    &CONSENT_REQUEST,
+    &CONSENT_ANSWER,
+];
+
+/// Notices that prove a graduate was told before a reimbursement claim.
+pub const PROVES_NOTICE: &[&PurposeDef] = &[&OBLIGATION_NOTICE, &BREACH_NOTICE];
 
 /// The variables a graduate's templates may use, with the longest value each is assumed to
 /// take when the SMS length is checked (the notification service adds `short_number`).
@@ -49,10 +118,7 @@ pub fn template_variables() -> Vec<Variable> {
 
 /// The values of the variables for one graduate.
 pub fn variables_of(row: &GraduateRow) -> Values {
-    let full = match &row.middle_name {
-        Some(m) => format!("{} {} {m}", row.last_name, row.first_name),
-        None => format!("{} {}", row.last_name, row.first_name),
-    };
+    let full = row.full_name();
     HashMap::from([
         ("name", row.first_name.clone()),
         ("full_name", full),
@@ -73,6 +139,14 @@ pub fn variables_of(row: &GraduateRow) -> Values {
 pub struct Graduates;
 
 impl Subjects for Graduates {
+    fn kind(&self) -> &'static str {
+        SUBJECT_KIND
+    }
+
+    fn purposes(&self) -> &'static [&'static PurposeDef] {
+        PURPOSES
+    }
+
     fn variables(&self) -> &'static [Variable] {
         VARIABLES
     }
@@ -101,10 +175,9 @@ impl Subjects for Graduates {
 }
 
 /// Built-in texts for notices the system sends when no template exists for their purpose.
-pub fn default_text(purpose: NotificationPurpose, lang: Language) -> (&'static str, &'static str) {
-    use NotificationPurpose as P;
-    match purpose {
-        P::ClaimNotice => (
+pub fn default_text(purpose: Purpose, lang: Language) -> (&'static str, &'static str) {
+    match purpose.as_str() {
+        c if c == CLAIM_NOTICE.code => (
             lang.pick("Өтемақы талабы", "Требование о возмещении", "Reimbursement claim"),
             lang.pick(
                 "{name}, мемлекеттік грант бойынша міндеттеме орындалмағандықтан өтемақы талабы жасалды. Толығырақ: eGov, Adal.",
@@ -112,7 +185,7 @@ pub fn default_text(purpose: NotificationPurpose, lang: Language) -> (&'static s
                 "{name}, a reimbursement claim was drafted because the state-grant work-off obligation was not met. Details: eGov, Adal.",
             ),
         ),
-        P::BreachNotice => (
+        c if c == BREACH_NOTICE.code => (
             lang.pick("Міндеттемені бұзу", "Нарушение обязательства", "Obligation breach"),
             lang.pick(
                 "{name}, грант бойынша {remaining_months} ай өтелмеген. Құжаттарды Adal порталына жіберіңіз, әйтпесе өтемақы талабы жасалады.",
@@ -120,7 +193,7 @@ pub fn default_text(purpose: NotificationPurpose, lang: Language) -> (&'static s
                 "{name}, {remaining_months} months of your grant are not worked off. Send documents via Adal, or a reimbursement claim will be drafted.",
             ),
         ),
-        P::ConsentRequest => (
+        c if c == CONSENT_REQUEST.code => (
             lang.pick("Келісім", "Согласие", "Consent"),
             lang.pick(
                 "Adal: зейнетақы жарналары туралы деректерді сұратуға келісесіз бе? 15 минут ішінде 511 (иә) немесе 512 (жоқ) деп жауап беріңіз.",
@@ -128,7 +201,7 @@ pub fn default_text(purpose: NotificationPurpose, lang: Language) -> (&'static s
                 "Adal: do you consent to a request for your pension-contribution data? Reply 511 (yes) or 512 (no) within 15 minutes.",
             ),
         ),
-        P::ConsentAnswer => (
+        c if c == CONSENT_ANSWER.code => (
             lang.pick("Жауап", "Ответ", "Answer"),
             lang.pick(
                 "Adal: жауап танылмады. Келісу үшін 511, бас тарту үшін 512 деп жіберіңіз.",
@@ -136,7 +209,8 @@ pub fn default_text(purpose: NotificationPurpose, lang: Language) -> (&'static s
                 "Adal: reply not recognised. Send 511 to consent or 512 to refuse.",
             ),
         ),
-        P::ObligationNotice | P::Reminder | P::Information => (
+        // The obligation notice, reminders and information.
+        _ => (
             lang.pick("Міндеттеме", "Обязательство", "Obligation"),
             lang.pick(
                 "{name}, мемлекеттік грант бойынша {required_months} ай жұмыс істеу міндеттемеңіз бар, өтелгені {credited_months} ай.",
@@ -152,7 +226,7 @@ pub fn default_text(purpose: NotificationPurpose, lang: Language) -> (&'static s
 pub async fn notify_graduate(
     db: &impl ConnectionTrait,
     graduate_id: i64,
-    purpose: NotificationPurpose,
+    purpose: Purpose,
     key: String,
     max_attempts: i32,
 ) -> ApiResult<i64> {
@@ -178,7 +252,7 @@ pub async fn notify_graduate(
         NewMessage {
             idempotency_key: key,
             person_id: Some(p.id),
-            graduate_id: Some(g.id),
+            about: Some(about(g.id)),
             purpose,
             channel: preferred_channel(&p),
             language,
@@ -199,13 +273,10 @@ pub async fn require_delivered_notice(
     db: &impl ConnectionTrait,
     graduate_id: i64,
 ) -> ApiResult<()> {
-    let purposes: Vec<&str> = NotificationPurpose::ALL
-        .iter()
-        .filter(|p| p.proves_notice())
-        .map(|p| p.as_str())
-        .collect();
+    let purposes: Vec<&str> = PROVES_NOTICE.iter().map(|p| p.code).collect();
     let n = notification_message::Entity::find()
-        .filter(notification_message::Column::GraduateId.eq(graduate_id))
+        .filter(notification_message::Column::SubjectKind.eq(SUBJECT_KIND))
+        .filter(notification_message::Column::SubjectId.eq(graduate_id))
         .filter(notification_message::Column::Purpose.is_in(purposes))
         .filter(notification_message::Column::Status.eq(MessageStatus::Delivered.as_str()))
         .count(db)
@@ -224,16 +295,19 @@ pub async fn send_notice(
     db: &DatabaseConnection,
     actor: i64,
     graduate_id: i64,
-    purpose: NotificationPurpose,
+    purpose: Purpose,
     max_attempts: i32,
 ) -> ApiResult<notification_message::Model> {
-    if matches!(
-        purpose,
-        NotificationPurpose::ConsentRequest | NotificationPurpose::ConsentAnswer
-    ) {
+    if purpose.is(&CONSENT_REQUEST) || purpose.is(&CONSENT_ANSWER) {
         return Err(ApiError::bad_input(
             "purpose",
             "consent requests are sent with requestConsent",
+        ));
+    }
+    if !PURPOSES.iter().chain(GENERAL).any(|d| purpose.is(d)) {
+        return Err(ApiError::bad_input(
+            "purpose",
+            "not a notice to a graduate: another domain sends this purpose",
         ));
     }
     let txn = adal_core::db::begin_write(db).await?;
@@ -269,11 +343,15 @@ pub async fn messages_of_graduate(
     Ok(notification_message::Entity::find()
         .filter(
             sea_orm::Condition::any()
-                .add(notification_message::Column::GraduateId.eq(graduate_id))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(notification_message::Column::SubjectKind.eq(SUBJECT_KIND))
+                        .add(notification_message::Column::SubjectId.eq(graduate_id)),
+                )
                 .add(
                     sea_orm::Condition::all()
                         .add(notification_message::Column::PersonId.eq(person_id))
-                        .add(notification_message::Column::GraduateId.is_null()),
+                        .add(notification_message::Column::SubjectId.is_null()),
                 ),
         )
         .order_by_desc(notification_message::Column::Id)
@@ -292,7 +370,7 @@ pub async fn create_campaign(
 ) -> ApiResult<entities::notification_campaign::Model> {
     let txn = adal_core::db::begin_write(db).await?;
     let c = campaigns::create(&txn, settings, actor, d).await?;
-    if NotificationPurpose::from_db(&c.purpose) == Some(NotificationPurpose::ConsentRequest) {
+    if c.purpose == CONSENT_REQUEST.code {
         crate::consent::open_for_campaign(&txn, c.id, Utc::now()).await?;
     }
     txn.commit().await?;

@@ -57,11 +57,16 @@ impl Account {
     async fn disabled(&self) -> bool {
         self.0.disabled
     }
-    /// The person this account belongs to.
+    /// The person this account belongs to, when the caller may see that person (the same
+    /// scope as the `person` and `persons` queries; an integration client allowed `accounts`
+    /// but not `persons` gets null).
     async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         let Some(pid) = self.0.person_id else {
             return Ok(None);
         };
+        if !adal_core::auth::scope::persons(actor(ctx)?).contains(&pid) {
+            return Ok(None);
+        }
         Ok(loaders(ctx)?
             .persons
             .load_one(pid)

@@ -114,7 +114,10 @@ pub fn DeadLettersPage() -> impl IntoView {
                     view! {
                         <tr data-id=m.id.clone()>
                             <td>
-                                {m.graduate_id.map(|g| view! { <a href=format!("/operator/graduates/{g}")>{l.text(Key::OpenCard)}</a> })}
+                                {(m.subject_kind.as_deref() == Some("graduate"))
+                                    .then_some(m.subject_id)
+                                    .flatten()
+                                    .map(|g| view! { <a href=format!("/operator/graduates/{g}")>{l.text(Key::OpenCard)}</a> })}
                             </td>
                             <td>{l.text(purpose_key(m.purpose))}</td>
                             <td>{l.text(channel_key(m.channel))} " " <code>{m.recipient}</code></td>
