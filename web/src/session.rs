@@ -299,17 +299,23 @@ pub async fn switch_lang(lang: Lang) -> Result<(), String> {
     Ok(())
 }
 
-fn apply_lang(lang: Lang) {
+/// Remembers the person's choice in this browser (and in the stored session) at once, before
+/// its texts are loaded: a page opened or reloaded meanwhile comes up in the chosen language.
+pub fn remember_lang(lang: Lang) {
     if let Some(st) = storage() {
         let _ = st.set_item(LANG_KEY, lang.code());
-    }
-    if let Some(st) = state() {
-        st.lang.set(lang);
     }
     if let Some(mut s) = current()
         && s.me.language != lang.to_api()
     {
         s.me.language = lang.to_api();
         adopt(s);
+    }
+}
+
+fn apply_lang(lang: Lang) {
+    remember_lang(lang);
+    if let Some(st) = state() {
+        st.lang.set(lang);
     }
 }

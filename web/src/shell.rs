@@ -79,6 +79,8 @@ pub fn Header(portal: Option<Portal>) -> impl IntoView {
     let on_lang = move |ev: leptos::ev::Event| {
         let l = Lang::from_code(&event_target_value(&ev));
         lang_error.set(None);
+        // Kept at once: a page that opens before the texts arrive still uses the choice.
+        session::remember_lang(l);
         leptos::task::spawn_local(async move {
             if let Err(e) = session::switch_lang(l).await {
                 lang_error.set(Some(ApiError::network(e)));
