@@ -148,6 +148,9 @@ async fn admin_imports_a_feed_with_bad_rows_and_downloads_the_rejection_report()
             page.wait_text("#import-history", "oked.csv").await?;
             page.wait_text("#rejections", "code must be 1 to 16 characters")
                 .await?;
+            // The import runs as a job: its rejections show while it runs, its figures once
+            // it has completed.
+            page.wait_text("#batch-status", "Completed").await?;
             let summary = plain(&page.text("#batch-summary").await?);
             ensure!(
                 summary.contains("accepted: 1") && summary.contains("rejected: 1"),
