@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use adal_core::settings::Secret;
-use adal_notifications::webhooks::sign;
+use adal_notifications::webhooks::signed_headers;
 use adal_testkit::fakes::{FakeGateway, Mode, insert_graduates};
 use anyhow::{Context, Result, bail, ensure};
 use e2e::{Page, Settings, run_with};
@@ -153,10 +153,12 @@ fn named<'a>(list: &'a Value, field: &str, value: &str) -> Result<&'a Value> {
 /// Posts a provider's webhook, signed with its secret; the HTTP status.
 async fn post_signed(page: &Page, path: &str, body: &Value, secret: &str) -> Result<u16> {
     let raw = body.to_string();
+    let [(t, ts), (g, sig)] = signed_headers(secret, raw.as_bytes());
     let status = reqwest::Client::new()
         .post(page.url(path))
         .header("Content-Type", "application/json")
-        .header("X-Adal-Signature", sign(secret, raw.as_bytes()))
+        .header(t, ts)
+        .header(g, sig)
         .body(raw)
         .send()
         .await?

@@ -18,6 +18,9 @@ pub struct Model {
     #[sea_orm(indexed)]
     pub person_id: Option<i64>,
     pub disabled: bool,
+    /// Raised when the password changes or the account is disabled: access tokens carry the
+    /// epoch they were issued in, and one from an earlier epoch is refused.
+    pub session_epoch: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

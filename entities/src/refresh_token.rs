@@ -16,6 +16,10 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// When the session this token belongs to began (its first sign-in); a session ends
+    /// `session_max_age_secs` after it, however often it is refreshed. `None` on tokens issued
+    /// before this was kept: their own `created_at` stands in.
+    pub session_started_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

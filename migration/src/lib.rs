@@ -15,6 +15,7 @@ mod m20261129_000005_horizon_state;
 mod m20261201_000006_jobs;
 mod m20261201_000007_message_subject;
 mod m20261201_000008_decision_end;
+mod m20261202_000009_session_limits;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_jobs::Migration),
             Box::new(m20261201_000007_message_subject::Migration),
             Box::new(m20261201_000008_decision_end::Migration),
+            Box::new(m20261202_000009_session_limits::Migration),
         ]
     }
 }

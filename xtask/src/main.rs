@@ -258,6 +258,10 @@ fn build_web(ws: &Workspace, mode: Mode) -> Result<()> {
 
     let web = ws.root.join("web");
     let template = fs::read_to_string(web.join("index.html")).context("reading web/index.html")?;
+    // The page's start script is a file of its own: the portals' Content-Security-Policy
+    // allows no inline script.
+    let start = fs::read_to_string(web.join("start.js")).context("reading web/start.js")?;
+    let templates = (template.as_str(), start.as_str());
     let css = fs::read(web.join("style").join(CSS_NAME)).context("reading web/style/adal.css")?;
     let catalogues = catalogues()?;
     let dist = ws.dist();
@@ -294,7 +298,7 @@ fn build_web(ws: &Workspace, mode: Mode) -> Result<()> {
 
     // Bindgen and wasm-opt per bundle, two at a time (2 cores; each wasm-opt takes one).
     let job = |b: &Bundle| -> Result<()> {
-        finish_bundle(ws, mode, profile, b, &template, wasm_opt.as_deref())
+        finish_bundle(ws, mode, profile, b, templates, wasm_opt.as_deref())
             .with_context(|| format!("bundle {}", b.name))
     };
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -364,7 +368,7 @@ fn finish_bundle(
     mode: Mode,
     profile: &str,
     b: &Bundle,
-    template: &str,
+    (template, start_template): (&str, &str),
     wasm_opt: Option<&Path>,
 ) -> Result<()> {
     let input = ws
@@ -374,6 +378,7 @@ fn finish_bundle(
         .join(format!("{}.wasm", b.name));
     let wasm = fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
     let index = index_html(template, b.name);
+    let start = index_html(start_template, b.name);
     let stamp_value = {
         let mut h = DefaultHasher::new();
         (
@@ -382,6 +387,7 @@ fn finish_bundle(
             wasm_opt.is_some(),
             &wasm,
             &index,
+            &start,
         )
             .hash(&mut h);
         format!("{:016x}", h.finish())
@@ -390,7 +396,7 @@ fn finish_bundle(
     let out = ws.dist().join(b.name);
     let bg = format!("{}_bg.wasm", b.name);
     let up_to_date = fs::read_to_string(&stamp).is_ok_and(|s| s == stamp_value)
-        && ["index.html", &format!("{}.js", b.name), &bg]
+        && ["index.html", "start.js", &format!("{}.js", b.name), &bg]
             .iter()
             .all(|f| out.join(f).is_file());
     if up_to_date {
@@ -437,11 +443,13 @@ fn finish_bundle(
         eprintln!("xtask: {}: no wasm-opt, the wasm stays unoptimised", b.name);
     }
     fs::write(out.join("index.html"), index)?;
+    fs::write(out.join("start.js"), start)?;
     fs::write(&stamp, &stamp_value)?;
     Ok(())
 }
 
-/// A bundle's page from `web/index.html`: `{portal}` names its folder and files.
+/// A bundle's page from `web/index.html` (or its start script from `web/start.js`):
+/// `{portal}` names its folder and files.
 fn index_html(template: &str, name: &str) -> String {
     template.replace("{portal}", name)
 }

@@ -32,6 +32,76 @@ pub async fn record(
     Ok(())
 }
 
+/// The personal data one request handed out, gathered while it runs and written to the trail
+/// as one `personal_data.read` event when it ends: who read (the caller), through which
+/// operation, which persons (how many, and the first [`READ_IDS_KEPT`] ids) and which fields.
+/// Resolvers of personal fields note each read with [`read`].
+#[derive(Debug, Default)]
+pub struct Reads(std::sync::Mutex<ReadSet>);
+
+#[derive(Debug, Default, Clone)]
+struct ReadSet {
+    persons: std::collections::BTreeSet<i64>,
+    fields: std::collections::BTreeSet<&'static str>,
+}
+
+/// How many person ids one read event lists (the count is always whole).
+pub const READ_IDS_KEPT: usize = 200;
+
+impl Reads {
+    pub fn saw(&self, person_id: i64, field: &'static str) {
+        if let Ok(mut set) = self.0.lock() {
+            set.persons.insert(person_id);
+            set.fields.insert(field);
+        }
+    }
+
+    fn taken(&self) -> ReadSet {
+        self.0.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+/// Notes that a resolver handed out `field` of the person `person_id` in this request.
+pub fn read(ctx: &async_graphql::Context<'_>, person_id: i64, field: &'static str) {
+    if let Some(reads) = ctx.data_opt::<std::sync::Arc<Reads>>() {
+        reads.saw(person_id, field);
+    }
+}
+
+/// Writes the request's reads as one event. Nothing is written when the caller read only
+/// their own data (their person, or their children's for a parent).
+pub async fn record_reads(
+    db: &impl ConnectionTrait,
+    actor: Option<&crate::auth::actor::Actor>,
+    operation: Option<&str>,
+    reads: &Reads,
+) -> ApiResult<()> {
+    let set = reads.taken();
+    let own = |id: &i64| actor.is_some_and(|a| a.person_id == Some(*id) || a.children.contains(id));
+    if set.persons.iter().all(own) {
+        return Ok(());
+    }
+    let ids: Vec<i64> = set.persons.iter().copied().take(READ_IDS_KEPT).collect();
+    let subject = match ids.as_slice() {
+        [one] => one.to_string(),
+        _ => "many".to_owned(),
+    };
+    record(
+        db,
+        actor.map(|a| a.account_id),
+        "personal_data.read",
+        "person",
+        subject,
+        serde_json::json!({
+            "operation": operation.unwrap_or("-"),
+            "persons": set.persons.len(),
+            "ids": ids,
+            "fields": set.fields,
+        }),
+    )
+    .await
+}
+
 /// One recorded decision or change.
 pub struct AuditEvent(pub audit_event::Model);
 
@@ -71,7 +141,8 @@ pub struct AuditQuery;
 impl AuditQuery {
     /// The audit trail, newest first, optionally for one record.
     #[graphql(
-        guard = "crate::auth::Allow::roles(\"auditEvents\", &[crate::auth::Role::OperatorAdmin])"
+        guard = "crate::auth::Allow::roles(\"auditEvents\", &[crate::auth::Role::OperatorAdmin])",
+        complexity = "crate::pagination::list_complexity(first, child_complexity)"
     )]
     async fn audit_events(
         &self,

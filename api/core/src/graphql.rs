@@ -59,8 +59,12 @@ fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
 }
 
 fn error_body(message: &str) -> serde_json::Value {
+    error_body_with("BAD_USER_INPUT", message)
+}
+
+fn error_body_with(code: &str, message: &str) -> serde_json::Value {
     serde_json::json!({
-        "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }]
+        "errors": [{ "message": message, "extensions": { "code": code } }]
     })
 }
 
@@ -75,7 +79,7 @@ pub async fn identify(
     req: &HttpRequest,
     state: &AppState,
 ) -> Result<Caller, crate::error::ApiError> {
-    let client_addr = req.peer_addr().map(|a| a.ip().to_string());
+    let client_addr = crate::net::client_addr(req, &state.trusted_proxies).map(|a| a.to_string());
     let token = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -92,9 +96,10 @@ pub async fn identify(
         });
     };
     let (actor, problem) = match state.keys.verify_access(token) {
-        Ok(account_id) => match Actor::load(&state.db, account_id).await? {
-            Some(actor) => (Some(actor), None),
-            None => (None, Some(TokenProblem::Invalid)),
+        Ok(claims) => match Actor::load(&state.db, claims.account_id).await? {
+            Some(actor) if actor.session_epoch == claims.session_epoch => (Some(actor), None),
+            // Disabled, gone, or its password changed since the token was issued.
+            _ => (None, Some(TokenProblem::Invalid)),
         },
         Err(p) => (None, Some(p)),
     };
@@ -134,9 +139,15 @@ fn finish_errors(errors: &mut [ServerError], request_error: bool, query: Option<
             continue;
         }
         if request_error {
+            // A value refused while the complexity is computed is reported at its field.
+            let arg = named_argument(&e.message).or_else(|| {
+                is_coercion_failure(&e.message)
+                    .then(|| out_of_range_argument_at(query?, e.locations.first().copied()?))
+                    .flatten()
+            });
             let ext = e.extensions.get_or_insert_with(Default::default);
             ext.set("code", "BAD_USER_INPUT");
-            if let Some(arg) = named_argument(&e.message) {
+            if let Some(arg) = arg {
                 ext.set("field", arg);
             }
         } else if is_coercion_failure(&e.message) {
@@ -172,31 +183,122 @@ fn named_argument(message: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_owned())
 }
 
+/// The argument of the field at `pos` whose literal is a number no `Int` holds (a page size
+/// written too large): async-graphql reports such a value at its field when it computes the
+/// field's complexity.
+fn out_of_range_argument_at(query: &str, pos: async_graphql::Pos) -> Option<String> {
+    find_argument(query, &|field, _, value| {
+        // A number literal prints as itself.
+        let text = value.to_string();
+        field == pos && text.parse::<f64>().is_ok() && text.parse::<i32>().is_err()
+    })
+}
+
 /// The name of the field argument whose value starts at `pos` in the query.
 fn argument_at(query: &str, pos: async_graphql::Pos) -> Option<String> {
+    find_argument(query, &|_, at, _| at == pos)
+}
+
+/// The name of the first argument in the query (its operations, then its fragments) that
+/// `picks(field position, value position, value)` chooses.
+fn find_argument(
+    query: &str,
+    picks: &dyn Fn(async_graphql::Pos, async_graphql::Pos, &dyn std::fmt::Display) -> bool,
+) -> Option<String> {
     use async_graphql::parser::types::{Selection, SelectionSet};
-    fn walk(set: &SelectionSet, pos: async_graphql::Pos) -> Option<String> {
+    type Picks<'a> =
+        &'a dyn Fn(async_graphql::Pos, async_graphql::Pos, &dyn std::fmt::Display) -> bool;
+    fn walk(set: &SelectionSet, picks: Picks<'_>) -> Option<String> {
         set.items.iter().find_map(|item| match &item.node {
             Selection::Field(f) => f
                 .node
                 .arguments
                 .iter()
-                .find(|(_, v)| v.pos == pos)
+                .find(|(_, v)| picks(f.pos, v.pos, &v.node))
                 .map(|(n, _)| n.node.to_string())
-                .or_else(|| walk(&f.node.selection_set.node, pos)),
-            Selection::InlineFragment(f) => walk(&f.node.selection_set.node, pos),
+                .or_else(|| walk(&f.node.selection_set.node, picks)),
+            Selection::InlineFragment(f) => walk(&f.node.selection_set.node, picks),
             Selection::FragmentSpread(_) => None,
         })
     }
     let doc = async_graphql::parser::parse_query(query).ok()?;
     doc.operations
         .iter()
-        .find_map(|(_, op)| walk(&op.node.selection_set.node, pos))
+        .find_map(|(_, op)| walk(&op.node.selection_set.node, picks))
         .or_else(|| {
             doc.fragments
                 .values()
-                .find_map(|f| walk(&f.node.selection_set.node, pos))
+                .find_map(|f| walk(&f.node.selection_set.node, picks))
         })
+}
+
+/// Why a body was not read to its end.
+enum BodyProblem {
+    TooLarge,
+    Unreadable,
+}
+
+/// Parses a multipart upload as it arrives: files go to temporary files (async-graphql's
+/// `tempfile`), never whole into memory, and reading stops as soon as `limit` bytes have come.
+/// The body is pumped through a small channel because actix's payload stays on its thread.
+async fn receive_multipart(
+    content_type: Option<String>,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Result<async_graphql::Request, async_graphql::ParseRequestError>, BodyProblem> {
+    use futures_util::{StreamExt, TryStreamExt};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU8, Ordering};
+    const READ_ALL: u8 = 0;
+    const TOO_LARGE: u8 = 1;
+    const UNREADABLE: u8 = 2;
+    let outcome = Arc::new(AtomicU8::new(READ_ALL));
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<web::Bytes>>(4);
+    let pump = {
+        let outcome = outcome.clone();
+        async move {
+            let mut total = 0usize;
+            while let Some(chunk) = payload.next().await {
+                let item = match chunk {
+                    Ok(c) => {
+                        total += c.len();
+                        if total > limit {
+                            outcome.store(TOO_LARGE, Ordering::SeqCst);
+                            Err(std::io::Error::other("the upload is too large"))
+                        } else {
+                            Ok(c)
+                        }
+                    }
+                    Err(e) => {
+                        outcome.store(UNREADABLE, Ordering::SeqCst);
+                        Err(std::io::Error::other(e.to_string()))
+                    }
+                };
+                let stop = item.is_err();
+                // The parser stopped listening (it refused the request): stop reading.
+                if tx.send(item).await.is_err() || stop {
+                    break;
+                }
+            }
+        }
+    };
+    let chunks = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let reader = Box::pin(chunks).into_async_read();
+    let options = MultipartOptions::default()
+        .max_num_files(20)
+        .max_file_size(limit);
+    let ((), parsed) = futures_util::future::join(
+        pump,
+        async_graphql::http::receive_body(content_type, reader, options),
+    )
+    .await;
+    match outcome.load(Ordering::SeqCst) {
+        TOO_LARGE => Err(BodyProblem::TooLarge),
+        UNREADABLE => Err(BodyProblem::Unreadable),
+        _ => Ok(parsed),
+    }
 }
 
 /// Reads the body up to `limit` bytes; `None` when it is larger.
@@ -320,10 +422,9 @@ pub async fn graphql_post<S: Executor>(
                 .to_ascii_lowercase()
         })
         .unwrap_or_default();
-    // Uploads (multipart) may be larger than plain requests.
-    let limit = match base.as_str() {
-        "application/json" => state.settings.max_body_bytes,
-        "multipart/form-data" => state.settings.max_upload_bytes,
+    let multipart = match base.as_str() {
+        "application/json" => false,
+        "multipart/form-data" => true,
         _ => {
             return reply(
                 media,
@@ -334,40 +435,8 @@ pub async fn graphql_post<S: Executor>(
             );
         }
     };
-    let body = match read_body(payload, limit).await {
-        Ok(Some(b)) => b,
-        Ok(None) => {
-            return reply(
-                media,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &error_body(&format!("the request is larger than {limit} bytes")),
-            );
-        }
-        Err(_) => {
-            return reply(
-                media,
-                StatusCode::BAD_REQUEST,
-                &error_body("the request body could not be read"),
-            );
-        }
-    };
-    let request = match async_graphql::http::receive_body(
-        content_type,
-        body.as_ref(),
-        MultipartOptions::default().max_num_files(20),
-    )
-    .await
-    {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::info!(status = 400, reason = %short_reason(&e), "graphql request refused");
-            return reply(
-                media,
-                StatusCode::BAD_REQUEST,
-                &error_body("the request body is not a valid GraphQL request"),
-            );
-        }
-    };
+    // The caller is known from the headers alone, before a byte of the body is read: only
+    // callers allowed to upload may send a large body.
     let caller = match identify(&req, &state).await {
         Ok(c) => c,
         Err(e) => {
@@ -376,14 +445,99 @@ pub async fn graphql_post<S: Executor>(
             return respond(media, resp, started, None, None, &state.metrics);
         }
     };
-    let operation = request.operation_name.clone();
+    let limit = if multipart {
+        match &caller.actor {
+            None => {
+                return reply(
+                    media,
+                    StatusCode::UNAUTHORIZED,
+                    &error_body_with("UNAUTHENTICATED", "sign in to upload files"),
+                );
+            }
+            Some(a) if !a.has_any(crate::auth::roles::UPLOADERS) => {
+                return reply(
+                    media,
+                    StatusCode::FORBIDDEN,
+                    &error_body_with("FORBIDDEN", "your role does not upload files"),
+                );
+            }
+            Some(_) => state.settings.max_upload_bytes,
+        }
+    } else {
+        state.settings.max_body_bytes
+    };
+    let too_large = || {
+        reply(
+            media,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &error_body(&format!("the request is larger than {limit} bytes")),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return too_large();
+    }
+    let parsed = if multipart {
+        receive_multipart(content_type, payload, limit).await
+    } else {
+        match read_body(payload, limit).await {
+            Ok(Some(body)) => Ok(async_graphql::http::receive_body(
+                content_type,
+                body.as_ref(),
+                MultipartOptions::default(),
+            )
+            .await),
+            Ok(None) => Err(BodyProblem::TooLarge),
+            Err(_) => Err(BodyProblem::Unreadable),
+        }
+    };
+    let request = match parsed {
+        Ok(Ok(r)) => r,
+        Err(BodyProblem::TooLarge) | Ok(Err(async_graphql::ParseRequestError::PayloadTooLarge)) => {
+            return too_large();
+        }
+        Err(BodyProblem::Unreadable) => {
+            return reply(
+                media,
+                StatusCode::BAD_REQUEST,
+                &error_body("the request body could not be read"),
+            );
+        }
+        Ok(Err(e)) => {
+            tracing::info!(status = 400, reason = %short_reason(&e), "graphql request refused");
+            return reply(
+                media,
+                StatusCode::BAD_REQUEST,
+                &error_body("the request body is not a valid GraphQL request"),
+            );
+        }
+    };
     let query = request.query.clone();
-    let account = caller.actor.as_ref().map(|a| a.account_id);
-    let request = (schema.per_request)(request.data(caller), &state.db);
+    let operation = request
+        .operation_name
+        .clone()
+        .or_else(|| sole_operation_name(&query));
+    let actor = caller.actor.clone();
+    let account = actor.as_ref().map(|a| a.account_id);
+    let reads = std::sync::Arc::new(crate::audit::Reads::default());
+    let request = (schema.per_request)(request.data(caller).data(reads.clone()), &state.db);
     let response = schema
         .for_query(&query, operation.as_deref())
         .execute(request)
         .await;
+    // Personal data leaves only with its read on the trail.
+    if let Err(e) =
+        crate::audit::record_reads(&state.db, actor.as_ref(), operation.as_deref(), &reads).await
+    {
+        e.log_cause();
+        let mut resp = Response::from_errors(vec![ServerError::new(e.message(), None)]);
+        finish_errors(&mut resp.errors, false, None);
+        return respond(media, resp, started, operation, None, &state.metrics);
+    }
     tracing::debug!(account.id = account, "graphql request served");
     respond(
         media,
@@ -393,6 +547,19 @@ pub async fn graphql_post<S: Executor>(
         Some(&query),
         &state.metrics,
     )
+}
+
+/// The name of the document's only operation, when the request did not name one (for the
+/// audit trail and the metrics).
+fn sole_operation_name(query: &str) -> Option<String> {
+    use async_graphql::parser::types::DocumentOperations;
+    match async_graphql::parser::parse_query(query).ok()?.operations {
+        DocumentOperations::Single(_) => None,
+        DocumentOperations::Multiple(ops) if ops.len() == 1 => {
+            ops.keys().next().map(|n| n.to_string())
+        }
+        DocumentOperations::Multiple(_) => None,
+    }
 }
 
 fn short_reason(e: &async_graphql::ParseRequestError) -> &'static str {
@@ -433,14 +600,14 @@ fn respond(
         }
     });
     let status = match (media, request_error) {
-        (MediaType::GraphqlResponse, true) => StatusCode::BAD_REQUEST,
-        // Nothing but a rate limit came back: say so in the status too (the GraphQL over
-        // HTTP media type allows it when `data` is null).
-        (MediaType::GraphqlResponse, false)
+        // Nothing but a rate limit came back (a sign-in, or a spent cost budget): say so in
+        // the status too (the GraphQL over HTTP media type allows it when `data` is null).
+        (MediaType::GraphqlResponse, _)
             if response.data == Value::Null && retry_after.is_some() =>
         {
             StatusCode::TOO_MANY_REQUESTS
         }
+        (MediaType::GraphqlResponse, true) => StatusCode::BAD_REQUEST,
         _ => StatusCode::OK,
     };
     let body = if request_error {

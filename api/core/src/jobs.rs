@@ -254,31 +254,24 @@ impl Runner {
         let backend = self.db.get_database_backend();
         // Placeholders numbered in the order they appear in the text (PostgreSQL's `$n`,
         // SQLite's positional `?`).
-        let mut values: Vec<sea_orm::Value> = Vec::new();
-        let mut ph = |v: sea_orm::Value| {
-            values.push(v);
-            match backend {
-                DbBackend::Postgres => format!("${}", values.len()),
-                _ => "?".to_owned(),
-            }
-        };
+        let mut b = crate::sql::Binds::new(backend);
         let set = format!(
             "UPDATE job SET status = 'running', locked_by = {}, lease_until = {}, \
              attempts = attempts + 1, started_at = COALESCE(started_at, {}) ",
-            ph(self.id.clone().into()),
-            ph((now + self.lease).into()),
-            ph(now.into()),
+            b.push(self.id.clone()),
+            b.push(now + self.lease),
+            b.push(now),
         );
-        let kind_list: Vec<String> = kinds.iter().map(|k| ph((*k).to_owned().into())).collect();
+        let kind_list: Vec<String> = kinds.iter().map(|k| b.push((*k).to_owned())).collect();
         let only_sql = match only {
-            Some(id) => format!(" AND id = {}", ph(id.into())),
+            Some(id) => format!(" AND id = {}", b.push(id)),
             None => String::new(),
         };
         let due = format!(
             "((status = 'queued' AND run_after <= {}) \
              OR (status = 'running' AND lease_until < {} AND attempts < max_attempts))",
-            ph(now.into()),
-            ph(now.into()),
+            b.push(now),
+            b.push(now),
         );
         let lock = match backend {
             DbBackend::Postgres => " FOR UPDATE SKIP LOCKED",
@@ -289,7 +282,7 @@ impl Runner {
              ORDER BY id LIMIT 1{lock}) RETURNING *",
             kinds = kind_list.join(", "),
         );
-        let j = job::Model::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        let j = job::Model::find_by_statement(b.statement(sql))
             .one(&self.db)
             .await?;
         if let Some(j) = &j {

@@ -6,7 +6,6 @@
 //! counters and writes the text.
 
 use std::collections::HashSet;
-use std::net::IpAddr;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicU64;
 
@@ -174,75 +173,9 @@ impl Metrics {
     }
 }
 
-/// The addresses allowed to read `/metrics`: IP addresses and CIDR ranges, comma-separated.
-#[derive(Debug, Clone, Default)]
-pub struct Allow(Vec<(IpAddr, u8)>);
-
-impl Allow {
-    pub fn parse(list: &str) -> Result<Self, String> {
-        let mut out = Vec::new();
-        for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let (ip, bits) = match item.split_once('/') {
-                Some((ip, bits)) => (ip, Some(bits)),
-                None => (item, None),
-            };
-            let ip: IpAddr = ip
-                .parse()
-                .map_err(|_| format!("{item}: not an IP address or CIDR range"))?;
-            let max = if ip.is_ipv4() { 32 } else { 128 };
-            let bits = match bits {
-                Some(b) => b
-                    .parse::<u8>()
-                    .ok()
-                    .filter(|b| *b <= max)
-                    .ok_or_else(|| format!("{item}: the prefix length is not 0..={max}"))?,
-                None => max,
-            };
-            out.push((ip, bits));
-        }
-        Ok(Self(out))
-    }
-
-    pub fn admits(&self, peer: IpAddr) -> bool {
-        let peer = match peer {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(peer, IpAddr::V4),
-            v4 => v4,
-        };
-        self.0.iter().any(|(net, bits)| match (net, peer) {
-            (IpAddr::V4(n), IpAddr::V4(p)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(*bits)).unwrap_or(0);
-                u32::from(*n) & mask == u32::from(p) & mask
-            }
-            (IpAddr::V6(n), IpAddr::V6(p)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(*bits)).unwrap_or(0);
-                u128::from(*n) & mask == u128::from(p) & mask
-            }
-            _ => false,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn allow_lists_admit_addresses_and_ranges() {
-        let a = Allow::parse("127.0.0.1, ::1, 10.20.0.0/16").unwrap();
-        assert!(a.admits("127.0.0.1".parse().unwrap()));
-        assert!(a.admits("::1".parse().unwrap()));
-        assert!(a.admits("10.20.7.9".parse().unwrap()));
-        assert!(a.admits("::ffff:10.20.7.9".parse().unwrap()));
-        assert!(!a.admits("10.21.0.1".parse().unwrap()));
-        assert!(!a.admits("127.0.0.2".parse().unwrap()));
-        assert!(
-            !Allow::parse("")
-                .unwrap()
-                .admits("127.0.0.1".parse().unwrap())
-        );
-        assert!(Allow::parse("10.0.0.0/33").is_err());
-        assert!(Allow::parse("localhost").is_err());
-    }
 
     #[test]
     fn requests_and_errors_are_counted_by_operation_and_code() {

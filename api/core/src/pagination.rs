@@ -10,6 +10,14 @@ use crate::error::{ApiError, ApiResult};
 pub const DEFAULT_PAGE: u64 = 20;
 pub const MAX_PAGE: u64 = 100;
 
+/// The complexity of one page of a list, for `#[graphql(complexity = ...)]` on every field
+/// that takes `first`: each row costs what its selection costs, so `first: 100` of a nested
+/// selection counts a hundred times (async-graphql's default would count it once).
+pub fn list_complexity(first: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first.map_or(DEFAULT_PAGE, |n| n.clamp(1, MAX_PAGE as i32) as u64);
+    1 + rows as usize * child_complexity
+}
+
 /// Extra fields on every connection.
 #[derive(SimpleObject)]
 pub struct ConnectionInfo {

@@ -54,8 +54,15 @@ pub struct Settings {
     /// HMAC key for access tokens; when unset, generated once into `<data_dir>/jwt.key`.
     pub jwt_secret: Option<Secret>,
     pub access_token_ttl_secs: i64,
+    /// A session whose refresh token goes unused this long ends.
     pub refresh_token_ttl_secs: i64,
-    /// Failed sign-ins (per login, per client address) before the lock.
+    /// A session ends this long after its sign-in, however often it is refreshed.
+    pub session_max_age_secs: i64,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` header names the client (IP
+    /// addresses and CIDR ranges, comma-separated). Empty: the TCP peer is the client.
+    pub trusted_proxies: String,
+    /// Failed sign-ins for one login from one client address before that address is locked
+    /// out of that login (an address may fail 4× as often over all logins).
     pub login_max_failures: i32,
     /// Failures older than this are forgotten.
     pub login_window_secs: i64,
@@ -69,7 +76,14 @@ pub struct Settings {
     /// `adal import`, which streams the file.
     pub max_upload_bytes: usize,
     pub graphql_depth_limit: usize,
+    /// Largest complexity of one operation; a list counts its page size times its rows.
     pub graphql_complexity_limit: usize,
+    /// Root fields one operation may select.
+    pub graphql_max_root_fields: usize,
+    /// Aliases one operation may name.
+    pub graphql_max_aliases: usize,
+    /// Complexity each caller (an account, else an address) may spend per minute.
+    pub graphql_cost_per_minute: u32,
     /// Votes needed before the commission's majority decides an application.
     pub commission_quorum: usize,
     pub log_format: LogFormat,
@@ -149,7 +163,9 @@ impl Default for Settings {
             web_dir: PathBuf::from("web/dist"),
             jwt_secret: None,
             access_token_ttl_secs: 15 * 60,
-            refresh_token_ttl_secs: 30 * 24 * 3600,
+            refresh_token_ttl_secs: 7 * 24 * 3600,
+            session_max_age_secs: 30 * 24 * 3600,
+            trusted_proxies: String::new(),
             login_max_failures: 5,
             login_window_secs: 15 * 60,
             login_lock_secs: 15 * 60,
@@ -157,7 +173,10 @@ impl Default for Settings {
             max_body_bytes: 2 * 1024 * 1024,
             max_upload_bytes: 256 * 1024 * 1024,
             graphql_depth_limit: 12,
-            graphql_complexity_limit: 5_000,
+            graphql_complexity_limit: 20_000,
+            graphql_max_root_fields: 20,
+            graphql_max_aliases: 60,
+            graphql_cost_per_minute: 400_000,
             commission_quorum: 3,
             log_format: LogFormat::Pretty,
             log_level: "info".into(),

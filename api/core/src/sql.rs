@@ -3,7 +3,7 @@
 use async_graphql::ID;
 use sea_orm::sea_query::extension::postgres::PgExpr;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr};
-use sea_orm::{ColumnTrait, DbBackend};
+use sea_orm::{ColumnTrait, DbBackend, Statement};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -55,4 +55,34 @@ pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
         err.sql_err(),
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
     )
+}
+
+/// The values of a statement written by hand, each given its placeholder in the order they
+/// appear in the text (PostgreSQL's numbered `$n`, SQLite's positional `?`).
+pub struct Binds {
+    backend: DbBackend,
+    values: Vec<sea_orm::Value>,
+}
+
+impl Binds {
+    pub fn new(backend: DbBackend) -> Self {
+        Self {
+            backend,
+            values: Vec::new(),
+        }
+    }
+
+    /// The placeholder that binds `value` at this point of the text.
+    pub fn push(&mut self, value: impl Into<sea_orm::Value>) -> String {
+        self.values.push(value.into());
+        match self.backend {
+            DbBackend::Postgres => format!("${}", self.values.len()),
+            _ => "?".to_owned(),
+        }
+    }
+
+    /// The statement of `sql` with these values.
+    pub fn statement(self, sql: impl Into<String>) -> Statement {
+        Statement::from_sql_and_values(self.backend, sql, self.values)
+    }
 }

@@ -8,7 +8,9 @@ use crate::auth::throttle::ThrottlePolicy;
 use crate::auth::tokens::TokenKeys;
 use crate::db::StatementCounter;
 use crate::jobs::Waker;
-use crate::metrics::{Allow, Metrics};
+use crate::limits::CostBudget;
+use crate::metrics::Metrics;
+use crate::net::IpRanges;
 use crate::settings::Settings;
 
 #[derive(Clone)]
@@ -22,7 +24,11 @@ pub struct AppState {
     pub jobs: Waker,
     pub metrics: Arc<Metrics>,
     /// Who may read `/metrics`.
-    pub metrics_allow: Allow,
+    pub metrics_allow: IpRanges,
+    /// Proxies whose forwarding headers name the client.
+    pub trusted_proxies: IpRanges,
+    /// Each caller's GraphQL complexity budget.
+    pub cost_budget: Arc<CostBudget>,
 }
 
 impl AppState {
@@ -32,14 +38,17 @@ impl AppState {
         statements: StatementCounter,
     ) -> anyhow::Result<Self> {
         let keys = TokenKeys::from_settings(&settings)?;
-        let metrics_allow = Allow::parse(&settings.metrics_allow)
+        let metrics_allow = IpRanges::parse(&settings.metrics_allow)
             .map_err(|e| anyhow::anyhow!("metrics_allow: {e}"))?;
+        let trusted_proxies = IpRanges::parse(&settings.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("trusted_proxies: {e}"))?;
         let throttle = ThrottlePolicy {
             max_failures: settings.login_max_failures,
             window: chrono::Duration::seconds(settings.login_window_secs),
             lock: chrono::Duration::seconds(settings.login_lock_secs),
             slowdown_ms: settings.login_slowdown_ms,
         };
+        let cost_budget = Arc::new(CostBudget::per_minute(settings.graphql_cost_per_minute));
         Ok(Self {
             db,
             keys,
@@ -49,6 +58,8 @@ impl AppState {
             jobs: Waker::new(),
             metrics: Arc::new(Metrics::new()),
             metrics_allow,
+            trusted_proxies,
+            cost_budget,
         })
     }
 }

@@ -79,3 +79,22 @@ stored_enum! {
         Other = "other",
     }
 }
+
+impl OrganisationKind {
+    /// Kinds that are public institutions: the ones anyone may look up. Employers and the
+    /// kinds employers from the pension feed are classified into (clinics, farms, research
+    /// firms; some are individual entrepreneurs whose BIN is their IIN) are not.
+    pub const INSTITUTIONS: [OrganisationKind; 7] = [
+        OrganisationKind::Operator,
+        OrganisationKind::University,
+        OrganisationKind::College,
+        OrganisationKind::School,
+        OrganisationKind::EducationProvider,
+        OrganisationKind::Akimat,
+        OrganisationKind::StateBody,
+    ];
+
+    pub fn is_institution(self) -> bool {
+        Self::INSTITUTIONS.contains(&self)
+    }
+}

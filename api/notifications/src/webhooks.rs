@@ -1,6 +1,8 @@
-//! Provider webhooks, each authenticated with an HMAC-SHA256 signature of the raw body in
-//! `X-Adal-Signature: sha256=<hex>` under the provider's configured secret. A missing or bad
-//! signature (or no configured secret) is answered 401 and changes nothing.
+//! Provider webhooks, each authenticated with an HMAC-SHA256 signature in
+//! `X-Adal-Signature: sha256=<hex>` under the provider's configured secret, of
+//! `<timestamp>.<raw body>` where `<timestamp>` is the `X-Adal-Timestamp` header (Unix
+//! seconds). A missing or bad signature, a timestamp more than 5 minutes from this server's
+//! clock (a replay), or no configured secret is answered 401 and changes nothing.
 //!
 //! - `POST /webhooks/sms/receipt`, `POST /webhooks/push/receipt`: a delivery receipt
 //!   `{"id": "<provider message id>", "reference": "<idempotency key>", "status":
@@ -26,27 +28,50 @@ use adal_core::settings::Secret;
 use adal_core::state::AppState;
 
 pub const SIGNATURE_HEADER: &str = "X-Adal-Signature";
+pub const TIMESTAMP_HEADER: &str = "X-Adal-Timestamp";
 
-/// `sha256=<hex>` of a body under a secret (providers and tests sign with this).
-pub fn sign(secret: &str, body: &[u8]) -> String {
+/// How far a signed timestamp may lie from this server's clock, either way.
+pub const MAX_SKEW_SECS: i64 = 300;
+
+/// `sha256=<hex>` of `<timestamp>.<body>` under a secret (providers and tests sign with this).
+pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
     let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
         Ok(m) => m,
         Err(_) => return String::new(),
     };
+    mac.update(format!("{timestamp}.").as_bytes());
     mac.update(body);
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-/// Checks the signature in constant time.
+/// The headers a provider sends with `body` now: its timestamp and the signature over both.
+pub fn signed_headers(secret: &str, body: &[u8]) -> [(&'static str, String); 2] {
+    let now = Utc::now().timestamp();
+    [
+        (TIMESTAMP_HEADER, now.to_string()),
+        (SIGNATURE_HEADER, sign(secret, now, body)),
+    ]
+}
+
+/// Checks the timestamp's age and the signature (in constant time).
 pub fn verify(secret: Option<&Secret>, req: &HttpRequest, body: &[u8]) -> bool {
     let Some(secret) = secret.filter(|s| !s.expose().is_empty()) else {
         return false;
     };
-    let Some(given) = req
-        .headers()
-        .get(SIGNATURE_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().strip_prefix("sha256="))
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    let Some(timestamp) = header(TIMESTAMP_HEADER).and_then(|t| t.parse::<i64>().ok()) else {
+        return false;
+    };
+    if (Utc::now().timestamp() - timestamp).abs() > MAX_SKEW_SECS {
+        return false;
+    }
+    let Some(given) = header(SIGNATURE_HEADER)
+        .and_then(|v| v.strip_prefix("sha256="))
         .and_then(|h| hex::decode(h).ok())
     else {
         return false;
@@ -54,8 +79,20 @@ pub fn verify(secret: Option<&Secret>, req: &HttpRequest, body: &[u8]) -> bool {
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes()) else {
         return false;
     };
+    mac.update(format!("{timestamp}.").as_bytes());
     mac.update(body);
     mac.verify_slice(&given).is_ok()
+}
+
+/// What became of a receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptOutcome {
+    Applied,
+    /// No message of the channel has this id or reference.
+    Unknown,
+    /// The receipt's time lies before the message was sent, or ahead of this server's clock:
+    /// it proves nothing and changes nothing.
+    OutOfTime,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,12 +104,12 @@ pub struct Receipt {
     pub at: Option<DateTime<Utc>>,
 }
 
-/// Applies a receipt; `false` when no message of this channel matches.
+/// Applies a receipt whose time lies between the message's sending and now.
 pub async fn apply_receipt(
     db: &DatabaseConnection,
     channel: Channel,
     r: &Receipt,
-) -> ApiResult<bool> {
+) -> ApiResult<ReceiptOutcome> {
     use notification_message::Column as C;
     let by_id = match &r.id {
         Some(id) => {
@@ -95,8 +132,20 @@ pub async fn apply_receipt(
         }
         (None, None) => None,
     };
-    let Some(m) = m else { return Ok(false) };
-    let at = r.at.unwrap_or_else(Utc::now);
+    let Some(m) = m else {
+        return Ok(ReceiptOutcome::Unknown);
+    };
+    let now = Utc::now();
+    let at = r.at.unwrap_or(now);
+    let before_sending = m.sent_at.is_none_or(|sent| at < sent);
+    if before_sending || at > now + chrono::Duration::seconds(MAX_SKEW_SECS) {
+        tracing::warn!(
+            message.id = m.id,
+            channel = channel.as_str(),
+            "receipt dated outside its message's life refused"
+        );
+        return Ok(ReceiptOutcome::OutOfTime);
+    }
     let open = [
         MessageStatus::Sending.as_str(),
         MessageStatus::Sent.as_str(),
@@ -133,7 +182,7 @@ pub async fn apply_receipt(
         .exec(db)
         .await?;
     tracing::info!(message.id = m.id, channel = channel.as_str(), status = %r.status, "delivery receipt");
-    Ok(true)
+    Ok(ReceiptOutcome::Applied)
 }
 
 pub fn unauthorized() -> HttpResponse {
@@ -176,9 +225,12 @@ async fn receipt(
         return bad("unreadable receipt");
     };
     match apply_receipt(&state.db, channel, &r).await {
-        Ok(true) => HttpResponse::Ok().json(serde_json::json!({ "ok": true })),
-        Ok(false) => {
+        Ok(ReceiptOutcome::Applied) => HttpResponse::Ok().json(serde_json::json!({ "ok": true })),
+        Ok(ReceiptOutcome::Unknown) => {
             HttpResponse::NotFound().json(serde_json::json!({ "error": "unknown message" }))
+        }
+        Ok(ReceiptOutcome::OutOfTime) => {
+            bad("the receipt's time lies before the message was sent, or in the future")
         }
         Err(e) => internal(e),
     }

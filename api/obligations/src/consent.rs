@@ -1,7 +1,11 @@
 //! The 511/512 consent flow. The operator (or a campaign) sends a consent request by SMS; the
 //! graduate replies through the SMS provider's inbound webhook. A reply is matched to the
-//! latest open request for the phone; after `consent_window_secs` (15 minutes) from sending it
-//! is recorded as late and does not count; an unknown or malformed reply gets an answer SMS.
+//! open request for the phone, and counts only between the request's sending and
+//! `consent_window_secs` (15 minutes) after it; a later one is recorded as late. When several
+//! persons' requests are open on one phone (siblings on a parent's phone), a bare 511 counts
+//! for nobody: the answer names each person and the reply must add the last four digits of
+//! the person's IIN. An unknown or malformed reply gets an answer SMS. The gateway's message id
+//! is required, and a delivery seen before is recorded once.
 //! Consent opens an employment-data request to the ministry's interface, whose answer is
 //! ingested as a contribution feed; refusal opens an upload task for the graduate.
 
@@ -151,7 +155,8 @@ pub async fn open_for_campaign(
 /// An SMS received on the short number.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Inbound {
-    /// The provider's id of the inbound message (repeated deliveries are recognised).
+    /// The provider's id of the inbound message (required: repeated deliveries are recognised
+    /// by it).
     pub id: Option<String>,
     pub from: String,
     pub text: String,
@@ -180,10 +185,123 @@ fn answer_text(outcome: ReplyOutcome, lang: Language) -> &'static str {
             "Adal: ответ не распознан. Отправьте 511 для согласия или 512 для отказа.",
             "Adal: reply not recognised. Send 511 to consent or 512 to refuse.",
         ),
+        ReplyOutcome::Ambiguous => lang.pick(
+            "Adal: бұл нөмірге бірнеше адамға сұрау ашық. Жауапқа ЖСН-ның соңғы 4 цифрын қосыңыз.",
+            "Adal: на этот номер открыто несколько запросов. Добавьте к ответу последние 4 цифры ИИН.",
+            "Adal: several requests are open on this number. Add the last 4 digits of the IIN to your reply.",
+        ),
         ReplyOutcome::Unmatched => lang.pick(
             "Adal: сізге ашық сұрау жоқ. Сұрақтар бойынша: eGov, Adal.",
             "Adal: для вас нет открытого запроса. По вопросам: eGov, Adal.",
             "Adal: there is no open request for you. Questions: eGov, Adal.",
+        ),
+    }
+}
+
+/// A reply as written: `511` or `512`, optionally followed by the last four digits of the IIN
+/// of the person it answers for (`511 1234`), which a number with several open requests needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Reply {
+    Consent(Option<String>),
+    Refusal(Option<String>),
+    Other,
+}
+
+impl Reply {
+    fn parse(text: &str) -> Self {
+        let answer: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let n = answer.len().min(3);
+        if !answer.is_char_boundary(n) {
+            return Reply::Other;
+        }
+        let (code, rest) = answer.split_at(n);
+        let person = match rest {
+            "" => None,
+            r if r.len() == 4 && r.bytes().all(|b| b.is_ascii_digit()) => Some(r.to_owned()),
+            _ => return Reply::Other,
+        };
+        match code {
+            "511" => Reply::Consent(person),
+            "512" => Reply::Refusal(person),
+            _ => Reply::Other,
+        }
+    }
+
+    fn person(&self) -> Option<&str> {
+        match self {
+            Reply::Consent(p) | Reply::Refusal(p) => p.as_deref(),
+            Reply::Other => None,
+        }
+    }
+}
+
+/// The open request a reply answers: the only one for the number, or the one whose person's
+/// IIN ends in the digits the reply names. When several are open and the reply names none of
+/// them, no request and the persons to name in the question back.
+async fn match_request(
+    db: &impl ConnectionTrait,
+    open: Vec<consent_request::Model>,
+    reply: &Reply,
+) -> ApiResult<(Option<consent_request::Model>, Vec<person::Model>)> {
+    let persons = |ids: Vec<i64>| async move {
+        person::Entity::find()
+            .filter(person::Column::Id.is_in(ids))
+            .order_by_asc(person::Column::Id)
+            .all(db)
+            .await
+    };
+    let mut distinct: Vec<i64> = open.iter().map(|r| r.person_id).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    match reply.person() {
+        Some(digits) => {
+            let named: Vec<i64> = persons(distinct)
+                .await?
+                .into_iter()
+                .filter(|p| p.iin.ends_with(digits))
+                .map(|p| p.id)
+                .collect();
+            let found = match named.as_slice() {
+                [one] => open.into_iter().find(|r| r.person_id == *one),
+                _ => None,
+            };
+            Ok((found, Vec::new()))
+        }
+        None if distinct.len() > 1 => Ok((None, persons(distinct).await?)),
+        None => Ok((open.into_iter().next(), Vec::new())),
+    }
+}
+
+/// The question back to a number with requests open for several persons: each named, with the
+/// digits to add to the reply.
+fn ask_again_naming(persons: &[person::Model], lang: Language) -> String {
+    let named: Vec<String> = persons
+        .iter()
+        .map(|p| {
+            let initial = p
+                .first_name
+                .chars()
+                .next()
+                .map(|c| format!(" {c}."))
+                .unwrap_or_default();
+            let digits = &p.iin[p.iin.len().saturating_sub(4)..];
+            format!("{}{initial} {digits}", p.last_name)
+        })
+        .collect();
+    let list = named.join(", ");
+    let example = persons
+        .first()
+        .map(|p| p.iin[p.iin.len().saturating_sub(4)..].to_owned())
+        .unwrap_or_default();
+    match lang {
+        Language::Kk => format!(
+            "Adal: бұл нөмірге бірнеше адамға сұрау ашық: {list}. Жауапқа адамның цифрларын қосыңыз, мысалы: 511 {example}."
+        ),
+        Language::Ru => format!(
+            "Adal: на этот номер открыты запросы для нескольких человек: {list}. Добавьте к ответу цифры человека, например: 511 {example}."
+        ),
+        Language::En => format!(
+            "Adal: requests are open for several persons on this number: {list}. Add the person's digits to your reply, e.g. 511 {example}."
         ),
     }
 }
@@ -208,39 +326,45 @@ pub async fn receive(
         .unwrap_or_else(|_| msg.from.chars().take(32).collect());
     let received = msg.received_at.unwrap_or_else(Utc::now);
     let text: String = msg.text.chars().take(500).collect();
-    let req = consent_request::Entity::find()
+    let open = consent_request::Entity::find()
         .filter(consent_request::Column::Phone.eq(phone.clone()))
         .filter(consent_request::Column::Status.eq(ConsentStatus::Open.as_str()))
         .order_by_desc(consent_request::Column::Id)
-        .one(&txn)
+        .all(&txn)
         .await?;
+    let reply = Reply::parse(&text);
+    let (req, ambiguous) = match_request(&txn, open, &reply).await?;
     let sent_at = match &req {
         Some(r) => match r.message_id {
+            // The window runs from when the request left, not from when it was queued: a
+            // request not sent yet has no reply.
             Some(mid) => notification_message::Entity::find_by_id(mid)
                 .one(&txn)
                 .await?
                 .and_then(|m| m.sent_at),
-            None => None,
-        }
-        .or(Some(r.created_at)),
+            None => Some(r.created_at),
+        },
         None => None,
     };
-    let answer: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let outcome = match (&req, sent_at) {
+        _ if !ambiguous.is_empty() => ReplyOutcome::Ambiguous,
         (None, _) | (_, None) => ReplyOutcome::Unmatched,
+        // Dated before the request was sent: it cannot answer it.
+        (Some(_), Some(at)) if received < at => ReplyOutcome::Unmatched,
         (Some(_), Some(at))
             if received > at + chrono::Duration::seconds(settings.consent_window_secs) =>
         {
             ReplyOutcome::Late
         }
-        _ => match answer.as_str() {
-            "511" => ReplyOutcome::Consent,
-            "512" => ReplyOutcome::Refusal,
-            _ => ReplyOutcome::Malformed,
+        _ => match reply {
+            Reply::Consent(_) => ReplyOutcome::Consent,
+            Reply::Refusal(_) => ReplyOutcome::Refusal,
+            Reply::Other => ReplyOutcome::Malformed,
         },
     };
     let person_id = match &req {
         Some(r) => Some(r.person_id),
+        None if !ambiguous.is_empty() => None,
         None => person::Entity::find()
             .filter(person::Column::Phone.eq(phone.clone()))
             .order_by_asc(person::Column::Id)
@@ -301,7 +425,7 @@ pub async fn receive(
                 .await?;
             }
             ReplyOutcome::Late => am.status = Set(ConsentStatus::Expired.as_str().into()),
-            ReplyOutcome::Malformed | ReplyOutcome::Unmatched => {}
+            ReplyOutcome::Malformed | ReplyOutcome::Unmatched | ReplyOutcome::Ambiguous => {}
         }
         if counted {
             am.answered_at = Set(Some(received));
@@ -309,13 +433,21 @@ pub async fn receive(
         }
         am.update(&txn).await?;
     }
-    // Every reply from a known person gets an answer; unknown numbers get none.
-    if let Some(pid) = person_id {
+    // Every reply from a known person gets an answer; unknown numbers get none. A number with
+    // requests open for several persons (siblings on a parent's phone) is asked again, each
+    // person named, and nobody's consent is taken from the bare reply.
+    let answered = person_id.or_else(|| ambiguous.first().map(|p| p.id));
+    if let Some(pid) = answered {
         let lang = person::Entity::find_by_id(pid)
             .one(&txn)
             .await?
             .map(|p| Language::from_db_or_default(&p.language))
             .unwrap_or(Language::Ru);
+        let body = if ambiguous.is_empty() {
+            answer_text(outcome, lang).to_owned()
+        } else {
+            ask_again_naming(&ambiguous, lang)
+        };
         outbox::enqueue(
             &txn,
             NewMessage {
@@ -327,7 +459,7 @@ pub async fn receive(
                 language: lang,
                 template_id: None,
                 subject: None,
-                body: Some(answer_text(outcome, lang).to_owned()),
+                body: Some(body),
                 recipient: Some(phone),
                 not_before: Utc::now(),
                 max_attempts: settings.notify_max_attempts,
@@ -558,6 +690,16 @@ pub async fn sms_inbound(
     let Ok(msg) = serde_json::from_slice::<Inbound>(&body) else {
         return webhooks::bad("unreadable inbound SMS");
     };
+    // The gateway's id makes a replayed delivery recognisable: without it, no reply counts.
+    if msg.id.as_deref().is_none_or(|id| id.trim().is_empty()) {
+        return webhooks::bad("the gateway's message id is required");
+    }
+    if msg
+        .received_at
+        .is_some_and(|at| at > Utc::now() + chrono::Duration::minutes(5))
+    {
+        return webhooks::bad("received_at lies in the future");
+    }
     match receive(&state.db, &state.settings, msg).await {
         Ok(row) => {
             HttpResponse::Ok().json(serde_json::json!({ "ok": true, "outcome": row.outcome }))
@@ -572,4 +714,35 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         "/webhooks/sms/inbound",
         actix_web::web::post().to(sms_inbound),
     );
+}
+
+#[cfg(test)]
+mod reply_tests {
+    use super::*;
+
+    #[test]
+    fn replies_are_read_with_or_without_the_persons_digits() {
+        assert_eq!(Reply::parse(" 511 "), Reply::Consent(None));
+        assert_eq!(Reply::parse("512"), Reply::Refusal(None));
+        assert_eq!(
+            Reply::parse("511 1234"),
+            Reply::Consent(Some("1234".into()))
+        );
+        assert_eq!(
+            Reply::parse("512 12 34"),
+            Reply::Refusal(Some("1234".into()))
+        );
+        for other in [
+            "ok, da",
+            "да",
+            "511 12",
+            "5111",
+            "513",
+            "",
+            "511 12345",
+            "ә511",
+        ] {
+            assert_eq!(Reply::parse(other), Reply::Other, "{other}");
+        }
+    }
 }

@@ -49,7 +49,8 @@ impl Graduate {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
-    async fn full_name(&self) -> String {
+    async fn full_name(&self, ctx: &Context<'_>) -> String {
+        audit::read(ctx, self.0.person_id, "name");
         self.0.full_name()
     }
     /// The IIN with its last six digits hidden; `revealIin` shows it and records who asked.
@@ -103,6 +104,7 @@ impl Graduate {
     }
     /// The ledger month by month, computed from the evidence now.
     async fn ledger(&self, ctx: &Context<'_>) -> Result<Vec<LedgerEntry>> {
+        audit::read(ctx, self.0.person_id, "employment");
         let state = ctx.data::<AppState>()?;
         let card = service::card(&state.db, &self.0).await?;
         Ok(card
@@ -123,6 +125,7 @@ impl Graduate {
         ctx: &Context<'_>,
         language: Option<Language>,
     ) -> Result<Vec<ContributionRecord>> {
+        audit::read(ctx, self.0.person_id, "contributions");
         let state = ctx.data::<AppState>()?;
         let l = lang(ctx, language);
         let card = service::card(&state.db, &self.0).await?;
@@ -688,7 +691,10 @@ pub struct ObligationsQuery;
 #[Object]
 impl ObligationsQuery {
     /// Graduates under monitoring, filtered; each with its obligation's status and reason.
-    #[graphql(guard = "Allow::roles(\"graduates\", OPERATOR_STAFF)")]
+    #[graphql(
+        guard = "Allow::roles(\"graduates\", OPERATOR_STAFF)",
+        complexity = "adal_core::pagination::list_complexity(first, child_complexity)"
+    )]
     async fn graduates(
         &self,
         ctx: &Context<'_>,
@@ -759,7 +765,10 @@ impl ObligationsQuery {
     }
 
     /// Employers created from the feeds that wait for kind and locality, most needed first.
-    #[graphql(guard = "Allow::roles(\"classificationQueue\", ANALYSTS)")]
+    #[graphql(
+        guard = "Allow::roles(\"classificationQueue\", ANALYSTS)",
+        complexity = "adal_core::pagination::list_complexity(first, child_complexity)"
+    )]
     async fn classification_queue(
         &self,
         ctx: &Context<'_>,
@@ -778,7 +787,10 @@ impl ObligationsQuery {
     }
 
     /// Imported files, newest first.
-    #[graphql(guard = "Allow::roles(\"importBatches\", ANALYSTS)")]
+    #[graphql(
+        guard = "Allow::roles(\"importBatches\", ANALYSTS)",
+        complexity = "adal_core::pagination::list_complexity(first, child_complexity)"
+    )]
     async fn import_batches(
         &self,
         ctx: &Context<'_>,
@@ -826,7 +838,10 @@ impl ObligationsQuery {
 
     /// Reimbursement claims, newest first, optionally of one status (the operator's claim
     /// work; graduates in breach without a claim are `graduates(filter: {status: BREACH})`).
-    #[graphql(guard = "Allow::roles(\"claims\", ANALYSTS)")]
+    #[graphql(
+        guard = "Allow::roles(\"claims\", ANALYSTS)",
+        complexity = "adal_core::pagination::list_complexity(first, child_complexity)"
+    )]
     async fn claims(
         &self,
         ctx: &Context<'_>,

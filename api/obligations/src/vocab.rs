@@ -129,13 +129,15 @@ stored_enum! {
 }
 
 stored_enum! {
-    /// What an inbound SMS was taken for.
+    /// What an inbound SMS was taken for (`ambiguous`: requests are open for several persons
+    /// on the number and the reply named none).
     ReplyOutcome {
         Consent = "consent",
         Refusal = "refusal",
         Late = "late",
         Malformed = "malformed",
         Unmatched = "unmatched",
+        Ambiguous = "ambiguous",
     }
 }
 

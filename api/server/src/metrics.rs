@@ -1,6 +1,7 @@
 //! `GET /metrics`: the process's counters and, read when scraped, the job queue, the outbox
 //! backlog and the database pool. Only the addresses `metrics_allow` names get an answer;
-//! anyone else gets 404, as for a path that does not exist.
+//! anyone else gets 404, as for a path that does not exist. Behind a reverse proxy the client
+//! is the one the trusted proxies name, not the proxy.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
@@ -10,9 +11,9 @@ use adal_core::metrics::Metrics;
 use adal_core::state::AppState;
 
 pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let admitted = req
-        .peer_addr()
-        .is_some_and(|peer| state.metrics_allow.admits(peer.ip()));
+    // The client behind trusted proxies: a proxy on this host must not admit the internet.
+    let admitted = adal_core::net::client_addr(&req, &state.trusted_proxies)
+        .is_some_and(|client| state.metrics_allow.admits(client));
     if !admitted {
         return HttpResponse::NotFound().finish();
     }

@@ -45,7 +45,15 @@ pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -
         .limit_depth(depth)
         .limit_complexity(complexity);
     if let Some(state) = state {
-        builder = builder.data(state.clone()).data(domains);
+        let s = &state.settings;
+        builder = builder
+            .extension(adal_core::limits::OperationLimits {
+                max_root_fields: s.graphql_max_root_fields,
+                max_aliases: s.graphql_max_aliases,
+                budget: state.cost_budget.clone(),
+            })
+            .data(state.clone())
+            .data(domains);
     }
     builder.finish()
 }

@@ -5,7 +5,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::time::Instant;
 
 use actix_web::dev::Server;
-use actix_web::middleware::Compress;
+use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
@@ -81,6 +81,24 @@ impl Application {
     }
 }
 
+/// The portals' Content-Security-Policy: scripts and styles from this server only, no inline
+/// script (a page starts from its `start.js`), WebAssembly allowed to compile, no framing.
+/// Inline styles stay allowed: the portals set widths and colours through `style`.
+pub const PORTAL_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+    font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+    form-action 'self'";
+
+/// Headers on every answer that does not set its own (a stored document's download keeps its
+/// `sandbox` policy; GraphiQL's page its own).
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("Content-Security-Policy", PORTAL_CSP))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("X-Content-Type-Options", "nosniff"))
+}
+
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let s = &state.settings;
     let schema = web::Data::new(graphql::Schemas {
@@ -97,6 +115,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let state_data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let app = App::new()
+            .wrap(security_headers())
             .wrap(Compress::default())
             .wrap_fn(|req, srv| {
                 use actix_web::dev::Service;

@@ -3,6 +3,7 @@
 
 mod common;
 
+use adal_testkit::TestApp;
 use common::*;
 use serde_json::json;
 
@@ -279,7 +280,275 @@ async fn the_signing_key_is_generated_once_and_kept() {
     let keys = adal_core::auth::tokens::TokenKeys::from_settings(&app.settings).unwrap();
     assert_eq!(std::fs::read_to_string(&key).unwrap(), first);
     // A token signed with the kept key is accepted by the running server.
-    let (t, _) = keys.issue_access(1).unwrap();
+    let (t, _) = keys.issue_access(1, 0).unwrap();
     let r = gql(&app, Some(&t), "{ me { account { login } } }", json!({})).await;
     assert_eq!(r.ok()["me"]["account"]["login"], "admin");
+}
+
+/// A sign-in from `addr` as a trusted proxy on loopback reports it.
+async fn login_from(app: &TestApp, addr: &str, login: &str, password: &str) -> Reply {
+    gql_with(
+        app,
+        None,
+        &[("x-forwarded-for", addr)],
+        LOGIN,
+        json!({ "l": login, "p": password }),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parallel_guesses_are_counted_before_any_is_checked() {
+    let app = spawn_app_with(|s| {
+        s.login_max_failures = 5;
+        s.login_slowdown_ms = 1;
+    })
+    .await;
+    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    // Forty wrong passwords for one login, all sent at once.
+    let guesses = (0..40).map(|i| {
+        let app = &app;
+        async move {
+            gql(
+                app,
+                None,
+                LOGIN,
+                json!({ "l": "admin", "p": format!("guess-number-{i}") }),
+            )
+            .await
+            .code()
+        }
+    });
+    let codes = futures_util::future::join_all(guesses).await;
+    let checked = codes
+        .iter()
+        .filter(|c| c.as_deref() == Some("UNAUTHENTICATED"))
+        .count();
+    let limited = codes
+        .iter()
+        .filter(|c| c.as_deref() == Some("RATE_LIMITED"))
+        .count();
+    // Exactly the configured number were evaluated; every other one was refused unread.
+    assert_eq!((checked, limited), (5, 35), "{codes:?}");
+    // And the right password from the same address waits out the lock too.
+    let r = gql(&app, None, LOGIN, json!({ "l": "admin", "p": "adal-demo" })).await;
+    assert_eq!(r.code().as_deref(), Some("RATE_LIMITED"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_guessed_login_still_opens_for_its_owner_elsewhere() {
+    // The server sits behind a reverse proxy on loopback.
+    let app = spawn_app_with(|s| {
+        s.login_max_failures = 3;
+        s.login_slowdown_ms = 1;
+        s.trusted_proxies = "127.0.0.1, ::1".into();
+    })
+    .await;
+    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    let attacker = "203.0.113.66";
+    for _ in 0..3 {
+        let r = login_from(&app, attacker, "admin", "wrong-password").await;
+        assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    }
+    let r = login_from(&app, attacker, "admin", "adal-demo").await;
+    assert_eq!(r.code().as_deref(), Some("RATE_LIMITED"));
+    // The owner, at another address behind the same proxy, signs in.
+    let r = login_from(&app, "198.51.100.7", "admin", "adal-demo").await;
+    assert!(
+        r.ok()["login"]["accessToken"].as_str().is_some(),
+        "{}",
+        r.body
+    );
+    // Other people behind the proxy are not locked by the attacker's address.
+    let r = login_from(&app, "198.51.100.8", "analyst", "adal-demo").await;
+    assert!(r.ok()["login"]["accessToken"].as_str().is_some());
+    // A proxy chain: the client is the address the trusted proxy appended, not what the
+    // client wrote at the left.
+    let r = login_from(
+        &app,
+        &format!("198.51.100.9, {attacker}"),
+        "admin",
+        "adal-demo",
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("RATE_LIMITED"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_trusted_proxy_a_forged_address_changes_nothing() {
+    let app = spawn_app_with(|s| {
+        s.login_max_failures = 3;
+        s.login_slowdown_ms = 1;
+    })
+    .await;
+    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    // Each guess claims another address; no proxy is trusted, so all count for the peer.
+    for i in 0..3 {
+        let r = login_from(&app, &format!("203.0.113.{i}"), "admin", "wrong-password").await;
+        assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    }
+    let r = login_from(&app, "203.0.113.200", "admin", "wrong-password").await;
+    assert_eq!(r.code().as_deref(), Some("RATE_LIMITED"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_refreshes_racing_with_one_token_end_the_session() {
+    let app = spawn_app_with_demo().await;
+    let r = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "parent", "p": "adal-demo" }),
+    )
+    .await;
+    let token = r.ok()["login"]["refreshToken"].as_str().unwrap().to_owned();
+    let race = (0..2).map(|_| gql(&app, None, REFRESH, json!({ "t": token })));
+    let replies = futures_util::future::join_all(race).await;
+    let won: Vec<_> = replies
+        .iter()
+        .filter_map(|r| r.data()["refreshSession"]["refreshToken"].as_str())
+        .collect();
+    let lost = replies
+        .iter()
+        .filter(|r| r.code().as_deref() == Some("UNAUTHENTICATED"))
+        .count();
+    assert_eq!(
+        (won.len(), lost),
+        (1, 1),
+        "{:?}",
+        replies.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    // The winner's successor belongs to the revoked family: two holders of one token mean it
+    // leaked, and neither goes on.
+    let r = gql(&app, None, REFRESH, json!({ "t": won[0] })).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_ends_at_its_absolute_age_however_often_refreshed() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app_with_demo().await;
+    let r = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "parent", "p": "adal-demo" }),
+    )
+    .await;
+    let first = r.ok()["login"]["refreshToken"].as_str().unwrap().to_owned();
+    let r = gql(&app, None, REFRESH, json!({ "t": first })).await;
+    let second = r.ok()["refreshSession"]["refreshToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The session began 31 days ago (the default limit is 30); its newest token is fresh.
+    let backend = app.db.get_database_backend();
+    let began = chrono::Utc::now() - chrono::Duration::days(31);
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DbBackend::Postgres => "UPDATE refresh_token SET session_started_at = $1",
+                _ => "UPDATE refresh_token SET session_started_at = ?",
+            },
+            [began.into()],
+        ))
+        .await
+        .unwrap();
+    let r = gql(&app, None, REFRESH, json!({ "t": second })).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sign in again"),
+        "{}",
+        r.body
+    );
+    // Signing in again starts a new session.
+    let r = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "parent", "p": "adal-demo" }),
+    )
+    .await;
+    let fresh = r.ok()["login"]["refreshToken"].as_str().unwrap().to_owned();
+    let r = gql(&app, None, REFRESH, json!({ "t": fresh })).await;
+    assert!(r.ok()["refreshSession"]["accessToken"].as_str().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn changing_a_password_ends_every_session_access_tokens_included() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let r = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "analyst", "p": "adal-demo" }),
+    )
+    .await;
+    let access = r.ok()["login"]["accessToken"].as_str().unwrap().to_owned();
+    let refresh = r.ok()["login"]["refreshToken"].as_str().unwrap().to_owned();
+    let me = "{ me { account { login } } }";
+    assert_eq!(
+        gql(&app, Some(&access), me, json!({})).await.ok()["me"]["account"]["login"],
+        "analyst"
+    );
+    let accounts = gql(
+        &app,
+        Some(&admin),
+        "{ accounts(filter: {search: \"analyst\"}) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    let id = accounts.ok()["accounts"]["nodes"][0]["id"].clone();
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation($id: ID!) { updateAccount(id: $id, input: {password: \"a-new-secret-42\"}) { id } }",
+        json!({ "id": id }),
+    )
+    .await;
+    r.ok();
+    // The access token issued before the change no longer opens anything, nor the refresh.
+    let r = gql(&app, Some(&access), me, json!({})).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    let r = gql(&app, None, REFRESH, json!({ "t": refresh })).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    // The new password opens a new session that works.
+    let r = gql(
+        &app,
+        None,
+        LOGIN,
+        json!({ "l": "analyst", "p": "a-new-secret-42" }),
+    )
+    .await;
+    let access = r.ok()["login"]["accessToken"].as_str().unwrap().to_owned();
+    assert_eq!(
+        gql(&app, Some(&access), me, json!({})).await.ok()["me"]["account"]["login"],
+        "analyst"
+    );
+}
+
+#[test]
+fn a_short_or_empty_signing_key_stops_the_server_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = adal_core::settings::Settings {
+        data_dir: dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    for contents in ["", "\n", "abcd", &"ab".repeat(31)] {
+        std::fs::write(dir.path().join("jwt.key"), contents).unwrap();
+        let err = adal_core::auth::tokens::TokenKeys::from_settings(&settings)
+            .err()
+            .unwrap_or_else(|| panic!("a {}-character key was accepted", contents.len()));
+        let msg = format!("{err:#}");
+        assert!(msg.contains("fewer than 32"), "{msg}");
+        assert!(msg.contains("jwt.key"), "{msg}");
+    }
+    // 32 bytes will do.
+    std::fs::write(dir.path().join("jwt.key"), "ab".repeat(32)).unwrap();
+    assert!(adal_core::auth::tokens::TokenKeys::from_settings(&settings).is_ok());
 }

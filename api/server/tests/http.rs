@@ -370,7 +370,11 @@ async fn values_the_types_refuse_are_bad_input_named_by_their_argument() {
     )
     .await;
     assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
-    assert_eq!(r.body["errors"][0]["extensions"]["field"], "first");
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["field"], "first",
+        "{}",
+        r.body
+    );
     let r = gql(
         &app,
         Some(&admin),
@@ -452,4 +456,180 @@ async fn metrics_are_served_to_the_allowed_addresses_only() {
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
+
+    // Behind a reverse proxy on this host, loopback is the proxy, not the client: a request
+    // it forwards from the internet is not admitted, one made on the host itself is.
+    let proxied = spawn_app_with(|s| s.trusted_proxies = "127.0.0.1, ::1".into()).await;
+    let r = c
+        .get(format!("{}/metrics", proxied.address))
+        .header("x-forwarded-for", "203.0.113.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = c
+        .get(format!("{}/metrics", proxied.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+/// Sends the head of a POST to `/graphql` and as much of its body as `body` holds, then reads
+/// the answer's status line: the server must answer without waiting for the rest (a server
+/// that read on would wait for bytes that never come).
+async fn status_before_body(
+    app: &adal_testkit::TestApp,
+    headers: &[(&str, String)],
+    body: &[u8],
+) -> u16 {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let host = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let mut head = format!("POST /graphql HTTP/1.1\r\nhost: {host}\r\naccept: {GQL_MEDIA}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // The server may close as soon as it has answered: a refused write is fine.
+    let _ = stream.write_all(body).await;
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line).await.unwrap();
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {line:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_are_refused_before_their_body_is_read_unless_the_caller_may_upload() {
+    let app = spawn_app_with(|s| s.max_upload_bytes = 64 * 1024).await;
+    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    let multipart = (
+        "content-type",
+        "multipart/form-data; boundary=XyZ".to_owned(),
+    );
+    let huge = ("content-length", (200u64 * 1024 * 1024).to_string());
+    let start = b"--XyZ\r\ncontent-disposition: form-data; name=\"operations\"\r\n\r\n";
+    // Anonymous: 401, though 200 MB are announced and a few bytes sent.
+    let s = status_before_body(&app, &[multipart.clone(), huge.clone()], start).await;
+    assert_eq!(s, 401);
+    // Signed in, but no role of theirs uploads: 403.
+    let parent = token(&app, "parent").await;
+    let bearer = ("authorization", format!("Bearer {parent}"));
+    let s = status_before_body(&app, &[multipart.clone(), huge.clone(), bearer], start).await;
+    assert_eq!(s, 403);
+    // An uploader announcing more than the limit: 413 at once.
+    let admin = token(&app, "admin").await;
+    let bearer = ("authorization", format!("Bearer {admin}"));
+    let s = status_before_body(
+        &app,
+        &[multipart.clone(), huge.clone(), bearer.clone()],
+        start,
+    )
+    .await;
+    assert_eq!(s, 413);
+    // An uploader streaming without a length: refused once the limit is passed, while the
+    // body is still coming (the chunks sent are well past the limit; the rest never comes).
+    let chunk = vec![b'a'; 16 * 1024];
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("{:x}\r\n", start.len()).as_bytes());
+    body.extend_from_slice(start);
+    body.extend_from_slice(b"\r\n");
+    for _ in 0..8 {
+        body.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        body.extend_from_slice(&chunk);
+        body.extend_from_slice(b"\r\n");
+    }
+    let chunked = ("transfer-encoding", "chunked".to_owned());
+    let s = status_before_body(&app, &[multipart.clone(), chunked, bearer], &body).await;
+    assert_eq!(s, 413);
+    // A plain JSON request announcing more than `max_body_bytes`: 413 before reading.
+    let json = ("content-type", "application/json".to_owned());
+    let s = status_before_body(&app, &[json, huge], b"{\"query\":").await;
+    assert_eq!(s, 413);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_alias_flood_is_refused_unrun_and_each_caller_spends_a_budget() {
+    let app = spawn_app_with(|s| s.graphql_cost_per_minute = 1_000).await;
+    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    let analyst = token(&app, "analyst").await;
+    // 900 aliases of a search: refused as a whole before any search runs.
+    let flood = format!(
+        "{{ {} }}",
+        (0..900)
+            .map(|i| format!("o{i}: organisations(first: 100) {{ nodes {{ id }} }}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let r = gql(&app, None, &flood, json!({})).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"));
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 20 root fields"),
+        "{}",
+        r.body
+    );
+    // Aliases deeper down count too.
+    let nested = format!(
+        "{{ regions(first: 1) {{ nodes {{ {} }} }} }}",
+        (0..61)
+            .map(|i| format!("n{i}: nameKk"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let r = gql(&app, None, &nested, json!({})).await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"));
+    // A page of 100 costs a hundred rows: 1 + 100 × (nodes + 3 fields) = 401 points. Two fit
+    // in this caller's 1,000 a minute; the third is refused, saying when to come back.
+    let page = "{ organisations(first: 100) { nodes { id nameEn bin } } }";
+    for _ in 0..2 {
+        gql(&app, None, page, json!({})).await.ok();
+    }
+    let r = gql(&app, None, page, json!({})).await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert_eq!(r.code().as_deref(), Some("RATE_LIMITED"));
+    let wait = r.body["errors"][0]["extensions"]["retryAfterSeconds"]
+        .as_i64()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    // Another caller has a budget of their own.
+    let r = gql(&app, Some(&analyst), page, json!({})).await;
+    assert!(r.ok()["organisations"]["nodes"].is_array());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_forbid_inline_script_and_framing() {
+    let app = spawn_app().await;
+    let c = reqwest::Client::new();
+    // Any answer of the server (here a portal path: the portals are not built in this test).
+    let r = c
+        .get(format!("{}/operator/", app.address))
+        .send()
+        .await
+        .unwrap();
+    let h = r.headers();
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+        "{csp}"
+    );
+    assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    // GraphiQL keeps its own policy, which its inline start needs.
+    let r = c
+        .get(format!("{}/graphql", app.address))
+        .send()
+        .await
+        .unwrap();
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("'unsafe-inline'"), "{csp}");
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adal_core::settings::{Secret, Settings};
-use adal_notifications::webhooks::sign;
+use adal_notifications::webhooks::{sign, signed_headers};
 use adal_notifications::worker::{Pass, Worker};
 use adal_testkit::TestApp;
 use adal_testkit::fakes::{FakeGateway, FakeSmtp, Mode};
@@ -87,9 +87,11 @@ impl Env {
     }
     async fn post_signed(&self, path: &str, body: &Value, secret: &str) -> u16 {
         let raw = body.to_string();
+        let [(t, ts), (g, sig)] = signed_headers(secret, raw.as_bytes());
         reqwest::Client::new()
             .post(format!("{}{path}", self.app.address))
-            .header("X-Adal-Signature", sign(secret, raw.as_bytes()))
+            .header(t, ts)
+            .header(g, sig)
             .header("content-type", "application/json")
             .body(raw)
             .send()
@@ -683,14 +685,41 @@ async fn webhooks_with_bad_signatures_are_refused_and_change_nothing() {
     assert_eq!(unsigned.status().as_u16(), 401);
     // A valid signature over a different body does not pass either.
     let raw = receipt.to_string();
-    let tampered = reqwest::Client::new()
-        .post(format!("{}/webhooks/sms/receipt", env.app.address))
-        .header("X-Adal-Signature", sign(SMS_SECRET, b"{}"))
-        .body(raw)
-        .send()
+    let now = Utc::now().timestamp();
+    let post = |timestamp: i64, signature: String| {
+        reqwest::Client::new()
+            .post(format!("{}/webhooks/sms/receipt", env.app.address))
+            .header("X-Adal-Timestamp", timestamp.to_string())
+            .header("X-Adal-Signature", signature)
+            .body(raw.clone())
+            .send()
+    };
+    let tampered = post(now, sign(SMS_SECRET, now, b"{}")).await.unwrap();
+    assert_eq!(tampered.status().as_u16(), 401);
+    // A well-signed receipt replayed after more than 5 minutes is refused, and so is one
+    // whose signature was made for another time.
+    let stale = now - 6 * 60;
+    let replayed = post(stale, sign(SMS_SECRET, stale, raw.as_bytes()))
         .await
         .unwrap();
-    assert_eq!(tampered.status().as_u16(), 401);
+    assert_eq!(replayed.status().as_u16(), 401);
+    let moved = post(now, sign(SMS_SECRET, stale, raw.as_bytes()))
+        .await
+        .unwrap();
+    assert_eq!(moved.status().as_u16(), 401);
+    // A receipt dated before the message was sent, or ahead of the clock, proves nothing.
+    for at in [
+        m.sent_at.unwrap() - chrono::Duration::minutes(1),
+        Utc::now() + chrono::Duration::hours(1),
+    ] {
+        let early =
+            json!({ "id": m.provider_message_id, "status": "delivered", "at": at.to_rfc3339() });
+        assert_eq!(
+            env.post_signed("/webhooks/sms/receipt", &early, SMS_SECRET)
+                .await,
+            400
+        );
+    }
     let inbound = json!({ "id": "in-1", "from": "+77010000000", "text": "511" });
     assert_eq!(
         env.post_signed("/webhooks/sms/inbound", &inbound, "nope")
@@ -963,8 +992,15 @@ async fn consent_replies_are_matched_late_and_malformed_ones_answered() {
     env.gql(request, json!({ "g": li.to_string() })).await.ok();
     drain(&w).await;
     let li_phone = env.person_of(li).await.phone.unwrap();
-    let late = (Utc::now() + chrono::Duration::minutes(16)).to_rfc3339();
-    let body = json!({ "id": "i3", "from": li_phone, "text": "511", "received_at": late });
+    // The request left 16 minutes ago; the reply comes now.
+    let li_req = consent_request::Entity::find()
+        .filter(consent_request::Column::GraduateId.eq(li))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    sent_minutes_ago(db, li_req.message_id.unwrap(), 16).await;
+    let body = json!({ "id": "i3", "from": li_phone, "text": "511" });
     assert_eq!(
         env.post_signed("/webhooks/sms/inbound", &body, SMS_SECRET)
             .await,
@@ -1673,4 +1709,151 @@ async fn another_domain_sends_about_its_own_subjects_through_the_same_service() 
         texts,
         [json!(format!("{}: бүгін үйірме 16:00.", omarov.first_name))]
     );
+}
+
+/// Moves a message's sending back by `minutes`, as if it had left then.
+async fn sent_minutes_ago(db: &sea_orm::DatabaseConnection, message_id: i64, minutes: i64) {
+    let mut m = notification_message::Entity::find_by_id(message_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    m.sent_at = Set(Some(Utc::now() - chrono::Duration::minutes(minutes)));
+    m.update(db).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_counts_only_inside_its_window_once_and_for_the_person_it_names() {
+    let env = env().await;
+    let db = &env.app.db;
+    let request = "mutation($g: ID!) { requestConsent(graduateId: $g) { id status } }";
+    let w = env.worker();
+    let omarov = env.graduate("Омаров").await;
+    let li = env.graduate("Ли").await;
+    // Siblings: both graduates' requests go to one parent's phone.
+    let phone = env.person_of(omarov).await.phone.unwrap();
+    let li_person = env.person_of(li).await;
+    let mut p = li_person.clone().into_active_model();
+    p.phone = Set(Some(phone.clone()));
+    p.update(db).await.unwrap();
+    let status = |g: i64| async move {
+        consent_request::Entity::find()
+            .filter(consent_request::Column::GraduateId.eq(g))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .status
+    };
+    let outcome = |id: &'static str| async move {
+        inbound_sms::Entity::find()
+            .filter(inbound_sms::Column::ProviderId.eq(id))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .outcome
+    };
+
+    // A reply before the request has left counts for nothing.
+    env.gql(request, json!({ "g": omarov.to_string() }))
+        .await
+        .ok();
+    let early = json!({ "id": "e1", "from": phone, "text": "511" });
+    assert_eq!(
+        env.post_signed("/webhooks/sms/inbound", &early, SMS_SECRET)
+            .await,
+        200
+    );
+    assert_eq!(outcome("e1").await, "unmatched");
+    assert_eq!(status(omarov).await, "open");
+    drain(&w).await;
+    // Nor one dated before it was sent.
+    let before = (Utc::now() - chrono::Duration::minutes(30)).to_rfc3339();
+    let dated = json!({ "id": "e2", "from": phone, "text": "511", "received_at": before });
+    assert_eq!(
+        env.post_signed("/webhooks/sms/inbound", &dated, SMS_SECRET)
+            .await,
+        200
+    );
+    assert_eq!(outcome("e2").await, "unmatched");
+    assert_eq!(status(omarov).await, "open");
+    // Without the gateway's id, or dated in the future, a reply is refused outright.
+    let no_id = json!({ "from": phone, "text": "511" });
+    assert_eq!(
+        env.post_signed("/webhooks/sms/inbound", &no_id, SMS_SECRET)
+            .await,
+        400
+    );
+    let future = (Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let ahead = json!({ "id": "e3", "from": phone, "text": "511", "received_at": future });
+    assert_eq!(
+        env.post_signed("/webhooks/sms/inbound", &ahead, SMS_SECRET)
+            .await,
+        400
+    );
+    assert_eq!(status(omarov).await, "open");
+
+    // Li's request to the same phone: a bare 511 is now ambiguous and counts for nobody.
+    env.gql(request, json!({ "g": li.to_string() })).await.ok();
+    drain(&w).await;
+    let bare = json!({ "id": "s1", "from": phone, "text": "511" });
+    assert_eq!(
+        env.post_signed("/webhooks/sms/inbound", &bare, SMS_SECRET)
+            .await,
+        200
+    );
+    assert_eq!(outcome("s1").await, "ambiguous");
+    assert_eq!(
+        (status(omarov).await, status(li).await),
+        ("open".into(), "open".into())
+    );
+    // The answer names each person with the digits to add.
+    let question = env
+        .messages()
+        .await
+        .into_iter()
+        .filter(|m| m.purpose == "consent_answer")
+        .max_by_key(|m| m.id)
+        .unwrap();
+    let li_digits = &li_person.iin[li_person.iin.len() - 4..];
+    let body = question.body.unwrap();
+    assert!(body.contains(&li_person.last_name), "{body}");
+    assert!(body.contains(li_digits), "{body}");
+    assert_eq!(question.recipient.as_deref(), Some(phone.as_str()));
+    // Naming Li by the digits answers for Li alone.
+    let named = json!({ "id": "s2", "from": phone, "text": format!("512 {li_digits}") });
+    assert_eq!(
+        env.post_signed("/webhooks/sms/inbound", &named, SMS_SECRET)
+            .await,
+        200
+    );
+    assert_eq!(outcome("s2").await, "refusal");
+    assert_eq!(
+        (status(omarov).await, status(li).await),
+        ("open".into(), "refused".into())
+    );
+    // The same delivery replayed changes nothing.
+    assert_eq!(
+        env.post_signed("/webhooks/sms/inbound", &named, SMS_SECRET)
+            .await,
+        200
+    );
+    assert_eq!(
+        inbound_sms::Entity::find()
+            .filter(inbound_sms::Column::ProviderId.eq("s2"))
+            .count(db)
+            .await
+            .unwrap(),
+        1
+    );
+    // With one request left open, a bare 511 answers it.
+    let last = json!({ "id": "s3", "from": phone, "text": "511" });
+    assert_eq!(
+        env.post_signed("/webhooks/sms/inbound", &last, SMS_SECRET)
+            .await,
+        200
+    );
+    assert_eq!(status(omarov).await, "consented");
 }

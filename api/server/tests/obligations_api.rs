@@ -206,8 +206,9 @@ async fn the_register_costs_a_fixed_number_of_statements() {
         );
         counts.push(app.statements.get() - before);
     }
-    // Two statements identify the caller (account, role assignments); one reads the page.
-    assert_eq!(counts, vec![3, 3]);
+    // Two statements identify the caller (account, role assignments); one reads the page; one
+    // writes the read of personal data (the names) to the audit trail.
+    assert_eq!(counts, vec![4, 4]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -335,6 +336,13 @@ async fn claims_follow_the_formula_and_close_when_paid() {
         r.body["errors"][0]["extensions"]["reason"],
         "NO_DELIVERED_NOTICE"
     );
+    // An e-mail the SMTP server accepted is no proof that it reached the graduate.
+    deliver_breach_notice_by(&app, &admin, &breach, "email").await;
+    let r = gql(&app, Some(&admin), draft, json!({ "g": breach })).await;
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["reason"],
+        "NO_DELIVERED_NOTICE"
+    );
     deliver_notice_through_gateway(&app, &admin, &breach).await;
     let r = gql(&app, Some(&admin), draft, json!({ "g": breach })).await;
     let claim = &r.ok()["draftClaim"];
@@ -418,10 +426,11 @@ async fn deliver_notice_through_gateway(app: &adal_testkit::TestApp, admin: &str
         error: None,
         at: None,
     };
-    assert!(
+    assert_eq!(
         webhooks::apply_receipt(&app.db, Channel::Sms, &receipt)
             .await
-            .unwrap()
+            .unwrap(),
+        webhooks::ReceiptOutcome::Applied
     );
     gateway.stop().await;
 }
@@ -527,6 +536,16 @@ async fn an_uploaded_feed_imports_in_the_background_with_a_rejection_report() {
 /// A claim needs proof of notice: a breach notice to the graduate, recorded as delivered (as
 /// the SMS gateway's receipt would record it).
 async fn deliver_breach_notice(app: &adal_testkit::TestApp, admin: &str, graduate: &str) {
+    deliver_breach_notice_by(app, admin, graduate, "sms").await;
+}
+
+/// A breach notice sent to the graduate by `channel`, marked delivered.
+async fn deliver_breach_notice_by(
+    app: &adal_testkit::TestApp,
+    admin: &str,
+    graduate: &str,
+    channel: &str,
+) {
     use sea_orm::ConnectionTrait;
     let me = gql(app, Some(admin), "{ me { account { id } } }", json!({})).await;
     let account: i64 = me.ok()["me"]["account"]["id"]
@@ -545,7 +564,7 @@ async fn deliver_breach_notice(app: &adal_testkit::TestApp, admin: &str, graduat
     .unwrap();
     app.db
         .execute_unprepared(&format!(
-            "UPDATE notification_message SET status = 'delivered', delivered_at = CURRENT_TIMESTAMP WHERE id = {}",
+            "UPDATE notification_message SET channel = '{channel}', status = 'delivered', sent_at = CURRENT_TIMESTAMP, delivered_at = CURRENT_TIMESTAMP WHERE id = {}",
             m.id
         ))
         .await

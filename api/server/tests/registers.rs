@@ -48,7 +48,7 @@ async fn organisations_are_validated_created_searched_and_audited() {
     let r = gql(&app, Some(&admin), CREATE_ORG, json!({ "i": input })).await;
     assert_eq!(r.body["errors"][0]["extensions"]["field"], "regionKato");
 
-    let r = gql(&app, None, "{ organisations(filter: {search: \"village\", kind: HEALTHCARE}) { totalCount nodes { nameEn } } }", json!({})).await;
+    let r = gql(&app, Some(&admin), "{ organisations(filter: {search: \"village\", kind: HEALTHCARE}) { totalCount nodes { nameEn } } }", json!({})).await;
     assert_eq!(r.ok()["organisations"]["totalCount"], 1);
 
     let id = created["id"].as_str().unwrap();
@@ -61,11 +61,12 @@ async fn organisations_are_validated_created_searched_and_audited() {
 #[tokio::test(flavor = "multi_thread")]
 async fn organisation_pages_follow_cursors() {
     let app = spawn_app_with_demo().await;
+    let analyst = token(&app, "analyst").await;
     let q = "query($a: String) { organisations(first: 3, after: $a) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } }";
     let mut after = serde_json::Value::Null;
     let mut ids = Vec::new();
     loop {
-        let r = gql(&app, None, q, json!({ "a": after })).await;
+        let r = gql(&app, Some(&analyst), q, json!({ "a": after })).await;
         let c = &r.ok()["organisations"];
         assert_eq!(c["totalCount"], 9);
         ids.extend(
@@ -325,4 +326,162 @@ async fn an_account_reader_without_persons_does_not_reach_the_person() {
             .iter()
             .any(|a| a["login"] == "graduate" && a["person"]["iin"].is_string())
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn employers_from_the_feed_are_not_public() {
+    let app = spawn_app_with_demo().await;
+    let analyst = token(&app, "analyst").await;
+    let parent = token(&app, "parent").await;
+    let q = "{ organisations(first: 100) { totalCount nodes { id kind bin nameEn } } }";
+    let all = gql(&app, Some(&analyst), q, json!({})).await;
+    let all = all.ok()["organisations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let employer = all
+        .iter()
+        .find(|o| o["kind"] == "EMPLOYER")
+        .expect("the demo has an employer")
+        .clone();
+    let institutions = [
+        "OPERATOR",
+        "UNIVERSITY",
+        "COLLEGE",
+        "SCHOOL",
+        "EDUCATION_PROVIDER",
+        "AKIMAT",
+        "STATE_BODY",
+    ];
+    let expected = all
+        .iter()
+        .filter(|o| institutions.contains(&o["kind"].as_str().unwrap()))
+        .count();
+    assert!(expected >= 5 && expected < all.len());
+    for token in [None, Some(parent.as_str())] {
+        let r = gql(&app, token, q, json!({})).await;
+        let c = &r.ok()["organisations"];
+        assert_eq!(c["totalCount"], expected);
+        for o in c["nodes"].as_array().unwrap() {
+            assert!(institutions.contains(&o["kind"].as_str().unwrap()), "{o}");
+        }
+        // Asking by kind, by BIN or by id finds nothing either.
+        let r = gql(
+            &app,
+            token,
+            "query($b: String) { organisations(filter: {kind: EMPLOYER, search: $b}) { totalCount } }",
+            json!({ "b": employer["bin"] }),
+        )
+        .await;
+        assert_eq!(r.ok()["organisations"]["totalCount"], 0);
+        let r = gql(
+            &app,
+            token,
+            "query($id: ID!) { organisation(id: $id) { nameEn } }",
+            json!({ "id": employer["id"] }),
+        )
+        .await;
+        assert_eq!(r.code().as_deref(), Some("NOT_FOUND"));
+    }
+    // The operator's staff see the employer.
+    let r = gql(
+        &app,
+        Some(&analyst),
+        "query($id: ID!) { organisation(id: $id) { nameEn } }",
+        json!({ "id": employer["id"] }),
+    )
+    .await;
+    assert_eq!(r.ok()["organisation"]["nameEn"], employer["nameEn"]);
+}
+
+/// The `personal_data.read` events on the trail, newest first, as the administrator sees them.
+async fn read_events(app: &adal_testkit::TestApp, admin: &str) -> Vec<serde_json::Value> {
+    let r = gql(
+        app,
+        Some(admin),
+        "{ auditEvents(subjectType: \"person\", first: 100) { nodes { action actorAccountId subjectId details } } }",
+        json!({}),
+    )
+    .await;
+    r.ok()["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "personal_data.read")
+        .cloned()
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_read_of_someone_elses_personal_data_is_on_the_trail() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let me = "{ me { account { id } } }";
+    // Each staff role reads persons or graduates: one event per request, naming who, through
+    // which operation, how many persons and which fields.
+    for (login, query, field) in [
+        (
+            "admin",
+            "query Register { persons(first: 5) { nodes { iin phone birthDate } } }",
+            "iin",
+        ),
+        (
+            "analyst",
+            "query Register { persons(first: 5) { nodes { fullName phone } } }",
+            "phone",
+        ),
+        (
+            "commission",
+            "query Graduates { graduates(first: 3) { nodes { fullName } } }",
+            "name",
+        ),
+    ] {
+        let t = token(&app, login).await;
+        let account = gql(&app, Some(&t), me, json!({})).await.ok()["me"]["account"]["id"].clone();
+        let before = read_events(&app, &admin).await.len();
+        let r = gql(&app, Some(&t), query, json!({})).await;
+        let n = r.ok().as_object().unwrap().values().next().unwrap()["nodes"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert!(n > 0);
+        let events = read_events(&app, &admin).await;
+        assert_eq!(events.len(), before + 1, "{login}: {events:?}");
+        let e = &events[0];
+        assert_eq!(e["actorAccountId"], account, "{login}");
+        assert_eq!(e["details"]["persons"], n, "{login}: {e}");
+        assert_eq!(e["details"]["ids"].as_array().unwrap().len(), n);
+        assert!(
+            e["details"]["operation"] == "Register" || e["details"]["operation"] == "Graduates"
+        );
+        assert!(
+            e["details"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == field),
+            "{login}: {e}"
+        );
+    }
+    // Reading one's own data, or one's children's, is not an event.
+    let before = read_events(&app, &admin).await.len();
+    let graduate = token(&app, "graduate").await;
+    gql(
+        &app,
+        Some(&graduate),
+        "{ me { person { iin fullName phone } } myObligations { fullName } }",
+        json!({}),
+    )
+    .await
+    .ok();
+    let parent = token(&app, "parent").await;
+    gql(
+        &app,
+        Some(&parent),
+        "{ myChildren { iin fullName } }",
+        json!({}),
+    )
+    .await
+    .ok();
+    assert_eq!(read_events(&app, &admin).await.len(), before);
 }

@@ -41,6 +41,8 @@ pub struct Actor {
     pub is_client: bool,
     pub person_id: Option<i64>,
     pub language: Language,
+    /// The account's session epoch: access tokens from an earlier one are refused.
+    pub session_epoch: i32,
     pub assignments: Vec<Assignment>,
     /// Person ids of the children in the caller's guardianship (for the parent role).
     pub children: Vec<i64>,
@@ -79,6 +81,7 @@ impl Actor {
             is_client: acc.kind == "client",
             person_id: acc.person_id,
             language: Language::from_db_or_default(&acc.language),
+            session_epoch: acc.session_epoch,
             assignments,
             children,
         }))

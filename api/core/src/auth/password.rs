@@ -53,6 +53,40 @@ pub fn verify_dummy(password: &str) {
     }
 }
 
+/// Hashing is deliberately slow (tens of milliseconds of one core): it runs on the blocking
+/// pool, at most one per core at a time, so a flood of sign-ins waits its turn instead of
+/// stalling the threads that serve every other request.
+async fn on_hashing_pool<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    static PERMITS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores)
+    });
+    // The semaphore is never closed: a permit always comes.
+    let _permit = PERMITS.acquire().await.ok();
+    match tokio::task::spawn_blocking(work).await {
+        Ok(v) => v,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// [`verify`] on the hashing pool.
+pub async fn verify_blocking(password: &str, stored: &str) -> bool {
+    let (password, stored) = (password.to_owned(), stored.to_owned());
+    on_hashing_pool(move || verify(&password, &stored)).await
+}
+
+/// [`verify_dummy`] on the hashing pool.
+pub async fn verify_dummy_blocking(password: &str) {
+    let password = password.to_owned();
+    on_hashing_pool(move || verify_dummy(&password)).await
+}
+
+/// [`hash`] on the hashing pool.
+pub async fn hash_blocking(password: &str) -> ApiResult<String> {
+    let password = password.to_owned();
+    on_hashing_pool(move || hash(&password)).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,8 +38,8 @@ pub async fn sign_in(
     client_addr: Option<&str>,
 ) -> ApiResult<SessionTokens> {
     let db = &state.db;
-    let keys = throttle::keys(login, client_addr);
-    throttle::check(db, &keys).await?;
+    let attempt = throttle::Attempt::new(&state.throttle, login, client_addr);
+    let reservation = throttle::reserve(db, &state.throttle, &attempt).await?;
 
     let found = account::Entity::find()
         .filter(account::Column::Login.eq(login.trim()))
@@ -51,11 +51,11 @@ pub async fn sign_in(
     };
     let ok = match &found {
         Some(acc) => {
-            let verified = password::verify(secret, &acc.password_hash);
+            let verified = password::verify_blocking(secret, &acc.password_hash).await;
             verified && !acc.disabled && acc.kind == wanted_kind
         }
         None => {
-            password::verify_dummy(secret);
+            password::verify_dummy_blocking(secret).await;
             false
         }
     };
@@ -64,13 +64,15 @@ pub async fn sign_in(
         _ => None,
     };
     let Some(actor) = actor else {
-        let delay = throttle::record_failure(db, &state.throttle, &keys).await?;
+        let delay = throttle::failed(db, &state.throttle, &attempt, &reservation).await?;
         tokio::time::sleep(delay).await;
         tracing::info!(outcome = "refused", "sign-in");
         return Err(ApiError::UnauthenticatedBecause(WRONG_CREDENTIALS.into()));
     };
-    throttle::clear_login(db, &keys).await?;
-    let (access_token, expires_at) = state.keys.issue_access(actor.account_id)?;
+    throttle::succeeded(db, &attempt).await?;
+    let (access_token, expires_at) = state
+        .keys
+        .issue_access(actor.account_id, actor.session_epoch)?;
     let refresh_token = match kind {
         Credentials::Person => {
             Some(tokens::issue_refresh(db, &state.keys, actor.account_id, None).await?)
@@ -88,16 +90,26 @@ pub async fn sign_in(
 
 /// Exchanges a refresh token for a new access token and the next refresh token.
 pub async fn refresh(state: &AppState, refresh_token: &str) -> ApiResult<SessionTokens> {
-    // No transaction: revoking a reused token's family must stick even though the call fails,
-    // and consuming is one conditional update, so two concurrent refreshes cannot both win.
-    let db = &state.db;
-    let (account_id, family) = tokens::consume_refresh(db, refresh_token).await?;
-    let Some(actor) = Actor::load(db, account_id).await? else {
-        tokens::revoke_family(db, &family).await?;
+    // One write transaction: of two refreshes with one token, the second waits for the first
+    // to commit its successor, then finds the token used and revokes the whole family, the
+    // successor included. A refused refresh commits too, so a revocation sticks.
+    let txn = crate::db::begin_write(&state.db).await?;
+    let session = match tokens::consume_refresh(&txn, &state.keys, refresh_token).await {
+        Ok(s) => s,
+        Err(e) => {
+            txn.commit().await?;
+            return Err(e);
+        }
+    };
+    let account_id = session.account_id;
+    let Some(actor) = Actor::load(&txn, account_id).await? else {
+        tokens::revoke_family(&txn, &session.family).await?;
+        txn.commit().await?;
         return Err(ApiError::Unauthenticated);
     };
-    let next = tokens::issue_refresh(db, &state.keys, account_id, Some(family)).await?;
-    let (access_token, expires_at) = state.keys.issue_access(account_id)?;
+    let next = tokens::issue_refresh(&txn, &state.keys, account_id, Some(session)).await?;
+    txn.commit().await?;
+    let (access_token, expires_at) = state.keys.issue_access(account_id, actor.session_epoch)?;
     Ok(SessionTokens {
         access_token,
         expires_at,

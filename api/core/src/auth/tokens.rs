@@ -24,7 +24,10 @@ pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     pub access_ttl: Duration,
+    /// How long an unused refresh token stays valid.
     pub refresh_ttl: Duration,
+    /// How long a session lasts from its sign-in, however often it is refreshed.
+    pub session_max_age: Duration,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -36,6 +39,18 @@ struct Claims {
     typ: String,
     /// Unique per token, so two tokens issued in the same second differ.
     jti: String,
+    /// The account's session epoch when the token was issued (tokens from before the epoch
+    /// was kept carry none and count as epoch 0).
+    #[serde(default)]
+    ver: i32,
+}
+
+/// What a valid access token says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessClaims {
+    pub account_id: i64,
+    /// The account's session epoch it was issued in: a token from an earlier epoch is refused.
+    pub session_epoch: i32,
 }
 
 impl TokenKeys {
@@ -51,10 +66,16 @@ impl TokenKeys {
             decoding: DecodingKey::from_secret(&secret),
             access_ttl: Duration::seconds(settings.access_token_ttl_secs),
             refresh_ttl: Duration::seconds(settings.refresh_token_ttl_secs),
+            session_max_age: Duration::seconds(settings.session_max_age_secs),
         })
     }
 
-    pub fn issue_access(&self, account_id: i64) -> ApiResult<(String, DateTime<Utc>)> {
+    /// An access token for the account in its current session epoch.
+    pub fn issue_access(
+        &self,
+        account_id: i64,
+        session_epoch: i32,
+    ) -> ApiResult<(String, DateTime<Utc>)> {
         let now = Utc::now();
         let exp = now + self.access_ttl;
         let claims = Claims {
@@ -63,14 +84,15 @@ impl TokenKeys {
             exp: exp.timestamp(),
             typ: "access".into(),
             jti: uuid::Uuid::new_v4().simple().to_string(),
+            ver: session_epoch,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(ApiError::internal)?;
         Ok((token, exp))
     }
 
-    /// The account id in a valid access token.
-    pub fn verify_access(&self, token: &str) -> Result<i64, TokenProblem> {
+    /// The account and session epoch of a valid access token.
+    pub fn verify_access(&self, token: &str) -> Result<AccessClaims, TokenProblem> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 5;
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(
@@ -82,16 +104,32 @@ impl TokenKeys {
         if data.claims.typ != "access" {
             return Err(TokenProblem::Invalid);
         }
-        data.claims.sub.parse().map_err(|_| TokenProblem::Invalid)
+        let account_id = data.claims.sub.parse().map_err(|_| TokenProblem::Invalid)?;
+        Ok(AccessClaims {
+            account_id,
+            session_epoch: data.claims.ver,
+        })
     }
 }
+
+/// The shortest signing key accepted (HS256 wants at least the hash's 256 bits).
+const MIN_KEY_BYTES: usize = 32;
 
 fn load_or_create_key(path: &Path) -> anyhow::Result<Vec<u8>> {
     if path.exists() {
         let hexed = std::fs::read_to_string(path)
             .with_context(|| format!("reading signing key {}", path.display()))?;
-        return hex::decode(hexed.trim())
-            .with_context(|| format!("signing key {} is not hex", path.display()));
+        let key = hex::decode(hexed.trim())
+            .with_context(|| format!("signing key {} is not hex", path.display()))?;
+        if key.len() < MIN_KEY_BYTES {
+            anyhow::bail!(
+                "signing key {} holds {} bytes, fewer than {MIN_KEY_BYTES}: restore it from a \
+                 backup, or delete it to generate a new one (every session then ends)",
+                path.display(),
+                key.len()
+            );
+        }
+        return Ok(key);
     }
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
@@ -134,22 +172,37 @@ pub fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
-/// Issues a refresh token in `family` (a new family when `None`), returning its plain text.
+/// The session a refresh token belongs to: its family and when it began.
+#[derive(Debug, Clone)]
+pub struct RefreshSession {
+    pub account_id: i64,
+    pub family: String,
+    pub started_at: DateTime<Utc>,
+}
+
+/// Issues a refresh token in `session` (a new session when `None`), returning its plain text.
+/// It expires when unused for `refresh_ttl`, and at the latest when the session reaches
+/// `session_max_age`.
 pub async fn issue_refresh(
     db: &impl ConnectionTrait,
     keys: &TokenKeys,
     account_id: i64,
-    family: Option<String>,
+    session: Option<RefreshSession>,
 ) -> ApiResult<String> {
     let token = random_token();
     let now = Utc::now();
+    let (family, started_at) = match session {
+        Some(s) => (s.family, s.started_at),
+        None => (random_token(), now),
+    };
     refresh_token::ActiveModel {
         token_hash: Set(sha256_hex(&token)),
-        family: Set(family.unwrap_or_else(random_token)),
+        family: Set(family),
         account_id: Set(account_id),
-        expires_at: Set(now + keys.refresh_ttl),
+        expires_at: Set((now + keys.refresh_ttl).min(started_at + keys.session_max_age)),
         revoked_at: Set(None),
         created_at: Set(now),
+        session_started_at: Set(Some(started_at)),
         ..Default::default()
     }
     .insert(db)
@@ -157,9 +210,14 @@ pub async fn issue_refresh(
     Ok(token)
 }
 
-/// Uses a refresh token once: revokes it and returns its account and family. Presenting a token
-/// that was already used revokes its whole family (it was stolen or replayed).
-pub async fn consume_refresh(db: &impl ConnectionTrait, token: &str) -> ApiResult<(i64, String)> {
+/// Uses a refresh token once: revokes it and returns its session. Presenting a token that was
+/// already used revokes its whole family (it was stolen or replayed), and so does losing a race
+/// with another use of the same token: two holders of one token cannot both go on.
+pub async fn consume_refresh(
+    db: &impl ConnectionTrait,
+    keys: &TokenKeys,
+    token: &str,
+) -> ApiResult<RefreshSession> {
     let refused = || {
         ApiError::UnauthenticatedBecause(
             "the session has ended (its refresh token was used, revoked or expired): sign in again"
@@ -182,10 +240,12 @@ pub async fn consume_refresh(db: &impl ConnectionTrait, token: &str) -> ApiResul
         );
         return Err(refused());
     }
-    if row.expires_at <= now {
+    let started_at = row.session_started_at.unwrap_or(row.created_at);
+    if row.expires_at <= now || started_at + keys.session_max_age <= now {
         return Err(refused());
     }
-    // Revoke only if still unrevoked: two concurrent refreshes cannot both win.
+    // Revoke only if still unrevoked: of two concurrent refreshes one wins, and the other
+    // is a reuse.
     let res = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
         .filter(refresh_token::Column::Id.eq(row.id))
@@ -193,9 +253,18 @@ pub async fn consume_refresh(db: &impl ConnectionTrait, token: &str) -> ApiResul
         .exec(db)
         .await?;
     if res.rows_affected != 1 {
+        revoke_family(db, &row.family).await?;
+        tracing::warn!(
+            account.id = row.account_id,
+            "refresh token used twice at once; family revoked"
+        );
         return Err(refused());
     }
-    Ok((row.account_id, row.family))
+    Ok(RefreshSession {
+        account_id: row.account_id,
+        family: row.family,
+        started_at,
+    })
 }
 
 pub async fn revoke_family(db: &impl ConnectionTrait, family: &str) -> ApiResult<()> {

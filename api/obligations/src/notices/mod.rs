@@ -23,7 +23,7 @@ use adal_notifications::campaigns::{self, CampaignDraft};
 use adal_notifications::outbox::{NewMessage, enqueue, preferred_channel, template_for};
 use adal_notifications::purposes::{GENERAL, InCampaigns, Purpose, PurposeDef};
 use adal_notifications::subjects::{Subject, Subjects, Values, Variable};
-use adal_notifications::vocab::MessageStatus;
+use adal_notifications::vocab::{Channel, MessageStatus};
 use entities::{graduate, notification_message, person};
 
 pub use graphql::{NoticesMutation, NoticesQuery};
@@ -268,7 +268,9 @@ pub async fn notify_graduate(
 }
 
 /// Proof of notice: a claim is raised only after an obligation or breach notice reached the
-/// graduate (a delivered message).
+/// graduate, shown by a delivery receipt: an SMS or eGov push the provider reported
+/// delivered. An e-mail accepted by an SMTP server proves sending, not receipt, so it does
+/// not count.
 pub async fn require_delivered_notice(
     db: &impl ConnectionTrait,
     graduate_id: i64,
@@ -279,12 +281,16 @@ pub async fn require_delivered_notice(
         .filter(notification_message::Column::SubjectId.eq(graduate_id))
         .filter(notification_message::Column::Purpose.is_in(purposes))
         .filter(notification_message::Column::Status.eq(MessageStatus::Delivered.as_str()))
+        .filter(
+            notification_message::Column::Channel
+                .is_in([Channel::Sms.as_str(), Channel::Push.as_str()]),
+        )
         .count(db)
         .await?;
     if n == 0 {
         return Err(ApiError::ConflictBecause {
             reason: "NO_DELIVERED_NOTICE",
-            message: "a claim needs proof of notice: no obligation or breach notice has been delivered to this graduate yet".into(),
+            message: "a claim needs proof of notice: no obligation or breach notice has been delivered to this graduate by SMS or eGov push yet (an e-mail proves only that it was sent)".into(),
         });
     }
     Ok(())

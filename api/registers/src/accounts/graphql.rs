@@ -216,7 +216,10 @@ pub struct AccountsQuery;
 #[Object]
 impl AccountsQuery {
     /// Accounts and their roles (operator administrators and analysts).
-    #[graphql(guard = "Allow::roles(\"accounts\", ACCOUNT_READERS)")]
+    #[graphql(
+        guard = "Allow::roles(\"accounts\", ACCOUNT_READERS)",
+        complexity = "adal_core::pagination::list_complexity(first, child_complexity)"
+    )]
     async fn accounts(
         &self,
         ctx: &Context<'_>,

@@ -276,7 +276,7 @@ pub async fn create_account(
             "an account needs at least one role",
         ));
     }
-    let hash = password::hash(&d.password)?;
+    let hash = password::hash_blocking(&d.password).await?;
     let txn = adal_core::db::begin_write(db).await?;
     ensure_login_free(&txn, &login).await?;
     check_person(&txn, d.person_id).await?;
@@ -335,7 +335,10 @@ pub async fn update_account(
             "you cannot disable your own account",
         ));
     }
-    let new_hash = c.password.as_deref().map(password::hash).transpose()?;
+    let new_hash = match c.password.as_deref() {
+        Some(p) => Some(password::hash_blocking(p).await?),
+        None => None,
+    };
     let txn = adal_core::db::begin_write(db).await?;
     let existing = get(&txn, id).await?;
     let mut am = existing.clone().into_active_model();
@@ -355,6 +358,10 @@ pub async fn update_account(
     if changed.is_empty() {
         txn.commit().await?;
         return Ok(existing);
+    }
+    if changed.contains(&"disabled") || changed.contains(&"password") {
+        // Every access token issued before now stops working at its next request.
+        am.session_epoch = Set(existing.session_epoch + 1);
     }
     am.updated_at = Set(Utc::now());
     let model = am.update(&txn).await?;
@@ -473,7 +480,7 @@ pub async fn create_client(
         .into_string();
     let secret = d.secret.unwrap_or_else(random_token);
     password::check_strength("clientSecret", &secret)?;
-    let hash = password::hash(&secret)?;
+    let hash = password::hash_blocking(&secret).await?;
     let txn = adal_core::db::begin_write(db).await?;
     ensure_login_free(&txn, &login).await?;
     let now = Utc::now();

@@ -1,5 +1,6 @@
 //! GraphQL types and resolvers of the persons registry. `Person` is written field by field:
-//! each exposed column of personal data is a decision.
+//! each exposed column of personal data is a decision, and each read of one is noted for the
+//! request's `personal_data.read` audit event.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::NaiveDate;
@@ -8,6 +9,7 @@ use entities::person;
 
 use super::service::{self, PersonDraft, PersonFilter};
 use crate::loaders::loaders;
+use adal_core::audit;
 use adal_core::auth::guard::actor;
 use adal_core::auth::roles::OPERATOR_STAFF;
 use adal_core::auth::{Allow, Role, scope};
@@ -27,34 +29,42 @@ impl Person {
         ID(self.0.id.to_string())
     }
     /// The full IIN: visible only to callers whose scope includes this person.
-    async fn iin(&self) -> &str {
+    async fn iin(&self, ctx: &Context<'_>) -> &str {
+        audit::read(ctx, self.0.id, "iin");
         &self.0.iin
     }
     /// The IIN with its last six digits hidden, for lists and screens shown to others.
     async fn masked_iin(&self) -> String {
         mask(&self.0.iin)
     }
-    async fn last_name(&self) -> &str {
+    async fn last_name(&self, ctx: &Context<'_>) -> &str {
+        audit::read(ctx, self.0.id, "name");
         &self.0.last_name
     }
-    async fn first_name(&self) -> &str {
+    async fn first_name(&self, ctx: &Context<'_>) -> &str {
+        audit::read(ctx, self.0.id, "name");
         &self.0.first_name
     }
-    async fn middle_name(&self) -> Option<&str> {
+    async fn middle_name(&self, ctx: &Context<'_>) -> Option<&str> {
+        audit::read(ctx, self.0.id, "name");
         self.0.middle_name.as_deref()
     }
     /// Last, first and middle name.
-    async fn full_name(&self) -> String {
+    async fn full_name(&self, ctx: &Context<'_>) -> String {
+        audit::read(ctx, self.0.id, "name");
         full_name(&self.0)
     }
     /// Birth date (a hint from the IIN unless given).
-    async fn birth_date(&self) -> Option<NaiveDate> {
+    async fn birth_date(&self, ctx: &Context<'_>) -> Option<NaiveDate> {
+        audit::read(ctx, self.0.id, "birthDate");
         self.0.birth_date
     }
-    async fn phone(&self) -> Option<&str> {
+    async fn phone(&self, ctx: &Context<'_>) -> Option<&str> {
+        audit::read(ctx, self.0.id, "phone");
         self.0.phone.as_deref()
     }
-    async fn email(&self) -> Option<&str> {
+    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
+        audit::read(ctx, self.0.id, "email");
         self.0.email.as_deref()
     }
     /// The language notifications go out in.
@@ -144,7 +154,10 @@ pub struct PeopleQuery;
 #[Object]
 impl PeopleQuery {
     /// The persons registry (operator staff; integration clients allowed `persons`).
-    #[graphql(guard = "Allow::roles(\"persons\", OPERATOR_STAFF)")]
+    #[graphql(
+        guard = "Allow::roles(\"persons\", OPERATOR_STAFF)",
+        complexity = "adal_core::pagination::list_complexity(first, child_complexity)"
+    )]
     async fn persons(
         &self,
         ctx: &Context<'_>,

@@ -27,6 +27,15 @@ pub fn lang(ctx: &Context<'_>, language: Option<Language>) -> Language {
         .unwrap_or(Language::Ru)
 }
 
+/// Whether the caller sees employers too: the operator's staff, who work with the pension
+/// feed. Anyone else, anonymous callers included, sees public institutions only.
+fn sees_every_organisation(ctx: &Context<'_>) -> bool {
+    adal_core::auth::guard::caller(ctx)
+        .actor
+        .as_ref()
+        .is_some_and(|a| a.has_any(adal_core::auth::roles::OPERATOR_STAFF))
+}
+
 pub struct Region(pub region::Model);
 
 /// A region: an oblast or a city of republican significance.
@@ -50,6 +59,7 @@ impl Region {
         &self.0.name_en
     }
     /// Localities of the region.
+    #[graphql(complexity = "adal_core::pagination::list_complexity(first, child_complexity)")]
     async fn localities(
         &self,
         ctx: &Context<'_>,
@@ -229,7 +239,10 @@ pub struct ReferenceQuery;
 #[Object]
 impl ReferenceQuery {
     /// Regions (public reference data).
-    #[graphql(guard = "Allow::public(\"regions\")")]
+    #[graphql(
+        guard = "Allow::public(\"regions\")",
+        complexity = "adal_core::pagination::list_complexity(first, child_complexity)"
+    )]
     async fn regions(
         &self,
         ctx: &Context<'_>,
@@ -249,7 +262,10 @@ impl ReferenceQuery {
     }
 
     /// Localities, filtered by region, rural flag and name (public reference data).
-    #[graphql(guard = "Allow::public(\"localities\")")]
+    #[graphql(
+        guard = "Allow::public(\"localities\")",
+        complexity = "adal_core::pagination::list_complexity(first, child_complexity)"
+    )]
     async fn localities(
         &self,
         ctx: &Context<'_>,
@@ -267,8 +283,12 @@ impl ReferenceQuery {
         localities_page(ctx, &filter, first, after).await
     }
 
-    /// Organisations (public reference data).
-    #[graphql(guard = "Allow::public(\"organisations\")")]
+    /// Organisations. Public institutions (schools, universities, colleges, providers, akimats,
+    /// state bodies, the operator) for everyone; employers only for the operator's staff.
+    #[graphql(
+        guard = "Allow::public(\"organisations\")",
+        complexity = "adal_core::pagination::list_complexity(first, child_complexity)"
+    )]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -280,6 +300,7 @@ impl ReferenceQuery {
         let page = PageRequest::parse(first, after)?;
         let f = filter.unwrap_or_default();
         let filter = OrganisationFilter {
+            institutions_only: !sees_every_organisation(ctx),
             search: f.search,
             kind: f.kind,
             region_kato: f.region_kato,
@@ -298,7 +319,12 @@ impl ReferenceQuery {
     async fn organisation(&self, ctx: &Context<'_>, id: ID) -> Result<Organisation> {
         let state = ctx.data::<AppState>()?;
         let id = parse_id("id", &id)?;
-        Ok(Organisation(service::organisation(&state.db, id).await?))
+        let org = service::organisation(&state.db, id).await?;
+        let institution = OrganisationKind::from_db(&org.kind).is_some_and(|k| k.is_institution());
+        if !institution && !sees_every_organisation(ctx) {
+            return Err(adal_core::error::ApiError::NotFound("organisation").into());
+        }
+        Ok(Organisation(org))
     }
 }
 

@@ -77,6 +77,8 @@ pub async fn list_localities(
 
 #[derive(Debug, Default, Clone)]
 pub struct OrganisationFilter {
+    /// Only public institutions (see `OrganisationKind::INSTITUTIONS`).
+    pub institutions_only: bool,
     pub search: Option<String>,
     pub kind: Option<OrganisationKind>,
     pub region_kato: Option<String>,
@@ -84,6 +86,12 @@ pub struct OrganisationFilter {
 
 fn filtered(db: &DatabaseConnection, f: &OrganisationFilter) -> Select<organisation::Entity> {
     let mut q = organisation::Entity::find();
+    if f.institutions_only {
+        q = q.filter(
+            organisation::Column::Kind
+                .is_in(OrganisationKind::INSTITUTIONS.map(OrganisationKind::as_str)),
+        );
+    }
     if let Some(kind) = f.kind {
         q = q.filter(organisation::Column::Kind.eq(kind.as_str()));
     }

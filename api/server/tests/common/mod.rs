@@ -46,11 +46,25 @@ impl Reply {
 }
 
 pub async fn gql(app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Reply {
+    gql_with(app, token, &[], query, variables).await
+}
+
+/// [`gql`] with extra request headers (`X-Forwarded-For` from a proxy, say).
+pub async fn gql_with(
+    app: &TestApp,
+    token: Option<&str>,
+    headers: &[(&str, &str)],
+    query: &str,
+    variables: Value,
+) -> Reply {
     let client = reqwest::Client::new();
     let mut req = client
         .post(format!("{}/graphql", app.address))
         .header("accept", GQL_MEDIA)
         .json(&json!({ "query": query, "variables": variables }));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
