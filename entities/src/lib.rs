@@ -36,6 +36,13 @@ pub mod refresh_token;
 pub mod region;
 pub mod role_assignment;
 pub mod rule_set;
+pub mod voucher;
+pub mod voucher_allocation;
+pub mod voucher_application;
+pub mod voucher_application_category;
+pub mod voucher_campaign;
+pub mod voucher_direction;
+pub mod voucher_priority_table;
 
 pub mod prelude {
     pub use super::account::Entity as Account;

@@ -16,6 +16,7 @@ mod m20261201_000006_jobs;
 mod m20261201_000007_message_subject;
 mod m20261201_000008_decision_end;
 mod m20261202_000009_session_limits;
+mod m20261204_000010_vouchers;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_message_subject::Migration),
             Box::new(m20261201_000008_decision_end::Migration),
             Box::new(m20261202_000009_session_limits::Migration),
+            Box::new(m20261204_000010_vouchers::Migration),
         ]
     }
 }

@@ -63,6 +63,11 @@ enum Command {
     /// workers may share one PostgreSQL database; `adal serve` runs one too unless
     /// `notify_worker = false`.
     Worker,
+    /// Voucher campaigns: check a published allocation.
+    Vouchers {
+        #[command(subcommand)]
+        command: VouchersCommand,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -98,6 +103,13 @@ enum UserCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+enum VouchersCommand {
+    /// Reproduce an allocation from its published file (`/vouchers/allocations/{id}`) and say
+    /// whether the ranking and the vouchers issued match the rules; exits non-zero if not.
+    Verify { file: PathBuf },
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let settings = match Settings::load(cli.config.as_deref()) {
@@ -130,6 +142,32 @@ pub fn main() -> ExitCode {
 async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()> {
     match command.unwrap_or(Command::Serve { seed_demo: false }) {
         Command::Serve { seed_demo } => serve(settings, seed_demo).await,
+        Command::Vouchers {
+            command: VouchersCommand::Verify { file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let checked =
+                adal_vouchers::allocation::verify_file(&text).map_err(|e| anyhow::anyhow!(e))?;
+            if checked.matches() {
+                println!(
+                    "{}: the allocation matches its rules: the ranking and the vouchers issued \
+                     follow from the file's applications, priority table and seed, and the seed \
+                     is the one committed to when the campaign opened",
+                    file.display()
+                );
+                Ok(())
+            } else {
+                for p in &checked.problems {
+                    println!("- {p}");
+                }
+                anyhow::bail!(
+                    "{}: the allocation does NOT match its rules ({} problems above)",
+                    file.display(),
+                    checked.problems.len()
+                )
+            }
+        }
         Command::Migrate => {
             let (conn, _) = db::connect(&settings).await?;
             db::migrate(&conn).await?;

@@ -11,6 +11,7 @@ use adal_registers::accounts::graphql::{AccountsMutation, AccountsQuery};
 use adal_registers::auth::{AuthMutation, AuthQuery};
 use adal_registers::people::graphql::{PeopleMutation, PeopleQuery};
 use adal_registers::reference::graphql::{ReferenceMutation, ReferenceQuery};
+use adal_vouchers::graphql::{VouchersMutation, VouchersQuery};
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -22,6 +23,7 @@ pub struct Query(
     ObligationsQuery,
     NotificationsQuery,
     NoticesQuery,
+    VouchersQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -33,6 +35,7 @@ pub struct Mutation(
     ObligationsMutation,
     NotificationsMutation,
     NoticesMutation,
+    VouchersMutation,
 );
 
 pub type AdalSchema = Schema<Query, Mutation, EmptySubscription>;

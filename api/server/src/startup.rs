@@ -150,7 +150,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(adal_notifications::webhooks::routes)
             .configure(adal_obligations::consent::routes)
             .configure(adal_obligations::export::routes)
-            .configure(adal_obligations::downloads::routes);
+            .configure(adal_obligations::downloads::routes)
+            .configure(adal_vouchers::http::routes);
         if crate::web_portals::built(&web_dir) {
             app.configure(crate::web_portals::services(&web_dir))
         } else {

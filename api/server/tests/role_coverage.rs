@@ -6,10 +6,11 @@
 use std::collections::BTreeSet;
 
 /// The suites holding role matrices (`Op { name: "...", ... }` rows).
-const MATRICES: [&str; 3] = [
+const MATRICES: [&str; 4] = [
     include_str!("role_matrix.rs"),
     include_str!("obligations_api.rs"),
     include_str!("notifications.rs"),
+    include_str!("vouchers.rs"),
 ];
 
 /// The names of the rows: each `Op {` followed by `name: "..."`.

@@ -1,0 +1,848 @@
+//! GraphQL types and resolvers of the vouchers domain. Campaigns, priority tables and
+//! allocation runs are public (no personal data); applications are seen by the child's parents
+//! and by the akimat officers running the campaign.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use entities::{
+    voucher, voucher_allocation, voucher_application, voucher_application_category,
+    voucher_campaign, voucher_direction, voucher_priority_table,
+};
+
+use adal_core::audit;
+use adal_core::auth::guard::actor;
+use adal_core::auth::{Allow, Role};
+use adal_core::error::{ApiError, FieldContext};
+use adal_core::identifiers::{Iin, Kato, mask};
+use adal_core::loaders::load_err;
+use adal_core::pagination::{Conn, PageRequest, connection};
+use adal_core::sql::parse_id;
+use adal_core::state::AppState;
+use adal_registers::loaders::loaders;
+
+use crate::allocation;
+use crate::applications::{self, ApplicationDraft};
+use crate::campaigns::{self, CampaignDraft, TableDraft, parse_category};
+use crate::money;
+use crate::ranking::TieBreak;
+use crate::vocab::{
+    ClubDirection, VoucherApplicationStatus, VoucherCampaignStatus, VoucherCategoryStatus,
+    VoucherStatus,
+};
+
+const AKIMAT: &[Role] = &[Role::AkimatOfficer];
+const PARENT: &[Role] = &[Role::Parent];
+const PARENT_OR_AKIMAT: &[Role] = &[Role::Parent, Role::AkimatOfficer];
+
+/// How ties of equal score are broken, in the order a table lists them. The lottery (from the
+/// campaign's published seed) always decides last; the time of application never does.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum VoucherTieRule {
+    YoungerFirst,
+    OlderFirst,
+    Lottery,
+}
+
+impl From<VoucherTieRule> for TieBreak {
+    fn from(t: VoucherTieRule) -> Self {
+        match t {
+            VoucherTieRule::YoungerFirst => TieBreak::YoungerFirst,
+            VoucherTieRule::OlderFirst => TieBreak::OlderFirst,
+            VoucherTieRule::Lottery => TieBreak::Lottery,
+        }
+    }
+}
+
+impl From<TieBreak> for VoucherTieRule {
+    fn from(t: TieBreak) -> Self {
+        match t {
+            TieBreak::YoungerFirst => VoucherTieRule::YoungerFirst,
+            TieBreak::OlderFirst => VoucherTieRule::OlderFirst,
+            TieBreak::Lottery => VoucherTieRule::Lottery,
+        }
+    }
+}
+
+#[derive(SimpleObject, InputObject, Clone, Debug)]
+#[graphql(
+    name = "VoucherCategoryWeight",
+    input_name = "VoucherCategoryWeightInput"
+)]
+pub struct CategoryWeight {
+    /// A category code, e.g. `orphan`, `disability`, `large_family`.
+    pub category: String,
+    pub weight: i64,
+}
+
+/// A version of a region's priority table.
+pub struct PriorityTable(pub voucher_priority_table::Model);
+
+#[Object(name = "VoucherPriorityTable")]
+impl PriorityTable {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn region_kato(&self) -> &str {
+        &self.0.region_kato
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Category weights; a child's score is the sum of the weights of their confirmed
+    /// categories.
+    async fn weights(&self) -> Result<Vec<CategoryWeight>> {
+        Ok(campaigns::table_of(&self.0)?
+            .weights
+            .into_iter()
+            .map(|(category, weight)| CategoryWeight { category, weight })
+            .collect())
+    }
+    async fn ties(&self) -> Result<Vec<VoucherTieRule>> {
+        Ok(campaigns::table_of(&self.0)?
+            .ties
+            .into_iter()
+            .map(VoucherTieRule::from)
+            .collect())
+    }
+    async fn note(&self) -> &str {
+        &self.0.note
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(name = "VoucherDirectionValue")]
+pub struct DirectionValue {
+    pub direction: ClubDirection,
+    /// The voucher's monthly value in tenge.
+    pub monthly_value: i64,
+}
+
+fn direction_of(m: voucher_direction::Model) -> Option<DirectionValue> {
+    Some(DirectionValue {
+        direction: ClubDirection::from_db(&m.direction)?,
+        monthly_value: m.monthly_value,
+    })
+}
+
+/// A campaign: its rules and its money (integer tenge).
+pub struct Campaign(pub voucher_campaign::Model);
+
+#[Object(name = "VoucherCampaign")]
+impl Campaign {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn region_kato(&self) -> &str {
+        &self.0.region_kato
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// First month of the period (YYYYMM).
+    async fn first_month(&self) -> i32 {
+        self.0.first_month
+    }
+    async fn last_month(&self) -> i32 {
+        self.0.last_month
+    }
+    async fn opens_at(&self) -> DateTime<Utc> {
+        self.0.opens_at
+    }
+    async fn closes_at(&self) -> DateTime<Utc> {
+        self.0.closes_at
+    }
+    async fn status(&self) -> Option<VoucherCampaignStatus> {
+        VoucherCampaignStatus::from_db(&self.0.status)
+    }
+    async fn age_min(&self) -> i32 {
+        self.0.age_min
+    }
+    async fn age_max(&self) -> i32 {
+        self.0.age_max
+    }
+    async fn budget(&self) -> i64 {
+        self.0.budget
+    }
+    /// Held by issued vouchers for their months to come.
+    async fn committed(&self) -> i64 {
+        self.0.committed
+    }
+    async fn paid(&self) -> i64 {
+        self.0.paid
+    }
+    /// Returned by vouchers that ended before their last month (a running total).
+    async fn freed(&self) -> i64 {
+        self.0.freed
+    }
+    /// Budget less committed and paid.
+    async fn available(&self) -> i64 {
+        money::Accounts {
+            budget: self.0.budget,
+            committed: self.0.committed,
+            paid: self.0.paid,
+            freed: self.0.freed,
+        }
+        .available()
+    }
+    async fn unused_days(&self) -> i32 {
+        self.0.unused_days
+    }
+    async fn confirm_days(&self) -> i32 {
+        self.0.confirm_days
+    }
+    async fn attendance_threshold_pct(&self) -> i32 {
+        self.0.attendance_threshold_pct
+    }
+    /// SHA-256 of the lottery seed, published when the campaign opened.
+    async fn seed_commitment(&self) -> &str {
+        &self.0.seed_commitment
+    }
+    /// The lottery seed itself, revealed by the allocation.
+    async fn seed(&self) -> Option<&str> {
+        (self.0.status == VoucherCampaignStatus::Allocated.as_str()).then_some(self.0.seed.as_str())
+    }
+    async fn directions(&self, ctx: &Context<'_>) -> Result<Vec<DirectionValue>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(campaigns::directions(&state.db, self.0.id)
+            .await?
+            .into_iter()
+            .filter_map(direction_of)
+            .collect())
+    }
+    async fn priority_table(&self, ctx: &Context<'_>) -> Result<PriorityTable> {
+        let state = ctx.data::<AppState>()?;
+        Ok(PriorityTable(
+            campaigns::table(&state.db, self.0.priority_table_id).await?,
+        ))
+    }
+    /// The score of the last voucher issued.
+    async fn cutoff_score(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(allocation::cutoff_score(&state.db, self.0.id).await?)
+    }
+    /// The allocation runs, each with its published file.
+    async fn allocations(&self, ctx: &Context<'_>) -> Result<Vec<Allocation>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(allocation::runs(&state.db, self.0.id)
+            .await?
+            .into_iter()
+            .map(Allocation)
+            .collect())
+    }
+}
+
+/// An allocation run and its published file.
+pub struct Allocation(pub voucher_allocation::Model);
+
+#[Object(name = "VoucherAllocation")]
+impl Allocation {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// `window_closed` (the allocation) or `money_freed` (the next in the queue).
+    async fn trigger(&self) -> &str {
+        &self.0.trigger
+    }
+    async fn issued(&self) -> i32 {
+        self.0.issued
+    }
+    async fn cutoff_score(&self) -> Option<i64> {
+        self.0.cutoff_score
+    }
+    async fn committed(&self) -> i64 {
+        self.0.committed
+    }
+    /// SHA-256 of the published file.
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+    /// Where anyone downloads the file (`adal vouchers verify FILE` checks it).
+    async fn download_url(&self) -> String {
+        crate::http::allocation_path(self.0.id)
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A declared category with its evidence, its weight in the campaign's table and the
+/// akimat's decision.
+pub struct Category {
+    model: voucher_application_category::Model,
+    weight: i64,
+}
+
+#[Object(name = "VoucherCategory")]
+impl Category {
+    async fn id(&self) -> ID {
+        ID(self.model.id.to_string())
+    }
+    async fn category(&self) -> &str {
+        &self.model.category
+    }
+    async fn weight(&self) -> i64 {
+        self.weight
+    }
+    async fn evidence(&self) -> &str {
+        &self.model.evidence
+    }
+    async fn status(&self) -> Option<VoucherCategoryStatus> {
+        VoucherCategoryStatus::from_db(&self.model.status)
+    }
+    async fn reason(&self) -> Option<&str> {
+        self.model.reason.as_deref()
+    }
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.model.decided_at
+    }
+}
+
+/// A child's voucher.
+pub struct Voucher(pub voucher::Model);
+
+#[Object(name = "Voucher")]
+impl Voucher {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn direction(&self) -> Option<ClubDirection> {
+        ClubDirection::from_db(&self.0.direction)
+    }
+    async fn monthly_value(&self) -> i64 {
+        self.0.monthly_value
+    }
+    async fn first_month(&self) -> i32 {
+        self.0.first_month
+    }
+    async fn last_month(&self) -> i32 {
+        self.0.last_month
+    }
+    /// What the voucher still holds of the campaign's budget.
+    async fn committed(&self) -> i64 {
+        self.0.committed
+    }
+    async fn status(&self) -> Option<VoucherStatus> {
+        VoucherStatus::from_db(&self.0.status)
+    }
+    async fn issued_at(&self) -> DateTime<Utc> {
+        self.0.issued_at
+    }
+    async fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ended_at
+    }
+    async fn end_reason(&self) -> Option<&str> {
+        self.0.end_reason.as_deref()
+    }
+}
+
+/// What the parent keeps to find their child in the published allocation: the salt, and the
+/// child's hash (SHA-256 of `salt:IIN`).
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(name = "VoucherReceipt")]
+pub struct Receipt {
+    pub salt: String,
+    pub child_hash: String,
+}
+
+/// An application with everything its rank is made of.
+pub struct Application {
+    app: voucher_application::Model,
+    categories: Vec<Category>,
+    voucher: Option<voucher::Model>,
+}
+
+#[Object(name = "VoucherApplication")]
+impl Application {
+    async fn id(&self) -> ID {
+        ID(self.app.id.to_string())
+    }
+    async fn campaign(&self, ctx: &Context<'_>) -> Result<Campaign> {
+        let state = ctx.data::<AppState>()?;
+        Ok(Campaign(
+            campaigns::get(&state.db, self.app.campaign_id).await?,
+        ))
+    }
+    /// The child's name (personal data: the read is recorded).
+    async fn child_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let p = loaders(ctx)?
+            .persons
+            .load_one(self.app.child_person_id)
+            .await
+            .map_err(load_err)?;
+        audit::read(ctx, self.app.child_person_id, "name");
+        Ok(p.map(|p| p.full_name()))
+    }
+    /// The child's IIN, masked.
+    async fn child_iin_masked(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let p = loaders(ctx)?
+            .persons
+            .load_one(self.app.child_person_id)
+            .await
+            .map_err(load_err)?;
+        Ok(p.map(|p| mask(&p.iin)))
+    }
+    async fn direction(&self) -> Option<ClubDirection> {
+        ClubDirection::from_db(&self.app.direction)
+    }
+    async fn status(&self) -> Option<VoucherApplicationStatus> {
+        VoucherApplicationStatus::from_db(&self.app.status)
+    }
+    /// The akimat's reason (a refusal, a guardianship decision).
+    async fn reason(&self) -> Option<&str> {
+        self.app.reason.as_deref()
+    }
+    /// The document given for guardianship the registry did not show.
+    async fn guardianship_evidence(&self) -> Option<&str> {
+        self.app.guardianship_evidence.as_deref()
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.app.submitted_at
+    }
+    async fn receipt(&self) -> Receipt {
+        Receipt {
+            salt: self.app.salt.clone(),
+            child_hash: self.app.child_hash.clone(),
+        }
+    }
+    async fn categories(&self) -> &[Category] {
+        &self.categories
+    }
+    /// The sum of the weights of the confirmed categories (set by the allocation).
+    async fn score(&self) -> Option<i64> {
+        self.app.score
+    }
+    /// Place in the ranking (1 is first), once allocated.
+    async fn rank(&self) -> Option<i32> {
+        self.app.rank
+    }
+    /// How many children are ranked ahead.
+    async fn children_ahead(&self) -> Option<i32> {
+        self.app.rank.map(|r| r - 1)
+    }
+    /// Age in months when applications closed (a tie rule's input).
+    async fn age_months(&self) -> Option<i32> {
+        self.app.age_months
+    }
+    async fn voucher(&self) -> Option<Voucher> {
+        self.voucher.clone().map(Voucher)
+    }
+}
+
+/// Gives applications their categories (with weights) and vouchers, in a few statements.
+async fn hydrate(
+    db: &sea_orm::DatabaseConnection,
+    apps: Vec<voucher_application::Model>,
+) -> Result<Vec<Application>> {
+    let ids: Vec<i64> = apps.iter().map(|a| a.id).collect();
+    let mut cats: HashMap<i64, Vec<voucher_application_category::Model>> = HashMap::new();
+    for c in applications::categories_of(db, &ids).await? {
+        cats.entry(c.application_id).or_default().push(c);
+    }
+    let mut vouchers: HashMap<i64, voucher::Model> = HashMap::new();
+    let children: Vec<i64> = apps.iter().map(|a| a.child_person_id).collect();
+    for v in allocation::vouchers_of(db, &children).await? {
+        vouchers.insert(v.application_id, v);
+    }
+    let mut weights: HashMap<i64, Arc<BTreeMap<String, i64>>> = HashMap::new();
+    let mut out = Vec::with_capacity(apps.len());
+    for app in apps {
+        let w = match weights.get(&app.campaign_id) {
+            Some(w) => w.clone(),
+            None => {
+                let c = campaigns::get(db, app.campaign_id).await?;
+                let t = campaigns::table_of(&campaigns::table(db, c.priority_table_id).await?)?;
+                let w = Arc::new(t.weights);
+                weights.insert(app.campaign_id, w.clone());
+                w
+            }
+        };
+        let categories = cats
+            .remove(&app.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|model| Category {
+                weight: w.get(&model.category).copied().unwrap_or(0),
+                model,
+            })
+            .collect();
+        out.push(Application {
+            voucher: vouchers.remove(&app.id),
+            categories,
+            app,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Default)]
+pub struct VouchersQuery;
+
+#[Object]
+impl VouchersQuery {
+    /// Priority tables (public), newest version first, optionally of one region.
+    #[graphql(guard = "Allow::public(\"voucherPriorityTables\")")]
+    async fn voucher_priority_tables(
+        &self,
+        ctx: &Context<'_>,
+        region_kato: Option<String>,
+    ) -> Result<Vec<PriorityTable>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(campaigns::tables(&state.db, region_kato.as_deref())
+            .await?
+            .into_iter()
+            .map(PriorityTable)
+            .collect())
+    }
+
+    /// Voucher campaigns (public), newest first.
+    #[graphql(guard = "Allow::public(\"voucherCampaigns\")")]
+    async fn voucher_campaigns(
+        &self,
+        ctx: &Context<'_>,
+        region_kato: Option<String>,
+    ) -> Result<Vec<Campaign>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(campaigns::list(&state.db, region_kato.as_deref())
+            .await?
+            .into_iter()
+            .map(Campaign)
+            .collect())
+    }
+
+    #[graphql(guard = "Allow::public(\"voucherCampaign\")")]
+    async fn voucher_campaign(&self, ctx: &Context<'_>, id: ID) -> Result<Campaign> {
+        let state = ctx.data::<AppState>()?;
+        Ok(Campaign(
+            campaigns::get(&state.db, parse_id("id", &id)?).await?,
+        ))
+    }
+
+    /// A campaign's applications, for the akimat officers running it.
+    #[graphql(
+        guard = "Allow::roles(\"voucherApplications\", AKIMAT)",
+        complexity = "adal_core::pagination::list_complexity(first, child_complexity)"
+    )]
+    async fn voucher_applications(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+        status: Option<VoucherApplicationStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Conn<Application>> {
+        let state = ctx.data::<AppState>()?;
+        let page = PageRequest::parse(first, after)?;
+        let (rows, total) = applications::for_campaign(
+            &state.db,
+            actor(ctx)?,
+            parse_id("campaignId", &campaign_id)?,
+            status,
+            &page,
+        )
+        .await?;
+        let keys: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+        let hydrated = hydrate(&state.db, rows).await?;
+        let mut keyed: Vec<(String, Application)> = keys.into_iter().zip(hydrated).collect();
+        keyed.truncate(page.fetch_limit() as usize);
+        Ok(connection(
+            &page,
+            keyed,
+            total,
+            |(k, _)| k.clone(),
+            |(_, a)| a,
+        ))
+    }
+
+    /// One application: for the child's parents and the officers running its campaign.
+    #[graphql(guard = "Allow::roles(\"voucherApplication\", PARENT_OR_AKIMAT)")]
+    async fn voucher_application(&self, ctx: &Context<'_>, id: ID) -> Result<Application> {
+        let state = ctx.data::<AppState>()?;
+        let app = applications::get(&state.db, actor(ctx)?, parse_id("id", &id)?).await?;
+        hydrate(&state.db, vec![app])
+            .await?
+            .pop()
+            .ok_or_else(|| ApiError::NotFound("application").into())
+    }
+
+    /// The caller's children's applications, each with its rank and what made it.
+    #[graphql(guard = "Allow::roles(\"myVoucherApplications\", PARENT)")]
+    async fn my_voucher_applications(&self, ctx: &Context<'_>) -> Result<Vec<Application>> {
+        let state = ctx.data::<AppState>()?;
+        let apps = applications::mine(&state.db, actor(ctx)?).await?;
+        hydrate(&state.db, apps).await
+    }
+}
+
+#[derive(InputObject)]
+pub struct VoucherPriorityTableInput {
+    pub region_kato: String,
+    pub weights: Vec<CategoryWeight>,
+    /// Tie rules in order; the lottery always decides last.
+    pub ties: Vec<VoucherTieRule>,
+    pub note: String,
+}
+
+#[derive(InputObject)]
+pub struct VoucherDirectionValueInput {
+    pub direction: ClubDirection,
+    pub monthly_value: i64,
+}
+
+#[derive(InputObject)]
+pub struct VoucherCampaignInput {
+    pub region_kato: String,
+    pub name: String,
+    /// YYYYMM
+    pub first_month: i32,
+    /// YYYYMM
+    pub last_month: i32,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    /// Tenge.
+    pub budget: i64,
+    pub directions: Vec<VoucherDirectionValueInput>,
+    pub age_min: i32,
+    pub age_max: i32,
+    pub priority_table_id: ID,
+    /// Days a voucher may stay unused before it lapses.
+    pub unused_days: i32,
+    /// Days a parent has to confirm a month's attendance before it counts as confirmed.
+    pub confirm_days: i32,
+    /// Share of sessions (per cent) at which a month is paid in full.
+    pub attendance_threshold_pct: i32,
+}
+
+#[derive(InputObject)]
+pub struct VoucherCategoryInput {
+    pub category: String,
+    /// A certificate's number, a document's reference: what the akimat checks.
+    pub evidence: String,
+}
+
+#[derive(InputObject)]
+pub struct VoucherApplicationInput {
+    pub campaign_id: ID,
+    pub child_iin: String,
+    pub direction: ClubDirection,
+    pub categories: Vec<VoucherCategoryInput>,
+    /// Only when the registry does not show you as the child's parent: the document that
+    /// proves it (held for the akimat to verify).
+    pub guardianship_evidence: Option<String>,
+}
+
+/// A voucher ended, and what its freed money did.
+#[derive(SimpleObject)]
+pub struct VoucherEnded {
+    pub voucher: Voucher,
+    /// Tenge returned to the campaign.
+    pub freed: i64,
+    /// Vouchers issued at once to the next children in the queue.
+    pub issued_to_queue: i32,
+}
+
+impl From<allocation::Ended> for VoucherEnded {
+    fn from(e: allocation::Ended) -> Self {
+        Self {
+            voucher: Voucher(e.voucher),
+            freed: e.freed,
+            issued_to_queue: e.issued.len() as i32,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct VouchersMutation;
+
+#[Object]
+impl VouchersMutation {
+    /// Records the next version of a region's priority table (versions are never edited).
+    #[graphql(guard = "Allow::roles(\"createVoucherPriorityTable\", AKIMAT)")]
+    async fn create_voucher_priority_table(
+        &self,
+        ctx: &Context<'_>,
+        input: VoucherPriorityTableInput,
+    ) -> Result<PriorityTable> {
+        let state = ctx.data::<AppState>()?;
+        let mut weights = BTreeMap::new();
+        for w in input.weights {
+            let code = parse_category(&w.category)?;
+            if weights.insert(code, w.weight).is_some() {
+                return Err(ApiError::bad_input("weights", "each category is weighed once").into());
+            }
+        }
+        let draft = TableDraft {
+            region: Kato::parse(&input.region_kato).field("regionKato")?,
+            weights,
+            ties: input.ties.into_iter().map(TieBreak::from).collect(),
+            note: input.note,
+        };
+        Ok(PriorityTable(
+            campaigns::create_table(&state.db, actor(ctx)?, draft).await?,
+        ))
+    }
+
+    /// Opens a campaign in the officer's region.
+    #[graphql(guard = "Allow::roles(\"openVoucherCampaign\", AKIMAT)")]
+    async fn open_voucher_campaign(
+        &self,
+        ctx: &Context<'_>,
+        input: VoucherCampaignInput,
+    ) -> Result<Campaign> {
+        let state = ctx.data::<AppState>()?;
+        let draft = CampaignDraft {
+            region: Kato::parse(&input.region_kato).field("regionKato")?,
+            name: input.name,
+            first_month: input.first_month,
+            last_month: input.last_month,
+            opens_at: input.opens_at,
+            closes_at: input.closes_at,
+            budget: input.budget,
+            directions: input
+                .directions
+                .into_iter()
+                .map(|d| (d.direction, d.monthly_value))
+                .collect(),
+            age_min: input.age_min,
+            age_max: input.age_max,
+            priority_table_id: parse_id("priorityTableId", &input.priority_table_id)?,
+            unused_days: input.unused_days,
+            confirm_days: input.confirm_days,
+            attendance_threshold_pct: input.attendance_threshold_pct,
+        };
+        Ok(Campaign(
+            campaigns::open(&state.db, actor(ctx)?, draft).await?,
+        ))
+    }
+
+    /// A parent applies for their child's voucher.
+    #[graphql(guard = "Allow::roles(\"applyForVoucher\", PARENT)")]
+    async fn apply_for_voucher(
+        &self,
+        ctx: &Context<'_>,
+        input: VoucherApplicationInput,
+    ) -> Result<Application> {
+        let state = ctx.data::<AppState>()?;
+        let draft = ApplicationDraft {
+            campaign_id: parse_id("campaignId", &input.campaign_id)?,
+            child_iin: Iin::parse(&input.child_iin).field("childIin")?,
+            direction: input.direction,
+            categories: input
+                .categories
+                .into_iter()
+                .map(|c| (c.category, c.evidence))
+                .collect(),
+            guardianship_evidence: input.guardianship_evidence,
+        };
+        let filed = applications::apply(&state.db, actor(ctx)?, draft, Utc::now()).await?;
+        hydrate(&state.db, vec![filed.application])
+            .await?
+            .pop()
+            .ok_or_else(|| ApiError::NotFound("application").into())
+    }
+
+    /// The akimat confirms or rejects a declared category (a rejection states its reason).
+    #[graphql(guard = "Allow::roles(\"decideVoucherCategory\", AKIMAT)")]
+    async fn decide_voucher_category(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        confirm: bool,
+        reason: Option<String>,
+    ) -> Result<Category> {
+        let state = ctx.data::<AppState>()?;
+        let model = applications::decide_category(
+            &state.db,
+            actor(ctx)?,
+            parse_id("id", &id)?,
+            confirm,
+            reason,
+        )
+        .await?;
+        Ok(Category { model, weight: 0 })
+    }
+
+    /// The akimat decides an application held for a guardianship document.
+    #[graphql(guard = "Allow::roles(\"decideVoucherGuardianship\", AKIMAT)")]
+    async fn decide_voucher_guardianship(
+        &self,
+        ctx: &Context<'_>,
+        application_id: ID,
+        accept: bool,
+        reason: Option<String>,
+    ) -> Result<Application> {
+        let state = ctx.data::<AppState>()?;
+        let app = applications::decide_guardianship(
+            &state.db,
+            actor(ctx)?,
+            parse_id("applicationId", &application_id)?,
+            accept,
+            reason,
+        )
+        .await?;
+        hydrate(&state.db, vec![app])
+            .await?
+            .pop()
+            .ok_or_else(|| ApiError::NotFound("application").into())
+    }
+
+    /// Runs the campaign's allocation after its window closed; publishes its file.
+    #[graphql(guard = "Allow::roles(\"runVoucherAllocation\", AKIMAT)")]
+    async fn run_voucher_allocation(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+    ) -> Result<Allocation> {
+        let state = ctx.data::<AppState>()?;
+        Ok(Allocation(
+            allocation::run(
+                &state.db,
+                actor(ctx)?,
+                parse_id("campaignId", &campaign_id)?,
+                Utc::now(),
+            )
+            .await?,
+        ))
+    }
+
+    /// A parent declines their child's voucher; the next child in the queue receives one.
+    #[graphql(guard = "Allow::roles(\"declineVoucher\", PARENT)")]
+    async fn decline_voucher(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: Option<String>,
+    ) -> Result<VoucherEnded> {
+        let state = ctx.data::<AppState>()?;
+        Ok(allocation::decline(
+            &state.db,
+            actor(ctx)?,
+            parse_id("id", &id)?,
+            reason,
+            Utc::now(),
+        )
+        .await?
+        .into())
+    }
+
+    /// The akimat ends a voucher with its reason; the next child in the queue receives one.
+    #[graphql(guard = "Allow::roles(\"endVoucher\", AKIMAT)")]
+    async fn end_voucher(&self, ctx: &Context<'_>, id: ID, reason: String) -> Result<VoucherEnded> {
+        let state = ctx.data::<AppState>()?;
+        Ok(allocation::end(
+            &state.db,
+            actor(ctx)?,
+            parse_id("id", &id)?,
+            reason,
+            Utc::now(),
+        )
+        .await?
+        .into())
+    }
+}

@@ -1,0 +1,17 @@
+//! Vouchers for children's clubs (domain brief §3, the akimat's module): versioned priority
+//! tables, campaigns and their money in integer tenge, parents' applications with declared
+//! vulnerability categories the akimat confirms, an allocation anyone can verify from its
+//! published file, and the voucher that belongs to the child.
+//!
+//! Pure rules ([`ranking`], [`money`]) sit apart from the services that run them in
+//! transactions ([`campaigns`], [`applications`], [`allocation`]) and from the GraphQL layer.
+
+pub mod allocation;
+pub mod applications;
+pub mod campaigns;
+pub mod graphql;
+pub mod http;
+pub mod money;
+pub mod ranking;
+pub mod scope;
+pub mod vocab;
