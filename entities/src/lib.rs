@@ -40,9 +40,14 @@ pub mod voucher;
 pub mod voucher_allocation;
 pub mod voucher_application;
 pub mod voucher_application_category;
+pub mod voucher_attendance;
 pub mod voucher_campaign;
 pub mod voucher_direction;
+pub mod voucher_enrolment;
+pub mod voucher_payout;
 pub mod voucher_priority_table;
+pub mod voucher_provider;
+pub mod voucher_section;
 
 pub mod prelude {
     pub use super::account::Entity as Account;

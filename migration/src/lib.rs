@@ -17,6 +17,7 @@ mod m20261201_000007_message_subject;
 mod m20261201_000008_decision_end;
 mod m20261202_000009_session_limits;
 mod m20261204_000010_vouchers;
+mod m20261204_000011_voucher_clubs;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_decision_end::Migration),
             Box::new(m20261202_000009_session_limits::Migration),
             Box::new(m20261204_000010_vouchers::Migration),
+            Box::new(m20261204_000011_voucher_clubs::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ use adal_registers::accounts::graphql::{AccountsMutation, AccountsQuery};
 use adal_registers::auth::{AuthMutation, AuthQuery};
 use adal_registers::people::graphql::{PeopleMutation, PeopleQuery};
 use adal_registers::reference::graphql::{ReferenceMutation, ReferenceQuery};
+use adal_vouchers::clubs_graphql::{ClubsMutation, ClubsQuery};
 use adal_vouchers::graphql::{VouchersMutation, VouchersQuery};
 
 #[derive(MergedObject, Default)]
@@ -24,6 +25,7 @@ pub struct Query(
     NotificationsQuery,
     NoticesQuery,
     VouchersQuery,
+    ClubsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -36,6 +38,7 @@ pub struct Mutation(
     NotificationsMutation,
     NoticesMutation,
     VouchersMutation,
+    ClubsMutation,
 );
 
 pub type AdalSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -61,16 +61,27 @@ async fn table(app: &TestApp, akimat: &str) -> String {
         .to_owned()
 }
 
-/// A campaign whose window is open now: January-May 2027, sport at 15,000 tenge a month,
-/// money for exactly two vouchers.
+/// `m` (YYYYMM) moved by `k` months.
+fn add_months(m: i32, k: i32) -> i32 {
+    let index = m / 100 * 12 + m % 100 - 1 + k;
+    index / 12 * 100 + index % 12 + 1
+}
+
+fn this_month() -> i32 {
+    adal_vouchers::money::month_of(chrono::Utc::now().date_naive())
+}
+
+/// A campaign whose window is open now, for the five months from the next, sport at 15,000
+/// tenge a month: money for exactly two vouchers.
 async fn campaign(app: &TestApp, akimat: &str, table_id: &str) -> Value {
     let now = chrono::Utc::now();
+    let (first, last) = (add_months(this_month(), 1), add_months(this_month(), 5));
     let r = gql(
         app,
         Some(akimat),
         OPEN,
         json!({ "i": { "regionKato": "710000000", "name": "Astana clubs 2027",
-            "firstMonth": 202701, "lastMonth": 202705,
+            "firstMonth": first, "lastMonth": last,
             "opensAt": (now - chrono::Duration::hours(1)).to_rfc3339(),
             "closesAt": (now + chrono::Duration::hours(1)).to_rfc3339(),
             "budget": 2 * 5 * 15_000,
@@ -192,7 +203,13 @@ async fn a_campaign_runs_from_its_table_to_a_verifiable_allocation_and_freed_mon
     let sofya = sofya.ok()["applyForVoucher"].clone();
 
     // One child, one application per campaign.
-    let again = gql(&app, Some(&parent), APPLY, apply_input(&cid, &alikhan_iin, &[])).await;
+    let again = gql(
+        &app,
+        Some(&parent),
+        APPLY,
+        apply_input(&cid, &alikhan_iin, &[]),
+    )
+    .await;
     assert_eq!(again.code().as_deref(), Some("CONFLICT"));
     assert_eq!(
         again.body["errors"][0]["extensions"]["reason"],
@@ -322,7 +339,10 @@ async fn a_campaign_runs_from_its_table_to_a_verifiable_allocation_and_freed_mon
             a["voucher"]["firstMonth"].as_i64(),
             a["voucher"]["lastMonth"].as_i64()
         ),
-        (Some(202701), Some(202705))
+        (
+            Some(i64::from(add_months(this_month(), 1))),
+            Some(i64::from(add_months(this_month(), 5)))
+        )
     );
     let k = of(&alikhan["id"]);
     assert_eq!(
@@ -637,8 +657,547 @@ async fn every_voucher_operation_admits_exactly_its_roles() {
         Op { name: "decideVoucherGuardianship", query: "mutation { decideVoucherGuardianship(applicationId: \"999\", accept: true) { id } }".into(), variables: json!({}), allowed: &["akimat"] },
         Op { name: "runVoucherAllocation", query: RUN.into(), variables: json!({ "c": "999" }), allowed: &["akimat"] },
         Op { name: "declineVoucher", query: "mutation { declineVoucher(id: \"999\") { freed } }".into(), variables: json!({}), allowed: &["parent", "teacher.parent"] },
+        Op { name: "voucherProviders", query: "{ voucherProviders { id } }".into(), variables: json!({}), allowed: &["akimat", "provider"] },
+        Op { name: "voucherSections", query: "{ voucherSections { id } }".into(), variables: json!({}), allowed: &[ANONYMOUS] },
+        Op { name: "voucherSectionsForVoucher", query: "{ voucherSectionsForVoucher(voucherId: \"999\") { ownPayment } }".into(), variables: json!({}), allowed: &["parent", "teacher.parent"] },
+        Op { name: "voucherEnrolments", query: "{ voucherEnrolments(voucherId: \"999\") { id } }".into(), variables: json!({}), allowed: &["parent", "teacher.parent"] },
+        Op { name: "voucherAttendance", query: "{ voucherAttendance { id } }".into(), variables: json!({}), allowed: &["akimat", "provider", "parent", "teacher.parent"] },
+        Op { name: "voucherPayouts", query: "{ voucherPayouts(campaignId: \"999\") { id } }".into(), variables: json!({}), allowed: &["akimat"] },
+        Op { name: "registerVoucherProvider", query: "mutation { registerVoucherProvider(organisationId: \"999\", regionKato: \"710000000\") { id } }".into(), variables: json!({}), allowed: &["provider"] },
+        Op { name: "decideVoucherProvider", query: "mutation { decideVoucherProvider(id: \"999\", approve: true) { id } }".into(), variables: json!({}), allowed: &["akimat"] },
+        Op { name: "createVoucherSection", query: SECTION.into(), variables: section_input("999", "x", 1, 1, (1, "10:00", "11:00")), allowed: &["provider"] },
+        Op { name: "enrolVoucher", query: ENROL.into(), variables: json!({ "v": "999", "s": "999" }), allowed: &["parent", "teacher.parent"] },
+        Op { name: "recordVoucherAttendance", query: RECORD.into(), variables: json!({ "s": "999", "m": 202612, "r": [] }), allowed: &["provider"] },
+        Op { name: "answerVoucherAttendance", query: "mutation { answerVoucherAttendance(id: \"999\", confirm: true) { id } }".into(), variables: json!({}), allowed: &["parent", "teacher.parent"] },
+        Op { name: "resolveVoucherAttendance", query: "mutation { resolveVoucherAttendance(id: \"999\", uphold: true, reason: \"checked\") { id } }".into(), variables: json!({}), allowed: &["akimat"] },
+        Op { name: "computeVoucherPayouts", query: "mutation { computeVoucherPayouts(campaignId: \"999\", month: 202601) { autoConfirmed } }".into(), variables: json!({}), allowed: &["akimat"] },
         Op { name: "endVoucher", query: "mutation { endVoucher(id: \"999\", reason: \"moved away\") { freed } }".into(), variables: json!({}), allowed: &["akimat"] },
     ];
     let failures = role_matrix(&app, &ops).await;
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// A campaign that began three months ago and runs five more, allocated now: Аружан and Софья
+/// hold vouchers for this month and the five after at 15,000 a month; Әлихан waits in the
+/// queue. Returns the campaign id and the two vouchers' ids.
+async fn allocated(app: &TestApp) -> (String, String, String) {
+    let akimat = token(app, "akimat").await;
+    let parent = token(app, "parent").await;
+    let teacher = token(app, "teacher.parent").await;
+    let t = table(app, &akimat).await;
+    let now = chrono::Utc::now();
+    let r = gql(
+        app,
+        Some(&akimat),
+        OPEN,
+        json!({ "i": { "regionKato": "710000000", "name": "Astana clubs 2026/27",
+            "firstMonth": add_months(this_month(), -3), "lastMonth": add_months(this_month(), 5),
+            "opensAt": (now - chrono::Duration::hours(1)).to_rfc3339(),
+            "closesAt": (now + chrono::Duration::hours(1)).to_rfc3339(),
+            "budget": 2 * 6 * 15_000,
+            "directions": [{ "direction": "SPORT", "monthlyValue": 15_000 }],
+            "ageMin": 4, "ageMax": 18, "priorityTableId": t,
+            "unusedDays": 30, "confirmDays": 10, "attendanceThresholdPct": 75 } }),
+    )
+    .await;
+    let cid = r.ok()["openVoucherCampaign"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut categories = Vec::new();
+    for (who, child, cat) in [
+        (&parent, aruzhan(), "disability"),
+        (&teacher, sofya(), "asp"),
+        (&parent, alikhan(), "large_family"),
+    ] {
+        let r = gql(
+            app,
+            Some(who),
+            APPLY,
+            apply_input(&cid, &child, &[(cat, "ref")]),
+        )
+        .await;
+        categories.push(category_id(&r.ok()["applyForVoucher"], cat));
+    }
+    for id in categories {
+        gql(app, Some(&akimat), DECIDE, json!({ "id": id, "c": true }))
+            .await
+            .ok();
+    }
+    close_window(app, &cid).await;
+    let run = gql(app, Some(&akimat), RUN, json!({ "c": cid })).await;
+    assert_eq!(run.ok()["runVoucherAllocation"]["issued"], 2);
+    let voucher = |r: Reply| {
+        r.ok()["myVoucherApplications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|a| a["voucher"]["id"].as_str().map(str::to_owned))
+            .unwrap()
+    };
+    let a = voucher(gql(app, Some(&parent), MINE, json!({})).await);
+    let s = voucher(gql(app, Some(&teacher), MINE, json!({})).await);
+    (cid, a, s)
+}
+
+const SECTION: &str =
+    "mutation($i: VoucherSectionInput!) { createVoucherSection(input: $i) { id placesLeft } }";
+const ENROL: &str = "mutation($v: ID!, $s: ID!) { enrolVoucher(voucherId: $v, sectionId: $s) { id firstMonth lastMonth } }";
+const RECORD: &str = "mutation($s: ID!, $m: Int!, $r: [VoucherAttendanceRowInput!]!) { recordVoucherAttendance(sectionId: $s, month: $m, rows: $r) { id status sessionsAttended } }";
+
+/// The demo provider's organisation id, registered with Astana's akimat and approved.
+async fn approved_provider(app: &TestApp) -> String {
+    let provider = token(app, "provider").await;
+    let akimat = token(app, "akimat").await;
+    let me = gql(
+        app,
+        Some(&provider),
+        "{ me { roles { organisation { id } } } }",
+        json!({}),
+    )
+    .await;
+    let org = me.ok()["me"]["roles"][0]["organisation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reg = gql(app, Some(&provider), "mutation($o: ID!) { registerVoucherProvider(organisationId: $o, regionKato: \"710000000\") { id status } }", json!({ "o": org })).await;
+    let reg = reg.ok()["registerVoucherProvider"].clone();
+    assert_eq!(reg["status"], "PENDING");
+    let early = gql(
+        app,
+        Some(&provider),
+        SECTION,
+        section_input(&org, "Футбол", 18_000, 1, (1, "16:00", "17:30")),
+    )
+    .await;
+    assert_eq!(
+        early.body["errors"][0]["extensions"]["reason"],
+        "PROVIDER_NOT_APPROVED"
+    );
+    let ok = gql(
+        app,
+        Some(&akimat),
+        "mutation($id: ID!) { decideVoucherProvider(id: $id, approve: true) { status } }",
+        json!({ "id": reg["id"] }),
+    )
+    .await;
+    assert_eq!(ok.ok()["decideVoucherProvider"]["status"], "APPROVED");
+    org
+}
+
+fn section_input(
+    org: &str,
+    name: &str,
+    price: i64,
+    capacity: i32,
+    slot: (i32, &str, &str),
+) -> Value {
+    json!({ "i": { "organisationId": org, "regionKato": "710000000", "name": name,
+        "direction": "SPORT", "ageMin": 6, "ageMax": 12,
+        "schedule": [{ "day": slot.0, "start": slot.1, "end": slot.2 }],
+        "capacity": capacity, "address": "Астана, ул. Достык 5", "monthlyPrice": price } })
+}
+
+async fn account_actor(app: &TestApp, login: &str) -> adal_core::auth::Actor {
+    let t = token(app, login).await;
+    let me = gql(app, Some(&t), "{ me { account { id } } }", json!({})).await;
+    let id: i64 = me.ok()["me"]["account"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    adal_core::auth::Actor::load(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_attendance() {
+    let app = spawn_app_with_demo().await;
+    let (cid, aruzhan_v, sofya_v) = allocated(&app).await;
+    let org = approved_provider(&app).await;
+    let provider = token(&app, "provider").await;
+    let parent = token(&app, "parent").await;
+    let teacher = token(&app, "teacher.parent").await;
+    let akimat = token(&app, "akimat").await;
+
+    let football = gql(
+        &app,
+        Some(&provider),
+        SECTION,
+        section_input(&org, "Футбол", 18_000, 1, (1, "16:00", "17:30")),
+    )
+    .await;
+    let football = football.ok()["createVoucherSection"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let swimming = gql(
+        &app,
+        Some(&provider),
+        SECTION,
+        section_input(&org, "Жүзу", 12_000, 10, (2, "16:00", "17:00")),
+    )
+    .await;
+    let swimming = swimming.ok()["createVoucherSection"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Before enrolling, the parent sees what they would pay on top of the voucher.
+    let offers = gql(&app, Some(&parent), "query($v: ID!) { voucherSectionsForVoucher(voucherId: $v) { section { id name } voucherPart ownPayment } }", json!({ "v": aruzhan_v })).await;
+    let offers = offers.ok()["voucherSectionsForVoucher"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let offer = |id: &str| {
+        offers
+            .iter()
+            .find(|o| o["section"]["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            offer(&football)["voucherPart"].as_i64(),
+            offer(&football)["ownPayment"].as_i64()
+        ),
+        (Some(15_000), Some(3_000))
+    );
+    assert_eq!(
+        (
+            offer(&swimming)["voucherPart"].as_i64(),
+            offer(&swimming)["ownPayment"].as_i64()
+        ),
+        (Some(12_000), Some(0))
+    );
+    // Another family's voucher is not found.
+    let foreign = gql(
+        &app,
+        Some(&parent),
+        "query($v: ID!) { voucherSectionsForVoucher(voucherId: $v) { ownPayment } }",
+        json!({ "v": sofya_v }),
+    )
+    .await;
+    assert_eq!(foreign.code().as_deref(), Some("NOT_FOUND"));
+
+    // The last place of the football section goes to one child only.
+    let this_month = this_month();
+    let e = gql(
+        &app,
+        Some(&parent),
+        ENROL,
+        json!({ "v": aruzhan_v, "s": football }),
+    )
+    .await;
+    assert_eq!(
+        e.ok()["enrolVoucher"]["firstMonth"].as_i64(),
+        Some(i64::from(this_month))
+    );
+    let full = gql(
+        &app,
+        Some(&teacher),
+        ENROL,
+        json!({ "v": sofya_v, "s": football }),
+    )
+    .await;
+    assert_eq!(
+        full.body["errors"][0]["extensions"]["reason"],
+        "SECTION_FULL"
+    );
+    gql(
+        &app,
+        Some(&teacher),
+        ENROL,
+        json!({ "v": sofya_v, "s": swimming }),
+    )
+    .await
+    .ok();
+    let again = gql(
+        &app,
+        Some(&teacher),
+        ENROL,
+        json!({ "v": sofya_v, "s": swimming }),
+    )
+    .await;
+    assert_eq!(
+        again.body["errors"][0]["extensions"]["reason"],
+        "ALREADY_ENROLLED"
+    );
+
+    // The provider records this month; a voucher not used at the section is refused, and the
+    // same figures sent twice are stored once.
+    let rows = json!([{ "voucherId": aruzhan_v, "sessionsHeld": 8, "sessionsAttended": 5 }]);
+    let first = gql(
+        &app,
+        Some(&provider),
+        RECORD,
+        json!({ "s": football, "m": this_month, "r": rows }),
+    )
+    .await;
+    let att_a = first.ok()["recordVoucherAttendance"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let twice = gql(
+        &app,
+        Some(&provider),
+        RECORD,
+        json!({ "s": football, "m": this_month, "r": rows }),
+    )
+    .await;
+    assert_eq!(
+        twice.ok()["recordVoucherAttendance"][0]["id"],
+        att_a.as_str()
+    );
+    let wrong = gql(&app, Some(&provider), RECORD, json!({ "s": football, "m": this_month, "r": [{ "voucherId": sofya_v, "sessionsHeld": 8, "sessionsAttended": 8 }] })).await;
+    assert_eq!(
+        wrong.body["errors"][0]["extensions"]["reason"],
+        "NOT_ENROLLED"
+    );
+    let rec = gql(&app, Some(&provider), RECORD, json!({ "s": swimming, "m": this_month, "r": [{ "voucherId": sofya_v, "sessionsHeld": 4, "sessionsAttended": 2 }] })).await;
+    assert_eq!(rec.ok()["recordVoucherAttendance"][0]["status"], "RECORDED");
+
+    // The parent disputes; the akimat upholds the month with 6 sessions attended.
+    let no_reason = gql(
+        &app,
+        Some(&parent),
+        "mutation($id: ID!) { answerVoucherAttendance(id: $id, confirm: false) { status } }",
+        json!({ "id": att_a }),
+    )
+    .await;
+    assert_eq!(no_reason.code().as_deref(), Some("BAD_USER_INPUT"));
+    let disputed = gql(&app, Some(&parent), "mutation($id: ID!) { answerVoucherAttendance(id: $id, confirm: false, reason: \"she went six times, not five\") { status } }", json!({ "id": att_a })).await;
+    assert_eq!(
+        disputed.ok()["answerVoucherAttendance"]["status"],
+        "DISPUTED"
+    );
+    let resolved = gql(&app, Some(&akimat), "mutation($id: ID!) { resolveVoucherAttendance(id: $id, uphold: true, sessionsAttended: 6, reason: \"the coach's register shows six\") { status sessionsAttended } }", json!({ "id": att_a })).await;
+    assert_eq!(
+        resolved.ok()["resolveVoucherAttendance"]["sessionsAttended"],
+        6
+    );
+
+    // Not paid before the month ends; then from confirmed attendance only. Софья's family did
+    // not answer within 10 days: her month counts as confirmed.
+    let early = gql(&app, Some(&akimat), "mutation($c: ID!, $m: Int!) { computeVoucherPayouts(campaignId: $c, month: $m) { autoConfirmed } }", json!({ "c": cid, "m": this_month })).await;
+    assert_eq!(
+        early.body["errors"][0]["extensions"]["reason"],
+        "MONTH_NOT_OVER"
+    );
+    let officer = account_actor(&app, "akimat").await;
+    let later = chrono::Utc::now() + chrono::Duration::days(40);
+    let run = adal_vouchers::attendance::compute_payouts(
+        &app.db,
+        &officer,
+        cid.parse().unwrap(),
+        this_month,
+        later,
+    )
+    .await
+    .unwrap();
+    assert_eq!(run.auto_confirmed, 1);
+    assert_eq!(run.payouts.len(), 1);
+    // Аружан: 6 of 8 sessions reach the 75 % threshold: the voucher's 15,000 (the section
+    // costs 18,000; the parent pays the 3,000). Софья: 2 of 4 is below it: her section's price
+    // of 12,000 in proportion, 6,000.
+    assert_eq!(
+        (run.payouts[0].amount, run.payouts[0].children),
+        (21_000, 2)
+    );
+    let again = adal_vouchers::attendance::compute_payouts(
+        &app.db,
+        &officer,
+        cid.parse().unwrap(),
+        this_month,
+        later,
+    )
+    .await;
+    assert!(matches!(
+        again,
+        Err(adal_core::error::ApiError::ConflictBecause {
+            reason: "ALREADY_PAID",
+            ..
+        })
+    ));
+    let c = gql(&app, None, CAMPAIGN, json!({ "id": cid })).await;
+    let c = &c.ok()["voucherCampaign"];
+    // Two vouchers × 6 months × 15,000 were committed; this month's 30,000 left the commitment:
+    // 21,000 paid, 9,000 freed.
+    assert_eq!(
+        (
+            c["committed"].as_i64(),
+            c["freed"].as_i64(),
+            c["available"].as_i64()
+        ),
+        (Some(150_000), Some(9_000), Some(9_000))
+    );
+    let att = gql(
+        &app,
+        Some(&teacher),
+        "{ voucherAttendance { status payout } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(att.ok()["voucherAttendance"][0]["status"], "AUTO_CONFIRMED");
+    assert_eq!(att.ok()["voucherAttendance"][0]["payout"], 6_000);
+
+    // The payment register, for the akimat only, with its checksum.
+    let url = format!("{}/vouchers/payouts/{cid}/{this_month}.csv", app.address);
+    let anon = reqwest::get(&url).await.unwrap();
+    assert_eq!(anon.status(), 401);
+    let client = reqwest::Client::new();
+    let csv = client.get(&url).bearer_auth(&akimat).send().await.unwrap();
+    assert_eq!(csv.status(), 200);
+    let sum = csv.headers()["x-checksum-sha256"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = csv.bytes().await.unwrap();
+    assert_eq!(hex::encode(Sha256::digest(&body)), sum);
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    assert!(text.lines().nth(1).unwrap().ends_with(",2,21000"), "{text}");
+    let xlsx = client
+        .get(url.replace(".csv", ".xlsx"))
+        .bearer_auth(&akimat)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+    let other = client
+        .get(&url)
+        .bearer_auth(&provider)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 403);
+
+    // Moving the voucher: from the next month, at the new section; this month stays.
+    let moved = gql(
+        &app,
+        Some(&parent),
+        ENROL,
+        json!({ "v": aruzhan_v, "s": swimming }),
+    )
+    .await;
+    let next = adal_vouchers::money::next_month(this_month);
+    assert_eq!(
+        moved.ok()["enrolVoucher"]["firstMonth"].as_i64(),
+        Some(i64::from(next))
+    );
+    let mine = gql(&app, Some(&parent), "{ myVoucherApplications { voucher { enrolments { section { name placesLeft } firstMonth lastMonth } months { month sectionName voucherPart ownPayment } } } }", json!({})).await;
+    let v = mine.ok()["myVoucherApplications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| !a["voucher"].is_null())
+        .unwrap()["voucher"]
+        .clone();
+    assert_eq!(
+        v["enrolments"][0]["lastMonth"].as_i64(),
+        Some(i64::from(this_month))
+    );
+    assert_eq!(
+        v["enrolments"][0]["section"]["placesLeft"], 1,
+        "the football place is free again"
+    );
+    assert_eq!(
+        v["months"][0],
+        json!({ "month": this_month, "sectionName": "Футбол", "voucherPart": 15_000, "ownPayment": 3_000 })
+    );
+    assert_eq!(
+        v["months"][1],
+        json!({ "month": next, "sectionName": "Жүзу", "voucherPart": 12_000, "ownPayment": 0 })
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_last_place_goes_to_one_child_and_an_unused_voucher_lapses_to_the_queue() {
+    let app = spawn_app_with_demo().await;
+    let (cid, aruzhan_v, sofya_v) = allocated(&app).await;
+    let org = approved_provider(&app).await;
+    let provider = token(&app, "provider").await;
+    let parent = token(&app, "parent").await;
+    let teacher = token(&app, "teacher.parent").await;
+    let last = gql(
+        &app,
+        Some(&provider),
+        SECTION,
+        section_input(&org, "Дзюдо", 15_000, 1, (4, "17:00", "18:00")),
+    )
+    .await;
+    let last = last.ok()["createVoucherSection"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (a, b) = tokio::join!(
+        gql(
+            &app,
+            Some(&parent),
+            ENROL,
+            json!({ "v": aruzhan_v, "s": last })
+        ),
+        gql(
+            &app,
+            Some(&teacher),
+            ENROL,
+            json!({ "v": sofya_v, "s": last })
+        ),
+    );
+    let won = [&a, &b]
+        .iter()
+        .filter(|r| r.body["errors"].is_null())
+        .count();
+    let full = [&a, &b]
+        .iter()
+        .filter(|r| r.body["errors"][0]["extensions"]["reason"] == "SECTION_FULL")
+        .count();
+    assert_eq!((won, full), (1, 1), "{} / {}", a.body, b.body);
+
+    // The child left without a section keeps the voucher for 30 days, then it lapses and
+    // Әлихан, first in the queue, receives one.
+    let now = chrono::Utc::now();
+    assert_eq!(
+        adal_vouchers::allocation::lapse_unused(&app.db, now + chrono::Duration::days(29))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        adal_vouchers::allocation::lapse_unused(&app.db, now + chrono::Duration::days(31))
+            .await
+            .unwrap(),
+        1
+    );
+    let loser = if a.body["errors"].is_null() {
+        &teacher
+    } else {
+        &parent
+    };
+    let mine = gql(&app, Some(loser), MINE, json!({})).await;
+    let lapsed = mine.ok()["myVoucherApplications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|a| (a["voucher"]["status"] == "LAPSED").then(|| a["voucher"].clone()));
+    assert!(lapsed.is_some(), "{}", mine.body);
+    let mine = gql(&app, Some(&parent), MINE, json!({})).await;
+    let k = mine.ok()["myVoucherApplications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["rank"] == 3)
+        .unwrap()
+        .clone();
+    assert_eq!(k["status"], "ISSUED");
+    let c = gql(&app, None, CAMPAIGN, json!({ "id": cid })).await;
+    let triggers: Vec<&str> = c.ok()["voucherCampaign"]["allocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["trigger"].as_str().unwrap())
+        .collect();
+    assert_eq!(triggers, ["window_closed", "money_freed"]);
 }

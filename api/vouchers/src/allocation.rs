@@ -356,7 +356,7 @@ async fn issue_from_queue(
     actor_account_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<voucher::Model>> {
-    let first = money::paid_from(campaign.first_month, now.date_naive());
+    let first = money::reissued_from(campaign.first_month, now.date_naive());
     let months = money::months_between(first, campaign.last_month);
     if campaign.status != VoucherCampaignStatus::Allocated.as_str() || months == 0 {
         return Ok(Vec::new());
@@ -500,6 +500,7 @@ async fn end_voucher(
     )))
     .await?;
     let committed = found.committed - freed;
+    crate::clubs::close_enrolment(txn, found.id, money::month_of(now.date_naive())).await?;
     let mut am = found.into_active_model();
     am.status = Set(status.as_str().to_owned());
     am.committed = Set(committed);
@@ -658,4 +659,51 @@ pub fn verify_file(text: &str) -> Result<ranking::Verification, String> {
     let file: ranking::AllocationFile =
         serde_json::from_str(text).map_err(|e| format!("not an allocation file: {e}"))?;
     Ok(ranking::verify(&file))
+}
+
+/// Ends, as lapsed, the issued vouchers of allocated campaigns that no section has used for
+/// the campaign's `unused_days` since they were issued; their money goes to the queue. Returns
+/// how many lapsed.
+pub async fn lapse_unused(db: &DatabaseConnection, now: DateTime<Utc>) -> ApiResult<usize> {
+    let campaigns = voucher_campaign::Entity::find()
+        .filter(voucher_campaign::Column::Status.eq(VoucherCampaignStatus::Allocated.as_str()))
+        .all(db)
+        .await?;
+    let mut lapsed = 0;
+    for c in campaigns {
+        let cutoff = now - chrono::Duration::days(i64::from(c.unused_days));
+        let mut b = Binds::new(db.get_database_backend());
+        let cid = b.push(c.id);
+        let st = b.push(VoucherStatus::Issued.as_str());
+        let before = b.push(cutoff);
+        let unused = voucher::Entity::find()
+            .from_raw_sql(b.statement(format!(
+                "SELECT v.* FROM voucher v WHERE v.campaign_id = {cid} AND v.status = {st} \
+                 AND v.issued_at <= {before} AND NOT EXISTS \
+                 (SELECT 1 FROM voucher_enrolment e WHERE e.voucher_id = v.id) ORDER BY v.id"
+            )))
+            .all(db)
+            .await?;
+        if unused.is_empty() {
+            continue;
+        }
+        let txn = begin_write(db).await?;
+        for v in unused {
+            let reason = format!("not used at any section for {} days", c.unused_days);
+            match end_voucher(&txn, v, VoucherStatus::Lapsed, Some(reason), None, now).await {
+                Ok(_) => lapsed += 1,
+                // Ended meanwhile by its parent or the akimat.
+                Err(ApiError::ConflictBecause {
+                    reason: "VOUCHER_ENDED",
+                    ..
+                }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        txn.commit().await?;
+    }
+    if lapsed > 0 {
+        tracing::info!(vouchers = lapsed, "unused vouchers lapsed");
+    }
+    Ok(lapsed)
 }

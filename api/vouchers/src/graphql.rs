@@ -340,6 +340,48 @@ impl Voucher {
     async fn end_reason(&self) -> Option<&str> {
         self.0.end_reason.as_deref()
     }
+    /// Where the voucher is used, section by section.
+    async fn enrolments(&self, ctx: &Context<'_>) -> Result<Vec<crate::clubs_graphql::Enrolment>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(crate::clubs::enrolments_of(&state.db, &[self.0.id])
+            .await?
+            .into_iter()
+            .map(crate::clubs_graphql::Enrolment)
+            .collect())
+    }
+    /// Each month's cost at its section: the voucher's part and the parent's own payment.
+    async fn months(&self, ctx: &Context<'_>) -> Result<Vec<MonthCost>> {
+        let state = ctx.data::<AppState>()?;
+        let mut out = Vec::new();
+        for e in crate::clubs::enrolments_of(&state.db, &[self.0.id]).await? {
+            let s = crate::clubs::section(&state.db, e.section_id).await?;
+            let last = e
+                .last_month
+                .unwrap_or(self.0.last_month)
+                .min(self.0.last_month);
+            let mut m = e.first_month;
+            while m <= last {
+                out.push(MonthCost {
+                    month: m,
+                    section_name: s.name.clone(),
+                    voucher_part: self.0.monthly_value.min(s.monthly_price),
+                    own_payment: crate::rules::copay(s.monthly_price, self.0.monthly_value),
+                });
+                m = money::next_month(m);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One month of a voucher at a section: what the voucher pays and what the parent pays.
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(name = "VoucherMonthCost")]
+pub struct MonthCost {
+    pub month: i32,
+    pub section_name: String,
+    pub voucher_part: i64,
+    pub own_payment: i64,
 }
 
 /// What the parent keeps to find their child in the published allocation: the salt, and the

@@ -1,19 +1,33 @@
-//! The published allocation files: anyone may download them (they hold no personal data).
+//! Downloads: the published allocation files (anyone: they hold no personal data) and the
+//! monthly payment registers (the campaign's akimat officers; each download is on the trail
+//! with its checksum).
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::json;
 
-use adal_core::error::refusal;
+use adal_core::audit;
+use adal_core::auth::Role;
+use adal_core::error::{ApiError, ApiResult, refusal};
 use adal_core::state::AppState;
 
-use crate::allocation;
+use crate::{allocation, attendance};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/vouchers/allocations/{id}", web::get().to(download));
+    cfg.route("/vouchers/allocations/{id}", web::get().to(download))
+        .route(
+            "/vouchers/payouts/{campaign}/{file}",
+            web::get().to(register),
+        );
 }
 
 /// Where allocation run `id`'s file is published.
 pub fn allocation_path(id: i64) -> String {
     format!("/vouchers/allocations/{id}")
+}
+
+/// Where a month's payment register is downloaded (`csv` or `xlsx`).
+pub fn register_path(campaign_id: i64, month: i32, format: &str) -> String {
+    format!("/vouchers/payouts/{campaign_id}/{month}.{format}")
 }
 
 async fn download(state: web::Data<AppState>, path: web::Path<i64>) -> HttpResponse {
@@ -31,4 +45,57 @@ async fn download(state: web::Data<AppState>, path: web::Path<i64>) -> HttpRespo
             .body(run.file),
         Err(e) => refusal(&e),
     }
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async fn register(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> HttpResponse {
+    match register_file(&req, &state, path.into_inner()).await {
+        Ok(r) => r,
+        Err(e) => refusal(&e),
+    }
+}
+
+async fn register_file(
+    req: &HttpRequest,
+    state: &AppState,
+    (campaign_id, file): (i64, String),
+) -> ApiResult<HttpResponse> {
+    let actor = adal_core::graphql::http_actor(req, state, &[Role::AkimatOfficer]).await?;
+    let (month, format) = file
+        .split_once('.')
+        .and_then(|(m, f)| Some((m.parse::<i32>().ok()?, f.to_owned())))
+        .ok_or(ApiError::NotFound("register"))?;
+    let (bytes, sha, content_type) = match format.as_str() {
+        "csv" => {
+            let (b, s) = attendance::register_csv(&state.db, &actor, campaign_id, month).await?;
+            (b, s, "text/csv; charset=utf-8")
+        }
+        "xlsx" => {
+            let (b, s) = attendance::register_xlsx(&state.db, &actor, campaign_id, month).await?;
+            (b, s, XLSX)
+        }
+        _ => return Err(ApiError::NotFound("register")),
+    };
+    audit::record(
+        &state.db,
+        Some(actor.account_id),
+        "voucher.register.downloaded",
+        "voucher_campaign",
+        campaign_id,
+        json!({"month": month, "format": format, "sha256": sha}),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"voucher-payouts-{campaign_id}-{month}.{format}\""),
+        ))
+        .insert_header(("X-Checksum-SHA256", sha))
+        .body(bytes))
 }

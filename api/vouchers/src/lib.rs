@@ -8,10 +8,14 @@
 
 pub mod allocation;
 pub mod applications;
+pub mod attendance;
 pub mod campaigns;
+pub mod clubs;
+pub mod clubs_graphql;
 pub mod graphql;
 pub mod http;
 pub mod money;
 pub mod ranking;
+pub mod rules;
 pub mod scope;
 pub mod vocab;

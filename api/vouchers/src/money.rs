@@ -6,6 +6,8 @@
 //!   value times those months.
 //! - A voucher that ends (declined, lapsed, ended by the akimat) keeps the months up to and
 //!   including the month it ended in; the months after are freed and return to the queue.
+//! - A voucher issued from freed money is paid from the month after its issue (or from the
+//!   campaign's first month, when that is later): the months freed are those.
 //! - Committed plus paid never exceeds the budget: what is available is the budget less both.
 
 use chrono::{Datelike, NaiveDate};
@@ -39,6 +41,11 @@ pub fn months_between(first: Month, last: Month) -> i64 {
 /// The first month a voucher issued on `today` is paid for.
 pub fn paid_from(campaign_first: Month, today: NaiveDate) -> Month {
     campaign_first.max(month_of(today))
+}
+
+/// The first month a voucher issued from freed money on `today` is paid for.
+pub fn reissued_from(campaign_first: Month, today: NaiveDate) -> Month {
+    campaign_first.max(next_month(month_of(today)))
 }
 
 /// What a voucher of `monthly_value` for `months` months commits.
@@ -110,6 +117,9 @@ mod tests {
             freed_on_end(15_000, 202609, 202705, d(2026, 8, 25)),
             9 * 15_000
         );
+        // Its money, issued again to the next child on the same day, pays December-May.
+        assert_eq!(reissued_from(202609, d(2026, 11, 15)), 202612);
+        assert_eq!(reissued_from(202609, d(2026, 8, 25)), 202609);
         // Ended in its last month: nothing left to free.
         assert_eq!(freed_on_end(15_000, 202609, 202705, d(2027, 5, 2)), 0);
     }

@@ -48,3 +48,36 @@ stored_enum! {
         Ended = "ended",
     }
 }
+
+stored_enum! {
+    /// A provider's standing with an akimat: registered and waiting, approved, or rejected
+    /// with the reason.
+    ProviderStatus { Pending = "pending", Approved = "approved", Rejected = "rejected" }
+}
+
+stored_enum! {
+    /// A child's month at a section. `Recorded` by the provider, waiting for the parent;
+    /// `Confirmed` by the parent, or `AutoConfirmed` when the parent did not answer in the
+    /// campaign's days; `Disputed` by the parent with a reason; then `Upheld` (paid as the
+    /// akimat corrected it) or `Rejected` (not paid) by the akimat.
+    AttendanceStatus {
+        Recorded = "recorded",
+        Confirmed = "confirmed",
+        AutoConfirmed = "auto_confirmed",
+        Disputed = "disputed",
+        Upheld = "upheld",
+        Rejected = "rejected",
+    }
+}
+
+impl AttendanceStatus {
+    /// Whether a month in this state is paid.
+    pub fn payable(self) -> bool {
+        matches!(
+            self,
+            AttendanceStatus::Confirmed
+                | AttendanceStatus::AutoConfirmed
+                | AttendanceStatus::Upheld
+        )
+    }
+}

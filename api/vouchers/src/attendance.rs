@@ -1,0 +1,826 @@
+//! Attendance and payouts. Each month the provider records, per enrolled child, the sessions
+//! held and attended; the parent confirms the month or disputes it with a reason; a month not
+//! answered within the campaign's days counts as confirmed and is marked so. The akimat
+//! resolves disputes with a reason. Payouts per provider per month are made from confirmed
+//! attendance only, by the rule in [`crate::rules`].
+//!
+//! Anomalies are flagged for the akimat, not paid silently: when the payouts of a month are
+//! computed, a month that shows a child at two sections at overlapping times, a provider where
+//! every child attended every session, or a section with more children than places is turned
+//! into a dispute the akimat resolves before the month is paid.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use entities::{
+    organisation, voucher, voucher_attendance as attendance, voucher_campaign,
+    voucher_enrolment as enrolment, voucher_payout as payout, voucher_section as section,
+};
+
+use adal_core::audit;
+use adal_core::auth::scope::organisations;
+use adal_core::auth::{Actor, Role};
+use adal_core::db::begin_write;
+use adal_core::error::{ApiError, ApiResult};
+use adal_core::spreadsheet::text_cell;
+use adal_core::sql::Binds;
+
+use crate::clubs;
+use crate::money::{self, Month};
+use crate::rules::{self, schedules_overlap};
+use crate::scope;
+use crate::vocab::AttendanceStatus;
+
+const PROVIDER_STAFF: &[Role] = &[Role::ProviderStaff];
+
+/// The fewest children a provider must have for "every child attended every session" to be
+/// an anomaly (with one or two children it is ordinary).
+pub const PERFECT_ATTENDANCE_MIN_CHILDREN: usize = 5;
+
+/// One child's month as the provider records it.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    pub voucher_id: i64,
+    pub held: i32,
+    pub attended: i32,
+}
+
+/// The provider records a month's attendance at one of its sections. Re-sending the same
+/// month replaces figures the parent has not answered yet; an answered month is final.
+pub async fn record(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    section_id: i64,
+    month: Month,
+    rows: Vec<Row>,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<attendance::Model>> {
+    if !money::is_month(month) || month > money::month_of(now.date_naive()) {
+        return Err(ApiError::bad_input(
+            "month",
+            "a month (YYYYMM) that has begun: attendance is recorded after the sessions",
+        ));
+    }
+    let txn = begin_write(db).await?;
+    let s = clubs::section(&txn, section_id).await?;
+    if !organisations(actor, PROVIDER_STAFF).contains(&s.organisation_id) {
+        return Err(ApiError::NotFound("section"));
+    }
+    let mut saved = Vec::with_capacity(rows.len());
+    for row in rows {
+        if !(0..=62).contains(&row.held) || !(0..=row.held).contains(&row.attended) {
+            return Err(ApiError::bad_input(
+                "rows",
+                format!(
+                    "voucher {}: sessions attended are 0 to the sessions held (0-62)",
+                    row.voucher_id
+                ),
+            ));
+        }
+        let Some(e) = enrolment::Entity::find()
+            .filter(enrolment::Column::VoucherId.eq(row.voucher_id))
+            .filter(enrolment::Column::SectionId.eq(s.id))
+            .filter(enrolment::Column::FirstMonth.lte(month))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(enrolment::Column::LastMonth.is_null())
+                    .add(enrolment::Column::LastMonth.gte(month)),
+            )
+            .one(&txn)
+            .await?
+        else {
+            return Err(ApiError::BadInputBecause {
+                field: "rows".into(),
+                reason: "NOT_ENROLLED",
+                value: row.voucher_id.to_string(),
+                message: format!(
+                    "voucher {} is not used at this section in {month}",
+                    row.voucher_id
+                ),
+            });
+        };
+        let existing = attendance::Entity::find()
+            .filter(attendance::Column::EnrolmentId.eq(e.id))
+            .filter(attendance::Column::Month.eq(month))
+            .one(&txn)
+            .await?;
+        let model = match existing {
+            Some(a) if a.sessions_held == row.held && a.sessions_attended == row.attended => a,
+            Some(a) if a.status == AttendanceStatus::Recorded.as_str() => {
+                let mut am = a.into_active_model();
+                am.sessions_held = Set(row.held);
+                am.sessions_attended = Set(row.attended);
+                am.recorded_by = Set(Some(actor.account_id));
+                am.recorded_at = Set(now);
+                am.update(&txn).await?
+            }
+            Some(a) => {
+                return Err(ApiError::ConflictBecause {
+                    reason: "ALREADY_ANSWERED",
+                    message: format!(
+                        "voucher {}: the month of {month} is already {}; it is final",
+                        row.voucher_id, a.status
+                    ),
+                });
+            }
+            None => {
+                let v = voucher::Entity::find_by_id(row.voucher_id)
+                    .one(&txn)
+                    .await?
+                    .ok_or(ApiError::NotFound("voucher"))?;
+                attendance::ActiveModel {
+                    enrolment_id: Set(e.id),
+                    voucher_id: Set(v.id),
+                    section_id: Set(s.id),
+                    organisation_id: Set(s.organisation_id),
+                    campaign_id: Set(v.campaign_id),
+                    child_person_id: Set(v.child_person_id),
+                    month: Set(month),
+                    sessions_held: Set(row.held),
+                    sessions_attended: Set(row.attended),
+                    status: Set(AttendanceStatus::Recorded.as_str().to_owned()),
+                    recorded_by: Set(Some(actor.account_id)),
+                    recorded_at: Set(now),
+                    dispute_reason: Set(None),
+                    resolution: Set(None),
+                    decided_by: Set(None),
+                    decided_at: Set(None),
+                    payout: Set(None),
+                    payout_id: Set(None),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?
+            }
+        };
+        saved.push(model);
+    }
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "voucher.attendance.recorded",
+        "voucher_section",
+        s.id,
+        json!({"month": month, "rows": saved.len()}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The day by which the parent answers a recorded month.
+pub fn answer_by(recorded_at: DateTime<Utc>, confirm_days: i32) -> DateTime<Utc> {
+    recorded_at + Duration::days(i64::from(confirm_days))
+}
+
+/// The parent confirms a month, or disputes it with a reason, within the campaign's days.
+pub async fn answer(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    attendance_id: i64,
+    confirm: bool,
+    reason: Option<String>,
+    now: DateTime<Utc>,
+) -> ApiResult<attendance::Model> {
+    let reason = reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    if !confirm && reason.is_none() {
+        return Err(ApiError::bad_input("reason", "a dispute states its reason"));
+    }
+    let txn = begin_write(db).await?;
+    let a = scope::children(actor)
+        .apply(
+            attendance::Entity::find_by_id(attendance_id),
+            attendance::Column::ChildPersonId,
+        )
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::NotFound("attendance"))?;
+    if a.status != AttendanceStatus::Recorded.as_str() {
+        return Err(ApiError::ConflictBecause {
+            reason: "ALREADY_ANSWERED",
+            message: format!("this month is already {}", a.status),
+        });
+    }
+    let campaign = crate::campaigns::get(&txn, a.campaign_id).await?;
+    if now >= answer_by(a.recorded_at, campaign.confirm_days) {
+        auto_confirm(&txn, &campaign, now).await?;
+        txn.commit().await?;
+        return Err(ApiError::ConflictBecause {
+            reason: "ANSWER_WINDOW_OVER",
+            message: format!(
+                "the month was not answered within {} days and counts as confirmed",
+                campaign.confirm_days
+            ),
+        });
+    }
+    let status = if confirm {
+        AttendanceStatus::Confirmed
+    } else {
+        AttendanceStatus::Disputed
+    };
+    let mut am = a.into_active_model();
+    am.status = Set(status.as_str().to_owned());
+    am.dispute_reason = Set(reason.clone());
+    let saved = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        if confirm {
+            "voucher.attendance.confirmed"
+        } else {
+            "voucher.attendance.disputed"
+        },
+        "voucher_attendance",
+        saved.id,
+        json!({"month": saved.month, "reason": reason}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The akimat resolves a disputed (or flagged) month: upheld, with the sessions attended as
+/// it found them, or rejected (not paid); with its reason either way.
+pub async fn resolve(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    attendance_id: i64,
+    uphold: bool,
+    attended: Option<i32>,
+    reason: String,
+) -> ApiResult<attendance::Model> {
+    let reason = reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(ApiError::bad_input(
+            "reason",
+            "a resolution states its reason",
+        ));
+    }
+    let txn = begin_write(db).await?;
+    let a = attendance::Entity::find_by_id(attendance_id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::NotFound("attendance"))?;
+    crate::campaigns::get_managed(&txn, actor, a.campaign_id)
+        .await
+        .map_err(|_| ApiError::NotFound("attendance"))?;
+    if a.status != AttendanceStatus::Disputed.as_str() {
+        return Err(ApiError::ConflictBecause {
+            reason: "NOT_DISPUTED",
+            message: "only a disputed or flagged month is resolved".into(),
+        });
+    }
+    if let Some(n) = attended
+        && !(0..=a.sessions_held).contains(&n)
+    {
+        return Err(ApiError::bad_input(
+            "attended",
+            "sessions attended are 0 to the sessions held",
+        ));
+    }
+    let status = if uphold {
+        AttendanceStatus::Upheld
+    } else {
+        AttendanceStatus::Rejected
+    };
+    let mut am = a.clone().into_active_model();
+    am.status = Set(status.as_str().to_owned());
+    if let Some(n) = attended {
+        am.sessions_attended = Set(n);
+    }
+    am.resolution = Set(Some(reason.clone()));
+    am.decided_by = Set(Some(actor.account_id));
+    am.decided_at = Set(Some(Utc::now()));
+    let saved = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "voucher.attendance.resolved",
+        "voucher_attendance",
+        saved.id,
+        json!({"status": status.as_str(), "attended": [a.sessions_attended, saved.sessions_attended],
+               "reason": reason}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Marks the campaign's recorded months whose answer time is over as confirmed.
+async fn auto_confirm(
+    txn: &DatabaseTransaction,
+    campaign: &voucher_campaign::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<usize> {
+    let due: Vec<i64> = attendance::Entity::find()
+        .filter(attendance::Column::CampaignId.eq(campaign.id))
+        .filter(attendance::Column::Status.eq(AttendanceStatus::Recorded.as_str()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter(|a| now >= answer_by(a.recorded_at, campaign.confirm_days))
+        .map(|a| a.id)
+        .collect();
+    for chunk in due.chunks(500) {
+        attendance::Entity::update_many()
+            .col_expr(
+                attendance::Column::Status,
+                AttendanceStatus::AutoConfirmed.as_str().into(),
+            )
+            .filter(attendance::Column::Id.is_in(chunk.iter().copied()))
+            .exec(txn)
+            .await?;
+    }
+    Ok(due.len())
+}
+
+/// The anomalies in a month's confirmed attendance, by attendance id.
+pub fn anomalies(
+    rows: &[attendance::Model],
+    sections: &HashMap<i64, section::Model>,
+) -> BTreeMap<i64, String> {
+    let mut found: BTreeMap<i64, String> = BTreeMap::new();
+    // A child at two sections at overlapping times.
+    let mut by_child: HashMap<i64, Vec<&attendance::Model>> = HashMap::new();
+    for r in rows {
+        by_child.entry(r.child_person_id).or_default().push(r);
+    }
+    for list in by_child.values() {
+        for (i, a) in list.iter().enumerate() {
+            for b in &list[i + 1..] {
+                let (Some(sa), Some(sb)) =
+                    (sections.get(&a.section_id), sections.get(&b.section_id))
+                else {
+                    continue;
+                };
+                if a.section_id != b.section_id
+                    && schedules_overlap(&clubs::schedule_of(sa), &clubs::schedule_of(sb))
+                {
+                    for (x, other) in [(a, sb), (b, sa)] {
+                        found.insert(
+                            x.id,
+                            format!(
+                                "the child is also recorded at section {} ({}) at overlapping times",
+                                other.id, other.name
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // A provider where every child attended every session.
+    let mut by_org: HashMap<i64, Vec<&attendance::Model>> = HashMap::new();
+    for r in rows {
+        by_org.entry(r.organisation_id).or_default().push(r);
+    }
+    for list in by_org.values() {
+        let children: HashSet<i64> = list.iter().map(|r| r.child_person_id).collect();
+        if children.len() >= PERFECT_ATTENDANCE_MIN_CHILDREN
+            && list
+                .iter()
+                .all(|r| r.sessions_held > 0 && r.sessions_attended == r.sessions_held)
+        {
+            for r in list {
+                found.entry(r.id).or_insert_with(|| {
+                    format!(
+                        "every one of the provider's {} children attended every session",
+                        children.len()
+                    )
+                });
+            }
+        }
+    }
+    // More children than places.
+    let mut by_section: HashMap<i64, Vec<&attendance::Model>> = HashMap::new();
+    for r in rows {
+        by_section.entry(r.section_id).or_default().push(r);
+    }
+    for (sid, list) in by_section {
+        if let Some(s) = sections.get(&sid)
+            && list.len() > s.capacity as usize
+        {
+            for r in &list {
+                found.entry(r.id).or_insert_with(|| {
+                    format!(
+                        "{} children recorded at a section of {} places",
+                        list.len(),
+                        s.capacity
+                    )
+                });
+            }
+        }
+    }
+    found
+}
+
+/// A provider's month while it is summed: children paid, the amount, and each attendance
+/// row's payout.
+#[derive(Default)]
+struct ProviderMonth {
+    children: i32,
+    amount: i64,
+    items: Vec<(i64, i64)>,
+}
+
+/// What a payout run did.
+#[derive(Debug, Clone)]
+pub struct PayoutRun {
+    pub payouts: Vec<payout::Model>,
+    pub auto_confirmed: usize,
+}
+
+/// Computes a month's payouts per provider from confirmed attendance (after the month ends).
+pub async fn compute_payouts(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    campaign_id: i64,
+    month: Month,
+    now: DateTime<Utc>,
+) -> ApiResult<PayoutRun> {
+    if !money::is_month(month) {
+        return Err(ApiError::bad_input("month", "months are written YYYYMM"));
+    }
+    if month >= money::month_of(now.date_naive()) {
+        return Err(ApiError::ConflictBecause {
+            reason: "MONTH_NOT_OVER",
+            message: "a month is paid after it ends".into(),
+        });
+    }
+    let txn = begin_write(db).await?;
+    let campaign = crate::campaigns::get_managed(&txn, actor, campaign_id).await?;
+    let mut b = Binds::new(txn.get_database_backend());
+    let id = b.push(campaign.id);
+    txn.execute_raw(b.statement(format!(
+        "UPDATE voucher_campaign SET committed = committed WHERE id = {id}"
+    )))
+    .await?;
+    let campaign = crate::campaigns::get(&txn, campaign.id).await?;
+    let done = payout::Entity::find()
+        .filter(payout::Column::CampaignId.eq(campaign.id))
+        .filter(payout::Column::Month.eq(month))
+        .one(&txn)
+        .await?;
+    if done.is_some() {
+        return Err(ApiError::ConflictBecause {
+            reason: "ALREADY_PAID",
+            message: format!("the payouts of {month} are already computed"),
+        });
+    }
+    let auto_confirmed = auto_confirm(&txn, &campaign, now).await?;
+    let rows = attendance::Entity::find()
+        .filter(attendance::Column::CampaignId.eq(campaign.id))
+        .filter(attendance::Column::Month.eq(month))
+        .order_by_asc(attendance::Column::Id)
+        .all(&txn)
+        .await?;
+    let section_ids: HashSet<i64> = rows.iter().map(|r| r.section_id).collect();
+    let sections: HashMap<i64, section::Model> = section::Entity::find()
+        .filter(section::Column::Id.is_in(section_ids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    // Flag anomalies among the months confirmed without the akimat's word.
+    let unreviewed: Vec<attendance::Model> = rows
+        .iter()
+        .filter(|r| {
+            matches!(
+                AttendanceStatus::from_db(&r.status),
+                Some(AttendanceStatus::Confirmed | AttendanceStatus::AutoConfirmed)
+            )
+        })
+        .cloned()
+        .collect();
+    let flagged = anomalies(&unreviewed, &sections);
+    for (id, why) in &flagged {
+        attendance::Entity::update_many()
+            .col_expr(
+                attendance::Column::Status,
+                AttendanceStatus::Disputed.as_str().into(),
+            )
+            .col_expr(
+                attendance::Column::DisputeReason,
+                Some(format!("anomaly: {why}")).into(),
+            )
+            .filter(attendance::Column::Id.eq(*id))
+            .exec(&txn)
+            .await?;
+    }
+    let waiting = rows
+        .iter()
+        .filter(|r| r.status == AttendanceStatus::Recorded.as_str())
+        .count();
+    let disputed = rows
+        .iter()
+        .filter(|r| r.status == AttendanceStatus::Disputed.as_str())
+        .count()
+        + flagged.len();
+    if waiting > 0 || disputed > 0 {
+        if !flagged.is_empty() {
+            audit::record(
+                &txn,
+                Some(actor.account_id),
+                "voucher.attendance.flagged",
+                "voucher_campaign",
+                campaign.id,
+                json!({"month": month, "flagged": flagged}),
+            )
+            .await?;
+            txn.commit().await?;
+        }
+        return Err(ApiError::ConflictBecause {
+            reason: "ATTENDANCE_PENDING",
+            message: format!(
+                "{waiting} months wait for the parents' answer and {disputed} disputed or \
+                 flagged months for your resolution before {month} is paid"
+            ),
+        });
+    }
+
+    let vouchers: HashMap<i64, voucher::Model> = voucher::Entity::find()
+        .filter(voucher::Column::Id.is_in(rows.iter().map(|r| r.voucher_id)))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    let mut per_org: BTreeMap<i64, ProviderMonth> = BTreeMap::new();
+    let (mut released, mut paid) = (0i64, 0i64);
+    let mut voucher_release: HashMap<i64, i64> = HashMap::new();
+    for r in &rows {
+        let (Some(v), Some(s)) = (vouchers.get(&r.voucher_id), sections.get(&r.section_id)) else {
+            continue;
+        };
+        let status = AttendanceStatus::from_db(&r.status);
+        let amount = if status.is_some_and(AttendanceStatus::payable) {
+            rules::payout(
+                v.monthly_value,
+                s.monthly_price,
+                r.sessions_held,
+                r.sessions_attended,
+                campaign.attendance_threshold_pct,
+            )
+        } else {
+            0
+        };
+        let entry = per_org.entry(r.organisation_id).or_default();
+        if amount > 0 {
+            entry.children += 1;
+        }
+        entry.amount += amount;
+        entry.items.push((r.id, amount));
+        let release = v
+            .monthly_value
+            .min(v.committed - voucher_release.get(&v.id).copied().unwrap_or(0));
+        *voucher_release.entry(v.id).or_default() += release.max(0);
+        released += release.max(0);
+        paid += amount;
+    }
+    let mut payouts = Vec::with_capacity(per_org.len());
+    for (
+        org,
+        ProviderMonth {
+            children,
+            amount,
+            items,
+        },
+    ) in per_org
+    {
+        let p = payout::ActiveModel {
+            campaign_id: Set(campaign.id),
+            month: Set(month),
+            organisation_id: Set(org),
+            children: Set(children),
+            amount: Set(amount),
+            created_at: Set(now),
+            created_by: Set(Some(actor.account_id)),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for (aid, amt) in items {
+            attendance::Entity::update_many()
+                .col_expr(attendance::Column::Payout, Some(amt).into())
+                .col_expr(attendance::Column::PayoutId, Some(p.id).into())
+                .filter(attendance::Column::Id.eq(aid))
+                .exec(&txn)
+                .await?;
+        }
+        payouts.push(p);
+    }
+    for (vid, release) in &voucher_release {
+        let mut b = Binds::new(txn.get_database_backend());
+        let r = b.push(*release);
+        let id = b.push(*vid);
+        txn.execute_raw(b.statement(format!(
+            "UPDATE voucher SET committed = committed - {r} WHERE id = {id}"
+        )))
+        .await?;
+    }
+    // The month's commitment leaves `committed`: what was paid goes to `paid`, the rest is freed.
+    let mut b = Binds::new(txn.get_database_backend());
+    let rel = b.push(released);
+    let pd = b.push(paid);
+    let fr = b.push(released - paid);
+    let id = b.push(campaign.id);
+    txn.execute_raw(b.statement(format!(
+        "UPDATE voucher_campaign SET committed = committed - {rel}, paid = paid + {pd}, \
+         freed = freed + {fr} WHERE id = {id}"
+    )))
+    .await?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "voucher.payouts.computed",
+        "voucher_campaign",
+        campaign.id,
+        json!({"month": month, "providers": payouts.len(), "paid": paid,
+               "released": released, "auto_confirmed": auto_confirmed}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(PayoutRun {
+        payouts,
+        auto_confirmed,
+    })
+}
+
+/// A campaign's payouts, by month and provider.
+pub async fn payouts(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    campaign_id: i64,
+    month: Option<Month>,
+) -> ApiResult<Vec<payout::Model>> {
+    crate::campaigns::get_managed(db, actor, campaign_id).await?;
+    let mut q = payout::Entity::find().filter(payout::Column::CampaignId.eq(campaign_id));
+    if let Some(m) = month {
+        q = q.filter(payout::Column::Month.eq(m));
+    }
+    Ok(q.order_by_asc(payout::Column::Month)
+        .order_by_asc(payout::Column::OrganisationId)
+        .all(db)
+        .await?)
+}
+
+/// Attendance the caller may see: a parent their children's, a provider its sections', an
+/// akimat officer their campaigns'. Optionally one month and one status.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    month: Option<Month>,
+    status: Option<AttendanceStatus>,
+) -> ApiResult<Vec<attendance::Model>> {
+    let managed: Vec<i64> = voucher_campaign::Entity::find()
+        .filter(scope::campaign_regions(actor).condition(voucher_campaign::Column::RegionKato))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let mut q = attendance::Entity::find().filter(
+        sea_orm::Condition::any()
+            .add(scope::children(actor).condition(attendance::Column::ChildPersonId))
+            .add(organisations(actor, PROVIDER_STAFF).condition(attendance::Column::OrganisationId))
+            .add(attendance::Column::CampaignId.is_in(managed)),
+    );
+    if let Some(m) = month {
+        q = q.filter(attendance::Column::Month.eq(m));
+    }
+    if let Some(s) = status {
+        q = q.filter(attendance::Column::Status.eq(s.as_str()));
+    }
+    Ok(q.order_by_asc(attendance::Column::Id)
+        .limit_rows(2000)
+        .all(db)
+        .await?)
+}
+
+trait LimitRows {
+    fn limit_rows(self, n: u64) -> Self;
+}
+
+impl LimitRows for sea_orm::Select<attendance::Entity> {
+    fn limit_rows(self, n: u64) -> Self {
+        sea_orm::QuerySelect::limit(self, n)
+    }
+}
+
+/// The payment register of a month: one line per provider, as CSV, with its SHA-256.
+pub async fn register_csv(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    campaign_id: i64,
+    month: Month,
+) -> ApiResult<(Vec<u8>, String)> {
+    let rows = register_rows(db, actor, campaign_id, month).await?;
+    let mut out = String::from("month,provider_bin,provider_name,children,amount_kzt\n");
+    for r in &rows {
+        out.push_str(&format!(
+            "{},{},\"{}\",{},{}\n",
+            r.month,
+            r.bin,
+            text_cell(&r.name).replace('"', "\"\""),
+            r.children,
+            r.amount
+        ));
+    }
+    let sha = hex::encode(Sha256::digest(out.as_bytes()));
+    Ok((out.into_bytes(), sha))
+}
+
+/// The same register as an XLSX workbook, with its SHA-256.
+pub async fn register_xlsx(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    campaign_id: i64,
+    month: Month,
+) -> ApiResult<(Vec<u8>, String)> {
+    use rust_xlsxwriter::Workbook;
+    let rows = register_rows(db, actor, campaign_id, month).await?;
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let failed = |e: rust_xlsxwriter::XlsxError| ApiError::internal(e);
+    for (c, h) in [
+        "Month",
+        "Provider BIN",
+        "Provider",
+        "Children",
+        "Amount, KZT",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).map_err(failed)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet
+            .write_number(row, 0, f64::from(r.month))
+            .map_err(failed)?;
+        sheet.write_string(row, 1, &r.bin).map_err(failed)?;
+        sheet
+            .write_string(row, 2, text_cell(&r.name))
+            .map_err(failed)?;
+        sheet
+            .write_number(row, 3, f64::from(r.children))
+            .map_err(failed)?;
+        sheet
+            .write_number(row, 4, r.amount as f64)
+            .map_err(failed)?;
+    }
+    let bytes = book.save_to_buffer().map_err(failed)?;
+    let sha = hex::encode(Sha256::digest(&bytes));
+    Ok((bytes, sha))
+}
+
+struct RegisterRow {
+    month: Month,
+    bin: String,
+    name: String,
+    children: i32,
+    amount: i64,
+}
+
+async fn register_rows(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    campaign_id: i64,
+    month: Month,
+) -> ApiResult<Vec<RegisterRow>> {
+    let list = payouts(db, actor, campaign_id, Some(month)).await?;
+    if list.is_empty() {
+        return Err(ApiError::NotFound("payouts of this month"));
+    }
+    let orgs: HashMap<i64, organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(list.iter().map(|p| p.organisation_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    Ok(list
+        .into_iter()
+        .map(|p| {
+            let o = orgs.get(&p.organisation_id);
+            RegisterRow {
+                month: p.month,
+                bin: o.map(|o| o.bin.clone()).unwrap_or_default(),
+                name: o.map(|o| o.name_ru.clone()).unwrap_or_default(),
+                children: p.children,
+                amount: p.amount,
+            }
+        })
+        .collect())
+}
