@@ -14,7 +14,10 @@ use adal_notifications::worker::Worker;
 /// The domains as the notification service sees them (one per subject kind). Registers
 /// their purposes, so it runs before a schema is built.
 pub fn domains() -> Domains {
-    Domains::new(vec![Arc::new(adal_obligations::notices::Graduates)])
+    Domains::new(vec![
+        Arc::new(adal_obligations::notices::Graduates),
+        Arc::new(adal_vouchers::notices::Children::default()),
+    ])
 }
 
 /// A notification worker with the domains wired in (`adal serve`, `adal worker`, tests).
@@ -30,6 +33,7 @@ pub fn jobs(db: DatabaseConnection, settings: &Settings) -> Runner {
         std::time::Duration::from_millis(settings.job_poll_ms.max(10)),
     )
     .with(adal_obligations::import_job::Imports)
+    .with(adal_vouchers::notices::AllocationNotices)
 }
 
 /// What every GraphQL request carries of its own: each crate's loaders.

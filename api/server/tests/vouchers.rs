@@ -113,6 +113,37 @@ async fn close_window(app: &TestApp, campaign: &str) {
         .unwrap();
 }
 
+/// Runs the queued jobs of the vouchers' notices (the test's server runs no job runner).
+async fn run_notice_jobs(app: &TestApp) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let jobs = entities::job::Entity::find()
+        .filter(entities::job::Column::Kind.eq(adal_vouchers::notices::NOTIFY_JOB))
+        .filter(entities::job::Column::Status.eq("queued"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    for j in jobs {
+        adal_server::wiring::jobs(app.db.clone(), &app.settings)
+            .run_job(j.id)
+            .await
+            .unwrap();
+    }
+}
+
+/// The messages of a purpose in the outbox: (person id, body).
+async fn messages(app: &TestApp, purpose: &str) -> Vec<(Option<i64>, String)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    entities::notification_message::Entity::find()
+        .filter(entities::notification_message::Column::Purpose.eq(purpose))
+        .order_by_asc(entities::notification_message::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.person_id, m.body.unwrap_or_default()))
+        .collect()
+}
+
 fn category_id(application: &Value, code: &str) -> String {
     application["categories"]
         .as_array()
@@ -128,7 +159,7 @@ fn category_id(application: &Value, code: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_campaign_runs_from_its_table_to_a_verifiable_allocation_and_freed_money_reaches_the_queue()
  {
-    let app = spawn_app_with_demo().await;
+    let app = adal_testkit::spawn_app_with_demo_and(|s| s.job_runner = false).await;
     let akimat = token(&app, "akimat").await;
     let parent = token(&app, "parent").await;
     let teacher = token(&app, "teacher.parent").await;
@@ -308,6 +339,23 @@ async fn a_campaign_runs_from_its_table_to_a_verifiable_allocation_and_freed_mon
         "ALREADY_ALLOCATED"
     );
 
+    // Both families are told, each in their language.
+    run_notice_jobs(&app).await;
+    let issued = messages(&app, "voucher_issued").await;
+    assert_eq!(issued.len(), 2, "{issued:?}");
+    assert!(
+        issued
+            .iter()
+            .any(|(_, b)| b.contains("Аружан") && b.contains("ваучерін алды")),
+        "{issued:?}"
+    );
+    assert!(
+        issued
+            .iter()
+            .any(|(_, b)| b.contains("Софья") && b.contains("получает ваучер")),
+        "{issued:?}"
+    );
+
     // The parent sees each child's score, what made it, the rank and the cut-off.
     let mine = gql(&app, Some(&parent), MINE, json!({})).await;
     let mine = mine.ok()["myVoucherApplications"]
@@ -467,6 +515,10 @@ async fn a_campaign_runs_from_its_table_to_a_verifiable_allocation_and_freed_mon
         .clone();
     assert_eq!(k["status"], "ISSUED");
     assert_eq!(k["voucher"]["committed"], 75_000);
+    run_notice_jobs(&app).await;
+    let issued = messages(&app, "voucher_issued").await;
+    assert_eq!(issued.len(), 3);
+    assert!(issued[2].1.contains("Әлихан"), "{issued:?}");
 
     // The money: committed never above the budget; the freed months counted.
     let c = gql(&app, None, CAMPAIGN, json!({ "id": cid })).await;
@@ -958,6 +1010,14 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
     );
     let rec = gql(&app, Some(&provider), RECORD, json!({ "s": swimming, "m": this_month, "r": [{ "voucherId": sofya_v, "sessionsHeld": 4, "sessionsAttended": 2 }] })).await;
     assert_eq!(rec.ok()["recordVoucherAttendance"][0]["status"], "RECORDED");
+    let asked = messages(&app, "voucher_attendance").await;
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert!(
+        asked
+            .iter()
+            .any(|(_, b)| b.contains("Софья") && b.contains("2/4")),
+        "{asked:?}"
+    );
 
     // The parent disputes; the akimat upholds the month with 6 sessions attended.
     let no_reason = gql(
@@ -1183,6 +1243,9 @@ async fn the_last_place_goes_to_one_child_and_an_unused_voucher_lapses_to_the_qu
         .iter()
         .find_map(|a| (a["voucher"]["status"] == "LAPSED").then(|| a["voucher"].clone()));
     assert!(lapsed.is_some(), "{}", mine.body);
+    let told = messages(&app, "voucher_lapsed").await;
+    assert_eq!(told.len(), 1);
+    assert!(told[0].1.contains("30"), "{told:?}");
     let mine = gql(&app, Some(&parent), MINE, json!({})).await;
     let k = mine.ok()["myVoucherApplications"]
         .as_array()

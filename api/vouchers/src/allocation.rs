@@ -288,6 +288,7 @@ pub async fn run(
             .exec(&txn)
             .await?;
     }
+    crate::notices::notify_allocation(&txn, run.id).await?;
     voucher_campaign::Entity::update_many()
         .col_expr(
             voucher_campaign::Column::Status,
@@ -444,6 +445,7 @@ async fn issue_from_queue(
         am.update(txn).await?;
         issued.push(v);
     }
+    crate::notices::notify_allocation(txn, run.id).await?;
     audit::record(
         txn,
         actor_account_id,
@@ -690,8 +692,20 @@ pub async fn lapse_unused(db: &DatabaseConnection, now: DateTime<Utc>) -> ApiRes
         let txn = begin_write(db).await?;
         for v in unused {
             let reason = format!("not used at any section for {} days", c.unused_days);
+            let (voucher_id, application_id) = (v.id, v.application_id);
             match end_voucher(&txn, v, VoucherStatus::Lapsed, Some(reason), None, now).await {
-                Ok(_) => lapsed += 1,
+                Ok(_) => {
+                    lapsed += 1;
+                    crate::notices::tell_parent(
+                        &txn,
+                        &crate::notices::VOUCHER_LAPSED,
+                        application_id,
+                        format!("voucher-lapsed:{voucher_id}"),
+                        &[("days", c.unused_days.to_string())],
+                        now,
+                    )
+                    .await?;
+                }
                 // Ended meanwhile by its parent or the akimat.
                 Err(ApiError::ConflictBecause {
                     reason: "VOUCHER_ENDED",

@@ -74,6 +74,7 @@ pub async fn record(
         return Err(ApiError::NotFound("section"));
     }
     let mut saved = Vec::with_capacity(rows.len());
+    let mut new_months: Vec<(attendance::Model, i64, i64)> = Vec::new();
     for row in rows {
         if !(0..=62).contains(&row.held) || !(0..=row.held).contains(&row.attended) {
             return Err(ApiError::bad_input(
@@ -111,6 +112,7 @@ pub async fn record(
             .filter(attendance::Column::Month.eq(month))
             .one(&txn)
             .await?;
+        let mut fresh: Option<(i64, i64)> = None;
         let model = match existing {
             Some(a) if a.sessions_held == row.held && a.sessions_attended == row.attended => a,
             Some(a) if a.status == AttendanceStatus::Recorded.as_str() => {
@@ -135,6 +137,7 @@ pub async fn record(
                     .one(&txn)
                     .await?
                     .ok_or(ApiError::NotFound("voucher"))?;
+                fresh = Some((v.application_id, v.campaign_id));
                 attendance::ActiveModel {
                     enrolment_id: Set(e.id),
                     voucher_id: Set(v.id),
@@ -160,7 +163,29 @@ pub async fn record(
                 .await?
             }
         };
+        if let Some((application_id, campaign_id)) = fresh {
+            new_months.push((model.clone(), application_id, campaign_id));
+        }
         saved.push(model);
+    }
+    // The parents of the months recorded for the first time are asked to confirm them.
+    for (a, application_id, campaign_id) in &new_months {
+        let campaign = crate::campaigns::get(&txn, *campaign_id).await?;
+        let by = answer_by(a.recorded_at, campaign.confirm_days);
+        crate::notices::tell_parent(
+            &txn,
+            &crate::notices::VOUCHER_ATTENDANCE,
+            *application_id,
+            format!("voucher-attendance:{}", a.id),
+            &[
+                ("month", format!("{}-{:02}", month / 100, month % 100)),
+                ("attended", a.sessions_attended.to_string()),
+                ("held", a.sessions_held.to_string()),
+                ("answer_by", by.format("%d.%m.%Y").to_string()),
+            ],
+            now,
+        )
+        .await?;
     }
     audit::record(
         &txn,

@@ -15,6 +15,7 @@ pub mod clubs_graphql;
 pub mod graphql;
 pub mod http;
 pub mod money;
+pub mod notices;
 pub mod ranking;
 pub mod rules;
 pub mod scope;

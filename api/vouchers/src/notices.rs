@@ -1,0 +1,375 @@
+//! Parents told, through the notification service, in their language: a voucher issued, a move
+//! up the queue, a month's attendance waiting for their confirmation, a voucher lapsed. The
+//! messages are about an application (one child in one campaign) and go to the parent who
+//! applied, on the channel they can be reached by. The domain's work on every worker pass
+//! lapses unused vouchers (at most once an hour).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use entities::{person, voucher_application as application, voucher_campaign};
+
+use adal_core::error::ApiResult;
+use adal_core::settings::Settings;
+use adal_core::vocab::Language;
+use adal_notifications::outbox::{NewMessage, enqueue, preferred_channel, template_for};
+use adal_notifications::purposes::{InCampaigns, Purpose, PurposeDef};
+use adal_notifications::subjects::{Subject, Subjects, Values, Variable};
+use adal_notifications::templates::render;
+
+/// What the vouchers' messages are about: an application (`voucher_application.id`).
+pub const SUBJECT_KIND: &str = "voucher_application";
+
+/// A voucher was issued to the child (a decision about them).
+pub static VOUCHER_ISSUED: PurposeDef = PurposeDef {
+    code: "voucher_issued",
+    legal: true,
+    campaigns: InCampaigns::Never,
+    order: 300,
+    description: "a club voucher was issued to your child",
+};
+
+/// The child moved up the queue.
+pub static VOUCHER_QUEUE: PurposeDef = PurposeDef {
+    code: "voucher_queue",
+    legal: false,
+    campaigns: InCampaigns::Never,
+    order: 310,
+    description: "your child moved up the voucher queue",
+};
+
+/// A month's attendance waits for the parent's confirmation.
+pub static VOUCHER_ATTENDANCE: PurposeDef = PurposeDef {
+    code: "voucher_attendance",
+    legal: false,
+    campaigns: InCampaigns::Never,
+    order: 320,
+    description: "a month of club attendance waits for your confirmation",
+};
+
+/// The voucher lapsed unused (a decision about the child).
+pub static VOUCHER_LAPSED: PurposeDef = PurposeDef {
+    code: "voucher_lapsed",
+    legal: true,
+    campaigns: InCampaigns::Never,
+    order: 330,
+    description: "your child's club voucher lapsed unused",
+};
+
+const PURPOSES: &[&PurposeDef] = &[
+    &VOUCHER_ISSUED,
+    &VOUCHER_QUEUE,
+    &VOUCHER_ATTENDANCE,
+    &VOUCHER_LAPSED,
+];
+
+/// The variables a template about an application may use.
+pub const VARIABLES: &[Variable] = &[
+    ("child_name", 30, "the child's first name"),
+    ("campaign", 60, "the campaign's name"),
+    ("rank", 7, "the child's place in the queue"),
+    ("children_ahead", 7, "children ahead in the queue"),
+];
+
+/// How many children after the last voucher issued are told they moved up.
+pub const QUEUE_NOTICES: u64 = 20;
+
+/// A message about an application.
+pub fn about(application_id: i64) -> Subject {
+    Subject {
+        kind: SUBJECT_KIND,
+        id: application_id,
+    }
+}
+
+/// The built-in texts (subject, body), with `{variables}`.
+pub fn default_text(purpose: &PurposeDef, lang: Language) -> (&'static str, &'static str) {
+    match purpose.code {
+        "voucher_issued" => (
+            lang.pick("Ваучер берілді", "Ваучер выдан", "Voucher issued"),
+            lang.pick(
+                "Adal: {child_name} «{campaign}» ваучерін алды. Порталда үйірме таңдаңыз.",
+                "Adal: {child_name} получает ваучер «{campaign}». Выберите кружок на портале.",
+                "Adal: {child_name} has a voucher of \"{campaign}\". Choose a club on the portal.",
+            ),
+        ),
+        "voucher_queue" => (
+            lang.pick("Кезек", "Очередь", "Queue"),
+            lang.pick(
+                "Adal: {child_name} «{campaign}» кезегінде алға жылжыды: алда {children_ahead} бала.",
+                "Adal: {child_name} продвинулся в очереди «{campaign}»: впереди {children_ahead} детей.",
+                "Adal: {child_name} moved up the \"{campaign}\" queue: {children_ahead} children ahead.",
+            ),
+        ),
+        "voucher_attendance" => (
+            lang.pick("Қатысу", "Посещаемость", "Attendance"),
+            lang.pick(
+                "Adal: {child_name} {month} айындағы қатысуы: {attended}/{held}. {answer_by} дейін растаңыз немесе дау айтыңыз.",
+                "Adal: посещение {child_name} за {month}: {attended}/{held}. Подтвердите или оспорьте до {answer_by}.",
+                "Adal: {child_name}'s attendance in {month}: {attended}/{held}. Confirm or dispute by {answer_by}.",
+            ),
+        ),
+        _ => (
+            lang.pick("Ваучер жойылды", "Ваучер аннулирован", "Voucher lapsed"),
+            lang.pick(
+                "Adal: {child_name} ваучері {days} күн пайдаланылмағандықтан жойылды.",
+                "Adal: ваучер {child_name} аннулирован: не использовался {days} дней.",
+                "Adal: {child_name}'s voucher lapsed: unused for {days} days.",
+            ),
+        ),
+    }
+}
+
+/// Writes a message about an application to its parent, with the caller's transaction, once
+/// per `key`. `extra` adds values the built-in text uses beyond the subject's.
+pub async fn tell_parent(
+    db: &impl ConnectionTrait,
+    purpose: &'static PurposeDef,
+    application_id: i64,
+    key: String,
+    extra: &[(&'static str, String)],
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let Some(app) = application::Entity::find_by_id(application_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let Some(parent) = person::Entity::find_by_id(app.parent_person_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let mut values = values_of(db, &[app.clone()])
+        .await?
+        .remove(&app.id)
+        .unwrap_or_default();
+    values.extend(extra.iter().cloned());
+    let language = Language::from_db_or_default(&parent.language);
+    let template = template_for(db, Purpose::of(purpose)).await?;
+    let (subject, body) = match &template {
+        Some(_) => (None, None),
+        None => {
+            let (s, b) = default_text(purpose, language);
+            (Some(s.to_owned()), Some(render(b, &values)))
+        }
+    };
+    enqueue(
+        db,
+        NewMessage {
+            idempotency_key: key,
+            person_id: Some(parent.id),
+            about: Some(about(app.id)),
+            purpose: Purpose::of(purpose),
+            channel: preferred_channel(&parent),
+            language,
+            template_id: template.map(|t| t.id),
+            subject,
+            body,
+            recipient: None,
+            not_before: now,
+            max_attempts: 0,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn values_of(
+    db: &impl ConnectionTrait,
+    apps: &[application::Model],
+) -> ApiResult<HashMap<i64, Values>> {
+    let children: HashMap<i64, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.is_in(apps.iter().map(|a| a.child_person_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let campaigns: HashMap<i64, voucher_campaign::Model> = voucher_campaign::Entity::find()
+        .filter(voucher_campaign::Column::Id.is_in(apps.iter().map(|a| a.campaign_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    Ok(apps
+        .iter()
+        .map(|a| {
+            let mut v: Values = HashMap::new();
+            if let Some(c) = children.get(&a.child_person_id) {
+                v.insert("child_name", c.first_name.clone());
+            }
+            if let Some(c) = campaigns.get(&a.campaign_id) {
+                v.insert("campaign", c.name.clone());
+            }
+            if let Some(r) = a.rank {
+                v.insert("rank", r.to_string());
+                v.insert("children_ahead", (r - 1).to_string());
+            }
+            (a.id, v)
+        })
+        .collect())
+}
+
+/// Applications as the subjects of messages: the notification service's view of vouchers.
+#[derive(Debug, Default)]
+pub struct Children {
+    last_lapse: Mutex<Option<DateTime<Utc>>>,
+}
+
+impl Subjects for Children {
+    fn kind(&self) -> &'static str {
+        SUBJECT_KIND
+    }
+
+    fn purposes(&self) -> &'static [&'static PurposeDef] {
+        PURPOSES
+    }
+
+    fn variables(&self) -> &'static [Variable] {
+        VARIABLES
+    }
+
+    fn values<'a>(
+        &'a self,
+        db: &'a DatabaseConnection,
+        ids: &'a [i64],
+    ) -> BoxFuture<'a, ApiResult<HashMap<i64, Values>>> {
+        Box::pin(async move {
+            let apps = application::Entity::find()
+                .filter(application::Column::Id.is_in(ids.iter().copied()))
+                .all(db)
+                .await?;
+            values_of(db, &apps).await
+        })
+    }
+
+    fn on_pass<'a>(
+        &'a self,
+        db: &'a DatabaseConnection,
+        _settings: &'a Settings,
+    ) -> BoxFuture<'a, ApiResult<usize>> {
+        Box::pin(async move {
+            let now = Utc::now();
+            let due = match self.last_lapse.lock() {
+                Ok(mut last) => {
+                    let due = last.is_none_or(|t| now - t >= chrono::Duration::hours(1));
+                    if due {
+                        *last = Some(now);
+                    }
+                    due
+                }
+                Err(_) => false,
+            };
+            if due {
+                crate::allocation::lapse_unused(db, now).await
+            } else {
+                Ok(0)
+            }
+        })
+    }
+}
+
+/// The job that tells the parents of an allocation run: a voucher issued to each child it
+/// issued one to, and, after a run on freed money, a move up to the next children waiting.
+pub const NOTIFY_JOB: &str = "vouchers.notify_allocation";
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct NotifyAllocation {
+    allocation_id: i64,
+}
+
+/// Queues the notices of an allocation run, with the caller's transaction.
+pub async fn notify_allocation(db: &impl ConnectionTrait, allocation_id: i64) -> ApiResult<i64> {
+    adal_core::jobs::enqueue(
+        db,
+        NOTIFY_JOB,
+        &serde_json::json!(NotifyAllocation { allocation_id }),
+        5,
+    )
+    .await
+}
+
+/// Runs [`NOTIFY_JOB`]: idempotent (each message has its key), so a resumed job sends nothing
+/// twice.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AllocationNotices;
+
+impl adal_core::jobs::JobHandler for AllocationNotices {
+    fn kind(&self) -> &'static str {
+        NOTIFY_JOB
+    }
+
+    fn run<'a>(&'a self, cx: &'a adal_core::jobs::JobContext) -> BoxFuture<'a, ApiResult<()>> {
+        Box::pin(async move {
+            use sea_orm::{QueryOrder, QuerySelect};
+            let p: NotifyAllocation = cx.payload()?;
+            let Some(run) = entities::voucher_allocation::Entity::find_by_id(p.allocation_id)
+                .one(&cx.db)
+                .await?
+            else {
+                return Ok(());
+            };
+            let now = Utc::now();
+            let issued: Vec<i64> = entities::voucher::Entity::find()
+                .select_only()
+                .column(entities::voucher::Column::ApplicationId)
+                .filter(entities::voucher::Column::AllocationId.eq(run.id))
+                .order_by_asc(entities::voucher::Column::Id)
+                .into_tuple()
+                .all(&cx.db)
+                .await?;
+            for chunk in issued.chunks(200) {
+                let txn = adal_core::db::begin_write(&cx.db).await?;
+                for app in chunk {
+                    tell_parent(
+                        &txn,
+                        &VOUCHER_ISSUED,
+                        *app,
+                        format!("voucher-issued:{app}"),
+                        &[],
+                        now,
+                    )
+                    .await?;
+                }
+                txn.commit().await?;
+            }
+            if run.trigger == "money_freed" {
+                let next: Vec<i64> = application::Entity::find()
+                    .select_only()
+                    .column(application::Column::Id)
+                    .filter(application::Column::CampaignId.eq(run.campaign_id))
+                    .filter(
+                        application::Column::Status
+                            .eq(crate::vocab::VoucherApplicationStatus::Queued.as_str()),
+                    )
+                    .order_by_asc(application::Column::Rank)
+                    .limit(QUEUE_NOTICES)
+                    .into_tuple()
+                    .all(&cx.db)
+                    .await?;
+                let txn = adal_core::db::begin_write(&cx.db).await?;
+                for app in next {
+                    tell_parent(
+                        &txn,
+                        &VOUCHER_QUEUE,
+                        app,
+                        format!("voucher-queue:{}:{app}", run.id),
+                        &[],
+                        now,
+                    )
+                    .await?;
+                }
+                txn.commit().await?;
+            }
+            Ok(())
+        })
+    }
+}
