@@ -146,7 +146,7 @@ pub async fn tell_parent(
     else {
         return Ok(());
     };
-    let mut values = values_of(db, &[app.clone()])
+    let mut values = values_of(db, std::slice::from_ref(&app))
         .await?
         .remove(&app.id)
         .unwrap_or_default();
