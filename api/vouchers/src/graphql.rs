@@ -523,6 +523,43 @@ async fn hydrate(
     Ok(out)
 }
 
+/// Counts of a group as published: none where fewer than 10 children would be shown.
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(name = "VoucherFigureCounts")]
+pub struct FigureCounts {
+    /// The group: a direction's or a category's code; empty for the whole campaign.
+    pub group: String,
+    /// Applications (refused ones left out); none when under 10.
+    pub applications: Option<i64>,
+    /// Vouchers issued; none when under 10.
+    pub vouchers: Option<i64>,
+}
+
+impl FigureCounts {
+    fn of(group: String, c: &crate::figures::Counts) -> Self {
+        Self {
+            group,
+            applications: crate::figures::published(c.applications),
+            vouchers: crate::figures::published(c.vouchers),
+        }
+    }
+}
+
+/// A campaign's public figures.
+#[derive(SimpleObject)]
+#[graphql(name = "VoucherCampaignFigures")]
+pub struct Figures {
+    pub campaign: Campaign,
+    pub total: FigureCounts,
+    pub by_direction: Vec<FigureCounts>,
+    /// By confirmed priority category.
+    pub by_category: Vec<FigureCounts>,
+    pub cutoff_score: Option<i64>,
+    pub budget: i64,
+    pub committed: i64,
+    pub paid: i64,
+}
+
 #[derive(Default)]
 pub struct VouchersQuery;
 
@@ -564,6 +601,32 @@ impl VouchersQuery {
         Ok(Campaign(
             campaigns::get(&state.db, parse_id("id", &id)?).await?,
         ))
+    }
+
+    /// A campaign's public figures (no sign-in; counts under 10 children suppressed).
+    #[graphql(guard = "Allow::public(\"voucherCampaignFigures\")")]
+    async fn voucher_campaign_figures(&self, ctx: &Context<'_>, id: ID) -> Result<Figures> {
+        let state = ctx.data::<AppState>()?;
+        let c = campaigns::get(&state.db, parse_id("id", &id)?).await?;
+        let f = crate::figures::of_campaign(&state.db, c.id).await?;
+        Ok(Figures {
+            total: FigureCounts::of(String::new(), &f.total),
+            by_direction: f
+                .by_direction
+                .iter()
+                .map(|(k, v)| FigureCounts::of(k.clone(), v))
+                .collect(),
+            by_category: f
+                .by_category
+                .iter()
+                .map(|(k, v)| FigureCounts::of(k.clone(), v))
+                .collect(),
+            cutoff_score: allocation::cutoff_score(&state.db, c.id).await?,
+            budget: c.budget,
+            committed: c.committed,
+            paid: c.paid,
+            campaign: Campaign(c),
+        })
     }
 
     /// A campaign's applications, for the akimat officers running it.

@@ -12,6 +12,8 @@ pub mod attendance;
 pub mod campaigns;
 pub mod clubs;
 pub mod clubs_graphql;
+pub mod demo;
+pub mod figures;
 pub mod graphql;
 pub mod http;
 pub mod money;
