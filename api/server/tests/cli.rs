@@ -159,3 +159,59 @@ fn print_schema_prints_the_sdl() {
         adal_server::schema::sdl()
     );
 }
+
+#[test]
+fn vouchers_verify_accepts_a_published_allocation_and_refuses_a_tampered_one() {
+    use adal_vouchers::ranking::{self, Entry, PriorityTable, TieBreak};
+    let dir = tempfile::tempdir().unwrap();
+    let table = PriorityTable {
+        version: 1,
+        weights: [("orphan".to_owned(), 5), ("asp".to_owned(), 3)].into(),
+        ties: vec![TieBreak::YoungerFirst, TieBreak::Lottery],
+    };
+    let entries: Vec<Entry> = (0..6)
+        .map(|n| Entry {
+            child_hash: ranking::child_hash(&format!("salt{n}"), &format!("1501015000{n}0")),
+            categories: if n % 2 == 0 {
+                vec!["asp".into()]
+            } else {
+                vec![]
+            },
+            age_months: 100 + n,
+            direction: "sport".into(),
+            monthly_value: 15_000,
+        })
+        .collect();
+    let file = ranking::allocate(7, table, "a-published-seed", 3 * 5 * 15_000, 5, entries);
+    let good = dir.path().join("allocation.json");
+    std::fs::write(&good, serde_json::to_string(&file).unwrap()).unwrap();
+    let out = adal(dir.path())
+        .args(["vouchers", "verify"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("matches"));
+
+    // The fourth child marked issued: the budget held three.
+    let mut tampered = file.clone();
+    tampered.result[3].issued = true;
+    let bad = dir.path().join("tampered.json");
+    std::fs::write(&bad, serde_json::to_string(&tampered).unwrap()).unwrap();
+    let out = adal(dir.path())
+        .args(["vouchers", "verify"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does NOT match"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Rank 4"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
