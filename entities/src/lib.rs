@@ -44,6 +44,7 @@ pub mod voucher_attendance;
 pub mod voucher_campaign;
 pub mod voucher_direction;
 pub mod voucher_enrolment;
+pub mod voucher_message;
 pub mod voucher_payout;
 pub mod voucher_priority_table;
 pub mod voucher_provider;

@@ -18,6 +18,7 @@ mod m20261201_000008_decision_end;
 mod m20261202_000009_session_limits;
 mod m20261204_000010_vouchers;
 mod m20261204_000011_voucher_clubs;
+mod m20261204_000012_voucher_conversations;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_session_limits::Migration),
             Box::new(m20261204_000010_vouchers::Migration),
             Box::new(m20261204_000011_voucher_clubs::Migration),
+            Box::new(m20261204_000012_voucher_conversations::Migration),
         ]
     }
 }

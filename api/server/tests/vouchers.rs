@@ -712,6 +712,8 @@ async fn every_voucher_operation_admits_exactly_its_roles() {
         Op { name: "runVoucherAllocation", query: RUN.into(), variables: json!({ "c": "999" }), allowed: &["akimat"] },
         Op { name: "declineVoucher", query: "mutation { declineVoucher(id: \"999\") { freed } }".into(), variables: json!({}), allowed: &["parent", "teacher.parent"] },
         Op { name: "voucherCampaignFigures", query: "{ voucherCampaignFigures(id: \"1\") { budget } }".into(), variables: json!({}), allowed: &[ANONYMOUS] },
+        Op { name: "voucherConversation", query: "{ voucherConversation(kind: APPLICATION, id: \"999\") { id } }".into(), variables: json!({}), allowed: &["akimat", "provider", "parent", "teacher.parent"] },
+        Op { name: "postVoucherMessage", query: "mutation { postVoucherMessage(kind: ATTENDANCE, id: \"999\", body: \"hello\") { id } }".into(), variables: json!({}), allowed: &["akimat", "provider", "parent", "teacher.parent"] },
         Op { name: "voucherProviders", query: "{ voucherProviders { id } }".into(), variables: json!({}), allowed: &["akimat", "provider"] },
         Op { name: "voucherSections", query: "{ voucherSections { id } }".into(), variables: json!({}), allowed: &[ANONYMOUS] },
         Op { name: "voucherSectionsForVoucher", query: "{ voucherSectionsForVoucher(voucherId: \"999\") { ownPayment } }".into(), variables: json!({}), allowed: &["parent", "teacher.parent"] },
@@ -1060,6 +1062,63 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
     assert_eq!(
         resolved.ok()["resolveVoucherAttendance"]["sessionsAttended"],
         6
+    );
+
+    // The disputed month carries its conversation: the parent, the provider and the akimat
+    // write; another family does not see it; the parent is told of the others' messages.
+    const POST: &str = "mutation($k: VoucherThreadKind!, $id: ID!, $b: String!) { postVoucherMessage(kind: $k, id: $id, body: $b) { side } }";
+    const THREAD: &str = "query($k: VoucherThreadKind!, $id: ID!) { voucherConversation(kind: $k, id: $id) { side body language } }";
+    let said = gql(
+        &app,
+        Some(&provider),
+        POST,
+        json!({ "k": "ATTENDANCE", "id": att_a, "b": "Журналда 6 сабақ белгіленген" }),
+    )
+    .await;
+    assert_eq!(said.ok()["postVoucherMessage"]["side"], "PROVIDER");
+    gql(
+        &app,
+        Some(&parent),
+        POST,
+        json!({ "k": "ATTENDANCE", "id": att_a, "b": "Рахмет" }),
+    )
+    .await
+    .ok();
+    let thread = gql(
+        &app,
+        Some(&akimat),
+        THREAD,
+        json!({ "k": "ATTENDANCE", "id": att_a }),
+    )
+    .await;
+    let sides: Vec<&str> = thread.ok()["voucherConversation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["side"].as_str().unwrap())
+        .collect();
+    assert_eq!(sides, ["PROVIDER", "PARENT"]);
+    let hidden = gql(
+        &app,
+        Some(&teacher),
+        THREAD,
+        json!({ "k": "ATTENDANCE", "id": att_a }),
+    )
+    .await;
+    assert_eq!(hidden.code().as_deref(), Some("NOT_FOUND"));
+    let empty = gql(
+        &app,
+        Some(&parent),
+        POST,
+        json!({ "k": "ATTENDANCE", "id": att_a, "b": "  " }),
+    )
+    .await;
+    assert_eq!(empty.code().as_deref(), Some("BAD_USER_INPUT"));
+    let told = messages(&app, "voucher_message").await;
+    assert_eq!(
+        told.len(),
+        1,
+        "only the provider's message is notified to the parent: {told:?}"
     );
 
     // Not paid before the month ends; then from confirmed attendance only. Софья's family did

@@ -22,7 +22,9 @@ use adal_registers::reference::graphql::Organisation;
 use crate::attendance::{self, Row};
 use crate::clubs::{self, SectionDraft};
 use crate::rules::{self, Slot};
-use crate::vocab::{AttendanceStatus, ClubDirection, ProviderStatus};
+use crate::vocab::{
+    AttendanceStatus, ClubDirection, ProviderStatus, VoucherSide, VoucherThreadKind,
+};
 
 const AKIMAT: &[Role] = &[Role::AkimatOfficer];
 const PARENT: &[Role] = &[Role::Parent];
@@ -249,6 +251,30 @@ pub struct PayoutRun {
     pub register_xlsx_url: String,
 }
 
+/// A message in a conversation about an application or a month of attendance.
+pub struct Message(pub entities::voucher_message::Model);
+
+#[Object(name = "VoucherMessage")]
+impl Message {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The side it was written for: `parent`, `provider` or `akimat`.
+    async fn side(&self) -> Option<VoucherSide> {
+        VoucherSide::from_db(&self.0.author_side)
+    }
+    /// The writer's language.
+    async fn language(&self) -> &str {
+        &self.0.language
+    }
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
 #[derive(Default)]
 pub struct ClubsQuery;
 
@@ -342,6 +368,25 @@ impl ClubsQuery {
             .into_iter()
             .map(Attendance)
             .collect())
+    }
+
+    /// The conversation about an application or a month of attendance (its parent, provider
+    /// and akimat officers only).
+    #[graphql(guard = "Allow::roles(\"voucherConversation\", EVERYONE_INVOLVED)")]
+    async fn voucher_conversation(
+        &self,
+        ctx: &Context<'_>,
+        kind: VoucherThreadKind,
+        id: ID,
+    ) -> Result<Vec<Message>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(
+            crate::conversations::messages(&state.db, actor(ctx)?, kind, parse_id("id", &id)?)
+                .await?
+                .into_iter()
+                .map(Message)
+                .collect(),
+        )
     }
 
     /// A campaign's payouts (its akimat officers).
@@ -568,6 +613,29 @@ impl ClubsMutation {
                 uphold,
                 sessions_attended,
                 reason,
+            )
+            .await?,
+        ))
+    }
+
+    /// Writes in the conversation about an application or a month of attendance.
+    #[graphql(guard = "Allow::roles(\"postVoucherMessage\", EVERYONE_INVOLVED)")]
+    async fn post_voucher_message(
+        &self,
+        ctx: &Context<'_>,
+        kind: VoucherThreadKind,
+        id: ID,
+        body: String,
+    ) -> Result<Message> {
+        let state = ctx.data::<AppState>()?;
+        Ok(Message(
+            crate::conversations::post(
+                &state.db,
+                actor(ctx)?,
+                kind,
+                parse_id("id", &id)?,
+                &body,
+                Utc::now(),
             )
             .await?,
         ))

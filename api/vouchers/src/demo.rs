@@ -1,7 +1,9 @@
 //! The vouchers' demo data: Astana's priority table, a campaign of this school year allocated
-//! to thirty-three children (the demo families' and thirty generated ones), the demo provider
-//! approved with three sections, one child enrolled and the month's attendance waiting for
-//! the parent, and a summer campaign open for applications.
+//! five weeks ago to thirty-three children (the demo families' and thirty generated ones), the
+//! demo provider approved with three sections, the demo parent's children enrolled since then,
+//! last month's attendance recorded (unanswered, it counts as confirmed: the akimat can compute
+//! its payouts) and this month's waiting for the parent, and a summer campaign open for
+//! applications.
 
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
@@ -97,14 +99,14 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
             name: "Астана: балалар үйірмелері / детские кружки".into(),
             first_month: add_months(this_month, -3),
             last_month: add_months(this_month, 5),
-            opens_at: now - Duration::days(60),
-            closes_at: now - Duration::days(30),
+            opens_at: now - Duration::days(70),
+            closes_at: now - Duration::days(40),
             budget: 12 * 6 * 15_000,
             directions: directions.clone(),
             age_min: 4,
             age_max: 18,
             priority_table_id: table.id,
-            unused_days: 30,
+            unused_days: 60,
             confirm_days: 10,
             attendance_threshold_pct: 75,
         },
@@ -112,7 +114,10 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
     .await?;
 
     // The demo families apply through the service, as they would in the portal.
-    let applied_on = now - Duration::days(45);
+    let applied_on = now - Duration::days(55);
+    // Allocated 38 days ago: always in an earlier month than today's.
+    let allocated_on = now - Duration::days(38);
+    let last_month = money::month_of(allocated_on.date_naive());
     let mut declared = Vec::new();
     for (who, iin, direction, cats) in [
         (
@@ -171,7 +176,7 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
     for n in 0..30u32 {
         let birth = NaiveDate::from_ymd_opt(2011 + (n % 11) as i32, 1 + n % 12, 1 + n % 27)
             .ok_or_else(|| bad("a birth date"))?;
-        let child = generated_person(db, birth, '5' as u8 + (n % 2) as u8, 7000 + n * 7, n).await?;
+        let child = generated_person(db, birth, b'5' + (n % 2) as u8, 7000 + n * 7, n).await?;
         let mother = generated_person(
             db,
             NaiveDate::from_ymd_opt(1984 + (n % 10) as i32, 3, 1 + n % 27)
@@ -225,7 +230,7 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
             .await?;
         }
     }
-    let run = crate::allocation::run(db, &akimat, campaign.id, now).await?;
+    let run = crate::allocation::run(db, &akimat, campaign.id, allocated_on).await?;
 
     // The demo provider, approved, with a section in each direction.
     let org = provider
@@ -281,7 +286,9 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
             .await?,
         );
     }
-    // The parent's children with a voucher use it; this month's attendance waits for them.
+    // The parent's children with a voucher use it from the month it was issued in: that
+    // month's attendance was recorded then (unanswered for more than 10 days, it counts as
+    // confirmed), this month's waits for the parent.
     let mut enrolled = 0;
     for v in voucher::Entity::find()
         .filter(voucher::Column::ChildPersonId.is_in(parent.children.iter().copied()))
@@ -289,7 +296,20 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
         .await?
     {
         if let Some(s) = sections.iter().find(|s| s.direction == v.direction) {
-            clubs::enrol(db, &parent, v.id, s.id, now).await?;
+            clubs::enrol(db, &parent, v.id, s.id, allocated_on).await?;
+            attendance::record(
+                db,
+                &provider,
+                s.id,
+                last_month,
+                vec![Row {
+                    voucher_id: v.id,
+                    held: 8,
+                    attended: 7,
+                }],
+                allocated_on + Duration::days(1),
+            )
+            .await?;
             attendance::record(
                 db,
                 &provider,
@@ -392,7 +412,7 @@ async fn generated_person(
         birth_date: Set(Some(birth)),
         phone: Set(None),
         email: Set(None),
-        language: Set(if n % 2 == 0 { "kk" } else { "ru" }.into()),
+        language: Set(if n.is_multiple_of(2) { "kk" } else { "ru" }.into()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

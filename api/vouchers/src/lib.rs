@@ -12,6 +12,7 @@ pub mod attendance;
 pub mod campaigns;
 pub mod clubs;
 pub mod clubs_graphql;
+pub mod conversations;
 pub mod demo;
 pub mod figures;
 pub mod graphql;

@@ -60,11 +60,21 @@ pub static VOUCHER_LAPSED: PurposeDef = PurposeDef {
     description: "your child's club voucher lapsed unused",
 };
 
+/// A new message from the provider or the akimat in a conversation about the child.
+pub static VOUCHER_MESSAGE: PurposeDef = PurposeDef {
+    code: "voucher_message",
+    legal: false,
+    campaigns: InCampaigns::Never,
+    order: 340,
+    description: "a new message about your child's voucher",
+};
+
 const PURPOSES: &[&PurposeDef] = &[
     &VOUCHER_ISSUED,
     &VOUCHER_QUEUE,
     &VOUCHER_ATTENDANCE,
     &VOUCHER_LAPSED,
+    &VOUCHER_MESSAGE,
 ];
 
 /// The variables a template about an application may use.
@@ -111,6 +121,14 @@ pub fn default_text(purpose: &PurposeDef, lang: Language) -> (&'static str, &'st
                 "Adal: {child_name} {month} айындағы қатысуы: {attended}/{held}. {answer_by} дейін растаңыз немесе дау айтыңыз.",
                 "Adal: посещение {child_name} за {month}: {attended}/{held}. Подтвердите или оспорьте до {answer_by}.",
                 "Adal: {child_name}'s attendance in {month}: {attended}/{held}. Confirm or dispute by {answer_by}.",
+            ),
+        ),
+        "voucher_message" => (
+            lang.pick("Жаңа хабарлама", "Новое сообщение", "New message"),
+            lang.pick(
+                "Adal: {child_name} ваучері туралы жаңа хабарлама бар. Порталда оқыңыз.",
+                "Adal: новое сообщение о ваучере {child_name}. Прочитайте на портале.",
+                "Adal: a new message about {child_name}'s voucher. Read it on the portal.",
             ),
         ),
         _ => (

@@ -81,3 +81,13 @@ impl AttendanceStatus {
         )
     }
 }
+
+stored_enum! {
+    /// What a conversation is about: an application, or a month of attendance.
+    VoucherThreadKind { Application = "application", Attendance = "attendance" }
+}
+
+stored_enum! {
+    /// The side a message was written for.
+    VoucherSide { Parent = "parent", Provider = "provider", Akimat = "akimat" }
+}

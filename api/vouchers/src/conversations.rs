@@ -1,0 +1,184 @@
+//! Conversations: each application and each month of attendance carries one between the
+//! parent, the provider and the akimat officer concerned, in the writer's language. It is part
+//! of the record the akimat decides on. Only those three sides see it; to anyone else the
+//! conversation is not found. A message from the provider or the akimat is notified to the
+//! parent; staff see new messages in their portals.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+
+use entities::{
+    voucher, voucher_application, voucher_attendance, voucher_enrolment,
+    voucher_message as message, voucher_section,
+};
+
+use adal_core::audit;
+use adal_core::auth::scope::organisations;
+use adal_core::auth::{Actor, Role};
+use adal_core::db::begin_write;
+use adal_core::error::{ApiError, ApiResult};
+
+use crate::scope;
+use crate::vocab::{VoucherSide, VoucherThreadKind};
+
+/// The longest message, in characters.
+pub const MAX_CHARS: usize = 2000;
+
+/// Who takes part in a thread, as far as the caller is concerned.
+struct Thread {
+    sides: Vec<VoucherSide>,
+    application_id: i64,
+}
+
+async fn thread(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    kind: VoucherThreadKind,
+    id: i64,
+) -> ApiResult<Thread> {
+    let providers = organisations(actor, &[Role::ProviderStaff]);
+    let not_found = || ApiError::NotFound("conversation");
+    let (child, campaign_id, application_id, provider_orgs): (i64, i64, i64, Vec<i64>) = match kind
+    {
+        VoucherThreadKind::Application => {
+            let app = voucher_application::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(not_found)?;
+            // The providers where the child's voucher of this application is used.
+            let mut orgs = Vec::new();
+            if let Some(v) = voucher::Entity::find()
+                .filter(voucher::Column::ApplicationId.eq(app.id))
+                .one(db)
+                .await?
+            {
+                let sections: Vec<i64> = voucher_enrolment::Entity::find()
+                    .filter(voucher_enrolment::Column::VoucherId.eq(v.id))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|e| e.section_id)
+                    .collect();
+                orgs = voucher_section::Entity::find()
+                    .filter(voucher_section::Column::Id.is_in(sections))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|s| s.organisation_id)
+                    .collect();
+            }
+            (app.child_person_id, app.campaign_id, app.id, orgs)
+        }
+        VoucherThreadKind::Attendance => {
+            let a = voucher_attendance::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(not_found)?;
+            let v = voucher::Entity::find_by_id(a.voucher_id)
+                .one(db)
+                .await?
+                .ok_or_else(not_found)?;
+            (
+                a.child_person_id,
+                a.campaign_id,
+                v.application_id,
+                vec![a.organisation_id],
+            )
+        }
+    };
+    let mut sides = Vec::new();
+    if scope::children(actor).contains(&child) {
+        sides.push(VoucherSide::Parent);
+    }
+    if provider_orgs.iter().any(|o| providers.contains(o)) {
+        sides.push(VoucherSide::Provider);
+    }
+    if crate::campaigns::get_managed(db, actor, campaign_id)
+        .await
+        .is_ok()
+    {
+        sides.push(VoucherSide::Akimat);
+    }
+    if sides.is_empty() {
+        return Err(not_found());
+    }
+    Ok(Thread {
+        sides,
+        application_id,
+    })
+}
+
+/// The thread's messages, oldest first.
+pub async fn messages(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    kind: VoucherThreadKind,
+    id: i64,
+) -> ApiResult<Vec<message::Model>> {
+    thread(db, actor, kind, id).await?;
+    Ok(message::Entity::find()
+        .filter(message::Column::ThreadKind.eq(kind.as_str()))
+        .filter(message::Column::ThreadId.eq(id))
+        .order_by_asc(message::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Writes a message for the caller's side (a parent first, when the caller is several).
+pub async fn post(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    kind: VoucherThreadKind,
+    id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<message::Model> {
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > MAX_CHARS {
+        return Err(ApiError::bad_input(
+            "body",
+            format!("a message is 1-{MAX_CHARS} characters"),
+        ));
+    }
+    let txn = begin_write(db).await?;
+    let t = thread(&txn, actor, kind, id).await?;
+    let side = t.sides[0];
+    let saved = message::ActiveModel {
+        thread_kind: Set(kind.as_str().to_owned()),
+        thread_id: Set(id),
+        author_account_id: Set(actor.account_id),
+        author_side: Set(side.as_str().to_owned()),
+        language: Set(actor.language.as_str().to_owned()),
+        body: Set(body.to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "voucher.message.posted",
+        &format!("voucher_{}", kind.as_str()),
+        id,
+        json!({"message": saved.id, "side": side.as_str(), "chars": body.chars().count()}),
+    )
+    .await?;
+    if side != VoucherSide::Parent {
+        crate::notices::tell_parent(
+            &txn,
+            &crate::notices::VOUCHER_MESSAGE,
+            t.application_id,
+            format!("voucher-message:{}", saved.id),
+            &[],
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(saved)
+}
