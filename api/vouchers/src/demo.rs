@@ -101,7 +101,7 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
             last_month: add_months(this_month, 5),
             opens_at: now - Duration::days(70),
             closes_at: now - Duration::days(40),
-            budget: 12 * 6 * 15_000,
+            budget: 15 * 8 * 15_000,
             directions: directions.clone(),
             age_min: 4,
             age_max: 18,
