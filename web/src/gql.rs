@@ -448,6 +448,11 @@ schema_enum!(
         ConsentAnswer = "CONSENT_ANSWER",
         Reminder = "REMINDER",
         Information = "INFORMATION",
+        VoucherIssued = "VOUCHER_ISSUED",
+        VoucherQueue = "VOUCHER_QUEUE",
+        VoucherAttendance = "VOUCHER_ATTENDANCE",
+        VoucherLapsed = "VOUCHER_LAPSED",
+        VoucherMessage = "VOUCHER_MESSAGE",
     }
 );
 

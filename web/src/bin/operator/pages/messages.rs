@@ -20,6 +20,11 @@ pub fn purpose_key(p: Option<NotificationPurpose>) -> Key {
         Some(NotificationPurpose::ConsentRequest) => Key::PurposeConsentRequest,
         Some(NotificationPurpose::ConsentAnswer) => Key::PurposeConsentAnswer,
         Some(NotificationPurpose::Reminder) => Key::PurposeReminder,
+        Some(NotificationPurpose::VoucherIssued) => Key::PurposeVoucherIssued,
+        Some(NotificationPurpose::VoucherQueue) => Key::PurposeVoucherQueue,
+        Some(NotificationPurpose::VoucherAttendance) => Key::PurposeVoucherAttendance,
+        Some(NotificationPurpose::VoucherLapsed) => Key::PurposeVoucherLapsed,
+        Some(NotificationPurpose::VoucherMessage) => Key::PurposeVoucherMessage,
         _ => Key::PurposeInformation,
     }
 }
