@@ -92,6 +92,25 @@ pub async fn run(
     campaign_id: i64,
     now: DateTime<Utc>,
 ) -> ApiResult<allocation::Model> {
+    run_with(db, actor, campaign_id, now, Notices::Send).await
+}
+
+/// Whether a service tells the parents. History loaded after the fact (the demo) is not
+/// announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notices {
+    Send,
+    Quiet,
+}
+
+/// [`run`], telling the parents or not.
+pub async fn run_with(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    campaign_id: i64,
+    now: DateTime<Utc>,
+    notices: Notices,
+) -> ApiResult<allocation::Model> {
     let txn = begin_write(db).await?;
     let campaign = campaigns::get_managed(&txn, actor, campaign_id).await?;
     let campaign = lock_campaign(&txn, campaign.id).await?;
@@ -288,7 +307,9 @@ pub async fn run(
             .exec(&txn)
             .await?;
     }
-    crate::notices::notify_allocation(&txn, run.id).await?;
+    if notices == Notices::Send {
+        crate::notices::notify_allocation(&txn, run.id).await?;
+    }
     voucher_campaign::Entity::update_many()
         .col_expr(
             voucher_campaign::Column::Status,

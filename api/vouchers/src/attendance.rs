@@ -32,6 +32,7 @@ use adal_core::error::{ApiError, ApiResult};
 use adal_core::spreadsheet::text_cell;
 use adal_core::sql::Binds;
 
+use crate::allocation::Notices;
 use crate::clubs;
 use crate::money::{self, Month};
 use crate::rules::{self, schedules_overlap};
@@ -61,6 +62,19 @@ pub async fn record(
     month: Month,
     rows: Vec<Row>,
     now: DateTime<Utc>,
+) -> ApiResult<Vec<attendance::Model>> {
+    record_with(db, actor, section_id, month, rows, now, Notices::Send).await
+}
+
+/// [`record`], asking the parents to confirm or not.
+pub async fn record_with(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    section_id: i64,
+    month: Month,
+    rows: Vec<Row>,
+    now: DateTime<Utc>,
+    notices: Notices,
 ) -> ApiResult<Vec<attendance::Model>> {
     if !money::is_month(month) || month > money::month_of(now.date_naive()) {
         return Err(ApiError::bad_input(
@@ -169,6 +183,9 @@ pub async fn record(
         saved.push(model);
     }
     // The parents of the months recorded for the first time are asked to confirm them.
+    if notices == Notices::Quiet {
+        new_months.clear();
+    }
     for (a, application_id, campaign_id) in &new_months {
         let campaign = crate::campaigns::get(&txn, *campaign_id).await?;
         let by = answer_by(a.recorded_at, campaign.confirm_days);

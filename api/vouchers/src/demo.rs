@@ -16,6 +16,7 @@ use adal_core::auth::Actor;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::identifiers::{Iin, Kato, with_check_digit};
 
+use crate::allocation::Notices;
 use crate::applications::{self, ApplicationDraft};
 use crate::attendance::{self, Row};
 use crate::campaigns::{self, CampaignDraft, TableDraft};
@@ -230,7 +231,8 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
             .await?;
         }
     }
-    let run = crate::allocation::run(db, &akimat, campaign.id, allocated_on).await?;
+    let run =
+        crate::allocation::run_with(db, &akimat, campaign.id, allocated_on, Notices::Quiet).await?;
 
     // The demo provider, approved, with a section in each direction.
     let org = provider
@@ -297,7 +299,7 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
     {
         if let Some(s) = sections.iter().find(|s| s.direction == v.direction) {
             clubs::enrol(db, &parent, v.id, s.id, allocated_on).await?;
-            attendance::record(
+            attendance::record_with(
                 db,
                 &provider,
                 s.id,
@@ -308,9 +310,10 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
                     attended: 7,
                 }],
                 allocated_on + Duration::days(1),
+                Notices::Quiet,
             )
             .await?;
-            attendance::record(
+            attendance::record_with(
                 db,
                 &provider,
                 s.id,
@@ -321,6 +324,7 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
                     attended: 5,
                 }],
                 now,
+                Notices::Quiet,
             )
             .await?;
             enrolled += 1;
@@ -349,18 +353,8 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
         },
     )
     .await?;
-    // The demo's history happened before the platform started: its notices are not sent now
-    // (the demo families' numbers are placeholders), so the outbox starts empty.
-    entities::notification_message::Entity::delete_many()
-        .filter(
-            entities::notification_message::Column::SubjectKind.eq(crate::notices::SUBJECT_KIND),
-        )
-        .exec(db)
-        .await?;
-    entities::job::Entity::delete_many()
-        .filter(entities::job::Column::Kind.eq(crate::notices::NOTIFY_JOB))
-        .exec(db)
-        .await?;
+    // The demo's history happened before the platform started: it is loaded without notices
+    // (the demo families' numbers are placeholders), so the outbox has none of it.
     Ok(format!(
         "2 voucher campaigns (33 applications, {} vouchers issued, {enrolled} in use), 3 sections",
         run.issued
