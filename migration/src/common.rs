@@ -16,3 +16,32 @@ pub async fn drop_tables(manager: &SchemaManager<'_>, tables: &[&str]) -> Result
     }
     Ok(())
 }
+
+/// A foreign key `from.0(from.1) -> to.0(to.1)` that refuses to delete a referenced row.
+pub fn fk(name: &str, from: (&str, &str), to: (&str, &str)) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(a(from.0), a(from.1))
+        .to(a(to.0), a(to.1))
+        .on_delete(ForeignKeyAction::Restrict)
+        .take()
+}
+
+/// Creates an index on `table(cols)`.
+pub async fn index(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: &str,
+    cols: &[&str],
+    unique: bool,
+) -> Result<(), DbErr> {
+    let mut i = Index::create();
+    i.name(name).table(a(table));
+    for c in cols {
+        i.col(a(c));
+    }
+    if unique {
+        i.unique();
+    }
+    manager.create_index(i.take()).await
+}

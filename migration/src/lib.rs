@@ -19,6 +19,8 @@ mod m20261202_000009_session_limits;
 mod m20261204_000010_vouchers;
 mod m20261204_000011_voucher_clubs;
 mod m20261204_000012_voucher_conversations;
+mod m20261205_000013_schools;
+mod m20261205_000014_school_reports;
 
 pub struct Migrator;
 
@@ -38,6 +40,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_vouchers::Migration),
             Box::new(m20261204_000011_voucher_clubs::Migration),
             Box::new(m20261204_000012_voucher_conversations::Migration),
+            Box::new(m20261205_000013_schools::Migration),
+            Box::new(m20261205_000014_school_reports::Migration),
         ]
     }
 }

@@ -4,19 +4,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::common::{a, drop_tables};
+use crate::common::{a, drop_tables, fk};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(name: &str, from: (&str, &str), to: (&str, &str)) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(a(from.0), a(from.1))
-        .to(a(to.0), a(to.1))
-        .on_delete(ForeignKeyAction::Restrict)
-        .take()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

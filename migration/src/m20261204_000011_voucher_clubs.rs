@@ -3,37 +3,10 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::common::{a, drop_tables};
+use crate::common::{a, drop_tables, fk, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(name: &str, from: (&str, &str), to: (&str, &str)) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(name)
-        .from(a(from.0), a(from.1))
-        .to(a(to.0), a(to.1))
-        .on_delete(ForeignKeyAction::Restrict)
-        .take()
-}
-
-async fn index(
-    manager: &SchemaManager<'_>,
-    name: &str,
-    table: &str,
-    cols: &[&str],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut i = Index::create();
-    i.name(name).table(a(table));
-    for c in cols {
-        i.col(a(c));
-    }
-    if unique {
-        i.unique();
-    }
-    manager.create_index(i.take()).await
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -453,6 +453,10 @@ schema_enum!(
         VoucherAttendance = "VOUCHER_ATTENDANCE",
         VoucherLapsed = "VOUCHER_LAPSED",
         VoucherMessage = "VOUCHER_MESSAGE",
+        SchoolEntry = "SCHOOL_ENTRY",
+        SchoolExit = "SCHOOL_EXIT",
+        SchoolMeal = "SCHOOL_MEAL",
+        SchoolAllergenOverride = "SCHOOL_ALLERGEN_OVERRIDE",
     }
 );
 

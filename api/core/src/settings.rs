@@ -134,6 +134,17 @@ pub struct Settings {
     pub push_rate_per_sec: u32,
     /// HMAC-SHA256 key of the push provider's receipt webhook.
     pub push_webhook_secret: Option<Secret>,
+    /// HMAC-SHA256 key of the payment side's signed balance top-ups (`POST /schools/topups`);
+    /// unset: top-ups are refused.
+    pub payments_webhook_secret: Option<Secret>,
+    /// The Social Wallet's endpoint for subsidised meals (HTTP POST); unset: meals wait
+    /// pending until it is set.
+    pub social_wallet_url: Option<String>,
+    /// Bearer token for the Social Wallet.
+    pub social_wallet_token: Option<Secret>,
+    /// Day of the month from which the schools' reports of the month before are prepared
+    /// (1: on the 1st); 0: only on request.
+    pub school_reports_day: u32,
     /// SMTP server, e.g. `smtps://user:password@mail.example.kz` or `smtp://127.0.0.1:2525`;
     /// unset: e-mail is reported as not configured.
     pub smtp_url: Option<Secret>,
@@ -203,6 +214,10 @@ impl Default for Settings {
             push_gateway_token: None,
             push_rate_per_sec: 200,
             push_webhook_secret: None,
+            payments_webhook_secret: None,
+            social_wallet_url: None,
+            social_wallet_token: None,
+            school_reports_day: 1,
             smtp_url: None,
             email_from: "Adal <noreply@adal.kz>".into(),
             email_rate_per_sec: 20,

@@ -37,6 +37,9 @@ pub struct PurposeDef {
     /// Where it stands in lists (the GraphQL enum, the person's settings).
     pub order: u16,
     pub description: &'static str,
+    /// Sent at any hour, quiet hours or not: a real-time notice the person chose to get (their
+    /// child entered school at 07:45), stale an hour later.
+    pub any_hour: bool,
 }
 
 /// A purpose: a reference to its declaration. Equal when the codes are.
@@ -70,6 +73,7 @@ pub static REMINDER: PurposeDef = PurposeDef {
     campaigns: InCampaigns::Any,
     order: 900,
     description: "a reminder (optional: the person may opt out)",
+    any_hour: false,
 };
 
 /// General information: optional.
@@ -79,6 +83,7 @@ pub static INFORMATION: PurposeDef = PurposeDef {
     campaigns: InCampaigns::Any,
     order: 910,
     description: "general information (optional: the person may opt out)",
+    any_hour: false,
 };
 
 /// The purposes the service itself declares, whatever the domains.
@@ -132,6 +137,11 @@ impl Purpose {
 
     pub fn as_str(self) -> &'static str {
         self.0.code
+    }
+
+    /// Sent at any hour, quiet hours or not.
+    pub fn any_hour(self) -> bool {
+        self.0.any_hour
     }
 
     pub fn is_legal(self) -> bool {
@@ -250,6 +260,7 @@ mod tests {
         campaigns: InCampaigns::Any,
         order: 10,
         description: "a legal notice of a test domain",
+        any_hour: false,
     };
 
     #[test]
@@ -276,6 +287,7 @@ mod tests {
             campaigns: InCampaigns::Never,
             order: 20,
             description: "a purpose registered too late",
+            any_hour: false,
         };
         assert!(register([&OTHER]).is_err());
         assert_eq!(Purpose::from_db("other_notice"), None);

@@ -26,6 +26,7 @@ use entities::{notification_message, notification_opt_out, notification_template
 
 use super::campaigns;
 use super::channels::{Channels, Outgoing, SendError};
+use super::purposes::Purpose;
 use super::subjects::{Domains, Subject, Values};
 use super::templates;
 use super::vocab::{Channel, MessageStatus};
@@ -357,6 +358,7 @@ impl Worker {
             return self.finish(b, &m, Final::Suppressed).await;
         }
         if channel.respects_quiet_hours()
+            && !Purpose::from_db(&m.purpose).is_some_and(Purpose::any_hour)
             && let Some(until) = quiet_until(&self.settings, now)
         {
             self.defer(b, &m, until).await?;

@@ -11,6 +11,7 @@ use adal_registers::accounts::graphql::{AccountsMutation, AccountsQuery};
 use adal_registers::auth::{AuthMutation, AuthQuery};
 use adal_registers::people::graphql::{PeopleMutation, PeopleQuery};
 use adal_registers::reference::graphql::{ReferenceMutation, ReferenceQuery};
+use adal_schools::graphql::{SchoolsMutation, SchoolsQuery};
 use adal_vouchers::clubs_graphql::{ClubsMutation, ClubsQuery};
 use adal_vouchers::graphql::{VouchersMutation, VouchersQuery};
 
@@ -26,6 +27,7 @@ pub struct Query(
     NoticesQuery,
     VouchersQuery,
     ClubsQuery,
+    SchoolsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -39,6 +41,7 @@ pub struct Mutation(
     NoticesMutation,
     VouchersMutation,
     ClubsMutation,
+    SchoolsMutation,
 );
 
 pub type AdalSchema = Schema<Query, Mutation, EmptySubscription>;

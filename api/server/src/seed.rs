@@ -591,8 +591,9 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     .await?;
     let templates = adal_obligations::demo_templates::seed_templates(db, None).await?;
     let vouchers = adal_vouchers::demo::seed(db).await.map_err(e)?;
+    let schools = adal_schools::demo::seed(db).await.map_err(e)?;
     Ok(format!(
-        "demo data loaded: {} regions, {} localities, {} organisations, 6 persons, {n_accounts} accounts (password {DEMO_PASSWORD}), 2 clients, 6 graduates with contribution feeds, {templates} notification templates, {vouchers}",
+        "demo data loaded: {} regions, {} localities, {} organisations, 6 persons, {n_accounts} accounts (password {DEMO_PASSWORD}), 2 clients, 6 graduates with contribution feeds, {templates} notification templates, {vouchers}, {schools}",
         REGIONS.len(),
         LOCALITIES.len(),
         orgs.len()

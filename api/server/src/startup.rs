@@ -32,6 +32,9 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let (db, statements) = db::connect(&settings).await?;
         db::migrate(&db).await?;
+        adal_schools::partitions::ensure(&db, adal_schools::rules::local_day(chrono::Utc::now()))
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the monthly partitions: {}", e.message()))?;
         let state = AppState::new(settings, db, statements)?;
         let listener = TcpListener::bind(&state.settings.listen)
             .with_context(|| format!("cannot listen on {}", state.settings.listen))?;
@@ -151,7 +154,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(adal_obligations::consent::routes)
             .configure(adal_obligations::export::routes)
             .configure(adal_obligations::downloads::routes)
-            .configure(adal_vouchers::http::routes);
+            .configure(adal_vouchers::http::routes)
+            .configure(adal_schools::http::routes);
         if crate::web_portals::built(&web_dir) {
             app.configure(crate::web_portals::services(&web_dir))
         } else {

@@ -17,6 +17,7 @@ pub fn domains() -> Domains {
     Domains::new(vec![
         Arc::new(adal_obligations::notices::Graduates),
         Arc::new(adal_vouchers::notices::Children::default()),
+        Arc::new(adal_schools::notices::Pupils::default()),
     ])
 }
 
@@ -34,6 +35,7 @@ pub fn jobs(db: DatabaseConnection, settings: &Settings) -> Runner {
     )
     .with(adal_obligations::import_job::Imports)
     .with(adal_vouchers::notices::AllocationNotices)
+    .with(adal_schools::reports::MonthlyReports)
 }
 
 /// What every GraphQL request carries of its own: each crate's loaders.

@@ -6,11 +6,12 @@
 use std::collections::BTreeSet;
 
 /// The suites holding role matrices (`Op { name: "...", ... }` rows).
-const MATRICES: [&str; 4] = [
+const MATRICES: [&str; 5] = [
     include_str!("role_matrix.rs"),
     include_str!("obligations_api.rs"),
     include_str!("notifications.rs"),
     include_str!("vouchers.rs"),
+    include_str!("schools.rs"),
 ];
 
 /// The names of the rows: each `Op {` followed by `name: "..."`.

@@ -40,6 +40,37 @@ struct GatewayState {
     next_id: u64,
 }
 
+/// Serves `handler` for every POST on a free local port, with `state` as its data; returns the
+/// port and the server's handle.
+fn serve<S, F, Args>(
+    state: S,
+    workers: usize,
+    handler: F,
+) -> std::io::Result<(u16, actix_web::dev::ServerHandle)>
+where
+    S: Send + Sync + 'static,
+    F: actix_web::Handler<Args> + Clone + Send + 'static,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .default_service(web::post().to(handler.clone()))
+    })
+    .workers(workers)
+    .disable_signals()
+    .shutdown_timeout(0)
+    .listen(listener)?
+    .run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    Ok((port, handle))
+}
+
 #[derive(Clone)]
 pub struct FakeGateway {
     pub url: String,
@@ -120,21 +151,7 @@ impl FakeGateway {
             log: GatewayLog::default(),
             next_id: 0,
         }));
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let port = listener.local_addr()?.port();
-        let data = web::Data::new(state.clone());
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(data.clone())
-                .default_service(web::post().to(handle))
-        })
-        .workers(2)
-        .disable_signals()
-        .shutdown_timeout(0)
-        .listen(listener)?
-        .run();
-        let handle = server.handle();
-        tokio::spawn(server);
+        let (port, handle) = serve(state.clone(), 2, handle)?;
         Ok(Self {
             url: format!("http://127.0.0.1:{port}/send"),
             state,
@@ -401,4 +418,85 @@ pub async fn insert_graduates(
         ids.extend(gids);
     }
     Ok(ids)
+}
+
+/// A stand-in for the Social Wallet: answers `{"results": [...]}` for each meal of a batch,
+/// accepting all but the meal ids told to reject (with the reason given); can be told to fail
+/// the next batches with 503. Records every meal id received, repeats included.
+#[derive(Clone)]
+pub struct FakeWallet {
+    pub url: String,
+    state: Arc<Mutex<WalletState>>,
+    handle: actix_web::dev::ServerHandle,
+}
+
+#[derive(Default)]
+struct WalletState {
+    fail_first: u32,
+    reject: HashMap<i64, String>,
+    received: Vec<i64>,
+    batches: usize,
+}
+
+async fn wallet_handle(
+    body: web::Bytes,
+    state: web::Data<Arc<Mutex<WalletState>>>,
+) -> HttpResponse {
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let ids: Vec<i64> = json["meals"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|m| m["mealId"].as_i64()).collect())
+        .unwrap_or_default();
+    let mut s = lock(&state);
+    s.batches += 1;
+    if s.fail_first > 0 {
+        s.fail_first -= 1;
+        return HttpResponse::ServiceUnavailable().body("the wallet is down");
+    }
+    s.received.extend(&ids);
+    let results: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| match s.reject.get(id) {
+            Some(reason) => {
+                serde_json::json!({ "mealId": id, "accepted": false, "reason": reason })
+            }
+            None => serde_json::json!({ "mealId": id, "accepted": true, "reason": null }),
+        })
+        .collect();
+    HttpResponse::Ok().json(serde_json::json!({ "results": results }))
+}
+
+impl FakeWallet {
+    pub fn start() -> std::io::Result<Self> {
+        let state = Arc::new(Mutex::new(WalletState::default()));
+        let (port, handle) = serve(state.clone(), 1, wallet_handle)?;
+        Ok(Self {
+            url: format!("http://127.0.0.1:{port}/meals"),
+            state,
+            handle,
+        })
+    }
+
+    /// Fails the next `n` batches with 503.
+    pub fn fail_first(&self, n: u32) {
+        lock(&self.state).fail_first = n;
+    }
+    /// Rejects this meal (until told otherwise) with the reason.
+    pub fn reject(&self, meal_id: i64, reason: &str) {
+        lock(&self.state).reject.insert(meal_id, reason.to_owned());
+    }
+    pub fn accept_all(&self) {
+        lock(&self.state).reject.clear();
+    }
+    /// Meal ids received in accepted batches, repeats included.
+    pub fn received(&self) -> Vec<i64> {
+        lock(&self.state).received.clone()
+    }
+    /// Batches received, failed ones included.
+    pub fn batches(&self) -> usize {
+        lock(&self.state).batches
+    }
+    pub async fn stop(&self) {
+        self.handle.stop(false).await;
+    }
 }

@@ -142,6 +142,13 @@ async fn postgres_template(admin: &str) -> String {
                 adal_core::db::migrate(&t)
                     .await
                     .unwrap_or_else(|e| panic!("migrating the template: {e:#}"));
+                // The months around today, so that each test's server finds them made.
+                adal_schools::partitions::ensure(
+                    &t,
+                    adal_schools::rules::local_day(chrono::Utc::now()),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("partitions of the template: {}", e.message()));
                 let _ = t.close().await;
                 // Another test process may have made it meanwhile: then this copy goes.
                 if conn
@@ -215,6 +222,8 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         database_max_connections: 5,
         web_dir: workspace_root().join("web").join("dist"),
         login_slowdown_ms: 5,
+        // A test asks for the reports it checks.
+        school_reports_day: 0,
         ..Settings::default()
     };
     customise(&mut settings);

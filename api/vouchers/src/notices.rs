@@ -31,6 +31,7 @@ pub static VOUCHER_ISSUED: PurposeDef = PurposeDef {
     campaigns: InCampaigns::Never,
     order: 300,
     description: "a club voucher was issued to your child",
+    any_hour: false,
 };
 
 /// The child moved up the queue.
@@ -40,6 +41,7 @@ pub static VOUCHER_QUEUE: PurposeDef = PurposeDef {
     campaigns: InCampaigns::Never,
     order: 310,
     description: "your child moved up the voucher queue",
+    any_hour: false,
 };
 
 /// A month's attendance waits for the parent's confirmation.
@@ -49,6 +51,7 @@ pub static VOUCHER_ATTENDANCE: PurposeDef = PurposeDef {
     campaigns: InCampaigns::Never,
     order: 320,
     description: "a month of club attendance waits for your confirmation",
+    any_hour: false,
 };
 
 /// The voucher lapsed unused (a decision about the child).
@@ -58,6 +61,7 @@ pub static VOUCHER_LAPSED: PurposeDef = PurposeDef {
     campaigns: InCampaigns::Never,
     order: 330,
     description: "your child's club voucher lapsed unused",
+    any_hour: false,
 };
 
 /// A new message from the provider or the akimat in a conversation about the child.
@@ -67,6 +71,7 @@ pub static VOUCHER_MESSAGE: PurposeDef = PurposeDef {
     campaigns: InCampaigns::Never,
     order: 340,
     description: "a new message about your child's voucher",
+    any_hour: false,
 };
 
 const PURPOSES: &[&PurposeDef] = &[

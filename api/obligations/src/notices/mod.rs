@@ -48,6 +48,7 @@ pub static OBLIGATION_NOTICE: PurposeDef = PurposeDef {
     campaigns: InCampaigns::Any,
     order: 100,
     description: "the work-off obligation and its terms (legal notice)",
+    any_hour: false,
 };
 
 /// Non-compliance, before a reimbursement claim.
@@ -57,6 +58,7 @@ pub static BREACH_NOTICE: PurposeDef = PurposeDef {
     campaigns: InCampaigns::Any,
     order: 110,
     description: "months not worked off, before a reimbursement claim (legal notice)",
+    any_hour: false,
 };
 
 /// The reimbursement claim itself.
@@ -66,6 +68,7 @@ pub static CLAIM_NOTICE: PurposeDef = PurposeDef {
     campaigns: InCampaigns::Any,
     order: 120,
     description: "a reimbursement claim was drafted (legal notice)",
+    any_hour: false,
 };
 
 /// The 511/512 request for consent to ask for contribution records: answered by SMS.
@@ -75,6 +78,7 @@ pub static CONSENT_REQUEST: PurposeDef = PurposeDef {
     campaigns: InCampaigns::SmsOnly,
     order: 130,
     description: "a 511/512 request for consent, answered by SMS (legal notice)",
+    any_hour: false,
 };
 
 /// The answer to a reply to a consent request: one by one, never in a campaign.
@@ -84,6 +88,7 @@ pub static CONSENT_ANSWER: PurposeDef = PurposeDef {
     campaigns: InCampaigns::Never,
     order: 140,
     description: "the answer to a reply to a consent request (legal notice)",
+    any_hour: false,
 };
 
 /// The purposes the obligations send.

@@ -5,9 +5,9 @@
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
-    sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Set, sea_query::Expr,
 };
 use serde_json::json;
 
@@ -468,6 +468,19 @@ pub async fn create_client(
     actor_account: Option<i64>,
     d: ClientDraft,
 ) -> ApiResult<(account::Model, String)> {
+    let txn = adal_core::db::begin_write(db).await?;
+    let out = create_client_in(&txn, actor_account, d).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// [`create_client`] within the caller's transaction (a domain that registers its own record
+/// of the client, a school's device, in the same one).
+pub async fn create_client_in(
+    txn: &DatabaseTransaction,
+    actor_account: Option<i64>,
+    d: ClientDraft,
+) -> ApiResult<(account::Model, String)> {
     let login = parse_login("clientId", &d.client_id)?;
     if !d.role.is_client_role() {
         return Err(ApiError::bad_input(
@@ -481,8 +494,7 @@ pub async fn create_client(
     let secret = d.secret.unwrap_or_else(random_token);
     password::check_strength("clientSecret", &secret)?;
     let hash = password::hash_blocking(&secret).await?;
-    let txn = adal_core::db::begin_write(db).await?;
-    ensure_login_free(&txn, &login).await?;
+    ensure_login_free(txn, &login).await?;
     let now = Utc::now();
     let acc = account::ActiveModel {
         login: Set(login.clone()),
@@ -496,11 +508,11 @@ pub async fn create_client(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(duplicate_login)?;
     add_assignment(
-        &txn,
+        txn,
         &acc,
         AssignmentDraft {
             role: d.role,
@@ -511,7 +523,7 @@ pub async fn create_client(
     )
     .await?;
     audit::record(
-        &txn,
+        txn,
         actor_account,
         "client.create",
         "account",
@@ -519,6 +531,5 @@ pub async fn create_client(
         json!({ "clientId": login, "role": d.role }),
     )
     .await?;
-    txn.commit().await?;
     Ok((acc, secret))
 }

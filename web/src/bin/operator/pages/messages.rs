@@ -25,6 +25,10 @@ pub fn purpose_key(p: Option<NotificationPurpose>) -> Key {
         Some(NotificationPurpose::VoucherAttendance) => Key::PurposeVoucherAttendance,
         Some(NotificationPurpose::VoucherLapsed) => Key::PurposeVoucherLapsed,
         Some(NotificationPurpose::VoucherMessage) => Key::PurposeVoucherMessage,
+        Some(NotificationPurpose::SchoolEntry) => Key::PurposeSchoolEntry,
+        Some(NotificationPurpose::SchoolExit) => Key::PurposeSchoolExit,
+        Some(NotificationPurpose::SchoolMeal) => Key::PurposeSchoolMeal,
+        Some(NotificationPurpose::SchoolAllergenOverride) => Key::PurposeSchoolAllergenOverride,
         _ => Key::PurposeInformation,
     }
 }

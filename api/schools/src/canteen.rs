@@ -1,0 +1,313 @@
+//! The canteen: dishes with names in three languages, photo, price, portion and allergens; the
+//! menu of each day; the ratings pupils' parents give a meal, averaged per dish and per week.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+
+use entities::{school_dish, school_meal, school_meal_rating, school_menu_item};
+
+use adal_core::audit;
+use adal_core::error::{ApiError, ApiResult};
+use adal_core::sql::is_unique_violation;
+
+use crate::meals;
+use crate::roster;
+use crate::vocab::{Allergen, allergens_to_db};
+
+pub async fn dish(db: &impl ConnectionTrait, id: i64) -> ApiResult<school_dish::Model> {
+    school_dish::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("dish"))
+}
+
+pub async fn dishes(
+    db: &impl ConnectionTrait,
+    school_id: i64,
+    active_only: bool,
+) -> ApiResult<Vec<school_dish::Model>> {
+    let mut q = school_dish::Entity::find().filter(school_dish::Column::SchoolId.eq(school_id));
+    if active_only {
+        q = q.filter(school_dish::Column::Active.eq(true));
+    }
+    Ok(q.order_by_asc(school_dish::Column::Id).all(db).await?)
+}
+
+/// A dish to add or change.
+#[derive(Debug, Clone)]
+pub struct DishDraft {
+    pub name_kk: String,
+    pub name_ru: String,
+    pub name_en: String,
+    pub photo_url: Option<String>,
+    pub price: i64,
+    pub portion: String,
+    pub allergens: Vec<Allergen>,
+    pub active: bool,
+}
+
+fn check_dish(d: &DishDraft) -> ApiResult<()> {
+    for (field, v) in [
+        ("nameKk", &d.name_kk),
+        ("nameRu", &d.name_ru),
+        ("nameEn", &d.name_en),
+    ] {
+        if v.trim().is_empty() || v.chars().count() > 120 {
+            return Err(ApiError::bad_input(field, "a name of 1 to 120 characters"));
+        }
+    }
+    if !(0..=20_000).contains(&d.price) {
+        return Err(ApiError::bad_input("price", "0 to 20,000 tenge"));
+    }
+    if d.portion.trim().is_empty() || d.portion.chars().count() > 32 {
+        return Err(ApiError::bad_input(
+            "portion",
+            "e.g. 250 g, 1 to 32 characters",
+        ));
+    }
+    if let Some(u) = &d.photo_url
+        && (!(u.starts_with("https://") || u.starts_with('/')) || u.len() > 500)
+    {
+        return Err(ApiError::bad_input(
+            "photoUrl",
+            "an https:// address or a path on this server",
+        ));
+    }
+    Ok(())
+}
+
+/// Adds a dish (`id` none) or changes one of the school's.
+pub async fn save_dish(
+    db: &DatabaseConnection,
+    actor_account: i64,
+    school_id: i64,
+    id: Option<i64>,
+    d: DishDraft,
+) -> ApiResult<school_dish::Model> {
+    check_dish(&d)?;
+    let txn = adal_core::db::begin_write(db).await?;
+    roster::school(&txn, school_id).await?;
+    let mut am = match id {
+        Some(id) => {
+            let old = dish(&txn, id).await?;
+            if old.school_id != school_id {
+                return Err(ApiError::NotFound("dish"));
+            }
+            old.into_active_model()
+        }
+        None => school_dish::ActiveModel {
+            school_id: Set(school_id),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        },
+    };
+    am.name_kk = Set(d.name_kk.trim().to_owned());
+    am.name_ru = Set(d.name_ru.trim().to_owned());
+    am.name_en = Set(d.name_en.trim().to_owned());
+    am.photo_url = Set(d.photo_url.clone());
+    am.price = Set(d.price);
+    am.portion = Set(d.portion.trim().to_owned());
+    am.allergens = Set(allergens_to_db(&d.allergens));
+    am.active = Set(d.active);
+    let saved = if id.is_some() {
+        am.update(&txn).await?
+    } else {
+        am.insert(&txn).await?
+    };
+    audit::record(
+        &txn,
+        Some(actor_account),
+        "school.dish",
+        "school_dish",
+        saved.id,
+        json!({ "school": school_id, "price": saved.price, "allergens": saved.allergens }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The dishes on a school's menu of a day.
+pub async fn menu(
+    db: &impl ConnectionTrait,
+    school_id: i64,
+    day: NaiveDate,
+) -> ApiResult<Vec<school_dish::Model>> {
+    let ids: Vec<i64> = school_menu_item::Entity::find()
+        .filter(school_menu_item::Column::SchoolId.eq(school_id))
+        .filter(school_menu_item::Column::Day.eq(day))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| i.dish_id)
+        .collect();
+    Ok(school_dish::Entity::find()
+        .filter(school_dish::Column::Id.is_in(ids))
+        .order_by_asc(school_dish::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Sets the menu of a day (the whole list).
+pub async fn set_menu(
+    db: &DatabaseConnection,
+    actor_account: i64,
+    school_id: i64,
+    day: NaiveDate,
+    dish_ids: &[i64],
+) -> ApiResult<Vec<school_dish::Model>> {
+    let txn = adal_core::db::begin_write(db).await?;
+    roster::school(&txn, school_id).await?;
+    let mut ids = dish_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let found = school_dish::Entity::find()
+        .filter(school_dish::Column::Id.is_in(ids.clone()))
+        .filter(school_dish::Column::SchoolId.eq(school_id))
+        .filter(school_dish::Column::Active.eq(true))
+        .all(&txn)
+        .await?;
+    if found.len() != ids.len() {
+        return Err(ApiError::bad_input(
+            "dishIds",
+            "every dish must be an active dish of this school",
+        ));
+    }
+    school_menu_item::Entity::delete_many()
+        .filter(school_menu_item::Column::SchoolId.eq(school_id))
+        .filter(school_menu_item::Column::Day.eq(day))
+        .exec(&txn)
+        .await?;
+    for id in &ids {
+        school_menu_item::ActiveModel {
+            school_id: Set(school_id),
+            day: Set(day),
+            dish_id: Set(*id),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit::record(
+        &txn,
+        Some(actor_account),
+        "school.menu",
+        "organisation",
+        school_id,
+        json!({ "day": day, "dishes": ids }),
+    )
+    .await?;
+    let out = menu(&txn, school_id, day).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Rates a meal served to the child (1-5 and a comment): one rating per meal.
+pub async fn rate(
+    db: &DatabaseConnection,
+    rater: i64,
+    meal: &school_meal::Model,
+    score: i32,
+    comment: Option<String>,
+) -> ApiResult<school_meal_rating::Model> {
+    if !(1..=5).contains(&score) {
+        return Err(ApiError::bad_input("score", "1 to 5"));
+    }
+    let comment = comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if comment.as_ref().is_some_and(|c| c.chars().count() > 1000) {
+        return Err(ApiError::bad_input("comment", "at most 1000 characters"));
+    }
+    let txn = adal_core::db::begin_write(db).await?;
+    let r = school_meal_rating::ActiveModel {
+        meal_id: Set(meal.id),
+        school_id: Set(meal.school_id),
+        pupil_person_id: Set(meal.person_id),
+        day: Set(meal.day),
+        dishes: Set(meal.dishes.clone()),
+        rater_person_id: Set(rater),
+        score: Set(score),
+        comment: Set(comment),
+        at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            ApiError::ConflictBecause {
+                reason: "ALREADY_RATED",
+                message: "this meal has its rating".into(),
+            }
+        } else {
+            e.into()
+        }
+    })?;
+    txn.commit().await?;
+    Ok(r)
+}
+
+pub async fn rating_of(
+    db: &impl ConnectionTrait,
+    meal_id: i64,
+) -> ApiResult<Option<school_meal_rating::Model>> {
+    Ok(school_meal_rating::Entity::find()
+        .filter(school_meal_rating::Column::MealId.eq(meal_id))
+        .one(db)
+        .await?)
+}
+
+/// An average of ratings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Average {
+    pub ratings: i32,
+    pub average: f64,
+}
+
+/// Ratings of a school's meals between two days, averaged per dish and per week (the
+/// Monday it starts).
+pub async fn averages(
+    db: &impl ConnectionTrait,
+    school_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<(BTreeMap<i64, Average>, BTreeMap<NaiveDate, Average>)> {
+    let rows = school_meal_rating::Entity::find()
+        .filter(school_meal_rating::Column::SchoolId.eq(school_id))
+        .filter(school_meal_rating::Column::Day.gte(from))
+        .filter(school_meal_rating::Column::Day.lte(to))
+        .all(db)
+        .await?;
+    let mut dishes: BTreeMap<i64, (i32, i64)> = BTreeMap::new();
+    let mut weeks: BTreeMap<NaiveDate, (i32, i64)> = BTreeMap::new();
+    for r in &rows {
+        for d in meals::dish_ids(&r.dishes) {
+            let e = dishes.entry(d).or_default();
+            e.0 += 1;
+            e.1 += i64::from(r.score);
+        }
+        let monday = r.day - Duration::days(i64::from(r.day.weekday().num_days_from_monday()));
+        let e = weeks.entry(monday).or_default();
+        e.0 += 1;
+        e.1 += i64::from(r.score);
+    }
+    let avg = |(n, sum): (i32, i64)| Average {
+        ratings: n,
+        average: if n == 0 {
+            0.0
+        } else {
+            sum as f64 / f64::from(n)
+        },
+    };
+    Ok((
+        dishes.into_iter().map(|(k, v)| (k, avg(v))).collect(),
+        weeks.into_iter().map(|(k, v)| (k, avg(v))).collect(),
+    ))
+}

@@ -1,0 +1,50 @@
+//! Which schools and pupils a caller reaches. Rows outside are simply not found: another
+//! school's staff, another school's device and another family see nothing of them.
+
+use sea_orm::ConnectionTrait;
+
+use adal_core::auth::{Actor, Role};
+use adal_core::error::{ApiError, ApiResult};
+
+use crate::roster;
+
+/// The school roles.
+pub const STAFF: &[Role] = &[Role::SchoolAdmin, Role::SchoolStaff];
+
+/// The school, when the caller works there in one of `roles`; else not found.
+pub fn school(actor: &Actor, school_id: i64, roles: &[Role]) -> ApiResult<i64> {
+    if actor.organisations(roles).contains(&school_id) {
+        Ok(school_id)
+    } else {
+        Err(ApiError::NotFound("school"))
+    }
+}
+
+/// A child of the calling parent; else not found.
+pub fn own_child(actor: &Actor, person: i64) -> ApiResult<i64> {
+    if actor.has_role(Role::Parent) && actor.children.contains(&person) {
+        Ok(person)
+    } else {
+        Err(ApiError::NotFound("pupil"))
+    }
+}
+
+/// The schools through which the caller sees a person: every school of theirs for their
+/// parent; the schools both share for the staff. Not found when none.
+pub async fn person_schools(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    person: i64,
+) -> ApiResult<Vec<i64>> {
+    let schools = roster::schools_of(db, person).await?;
+    if actor.has_role(Role::Parent) && actor.children.contains(&person) {
+        return Ok(schools);
+    }
+    let mine = actor.organisations(STAFF);
+    let shared: Vec<i64> = schools.into_iter().filter(|s| mine.contains(s)).collect();
+    if shared.is_empty() {
+        Err(ApiError::NotFound("pupil"))
+    } else {
+        Ok(shared)
+    }
+}
