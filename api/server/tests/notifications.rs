@@ -784,6 +784,64 @@ async fn quiet_hours_hold_sms_and_push_but_not_email() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn quiet_hours_do_not_hold_a_parents_school_notices() {
+    // Quiet hours around the current Almaty hour; a pupil enters school now.
+    let h = (Utc::now().hour() + 5) % 24;
+    let env = env_with(move |s| {
+        s.quiet_hours_start = h;
+        s.quiet_hours_end = (h + 1) % 24;
+    })
+    .await;
+    let pupil = person::Entity::find()
+        .filter(person::Column::FirstName.eq("Аружан"))
+        .filter(person::Column::LastName.eq("Нұрланова"))
+        .one(&env.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let card = entities::school_card::Entity::find()
+        .filter(entities::school_card::Column::PersonId.eq(pupil.id))
+        .filter(entities::school_card::Column::Status.eq("active"))
+        .one(&env.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let turnstile = client_token(&env.app, "demo-turnstile", "demo-turnstile-secret").await;
+    let r = gql(
+        &env.app,
+        Some(&turnstile),
+        "mutation($e: [SchoolEventInput!]!) { uploadSchoolEvents(events: $e) { answers { status } } }",
+        json!({ "e": [{ "seq": 100000, "kind": "ENTRY", "credential": card.credential, "at": Utc::now().to_rfc3339() }] }),
+    )
+    .await;
+    assert_eq!(
+        r.ok()["uploadSchoolEvents"]["answers"][0]["status"],
+        "STORED"
+    );
+    // And a reminder by SMS to a graduate, which quiet hours hold.
+    let omarov = env.graduate("Омаров").await;
+    let held = env
+        .gql(
+            "mutation($g: ID!) { sendNotice(graduateId: $g, purpose: OBLIGATION_NOTICE) { id channel } }",
+            json!({ "g": omarov.to_string() }),
+        )
+        .await;
+    assert_eq!(held.ok()["sendNotice"]["channel"], "SMS");
+    let p = env.worker().run_once().await.unwrap();
+    assert_eq!((p.sent, p.deferred), (1, 1));
+    let entry = notification_message::Entity::find()
+        .filter(notification_message::Column::Purpose.eq("school_entry"))
+        .one(&env.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(entry.channel, "push");
+    assert_eq!(entry.status, "sent");
+    assert_eq!(env.push.request_count(), 1);
+    assert_eq!(env.sms.request_count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn optional_purposes_can_be_opted_out_of_but_legal_notices_cannot() {
     let env = env().await;
     let me = token(&env.app, "graduate").await;
