@@ -57,6 +57,25 @@ pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
     )
 }
 
+/// Maps a unique-index violation to a conflict with its machine reason (`ALREADY_APPLIED`),
+/// any other database error to an internal one: `.map_err(conflict_on_unique(...))` after an
+/// insert whose uniqueness is the rule.
+pub fn conflict_on_unique(
+    reason: &'static str,
+    message: &'static str,
+) -> impl FnOnce(sea_orm::DbErr) -> crate::error::ApiError {
+    move |e| {
+        if is_unique_violation(&e) {
+            crate::error::ApiError::ConflictBecause {
+                reason,
+                message: message.into(),
+            }
+        } else {
+            e.into()
+        }
+    }
+}
+
 /// The values of a statement written by hand, each given its placeholder in the order they
 /// appear in the text (PostgreSQL's numbered `$n`, SQLite's positional `?`).
 pub struct Binds {

@@ -60,6 +60,27 @@ pub trait Subjects: Send + Sync + 'static {
     ) -> BoxFuture<'a, ApiResult<usize>>;
 }
 
+/// A domain's work that runs at most once a period on the worker's passes (the first pass
+/// after start, then once the period has gone by).
+#[derive(Debug, Default)]
+pub struct Every(std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>);
+
+impl Every {
+    /// Whether the work is due at `now`; if so, the period starts again from `now`.
+    pub fn due(&self, now: chrono::DateTime<chrono::Utc>, period: chrono::Duration) -> bool {
+        match self.0.lock() {
+            Ok(mut last) => {
+                let due = last.is_none_or(|t| now - t >= period);
+                if due {
+                    *last = Some(now);
+                }
+                due
+            }
+            Err(_) => false,
+        }
+    }
+}
+
 /// The domains' implementations, shared by the worker and the GraphQL schema (as data).
 #[derive(Clone)]
 pub struct Domains(Arc<Vec<Arc<dyn Subjects>>>);

@@ -14,7 +14,7 @@ use entities::{school_dish, school_meal, school_meal_rating, school_menu_item};
 
 use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult};
-use adal_core::sql::is_unique_violation;
+use adal_core::sql::conflict_on_unique;
 
 use crate::meals;
 use crate::roster;
@@ -240,16 +240,10 @@ pub async fn rate(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            ApiError::ConflictBecause {
-                reason: "ALREADY_RATED",
-                message: "this meal has its rating".into(),
-            }
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(conflict_on_unique(
+        "ALREADY_RATED",
+        "this meal has its rating",
+    ))?;
     txn.commit().await?;
     Ok(r)
 }

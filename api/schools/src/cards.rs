@@ -15,7 +15,7 @@ use entities::{school_card, school_id_consent};
 
 use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult};
-use adal_core::sql::is_unique_violation;
+use adal_core::sql::conflict_on_unique;
 
 use crate::roster;
 use crate::vocab::{CredentialKind, CredentialStatus, MemberKind};
@@ -98,16 +98,10 @@ pub async fn issue_card(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            ApiError::ConflictBecause {
-                reason: "CARD_IN_USE",
-                message: "this card UID was issued before; a card is never issued twice".into(),
-            }
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(conflict_on_unique(
+        "CARD_IN_USE",
+        "this card UID was issued before; a card is never issued twice",
+    ))?;
     audit::record(
         &txn,
         Some(actor_account),

@@ -336,6 +336,7 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
         db,
         admin,
         GroundDraft {
+            school_id: s,
             person_id: alikhan.id,
             category: "large_family".into(),
             valid_from: day - Duration::days(90),
@@ -358,6 +359,7 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
             db,
             admin,
             GroundDraft {
+                school_id: s,
                 person_id: *first,
                 category: "low_income".into(),
                 valid_from: day - Duration::days(60),

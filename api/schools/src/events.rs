@@ -308,7 +308,7 @@ pub async fn upload_with(
     )))
     .await?;
     if tell_parents == Notices::Send {
-        notices::tell(&txn, school_id, &told, now).await?;
+        notices::tell(&txn, &told, now).await?;
     }
     txn.commit().await?;
     Ok(BatchAnswer {

@@ -1154,10 +1154,7 @@ impl SchoolsQuery {
         region_kato: String,
         month: i32,
     ) -> Result<Vec<Report>> {
-        let region = region_kato.trim().to_owned();
-        if !adal_core::auth::scope::regions(actor(ctx)?).contains(&region) {
-            return Err(ApiError::NotFound("region").into());
-        }
+        let region = scope::region(actor(ctx)?, &region_kato)?;
         Ok(
             reports::list(db(ctx)?, &ReportScope::Region(region), month_arg(month)?)
                 .await?
@@ -1325,7 +1322,7 @@ impl SchoolsMutation {
         let a = actor(ctx)?;
         let db = db(ctx)?;
         let card = cards::get(db, id("cardId", &card_id)?).await?;
-        scope::school(a, card.school_id, STAFF).map_err(|_| ApiError::NotFound("card"))?;
+        scope::any_school(a, &[card.school_id], STAFF, "card")?;
         Ok(Card(cards::block(db, a.account_id, card, &reason).await?))
     }
 
@@ -1489,10 +1486,7 @@ impl SchoolsMutation {
         input: PolicyInput,
     ) -> Result<PolicyOut> {
         let a = actor(ctx)?;
-        let region = input.region_kato.trim().to_owned();
-        if !adal_core::auth::scope::regions(a).contains(&region) {
-            return Err(ApiError::NotFound("region").into());
-        }
+        let region = scope::region(a, &input.region_kato)?;
         Ok(PolicyOut(
             policy::publish(
                 db(ctx)?,
@@ -1527,18 +1521,13 @@ impl SchoolsMutation {
     ) -> Result<Ground> {
         let a = actor(ctx)?;
         let s = scope::school(a, id("schoolId", &school_id)?, ADMIN)?;
-        let person = id("personId", &person_id)?;
-        let db = db(ctx)?;
-        roster::membership(db, s, person)
-            .await?
-            .filter(|m| m.kind == MemberKind::Pupil.as_str())
-            .ok_or(ApiError::NotFound("pupil"))?;
         Ok(Ground(
             policy::record_ground(
-                db,
+                db(ctx)?,
                 a.account_id,
                 GroundDraft {
-                    person_id: person,
+                    school_id: s,
+                    person_id: id("personId", &person_id)?,
                     category: input.category,
                     valid_from: input.valid_from,
                     valid_to: input.valid_to,
@@ -1562,9 +1551,7 @@ impl SchoolsMutation {
         let db = db(ctx)?;
         let g = policy::ground(db, id("groundId", &ground_id)?).await?;
         let schools = roster::schools_of(db, g.person_id).await?;
-        if !schools.iter().any(|s| a.organisations(ADMIN).contains(s)) {
-            return Err(ApiError::NotFound("meal ground").into());
-        }
+        scope::any_school(a, &schools, ADMIN, "meal ground")?;
         Ok(Ground(
             policy::end_ground(db, a.account_id, g, on, &reason).await?,
         ))
@@ -1642,13 +1629,6 @@ impl SchoolsMutation {
     ) -> Result<ReportRun> {
         let a = actor(ctx)?;
         let s = scope::school(a, id("schoolId", &school_id)?, ADMIN)?;
-        if kind == ReportKind::MealsRegion {
-            return Err(ApiError::bad_input(
-                "kind",
-                "a school's report: MEALS_SCHOOL or ATTENDANCE_SCHOOL",
-            )
-            .into());
-        }
         let (r, new_version) = reports::generate(
             db(ctx)?,
             Some(a.account_id),
@@ -1672,10 +1652,7 @@ impl SchoolsMutation {
         month: i32,
     ) -> Result<ReportRun> {
         let a = actor(ctx)?;
-        let region = region_kato.trim().to_owned();
-        if !adal_core::auth::scope::regions(a).contains(&region) {
-            return Err(ApiError::NotFound("region").into());
-        }
+        let region = scope::region(a, &region_kato)?;
         let (r, new_version) = reports::generate(
             db(ctx)?,
             Some(a.account_id),
@@ -1698,8 +1675,8 @@ impl SchoolsMutation {
         let meal = id("mealId", &meal_id)?;
         let t = wallet::of_meal(db, meal)
             .await?
-            .filter(|t| a.organisations(STAFF).contains(&t.school_id))
             .ok_or(ApiError::NotFound("meal"))?;
+        scope::any_school(a, &[t.school_id], STAFF, "meal")?;
         Ok(Transfer(
             wallet::retry(db, t.meal_id)
                 .await?

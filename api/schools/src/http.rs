@@ -14,7 +14,7 @@ use adal_core::state::AppState;
 use adal_notifications::webhooks::{bad, internal, unauthorized, verify};
 
 use crate::balance::{self, TopUp, TopUpOutcome};
-use crate::reports;
+use crate::{reports, scope};
 
 async fn top_up(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
     if !verify(state.settings.payments_webhook_secret.as_ref(), &req, &body) {
@@ -74,13 +74,12 @@ async fn report_file(req: &HttpRequest, state: &AppState, file: String) -> ApiRe
         .and_then(|(i, f)| Some((i.parse::<i64>().ok()?, f.to_owned())))
         .ok_or(ApiError::NotFound("report"))?;
     let r = reports::get(&state.db, id).await?;
-    let allowed = match (&r.school_id, &r.region_kato) {
-        (Some(s), _) => actor.organisations(crate::scope::STAFF).contains(s),
-        (None, Some(k)) => adal_core::auth::scope::regions(&actor).contains(k),
-        _ => false,
-    };
-    if !allowed {
-        return Err(ApiError::NotFound("report"));
+    match (r.school_id, &r.region_kato) {
+        (Some(s), _) => scope::any_school(&actor, &[s], scope::STAFF, "report").map(drop)?,
+        (None, Some(k)) => scope::region(&actor, k)
+            .map(drop)
+            .map_err(|_| ApiError::NotFound("report"))?,
+        _ => return Err(ApiError::NotFound("report")),
     }
     let (bytes, sum, content_type) = match format.as_str() {
         "csv" => (

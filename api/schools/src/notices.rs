@@ -24,7 +24,7 @@ use adal_core::settings::Settings;
 use adal_core::vocab::Language;
 use adal_notifications::outbox::{NewMessage, enqueue, enqueue_many};
 use adal_notifications::purposes::{InCampaigns, Purpose, PurposeDef};
-use adal_notifications::subjects::{Subject, Subjects, Values, Variable};
+use adal_notifications::subjects::{Every, Subject, Subjects, Values, Variable};
 use adal_notifications::vocab::Channel;
 
 use crate::meals::MealAnswer;
@@ -288,12 +288,7 @@ pub async fn set_prefs(
 
 /// Writes the messages for a batch's events to each pupil's parents, with the batch's
 /// transaction, in a few statements whatever the batch's size.
-pub async fn tell(
-    db: &impl ConnectionTrait,
-    _school_id: i64,
-    told: &[Told],
-    now: DateTime<Utc>,
-) -> ApiResult<()> {
+pub async fn tell(db: &impl ConnectionTrait, told: &[Told], now: DateTime<Utc>) -> ApiResult<()> {
     if told.is_empty() {
         return Ok(());
     }
@@ -460,24 +455,11 @@ pub async fn tell_override(
 /// reports once due; every pass, the subsidised meals due to the Social Wallet.
 #[derive(Default)]
 pub struct Pupils {
-    last_partitions: Mutex<Option<DateTime<Utc>>>,
+    hourly: Every,
     wallet: Mutex<Option<adal_notifications::http::HttpClient>>,
 }
 
 impl Pupils {
-    fn daily_due(&self, now: DateTime<Utc>) -> bool {
-        match self.last_partitions.lock() {
-            Ok(mut last) => {
-                let due = last.is_none_or(|t| now - t >= chrono::Duration::hours(1));
-                if due {
-                    *last = Some(now);
-                }
-                due
-            }
-            Err(_) => false,
-        }
-    }
-
     fn wallet_client(&self) -> Option<adal_notifications::http::HttpClient> {
         let mut slot = self.wallet.lock().ok()?;
         if slot.is_none() {
@@ -530,7 +512,7 @@ impl Subjects for Pupils {
             let now = Utc::now();
             let mut done = 0;
             // Hourly: the months ahead of the partitioned tables; the month's reports.
-            if self.daily_due(now) {
+            if self.hourly.due(now, chrono::Duration::hours(1)) {
                 let today = crate::rules::local_day(now);
                 done += crate::partitions::ensure(db, today).await?;
                 let day = settings.school_reports_day;

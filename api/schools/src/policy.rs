@@ -17,6 +17,7 @@ use adal_core::error::{ApiError, ApiResult};
 
 use crate::roster;
 use crate::rules::{LAW_FREE_CATEGORIES, Policy};
+use crate::vocab::MemberKind;
 
 /// A reduced price for a category.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -208,6 +209,8 @@ pub async fn ground(db: &impl ConnectionTrait, id: i64) -> ApiResult<school_meal
 /// A ground to record for a pupil.
 #[derive(Debug, Clone)]
 pub struct GroundDraft {
+    /// The school recording it: the pupil must be on its list.
+    pub school_id: i64,
     pub person_id: i64,
     pub category: String,
     pub valid_from: NaiveDate,
@@ -232,6 +235,10 @@ pub async fn record_ground(
         ));
     }
     let txn = adal_core::db::begin_write(db).await?;
+    roster::membership(&txn, d.school_id, d.person_id)
+        .await?
+        .filter(|m| m.kind == MemberKind::Pupil.as_str())
+        .ok_or(ApiError::NotFound("pupil"))?;
     let g = school_meal_ground::ActiveModel {
         person_id: Set(d.person_id),
         category: Set(category.clone()),

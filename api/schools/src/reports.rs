@@ -61,32 +61,7 @@ pub fn previous(month: Month) -> Month {
 }
 
 /// What a report is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
-#[graphql(name = "SchoolReportKind")]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// A school's free and subsidised meals per pupil.
-    MealsSchool,
-    /// A region's free and subsidised meals per school.
-    MealsRegion,
-    /// A school's attendance per person and day.
-    AttendanceSchool,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::MealsSchool => "meals_school",
-            Kind::MealsRegion => "meals_region",
-            Kind::AttendanceSchool => "attendance_school",
-        }
-    }
-    pub fn from_db(s: &str) -> Option<Self> {
-        [Kind::MealsSchool, Kind::MealsRegion, Kind::AttendanceSchool]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-}
+pub use crate::vocab::SchoolReportKind as Kind;
 
 /// A cell: text, or a whole number.
 #[derive(Debug, Clone, PartialEq, Eq)]

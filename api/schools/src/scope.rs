@@ -20,6 +20,31 @@ pub fn school(actor: &Actor, school_id: i64, roles: &[Role]) -> ApiResult<i64> {
     }
 }
 
+/// The region (KATO), when the caller is one of its akimat officers; else not found.
+pub fn region(actor: &Actor, kato: &str) -> ApiResult<String> {
+    let kato = kato.trim();
+    if adal_core::auth::scope::regions(actor).contains(&kato.to_owned()) {
+        Ok(kato.to_owned())
+    } else {
+        Err(ApiError::NotFound("region"))
+    }
+}
+
+/// One of `schools` the caller works at in one of `roles`; else not found (`what`).
+pub fn any_school(
+    actor: &Actor,
+    schools: &[i64],
+    roles: &[Role],
+    what: &'static str,
+) -> ApiResult<i64> {
+    let mine = actor.organisations(roles);
+    schools
+        .iter()
+        .copied()
+        .find(|s| mine.contains(s))
+        .ok_or(ApiError::NotFound(what))
+}
+
 /// A child of the calling parent; else not found.
 pub fn own_child(actor: &Actor, person: i64) -> ApiResult<i64> {
     if actor.has_role(Role::Parent) && actor.children.contains(&person) {

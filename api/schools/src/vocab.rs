@@ -54,6 +54,22 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// What a monthly report is about: a school's free and subsidised meals per pupil, a
+    /// region's per school, or a school's attendance per person and day.
+    SchoolReportKind {
+        MealsSchool = "meals_school",
+        MealsRegion = "meals_region",
+        AttendanceSchool = "attendance_school",
+    }
+}
+
+stored_enum! {
+    /// Where a subsidised meal's transfer to the Social Wallet stands: waiting (perhaps for a
+    /// retry after a failure), accepted, or rejected with the Wallet's reason.
+    WalletTransferState { Pending = "pending", Accepted = "accepted", Rejected = "rejected" }
+}
+
 /// Allergens as stored: codes, sorted and comma-separated.
 pub fn allergens_to_db(list: &[Allergen]) -> String {
     let mut codes: Vec<&str> = list.iter().map(|a| a.as_str()).collect();

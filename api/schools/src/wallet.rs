@@ -31,28 +31,7 @@ use adal_notifications::http::HttpClient;
 pub const BATCH: u64 = 100;
 
 /// Where a meal's transfer stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
-#[graphql(name = "WalletTransferState")]
-pub enum State {
-    Pending,
-    Accepted,
-    Rejected,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Pending => "pending",
-            State::Accepted => "accepted",
-            State::Rejected => "rejected",
-        }
-    }
-    pub fn from_db(s: &str) -> Option<Self> {
-        [State::Pending, State::Accepted, State::Rejected]
-            .into_iter()
-            .find(|x| x.as_str() == s)
-    }
-}
+pub use crate::vocab::WalletTransferState as State;
 
 /// Writes a subsidised meal's transfer, with the meal's transaction.
 pub async fn enqueue(db: &impl ConnectionTrait, meal: &school_meal::Model) -> ApiResult<()> {

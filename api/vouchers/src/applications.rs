@@ -23,7 +23,7 @@ use adal_core::db::begin_write;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::identifiers::Iin;
 use adal_core::pagination::PageRequest;
-use adal_core::sql::is_unique_violation;
+use adal_core::sql::conflict_on_unique;
 
 use crate::campaigns::{self, parse_category};
 use crate::money::age_in_months;
@@ -201,18 +201,10 @@ pub async fn apply(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            ApiError::ConflictBecause {
-                reason: "ALREADY_APPLIED",
-                message: "this child already has an application in this campaign (one child, \
-                          one voucher per campaign, whichever parent applies)"
-                    .into(),
-            }
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(conflict_on_unique(
+        "ALREADY_APPLIED",
+        "this child already has an application in this campaign (one child, one voucher per campaign, whichever parent applies)",
+    ))?;
     let mut categories = Vec::with_capacity(declared.len());
     for (code, evidence) in declared {
         categories.push(

@@ -22,7 +22,7 @@ use adal_core::auth::{Actor, Role};
 use adal_core::db::begin_write;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::identifiers::{Iin, Kato};
-use adal_core::sql::{Binds, is_unique_violation};
+use adal_core::sql::{Binds, conflict_on_unique};
 
 use crate::money::{self, Month, age_in_months};
 use crate::rules::{self, Slot};
@@ -61,16 +61,10 @@ pub async fn register_provider(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            ApiError::ConflictBecause {
-                reason: "ALREADY_REGISTERED",
-                message: "this organisation is already registered with this region".into(),
-            }
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(conflict_on_unique(
+        "ALREADY_REGISTERED",
+        "this organisation is already registered with this region",
+    ))?;
     audit::record(
         &txn,
         Some(actor.account_id),

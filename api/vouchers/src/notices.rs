@@ -5,7 +5,6 @@
 //! lapses unused vouchers (at most once an hour).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
@@ -18,7 +17,7 @@ use adal_core::settings::Settings;
 use adal_core::vocab::Language;
 use adal_notifications::outbox::{NewMessage, enqueue, preferred_channel, template_for};
 use adal_notifications::purposes::{InCampaigns, Purpose, PurposeDef};
-use adal_notifications::subjects::{Subject, Subjects, Values, Variable};
+use adal_notifications::subjects::{Every, Subject, Subjects, Values, Variable};
 use adal_notifications::templates::render;
 
 /// What the vouchers' messages are about: an application (`voucher_application.id`).
@@ -244,7 +243,7 @@ async fn values_of(
 /// Applications as the subjects of messages: the notification service's view of vouchers.
 #[derive(Debug, Default)]
 pub struct Children {
-    last_lapse: Mutex<Option<DateTime<Utc>>>,
+    lapses: Every,
 }
 
 impl Subjects for Children {
@@ -281,17 +280,7 @@ impl Subjects for Children {
     ) -> BoxFuture<'a, ApiResult<usize>> {
         Box::pin(async move {
             let now = Utc::now();
-            let due = match self.last_lapse.lock() {
-                Ok(mut last) => {
-                    let due = last.is_none_or(|t| now - t >= chrono::Duration::hours(1));
-                    if due {
-                        *last = Some(now);
-                    }
-                    due
-                }
-                Err(_) => false,
-            };
-            if due {
+            if self.lapses.due(now, chrono::Duration::hours(1)) {
                 crate::allocation::lapse_unused(db, now).await
             } else {
                 Ok(0)
