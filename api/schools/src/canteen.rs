@@ -12,9 +12,9 @@ use serde_json::json;
 
 use entities::{school_dish, school_meal, school_meal_rating, school_menu_item};
 
-use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::sql::conflict_on_unique;
+use adal_core::{audit, documents};
 
 use crate::meals;
 use crate::roster;
@@ -131,6 +131,72 @@ pub async fn save_dish(
     .await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The largest dish photo taken.
+pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
+
+/// Where a dish photo is served from (public, like the menu).
+pub fn photo_path(sha256: &str) -> String {
+    format!("/schools/dish-photos/{sha256}")
+}
+
+/// Stores a photo of one of the school's dishes (PNG or JPEG, as its own bytes prove; at most
+/// 2 MB) in the document store and shows it with the dish.
+pub async fn set_photo(
+    db: &DatabaseConnection,
+    data_dir: &std::path::Path,
+    actor_account: i64,
+    school_id: i64,
+    dish_id: i64,
+    photo: documents::Document,
+) -> ApiResult<school_dish::Model> {
+    if !matches!(documents::sniff(&photo.bytes), "image/png" | "image/jpeg") {
+        return Err(ApiError::bad_input("photo", "a PNG or JPEG picture"));
+    }
+    let docs = [photo];
+    let stored = documents::store(data_dir, &docs, MAX_PHOTO_BYTES)?;
+    let sha = stored
+        .first()
+        .map(|s| s.sha256.clone())
+        .ok_or_else(|| ApiError::bad_input("photo", "no picture"))?;
+    let txn = adal_core::db::begin_write(db).await?;
+    let old = dish(&txn, dish_id).await?;
+    if old.school_id != school_id {
+        return Err(ApiError::NotFound("dish"));
+    }
+    let mut am = old.into_active_model();
+    am.photo_url = Set(Some(photo_path(&sha)));
+    let saved = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(actor_account),
+        "school.dish.photo",
+        "school_dish",
+        saved.id,
+        json!({ "school": school_id, "sha256": sha }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// A dish photo's bytes and type, when a dish shows it (no other stored document is served).
+pub async fn photo(
+    db: &impl ConnectionTrait,
+    data_dir: &std::path::Path,
+    sha256: &str,
+) -> ApiResult<(Vec<u8>, &'static str)> {
+    let shown = school_dish::Entity::find()
+        .filter(school_dish::Column::PhotoUrl.eq(photo_path(sha256)))
+        .one(db)
+        .await?;
+    if shown.is_none() {
+        return Err(ApiError::NotFound("photo"));
+    }
+    let bytes = documents::read(data_dir, sha256)?;
+    let kind = documents::sniff(&bytes);
+    Ok((bytes, kind))
 }
 
 /// The dishes on a school's menu of a day.

@@ -97,3 +97,11 @@ pub async fn of_actor(db: &impl ConnectionTrait, actor: &Actor) -> ApiResult<sch
     }
     Ok(device)
 }
+
+/// A device by id.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> ApiResult<school_device::Model> {
+    school_device::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("device"))
+}

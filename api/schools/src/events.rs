@@ -89,10 +89,7 @@ async fn lock_device(txn: &DatabaseTransaction, id: i64) -> ApiResult<school_dev
         "UPDATE school_device SET last_seq = last_seq WHERE id = {p}"
     )))
     .await?;
-    school_device::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .ok_or(ApiError::NotFound("device"))
+    crate::devices::get(txn, id).await
 }
 
 fn check(events: &[EventIn]) -> ApiResult<()> {

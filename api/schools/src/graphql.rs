@@ -2,7 +2,7 @@
 //! upload; attendance; the canteen, meals and their eligibility; allergen blocks; balances;
 //! what parents want to be told.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject, Upload};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use entities::{
@@ -35,7 +35,7 @@ use crate::vocab::{
 };
 use crate::wallet::{self, State as WalletState};
 use crate::{
-    allergens, attendance, balance, canteen, cards, devices, meals, notices, policy, roster,
+    allergens, attendance, balance, canteen, cards, devices, meals, notices, policy, roster, till,
 };
 
 const ADMIN: &[Role] = &[Role::SchoolAdmin];
@@ -334,6 +334,48 @@ fn answer(a: events::Answer) -> EventAnswer {
         balance: meal.as_ref().map(|m| m.balance),
         allergens,
     }
+}
+
+/// A school a pupil attends, and their place in it.
+#[derive(SimpleObject)]
+pub struct PupilSchool {
+    pub school_id: ID,
+    /// The school's name in the caller's language.
+    pub name: String,
+    pub member: Member,
+}
+
+/// A meal at a browser till.
+#[derive(InputObject)]
+pub struct TillMealInput {
+    /// The school's `TILL` device the tablet is registered as.
+    pub device_id: ID,
+    /// The page's number for this meal, rising as a device's do.
+    pub seq: i64,
+    /// The card's UID, the QR code's content, or the PIN.
+    pub credential: String,
+    /// `CARD` unless given.
+    pub method: Option<CredentialKind>,
+    pub dish_ids: Vec<ID>,
+}
+
+/// A pupil at the till before the meal, or why the till would refuse the card.
+#[derive(SimpleObject)]
+pub struct TillPupil {
+    /// `UNKNOWN_CARD`, `CARD_BLOCKED`, `NOT_THIS_SCHOOL` or `NOT_A_PUPIL`; null for a pupil.
+    pub refused: Option<String>,
+    pub member: Option<Member>,
+    /// How the next meal is charged: `PAID` once the day's free or reduced meal is had.
+    pub charge: Option<MealCharge>,
+    pub ground: Option<String>,
+    pub reduced_price: Option<i64>,
+    /// The day's free or reduced meal was had already.
+    pub subsidised_used: bool,
+    /// The allergens the parent blocked that no override lifts today.
+    pub blocked_allergens: Vec<Allergen>,
+    pub balance: Option<i64>,
+    /// The lowest the balance may go (below zero only where the school allows credit).
+    pub balance_floor: Option<i64>,
 }
 
 /// An event as stored.
@@ -883,9 +925,11 @@ impl SchoolsQuery {
         )
     }
 
-    #[graphql(guard = "Allow::roles(\"schoolDevices\", ADMIN)")]
+    /// The school's devices, with when each was last heard from (staff see which tills and
+    /// turnstiles are offline; no secret is shown).
+    #[graphql(guard = "Allow::roles(\"schoolDevices\", STAFF)")]
     async fn school_devices(&self, ctx: &Context<'_>, school_id: ID) -> Result<Vec<Device>> {
-        let s = scope::school(actor(ctx)?, id("schoolId", &school_id)?, ADMIN)?;
+        let s = scope::school(actor(ctx)?, id("schoolId", &school_id)?, STAFF)?;
         Ok(devices::list(db(ctx)?, s)
             .await?
             .into_iter()
@@ -1118,6 +1162,69 @@ impl SchoolsQuery {
                 })
                 .collect(),
         })
+    }
+
+    /// The schools a pupil attends, with their class: for their parent, or their school's staff.
+    #[graphql(guard = "Allow::roles(\"pupilSchools\", STAFF_OR_PARENT)")]
+    async fn pupil_schools(&self, ctx: &Context<'_>, person_id: ID) -> Result<Vec<PupilSchool>> {
+        let person = id("personId", &person_id)?;
+        let db = db(ctx)?;
+        let lang = actor(ctx)?.language;
+        let mut out = Vec::new();
+        for s in scope::person_schools(db, actor(ctx)?, person).await? {
+            let Some(m) = roster::membership(db, s, person).await? else {
+                continue;
+            };
+            out.push(PupilSchool {
+                school_id: ID(s.to_string()),
+                name: {
+                    let o = roster::school(db, s).await?;
+                    lang.pick(&o.name_kk, &o.name_ru, &o.name_en).to_owned()
+                },
+                member: Member(m),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Who a card (or QR code, or PIN) is at the school's till, before the meal: the pupil,
+    /// how they eat today and what their parent blocked; or why the till would refuse it.
+    #[graphql(guard = "Allow::roles(\"tillPupil\", STAFF)")]
+    async fn till_pupil(
+        &self,
+        ctx: &Context<'_>,
+        school_id: ID,
+        credential: String,
+        method: Option<CredentialKind>,
+    ) -> Result<TillPupil> {
+        let s = scope::school(actor(ctx)?, id("schoolId", &school_id)?, STAFF)?;
+        let method = method.unwrap_or(CredentialKind::Card);
+        Ok(
+            match till::look_up(db(ctx)?, s, method, &credential, Utc::now()).await? {
+                Ok(p) => TillPupil {
+                    refused: None,
+                    member: Some(Member(p.member)),
+                    charge: Some(p.eligibility.charge),
+                    ground: p.eligibility.ground,
+                    reduced_price: p.eligibility.reduced_price,
+                    subsidised_used: p.subsidised_used,
+                    blocked_allergens: p.blocked,
+                    balance: Some(p.balance),
+                    balance_floor: Some(p.floor),
+                },
+                Err(code) => TillPupil {
+                    refused: Some(code.to_owned()),
+                    member: None,
+                    charge: None,
+                    ground: None,
+                    reduced_price: None,
+                    subsidised_used: false,
+                    blocked_allergens: Vec::new(),
+                    balance: None,
+                    balance_floor: None,
+                },
+            },
+        )
     }
 
     #[graphql(guard = "Allow::roles(\"schoolNoticePreferences\", PARENT)")]
@@ -1421,6 +1528,72 @@ impl SchoolsMutation {
             last_seq: b.last_seq,
             answers: b.answers.into_iter().map(answer).collect(),
         })
+    }
+
+    /// A meal served at a till in the browser (a tablet registered as the school's `TILL`
+    /// device), by a member of the school's staff. `seq` is the page's number for this meal,
+    /// rising as a device's do: the same `seq` sent again is answered as the first time.
+    #[graphql(guard = "Allow::roles(\"serveAtTill\", STAFF)")]
+    async fn serve_at_till(
+        &self,
+        ctx: &Context<'_>,
+        school_id: ID,
+        meal: TillMealInput,
+    ) -> Result<EventAnswer> {
+        let s = scope::school(actor(ctx)?, id("schoolId", &school_id)?, STAFF)?;
+        let dishes = meal
+            .dish_ids
+            .iter()
+            .map(|d| id("dishIds", d))
+            .collect::<Result<Vec<i64>>>()?;
+        let device_id = id("deviceId", &meal.device_id)?;
+        let meal = EventIn {
+            seq: meal.seq,
+            kind: SchoolEventKind::Meal,
+            method: meal.method.unwrap_or(CredentialKind::Card),
+            credential: meal.credential,
+            at: Utc::now(),
+            dishes,
+        };
+        let b = till::serve(db(ctx)?, s, device_id, meal).await?;
+        b.answers.into_iter().next().map(answer).ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!("a batch of one without its answer")).into()
+        })
+    }
+
+    /// A dish's photo (PNG or JPEG, at most 2 MB), shown with it on the menus.
+    #[graphql(guard = "Allow::roles(\"setSchoolDishPhoto\", STAFF)")]
+    async fn set_school_dish_photo(
+        &self,
+        ctx: &Context<'_>,
+        school_id: ID,
+        dish_id: ID,
+        photo: Upload,
+    ) -> Result<Dish> {
+        let a = actor(ctx)?;
+        let s = scope::school(a, id("schoolId", &school_id)?, STAFF)?;
+        let v = photo
+            .value(ctx)
+            .map_err(|_| ApiError::bad_input("photo", "the picture could not be read"))?;
+        let mut bytes = Vec::new();
+        let mut reader = v.content;
+        std::io::Read::read_to_end(&mut reader, &mut bytes).map_err(ApiError::internal)?;
+        let doc = adal_core::documents::Document {
+            file_name: v.filename,
+            content_type: v.content_type.unwrap_or_default(),
+            bytes,
+        };
+        let state = ctx.data::<AppState>()?;
+        let saved = canteen::set_photo(
+            &state.db,
+            &state.settings.data_dir,
+            a.account_id,
+            s,
+            id("dishId", &dish_id)?,
+            doc,
+        )
+        .await?;
+        Ok(Dish(saved))
     }
 
     /// Adds a dish (no `id`) or changes one.

@@ -2,7 +2,8 @@
 //! `{"reference", "iin", "amount", "paidAt"}`, signed like every webhook of Adal
 //! (`X-Adal-Timestamp`, `X-Adal-Signature: sha256=<hmac of "<timestamp>.<body>">` under
 //! `payments_webhook_secret`). The same reference twice credits once (`"credited": false`).
-//! And the monthly reports: `GET /schools/reports/{id}.csv` or `.xlsx`, with `X-Checksum-SHA256`.
+//! And the monthly reports: `GET /schools/reports/{id}.csv` or `.xlsx`, with `X-Checksum-SHA256`;
+//! the dishes' photos: `GET /schools/dish-photos/{sha256}`.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
@@ -14,7 +15,7 @@ use adal_core::state::AppState;
 use adal_notifications::webhooks::{bad, internal, unauthorized, verify};
 
 use crate::balance::{self, TopUp, TopUpOutcome};
-use crate::{reports, scope};
+use crate::{canteen, reports, scope};
 
 async fn top_up(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
     if !verify(state.settings.payments_webhook_secret.as_ref(), &req, &body) {
@@ -115,8 +116,26 @@ async fn report_file(req: &HttpRequest, state: &AppState, file: String) -> ApiRe
         .body(bytes))
 }
 
+/// A dish's photo, public like the menu; the address names the content, so it never changes.
+async fn dish_photo(state: web::Data<AppState>, sha: web::Path<String>) -> HttpResponse {
+    let sha = sha.into_inner();
+    if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return refusal(&ApiError::NotFound("photo"));
+    }
+    match canteen::photo(&state.db, &state.settings.data_dir, &sha).await {
+        Ok((bytes, kind)) => HttpResponse::Ok()
+            .content_type(kind)
+            .insert_header(("X-Content-Type-Options", "nosniff"))
+            .insert_header(("Content-Security-Policy", "sandbox"))
+            .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
+            .body(bytes),
+        Err(e) => refusal(&e),
+    }
+}
+
 /// The schools' HTTP routes, registered by `startup`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/schools/topups", web::post().to(top_up))
-        .route("/schools/reports/{file}", web::get().to(report));
+        .route("/schools/reports/{file}", web::get().to(report))
+        .route("/schools/dish-photos/{sha}", web::get().to(dish_photo));
 }

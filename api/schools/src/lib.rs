@@ -25,5 +25,6 @@ pub mod reports;
 pub mod roster;
 pub mod rules;
 pub mod scope;
+pub mod till;
 pub mod vocab;
 pub mod wallet;

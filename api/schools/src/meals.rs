@@ -190,7 +190,8 @@ pub async fn eligibility_of(
     Ok(rules::eligibility(&policy, grade, &categories))
 }
 
-async fn subsidised_used(
+/// Whether the pupil has had the day's subsidised (free or reduced) meal.
+pub async fn subsidised_used(
     db: &impl ConnectionTrait,
     person: i64,
     day: NaiveDate,
