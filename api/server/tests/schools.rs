@@ -235,7 +235,11 @@ async fn every_school_operation_admits_exactly_its_roles() {
         Op { name: "schoolClasses", query: "query($s: ID!) { schoolClasses(schoolId: $s) { id } }".into(), variables: s.clone(), allowed: STAFF },
         Op { name: "schoolMembers", query: "query($s: ID!) { schoolMembers(schoolId: $s) { id } }".into(), variables: s.clone(), allowed: STAFF },
         Op { name: "schoolCards", query: "query($s: ID!) { schoolCards(schoolId: $s, personId: \"999\") { id } }".into(), variables: s.clone(), allowed: STAFF },
-        Op { name: "schoolDevices", query: "query($s: ID!) { schoolDevices(schoolId: $s) { id } }".into(), variables: s.clone(), allowed: ADMIN },
+        Op { name: "schoolDevices", query: "query($s: ID!) { schoolDevices(schoolId: $s) { id } }".into(), variables: s.clone(), allowed: STAFF },
+        Op { name: "pupilSchools", query: "{ pupilSchools(personId: \"999\") { schoolId } }".into(), variables: json!({}), allowed: STAFF_OR_PARENT },
+        Op { name: "tillPupil", query: "query($s: ID!) { tillPupil(schoolId: $s, credential: \"04FFFFFF\") { refused } }".into(), variables: s.clone(), allowed: STAFF },
+        Op { name: "serveAtTill", query: "mutation { serveAtTill(schoolId: \"999\", meal: {deviceId: \"999\", seq: 1, credential: \"04FFFFFF\", dishIds: []}) { status } }".into(), variables: json!({}), allowed: STAFF },
+        Op { name: "setSchoolDishPhoto", query: "mutation($file: Upload!) { setSchoolDishPhoto(schoolId: \"999\", dishId: \"999\", photo: $file) { id } }".into(), variables: json!({ "file": null }), allowed: STAFF },
         Op { name: "schoolEvents", query: "query($s: ID!, $d: NaiveDate!) { schoolEvents(schoolId: $s, day: $d, flaggedOnly: true) { id } }".into(), variables: sd.clone(), allowed: STAFF },
         Op { name: "schoolAttendance", query: "query($s: ID!, $d: NaiveDate!) { schoolAttendance(schoolId: $s, day: $d) { day { late } } }".into(), variables: sd.clone(), allowed: STAFF },
         Op { name: "pupilAttendance", query: "query($d: NaiveDate!) { pupilAttendance(personId: \"999\", from: $d, to: $d) { date } }".into(), variables: d.clone(), allowed: STAFF_OR_PARENT },
@@ -1257,4 +1261,239 @@ async fn who_eats_free_follows_the_policy_version_in_force_on_the_day() {
         eligibility(teacher.clone(), sofya.clone(), tomorrow).await,
         sofya_free
     );
+}
+
+const TILL_PUPIL: &str = "query($s: ID!, $c: String!) { tillPupil(schoolId: $s, credential: $c) { refused member { name class { name } } charge ground subsidisedUsed blockedAllergens balance } }";
+const SERVE_AT_TILL: &str = "mutation($s: ID!, $m: TillMealInput!) { serveAtTill(schoolId: $s, meal: $m) { seq status code mealId charge price ground allergens } }";
+
+async fn till_pupil(app: &TestApp, staff: &str, school: &str, credential: &str) -> Value {
+    let r = gql(
+        app,
+        Some(staff),
+        TILL_PUPIL,
+        json!({ "s": school, "c": credential }),
+    )
+    .await;
+    r.ok()["tillPupil"].clone()
+}
+
+async fn serve_at_till(app: &TestApp, staff: &str, school: &str, meal: &Value) -> Reply {
+    gql(
+        app,
+        Some(staff),
+        SERVE_AT_TILL,
+        json!({ "s": school, "m": meal }),
+    )
+    .await
+}
+
+/// The canteen till in a browser: staff read a card and see the pupil and how they eat before
+/// serving; a meal goes through the devices' own path (a re-sent meal is answered as the
+/// first time, a blocked allergen refuses it until the school lifts the block); a turnstile
+/// is no till, and another school's staff cannot use this school's till.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_browser_till_shows_the_pupil_first_and_serves_through_the_tills_path() {
+    let app = spawn_app_with_demo().await;
+    let school = org_id(&app, SCHOOL_BIN).await;
+    let school_admin = token(&app, "school.admin").await;
+    let staff = token(&app, "school.staff").await;
+    let parent = token(&app, "parent").await;
+    let devices = gql(
+        &app,
+        Some(&staff),
+        "query($s: ID!) { schoolDevices(schoolId: $s) { id name kind lastSeq } }",
+        json!({ "s": school }),
+    )
+    .await;
+    let device = |name: &str| {
+        devices.ok()["schoolDevices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let till = device("Canteen till 2");
+    let turnstile = device("Turnstile, main entrance");
+    let seq = till["lastSeq"].as_i64().unwrap() + 1;
+
+    // A new pupil of grade 2 with a new card: the till shows her free meal and its ground.
+    let pupil = new_pupil(
+        &app,
+        &school_admin,
+        &school,
+        &format!(
+            "pupil;{};Серікова;Дана;Асқарқызы;2А;",
+            iin("180322", '6', 8101)
+        ),
+    )
+    .await;
+    let uid = "04B2C3D4E6F7";
+    issue_card(&app, &staff, &school, &pupil, uid).await;
+    assert_eq!(
+        till_pupil(&app, &staff, &school, "04:b2:c3:d4:e6:f7").await,
+        json!({ "refused": null, "member": { "name": "Серікова Дана Асқарқызы", "class": { "name": "2А" } },
+                "charge": "FREE", "ground": "grade_1_4", "subsidisedUsed": false,
+                "blockedAllergens": [], "balance": 0 })
+    );
+    let pilaf = dish(&app, &staff, &school, "Pilaf").await;
+    let meal = json!({ "deviceId": till["id"], "seq": seq, "credential": uid, "dishIds": [pilaf] });
+    let first = serve_at_till(&app, &staff, &school, &meal).await;
+    let served = first.ok()["serveAtTill"].clone();
+    assert_eq!(
+        (
+            &served["status"],
+            &served["charge"],
+            &served["price"],
+            &served["ground"]
+        ),
+        (
+            &json!("STORED"),
+            &json!("FREE"),
+            &json!(0),
+            &json!("grade_1_4")
+        )
+    );
+    // The answer was lost and the page sends the same meal again: the first answer, one meal.
+    let again = serve_at_till(&app, &staff, &school, &meal).await;
+    assert_eq!(again.ok()["serveAtTill"]["status"], "DUPLICATE");
+    assert_eq!(again.ok()["serveAtTill"]["mealId"], served["mealId"]);
+    let stored = school_meal::Entity::find()
+        .filter(school_meal::Column::PersonId.eq(pupil.parse::<i64>().unwrap()))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+    // Her second meal of the day is hers to pay, and the till says so before serving.
+    let r = till_pupil(&app, &staff, &school, uid).await;
+    assert_eq!(
+        (&r["charge"], &r["subsidisedUsed"], &r["ground"]),
+        (&json!("PAID"), &json!(true), &Value::Null)
+    );
+
+    // Аружан's parent blocked milk: the till shows it, and the porridge is refused, the
+    // allergen named, until the staff lift the block with a reason.
+    let aruzhan = child(&app, &parent, "Аружан").await;
+    let card = demo_card(&aruzhan);
+    let r = till_pupil(&app, &staff, &school, &card).await;
+    assert_eq!(r["blockedAllergens"], json!(["MILK"]));
+    let porridge = dish(&app, &staff, &school, "Milk porridge").await;
+    let meal = json!({ "deviceId": till["id"], "seq": seq + 1, "credential": card, "dishIds": [porridge] });
+    let r = serve_at_till(&app, &staff, &school, &meal).await;
+    assert_eq!(
+        (
+            &r.ok()["serveAtTill"]["status"],
+            &r.ok()["serveAtTill"]["code"],
+            &r.ok()["serveAtTill"]["allergens"]
+        ),
+        (
+            &json!("REFUSED"),
+            &json!("ALLERGEN_BLOCKED"),
+            &json!(["MILK"])
+        )
+    );
+    gql(
+        &app,
+        Some(&staff),
+        "mutation($s: ID!, $c: ID!) { liftAllergenBlock(schoolId: $s, childId: $c, allergen: MILK, reason: \"Справка педиатра: молоко можно\") { id } }",
+        json!({ "s": school, "c": aruzhan }),
+    )
+    .await
+    .ok();
+    let r = till_pupil(&app, &staff, &school, &card).await;
+    assert_eq!(r["blockedAllergens"], json!([]));
+
+    // Unknown and blocked cards are named before any dish is chosen.
+    let r = till_pupil(&app, &staff, &school, "04FFFFFFFF").await;
+    assert_eq!(r["refused"], "UNKNOWN_CARD");
+    assert_eq!(r["member"], Value::Null);
+
+    // The turnstile is no till.
+    let meal = json!({ "deviceId": turnstile["id"], "seq": 999_999, "credential": uid, "dishIds": [pilaf] });
+    let r = serve_at_till(&app, &staff, &school, &meal).await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+
+    // The parent sees the school of each child, and nothing of a child not theirs.
+    let r = gql(
+        &app,
+        Some(&parent),
+        "query($p: ID!) { pupilSchools(personId: $p) { schoolId name member { class { name } } } }",
+        json!({ "p": aruzhan }),
+    )
+    .await;
+    assert_eq!(r.ok()["pupilSchools"][0]["schoolId"], json!(school));
+    assert_eq!(r.ok()["pupilSchools"][0]["member"]["class"]["name"], "3Б");
+    let r = gql(
+        &app,
+        Some(&parent),
+        "query($p: ID!) { pupilSchools(personId: $p) { schoolId } }",
+        json!({ "p": pupil }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("NOT_FOUND"), "{}", r.body);
+}
+
+/// A dish's photo: staff upload a picture (a PNG or JPEG, as its own bytes prove), the menu
+/// shows its address, anyone may load it; a file that is not a picture is refused, and no
+/// other stored document is served at that address.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dish_photo_is_uploaded_by_staff_and_shown_with_the_public_menu() {
+    let app = spawn_app_with_demo().await;
+    let school = org_id(&app, SCHOOL_BIN).await;
+    let staff = token(&app, "school.staff").await;
+    let pilaf = dish(&app, &staff, &school, "Pilaf").await;
+    const PHOTO: &str = "mutation($s: ID!, $d: ID!, $file: Upload!) { setSchoolDishPhoto(schoolId: $s, dishId: $d, photo: $file) { id photoUrl } }";
+    let png =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+    let r = gql_upload(
+        &app,
+        &staff,
+        PHOTO,
+        json!({ "s": school, "d": pilaf, "file": null }),
+        vec![("variables.file", "pilaf.png", png.clone())],
+    )
+    .await;
+    let url = r.ok()["setSchoolDishPhoto"]["photoUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(url.starts_with("/schools/dish-photos/"), "{url}");
+    let resp = reqwest::get(format!("{}{url}", app.address)).await.unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.headers()["content-type"], "image/png");
+    assert_eq!(resp.bytes().await.unwrap().to_vec(), png);
+    // The public menu carries the address.
+    let dishes = gql(
+        &app,
+        Some(&staff),
+        "query($s: ID!) { schoolDishes(schoolId: $s) { id photoUrl } }",
+        json!({ "s": school }),
+    )
+    .await;
+    let shown = dishes.ok()["schoolDishes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == json!(pilaf))
+        .unwrap()["photoUrl"]
+        .clone();
+    assert_eq!(shown, json!(url));
+
+    // A PDF is no picture.
+    let r = gql_upload(
+        &app,
+        &staff,
+        PHOTO,
+        json!({ "s": school, "d": pilaf, "file": null }),
+        vec![("variables.file", "menu.pdf", b"%PDF-1.4\n%%EOF\n".to_vec())],
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+    // A checksum no dish shows is not served, whatever the store holds.
+    let other = "0".repeat(64);
+    let resp = reqwest::get(format!("{}/schools/dish-photos/{other}", app.address))
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 404);
 }

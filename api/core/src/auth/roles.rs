@@ -67,9 +67,14 @@ pub const OPERATOR_STAFF: &[Role] = &[
 ];
 
 /// Roles whose work includes uploading files (the operator's imports, a graduate's
-/// documents). Only they may send a multipart request, and only it may be larger than
-/// `max_body_bytes`; a domain that adds an upload adds its role here.
-pub const UPLOADERS: &[Role] = &[Role::OperatorAdmin, Role::Graduate];
+/// documents, a school's dish photos). Only they may send a multipart request, and only it may
+/// be larger than `max_body_bytes`; a domain that adds an upload adds its role here.
+pub const UPLOADERS: &[Role] = &[
+    Role::OperatorAdmin,
+    Role::Graduate,
+    Role::SchoolAdmin,
+    Role::SchoolStaff,
+];
 
 /// Protected operations an integration client may be granted by name. Public reference
 /// queries need no grant.
