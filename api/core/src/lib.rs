@@ -16,6 +16,7 @@ pub mod loaders;
 pub mod metrics;
 pub mod net;
 pub mod pagination;
+pub mod reason;
 pub mod settings;
 pub mod spreadsheet;
 pub mod sql;

@@ -105,3 +105,23 @@ impl Binds {
         Statement::from_sql_and_values(self.backend, sql, self.values)
     }
 }
+
+/// Takes a row's write lock for the rest of the transaction with a no-op write of
+/// `touch` (PostgreSQL locks the row; SQLite's write transaction already holds the database),
+/// so that read-decide-write sequences on that row run one after the other. `table`, `touch`
+/// and `key` are the code's own names, never input.
+pub async fn lock_row(
+    db: &impl sea_orm::ConnectionTrait,
+    table: &'static str,
+    touch: &'static str,
+    key: &'static str,
+    id: i64,
+) -> ApiResult<()> {
+    let mut b = Binds::new(db.get_database_backend());
+    let p = b.push(id);
+    db.execute_raw(b.statement(format!(
+        "UPDATE {table} SET {touch} = {touch} WHERE {key} = {p}"
+    )))
+    .await?;
+    Ok(())
+}

@@ -16,7 +16,7 @@ use entities::{person, school_balance, school_balance_entry};
 use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::identifiers::Iin;
-use adal_core::sql::Binds;
+use adal_core::sql::{Binds, lock_row};
 
 use crate::roster;
 
@@ -43,12 +43,7 @@ pub async fn lock(db: &impl ConnectionTrait, person: i64) -> ApiResult<i64> {
     )
     .exec_without_returning(db)
     .await?;
-    let mut b = Binds::new(db.get_database_backend());
-    let p = b.push(person);
-    db.execute_raw(b.statement(format!(
-        "UPDATE school_balance SET amount = amount WHERE person_id = {p}"
-    )))
-    .await?;
+    lock_row(db, "school_balance", "amount", "person_id", person).await?;
     amount(db, person).await
 }
 

@@ -83,12 +83,7 @@ pub struct BatchAnswer {
 /// Locks a device's row for the batch (a no-op write: PostgreSQL locks the row, SQLite's write
 /// transaction holds the database) and reads it.
 async fn lock_device(txn: &DatabaseTransaction, id: i64) -> ApiResult<school_device::Model> {
-    let mut b = Binds::new(txn.get_database_backend());
-    let p = b.push(id);
-    txn.execute_raw(b.statement(format!(
-        "UPDATE school_device SET last_seq = last_seq WHERE id = {p}"
-    )))
-    .await?;
+    adal_core::sql::lock_row(txn, "school_device", "last_seq", "id", id).await?;
     crate::devices::get(txn, id).await
 }
 

@@ -61,11 +61,7 @@ async fn table(app: &TestApp, akimat: &str) -> String {
         .to_owned()
 }
 
-/// `m` (YYYYMM) moved by `k` months.
-fn add_months(m: i32, k: i32) -> i32 {
-    let index = m / 100 * 12 + m % 100 - 1 + k;
-    index / 12 * 100 + index % 12 + 1
-}
+use adal_vouchers::money::add_months;
 
 fn this_month() -> i32 {
     adal_vouchers::money::month_of(chrono::Utc::now().date_naive())

@@ -42,17 +42,6 @@ use crate::vocab::{
 /// Rows written per multi-row statement.
 const CHUNK: usize = 500;
 
-/// Takes the campaign's row lock for the rest of the transaction and reads it afresh.
-async fn lock_campaign(txn: &DatabaseTransaction, id: i64) -> ApiResult<voucher_campaign::Model> {
-    let mut b = Binds::new(txn.get_database_backend());
-    let p = b.push(id);
-    txn.execute_raw(b.statement(format!(
-        "UPDATE voucher_campaign SET committed = committed WHERE id = {p}"
-    )))
-    .await?;
-    campaigns::get(txn, id).await
-}
-
 /// Moves `amount` into the campaign's commitment, only if it fits in the budget.
 async fn commit_money(txn: &DatabaseTransaction, campaign_id: i64, amount: i64) -> ApiResult<()> {
     let mut b = Binds::new(txn.get_database_backend());
@@ -113,7 +102,7 @@ pub async fn run_with(
 ) -> ApiResult<allocation::Model> {
     let txn = begin_write(db).await?;
     let campaign = campaigns::get_managed(&txn, actor, campaign_id).await?;
-    let campaign = lock_campaign(&txn, campaign.id).await?;
+    let campaign = campaigns::lock(&txn, campaign.id).await?;
     if campaign.status != VoucherCampaignStatus::Open.as_str() {
         return Err(ApiError::ConflictBecause {
             reason: "ALREADY_ALLOCATED",
@@ -495,7 +484,7 @@ async fn end_voucher(
     actor_account_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> ApiResult<Ended> {
-    let campaign = lock_campaign(txn, found.campaign_id).await?;
+    let campaign = campaigns::lock(txn, found.campaign_id).await?;
     let found = voucher::Entity::find_by_id(found.id)
         .one(txn)
         .await?
@@ -589,13 +578,7 @@ pub async fn end(
     reason: String,
     now: DateTime<Utc>,
 ) -> ApiResult<Ended> {
-    let reason = reason.trim().to_owned();
-    if reason.is_empty() {
-        return Err(ApiError::bad_input(
-            "reason",
-            "ending a voucher states its reason",
-        ));
-    }
+    let reason = adal_core::reason::required(&reason, "ending a voucher states its reason")?;
     let txn = begin_write(db).await?;
     let found = voucher::Entity::find_by_id(voucher_id)
         .one(&txn)

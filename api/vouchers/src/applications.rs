@@ -261,16 +261,11 @@ async fn open_campaign_of(
 }
 
 fn require_reason(confirm: bool, reason: Option<String>) -> ApiResult<Option<String>> {
-    let reason = reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
-    if !confirm && reason.is_none() {
-        return Err(ApiError::bad_input(
-            "reason",
-            "a rejection states its reason",
-        ));
-    }
-    Ok(reason)
+    adal_core::reason::unless_favourable(
+        confirm,
+        reason.as_deref(),
+        "a rejection states its reason",
+    )
 }
 
 /// The akimat confirms or rejects one declared category (a rejection with its reason).

@@ -231,12 +231,11 @@ pub async fn answer(
     reason: Option<String>,
     now: DateTime<Utc>,
 ) -> ApiResult<attendance::Model> {
-    let reason = reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
-    if !confirm && reason.is_none() {
-        return Err(ApiError::bad_input("reason", "a dispute states its reason"));
-    }
+    let reason = adal_core::reason::unless_favourable(
+        confirm,
+        reason.as_deref(),
+        "a dispute states its reason",
+    )?;
     let txn = begin_write(db).await?;
     let a = scope::children(actor)
         .apply(
@@ -300,13 +299,7 @@ pub async fn resolve(
     attended: Option<i32>,
     reason: String,
 ) -> ApiResult<attendance::Model> {
-    let reason = reason.trim().to_owned();
-    if reason.is_empty() {
-        return Err(ApiError::bad_input(
-            "reason",
-            "a resolution states its reason",
-        ));
-    }
+    let reason = adal_core::reason::required(&reason, "a resolution states its reason")?;
     let txn = begin_write(db).await?;
     let a = attendance::Entity::find_by_id(attendance_id)
         .one(&txn)
@@ -500,13 +493,7 @@ pub async fn compute_payouts(
     }
     let txn = begin_write(db).await?;
     let campaign = crate::campaigns::get_managed(&txn, actor, campaign_id).await?;
-    let mut b = Binds::new(txn.get_database_backend());
-    let id = b.push(campaign.id);
-    txn.execute_raw(b.statement(format!(
-        "UPDATE voucher_campaign SET committed = committed WHERE id = {id}"
-    )))
-    .await?;
-    let campaign = crate::campaigns::get(&txn, campaign.id).await?;
+    let campaign = crate::campaigns::lock(&txn, campaign.id).await?;
     let done = payout::Entity::find()
         .filter(payout::Column::CampaignId.eq(campaign.id))
         .filter(payout::Column::Month.eq(month))

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -21,7 +21,7 @@ use adal_core::auth::Actor;
 use adal_core::db::begin_write;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::identifiers::Kato;
-use adal_core::sql::is_unique_violation;
+use adal_core::sql::{is_unique_violation, lock_row};
 
 use crate::money::{self, Month};
 use crate::ranking::{self, PriorityTable, TieBreak};
@@ -307,6 +307,13 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> ApiResult<voucher_campai
         .one(db)
         .await?
         .ok_or(ApiError::NotFound("campaign"))
+}
+
+/// Takes the campaign's row lock for the rest of the transaction (a no-op write: PostgreSQL
+/// locks the row, SQLite's write transaction holds the database) and reads it afresh.
+pub async fn lock(txn: &DatabaseTransaction, id: i64) -> ApiResult<voucher_campaign::Model> {
+    lock_row(txn, "voucher_campaign", "committed", "id", id).await?;
+    get(txn, id).await
 }
 
 /// A campaign the caller runs as an akimat officer; others' are not found.

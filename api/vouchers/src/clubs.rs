@@ -86,15 +86,11 @@ pub async fn decide_provider(
     approve: bool,
     reason: Option<String>,
 ) -> ApiResult<provider::Model> {
-    let reason = reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
-    if !approve && reason.is_none() {
-        return Err(ApiError::bad_input(
-            "reason",
-            "a rejection states its reason",
-        ));
-    }
+    let reason = adal_core::reason::unless_favourable(
+        approve,
+        reason.as_deref(),
+        "a rejection states its reason",
+    )?;
     let txn = begin_write(db).await?;
     let found = scope::campaign_regions(actor)
         .apply(
@@ -280,6 +276,20 @@ pub async fn section(db: &impl ConnectionTrait, id: i64) -> ApiResult<section::M
         .one(db)
         .await?
         .ok_or(ApiError::NotFound("section"))
+}
+
+/// Sections by id, in one query.
+pub async fn sections_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> ApiResult<std::collections::HashMap<i64, section::Model>> {
+    Ok(section::Entity::find()
+        .filter(section::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect())
 }
 
 /// A voucher of one of the caller's children.

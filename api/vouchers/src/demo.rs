@@ -21,7 +21,7 @@ use crate::applications::{self, ApplicationDraft};
 use crate::attendance::{self, Row};
 use crate::campaigns::{self, CampaignDraft, TableDraft};
 use crate::clubs::{self, SectionDraft};
-use crate::money::{self, Month};
+use crate::money::{self, add_months};
 use crate::ranking::{self, TieBreak};
 use crate::rules::Slot;
 use crate::vocab::{ClubDirection, VoucherApplicationStatus, VoucherCategoryStatus};
@@ -54,11 +54,6 @@ async fn actor(db: &DatabaseConnection, login: &str) -> ApiResult<Actor> {
     Actor::load(db, acc.id)
         .await?
         .ok_or(ApiError::NotFound("demo account"))
-}
-
-fn add_months(m: Month, k: i32) -> Month {
-    let index = m / 100 * 12 + m % 100 - 1 + k;
-    index / 12 * 100 + index % 12 + 1
 }
 
 fn bad(e: impl std::fmt::Display) -> ApiError {

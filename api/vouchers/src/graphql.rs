@@ -353,8 +353,14 @@ impl Voucher {
     async fn months(&self, ctx: &Context<'_>) -> Result<Vec<MonthCost>> {
         let state = ctx.data::<AppState>()?;
         let mut out = Vec::new();
-        for e in crate::clubs::enrolments_of(&state.db, &[self.0.id]).await? {
-            let s = crate::clubs::section(&state.db, e.section_id).await?;
+        let enrolments = crate::clubs::enrolments_of(&state.db, &[self.0.id]).await?;
+        let sections =
+            crate::clubs::sections_by_id(&state.db, enrolments.iter().map(|e| e.section_id))
+                .await?;
+        for e in enrolments {
+            let Some(s) = sections.get(&e.section_id) else {
+                continue;
+            };
             let last = e
                 .last_month
                 .unwrap_or(self.0.last_month)

@@ -25,11 +25,13 @@ pub fn is_month(m: Month) -> bool {
 }
 
 pub fn next_month(m: Month) -> Month {
-    if m % 100 == 12 {
-        (m / 100 + 1) * 100 + 1
-    } else {
-        m + 1
-    }
+    add_months(m, 1)
+}
+
+/// The month `k` months after `m` (before it when `k` is negative).
+pub fn add_months(m: Month, k: i32) -> Month {
+    let index = m / 100 * 12 + m % 100 - 1 + k;
+    index.div_euclid(12) * 100 + index.rem_euclid(12) + 1
 }
 
 /// Months from `first` to `last`, both included; zero when `last` is before `first`.
@@ -90,6 +92,15 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn months_move_across_years_both_ways() {
+        assert_eq!(add_months(202611, 1), 202612);
+        assert_eq!(add_months(202612, 1), 202701);
+        assert_eq!(add_months(202701, -1), 202612);
+        assert_eq!(add_months(202603, -15), 202412);
+        assert_eq!(next_month(202612), 202701);
     }
 
     #[test]
