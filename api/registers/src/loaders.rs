@@ -76,3 +76,18 @@ impl Loaders {
 pub fn loaders<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'a Loaders> {
     ctx.data::<Loaders>()
 }
+
+/// A person's full name through the request's loader, the read recorded as a read of personal
+/// data (every domain's `name`/`childName` field).
+pub async fn person_name(
+    ctx: &async_graphql::Context<'_>,
+    person: i64,
+) -> async_graphql::Result<Option<String>> {
+    let p = loaders(ctx)?
+        .persons
+        .load_one(person)
+        .await
+        .map_err(adal_core::loaders::load_err)?;
+    adal_core::audit::read(ctx, person, "name");
+    Ok(p.map(|p| p.full_name()))
+}

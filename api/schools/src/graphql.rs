@@ -11,15 +11,12 @@ use entities::{
     school_profile,
 };
 
-use adal_core::audit;
 use adal_core::auth::guard::actor;
 use adal_core::auth::{Allow, Role};
 use adal_core::error::ApiError;
-use adal_core::loaders::load_err;
 use adal_core::sql::parse_id;
 use adal_core::state::AppState;
 use adal_core::vocab::Language;
-use adal_registers::loaders::loaders;
 
 use crate::events::{self, EventIn, Status};
 use crate::meals::MealAnswer;
@@ -50,13 +47,7 @@ fn db<'a>(ctx: &'a Context<'_>) -> Result<&'a sea_orm::DatabaseConnection> {
 
 /// The person's full name, recorded as a read of personal data.
 async fn name_of(ctx: &Context<'_>, person: i64) -> Result<Option<String>> {
-    let p = loaders(ctx)?
-        .persons
-        .load_one(person)
-        .await
-        .map_err(load_err)?;
-    audit::read(ctx, person, "name");
-    Ok(p.map(|p| p.full_name()))
+    adal_registers::loaders::person_name(ctx, person).await
 }
 
 fn check_range(from: NaiveDate, to: NaiveDate) -> Result<()> {

@@ -716,6 +716,8 @@ async fn every_voucher_operation_admits_exactly_its_roles() {
         Op { name: "voucherEnrolments", query: "{ voucherEnrolments(voucherId: \"999\") { id } }".into(), variables: json!({}), allowed: &["parent", "teacher.parent"] },
         Op { name: "voucherAttendance", query: "{ voucherAttendance { id } }".into(), variables: json!({}), allowed: &["akimat", "provider", "parent", "teacher.parent"] },
         Op { name: "voucherPayouts", query: "{ voucherPayouts(campaignId: \"999\") { id } }".into(), variables: json!({}), allowed: &["akimat"] },
+        Op { name: "voucherSectionRoster", query: "{ voucherSectionRoster(sectionId: \"999\", month: 202612) { voucherId } }".into(), variables: json!({}), allowed: &["provider"] },
+        Op { name: "providerVoucherPayouts", query: "{ providerVoucherPayouts { id } }".into(), variables: json!({}), allowed: &["provider"] },
         Op { name: "registerVoucherProvider", query: "mutation { registerVoucherProvider(organisationId: \"999\", regionKato: \"710000000\") { id } }".into(), variables: json!({}), allowed: &["provider"] },
         Op { name: "decideVoucherProvider", query: "mutation { decideVoucherProvider(id: \"999\", approve: true) { id } }".into(), variables: json!({}), allowed: &["akimat"] },
         Op { name: "createVoucherSection", query: SECTION.into(), variables: section_input("999", "x", 1, 1, (1, "10:00", "11:00")), allowed: &["provider"] },
@@ -999,6 +1001,29 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
         "ALREADY_ENROLLED"
     );
 
+    // The provider's sheet for the month: one row per child whose voucher is used at the
+    // section, nothing recorded yet; another provider's section is not found.
+    const ROSTER: &str = "query($s: ID!, $m: Int!) { voucherSectionRoster(sectionId: $s, month: $m) { voucherId childName attendance { sessionsAttended status } } }";
+    let sheet_of = |who: &str| {
+        let (app, who, football) = (&app, who.to_owned(), football.clone());
+        async move {
+            gql(
+                app,
+                Some(&who),
+                ROSTER,
+                json!({ "s": football, "m": this_month }),
+            )
+            .await
+        }
+    };
+    let sheet = sheet_of(&provider).await;
+    assert_eq!(
+        sheet.ok()["voucherSectionRoster"],
+        json!([{ "voucherId": aruzhan_v, "childName": "Нұрланова Аружан Ерланқызы", "attendance": null }])
+    );
+    let foreign = sheet_of(&parent).await;
+    assert_eq!(foreign.code().as_deref(), Some("FORBIDDEN"));
+
     // The provider records this month; a voucher not used at the section is refused, and the
     // same figures sent twice are stored once.
     let rows = json!([{ "voucherId": aruzhan_v, "sessionsHeld": 8, "sessionsAttended": 5 }]);
@@ -1143,6 +1168,23 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
     assert_eq!(
         (run.payouts[0].amount, run.payouts[0].children),
         (21_000, 2)
+    );
+    // The provider sees its payout, and the sheet each child's month as the parent answered.
+    let paid = gql(
+        &app,
+        Some(&provider),
+        "query($m: Int!) { providerVoucherPayouts(month: $m) { campaignId month children amount } }",
+        json!({ "m": this_month }),
+    )
+    .await;
+    assert_eq!(
+        paid.ok()["providerVoucherPayouts"],
+        json!([{ "campaignId": cid, "month": this_month, "children": 2, "amount": 21_000 }])
+    );
+    let sheet = sheet_of(&provider).await;
+    assert_eq!(
+        sheet.ok()["voucherSectionRoster"][0]["attendance"]["sessionsAttended"],
+        6
     );
     let again = adal_vouchers::attendance::compute_payouts(
         &app.db,

@@ -102,12 +102,7 @@ pub async fn record_with(
         let Some(e) = enrolment::Entity::find()
             .filter(enrolment::Column::VoucherId.eq(row.voucher_id))
             .filter(enrolment::Column::SectionId.eq(s.id))
-            .filter(enrolment::Column::FirstMonth.lte(month))
-            .filter(
-                sea_orm::Condition::any()
-                    .add(enrolment::Column::LastMonth.is_null())
-                    .add(enrolment::Column::LastMonth.gte(month)),
-            )
+            .filter(clubs::enrolled_in(month))
             .one(&txn)
             .await?
         else {
@@ -699,6 +694,81 @@ pub async fn payouts(
     }
     Ok(q.order_by_asc(payout::Column::Month)
         .order_by_asc(payout::Column::OrganisationId)
+        .all(db)
+        .await?)
+}
+
+/// One child on a section's sheet for a month: their enrolment, and the month's attendance
+/// when recorded.
+pub struct RosterRow {
+    pub enrolment: enrolment::Model,
+    pub child_person_id: i64,
+    pub attendance: Option<attendance::Model>,
+}
+
+/// The children whose vouchers are used at one of the provider's sections in a month (the
+/// rows of its attendance sheet), with what was recorded for them.
+pub async fn roster(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    section_id: i64,
+    month: Month,
+) -> ApiResult<Vec<RosterRow>> {
+    if !money::is_month(month) {
+        return Err(ApiError::bad_input("month", "a month as YYYYMM"));
+    }
+    let s = clubs::section(db, section_id).await?;
+    if !organisations(actor, PROVIDER_STAFF).contains(&s.organisation_id) {
+        return Err(ApiError::NotFound("section"));
+    }
+    let enrolments = enrolment::Entity::find()
+        .filter(enrolment::Column::SectionId.eq(s.id))
+        .filter(clubs::enrolled_in(month))
+        .order_by_asc(enrolment::Column::Id)
+        .all(db)
+        .await?;
+    let children: std::collections::HashMap<i64, i64> = entities::voucher::Entity::find()
+        .filter(entities::voucher::Column::Id.is_in(enrolments.iter().map(|e| e.voucher_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.child_person_id))
+        .collect();
+    let mut recorded: std::collections::HashMap<i64, attendance::Model> =
+        attendance::Entity::find()
+            .filter(attendance::Column::SectionId.eq(s.id))
+            .filter(attendance::Column::Month.eq(month))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| (a.enrolment_id, a))
+            .collect();
+    Ok(enrolments
+        .into_iter()
+        .filter_map(|e| {
+            let child = *children.get(&e.voucher_id)?;
+            Some(RosterRow {
+                attendance: recorded.remove(&e.id),
+                child_person_id: child,
+                enrolment: e,
+            })
+        })
+        .collect())
+}
+
+/// The payouts made to the caller's organisations (a provider's staff), newest month first.
+pub async fn own_payouts(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    month: Option<Month>,
+) -> ApiResult<Vec<payout::Model>> {
+    let mut q = payout::Entity::find()
+        .filter(organisations(actor, PROVIDER_STAFF).condition(payout::Column::OrganisationId));
+    if let Some(m) = month {
+        q = q.filter(payout::Column::Month.eq(m));
+    }
+    Ok(q.order_by_desc(payout::Column::Month)
+        .order_by_asc(payout::Column::CampaignId)
         .all(db)
         .await?)
 }

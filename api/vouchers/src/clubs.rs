@@ -278,6 +278,17 @@ pub async fn section(db: &impl ConnectionTrait, id: i64) -> ApiResult<section::M
         .ok_or(ApiError::NotFound("section"))
 }
 
+/// The enrolments that cover `month` (begun by then, not ended before it).
+pub fn enrolled_in(month: Month) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(enrolment::Column::FirstMonth.lte(month))
+        .add(
+            sea_orm::Condition::any()
+                .add(enrolment::Column::LastMonth.is_null())
+                .add(enrolment::Column::LastMonth.gte(month)),
+        )
+}
+
 /// Sections by id, in one query.
 pub async fn sections_by_id(
     db: &impl ConnectionTrait,

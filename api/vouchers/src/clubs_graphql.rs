@@ -8,7 +8,6 @@ use entities::{
     voucher_attendance, voucher_enrolment, voucher_payout, voucher_provider, voucher_section,
 };
 
-use adal_core::audit;
 use adal_core::auth::guard::actor;
 use adal_core::auth::{Allow, Role};
 use adal_core::error::{ApiError, FieldContext};
@@ -163,6 +162,11 @@ impl Enrolment {
     }
 }
 
+/// A child's full name, the read recorded as a read of personal data.
+async fn child_name(ctx: &Context<'_>, person: i64) -> Result<Option<String>> {
+    adal_registers::loaders::person_name(ctx, person).await
+}
+
 /// One child's month at a section.
 pub struct Attendance(pub voucher_attendance::Model);
 
@@ -183,13 +187,7 @@ impl Attendance {
     }
     /// The child's name (personal data: the read is recorded).
     async fn child_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let p = loaders(ctx)?
-            .persons
-            .load_one(self.0.child_person_id)
-            .await
-            .map_err(load_err)?;
-        audit::read(ctx, self.0.child_person_id, "name");
-        Ok(p.map(|p| p.full_name()))
+        child_name(ctx, self.0.child_person_id).await
     }
     async fn sessions_held(&self) -> i32 {
         self.0.sessions_held
@@ -217,6 +215,25 @@ impl Attendance {
     }
 }
 
+/// One child on a section's attendance sheet.
+pub struct RosterRow(pub attendance::RosterRow);
+
+#[Object(name = "VoucherRosterRow")]
+impl RosterRow {
+    /// The voucher the month is recorded against (`recordVoucherAttendance`'s `voucherId`).
+    async fn voucher_id(&self) -> ID {
+        ID(self.0.enrolment.voucher_id.to_string())
+    }
+    /// The child's name (personal data: the read is recorded).
+    async fn child_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        child_name(ctx, self.0.child_person_id).await
+    }
+    /// The month's attendance when recorded, with the parent's answer.
+    async fn attendance(&self) -> Option<Attendance> {
+        self.0.attendance.clone().map(Attendance)
+    }
+}
+
 /// What a provider is paid for a month.
 pub struct Payout(pub voucher_payout::Model);
 
@@ -227,6 +244,9 @@ impl Payout {
     }
     async fn month(&self) -> i32 {
         self.0.month
+    }
+    async fn campaign_id(&self) -> ID {
+        ID(self.0.campaign_id.to_string())
     }
     async fn organisation(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
         organisation(ctx, self.0.organisation_id).await
@@ -387,6 +407,43 @@ impl ClubsQuery {
                 .map(Message)
                 .collect(),
         )
+    }
+
+    /// A section's attendance sheet for a month (its provider's staff): one row per child
+    /// whose voucher is used there that month, with what was recorded.
+    #[graphql(guard = "Allow::roles(\"voucherSectionRoster\", PROVIDER)")]
+    async fn voucher_section_roster(
+        &self,
+        ctx: &Context<'_>,
+        section_id: ID,
+        month: i32,
+    ) -> Result<Vec<RosterRow>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(attendance::roster(
+            &state.db,
+            actor(ctx)?,
+            parse_id("sectionId", &section_id)?,
+            month,
+        )
+        .await?
+        .into_iter()
+        .map(RosterRow)
+        .collect())
+    }
+
+    /// The payouts made to the caller's organisation (a provider's staff).
+    #[graphql(guard = "Allow::roles(\"providerVoucherPayouts\", PROVIDER)")]
+    async fn provider_voucher_payouts(
+        &self,
+        ctx: &Context<'_>,
+        month: Option<i32>,
+    ) -> Result<Vec<Payout>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(attendance::own_payouts(&state.db, actor(ctx)?, month)
+            .await?
+            .into_iter()
+            .map(Payout)
+            .collect())
     }
 
     /// A campaign's payouts (its akimat officers).

@@ -13,7 +13,6 @@ use entities::{
     voucher_campaign, voucher_direction, voucher_priority_table,
 };
 
-use adal_core::audit;
 use adal_core::auth::guard::actor;
 use adal_core::auth::{Allow, Role};
 use adal_core::error::{ApiError, FieldContext};
@@ -419,13 +418,7 @@ impl Application {
     }
     /// The child's name (personal data: the read is recorded).
     async fn child_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let p = loaders(ctx)?
-            .persons
-            .load_one(self.app.child_person_id)
-            .await
-            .map_err(load_err)?;
-        audit::read(ctx, self.app.child_person_id, "name");
-        Ok(p.map(|p| p.full_name()))
+        adal_registers::loaders::person_name(ctx, self.app.child_person_id).await
     }
     /// The child's IIN, masked.
     async fn child_iin_masked(&self, ctx: &Context<'_>) -> Result<Option<String>> {
