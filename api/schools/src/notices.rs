@@ -4,8 +4,9 @@
 //! pass (`notify_poll_ms`). Each parent chooses, per child, which events they want (all by
 //! default) and which of them also by SMS (none by default: eGov push first).
 //!
-//! The texts carry the time and the meal's price, so they are rendered here rather than from
-//! the operator's templates.
+//! The texts carry the time and the meal's price, so they are rendered here, at the event: from
+//! the operator's template for the purpose when there is one (variables `child_name`, `time`,
+//! `late_note`, `meal_price`, `allergen_note`), else from Adal's own texts.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -17,14 +18,18 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, Set,
 };
 
-use entities::{guardianship, person, school_allergen_override, school_meal, school_notice_pref};
+use entities::{
+    guardianship, notification_template, person, school_allergen_override, school_meal,
+    school_notice_pref,
+};
 
 use adal_core::error::ApiResult;
 use adal_core::settings::Settings;
 use adal_core::vocab::Language;
-use adal_notifications::outbox::{NewMessage, enqueue, enqueue_many};
+use adal_notifications::outbox::{NewMessage, enqueue, enqueue_many, template_for};
 use adal_notifications::purposes::{InCampaigns, Purpose, PurposeDef};
 use adal_notifications::subjects::{Every, Subject, Subjects, Values, Variable};
+use adal_notifications::templates;
 use adal_notifications::vocab::Channel;
 
 use crate::meals::MealAnswer;
@@ -78,7 +83,29 @@ const PURPOSES: &[&PurposeDef] = &[
     &SCHOOL_ALLERGEN_OVERRIDE,
 ];
 
-const VARIABLES: &[Variable] = &[("child_name", 30, "the child's first name")];
+const VARIABLES: &[Variable] = &[
+    ("child_name", 30, "the child's first name"),
+    (
+        "time",
+        5,
+        "school notices: the local time of the entry, exit or meal (HH:MM)",
+    ),
+    (
+        "late_note",
+        40,
+        "school notices: \"(sent late by the device)\" when it was, else nothing",
+    ),
+    (
+        "meal_price",
+        12,
+        "school meal notices: \"free\" or what the meal cost, in tenge",
+    ),
+    (
+        "allergen_note",
+        60,
+        "school meal notices: the allergens served against the parent's block, if any",
+    ),
+];
 
 /// The event kinds a parent can choose.
 pub const KINDS: &[SchoolEventKind] = SchoolEventKind::ALL;
@@ -134,8 +161,11 @@ fn purpose_of(kind: SchoolEventKind) -> &'static PurposeDef {
     }
 }
 
-fn text(t: &Told, child: &str, lang: Language) -> (String, String) {
-    let time = hhmm(t.at);
+/// The values of a notice's variables, in the parent's language.
+fn values(t: &Told, child: &str, lang: Language) -> HashMap<&'static str, String> {
+    let mut v = HashMap::new();
+    v.insert("child_name", child.to_owned());
+    v.insert("time", hhmm(t.at));
     let late = if t.late {
         lang.pick(
             " (құрылғы кеш жіберді)",
@@ -145,53 +175,73 @@ fn text(t: &Told, child: &str, lang: Language) -> (String, String) {
     } else {
         ""
     };
-    match (t.kind, &t.meal) {
-        (SchoolEventKind::Entry, _) => (
-            lang.pick("Мектепке келді", "Пришёл в школу", "Entered school")
-                .into(),
-            match lang {
-                Language::Kk => format!("Adal: {child} мектепке {time} келді{late}."),
-                Language::Ru => format!("Adal: {child} пришёл(а) в школу в {time}{late}."),
-                Language::En => format!("Adal: {child} entered school at {time}{late}."),
-            },
-        ),
-        (SchoolEventKind::Exit, _) => (
-            lang.pick("Мектептен шықты", "Ушёл из школы", "Left school")
-                .into(),
-            match lang {
-                Language::Kk => format!("Adal: {child} мектептен {time} шықты{late}."),
-                Language::Ru => format!("Adal: {child} ушёл(а) из школы в {time}{late}."),
-                Language::En => format!("Adal: {child} left school at {time}{late}."),
-            },
-        ),
-        (SchoolEventKind::Meal, meal) => {
-            let (charge, price, allergens) = meal.clone().unwrap_or((MealCharge::Paid, 0, vec![]));
-            let how = match charge {
-                MealCharge::Free => lang.pick("тегін", "бесплатно", "free").to_owned(),
-                _ => format!("{price} ₸"),
-            };
-            let warn = if allergens.is_empty() {
-                String::new()
-            } else {
-                let list: Vec<&str> = allergens.iter().map(|a| a.as_str()).collect();
-                format!(
-                    " {} {}.",
-                    lang.pick("Аллерген:", "Аллерген:", "Allergen:"),
-                    list.join(", ")
-                )
-            };
-            (
-                lang.pick("Тамақтану", "Питание", "Meal").into(),
-                match lang {
-                    Language::Kk => format!("Adal: {child} {time} тамақтанды, {how}{late}.{warn}"),
-                    Language::Ru => format!("Adal: {child} поел(а) в {time}, {how}{late}.{warn}"),
-                    Language::En => {
-                        format!("Adal: {child} had a meal at {time}, {how}{late}.{warn}")
-                    }
-                },
+    v.insert("late_note", late.to_owned());
+    if let Some((charge, price, allergens)) = &t.meal {
+        let how = match charge {
+            MealCharge::Free => lang.pick("тегін", "бесплатно", "free").to_owned(),
+            _ => format!("{price} ₸"),
+        };
+        v.insert("meal_price", how);
+        let warn = if allergens.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<&str> = allergens.iter().map(|a| a.as_str()).collect();
+            format!(
+                " {} {}.",
+                lang.pick("Аллерген:", "Аллерген:", "Allergen:"),
+                list.join(", ")
             )
-        }
+        };
+        v.insert("allergen_note", warn);
     }
+    v
+}
+
+/// Adal's own texts of the notices (subject, body), used until the operator writes a template
+/// for the purpose; written with the same variables as a template.
+fn default_text(kind: SchoolEventKind, lang: Language) -> (&'static str, &'static str) {
+    match kind {
+        SchoolEventKind::Entry => (
+            lang.pick("Мектепке келді", "Пришёл в школу", "Entered school"),
+            lang.pick(
+                "Adal: {child_name} мектепке {time} келді{late_note}.",
+                "Adal: {child_name} пришёл(а) в школу в {time}{late_note}.",
+                "Adal: {child_name} entered school at {time}{late_note}.",
+            ),
+        ),
+        SchoolEventKind::Exit => (
+            lang.pick("Мектептен шықты", "Ушёл из школы", "Left school"),
+            lang.pick(
+                "Adal: {child_name} мектептен {time} шықты{late_note}.",
+                "Adal: {child_name} ушёл(а) из школы в {time}{late_note}.",
+                "Adal: {child_name} left school at {time}{late_note}.",
+            ),
+        ),
+        SchoolEventKind::Meal => (
+            lang.pick("Тамақтану", "Питание", "Meal"),
+            lang.pick(
+                "Adal: {child_name} {time} тамақтанды, {meal_price}{late_note}.{allergen_note}",
+                "Adal: {child_name} поел(а) в {time}, {meal_price}{late_note}.{allergen_note}",
+                "Adal: {child_name} had a meal at {time}, {meal_price}{late_note}.{allergen_note}",
+            ),
+        ),
+    }
+}
+
+/// A notice's subject and body: the operator's template for its purpose when there is one,
+/// else Adal's own text.
+fn text(
+    t: &Told,
+    child: &str,
+    lang: Language,
+    template: Option<&notification_template::Model>,
+) -> (String, String) {
+    let (subject, body) = match template {
+        Some(tpl) => templates::texts(tpl, lang),
+        None => default_text(t.kind, lang),
+    };
+    let v = values(t, child, lang);
+    (templates::render(subject, &v), templates::render(body, &v))
 }
 
 /// A parent's choice for a child: the kinds wanted, and those also by SMS.
@@ -319,6 +369,10 @@ pub async fn tell(db: &impl ConnectionTrait, told: &[Told], now: DateTime<Utc>) 
         .into_iter()
         .map(|m| ((m.parent_person_id, m.child_person_id), prefs_of(&m)))
         .collect();
+    let mut templates_by_kind = HashMap::new();
+    for kind in told.iter().map(|t| t.kind).collect::<HashSet<_>>() {
+        templates_by_kind.insert(kind, template_for(db, Purpose::of(purpose_of(kind))).await?);
+    }
     let mut messages = Vec::new();
     for t in told {
         let Some(child) = people.get(&t.child) else {
@@ -336,7 +390,8 @@ pub async fn tell(db: &impl ConnectionTrait, told: &[Told], now: DateTime<Utc>) 
                 continue;
             }
             let lang = Language::from_db_or_default(&parent.language);
-            let (subject, body) = text(t, &child.first_name, lang);
+            let template = templates_by_kind.get(&t.kind).and_then(Option::as_ref);
+            let (subject, body) = text(t, &child.first_name, lang, template);
             let mut channels = vec![Channel::Push];
             if p.sms_kinds.contains(&t.kind)
                 && parent.phone.as_deref().is_some_and(|s| !s.is_empty())
@@ -360,7 +415,7 @@ pub async fn tell(db: &impl ConnectionTrait, told: &[Told], now: DateTime<Utc>) 
                     purpose: Purpose::of(purpose_of(t.kind)),
                     channel,
                     language: lang,
-                    template_id: None,
+                    template_id: template.map(|t| t.id),
                     subject: Some(subject.clone()),
                     body: Some(body.clone()),
                     recipient: None,

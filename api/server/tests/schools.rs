@@ -1497,3 +1497,61 @@ async fn a_dish_photo_is_uploaded_by_staff_and_shown_with_the_public_menu() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 404);
 }
+
+/// The operator words the school notices: once a template for entries is saved, a parent's
+/// notice of an entry is that template with the entry's time, in the parent's language; until
+/// then Adal's own text.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_operators_template_words_the_parents_notice_of_an_entry() {
+    let app = spawn_app_with_demo().await;
+    let school = org_id(&app, SCHOOL_BIN).await;
+    let operator = token(&app, "admin").await;
+    let school_admin = token(&app, "school.admin").await;
+    let parent = token(&app, "parent").await;
+    let aruzhan = child(&app, &parent, "Аружан").await;
+    let turnstile = client_token(&app, "demo-turnstile", "demo-turnstile-secret").await;
+    let seq = next_seq(&app, &school_admin, &school, "Turnstile, main entrance").await;
+
+    let r = gql(
+        &app,
+        Some(&operator),
+        "mutation($i: TemplateInput!) { saveTemplate(input: $i) { id } }",
+        json!({ "i": {
+            "code": "school_entry_2026",
+            "purpose": "SCHOOL_ENTRY",
+            "subjectKk": "Мектеп", "subjectRu": "Школа", "subjectEn": "School",
+            "bodyKk": "{child_name} мектепте, {time}{late_note}. Adal",
+            "bodyRu": "{child_name} в школе, {time}{late_note}. Adal",
+            "bodyEn": "{child_name} is at school, {time}{late_note}. Adal",
+        } }),
+    )
+    .await;
+    let template: i64 = r.ok()["saveTemplate"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let at = now_s();
+    let r = upload(
+        &app,
+        &turnstile,
+        vec![pass(seq, "ENTRY", &demo_card(&aruzhan), at)],
+    )
+    .await;
+    assert_eq!(r["answers"][0]["status"], "STORED", "{r}");
+    let told: Vec<_> = messages_about(&app, "school_entry", &aruzhan)
+        .await
+        .into_iter()
+        .filter(|m| m.template_id.is_some())
+        .collect();
+    assert!(!told.is_empty());
+    for m in &told {
+        assert_eq!(m.template_id, Some(template));
+        assert_eq!(m.language, "kk");
+        assert_eq!(m.subject.as_deref(), Some("Мектеп"));
+        assert_eq!(
+            m.body.as_deref(),
+            Some(format!("Аружан мектепте, {}. Adal", hhmm(at)).as_str())
+        );
+    }
+}
