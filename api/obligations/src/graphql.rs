@@ -211,9 +211,10 @@ impl Obligation<'_> {
     async fn remaining_months(&self) -> i32 {
         (self.0.required_months - self.0.credited_months).max(0)
     }
-    /// Work starts on 1 September of the graduation year.
+    /// The obligation's first day: 1 September of the graduation year, never before the month
+    /// after graduation (the rule the ledger applies, whatever was stored at import).
     async fn start_date(&self) -> NaiveDate {
-        self.0.start_date
+        crate::import::start_of(self.0.graduation_date)
     }
     async fn projected_completion(&self) -> Option<NaiveDate> {
         self.0.projected_completion

@@ -1197,9 +1197,15 @@ async fn import_graduates(
     Ok((inserted, total - inserted))
 }
 
-/// Work starts on 1 September of the graduation year.
+/// Work starts on 1 September of the graduation year, and never before the month after
+/// graduation: a doctoral defence in December starts the obligation on 1 January.
 pub fn start_of(graduation: NaiveDate) -> NaiveDate {
-    NaiveDate::from_ymd_opt(graduation.year(), 9, 1).unwrap_or(graduation)
+    let september = NaiveDate::from_ymd_opt(graduation.year(), 9, 1).unwrap_or(graduation);
+    let month_after = graduation
+        .with_day(1)
+        .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+        .unwrap_or(graduation);
+    september.max(month_after)
 }
 
 /// One checked contribution row.
@@ -1476,6 +1482,19 @@ pub async fn rejection_report(db: &DatabaseConnection, batch_id: i64) -> ApiResu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_obligation_starts_in_september_and_never_before_the_month_after_graduation() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        // A June graduation: 1 September of that year.
+        assert_eq!(start_of(d(2025, 6, 30)), d(2025, 9, 1));
+        // Graduated on 1 August: September still.
+        assert_eq!(start_of(d(2025, 8, 1)), d(2025, 9, 1));
+        // A defence on 20 September: October, the month after.
+        assert_eq!(start_of(d(2025, 9, 20)), d(2025, 10, 1));
+        // A doctoral defence on 15 December: January of the next year, not the September before.
+        assert_eq!(start_of(d(2025, 12, 15)), d(2026, 1, 1));
+    }
 
     #[test]
     fn money_is_kept_in_tiyn() {
