@@ -961,6 +961,21 @@ fn parse_graduate(r: &[String]) -> RowResult<GraduateRow> {
         ));
     }
     let budget_cost = money_tiyn("budget_cost_kzt", &r[19])? / 100;
+    let (level, category): (StudyLevel, FundingCategory) = (
+        enum_value("level", &r[12])?,
+        enum_value("funding_category", &r[13])?,
+    );
+    if !category.admits(level) {
+        return Err((
+            Some("level"),
+            format!(
+                "a {} grant is for {} graduates, not {}",
+                category.as_str(),
+                category.as_str(),
+                level.as_str()
+            ),
+        ));
+    }
     let code = r[9].trim();
     if code.is_empty() || code.len() > 32 {
         return Err((
@@ -987,8 +1002,8 @@ fn parse_graduate(r: &[String]) -> RowResult<GraduateRow> {
         specialty_code: code.to_owned(),
         specialty_name: name(10, "specialty_name")?,
         group: enum_value("specialty_group", &r[11])?,
-        level: enum_value("level", &r[12])?,
-        category: enum_value("funding_category", &r[13])?,
+        level,
+        category,
         home_region: opt(&r[14])
             .map(|k| parsed("home_region_kato", Kato::parse(k)).map(Kato::into_string))
             .transpose()?,

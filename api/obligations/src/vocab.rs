@@ -161,3 +161,16 @@ stored_enum! {
 }
 
 pub const TASK_UPLOAD_EMPLOYMENT_DOCUMENTS: &str = "upload_employment_documents";
+
+impl FundingCategory {
+    /// Whether a graduate of `level` can hold a grant of this category: the doctoral
+    /// categories are for their own level only (a PhD grant with a bachelor's degree is an
+    /// error in the university's file).
+    pub fn admits(self, level: StudyLevel) -> bool {
+        match self {
+            FundingCategory::Phd => level == StudyLevel::Phd,
+            FundingCategory::DoctorByProfile => level == StudyLevel::DoctorByProfile,
+            _ => true,
+        }
+    }
+}

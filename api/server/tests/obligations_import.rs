@@ -79,6 +79,10 @@ pub fn fixture() -> Fixture {
         format!(
             "{c},Ли,Анна,,,,,en,{uni},6B10102,Медицина,medical,bachelor,state_order,,2021-09-01,2025-06-30,40,48,3000000,,"
         ),
+        // A PhD grant with a bachelor's degree: an error in the university's file.
+        format!(
+            "{b},Омаров,Бекзат,,,,,ru,{uni},8D01101,Педагогика,pedagogical,bachelor,phd,,2021-09-01,2024-06-30,36,36,9000000,,"
+        ),
     ];
     write(dir.path(), "graduates.csv", &grads);
     let unknown_employer = valid_id("23014000999");
@@ -162,7 +166,7 @@ async fn graduates_and_contributions_become_explained_statuses() {
     let r = import_file(&app.db, ImportKind::Graduates, &grads, None)
         .await
         .unwrap();
-    assert_eq!((r.total_rows, r.accepted, r.rejected), (5, 3, 2), "{r:?}");
+    assert_eq!((r.total_rows, r.accepted, r.rejected), (6, 3, 3), "{r:?}");
     let report = rejection_report(&app.db, r.id).await.unwrap();
     assert!(
         report.contains("3,iin,IIN has a wrong check digit"),
@@ -170,6 +174,10 @@ async fn graduates_and_contributions_become_explained_statuses() {
     );
     assert!(
         report.contains("5,university_bin,unknown university"),
+        "{report}"
+    );
+    assert!(
+        report.contains("7,level,\"a phd grant is for phd graduates, not bachelor\""),
         "{report}"
     );
     let again = import_file(&app.db, ImportKind::Graduates, &grads, None)
