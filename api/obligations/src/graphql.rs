@@ -147,7 +147,7 @@ impl Graduate {
                     .map(|o| l.pick(&o.name_kk, &o.name_ru, &o.name_en).to_owned()),
                 payment_code: c.payment_code,
                 payment_date: c.payment_date,
-                amount_kzt: c.amount.map(|a| a as f64 / 100.0),
+                amount_tiyn: c.amount,
             })
             .collect())
     }
@@ -296,8 +296,8 @@ pub struct ContributionRecord {
     /// 010 (OPV) or 012 (SO).
     pub payment_code: String,
     pub payment_date: Option<NaiveDate>,
-    /// When the feed carries it.
-    pub amount_kzt: Option<f64>,
+    /// In tiyn (a hundredth of a tenge), when the feed carries it.
+    pub amount_tiyn: Option<i64>,
 }
 
 /// An exemption or suspension application.

@@ -16,11 +16,17 @@ pub enum Rounding {
 }
 
 impl Rounding {
-    pub fn apply(self, x: f64) -> f64 {
+    /// `numerator / denominator`, rounded this way, exactly (integers only: no floating point
+    /// touches a term or an amount of money). Both must be non-negative, the denominator above
+    /// zero; `Nearest` rounds a half up.
+    pub fn divide(self, numerator: i128, denominator: i128) -> i128 {
+        if denominator <= 0 {
+            return 0;
+        }
         match self {
-            Rounding::Up => x.ceil(),
-            Rounding::Down => x.floor(),
-            Rounding::Nearest => x.round(),
+            Rounding::Down => numerator / denominator,
+            Rounding::Up => (numerator + denominator - 1) / denominator,
+            Rounding::Nearest => (2 * numerator + denominator) / (2 * denominator),
         }
     }
 }
@@ -190,8 +196,11 @@ impl RuleSet {
         if programme_months <= 0 || grant_months >= programme_months {
             return base;
         }
-        let share = f64::from(grant_months.max(0)) / f64::from(programme_months);
-        self.term_rounding.apply(f64::from(base) * share) as i32
+        let months = self.term_rounding.divide(
+            i128::from(base) * i128::from(grant_months.max(0)),
+            i128::from(programme_months),
+        );
+        i32::try_from(months).unwrap_or(base)
     }
 
     /// Reimbursement due: budget cost times the unworked share.
@@ -199,8 +208,12 @@ impl RuleSet {
         if required <= 0 || credited >= required {
             return 0;
         }
-        let unworked = f64::from(required - credited.max(0)) / f64::from(required);
-        self.money_rounding.apply(budget_cost as f64 * unworked) as i64
+        let unworked = i128::from(required - credited.max(0));
+        let due = self.money_rounding.divide(
+            i128::from(budget_cost.max(0)) * unworked,
+            i128::from(required),
+        );
+        i64::try_from(due).unwrap_or(i64::MAX)
     }
 
     /// Whether work at `employer` counts for a graduate of `category` and `group`.
@@ -262,6 +275,38 @@ mod tests {
             region: Some(region.into()),
             needs_classification: false,
         }
+    }
+
+    #[test]
+    fn reimbursement_is_exact_in_every_rounding_mode() {
+        let with = |money_rounding| RuleSet {
+            money_rounding,
+            ..RuleSet::default()
+        };
+        // 1,000,000 tenge, 24 of 36 months unworked: 666,666.67 exactly.
+        for (mode, due) in [
+            (Rounding::Up, 666_667),
+            (Rounding::Down, 666_666),
+            (Rounding::Nearest, 666_667),
+        ] {
+            assert_eq!(with(mode).reimbursement(1_000_000, 36, 12), due, "{mode:?}");
+        }
+        // 49 tenge, 1 of 49 months unworked: exactly 1 (floating point gives 0.999... and
+        // rounding down made it 0).
+        for mode in [Rounding::Up, Rounding::Down, Rounding::Nearest] {
+            assert_eq!(with(mode).reimbursement(49, 49, 48), 1, "{mode:?}");
+        }
+        // A half: 3 tenge, 1 of 2 months unworked is 1.5.
+        assert_eq!(with(Rounding::Nearest).reimbursement(3, 2, 1), 2);
+        assert_eq!(with(Rounding::Down).reimbursement(3, 2, 1), 1);
+        // Nothing left, or more credited than required: nothing due.
+        assert_eq!(with(Rounding::Up).reimbursement(1_000_000, 36, 36), 0);
+        assert_eq!(with(Rounding::Up).reimbursement(1_000_000, 36, 40), 0);
+        // A national-scale budget cost does not overflow.
+        assert_eq!(
+            with(Rounding::Down).reimbursement(i64::MAX / 2, 36, 0),
+            i64::MAX / 2
+        );
     }
 
     #[test]

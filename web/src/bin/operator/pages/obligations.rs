@@ -446,14 +446,14 @@ fn Evidence(rows: Vec<gql::graduate::GraduateGraduateContributions>) -> impl Int
         .rev()
         .map(|r| {
             let date = r.payment_date.clone();
-            let amount = r.amount_kzt;
+            let amount = r.amount_tiyn;
             view! {
                 <tr>
                     <td>{period_label(&r.period)}</td>
                     <td><code>{r.employer_bin}</code> " " {r.employer_name}</td>
                     <td>{r.payment_code}</td>
                     <td>{move || date.as_deref().map(|d| format::date(lang(), d))}</td>
-                    <td class="num">{move || amount.map(|a| format::number(lang(), a.round() as i64))}</td>
+                    <td class="num">{move || amount.map(|a| format::money(lang(), a))}</td>
                 </tr>
             }
         })
