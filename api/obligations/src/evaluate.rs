@@ -732,13 +732,15 @@ pub async fn evaluate_batch(
 ) -> ApiResult<u64> {
     match kind {
         ImportKind::Graduates => {
-            let ids: Vec<i64> = graduate::Entity::find()
+            // The batch's new graduates, and those it corrected.
+            let mut ids: Vec<i64> = graduate::Entity::find()
                 .select_only()
                 .column(graduate::Column::Id)
                 .filter(graduate::Column::BatchId.eq(batch_id))
                 .into_tuple()
                 .all(db)
                 .await?;
+            ids.extend(graduates_with_iins(db, touched_iins).await?);
             evaluate_graduates(db, &ids).await
         }
         ImportKind::Contributions => {

@@ -11,8 +11,8 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -24,6 +24,7 @@ use entities::{
 use super::period::Period;
 use super::rules::RuleSet;
 use super::vocab::{FundingCategory, ObligationStatus, SpecialtyGroup, StudyLevel};
+use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::identifiers::{Email, Iin, Kato, Name, OrganisationId, Phone};
 use adal_core::vocab::{Language, OrganisationKind, stored_enum};
@@ -1148,6 +1149,11 @@ async fn import_graduates(
         })
         .collect();
     let total = models.len() as u64;
+    // A grant already held (same person, university, specialty and graduation) whose line now
+    // says something else is the university's correction: its study data are updated, what
+    // changed goes on the trail, and the graduate is re-evaluated.
+    let corrected = correct_graduates(&txn, &models, ctx.batch_id).await?;
+    ctx.touched.extend(corrected.iter().cloned());
     let mut inserted = 0;
     if !models.is_empty() {
         inserted = graduate::Entity::insert_many(models)
@@ -1209,7 +1215,109 @@ async fn import_graduates(
             .await?;
     }
     txn.commit().await?;
-    Ok((inserted, total - inserted))
+    let taken = inserted + corrected.len() as u64;
+    Ok((taken, total.saturating_sub(taken)))
+}
+
+/// Updates the grants of `models` that exist with other study data, recording each change on
+/// the audit trail; returns the IINs of the graduates corrected.
+async fn correct_graduates(
+    txn: &DatabaseTransaction,
+    models: &[graduate::ActiveModel],
+    batch_id: i64,
+) -> ApiResult<Vec<String>> {
+    let key =
+        |person: i64, uni: i64, code: &str, grad: NaiveDate| (person, uni, code.to_owned(), grad);
+    let persons: Vec<i64> = models
+        .iter()
+        .filter_map(|m| m.person_id.try_as_ref().copied())
+        .collect();
+    if persons.is_empty() {
+        return Ok(Vec::new());
+    }
+    let existing: HashMap<_, graduate::Model> = graduate::Entity::find()
+        .filter(graduate::Column::PersonId.is_in(persons))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|g| {
+            (
+                key(
+                    g.person_id,
+                    g.university_id,
+                    &g.specialty_code,
+                    g.graduation_date,
+                ),
+                g,
+            )
+        })
+        .collect();
+    let mut corrected_people = Vec::new();
+    for m in models {
+        let (Some(person), Some(uni), Some(code), Some(grad)) = (
+            m.person_id.try_as_ref().copied(),
+            m.university_id.try_as_ref().copied(),
+            m.specialty_code.try_as_ref(),
+            m.graduation_date.try_as_ref().copied(),
+        ) else {
+            continue;
+        };
+        let Some(old) = existing.get(&key(person, uni, code, grad)) else {
+            continue;
+        };
+        let mut changes = serde_json::Map::new();
+        let mut am: graduate::ActiveModel = old.clone().into();
+        macro_rules! compare {
+            ($($field:ident),*) => {$(
+                if let Some(new) = m.$field.try_as_ref() {
+                    if *new != old.$field {
+                        changes.insert(
+                            stringify!($field).to_owned(),
+                            serde_json::json!([old.$field, new]),
+                        );
+                        am.$field = Set(new.clone());
+                    }
+                }
+            )*};
+        }
+        compare!(
+            specialty_name,
+            specialty_group,
+            level,
+            funding_category,
+            home_region_kato,
+            study_start,
+            grant_months,
+            programme_months,
+            budget_cost,
+            referral_employer_id,
+            referral_date
+        );
+        if changes.is_empty() {
+            continue;
+        }
+        am.update(txn).await?;
+        audit::record(
+            txn,
+            None,
+            "graduate.corrected",
+            "graduate",
+            old.id,
+            serde_json::json!({ "batch": batch_id, "changes": changes }),
+        )
+        .await?;
+        corrected_people.push(old.person_id);
+    }
+    if corrected_people.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(person::Entity::find()
+        .filter(person::Column::Id.is_in(corrected_people))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|p| p.iin)
+        .collect())
 }
 
 /// Work starts on 1 September of the graduation year, and never before the month after

@@ -189,6 +189,50 @@ async fn graduates_and_contributions_become_explained_statuses() {
     // C studied 40 of 48 months on the grant: 30 months to work.
     assert_eq!(status_of(&app, &f.c).await.required_months, 30);
 
+    // The university corrects C's line: 44 months on the grant, not 40. The grant is updated,
+    // not doubled; the change is on the trail; C now has 33 months to work (36 × 44 / 48).
+    let uni = "990140004654";
+    let corrected = write(
+        f.dir.path(),
+        "graduates-corrected.csv",
+        &[
+            GRAD_HEADER.to_owned(),
+            format!(
+                "{},Ли,Анна,,,,,en,{uni},6B10102,Медицина,medical,bachelor,state_order,,2021-09-01,2025-06-30,44,48,3000000,,",
+                f.c
+            ),
+        ],
+    );
+    let r = import_file(&app.db, ImportKind::Graduates, &corrected, None)
+        .await
+        .unwrap();
+    assert_eq!((r.accepted, r.duplicates, r.rejected), (1, 0, 0), "{r:?}");
+    assert_eq!(status_of(&app, &f.c).await.required_months, 33);
+    let c_person = entities::person::Entity::find()
+        .filter(entities::person::Column::Iin.eq(f.c.as_str()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let grants = entities::graduate::Entity::find()
+        .filter(entities::graduate::Column::PersonId.eq(c_person.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(grants.len(), 1);
+    let trail = entities::audit_event::Entity::find()
+        .filter(entities::audit_event::Column::Action.eq("graduate.corrected"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), 1);
+    assert_eq!(trail[0].subject_id, grants[0].id.to_string());
+    let details: serde_json::Value = serde_json::from_str(&trail[0].details).unwrap();
+    assert_eq!(
+        details["changes"],
+        serde_json::json!({ "grant_months": [40, 44] })
+    );
+
     let contribs = contributions_file(&app, &f).await;
     let r = import_file(&app.db, ImportKind::Contributions, &contribs, None)
         .await
