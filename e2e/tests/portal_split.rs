@@ -136,7 +136,7 @@ async fn akimat_provider_and_school_sign_in_and_navigate_in_their_portals() {
                 (
                     "school.admin",
                     "school",
-                    &[("/school/meals", "Meals"), ("/school/reports", "Reports")][..],
+                    &[("/school/menus", "Menus"), ("/school/reports", "Reports")][..],
                 ),
             ] {
                 signs_in_and_navigates(page, login, portal, &format!("/{portal}"), links).await?;

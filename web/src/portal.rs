@@ -101,8 +101,8 @@ impl Portal {
             ],
             Portal::Provider => &[("/provider", Key::NavProviderHome, &[])],
             Portal::School => &[
-                ("/school", Key::NavAttendance, &[]),
-                ("/school/meals", Key::NavMeals, &[]),
+                ("/school", Key::NavSchoolToday, &[]),
+                ("/school/till", Key::NavSchoolTill, &[]),
                 ("/school/menus", Key::NavMenus, &[]),
                 ("/school/reports", Key::NavReports, &[Role::SchoolAdmin]),
             ],

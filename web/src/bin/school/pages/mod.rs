@@ -1,0 +1,6 @@
+//! The school portal's pages.
+
+pub mod common;
+
+pub mod till;
+pub mod today;
