@@ -105,6 +105,7 @@ impl Portal {
                 ("/school/till", Key::NavSchoolTill, &[]),
                 ("/school/menus", Key::NavMenus, &[]),
                 ("/school/reports", Key::NavReports, &[Role::SchoolAdmin]),
+                ("/school/pupils", Key::NavSchoolPupils, &[]),
             ],
             Portal::Citizen => &[
                 ("/citizen/children", Key::NavMyChildren, PARENT),

@@ -7,14 +7,12 @@ mod pages;
 // The shared crate's modules under the names the pages use (`crate::api`, `crate::ui`, ...).
 use adal_web::{api, format, gql, i18n, session, ui};
 
-use adal_web::i18n::Key;
-use adal_web::placeholder::Placeholder;
 use adal_web::portal::Portal;
 use adal_web::shell::{Frame, NotFound, PortalShell};
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use pages::{till, today};
+use pages::{menus, pupils, reports, till, today};
 
 fn main() {
     adal_web::shell::start(App);
@@ -29,8 +27,9 @@ fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=|| view! { <PortalShell portal=Portal::School/> }>
                         <Route path=path!("") view=today::TodayPage/>
                         <Route path=path!("till") view=till::TillPage/>
-                        <Route path=path!("menus") view=|| view! { <Placeholder title=Key::NavMenus text=Key::EmptyMenus/> }/>
-                        <Route path=path!("reports") view=|| view! { <Placeholder title=Key::NavReports text=Key::EmptyReports/> }/>
+                        <Route path=path!("menus") view=menus::MenusPage/>
+                        <Route path=path!("reports") view=reports::ReportsPage/>
+                        <Route path=path!("pupils") view=pupils::PupilsPage/>
                     </ParentRoute>
                 </Routes>
             </Frame>

@@ -36,7 +36,6 @@ pub fn with_school(page: fn(String) -> AnyView) -> impl IntoView {
 }
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-#[allow(dead_code)] // TEMP
 pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     let y = i64::from(y) - i64::from(m <= 2);
     let era = y.div_euclid(400);
@@ -48,7 +47,6 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
 }
 
 /// The civil date of a day count since 1970-01-01.
-#[allow(dead_code)] // TEMP
 pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
@@ -68,7 +66,6 @@ pub fn iso(y: i32, m: u32, d: u32) -> String {
 }
 
 /// The day `n` days after `day` (`YYYY-MM-DD`); `day` itself when it is not a date.
-#[allow(dead_code)] // TEMP
 pub fn add_days(day: &str, n: i64) -> String {
     match crate::format::parse_date(day) {
         Some((y, m, d)) => {
@@ -80,7 +77,6 @@ pub fn add_days(day: &str, n: i64) -> String {
 }
 
 /// The Monday of the week of `day`.
-#[allow(dead_code)] // TEMP
 pub fn monday_of(day: &str) -> String {
     match crate::format::parse_date(day) {
         Some((y, m, d)) => {
@@ -100,7 +96,6 @@ pub fn today() -> String {
 }
 
 /// `YYYYMM` of a `YYYY-MM` (a month input's value).
-#[allow(dead_code)] // TEMP
 pub fn month_number(month: &str) -> Option<i64> {
     let (y, m) = month.split_once('-')?;
     let (y, m): (i64, i64) = (y.parse().ok()?, m.parse().ok()?);
