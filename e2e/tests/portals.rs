@@ -302,7 +302,7 @@ async fn an_account_with_two_roles_switches_portals() {
         page.sign_in("teacher.parent").await?;
         page.wait_path("/school").await?;
         page.select("#lang-switch", "en").await?;
-        page.wait_text(".sidenav", "Attendance").await?;
+        page.wait_text(".sidenav", "Canteen till").await?;
         page.select_by_label_containing("#role-switch", "Parent")
             .await?;
         page.wait_path("/citizen/children").await?;

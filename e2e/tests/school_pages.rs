@@ -67,7 +67,14 @@ async fn a_school_day_cards_menu_till_allergen_override_and_the_meal_report() {
             page.wait_path("/school").await?;
             page.select("#lang-switch", "ru").await?;
             page.wait_text("h1", "Сегодня").await?;
-            page.find("#devices").await?;
+            // The demo's day: two pupils late, Әлихан's lost card refused, the turnstile
+            // silent since.
+            let day = adal_schools::demo::demo_day(chrono::Utc::now()).to_string();
+            page.set_value("#school-day", &day).await?;
+            page.wait_text("#stat-late", "2").await?;
+            page.wait_text("#flagged", "Карта заблокирована").await?;
+            page.wait_text("#devices tr.offline", "Turnstile, main entrance")
+                .await?;
             page.screenshot_for_review("school-today").await?;
             page.goto("/school/pupils").await?;
             page.click("details.panel summary").await?;
@@ -138,6 +145,8 @@ async fn a_school_day_cards_menu_till_allergen_override_and_the_meal_report() {
             page.wait_path("/school").await?;
             page.select("#lang-switch", "kk").await?;
             let school = school_id(page).await?;
+            // A tablet's width.
+            page.client.set_window_size(1024, 768).await?;
             page.goto("/school/till").await?;
             click_with_text(page, "button.till-choice", "Canteen till 2").await?;
             page.wait_text("#till-name", "Canteen till 2").await?;
@@ -149,6 +158,13 @@ async fn a_school_day_cards_menu_till_allergen_override_and_the_meal_report() {
             page.click("#till-serve").await?;
             page.wait_text("#till-answer", "Берілді: Тегін").await?;
             page.screenshot_for_review("school-till-served").await?;
+            let overflow = page
+                .js("return document.documentElement.scrollWidth - window.innerWidth;")
+                .await?;
+            ensure!(
+                overflow.as_i64().unwrap_or(1) <= 0,
+                "the till scrolls sideways at 1024 px by {overflow}px"
+            );
 
             // Аружан: her parent blocked milk; the porridge is stopped, the allergen named.
             let r = page
@@ -212,6 +228,7 @@ async fn a_school_day_cards_menu_till_allergen_override_and_the_meal_report() {
                 code == "FORBIDDEN" || code == "NOT_FOUND",
                 "another school's list: {r}"
             );
+            page.client.set_window_size(1280, 900).await?;
             page.sign_out().await?;
 
             // The administrator: the month's meal report, and its totals against the page.

@@ -649,5 +649,10 @@ pub fn text(key: Key) -> &'static str {
         SchoolGroundBelowSubsistence => "income below subsistence",
         SchoolGroundOrphan => "orphan",
         SchoolGroundNoParentalCare => "without parental care",
+        SchoolFlagged => "Refused and flagged events",
+        SchoolFlagLate => "uploaded late",
+        SchoolFlagClock => "device clock suspect",
+        SchoolNoFlagged => "No refused or flagged events.",
+        SchoolTime => "Time",
     }
 }

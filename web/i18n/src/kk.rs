@@ -655,5 +655,10 @@ pub fn text(key: Key) -> &'static str {
         SchoolGroundBelowSubsistence => "табысы күнкөріс деңгейінен төмен",
         SchoolGroundOrphan => "жетім",
         SchoolGroundNoParentalCare => "ата-ана қамқорлығынсыз",
+        SchoolFlagged => "Бас тартылған және белгіленген оқиғалар",
+        SchoolFlagLate => "кеш жүктелді",
+        SchoolFlagClock => "құрылғы сағаты күмәнді",
+        SchoolNoFlagged => "Бас тартылған немесе белгіленген оқиға жоқ.",
+        SchoolTime => "Уақыты",
     }
 }

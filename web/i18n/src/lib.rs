@@ -649,6 +649,11 @@ keys!(
     SchoolGroundBelowSubsistence,
     SchoolGroundOrphan,
     SchoolGroundNoParentalCare,
+    SchoolFlagged,
+    SchoolFlagLate,
+    SchoolFlagClock,
+    SchoolNoFlagged,
+    SchoolTime,
 );
 
 #[cfg(test)]

@@ -655,5 +655,10 @@ pub fn text(key: Key) -> &'static str {
         SchoolGroundBelowSubsistence => "доход ниже прожиточного минимума",
         SchoolGroundOrphan => "сирота",
         SchoolGroundNoParentalCare => "без попечения родителей",
+        SchoolFlagged => "Отказы и отмеченные события",
+        SchoolFlagLate => "загружено с опозданием",
+        SchoolFlagClock => "часы устройства под сомнением",
+        SchoolNoFlagged => "Отказов и отмеченных событий нет.",
+        SchoolTime => "Время",
     }
 }

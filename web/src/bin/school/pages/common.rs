@@ -147,6 +147,30 @@ pub fn ground_text(l: crate::i18n::Lang, ground: &str) -> String {
     l.text(key).to_string()
 }
 
+/// Why a till refuses a card or a meal, in the language.
+pub fn refusal(l: crate::i18n::Lang, code: &str, allergens: &[Allergen]) -> String {
+    let key = match code {
+        "UNKNOWN_CARD" => Key::TillUnknownCard,
+        "CARD_BLOCKED" => Key::TillCardBlocked,
+        "NOT_THIS_SCHOOL" => Key::TillNotThisSchool,
+        "NOT_A_PUPIL" => Key::TillNotAPupil,
+        "INSUFFICIENT_BALANCE" => Key::TillInsufficient,
+        "ALLERGEN_BLOCKED" => {
+            return crate::ui::fill(
+                l.text(Key::TillAllergenRefused),
+                &[("allergens", allergen_names(l, allergens))],
+            );
+        }
+        other => {
+            return crate::ui::fill(l.text(Key::TillRefused), &[("reason", other.to_string())]);
+        }
+    };
+    crate::ui::fill(
+        l.text(Key::TillRefused),
+        &[("reason", l.text(key).to_string())],
+    )
+}
+
 /// Money in whole tenge, as the schools' API counts it.
 pub fn tenge(l: crate::i18n::Lang, amount: i64) -> String {
     crate::format::money(l, amount * 100)

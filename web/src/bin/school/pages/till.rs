@@ -9,9 +9,9 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError, ErrorCode};
 use crate::gql::school::{self as gs, Allergen, DeviceKind, SchoolEventStatus};
-use crate::i18n::{Key, Lang};
+use crate::i18n::Key;
 use crate::pages::common::{
-    allergen_names, charge_key, ground_text, store, stored, tenge, today, with_school,
+    allergen_names, charge_key, ground_text, refusal, store, stored, tenge, today, with_school,
 };
 use crate::ui::{EmptyState, PageTitle, error_view, fill, lang, loaded, t};
 
@@ -94,28 +94,6 @@ fn next_seq(device: &str, last_seq: i64) -> i64 {
     let seq = (last_seq + 1).max(sent + 1);
     store(&key, &seq.to_string());
     seq
-}
-
-/// Why a till refuses a card or a meal, in the language.
-fn refusal(l: Lang, code: &str, allergens: &[Allergen]) -> String {
-    let key = match code {
-        "UNKNOWN_CARD" => Key::TillUnknownCard,
-        "CARD_BLOCKED" => Key::TillCardBlocked,
-        "NOT_THIS_SCHOOL" => Key::TillNotThisSchool,
-        "NOT_A_PUPIL" => Key::TillNotAPupil,
-        "INSUFFICIENT_BALANCE" => Key::TillInsufficient,
-        "ALLERGEN_BLOCKED" => {
-            return fill(
-                l.text(Key::TillAllergenRefused),
-                &[("allergens", allergen_names(l, allergens))],
-            );
-        }
-        other => return fill(l.text(Key::TillRefused), &[("reason", other.to_string())]),
-    };
-    fill(
-        l.text(Key::TillRefused),
-        &[("reason", l.text(key).to_string())],
-    )
 }
 
 type Pupil = gs::school_till_pupil::SchoolTillPupilTillPupil;

@@ -1,5 +1,6 @@
 //! Today: the register of a day by class, staff present, who is inside now, and the
-//! devices with their last event (an offline one flagged).
+//! devices with their last event (an offline one flagged), and the day's refused and
+//! flagged events.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +10,7 @@ use crate::api;
 use crate::format;
 use crate::gql::school::{self as gs, DeviceKind, MemberKind};
 use crate::i18n::{Key, Lang};
-use crate::pages::common::{today, with_school};
+use crate::pages::common::{refusal, today, with_school};
 use crate::ui::{PageTitle, Stat, lang, loaded, local_time, t, table};
 
 /// A device silent for longer than this is flagged offline.
@@ -143,6 +144,57 @@ fn register(l: Lang, d: gs::school_today::ResponseData) -> AnyView {
             rows,
         )
     };
+    let names: Vec<(String, String)> = d
+        .school_devices
+        .iter()
+        .map(|x| (x.id.clone(), x.name.clone()))
+        .collect();
+    let flagged = if d.school_events.is_empty() {
+        view! { <p class="muted">{l.text(Key::SchoolNoFlagged)}</p> }.into_any()
+    } else {
+        let rows = d
+            .school_events
+            .into_iter()
+            .map(|e| {
+                let device = names
+                    .iter()
+                    .find(|(id, _)| *id == e.device_id)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default();
+                let mut what: Vec<String> = Vec::new();
+                if let Some(code) = &e.refused {
+                    what.push(refusal(l, code, &[]));
+                }
+                if e.late {
+                    what.push(l.text(Key::SchoolFlagLate).to_string());
+                }
+                if e.clock_suspect {
+                    what.push(l.text(Key::SchoolFlagClock).to_string());
+                }
+                view! {
+                    <tr>
+                        <td>{local_time(l, &e.happened_at)}</td>
+                        <td>{e.name.unwrap_or_default()}</td>
+                        <td>{device}</td>
+                        <td>{crate::ui::joined(what)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+            .into_any();
+        table(
+            l,
+            "flagged",
+            "",
+            &[
+                Key::SchoolTime,
+                Key::SchoolName,
+                Key::SchoolDevice,
+                Key::Status,
+            ],
+            rows,
+        )
+    };
     let now = js_sys::Date::now();
     let device_rows = d
         .school_devices
@@ -210,6 +262,10 @@ fn register(l: Lang, d: gs::school_today::ResponseData) -> AnyView {
                 &[Key::SchoolDevice, Key::Kind, Key::SchoolLastEvent, Key::SchoolLastSeq, Key::Status],
                 device_rows,
             )}
+        </section>
+        <section class="panel" aria-labelledby="flagged-title">
+            <h2 id="flagged-title">{l.text(Key::SchoolFlagged)}</h2>
+            {flagged}
         </section>
     }
     .into_any()
