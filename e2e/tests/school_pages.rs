@@ -50,6 +50,22 @@ async fn click_with_text(page: &Page, css: &str, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Presses Tab until the focused element's text (or id) contains `text`, as a person
+/// without a mouse does; then Enter.
+async fn tab_to_and_enter(page: &Page, text: &str) -> Result<()> {
+    for _ in 0..30 {
+        let el = page.client.active_element().await?;
+        let shown = el.text().await.unwrap_or_default();
+        let id = el.attr("id").await?.unwrap_or_default();
+        if shown.contains(text) || id == text {
+            el.send_keys("\u{E007}").await?;
+            return Ok(());
+        }
+        el.send_keys("\u{E004}").await?;
+    }
+    bail!("Tab never reached {text:?}")
+}
+
 /// Reads a card at the till as a USB reader does: its number, then Enter.
 async fn read_card(page: &Page, uid: &str) -> Result<()> {
     page.fill("#till-card", uid).await?;
@@ -154,8 +170,11 @@ async fn a_school_day_cards_menu_till_allergen_override_and_the_meal_report() {
             page.wait_text("#till-pupil-name", "Серікова Дана").await?;
             page.wait_text("#till-charge", "Тегін").await?;
             page.wait_text("#till-ground", "1-4 сынып").await?;
-            click_with_text(page, "#till-menu button.toggle", "Адал").await?;
-            page.click("#till-serve").await?;
+            // Keyboard only: Tab to the dish, Enter; Tab to Serve, Enter.
+            tab_to_and_enter(page, "Адал").await?;
+            page.wait_text("#till-menu button.toggle[aria-pressed=true]", "Адал")
+                .await?;
+            tab_to_and_enter(page, "till-serve").await?;
             page.wait_text("#till-answer", "Берілді: Тегін").await?;
             page.screenshot_for_review("school-till-served").await?;
             let overflow = page
