@@ -88,6 +88,7 @@ async fn a_school_day_cards_menu_till_allergen_override_and_the_meal_report() {
             let day = adal_schools::demo::demo_day(chrono::Utc::now()).to_string();
             page.set_value("#school-day", &day).await?;
             page.wait_text("#stat-late", "2").await?;
+            page.wait_text("#by-class", "Опоздали: ").await?;
             page.wait_text("#flagged", "Карта заблокирована").await?;
             page.wait_text("#devices tr.offline", "Turnstile, main entrance")
                 .await?;

@@ -102,18 +102,37 @@ fn register(l: Lang, d: gs::school_today::ResponseData) -> AnyView {
         if day.late {
             late += 1;
             c.late += 1;
-            c.late_names.push(name);
+            let at = day.first_entry_local.clone().unwrap_or_default();
+            c.late_names
+                .push([name.as_str(), " (", at.as_str(), ")"].concat());
         }
     }
     let n = move |v: i64| Signal::derive(move || format::number(lang(), v));
     let class_rows = classes
         .into_iter()
         .map(|((_, name), c)| {
-            let who = crate::ui::joined(
-                c.missing
-                    .into_iter()
-                    .chain(c.late_names.into_iter().map(|n| n + " ⏰")),
-            );
+            let mut who = Vec::new();
+            if !c.missing.is_empty() {
+                who.push(
+                    [
+                        l.text(Key::SchoolAbsent),
+                        ": ",
+                        &crate::ui::joined(c.missing),
+                    ]
+                    .concat(),
+                );
+            }
+            if !c.late_names.is_empty() {
+                who.push(
+                    [
+                        l.text(Key::SchoolLate),
+                        ": ",
+                        &crate::ui::joined(c.late_names),
+                    ]
+                    .concat(),
+                );
+            }
+            let who = who.join("; ");
             view! {
                 <tr>
                     <th scope="row">{name}</th>
