@@ -136,7 +136,7 @@ async fn akimat_provider_and_school_sign_in_and_navigate_in_their_portals() {
                 (
                     "school.admin",
                     "school",
-                    &[("/school/meals", "Meals"), ("/school/reports", "Reports")][..],
+                    &[("/school/menus", "Menus"), ("/school/reports", "Reports")][..],
                 ),
             ] {
                 signs_in_and_navigates(page, login, portal, &format!("/{portal}"), links).await?;
@@ -201,7 +201,7 @@ async fn a_teacher_who_is_a_parent_switches_from_school_to_citizen_without_signi
             page.sign_in("teacher.parent").await?;
             page.wait_path("/school").await?;
             page.select("#lang-switch", "en").await?;
-            page.wait_text(".sidenav", "Attendance").await?;
+            page.wait_text(".sidenav", "Canteen till").await?;
             runs_bundle(page, "school").await?;
             let before = page.stored_session().await?;
             mark(page).await?;
@@ -233,7 +233,7 @@ async fn a_teacher_who_is_a_parent_switches_from_school_to_citizen_without_signi
             page.select_by_label_containing("#role-switch", "School staff")
                 .await?;
             page.wait_path("/school").await?;
-            page.wait_text(".sidenav", "Attendance").await?;
+            page.wait_text(".sidenav", "Canteen till").await?;
             runs_bundle(page, "school").await?;
             Ok(())
         },

@@ -39,8 +39,8 @@ async fn every_demo_role_lands_on_its_portal_and_no_other() {
             lands_on(page, "analyst", "/operator", 12).await?;
             lands_on(page, "commission", "/operator", 6).await?;
             lands_on(page, "akimat", "/akimat", 3).await?;
-            lands_on(page, "school.admin", "/school", 4).await?;
-            lands_on(page, "school.staff", "/school", 3).await?;
+            lands_on(page, "school.admin", "/school", 5).await?;
+            lands_on(page, "school.staff", "/school", 4).await?;
             lands_on(page, "graduate", "/citizen/obligation", 1).await?;
             lands_on(page, "provider", "/provider", 1).await?;
 
@@ -302,7 +302,7 @@ async fn an_account_with_two_roles_switches_portals() {
         page.sign_in("teacher.parent").await?;
         page.wait_path("/school").await?;
         page.select("#lang-switch", "en").await?;
-        page.wait_text(".sidenav", "Attendance").await?;
+        page.wait_text(".sidenav", "Canteen till").await?;
         page.select_by_label_containing("#role-switch", "Parent")
             .await?;
         page.wait_path("/citizen/children").await?;

@@ -686,3 +686,687 @@ mod tests {
         Ok(())
     }
 }
+
+// ---- school portal ----
+
+/// The school portal's operations (`graphql/school.graphql`) and the schools' enums they use.
+pub mod school {
+    use super::*;
+
+    schema_enum!(
+        /// The 14 allergens of food labelling law.
+        Allergen {
+            Gluten = "GLUTEN",
+            Crustaceans = "CRUSTACEANS",
+            Eggs = "EGGS",
+            Fish = "FISH",
+            Peanuts = "PEANUTS",
+            Soy = "SOY",
+            Milk = "MILK",
+            Nuts = "NUTS",
+            Celery = "CELERY",
+            Mustard = "MUSTARD",
+            Sesame = "SESAME",
+            Sulphites = "SULPHITES",
+            Lupin = "LUPIN",
+            Molluscs = "MOLLUSCS",
+        }
+    );
+
+    schema_enum!(
+        /// What a meal costs the pupil.
+        MealCharge {
+            Free = "FREE",
+            Reduced = "REDUCED",
+            Paid = "PAID",
+        }
+    );
+
+    schema_enum!(
+        /// A turnstile or a canteen till.
+        DeviceKind {
+            Turnstile = "TURNSTILE",
+            Till = "TILL",
+        }
+    );
+
+    schema_enum!(
+        /// What a monthly report is about.
+        SchoolReportKind {
+            MealsSchool = "MEALS_SCHOOL",
+            MealsRegion = "MEALS_REGION",
+            AttendanceSchool = "ATTENDANCE_SCHOOL",
+        }
+    );
+
+    schema_enum!(
+        /// A meal's transfer to the Social Wallet.
+        WalletTransferState {
+            Pending = "PENDING",
+            Accepted = "ACCEPTED",
+            Rejected = "REJECTED",
+        }
+    );
+
+    schema_enum!(
+        /// How a person is identified at a device.
+        CredentialKind {
+            Card = "CARD",
+            Qr = "QR",
+            Pin = "PIN",
+        }
+    );
+
+    schema_enum!(
+        /// A card active or blocked.
+        CredentialStatus {
+            Active = "ACTIVE",
+            Blocked = "BLOCKED",
+        }
+    );
+
+    schema_enum!(
+        /// A pupil or a member of staff.
+        MemberKind {
+            Pupil = "PUPIL",
+            Staff = "STAFF",
+        }
+    );
+
+    schema_enum!(
+        /// What became of one event.
+        SchoolEventStatus {
+            Stored = "STORED",
+            Duplicate = "DUPLICATE",
+            Refused = "REFUSED",
+        }
+    );
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolMyRoles;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolToday;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolDevices;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolTillPupil;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolServe;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolLiftBlock;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolMenu;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolWeek;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolSetMenu;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolSaveDish;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolDishPhoto;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolReports;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolPrepareReport;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolRetryTransfer;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolMembers;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolPerson;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolIssueCard;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolBlockCard;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolImportList;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolRecordGround;
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn school_enums_match_schema() {
+            let schema = include_str!("../../schema.graphql");
+            let values = |name: &str| {
+                let start = schema.find(&format!("enum {name} {{")).unwrap_or(0);
+                let body = &schema[start..];
+                let body = &body[body.find('{').unwrap_or(0) + 1..body.find('}').unwrap_or(0)];
+                let mut v: Vec<String> = body
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| {
+                        !l.is_empty()
+                            && l.chars()
+                                .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+                    })
+                    .map(str::to_string)
+                    .collect();
+                v.sort();
+                v
+            };
+            let strs = |all: &[&str]| {
+                let mut v: Vec<String> = all.iter().map(|s| s.to_string()).collect();
+                v.sort();
+                v
+            };
+            assert_eq!(
+                strs(&Allergen::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>()),
+                values("Allergen")
+            );
+            assert_eq!(
+                strs(
+                    &MealCharge::ALL
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                ),
+                values("MealCharge")
+            );
+            assert_eq!(
+                strs(
+                    &DeviceKind::ALL
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                ),
+                values("DeviceKind")
+            );
+            assert_eq!(
+                strs(
+                    &SchoolReportKind::ALL
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                ),
+                values("SchoolReportKind")
+            );
+            assert_eq!(
+                strs(
+                    &WalletTransferState::ALL
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                ),
+                values("WalletTransferState")
+            );
+            assert_eq!(
+                strs(
+                    &CredentialKind::ALL
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                ),
+                values("CredentialKind")
+            );
+            assert_eq!(
+                strs(
+                    &CredentialStatus::ALL
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                ),
+                values("CredentialStatus")
+            );
+            assert_eq!(
+                strs(
+                    &MemberKind::ALL
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                ),
+                values("MemberKind")
+            );
+            assert_eq!(
+                strs(
+                    &SchoolEventStatus::ALL
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                ),
+                values("SchoolEventStatus")
+            );
+        }
+    }
+}

@@ -101,10 +101,11 @@ impl Portal {
             ],
             Portal::Provider => &[("/provider", Key::NavProviderHome, &[])],
             Portal::School => &[
-                ("/school", Key::NavAttendance, &[]),
-                ("/school/meals", Key::NavMeals, &[]),
+                ("/school", Key::NavSchoolToday, &[]),
+                ("/school/till", Key::NavSchoolTill, &[]),
                 ("/school/menus", Key::NavMenus, &[]),
                 ("/school/reports", Key::NavReports, &[Role::SchoolAdmin]),
+                ("/school/pupils", Key::NavSchoolPupils, &[]),
             ],
             Portal::Citizen => &[
                 ("/citizen/children", Key::NavMyChildren, PARENT),

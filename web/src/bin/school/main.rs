@@ -1,13 +1,18 @@
-//! The school's portal (entry, exit and meals): its pages come with the school module; until
-//! then each says so plainly. Served under `/school`.
+//! The school's portal: today's register and devices, the canteen till on a tablet, the
+//! week's menus and dishes with their ratings, the monthly reports and the Social Wallet, and
+//! the school's list with cards and meal grounds. Served under `/school`.
 
-use adal_web::i18n::Key;
-use adal_web::placeholder::Placeholder;
+mod pages;
+
+// The shared crate's modules under the names the pages use (`crate::api`, `crate::ui`, ...).
+use adal_web::{api, format, gql, i18n, session, ui};
+
 use adal_web::portal::Portal;
 use adal_web::shell::{Frame, NotFound, PortalShell};
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
+use pages::{menus, pupils, reports, till, today};
 
 fn main() {
     adal_web::shell::start(App);
@@ -20,10 +25,11 @@ fn App() -> impl IntoView {
             <Frame portal=Some(Portal::School)>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <ParentRoute path=path!("") view=|| view! { <PortalShell portal=Portal::School/> }>
-                        <Route path=path!("") view=|| view! { <Placeholder title=Key::NavAttendance text=Key::EmptySchoolAttendance/> }/>
-                        <Route path=path!("meals") view=|| view! { <Placeholder title=Key::NavMeals text=Key::EmptySchoolMeals/> }/>
-                        <Route path=path!("menus") view=|| view! { <Placeholder title=Key::NavMenus text=Key::EmptyMenus/> }/>
-                        <Route path=path!("reports") view=|| view! { <Placeholder title=Key::NavReports text=Key::EmptyReports/> }/>
+                        <Route path=path!("") view=today::TodayPage/>
+                        <Route path=path!("till") view=till::TillPage/>
+                        <Route path=path!("menus") view=menus::MenusPage/>
+                        <Route path=path!("reports") view=reports::ReportsPage/>
+                        <Route path=path!("pupils") view=pupils::PupilsPage/>
                     </ParentRoute>
                 </Routes>
             </Frame>
