@@ -90,6 +90,14 @@ fn AccountOf(child: String) -> impl IntoView {
         loaded(data.get(), |d| {
             let l = lang();
             let b = d.school_balance;
+            let amount = view! { <p class="stat-value" id="balance">{tenge(l, b.amount)}</p> };
+            if b.entries.is_empty() {
+                return view! {
+                    {amount}
+                    <p class="muted">{l.text(Key::ParentNoMovements)}</p>
+                }
+                .into_any();
+            }
             let rows = b
                 .entries
                 .into_iter()
@@ -117,7 +125,7 @@ fn AccountOf(child: String) -> impl IntoView {
                 Key::ParentBalanceAfter,
             ];
             view! {
-                <p class="stat-value" id="balance">{tenge(l, b.amount)}</p>
+                {amount}
                 {table(l, "balance-entries", "", &heads, rows)}
             }
             .into_any()

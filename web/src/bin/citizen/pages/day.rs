@@ -71,7 +71,12 @@ fn DayOf(child: String) -> impl IntoView {
             let mut events: Vec<(String, AnyView)> = Vec::new();
             let mut mark = None;
             if let Some(a) = att.iter().find(|a| a.date == shown_iso) {
-                mark = day_mark(a.first_entry_local.is_some(), a.late, a.absent);
+                mark = day_mark(
+                    a.first_entry_local.is_some() || a.last_exit_local.is_some(),
+                    a.late,
+                    a.absent,
+                )
+                .filter(|_| shown <= today);
                 if let Some(at) = a.first_entry_local.clone() {
                     let late = a.late.then(
                         || view! { <span class="badge warn">{l.text(Key::ChildLate)}</span> },

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::school::{allergen_names, for_child, tenge};
+use super::school::{allergen_names, for_child, meal_price, tenge};
 use crate::api::{self, ApiError};
 use crate::days;
 use crate::format;
@@ -131,7 +131,7 @@ fn meal_item(m: gql::child_meals::ChildMealsPupilMeals, reload: RwSignal<u32>) -
     };
     view! {
         <li class="meal" data-meal=m.id>
-            <strong>{when}</strong> " · " <span class="meal-price">{tenge(l, m.price)}</span>
+            <strong>{when}</strong> " · " <span class="meal-price">{meal_price(l, m.charge, m.price)}</span>
             <span class="dishes">{dishes}</span>
             {rating}
         </li>
