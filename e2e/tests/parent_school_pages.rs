@@ -181,8 +181,14 @@ async fn parent_follows_a_childs_day_and_blocks_an_allergen_in_kazakh() {
 
             // Allergens: milk is blocked (the demo); the parent adds eggs and reads, before
             // saving, what the till will refuse.
-            page.goto("/citizen/allergens").await?;
-            page.select("#child-pick", &aruzhan).await?;
+            // By the portal's navigation: the page opens on the child picked.
+            page.click("nav a[href=\"/citizen/allergens\"]").await?;
+            page.wait_text("h1", "Аллергендер").await?;
+            page.find("#child-pick").await?;
+            ensure!(
+                page.value("#child-pick").await? == aruzhan,
+                "the allergens page did not open on the child picked"
+            );
             wait_checked(page, "MILK", true).await?;
             page.click("#allergens input[value=\"EGGS\"]").await?;
             page.click("#allergen-review").await?;

@@ -8,8 +8,13 @@ use crate::gql::{self, Allergen, MealCharge};
 use crate::i18n::{Key, Lang};
 use crate::ui::{EmptyState, joined, loaded, t};
 
-/// The signed-in parent's children and the one the page shows: the first until the parent
-/// picks another. A parent of one child sees the name, not a menu.
+thread_local! {
+    /// The child last picked, so each school page opens on the same child.
+    static PICKED: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The signed-in parent's children and the one the page shows: the one picked last (on this
+/// or another school page), else the first. A parent of one child sees the name, not a menu.
 #[component]
 pub fn ChildPicker(child: RwSignal<Option<String>>) -> impl IntoView {
     let data = api::query::<gql::MyChildren>(|| gql::my_children::Variables {});
@@ -21,7 +26,10 @@ pub fn ChildPicker(child: RwSignal<Option<String>>) -> impl IntoView {
                     .into_any();
             };
             if child.get_untracked().is_none() {
-                child.set(Some(first.id.clone()));
+                let kept = PICKED
+                    .with_borrow(Clone::clone)
+                    .filter(|id| kids.iter().any(|k| &k.id == id));
+                child.set(Some(kept.unwrap_or_else(|| first.id.clone())));
             }
             if kids.len() == 1 {
                 let name = first.full_name.clone();
@@ -37,7 +45,11 @@ pub fn ChildPicker(child: RwSignal<Option<String>>) -> impl IntoView {
             view! {
                 <div class="field child-pick">
                     <label for="child-pick">{t(Key::ChildPick)}</label>
-                    <select id="child-pick" on:change=move |ev| child.set(Some(event_target_value(&ev)))>
+                    <select id="child-pick" on:change=move |ev| {
+                        let id = event_target_value(&ev);
+                        PICKED.set(Some(id.clone()));
+                        child.set(Some(id));
+                    }>
                         {options}
                     </select>
                 </div>
