@@ -238,9 +238,16 @@ async fn parent_rates_a_meal_in_russian_and_cannot_reach_another_familys_child()
                 .with_context(|| format!("Әлихан's meal: {r}"))?
                 .to_owned();
 
-            page.goto("/citizen/meals").await?;
+            // From "My children", the link to his meals.
+            page.goto("/citizen/children").await?;
+            page.click(&format!("#children a[href=\"/citizen/meals?child={alikhan}\"]"))
+                .await?;
             page.wait_text("h1", "Питание").await?;
-            page.select("#child-pick", &alikhan).await?;
+            page.find("#child-pick").await?;
+            ensure!(
+                page.value("#child-pick").await? == alikhan,
+                "the meals page did not open on Әлихан"
+            );
             // The school's menu of the day, in Russian, with prices.
             let menu = plain(&page.wait_text("#menu", "Молочная каша").await?);
             ensure!(menu.contains("350 ₸"), "the menu is {menu:?}");
@@ -306,8 +313,13 @@ async fn parent_rates_a_meal_in_russian_and_cannot_reach_another_familys_child()
                     .is_some_and(|d| d.values().all(|v| v.is_null() || v.as_array().is_some_and(Vec::is_empty)));
                 ensure!(refused || empty, "{q} gave {r}");
             }
-            let options = page.text("#child-pick").await?;
-            ensure!(!options.contains("Софья"), "the picker lists {options:?}");
+            // A link naming her opens on the parent's own child instead.
+            page.goto(&format!("/citizen/attendance?child={other}")).await?;
+            page.wait_text("#child-school", "").await?;
+            let chosen = page.value("#child-pick").await?;
+            ensure!(chosen != other.to_string(), "the page opened on another family's child");
+            let shown = page.text("main").await?;
+            ensure!(!shown.contains("Софья"), "the page shows {shown:?}");
             Ok(())
         },
     )

@@ -18,6 +18,8 @@ thread_local! {
 #[component]
 pub fn ChildPicker(child: RwSignal<Option<String>>) -> impl IntoView {
     let data = api::query::<gql::MyChildren>(|| gql::my_children::Variables {});
+    // `?child=ID` (the links of "My children"): that child, when it is one of the parent's.
+    let asked = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("child"));
     move || {
         loaded(data.get(), |d| {
             let kids = d.my_children;
@@ -26,10 +28,14 @@ pub fn ChildPicker(child: RwSignal<Option<String>>) -> impl IntoView {
                     .into_any();
             };
             if child.get_untracked().is_none() {
-                let kept = PICKED
-                    .with_borrow(Clone::clone)
-                    .filter(|id| kids.iter().any(|k| &k.id == id));
-                child.set(Some(kept.unwrap_or_else(|| first.id.clone())));
+                let mine = |id: &String| kids.iter().any(|k| &k.id == id);
+                let kept = asked
+                    .clone()
+                    .filter(mine)
+                    .or_else(|| PICKED.with_borrow(Clone::clone).filter(mine));
+                let id = kept.unwrap_or_else(|| first.id.clone());
+                PICKED.set(Some(id.clone()));
+                child.set(Some(id));
             }
             if kids.len() == 1 {
                 let name = first.full_name.clone();
