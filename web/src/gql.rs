@@ -1370,3 +1370,105 @@ pub mod school {
         }
     }
 }
+
+// ---- parent's school pages ----
+
+schema_enum!(
+    /// The 14 allergens of food labelling law.
+    Allergen {
+        Gluten = "GLUTEN",
+        Crustaceans = "CRUSTACEANS",
+        Eggs = "EGGS",
+        Fish = "FISH",
+        Peanuts = "PEANUTS",
+        Soy = "SOY",
+        Milk = "MILK",
+        Nuts = "NUTS",
+        Celery = "CELERY",
+        Mustard = "MUSTARD",
+        Sesame = "SESAME",
+        Sulphites = "SULPHITES",
+        Lupin = "LUPIN",
+        Molluscs = "MOLLUSCS",
+    }
+);
+schema_enum!(
+    /// What a school event is: an entry, an exit or a meal.
+    SchoolEventKind {
+        Entry = "ENTRY",
+        Exit = "EXIT",
+        Meal = "MEAL",
+    }
+);
+schema_enum!(
+    /// What a meal costs the pupil.
+    MealCharge {
+        Free = "FREE",
+        Reduced = "REDUCED",
+        Paid = "PAID",
+    }
+);
+
+macro_rules! parent_school_operations {
+    ($($name:ident),*) => {$(
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../schema.graphql",
+            query_path = "graphql/parent_school.graphql",
+            extern_enums("Allergen", "SchoolEventKind", "MealCharge"),
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone",
+            skip_serializing_none
+        )]
+        pub struct $name;
+    )*};
+}
+parent_school_operations!(
+    ChildDay,
+    ChildAllergens,
+    SetAllergenBlocks,
+    ChildMeals,
+    ChildMenu,
+    RateSchoolMeal,
+    ChildAccount,
+    SetSchoolNoticePreferences
+);
+
+#[cfg(test)]
+mod parent_school_tests {
+    use super::*;
+
+    #[test]
+    fn school_enums_match_schema() {
+        let schema = include_str!("../../schema.graphql");
+        let values = |name: &str| {
+            let head = format!("enum {name} {{");
+            let mut v: Vec<&str> = schema
+                .split(head.as_str())
+                .nth(1)
+                .and_then(|rest| rest.split('}').next())
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let strs = |all: Vec<&'static str>| {
+            let mut v = all;
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(
+            strs(Allergen::ALL.iter().map(|a| a.as_str()).collect()),
+            values("Allergen")
+        );
+        assert_eq!(
+            strs(SchoolEventKind::ALL.iter().map(|a| a.as_str()).collect()),
+            values("SchoolEventKind")
+        );
+        assert_eq!(
+            strs(MealCharge::ALL.iter().map(|a| a.as_str()).collect()),
+            values("MealCharge")
+        );
+    }
+}

@@ -109,10 +109,11 @@ impl Portal {
             ],
             Portal::Citizen => &[
                 ("/citizen/children", Key::NavMyChildren, PARENT),
-                ("/citizen/attendance", Key::NavAttendance, PARENT),
+                ("/citizen/attendance", Key::ChildToday, PARENT),
                 ("/citizen/meals", Key::NavMeals, PARENT),
                 ("/citizen/vouchers", Key::NavVouchers, PARENT),
                 ("/citizen/allergens", Key::NavAllergens, PARENT),
+                ("/citizen/account", Key::NavSchoolAccount, PARENT),
                 (
                     "/citizen/obligation",
                     Key::NavMyObligation,

@@ -5,7 +5,7 @@
 mod pages;
 
 // The shared crate's modules under the names the pages use (`crate::api`, `crate::ui`, ...).
-use adal_web::{api, format, gql, i18n, ledger, records, ui};
+use adal_web::{api, days, format, gql, i18n, ledger, records, ui};
 
 use adal_web::gql::Role;
 use adal_web::i18n::Key;
@@ -31,10 +31,11 @@ fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=|| view! { <PortalShell portal=Portal::Citizen/> }>
                         <Route path=path!("") view=CitizenHome/>
                         <Route path=path!("children") view=pages::children::MyChildren/>
-                        <Route path=path!("attendance") view=|| view! { <Placeholder title=Key::NavAttendance text=Key::EmptyParentAttendance/> }/>
-                        <Route path=path!("meals") view=|| view! { <Placeholder title=Key::NavMeals text=Key::EmptyParentMeals/> }/>
+                        <Route path=path!("attendance") view=pages::day::ChildDay/>
+                        <Route path=path!("meals") view=pages::meals::ChildMeals/>
                         <Route path=path!("vouchers") view=|| view! { <Placeholder title=Key::NavVouchers text=Key::EmptyParentVouchers/> }/>
-                        <Route path=path!("allergens") view=|| view! { <Placeholder title=Key::NavAllergens text=Key::EmptyAllergens/> }/>
+                        <Route path=path!("allergens") view=pages::allergens::ChildAllergens/>
+                        <Route path=path!("account") view=pages::account::ChildAccount/>
                         <Route path=path!("obligation") view=pages::obligation::MyObligation/>
                     </ParentRoute>
                 </Routes>

@@ -1,6 +1,7 @@
 //! The parent's portal.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::format;
@@ -27,6 +28,13 @@ pub fn MyChildren() -> impl IntoView {
                         .into_iter()
                         .map(|c| {
                             let born = c.birth_date.clone();
+                            let links = [
+                                ("/citizen/attendance?child=", Key::ChildToday),
+                                ("/citizen/meals?child=", Key::NavMeals),
+                                ("/citizen/allergens?child=", Key::NavAllergens),
+                                ("/citizen/account?child=", Key::NavSchoolAccount),
+                            ]
+                            .map(|(path, key)| view! { <A href=String::from(path) + &c.id>{t(key)}</A> });
                             view! {
                                 <li class="card">
                                     <h2>{c.full_name}</h2>
@@ -36,6 +44,7 @@ pub fn MyChildren() -> impl IntoView {
                                             {move || format::date(lang(), &b)}
                                         </p>
                                     })}
+                                    <nav class="child-links">{links}</nav>
                                 </li>
                             }
                         })

@@ -1,4 +1,9 @@
 //! The citizen portal's pages: compiled into this bundle only.
 
+pub mod account;
+pub mod allergens;
 pub mod children;
+pub mod day;
+pub mod meals;
 pub mod obligation;
+pub mod school;

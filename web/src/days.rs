@@ -1,0 +1,103 @@
+//! Calendar days as whole numbers (days since 1970-01-01), for pages that step through days
+//! and months without a date library. Pure functions, tested natively; only [`today`] asks the
+//! browser.
+
+/// The day number of a civil date (Howard Hinnant's `days_from_civil`).
+pub fn from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let (m, d) = (i64::from(m), i64::from(d));
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date (year, month, day) of a day number.
+pub fn civil(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (
+        (yoe + era * 400 + i64::from(m <= 2)) as i32,
+        m as u32,
+        d as u32,
+    )
+}
+
+/// The day number of `YYYY-MM-DD` (or of an RFC 3339 date-time's date).
+pub fn parse(s: &str) -> Option<i64> {
+    crate::format::parse_date(s).map(|(y, m, d)| from_civil(y, m, d))
+}
+
+/// `YYYY-MM-DD`, as the API's `NaiveDate`.
+pub fn iso(day: i64) -> String {
+    let (y, m, d) = civil(day);
+    let mut s = y.to_string();
+    for n in [m, d] {
+        s.push('-');
+        if n < 10 {
+            s.push('0');
+        }
+        s.push_str(&n.to_string());
+    }
+    s
+}
+
+/// The first and the last day of the day's month.
+pub fn month(day: i64) -> (i64, i64) {
+    let (y, m, _) = civil(day);
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    (from_civil(y, m, 1), from_civil(ny, nm, 1) - 1)
+}
+
+/// Whether the day is a Saturday or a Sunday (1970-01-01 was a Thursday).
+pub fn weekend(day: i64) -> bool {
+    day.rem_euclid(7) >= 2 && day.rem_euclid(7) <= 3
+}
+
+/// Today in the browser's time zone.
+pub fn today() -> i64 {
+    let d = js_sys::Date::new_0();
+    from_civil(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_trip_and_read_as_the_api_writes_them() {
+        assert_eq!(from_civil(1970, 1, 1), 0);
+        assert_eq!(civil(0), (1970, 1, 1));
+        for z in [-800_000, -1, 0, 59, 11_016, 20_792, 20_793, 2_000_000] {
+            let (y, m, d) = civil(z);
+            assert_eq!(from_civil(y, m, d), z);
+        }
+        assert_eq!(iso(from_civil(2026, 12, 4)), "2026-12-04");
+        assert_eq!(iso(from_civil(2026, 11, 30)), "2026-11-30");
+        assert_eq!(parse("2026-02-28"), Some(from_civil(2026, 2, 28)));
+        assert_eq!(parse("2026-12-04T07:50:00Z"), Some(from_civil(2026, 12, 4)));
+    }
+
+    #[test]
+    fn months_and_weekends() {
+        let day = from_civil(2028, 2, 14);
+        assert_eq!(
+            month(day),
+            (from_civil(2028, 2, 1), from_civil(2028, 2, 29))
+        );
+        let dec = from_civil(2026, 12, 31);
+        assert_eq!(month(dec), (from_civil(2026, 12, 1), dec));
+        // 2026-12-05 is a Saturday, 12-06 a Sunday, 12-07 a Monday.
+        assert!(weekend(from_civil(2026, 12, 5)));
+        assert!(weekend(from_civil(2026, 12, 6)));
+        assert!(!weekend(from_civil(2026, 12, 7)));
+        assert!(!weekend(from_civil(2026, 12, 4)));
+    }
+}
