@@ -52,7 +52,7 @@ async fn every_demo_role_lands_on_its_portal_and_no_other() {
             page.wait_text(".sidenav", "Менің балаларым").await?;
             page.screenshot_for_review("parent-kk").await?;
             // A page without data says so in words, not with an empty table.
-            page.goto("/citizen/meals").await?;
+            page.goto("/citizen/vouchers").await?;
             page.wait_text(".empty", "Әзірге деректер жоқ").await?;
             ensure!(
                 !page.exists(".content table").await?,
