@@ -239,3 +239,61 @@ async fn provider_lists_a_section_and_reads_its_payouts() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_reads_a_dispute_and_answers_in_its_conversation() {
+    run(
+        "provider_reads_a_dispute_and_answers_in_its_conversation",
+        async |page| {
+            page.sign_in("parent").await?;
+            page.wait_path("/citizen").await?;
+            let month = this_month(page).await?;
+            let r = page
+                .graphql(&format!(
+                    "{{ voucherAttendance(month: {month}, status: RECORDED) {{ id voucherId section {{ id }} }} }}"
+                ))
+                .await?;
+            let first = &r["data"]["voucherAttendance"][0];
+            let (id, voucher, section) = (
+                first["id"].as_str().context("a month to dispute")?.to_owned(),
+                first["voucherId"].as_str().context("its voucher")?.to_owned(),
+                first["section"]["id"].as_str().context("its section")?.to_owned(),
+            );
+            let disputed = page
+                .graphql(&format!(
+                    "mutation {{ answerVoucherAttendance(id: \"{id}\", confirm: false, reason: \"Бала 4 рет қана барды\") {{ status }} }}"
+                ))
+                .await?;
+            ensure!(
+                disputed["data"]["answerVoucherAttendance"]["status"] == "DISPUTED",
+                "the dispute: {disputed}"
+            );
+            page.sign_out().await?;
+
+            page.sign_in("provider").await?;
+            page.wait_path("/provider").await?;
+            page.select("#lang-switch", "en").await?;
+            page.select("#sheet-section", &section).await?;
+            let row = format!("#sheet tr[data-voucher='{voucher}']");
+            page.wait_text(&format!("{row} .state"), "Disputed by the parent")
+                .await?;
+            page.wait_text(&format!("{row} .dispute-reason"), "Бала 4 рет қана барды")
+                .await?;
+            page.click(&format!("{row} .conversation button")).await?;
+            page.wait_text(&format!("{row} .conversation"), "No messages yet")
+                .await?;
+            page.fill(&format!("{row} .conversation textarea"), "Журнал бойынша 5 сабақ.")
+                .await?;
+            page.click(&format!("{row} .conversation button[type=submit]")).await?;
+            page.wait_text(&format!("{row} .conversation .message"), "Журнал бойынша 5 сабақ.")
+                .await?;
+            page.screenshot_for_review("provider-sheet-dispute").await?;
+            // The payouts page gives the dispute as the reason the month is not paid.
+            page.click(".sidenav a[href='/provider/payouts']").await?;
+            page.wait_text(".unpaid[data-status=DISPUTED] .why", "Бала 4 рет қана барды")
+                .await?;
+            Ok(())
+        },
+    )
+    .await;
+}
