@@ -132,7 +132,14 @@ async fn akimat_provider_and_school_sign_in_and_navigate_in_their_portals() {
                         ("/akimat/budgets", "Budgets"),
                     ][..],
                 ),
-                ("provider", "provider", &[("/provider", "Home")][..]),
+                (
+                    "provider",
+                    "provider",
+                    &[
+                        ("/provider/sections", "Sections"),
+                        ("/provider", "Monthly attendance sheet"),
+                    ][..],
+                ),
                 (
                     "school.admin",
                     "school",

@@ -1472,3 +1472,120 @@ mod parent_school_tests {
         );
     }
 }
+
+// ---- provider portal ----
+
+schema_enum!(
+    /// A direction of additional education a voucher pays for.
+    ClubDirection {
+        Sport = "SPORT",
+        Arts = "ARTS",
+        Technical = "TECHNICAL",
+        Science = "SCIENCE",
+        Tourism = "TOURISM",
+        Social = "SOCIAL",
+    }
+);
+
+schema_enum!(
+    /// Where a child's month of attendance stands.
+    AttendanceStatus {
+        Recorded = "RECORDED",
+        Confirmed = "CONFIRMED",
+        AutoConfirmed = "AUTO_CONFIRMED",
+        Disputed = "DISPUTED",
+        Upheld = "UPHELD",
+        Rejected = "REJECTED",
+    }
+);
+
+schema_enum!(
+    /// Where a provider's registration with the akimat stands.
+    ProviderStatus {
+        Pending = "PENDING",
+        Approved = "APPROVED",
+        Rejected = "REJECTED",
+    }
+);
+
+schema_enum!(
+    /// The side a voucher message was written for.
+    VoucherSide {
+        Parent = "PARENT",
+        Provider = "PROVIDER",
+        Akimat = "AKIMAT",
+    }
+);
+
+macro_rules! provider_operation {
+    ($($name:ident),* $(,)?) => {$(
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../schema.graphql",
+            query_path = "graphql/provider.graphql",
+            extern_enums("ClubDirection", "AttendanceStatus", "ProviderStatus", "VoucherSide"),
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone",
+            skip_serializing_none
+        )]
+        pub struct $name;
+    )*};
+}
+provider_operation!(
+    ProviderSections,
+    SectionRoster,
+    RecordAttendance,
+    CreateSection,
+    ProviderPayouts,
+    AttendanceConversation,
+    PostAttendanceMessage,
+);
+
+#[cfg(test)]
+mod provider_tests {
+    use super::*;
+
+    #[test]
+    fn provider_enums_match_schema() {
+        let schema = include_str!("../../schema.graphql");
+        let values = |name: &str| -> Vec<String> {
+            let head = format!("enum {name} {{");
+            let Some(start) = schema.find(&head) else {
+                return Vec::new();
+            };
+            let body = &schema[start + head.len()..];
+            let body = &body[..body.find('}').unwrap_or(0)];
+            let mut v: Vec<String> = body
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('"') && !l.starts_with('#'))
+                .filter(|l| l.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+                .map(str::to_string)
+                .collect();
+            v.sort();
+            v
+        };
+        let strs = |all: &[&str]| {
+            let mut v: Vec<String> = all.iter().map(|s| s.to_string()).collect();
+            v.sort();
+            v
+        };
+        let names = |all: Vec<&'static str>| strs(&all);
+        assert_eq!(
+            names(ClubDirection::ALL.iter().map(|d| d.as_str()).collect()),
+            values("ClubDirection")
+        );
+        assert_eq!(
+            names(AttendanceStatus::ALL.iter().map(|d| d.as_str()).collect()),
+            values("AttendanceStatus")
+        );
+        assert_eq!(
+            names(ProviderStatus::ALL.iter().map(|d| d.as_str()).collect()),
+            values("ProviderStatus")
+        );
+        assert_eq!(
+            names(VoucherSide::ALL.iter().map(|d| d.as_str()).collect()),
+            values("VoucherSide")
+        );
+    }
+}

@@ -99,7 +99,11 @@ impl Portal {
                 ("/akimat/providers", Key::NavProviders, &[]),
                 ("/akimat/budgets", Key::NavBudgets, &[]),
             ],
-            Portal::Provider => &[("/provider", Key::NavProviderHome, &[])],
+            Portal::Provider => &[
+                ("/provider", Key::ProviderNavSheet, &[]),
+                ("/provider/sections", Key::ProviderNavSections, &[]),
+                ("/provider/payouts", Key::ProviderNavPayouts, &[]),
+            ],
             Portal::School => &[
                 ("/school", Key::NavSchoolToday, &[]),
                 ("/school/till", Key::NavSchoolTill, &[]),

@@ -715,5 +715,130 @@ pub fn text(key: Key) -> &'static str {
         ParentNoticesSaved => "Notification settings saved.",
         ParentDateCol => "Date",
         ParentBalanceAfter => "Balance after",
+        // provider portal
+        ProviderNavSheet => "Attendance sheet",
+        ProviderNavSections => "Sections",
+        ProviderNavPayouts => "Payouts",
+        SheetTitle => "Monthly attendance sheet",
+        SheetSection => "Section",
+        SheetMonth => "Month",
+        SheetChild => "Child",
+        SheetHeld => "Sessions held",
+        SheetAttended => "Sessions attended",
+        SheetState => "Parent's answer",
+        SheetHeldForAll => "Sessions held, for every child",
+        SheetApplyHeld => "Apply to all",
+        SheetAllAttended => "All attended every session",
+        SheetSubmit => "Submit the month",
+        SheetSubmitting => "Sending…",
+        SheetSubmitted => "The month is submitted: each parent is asked to confirm it.",
+        SheetNoChildren => "No child uses a voucher at this section in this month.",
+        SheetHint => {
+            "Tab or Enter moves to the next field. A month the parent has answered is final."
+        }
+        SheetNotRecorded => "Not recorded yet",
+        SheetRecorded => "Recorded, waiting for the parent",
+        SheetConfirmed => "Confirmed by the parent",
+        SheetAutoConfirmed => "Confirmed automatically (no answer in time)",
+        SheetDisputed => "Disputed by the parent",
+        SheetUpheld => "Dispute resolved: paid",
+        SheetRejected => "Dispute resolved: not paid",
+        SheetParentReason => "Parent's reason: {reason}",
+        SheetResolution => "Akimat's resolution: {reason}",
+        SheetPaid => "Paid: {amount}",
+        SheetInvalidRow => "Sessions attended are 0 to the sessions held (at most 62).",
+        SheetNothingToSend => {
+            "Every month on this sheet is already answered: there is nothing to send."
+        }
+        SheetErrAlreadyAnswered => {
+            "A parent has already answered this month: its figures are final. Reload the sheet."
+        }
+        SheetErrNotEnrolled => {
+            "A child's voucher is not used at this section in this month. Reload the sheet."
+        }
+        SheetErrMonth => "Attendance is recorded only for a month that has begun.",
+        SheetErrNotYours => "This section is not one of your organisation's.",
+        ProviderErrNotApproved => {
+            "The akimat of this region has not approved your organisation yet."
+        }
+        ProviderNoSections => {
+            "Your organisation has no sections yet: list one on the Sections page."
+        }
+        ProviderStatusPending => "Your organisation is waiting for the akimat's approval.",
+        ProviderStatusRejected => "The akimat refused your organisation: {reason}",
+        ProviderNotRegistered => "Your organisation is not registered with an akimat for vouchers.",
+        ProviderDirection => "Direction",
+        ProviderPrice => "Price a month",
+        ProviderCapacity => "Places",
+        ProviderPlacesLeft => "{left} of {capacity} free",
+        ProviderSchedule => "Schedule",
+        ProviderAddress => "Address",
+        ProviderAges => "Ages",
+        ProviderAgesRange => "{min}–{max} years",
+        ProviderEnrolledNow => "Children this month",
+        ProviderNobodyEnrolled => "No child this month.",
+        ProviderDirSport => "Sport",
+        ProviderDirArts => "Arts",
+        ProviderDirTechnical => "Technical creativity",
+        ProviderDirScience => "Science",
+        ProviderDirTourism => "Tourism and local history",
+        ProviderDirSocial => "Social and humanities",
+        ProviderDay1 => "Mon",
+        ProviderDay2 => "Tue",
+        ProviderDay3 => "Wed",
+        ProviderDay4 => "Thu",
+        ProviderDay5 => "Fri",
+        ProviderDay6 => "Sat",
+        ProviderDay7 => "Sun",
+        ProviderNewSection => "List a new section",
+        ProviderSectionName => "Name",
+        ProviderAgeMin => "Youngest age",
+        ProviderAgeMax => "Oldest age",
+        ProviderLocality => "Locality KATO code (optional)",
+        ProviderSessions => "Weekly sessions",
+        ProviderDay => "Day",
+        ProviderStart => "Starts",
+        ProviderEnd => "Ends",
+        ProviderAddSession => "Add a session",
+        ProviderRemoveSession => "Remove",
+        ProviderCreateSection => "List the section",
+        ProviderSectionCreated => "The section is listed: parents can choose it now.",
+        ProviderSectionsNoEdit => {
+            "A listed section cannot be changed here: the platform has no way to edit it yet."
+        }
+        ProviderPayoutsTitle => "Payouts for vouchers",
+        ProviderPaidChildren => "Children paid",
+        ProviderAmount => "Amount",
+        ProviderCampaign => "Campaign",
+        ProviderNoPayouts => {
+            "No payouts yet: the akimat computes a month's payouts after the month ends."
+        }
+        ProviderNotPaid => "Children not paid in full",
+        ProviderWhy => "Why",
+        ProviderWhyWaiting => "Waiting for the parent's answer",
+        ProviderWhyDisputed => "Disputed by the parent, waiting for the akimat: {reason}",
+        ProviderWhyRejected => "Rejected on resolution: {reason}",
+        ProviderWhyNoSessions => "No session held",
+        ProviderWhyBelow => {
+            "Below the attendance threshold: paid in proportion ({attended} of {held} sessions)"
+        }
+        ProviderWhyNotComputed => "Not paid yet: the month's payouts are not computed",
+        ProviderAllPaid => "Every child's month was paid in full.",
+        ProviderConversation => "Conversation about this month",
+        ProviderNoMessages => "No messages yet.",
+        ProviderMessage => "Your message",
+        ProviderSend => "Send",
+        ProviderSideParent => "Parent",
+        ProviderSideProvider => "Provider",
+        ProviderSideAkimat => "Akimat",
+        ProviderErrName => "A section needs a name of up to 200 characters.",
+        ProviderErrAges => "Ages are 3 to 18 years, the youngest first.",
+        ProviderErrSchedule => {
+            "A section meets at least once a week; each session starts (HH:MM) before it ends."
+        }
+        ProviderErrCapacity => "A section takes 1 to 500 children.",
+        ProviderErrPrice => "The price is a whole number of tenge, zero or more.",
+        ProviderErrAddress => "A section has an address.",
+        ProviderErrLocality => "A KATO code has 9 digits.",
     }
 }

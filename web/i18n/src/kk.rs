@@ -723,5 +723,124 @@ pub fn text(key: Key) -> &'static str {
         ParentNoticesSaved => "Хабарлама баптаулары сақталды.",
         ParentDateCol => "Күні",
         ParentBalanceAfter => "Қалдық",
+        // provider portal
+        ProviderNavSheet => "Қатысу табелі",
+        ProviderNavSections => "Секциялар",
+        ProviderNavPayouts => "Төлемдер",
+        SheetTitle => "Айлық қатысу табелі",
+        SheetSection => "Үйірме",
+        SheetMonth => "Ай",
+        SheetChild => "Бала",
+        SheetHeld => "Өткізілген сабақтар",
+        SheetAttended => "Қатысқан сабақтар",
+        SheetState => "Ата-ананың жауабы",
+        SheetHeldForAll => "Өткізілген сабақтар — барлық балаға",
+        SheetApplyHeld => "Барлығына қолдану",
+        SheetAllAttended => "Барлығы барлық сабаққа қатысты",
+        SheetSubmit => "Айды жіберу",
+        SheetSubmitting => "Жіберіп жатырмыз…",
+        SheetSubmitted => "Ай жіберілді: әр ата-анаға оны растау ұсынылды.",
+        SheetNoChildren => "Осы айда бұл секцияда ваучерді бірде-бір бала пайдаланбайды.",
+        SheetHint => "Tab немесе Enter келесі өріске өтеді. Ата-ана жауап берген ай өзгертілмейді.",
+        SheetNotRecorded => "Әлі енгізілмеген",
+        SheetRecorded => "Енгізілді, ата-ананың жауабын күтуде",
+        SheetConfirmed => "Ата-ана растады",
+        SheetAutoConfirmed => "Автоматты түрде расталды (мерзімінде жауап болмады)",
+        SheetDisputed => "Ата-ана дауласты",
+        SheetUpheld => "Дау шешілді: төленеді",
+        SheetRejected => "Дау шешілді: төленбейді",
+        SheetParentReason => "Ата-ананың себебі: {reason}",
+        SheetResolution => "Әкімдіктің шешімі: {reason}",
+        SheetPaid => "Төленді: {amount}",
+        SheetInvalidRow => {
+            "Қатысқан сабақтар саны 0-ден өткізілгендер санына дейін (62-ден аспайды)."
+        }
+        SheetNothingToSend => "Табельдегі барлық айға жауап берілген: жіберетін ештеңе жоқ.",
+        SheetErrAlreadyAnswered => {
+            "Ата-ана бұл айға жауап беріп қойған: оның сандары түпкілікті. Табельді жаңартыңыз."
+        }
+        SheetErrNotEnrolled => {
+            "Баланың ваучері осы айда бұл секцияда пайдаланылмайды. Табельді жаңартыңыз."
+        }
+        SheetErrMonth => "Қатысу тек басталған айға енгізіледі.",
+        SheetErrNotYours => "Бұл секция сіздің ұйымыңызға тиесілі емес.",
+        ProviderErrNotApproved => "Бұл өңірдің әкімдігі сіздің ұйымыңызды әлі мақұлдамады.",
+        ProviderNoSections => "Ұйымыңызда әзірге секция жоқ: оны «Секциялар» бетінде қосыңыз.",
+        ProviderStatusPending => "Ұйымыңыз әкімдіктің мақұлдауын күтуде.",
+        ProviderStatusRejected => "Әкімдік ұйымыңызға бас тартты: {reason}",
+        ProviderNotRegistered => "Ұйымыңыз ваучерлер үшін әкімдікте тіркелмеген.",
+        ProviderDirection => "Бағыт",
+        ProviderPrice => "Айлық бағасы",
+        ProviderCapacity => "Орын саны",
+        ProviderPlacesLeft => "{capacity} орынның {left} бос",
+        ProviderSchedule => "Кесте",
+        ProviderAddress => "Мекенжай",
+        ProviderAges => "Жасы",
+        ProviderAgesRange => "{min}–{max} жас",
+        ProviderEnrolledNow => "Осы айдағы балалар",
+        ProviderNobodyEnrolled => "Осы айда балалар жоқ.",
+        ProviderDirSport => "Спорт түрлері",
+        ProviderDirArts => "Өнер",
+        ProviderDirTechnical => "Техникалық шығармашылық",
+        ProviderDirScience => "Ғылым",
+        ProviderDirTourism => "Туризм және өлкетану",
+        ProviderDirSocial => "Әлеуметтік-гуманитарлық",
+        ProviderDay1 => "Дүй",
+        ProviderDay2 => "Сей",
+        ProviderDay3 => "Сәр",
+        ProviderDay4 => "Бей",
+        ProviderDay5 => "Жұм",
+        ProviderDay6 => "Сен",
+        ProviderDay7 => "Жек",
+        ProviderNewSection => "Жаңа секция",
+        ProviderSectionName => "Атауы",
+        ProviderAgeMin => "Ең кіші жасы",
+        ProviderAgeMax => "Ең үлкен жасы",
+        ProviderLocality => "Елді мекеннің ҚАТО коды (міндетті емес)",
+        ProviderSessions => "Апталық сабақтар",
+        ProviderDay => "Күні",
+        ProviderStart => "Басталуы",
+        ProviderEnd => "Аяқталуы",
+        ProviderAddSession => "Сабақ қосу",
+        ProviderRemoveSession => "Жою",
+        ProviderCreateSection => "Секцияны қосу",
+        ProviderSectionCreated => "Секция қосылды: ата-аналар оны енді таңдай алады.",
+        ProviderSectionsNoEdit => {
+            "Қосылған секцияны мұнда өзгерту мүмкін емес: платформада әзірге мұндай мүмкіндік жоқ."
+        }
+        ProviderPayoutsTitle => "Ваучерлер бойынша төлемдер",
+        ProviderPaidChildren => "Төленген балалар",
+        ProviderAmount => "Сомасы",
+        ProviderCampaign => "Науқан",
+        ProviderNoPayouts => {
+            "Әзірге төлемдер жоқ: әкімдік айдың төлемдерін ай аяқталғаннан кейін есептейді."
+        }
+        ProviderNotPaid => "Толық төленбеген балалар",
+        ProviderWhy => "Себебі",
+        ProviderWhyWaiting => "Ата-ананың жауабын күтуде",
+        ProviderWhyDisputed => "Ата-ана дауласты, әкімдіктің шешімін күтуде: {reason}",
+        ProviderWhyRejected => "Дауды қарау кезінде қабылданбады: {reason}",
+        ProviderWhyNoSessions => "Сабақ өткізілмеді",
+        ProviderWhyBelow => {
+            "Қатысу шегінен төмен: үлесіне қарай төленді ({held} сабақтың {attended})"
+        }
+        ProviderWhyNotComputed => "Әлі төленбеді: айдың төлемдері есептелмеген",
+        ProviderAllPaid => "Балалардың барлық айы толық төленді.",
+        ProviderConversation => "Осы ай туралы хат алмасу",
+        ProviderNoMessages => "Әзірге хабарлар жоқ.",
+        ProviderMessage => "Сіздің хабарыңыз",
+        ProviderSend => "Жіберу",
+        ProviderSideParent => "Ата-ана",
+        ProviderSideProvider => "Жеткізуші",
+        ProviderSideAkimat => "Әкімдік",
+        ProviderErrName => "Секцияның 200 таңбаға дейінгі атауы болуы керек.",
+        ProviderErrAges => "Жасы 3-тен 18-ге дейін, алдымен ең кішісі.",
+        ProviderErrSchedule => {
+            "Секция аптасына кемінде бір рет өтеді; әр сабақ (СС:ММ) аяқталмай тұрып басталады."
+        }
+        ProviderErrCapacity => "Секцияда 1-ден 500-ге дейін орын болады.",
+        ProviderErrPrice => "Бағасы — теңгенің бүтін саны, нөл немесе одан көп.",
+        ProviderErrAddress => "Секцияның мекенжайы болуы керек.",
+        ProviderErrLocality => "ҚАТО коды 9 цифрдан тұрады.",
     }
 }

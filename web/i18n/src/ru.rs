@@ -723,5 +723,126 @@ pub fn text(key: Key) -> &'static str {
         ParentNoticesSaved => "Настройки уведомлений сохранены.",
         ParentDateCol => "Дата",
         ParentBalanceAfter => "Остаток",
+        // provider portal
+        ProviderNavSheet => "Табель посещаемости",
+        ProviderNavSections => "Секции",
+        ProviderNavPayouts => "Выплаты",
+        SheetTitle => "Табель посещаемости за месяц",
+        SheetSection => "Секция",
+        SheetMonth => "Месяц",
+        SheetChild => "Ребёнок",
+        SheetHeld => "Проведено занятий",
+        SheetAttended => "Посещено занятий",
+        SheetState => "Ответ родителя",
+        SheetHeldForAll => "Проведено занятий — для всех детей",
+        SheetApplyHeld => "Применить ко всем",
+        SheetAllAttended => "Все посетили все занятия",
+        SheetSubmit => "Отправить месяц",
+        SheetSubmitting => "Отправляем…",
+        SheetSubmitted => "Месяц отправлен: каждому родителю предложено его подтвердить.",
+        SheetNoChildren => "В этом месяце ни один ребёнок не пользуется ваучером в этой секции.",
+        SheetHint => {
+            "Tab или Enter — к следующему полю. Месяц, на который родитель ответил, изменить нельзя."
+        }
+        SheetNotRecorded => "Ещё не внесено",
+        SheetRecorded => "Внесено, ждёт ответа родителя",
+        SheetConfirmed => "Подтверждено родителем",
+        SheetAutoConfirmed => "Подтверждено автоматически (нет ответа в срок)",
+        SheetDisputed => "Оспорено родителем",
+        SheetUpheld => "Спор решён: оплачивается",
+        SheetRejected => "Спор решён: не оплачивается",
+        SheetParentReason => "Причина родителя: {reason}",
+        SheetResolution => "Решение акимата: {reason}",
+        SheetPaid => "Выплачено: {amount}",
+        SheetInvalidRow => "Посещённых занятий — от 0 до числа проведённых (не больше 62).",
+        SheetNothingToSend => "На все месяцы в табеле уже ответили: отправлять нечего.",
+        SheetErrAlreadyAnswered => {
+            "Родитель уже ответил за этот месяц: его цифры окончательные. Обновите табель."
+        }
+        SheetErrNotEnrolled => {
+            "Ваучер ребёнка не используется в этой секции в этом месяце. Обновите табель."
+        }
+        SheetErrMonth => "Посещаемость вносится только за начавшийся месяц.",
+        SheetErrNotYours => "Эта секция не принадлежит вашей организации.",
+        ProviderErrNotApproved => "Акимат этого региона ещё не одобрил вашу организацию.",
+        ProviderNoSections => {
+            "У вашей организации пока нет секций: добавьте их на странице «Секции»."
+        }
+        ProviderStatusPending => "Ваша организация ждёт одобрения акимата.",
+        ProviderStatusRejected => "Акимат отказал вашей организации: {reason}",
+        ProviderNotRegistered => "Ваша организация не зарегистрирована в акимате для ваучеров.",
+        ProviderDirection => "Направление",
+        ProviderPrice => "Цена в месяц",
+        ProviderCapacity => "Мест",
+        ProviderPlacesLeft => "свободно {left} из {capacity}",
+        ProviderSchedule => "Расписание",
+        ProviderAddress => "Адрес",
+        ProviderAges => "Возраст",
+        ProviderAgesRange => "{min}–{max} лет",
+        ProviderEnrolledNow => "Дети в этом месяце",
+        ProviderNobodyEnrolled => "В этом месяце детей нет.",
+        ProviderDirSport => "Спорт",
+        ProviderDirArts => "Искусство",
+        ProviderDirTechnical => "Техническое творчество",
+        ProviderDirScience => "Наука",
+        ProviderDirTourism => "Туризм и краеведение",
+        ProviderDirSocial => "Социально-гуманитарное",
+        ProviderDay1 => "Пн",
+        ProviderDay2 => "Вт",
+        ProviderDay3 => "Ср",
+        ProviderDay4 => "Чт",
+        ProviderDay5 => "Пт",
+        ProviderDay6 => "Сб",
+        ProviderDay7 => "Вс",
+        ProviderNewSection => "Новая секция",
+        ProviderSectionName => "Название",
+        ProviderAgeMin => "Минимальный возраст",
+        ProviderAgeMax => "Максимальный возраст",
+        ProviderLocality => "Код КАТО населённого пункта (необязательно)",
+        ProviderSessions => "Занятия в неделю",
+        ProviderDay => "День",
+        ProviderStart => "Начало",
+        ProviderEnd => "Конец",
+        ProviderAddSession => "Добавить занятие",
+        ProviderRemoveSession => "Удалить",
+        ProviderCreateSection => "Добавить секцию",
+        ProviderSectionCreated => "Секция добавлена: родители уже могут её выбрать.",
+        ProviderSectionsNoEdit => {
+            "Изменить добавленную секцию здесь нельзя: на платформе пока нет такой возможности."
+        }
+        ProviderPayoutsTitle => "Выплаты по ваучерам",
+        ProviderPaidChildren => "Оплачено детей",
+        ProviderAmount => "Сумма",
+        ProviderCampaign => "Кампания",
+        ProviderNoPayouts => {
+            "Выплат пока нет: акимат рассчитывает выплаты за месяц после его окончания."
+        }
+        ProviderNotPaid => "Дети, оплаченные не полностью",
+        ProviderWhy => "Почему",
+        ProviderWhyWaiting => "Ждёт ответа родителя",
+        ProviderWhyDisputed => "Оспорено родителем, ждёт решения акимата: {reason}",
+        ProviderWhyRejected => "Отклонено при разборе спора: {reason}",
+        ProviderWhyNoSessions => "Занятий не было",
+        ProviderWhyBelow => {
+            "Ниже порога посещаемости: оплачено пропорционально ({attended} из {held} занятий)"
+        }
+        ProviderWhyNotComputed => "Ещё не выплачено: выплаты за месяц не рассчитаны",
+        ProviderAllPaid => "Все месяцы детей оплачены полностью.",
+        ProviderConversation => "Переписка об этом месяце",
+        ProviderNoMessages => "Сообщений пока нет.",
+        ProviderMessage => "Ваше сообщение",
+        ProviderSend => "Отправить",
+        ProviderSideParent => "Родитель",
+        ProviderSideProvider => "Поставщик",
+        ProviderSideAkimat => "Акимат",
+        ProviderErrName => "У секции должно быть название до 200 символов.",
+        ProviderErrAges => "Возраст — от 3 до 18 лет, сначала минимальный.",
+        ProviderErrSchedule => {
+            "Секция занимается хотя бы раз в неделю; каждое занятие начинается (ЧЧ:ММ) раньше, чем заканчивается."
+        }
+        ProviderErrCapacity => "В секции от 1 до 500 мест.",
+        ProviderErrPrice => "Цена — целое число тенге, ноль или больше.",
+        ProviderErrAddress => "У секции должен быть адрес.",
+        ProviderErrLocality => "Код КАТО состоит из 9 цифр.",
     }
 }

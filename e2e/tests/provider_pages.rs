@@ -1,0 +1,299 @@
+//! The provider's portal in real headless Chromium: the monthly attendance sheet filled with
+//! the whole-column actions and the keyboard, submitted, then confirmed by the parent; a
+//! section that is not the provider's shows nothing; the sections and payouts pages.
+
+use anyhow::{Context, Result, ensure};
+use e2e::{Page, run};
+
+/// This month as the API writes it (`YYYYMM`), in the browser's calendar.
+async fn this_month(page: &Page) -> Result<i64> {
+    page.js("const d = new Date(); return d.getFullYear() * 100 + d.getMonth() + 1;")
+        .await?
+        .as_i64()
+        .context("this month")
+}
+
+/// The provider's section where a demo child's voucher is used this month, and the child's
+/// voucher id (the signed-in provider asks the API).
+async fn enrolled_section(page: &Page, month: i64) -> Result<(String, String)> {
+    let r = page
+        .graphql("{ voucherProviders { organisation { id } } voucherSections { id organisation { id } } }")
+        .await?;
+    let org = r["data"]["voucherProviders"][0]["organisation"]["id"]
+        .as_str()
+        .context("the provider's organisation")?
+        .to_owned();
+    let sections = r["data"]["voucherSections"]
+        .as_array()
+        .context("sections")?
+        .iter()
+        .filter(|s| s["organisation"]["id"].as_str() == Some(org.as_str()))
+        .filter_map(|s| s["id"].as_str().map(str::to_owned))
+        .collect::<Vec<_>>();
+    for id in sections {
+        let roster = page
+            .graphql(&format!(
+                "{{ voucherSectionRoster(sectionId: \"{id}\", month: {month}) {{ voucherId }} }}"
+            ))
+            .await?;
+        if let Some(v) = roster["data"]["voucherSectionRoster"][0]["voucherId"].as_str() {
+            return Ok((id, v.to_owned()));
+        }
+    }
+    anyhow::bail!("no section of the demo provider has a child this month")
+}
+
+/// The id of the element that has the keyboard focus.
+async fn focused(page: &Page) -> Result<String> {
+    Ok(page
+        .js("return document.activeElement && document.activeElement.id;")
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_fills_the_month_and_sees_the_parent_confirm_it() {
+    run(
+        "provider_fills_the_month_and_sees_the_parent_confirm_it",
+        async |page| {
+            page.sign_in("provider").await?;
+            page.wait_path("/provider").await?;
+            page.select("#lang-switch", "en").await?;
+            page.wait_text("h1", "Monthly attendance sheet").await?;
+            let month = this_month(page).await?;
+            let (section, voucher) = enrolled_section(page, month).await?;
+
+            // The sheet of the section with the demo child, this month (the default month).
+            page.select("#sheet-section", &section).await?;
+            let row = format!("#sheet tr[data-voucher='{voucher}']");
+            page.find(&row).await?;
+            page.wait_text(&format!("{row} .state"), "Recorded, waiting for the parent")
+                .await?;
+            let rows = page.count("#sheet tbody tr").await?;
+            page.screenshot_for_review("provider-sheet").await?;
+
+            // Whole-column actions: 8 sessions held for everyone, everyone attended all.
+            page.fill("#sheet-held-all", "8").await?;
+            page.click("#sheet-apply-held").await?;
+            page.click("#sheet-all-attended").await?;
+            ensure!(
+                page.value("#sheet-held-0").await? == "8"
+                    && page.value("#sheet-attended-0").await? == "8",
+                "the column actions did not fill the first row"
+            );
+            // The keyboard: Enter moves down the held column, then to the attended column.
+            page.click("#sheet-held-0").await?;
+            page.find("#sheet-held-0").await?.send_keys("\u{e007}").await?;
+            let expected = if rows > 1 { "sheet-held-1" } else { "sheet-attended-0" };
+            ensure!(
+                focused(page).await? == expected,
+                "Enter moved the focus to {:?}, not {expected}",
+                focused(page).await?
+            );
+            // The child's row: attended 7 of 8, typed in place.
+            page.fill(&format!("{row} .attended"), "7").await?;
+            page.click("#sheet-submit").await?;
+            page.find("#sheet-sent").await?;
+            let r = page
+                .graphql(&format!(
+                    "{{ voucherSectionRoster(sectionId: \"{section}\", month: {month}) {{ voucherId attendance {{ sessionsHeld sessionsAttended status }} }} }}"
+                ))
+                .await?;
+            let a = r["data"]["voucherSectionRoster"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|x| x["voucherId"].as_str() == Some(voucher.as_str()))
+                .context("the child's row")?["attendance"]
+                .clone();
+            ensure!(
+                a["sessionsHeld"] == 8 && a["sessionsAttended"] == 7 && a["status"] == "RECORDED",
+                "the API holds {a}"
+            );
+            page.screenshot_for_review("provider-sheet-sent").await?;
+
+            // A section that is not the provider's: not found, no rows.
+            let other = page
+                .graphql(&format!(
+                    "{{ voucherSectionRoster(sectionId: \"987654\", month: {month}) {{ voucherId childName }} }}"
+                ))
+                .await?;
+            ensure!(
+                other["data"].is_null()
+                    && other["errors"][0]["extensions"]["code"] == "NOT_FOUND",
+                "another section's sheet answered {other}"
+            );
+            page.sign_out().await?;
+
+            // The parent confirms the month.
+            page.sign_in("parent").await?;
+            page.wait_path("/citizen").await?;
+            let r = page
+                .graphql(&format!(
+                    "{{ voucherAttendance(month: {month}) {{ id voucherId status }} }}"
+                ))
+                .await?;
+            let id = r["data"]["voucherAttendance"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|x| x["voucherId"].as_str() == Some(voucher.as_str()))
+                .and_then(|x| x["id"].as_str())
+                .with_context(|| format!("the parent's month in {r}"))?
+                .to_owned();
+            let answered = page
+                .graphql(&format!(
+                    "mutation {{ answerVoucherAttendance(id: \"{id}\", confirm: true) {{ status }} }}"
+                ))
+                .await?;
+            ensure!(
+                answered["data"]["answerVoucherAttendance"]["status"] == "CONFIRMED",
+                "the parent's answer: {answered}"
+            );
+            // A parent is not provider staff: the sheet is refused.
+            let refused = page
+                .graphql(&format!(
+                    "{{ voucherSectionRoster(sectionId: \"{section}\", month: {month}) {{ voucherId }} }}"
+                ))
+                .await?;
+            ensure!(
+                refused["errors"][0]["extensions"]["code"] == "FORBIDDEN",
+                "a parent read the sheet: {refused}"
+            );
+            page.sign_out().await?;
+
+            // The provider sees the month confirmed, in Russian, and its figures final.
+            page.sign_in("provider").await?;
+            page.wait_path("/provider").await?;
+            page.select("#lang-switch", "ru").await?;
+            page.wait_text("h1", "Табель посещаемости").await?;
+            page.select("#sheet-section", &section).await?;
+            page.wait_text(&format!("{row} .state"), "Подтверждено родителем")
+                .await?;
+            ensure!(
+                page.attr(&format!("{row} .held"), "readonly").await?.is_some(),
+                "a confirmed month can still be edited"
+            );
+            page.screenshot_for_review("provider-sheet-confirmed-ru").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_lists_a_section_and_reads_its_payouts() {
+    run(
+        "provider_lists_a_section_and_reads_its_payouts",
+        async |page| {
+            page.sign_in("provider").await?;
+            page.wait_path("/provider").await?;
+            page.select("#lang-switch", "en").await?;
+            page.click(".sidenav a[href='/provider/sections']").await?;
+            page.wait_text("h1", "Sections").await?;
+            // The demo's three sections, with the demo child enrolled in one of them.
+            page.wait_text("#sections", "Робототехника").await?;
+            ensure!(
+                page.count("#sections .section").await? == 3,
+                "the provider's sections are not the demo's three"
+            );
+            page.find("#sections .enrolled li").await?;
+            page.wait_text("#sections", "16:00–17:30").await?;
+
+            // A form refused in the person's language before it is sent.
+            page.fill("#sec-name", "Шахмат / Chess").await?;
+            page.fill("#sec-age-min", "20").await?;
+            page.click("#sec-create").await?;
+            page.wait_text("#section-invalid", "Ages are 3 to 18 years").await?;
+            page.fill("#sec-age-min", "7").await?;
+            page.select("#sec-direction", "SCIENCE").await?;
+            page.fill("#sec-price", "9000").await?;
+            page.fill("#sec-address", "Астана, Абай даңғылы 10").await?;
+            page.click("#sec-add-session").await?;
+            page.select("#sec-day-1", "4").await?;
+            page.screenshot_for_review("provider-sections-form").await?;
+            page.click("#sec-create").await?;
+            page.find("#section-created").await?;
+            page.wait_text("#sections", "Шахмат / Chess").await?;
+            page.wait_text("#sections", "Thu 16:00–17:00").await?;
+            let r = page
+                .graphql("{ voucherSections(direction: SCIENCE) { name monthlyPrice schedule { day } } }")
+                .await?;
+            ensure!(
+                r["data"]["voucherSections"][0]["monthlyPrice"] == 9000
+                    && r["data"]["voucherSections"][0]["schedule"][1]["day"] == 4,
+                "the API holds {r}"
+            );
+            page.screenshot_for_review("provider-sections").await?;
+
+            // The payouts, in Kazakh: last month's attendance of the demo child, not paid yet.
+            page.select("#lang-switch", "kk").await?;
+            page.click(".sidenav a[href='/provider/payouts']").await?;
+            page.wait_text("h1", "Ваучерлер бойынша төлемдер").await?;
+            page.find(".month-payouts .unpaid").await?;
+            page.screenshot_for_review("provider-payouts-kk").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_reads_a_dispute_and_answers_in_its_conversation() {
+    run(
+        "provider_reads_a_dispute_and_answers_in_its_conversation",
+        async |page| {
+            page.sign_in("parent").await?;
+            page.wait_path("/citizen").await?;
+            let month = this_month(page).await?;
+            let r = page
+                .graphql(&format!(
+                    "{{ voucherAttendance(month: {month}, status: RECORDED) {{ id voucherId section {{ id }} }} }}"
+                ))
+                .await?;
+            let first = &r["data"]["voucherAttendance"][0];
+            let (id, voucher, section) = (
+                first["id"].as_str().context("a month to dispute")?.to_owned(),
+                first["voucherId"].as_str().context("its voucher")?.to_owned(),
+                first["section"]["id"].as_str().context("its section")?.to_owned(),
+            );
+            let disputed = page
+                .graphql(&format!(
+                    "mutation {{ answerVoucherAttendance(id: \"{id}\", confirm: false, reason: \"Бала 4 рет қана барды\") {{ status }} }}"
+                ))
+                .await?;
+            ensure!(
+                disputed["data"]["answerVoucherAttendance"]["status"] == "DISPUTED",
+                "the dispute: {disputed}"
+            );
+            page.sign_out().await?;
+
+            page.sign_in("provider").await?;
+            page.wait_path("/provider").await?;
+            page.select("#lang-switch", "en").await?;
+            page.select("#sheet-section", &section).await?;
+            let row = format!("#sheet tr[data-voucher='{voucher}']");
+            page.wait_text(&format!("{row} .state"), "Disputed by the parent")
+                .await?;
+            page.wait_text(&format!("{row} .dispute-reason"), "Бала 4 рет қана барды")
+                .await?;
+            page.click(&format!("{row} .conversation button")).await?;
+            page.wait_text(&format!("{row} .conversation"), "No messages yet")
+                .await?;
+            page.fill(&format!("{row} .conversation textarea"), "Журнал бойынша 5 сабақ.")
+                .await?;
+            page.click(&format!("{row} .conversation button[type=submit]")).await?;
+            page.wait_text(&format!("{row} .conversation .message"), "Журнал бойынша 5 сабақ.")
+                .await?;
+            page.screenshot_for_review("provider-sheet-dispute").await?;
+            // The payouts page gives the dispute as the reason the month is not paid.
+            page.click(".sidenav a[href='/provider/payouts']").await?;
+            page.wait_text(".unpaid[data-status=DISPUTED] .why", "Бала 4 рет қана барды")
+                .await?;
+            Ok(())
+        },
+    )
+    .await;
+}
