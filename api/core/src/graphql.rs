@@ -647,6 +647,29 @@ fn respond(
     res
 }
 
+/// An uploaded file of a GraphQL multipart request, read whole as a document; `field` names
+/// the argument in the error when it cannot be read.
+pub fn uploaded(
+    ctx: &async_graphql::Context<'_>,
+    upload: &async_graphql::Upload,
+    field: &str,
+) -> Result<crate::documents::Document, crate::error::ApiError> {
+    use crate::error::ApiError;
+    let v = upload
+        .value(ctx)
+        .map_err(|_| ApiError::bad_input(field, "the file could not be read"))?;
+    let mut bytes = Vec::new();
+    let mut reader = v.content;
+    std::io::Read::read_to_end(&mut reader, &mut bytes).map_err(ApiError::internal)?;
+    Ok(crate::documents::Document {
+        file_name: v.filename,
+        content_type: v
+            .content_type
+            .unwrap_or_else(|| "application/octet-stream".into()),
+        bytes,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -959,22 +959,11 @@ impl ObligationsMutation {
         let actor = actor(ctx)?;
         let gid = parse_id("graduateId", &input.graduate_id)?;
         service::get(&state.db, actor, gid).await?;
-        let mut documents = Vec::new();
-        for u in input.documents {
-            let v = u
-                .value(ctx)
-                .map_err(|_| ApiError::bad_input("documents", "a document could not be read"))?;
-            let mut bytes = Vec::new();
-            let mut reader = v.content;
-            std::io::Read::read_to_end(&mut reader, &mut bytes).map_err(ApiError::internal)?;
-            documents.push(decisions::Document {
-                file_name: v.filename,
-                content_type: v
-                    .content_type
-                    .unwrap_or_else(|| "application/octet-stream".into()),
-                bytes,
-            });
-        }
+        let documents = input
+            .documents
+            .iter()
+            .map(|u| adal_core::graphql::uploaded(ctx, u, "documents"))
+            .collect::<Result<Vec<_>, _>>()?;
         let app = decisions::apply(
             &state.db,
             &state.settings.data_dir,

@@ -1563,17 +1563,7 @@ impl SchoolsMutation {
     ) -> Result<Dish> {
         let a = actor(ctx)?;
         let s = scope::school(a, id("schoolId", &school_id)?, STAFF)?;
-        let v = photo
-            .value(ctx)
-            .map_err(|_| ApiError::bad_input("photo", "the picture could not be read"))?;
-        let mut bytes = Vec::new();
-        let mut reader = v.content;
-        std::io::Read::read_to_end(&mut reader, &mut bytes).map_err(ApiError::internal)?;
-        let doc = adal_core::documents::Document {
-            file_name: v.filename,
-            content_type: v.content_type.unwrap_or_default(),
-            bytes,
-        };
+        let doc = adal_core::graphql::uploaded(ctx, &photo, "photo")?;
         let state = ctx.data::<AppState>()?;
         let saved = canteen::set_photo(
             &state.db,

@@ -46,4 +46,5 @@ pub fn per_request(
     request
         .data(adal_registers::loaders::Loaders::new(db))
         .data(adal_obligations::loaders::Loaders::new(db))
+        .data(adal_vouchers::loaders::Loaders::new(db))
 }

@@ -1186,6 +1186,28 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
         sheet.ok()["voucherSectionRoster"][0]["attendance"]["sessionsAttended"],
         6
     );
+    // The provider is told which month was paid in proportion: Софья's 2 of 4, not
+    // Аружан's 6 of 8.
+    let months = gql(
+        &app,
+        Some(&provider),
+        "query($m: Int!) { voucherAttendance(month: $m) { voucherId belowThreshold } }",
+        json!({ "m": this_month }),
+    )
+    .await;
+    let below = |v: &str| {
+        months.ok()["voucherAttendance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["voucherId"] == v)
+            .unwrap()["belowThreshold"]
+            .clone()
+    };
+    assert_eq!(
+        (below(&aruzhan_v), below(&sofya_v)),
+        (json!(false), json!(true))
+    );
     let again = adal_vouchers::attendance::compute_payouts(
         &app.db,
         &officer,

@@ -83,10 +83,7 @@ pub async fn record_with(
         ));
     }
     let txn = begin_write(db).await?;
-    let s = clubs::section(&txn, section_id).await?;
-    if !organisations(actor, PROVIDER_STAFF).contains(&s.organisation_id) {
-        return Err(ApiError::NotFound("section"));
-    }
+    let s = clubs::own_section(&txn, actor, section_id).await?;
     let mut saved = Vec::with_capacity(rows.len());
     let mut new_months: Vec<(attendance::Model, i64, i64)> = Vec::new();
     for row in rows {
@@ -717,10 +714,7 @@ pub async fn roster(
     if !money::is_month(month) {
         return Err(ApiError::bad_input("month", "a month as YYYYMM"));
     }
-    let s = clubs::section(db, section_id).await?;
-    if !organisations(actor, PROVIDER_STAFF).contains(&s.organisation_id) {
-        return Err(ApiError::NotFound("section"));
-    }
+    let s = clubs::own_section(db, actor, section_id).await?;
     let enrolments = enrolment::Entity::find()
         .filter(enrolment::Column::SectionId.eq(s.id))
         .filter(clubs::enrolled_in(month))

@@ -278,6 +278,20 @@ pub async fn section(db: &impl ConnectionTrait, id: i64) -> ApiResult<section::M
         .ok_or(ApiError::NotFound("section"))
 }
 
+/// One of the caller's own sections (a provider's staff); any other is not found.
+pub async fn own_section(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> ApiResult<section::Model> {
+    let s = section(db, id).await?;
+    if organisations(actor, PROVIDER_STAFF).contains(&s.organisation_id) {
+        Ok(s)
+    } else {
+        Err(ApiError::NotFound("section"))
+    }
+}
+
 /// The enrolments that cover `month` (begun by then, not ended before it).
 pub fn enrolled_in(month: Month) -> sea_orm::Condition {
     sea_orm::Condition::all()

@@ -213,6 +213,24 @@ impl Attendance {
     async fn payout(&self) -> Option<i64> {
         self.0.payout
     }
+    /// The child attended less than the campaign's threshold share of the sessions held, so
+    /// the month is paid in proportion, not in full (false when no session was held).
+    async fn below_threshold(&self, ctx: &Context<'_>) -> Result<bool> {
+        let campaign = ctx
+            .data::<crate::loaders::Loaders>()?
+            .campaigns
+            .load_one(self.0.campaign_id)
+            .await
+            .map_err(adal_core::loaders::load_err)?;
+        Ok(self.0.sessions_held > 0
+            && campaign.is_some_and(|c| {
+                !crate::rules::reaches_threshold(
+                    self.0.sessions_held,
+                    self.0.sessions_attended,
+                    c.attendance_threshold_pct,
+                )
+            }))
+    }
 }
 
 /// One child on a section's attendance sheet.

@@ -17,6 +17,7 @@ pub mod demo;
 pub mod figures;
 pub mod graphql;
 pub mod http;
+pub mod loaders;
 pub mod money;
 pub mod notices;
 pub mod ranking;

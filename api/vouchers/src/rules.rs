@@ -30,13 +30,18 @@ pub fn payout(
     if held <= 0 {
         return 0;
     }
-    let attended = i64::from(attended.clamp(0, held));
-    let held = i64::from(held);
-    if attended * 100 >= held * i64::from(threshold_pct) {
+    if reaches_threshold(held, attended, threshold_pct) {
         base
     } else {
-        base * attended / held
+        base * i64::from(attended.clamp(0, held)) / i64::from(held)
     }
+}
+
+/// Whether a month's attendance reaches the campaign's threshold share of the sessions held
+/// (paid in full); a month with no session held does not.
+pub fn reaches_threshold(held: i32, attended: i32, threshold_pct: i32) -> bool {
+    held > 0
+        && i64::from(attended.clamp(0, held)) * 100 >= i64::from(held) * i64::from(threshold_pct)
 }
 
 /// One weekly session: day (1 Monday .. 7 Sunday) and minutes from midnight.

@@ -546,22 +546,10 @@ impl NoticesMutation {
         let Some(pid) = a.person_id else {
             return Err(ApiError::NotFound("task").into());
         };
-        let mut docs = Vec::new();
-        for u in documents {
-            let v = u
-                .value(ctx)
-                .map_err(|_| ApiError::bad_input("documents", "a document could not be read"))?;
-            let mut bytes = Vec::new();
-            let mut reader = v.content;
-            std::io::Read::read_to_end(&mut reader, &mut bytes).map_err(ApiError::internal)?;
-            docs.push(tasks::Document {
-                file_name: v.filename,
-                content_type: v
-                    .content_type
-                    .unwrap_or_else(|| "application/octet-stream".into()),
-                bytes,
-            });
-        }
+        let docs = documents
+            .iter()
+            .map(|u| adal_core::graphql::uploaded(ctx, u, "documents"))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Task(
             tasks::submit(
                 &state.db,

@@ -28,9 +28,8 @@ const UNPAID_HEADS: [Key; 4] = [
     Key::ProviderWhy,
 ];
 
-/// Why a child's month was not paid in full; `None` when it was. `threshold` is the
-/// campaign's attendance threshold (per cent) when the month's campaign is known.
-fn why_not_paid(l: Lang, a: &Attendance, threshold: Option<i64>) -> Option<String> {
+/// Why a child's month was not paid in full; `None` when it was.
+fn why_not_paid(l: Lang, a: &Attendance) -> Option<String> {
     let text = |k: Key, reason: Option<&String>| {
         fill(
             l.text(k),
@@ -55,17 +54,15 @@ fn why_not_paid(l: Lang, a: &Attendance, threshold: Option<i64>) -> Option<Strin
     if a.payout.is_none() {
         return Some(l.text(Key::ProviderWhyNotComputed).to_string());
     }
-    threshold
-        .filter(|pct| a.sessions_attended * 100 < a.sessions_held * pct)
-        .map(|_| {
-            fill(
-                l.text(Key::ProviderWhyBelow),
-                &[
-                    ("attended", a.sessions_attended.to_string()),
-                    ("held", a.sessions_held.to_string()),
-                ],
-            )
-        })
+    a.below_threshold.then(|| {
+        fill(
+            l.text(Key::ProviderWhyBelow),
+            &[
+                ("attended", a.sessions_attended.to_string()),
+                ("held", a.sessions_held.to_string()),
+            ],
+        )
+    })
 }
 
 #[component]
@@ -89,13 +86,6 @@ pub fn PayoutsPage() -> impl IntoView {
                 .rev()
                 .map(|m| {
                     let paid: Vec<_> = d.provider_voucher_payouts.iter().filter(|p| p.month == m).collect();
-                    // The month's campaign, when its payouts name exactly one.
-                    let campaigns: BTreeSet<&str> = paid.iter().map(|p| p.campaign_id.as_str()).collect();
-                    let threshold = (campaigns.len() == 1)
-                        .then(|| campaigns.first().copied())
-                        .flatten()
-                        .and_then(|id| d.voucher_campaigns.iter().find(|c| c.id == id))
-                        .map(|c| c.attendance_threshold_pct);
                     let paid_view = if paid.is_empty() {
                         view! { <p class="muted">{l.text(Key::ProviderWhyNotComputed)}</p> }.into_any()
                     } else {
@@ -122,7 +112,7 @@ pub fn PayoutsPage() -> impl IntoView {
                         .voucher_attendance
                         .iter()
                         .filter(|a| a.month == m)
-                        .filter_map(|a| why_not_paid(l, a, threshold).map(|why| (a, why)))
+                        .filter_map(|a| why_not_paid(l, a).map(|why| (a, why)))
                         .collect();
                     let unpaid_view = if unpaid.is_empty() {
                         view! { <p class="muted">{l.text(Key::ProviderAllPaid)}</p> }.into_any()

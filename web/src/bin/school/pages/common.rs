@@ -8,6 +8,7 @@ use crate::gql::school::{self as gs, Allergen, MealCharge};
 use crate::i18n::Key;
 use crate::session;
 use crate::ui::{EmptyState, loaded};
+use adal_web::days;
 
 /// The school of the active role assignment (the first school role's otherwise), then the
 /// page of it.
@@ -35,64 +36,20 @@ pub fn with_school(page: fn(String) -> AnyView) -> impl IntoView {
     }
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day count since 1970-01-01.
-pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
-    (y, m, d)
-}
-
-/// `YYYY-MM-DD`.
-pub fn iso(y: i32, m: u32, d: u32) -> String {
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 /// The day `n` days after `day` (`YYYY-MM-DD`); `day` itself when it is not a date.
 pub fn add_days(day: &str, n: i64) -> String {
-    match crate::format::parse_date(day) {
-        Some((y, m, d)) => {
-            let (y, m, d) = civil_from_days(days_from_civil(y, m, d) + n);
-            iso(y, m, d)
-        }
-        None => day.to_string(),
-    }
+    days::parse(day).map_or_else(|| day.to_string(), |d| days::iso(d + n))
 }
 
 /// The Monday of the week of `day`.
 pub fn monday_of(day: &str) -> String {
-    match crate::format::parse_date(day) {
-        Some((y, m, d)) => {
-            let n = days_from_civil(y, m, d);
-            // 1970-01-01 was a Thursday: Monday is 0.
-            let weekday = (n + 3).rem_euclid(7);
-            add_days(day, -weekday)
-        }
-        None => day.to_string(),
-    }
+    // 1970-01-01 (day 0) was a Thursday: Monday is 3 days before it.
+    days::parse(day).map_or_else(|| day.to_string(), |d| days::iso(d - (d + 3).rem_euclid(7)))
 }
 
 /// Today in the browser's time zone.
 pub fn today() -> String {
-    let d = js_sys::Date::new_0();
-    iso(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+    days::iso(days::today())
 }
 
 /// `YYYYMM` of a `YYYY-MM` (a month input's value).
@@ -197,8 +154,6 @@ mod tests {
 
     #[test]
     fn days_and_weeks() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
         assert_eq!(add_days("2026-12-31", 1), "2027-01-01");
         assert_eq!(add_days("2026-03-01", -1), "2026-02-28");
         assert_eq!(monday_of("2026-12-05"), "2026-11-30");
