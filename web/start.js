@@ -1,2 +1,2 @@
-import init from "/{portal}/{portal}.js";
-init({ module_or_path: "/{portal}/{portal}_bg.wasm" });
+import init from "{path}/{name}.js";
+init({ module_or_path: "{path}/{name}_bg.wasm" });

@@ -21,6 +21,8 @@ mod m20261204_000011_voucher_clubs;
 mod m20261204_000012_voucher_conversations;
 mod m20261205_000013_schools;
 mod m20261205_000014_school_reports;
+mod m20261205_000015_data_generation;
+mod m20261205_000016_audit_chain;
 
 pub struct Migrator;
 
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_voucher_conversations::Migration),
             Box::new(m20261205_000013_schools::Migration),
             Box::new(m20261205_000014_school_reports::Migration),
+            Box::new(m20261205_000015_data_generation::Migration),
+            Box::new(m20261205_000016_audit_chain::Migration),
         ]
     }
 }

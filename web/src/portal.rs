@@ -3,6 +3,10 @@
 use crate::gql::Role;
 use crate::i18n::Key;
 
+/// Programs of their own inside a portal, by folder (and path): pages a portal's phone budget
+/// could not hold beside its others. The portal's navigation loads them as another page.
+pub const NESTED: &[&str] = &["citizen/vouchers"];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Portal {
     Operator,
@@ -127,6 +131,20 @@ impl Portal {
         }
     }
 
+    /// The program (the bundle's folder under `web/dist/`, its path without the leading
+    /// slash) that draws `path`: a portal's own, or one of the [`NESTED`] programs inside it.
+    pub fn program_of(path: &str) -> &str {
+        let path = path.trim_start_matches('/');
+        NESTED
+            .iter()
+            .find(|p| {
+                path.strip_prefix(**p)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+            .copied()
+            .unwrap_or_else(|| path.split('/').next().unwrap_or(""))
+    }
+
     /// The portal a path belongs to.
     pub fn of_path(path: &str) -> Option<Portal> {
         Portal::ALL.into_iter().find(|p| {
@@ -159,6 +177,18 @@ pub fn role_key(role: Role) -> Key {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_map_to_programs() {
+        assert_eq!(Portal::program_of("/citizen/vouchers"), "citizen/vouchers");
+        assert_eq!(
+            Portal::program_of("/citizen/vouchers/12"),
+            "citizen/vouchers"
+        );
+        assert_eq!(Portal::program_of("/citizen/voucherstore"), "citizen");
+        assert_eq!(Portal::program_of("/citizen/meals"), "citizen");
+        assert_eq!(Portal::program_of("/operator"), "operator");
+    }
 
     #[test]
     fn paths_map_to_portals() {

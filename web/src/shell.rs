@@ -33,6 +33,17 @@ where
     });
 }
 
+/// The program this page runs (its bundle's folder: `citizen`, `citizen/vouchers`,
+/// `signin`), as `cargo xtask build-web` writes it into the page (`<meta name="adal-program">`);
+/// empty outside a built page.
+pub fn program() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=adal-program]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .unwrap_or_default()
+}
+
 /// Loads another page of the site (another bundle), keeping this page in the history.
 pub fn go(url: &str) {
     if let Some(w) = web_sys::window() {
@@ -290,16 +301,19 @@ pub fn PortalShell(portal: Portal) -> impl IntoView {
             .iter()
             .find(|(p, _, _)| *p == here)
             .is_none_or(|(_, _, allowed)| visible(allowed));
+        // A page drawn by another program of the portal is loaded as another page.
+        let this_program = program();
         let links = portal
             .pages()
             .iter()
             .filter(|(_, _, allowed)| visible(allowed))
             .map(|(href, key, _)| {
-                view! {
-                    <li>
-                        <A href=*href exact=true>{t(*key)}</A>
-                    </li>
-                }
+                let link = if this_program.is_empty() || Portal::program_of(href) == this_program {
+                    view! { <A href=*href exact=true>{t(*key)}</A> }.into_any()
+                } else {
+                    view! { <a href=*href rel="external">{t(*key)}</a> }.into_any()
+                };
+                view! { <li>{link}</li> }
             })
             .collect_view();
         view! {

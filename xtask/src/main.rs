@@ -197,39 +197,55 @@ impl Mode {
 }
 
 /// One program of the web: its cargo binary (also its folder in `web/dist/` and the base
-/// name of its files) and its budget in bytes (brotli of wasm + js + css + its largest
-/// language catalogue).
+/// name of its files), the path it is served under, and its budget in bytes (brotli of wasm +
+/// js + css + its largest language catalogue).
 #[derive(Clone, Copy, Debug)]
 struct Bundle {
     name: &'static str,
+    /// A portal's own program is served under `/<name>`; a program nested in a portal (pages
+    /// its phone budget could not hold beside the others: `adal_web::portal::NESTED`) under
+    /// the portal's path, its folder named with `_` for `/` (`citizen_vouchers`:
+    /// `/citizen/vouchers`).
+    path: &'static str,
     budget: usize,
 }
 
 /// The portals, each served under `/<name>`, and the sign-in page (served at `/` and
 /// `/login`, kept as small as the citizen portal: both open on phones).
-const BUNDLES: [Bundle; 6] = [
+const BUNDLES: [Bundle; 7] = [
     Bundle {
         name: "operator",
+        path: "/operator",
         budget: 350 * 1024,
     },
     Bundle {
         name: "akimat",
+        path: "/akimat",
         budget: 350 * 1024,
     },
     Bundle {
         name: "provider",
+        path: "/provider",
         budget: 350 * 1024,
     },
     Bundle {
         name: "school",
+        path: "/school",
         budget: 350 * 1024,
     },
     Bundle {
         name: "citizen",
+        path: "/citizen",
+        budget: 250 * 1024,
+    },
+    Bundle {
+        name: "citizen_vouchers",
+        path: "/citizen/vouchers",
         budget: 250 * 1024,
     },
     Bundle {
         name: "signin",
+        path: "/signin",
         budget: 250 * 1024,
     },
 ];
@@ -263,19 +279,19 @@ fn build_web(ws: &Workspace, mode: Mode) -> Result<()> {
     let start = fs::read_to_string(web.join("start.js")).context("reading web/start.js")?;
     let templates = (template.as_str(), start.as_str());
     let css = fs::read(web.join("style").join(CSS_NAME)).context("reading web/style/adal.css")?;
-    let catalogues = catalogues()?;
     let dist = ws.dist();
-    fs::create_dir_all(dist.join("i18n"))?;
+    fs::create_dir_all(&dist)?;
     fs::write(dist.join(CSS_NAME), &css)?;
-    for (name, json) in &catalogues {
-        fs::write(dist.join(name), json)?;
-    }
-    // Before the split, one bundle sat at the top of web/dist: remove its leftovers.
+    // Before the split, one bundle sat at the top of web/dist, and the catalogues were
+    // shared by every bundle: remove their leftovers.
     for stale in ["index.html", "adal.js", "adal_bg.wasm"] {
         let f = dist.join(stale);
         if f.is_file() {
             fs::remove_file(&f)?;
         }
+    }
+    if dist.join("i18n").is_dir() {
+        fs::remove_dir_all(dist.join("i18n"))?;
     }
 
     let wasm_opt = match mode {
@@ -328,14 +344,24 @@ fn build_web(ws: &Workspace, mode: Mode) -> Result<()> {
         r?;
     }
 
+    // Each bundle's own catalogues (after the bundles: a rebuilt bundle's folder is made
+    // anew): the texts its code names, the others empty.
+    let mut largest_texts = std::collections::HashMap::new();
+    for b in &BUNDLES {
+        let keys = keys_named(&web.join("src"), b.name)?;
+        fs::create_dir_all(dist.join(b.name).join("i18n"))?;
+        let mut largest = 0;
+        for (code, json) in catalogues(&keys)? {
+            largest = largest.max(brotli_len(json.as_bytes())?);
+            fs::write(
+                dist.join(b.name).join("i18n").join(format!("{code}.json")),
+                json,
+            )?;
+        }
+        largest_texts.insert(b.name, largest);
+    }
+
     // Sizes and the gate.
-    let largest_texts = catalogues
-        .iter()
-        .map(|(_, json)| brotli_len(json.as_bytes()))
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .max()
-        .unwrap_or(0);
     let css_br = brotli_len(&css)?;
     let mut sizes = Vec::new();
     for b in &BUNDLES {
@@ -347,7 +373,7 @@ fn build_web(ws: &Workspace, mode: Mode) -> Result<()> {
             wasm,
             js,
             css: css_br,
-            texts: largest_texts,
+            texts: largest_texts.get(b.name).copied().unwrap_or(0),
             budget: b.budget,
         });
     }
@@ -377,8 +403,8 @@ fn finish_bundle(
         .join(profile)
         .join(format!("{}.wasm", b.name));
     let wasm = fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
-    let index = index_html(template, b.name);
-    let start = index_html(start_template, b.name);
+    let index = index_html(template, b);
+    let start = index_html(start_template, b);
     let stamp_value = {
         let mut h = DefaultHasher::new();
         (
@@ -448,10 +474,14 @@ fn finish_bundle(
     Ok(())
 }
 
-/// A bundle's page from `web/index.html` (or its start script from `web/start.js`):
-/// `{portal}` names its folder and files.
-fn index_html(template: &str, name: &str) -> String {
-    template.replace("{portal}", name)
+/// A bundle's page from `web/index.html` (or its start script from `web/start.js`): a template with the bundle's path (`{path}`: where its files are served), its files' base
+/// name (`{name}`) and the program's name as the page tells it to the code (`{program}`: the
+/// path without its slash; the texts are loaded from `/{program}/i18n/`).
+fn index_html(template: &str, b: &Bundle) -> String {
+    template
+        .replace("{path}", b.path)
+        .replace("{name}", b.name)
+        .replace("{program}", b.path.trim_start_matches('/'))
 }
 
 /// A bundle's brotli sizes in bytes, as a page downloads it.
@@ -521,16 +551,87 @@ fn check_budgets(sizes: &[BundleSize]) -> Result<(), String> {
     }
 }
 
-/// The interface texts as the browser loads them: `(path in dist, JSON array of the texts
-/// in `Key::ALL` order)`, one file per language.
-fn catalogues() -> Result<Vec<(String, String)>> {
+/// The interface texts of one bundle as the browser loads them: `(language code, JSON array
+/// of the texts in `Key::ALL` order)`, one per language. The texts of keys the bundle's code
+/// does not name are empty, so that a page downloads only its own portal's texts while every
+/// catalogue keeps the one order the code indexes.
+fn catalogues(keys: &std::collections::HashSet<String>) -> Result<Vec<(&'static str, String)>> {
     adal_i18n::CATALOGUES
         .iter()
         .map(|(code, text)| {
-            let texts: Vec<&str> = adal_i18n::Key::ALL.iter().map(|k| text(*k)).collect();
-            Ok((format!("i18n/{code}.json"), serde_json::to_string(&texts)?))
+            let texts: Vec<&str> = adal_i18n::Key::ALL
+                .iter()
+                .map(|k| {
+                    if keys.contains(&format!("{k:?}")) {
+                        text(*k)
+                    } else {
+                        ""
+                    }
+                })
+                .collect();
+            Ok((*code, serde_json::to_string(&texts)?))
         })
         .collect()
+}
+
+/// The keys a bundle's code names as `Key::Name`: in its own folder `web/src/bin/<bundle>/`
+/// and in the shared library (every `.rs` of `web/src` outside `bin/`, and the helpers of the
+/// texts crate). A key reached any other way (a glob import of the variants, a renamed
+/// import) would be missed and show empty, so such an import fails the build.
+fn keys_named(web_src: &Path, bundle: &str) -> Result<std::collections::HashSet<String>> {
+    let mut files = Vec::new();
+    rust_files(
+        web_src,
+        &mut |p| !p.starts_with(web_src.join("bin")),
+        &mut files,
+    )?;
+    rust_files(&web_src.join("bin").join(bundle), &mut |_| true, &mut files)?;
+    files.push(web_src.join("..").join("i18n").join("src").join("lib.rs"));
+    let mut keys = std::collections::HashSet::new();
+    for f in files {
+        let text = fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
+        for bad in ["Key::*", "Key::{", "Key as "] {
+            if text.contains(bad) {
+                bail!(
+                    "{}: `{bad}` hides which texts the code names (build-web keeps in each \
+                     portal's catalogue only the keys written as `Key::Name`)",
+                    f.display()
+                );
+            }
+        }
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("Key::") {
+            rest = &rest[at + "Key::".len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+                keys.insert(name);
+            }
+        }
+    }
+    Ok(keys)
+}
+
+/// Every `.rs` file under `dir` whose path `keep` accepts (folders included).
+fn rust_files(
+    dir: &Path,
+    keep: &mut dyn FnMut(&Path) -> bool,
+    out: &mut Vec<PathBuf>,
+) -> Result<()> {
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if !keep(&path) {
+            continue;
+        }
+        if path.is_dir() {
+            rust_files(&path, keep, out)?;
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    Ok(())
 }
 
 fn brotli_len(data: &[u8]) -> Result<usize> {
@@ -695,8 +796,17 @@ mod tests {
 
     #[test]
     fn each_page_loads_its_own_bundle() {
-        let page = index_html(r#"import init from "/{portal}/{portal}.js";"#, "school");
-        assert_eq!(page, r#"import init from "/school/school.js";"#);
+        let bundle = |name: &str| BUNDLES.iter().find(|b| b.name == name).unwrap();
+        let template = r#"<meta name="adal-program" content="{program}"> "{path}/{name}.js""#;
+        assert_eq!(
+            index_html(template, bundle("school")),
+            r#"<meta name="adal-program" content="school"> "/school/school.js""#
+        );
+        // A program nested in a portal is served under the portal's path.
+        assert_eq!(
+            index_html(template, bundle("citizen_vouchers")),
+            r#"<meta name="adal-program" content="citizen/vouchers"> "/citizen/vouchers/citizen_vouchers.js""#
+        );
     }
 
     #[test]

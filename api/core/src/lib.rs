@@ -4,10 +4,12 @@
 //! It knows no domain: domains depend on it, never the other way.
 
 pub mod audit;
+pub mod audit_chain;
 pub mod auth;
 pub mod db;
 pub mod documents;
 pub mod error;
+pub mod generation;
 pub mod graphql;
 pub mod identifiers;
 pub mod jobs;

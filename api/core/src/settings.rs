@@ -142,6 +142,14 @@ pub struct Settings {
     pub social_wallet_url: Option<String>,
     /// Bearer token for the Social Wallet.
     pub social_wallet_token: Option<Secret>,
+    /// How often `adal serve` (with the job runner) and `adal worker` seal new audit events
+    /// into the hash chain and publish the heads of ended days.
+    pub audit_seal_ms: u64,
+    /// The witness of the audit trail's day heads (HTTP POST of each head as JSON, answered
+    /// by a receipt); unset: heads are only published at `/audit/heads`.
+    pub audit_witness_url: Option<String>,
+    /// Bearer token for the witness.
+    pub audit_witness_token: Option<Secret>,
     /// Day of the month from which the schools' reports of the month before are prepared
     /// (1: on the 1st); 0: only on request.
     pub school_reports_day: u32,
@@ -215,6 +223,9 @@ impl Default for Settings {
             push_rate_per_sec: 200,
             push_webhook_secret: None,
             payments_webhook_secret: None,
+            audit_seal_ms: 2000,
+            audit_witness_url: None,
+            audit_witness_token: None,
             social_wallet_url: None,
             social_wallet_token: None,
             school_reports_day: 1,

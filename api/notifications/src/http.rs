@@ -55,6 +55,22 @@ impl HttpClient {
         Ok(Self { client, timeout })
     }
 
+    /// POSTs JSON with `Authorization: Bearer <token>` when a token is given (the adapters
+    /// of the Social Wallet and the audit witness).
+    pub async fn post_json_bearer(
+        &self,
+        url: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Result<Answer, HttpError> {
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let headers: Vec<(&str, &str)> = auth
+            .as_deref()
+            .map(|a| vec![("authorization", a)])
+            .unwrap_or_default();
+        self.post_json(url, &headers, body).await
+    }
+
     /// POSTs JSON with extra headers; the whole exchange is bounded by the time limit.
     pub async fn post_json(
         &self,

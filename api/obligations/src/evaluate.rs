@@ -553,6 +553,7 @@ async fn store(
     } else {
         store_values(db, &ledgers, &stamp).await?;
     }
+    adal_core::generation::bump(db, adal_core::generation::REGISTER).await?;
     Ok(ledgers.len() as u64)
 }
 

@@ -213,7 +213,7 @@ fn pages(
             };
             match service::list(&db, &filter, &page).await {
                 Err(e) => Some((Err(e), None)),
-                Ok((rows, _)) => {
+                Ok(rows) => {
                     let next = (rows.len() as u64 == MAX_PAGE)
                         .then(|| rows.last().map(|r| encode_cursor(&r.id.to_string())))
                         .flatten();

@@ -706,7 +706,13 @@ impl ObligationsQuery {
         let state = ctx.data::<AppState>()?;
         let page = PageRequest::parse(first, after)?;
         let filter = filter.unwrap_or_default().parse()?;
-        let (rows, total) = service::list(&state.db, &filter, &page).await?;
+        let rows = service::list(&state.db, &filter, &page).await?;
+        let total = if ctx.look_ahead().field("totalCount").exists() {
+            let counts = ctx.data::<service::RegisterCounts>()?;
+            service::count(&state.db, counts, &filter).await?
+        } else {
+            0
+        };
         Ok(connection(
             &page,
             rows,

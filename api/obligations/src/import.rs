@@ -1214,6 +1214,7 @@ async fn import_graduates(
             .exec_without_returning(&txn)
             .await?;
     }
+    adal_core::generation::bump(&txn, adal_core::generation::REGISTER).await?;
     txn.commit().await?;
     let taken = inserted + corrected.len() as u64;
     Ok((taken, total.saturating_sub(taken)))

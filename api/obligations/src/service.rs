@@ -63,8 +63,6 @@ pub struct GraduateRow {
     pub last_name: String,
     pub first_name: String,
     pub middle_name: Option<String>,
-    /// Rows matching the filter (a window count on list pages).
-    pub total_count: i64,
 }
 
 impl GraduateRow {
@@ -180,47 +178,90 @@ fn row_columns(q: &mut SelectStatement) {
     for c in [P::Iin, P::LastName, P::FirstName, P::MiddleName] {
         q.column((p.clone(), c));
     }
-    q.expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("total_count"));
 }
 
-/// A page of the register and the total. The first page is one statement whatever its size
-/// (the total is a window count); later pages add one count, since the cursor cuts the window.
+/// A page of the register, in the order of the graduates' ids (a keyset cursor: any page
+/// costs what the first does). The total is [`count`]ed apart, only when asked: a window
+/// count beside the page made the database join and number every matching row for each page.
 pub async fn list(
     db: &DatabaseConnection,
     filter: &GraduateFilter,
     page: &PageRequest,
-) -> ApiResult<(Vec<GraduateRow>, u64)> {
+) -> ApiResult<Vec<GraduateRow>> {
     let backend = db.get_database_backend();
     let g = Alias::new("g");
     let mut q = base_select();
     row_columns(&mut q);
     apply_filter(&mut q, filter);
-    let after = page.after_id()?;
-    if let Some(after) = after {
+    if let Some(after) = page.after_id()? {
         q.and_where(Expr::col((g.clone(), graduate::Column::Id)).gt(after));
     }
-    q.order_by((g.clone(), graduate::Column::Id), Order::Asc)
+    q.order_by((g, graduate::Column::Id), Order::Asc)
         .limit(page.fetch_limit());
-    let rows = GraduateRow::find_by_statement(backend.build(&q))
+    Ok(GraduateRow::find_by_statement(backend.build(&q))
         .all(db)
-        .await?;
-    let total = match (after, rows.first()) {
-        (None, Some(r)) => r.total_count,
-        (None, None) => 0,
-        (Some(_), _) => {
-            let mut count = base_select();
-            count.expr_as(
-                Func::count(Expr::col((g, graduate::Column::Id))),
-                Alias::new("n"),
-            );
-            apply_filter(&mut count, filter);
-            db.query_one_raw(backend.build(&count))
-                .await?
-                .and_then(|r| r.try_get::<i64>("", "n").ok())
-                .unwrap_or(0)
+        .await?)
+}
+
+/// The register's totals per filter, kept until the register's data changes (its
+/// [`generation`](adal_core::generation::REGISTER) moves on): an analyst paging through a
+/// filter, or eight of them on the same filters, costs one count, not one per page. Bounded:
+/// when full it starts again empty.
+#[derive(Default)]
+pub struct RegisterCounts {
+    counts: std::sync::Mutex<HashMap<String, (i64, u64)>>,
+}
+
+impl RegisterCounts {
+    /// Filters kept at most.
+    const CAPACITY: usize = 4096;
+
+    fn get(&self, key: &str, generation: i64) -> Option<u64> {
+        let counts = self.counts.lock().ok()?;
+        counts
+            .get(key)
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, n)| *n)
+    }
+
+    fn put(&self, key: String, generation: i64, n: u64) {
+        if let Ok(mut counts) = self.counts.lock() {
+            if counts.len() >= Self::CAPACITY {
+                counts.clear();
+            }
+            counts.insert(key, (generation, n));
         }
-    };
-    Ok((rows, total as u64))
+    }
+}
+
+/// How many graduates the filter matches, over all pages: from `counts` while the register
+/// has not changed since it was counted, else counted now (one statement) and kept.
+pub async fn count(
+    db: &DatabaseConnection,
+    counts: &RegisterCounts,
+    filter: &GraduateFilter,
+) -> ApiResult<u64> {
+    // Taken before counting: a write that lands meanwhile raises it past what is kept.
+    let generation = adal_core::generation::read(db, adal_core::generation::REGISTER).await?;
+    let key = format!("{filter:?}");
+    if let Some(n) = counts.get(&key, generation) {
+        return Ok(n);
+    }
+    let backend = db.get_database_backend();
+    let mut q = base_select();
+    q.expr_as(
+        Func::count(Expr::col((Alias::new("g"), graduate::Column::Id))),
+        Alias::new("n"),
+    );
+    apply_filter(&mut q, filter);
+    let n = db
+        .query_one_raw(backend.build(&q))
+        .await?
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .unwrap_or(0);
+    let n = u64::try_from(n).unwrap_or(0);
+    counts.put(key, generation, n);
+    Ok(n)
 }
 
 /// The register's filter as a query over `graduate g JOIN obligation o JOIN person p` with no

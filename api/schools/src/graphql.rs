@@ -424,6 +424,8 @@ pub struct DayOut {
     pub last_exit_local: Option<String>,
     pub late: bool,
     pub absent: bool,
+    /// The day's latest pass is an entry: in the building now (for today).
+    pub inside: bool,
 }
 
 fn day_out(date: NaiveDate, d: rules::Day) -> DayOut {
@@ -435,6 +437,7 @@ fn day_out(date: NaiveDate, d: rules::Day) -> DayOut {
         last_exit_local: d.last_exit.map(rules::hhmm),
         late: d.late,
         absent: d.absent,
+        inside: d.inside,
     }
 }
 

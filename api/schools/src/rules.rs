@@ -83,6 +83,9 @@ pub struct Day {
     pub late: bool,
     /// A school day without any entry.
     pub absent: bool,
+    /// The day's latest pass is an entry: the person is in the building (someone who left at
+    /// noon and came back is inside again, though the day has an exit).
+    pub inside: bool,
 }
 
 /// A person's day from their passes (refused and clock-suspect ones already left out): the
@@ -101,7 +104,13 @@ pub fn day(date: NaiveDate, passes: &[Pass], lessons_start: NaiveTime, grace_min
         .map(|p| p.at)
         .max();
     let deadline = at_local(date, lessons_start) + Duration::minutes(i64::from(grace_minutes));
+    // Of passes at the same instant, the exit is taken as the later (a turnstile that logs
+    // both at once has let the person out).
+    let latest = passes
+        .iter()
+        .max_by_key(|p| (p.at, p.kind == SchoolEventKind::Exit));
     Day {
+        inside: latest.is_some_and(|p| p.kind == SchoolEventKind::Entry),
         first_entry,
         last_exit,
         late: first_entry.is_some_and(|t| t > deadline),
@@ -304,6 +313,11 @@ mod tests {
         assert_eq!(got.first_entry, Some(t(day0, "08:25")));
         assert_eq!(got.last_exit, Some(t(day0, "14:10")));
         assert!(!got.late && !got.absent);
+        assert!(!got.inside, "left at 14:10");
+        // Out at noon and back at 12:40: inside, though the day has an exit.
+        let back = day(day0, &passes[..passes.len() - 1], start, 5);
+        assert!(back.inside);
+        assert_eq!(back.last_exit, Some(t(day0, "12:00")));
 
         // 08:36 is past 08:30 + 5 minutes; 08:35 is not.
         let late = day(

@@ -108,14 +108,13 @@ impl SocialWallet for HttpWallet {
         meals: &'a [WalletMeal],
     ) -> BoxFuture<'a, Result<Vec<WalletAnswer>, String>> {
         Box::pin(async move {
-            let auth = self.token.as_ref().map(|t| format!("Bearer {t}"));
-            let headers: Vec<(&str, &str)> = auth
-                .as_deref()
-                .map(|a| vec![("authorization", a)])
-                .unwrap_or_default();
             let answer = self
                 .client
-                .post_json(&self.url, &headers, &serde_json::json!({ "meals": meals }))
+                .post_json_bearer(
+                    &self.url,
+                    self.token.as_deref(),
+                    &serde_json::json!({ "meals": meals }),
+                )
                 .await
                 .map_err(|e| e.to_string())?;
             if !(200..300).contains(&answer.status) {

@@ -68,6 +68,11 @@ enum Command {
         #[command(subcommand)]
         command: VouchersCommand,
     },
+    /// The audit trail's hash chain: verify it, or seal what is new now.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -101,6 +106,20 @@ enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Recompute the chain (from the beginning, or from the head published for a day) and
+    /// name the first event or link that does not match; exits non-zero if one does not.
+    Verify {
+        /// Start from the head published for this day (YYYY-MM-DD), as the witness holds it.
+        #[arg(long, value_name = "DAY")]
+        from_day: Option<chrono::NaiveDate>,
+    },
+    /// Link every committed event not yet in the chain and publish the heads of ended days
+    /// (`adal serve` and `adal worker` do it every few seconds).
+    Seal,
 }
 
 #[derive(Subcommand, Debug)]
@@ -142,6 +161,47 @@ pub fn main() -> ExitCode {
 async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()> {
     match command.unwrap_or(Command::Serve { seed_demo: false }) {
         Command::Serve { seed_demo } => serve(settings, seed_demo).await,
+        Command::Audit { command } => {
+            let (conn, _) = db::connect(&settings).await?;
+            db::migrate(&conn).await?;
+            match command {
+                AuditCommand::Seal => {
+                    let witness = crate::audit::witness(&settings)?;
+                    let n = crate::audit::seal_round(
+                        &conn,
+                        witness
+                            .as_ref()
+                            .map(|w| w as &dyn adal_core::audit_chain::Witness),
+                    )
+                    .await;
+                    println!("{n} audit events sealed");
+                    Ok(())
+                }
+                AuditCommand::Verify { from_day } => {
+                    let v = adal_core::audit_chain::verify(&conn, from_day)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+                    match &v.fault {
+                        None => {
+                            println!(
+                                "the audit trail holds: links {}..{} recomputed ({} links), {} events recorded lately and not yet sealed",
+                                v.from_seq + 1,
+                                v.to_seq,
+                                v.links,
+                                v.unsealed
+                            );
+                            Ok(())
+                        }
+                        Some(fault) => {
+                            anyhow::bail!(
+                                "the audit trail does NOT hold: {fault} ({} links before it match)",
+                                v.links
+                            )
+                        }
+                    }
+                }
+            }
+        }
         Command::Vouchers {
             command: VouchersCommand::Verify { file },
         } => {
@@ -317,6 +377,7 @@ async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()>
             let (conn, _) = db::connect(&settings).await?;
             db::migrate(&conn).await?;
             let jobs = crate::wiring::jobs(conn.clone(), &settings);
+            let sealer = crate::audit::spawn_sealer(conn.clone(), &settings)?;
             let worker = crate::wiring::worker(conn, std::sync::Arc::new(settings))?;
             println!(
                 "notification worker {} and job runner {} running; Ctrl-C stops them",
@@ -325,8 +386,10 @@ async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()>
             );
             let (stop, handle) = jobs.spawn();
             worker.run(shutdown_signal()).await;
-            let _ = stop.send(());
-            let _ = handle.await;
+            for (stop, handle) in [(stop, handle), sealer] {
+                let _ = stop.send(());
+                let _ = handle.await;
+            }
             Ok(())
         }
         Command::PrintSchema => {

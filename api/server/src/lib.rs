@@ -3,6 +3,7 @@
 //! merged into one schema, startup, the CLI, the demo data, and the wiring that plugs one
 //! domain's implementation into another's trait.
 
+pub mod audit;
 pub mod cli;
 pub mod graphiql;
 pub mod metrics;

@@ -62,6 +62,7 @@ pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -
                 budget: state.cost_budget.clone(),
             })
             .data(state.clone())
+            .data(adal_obligations::service::RegisterCounts::default())
             .data(domains);
     }
     builder.finish()

@@ -26,6 +26,11 @@ pub struct Application {
         tokio::sync::oneshot::Sender<()>,
         tokio::task::JoinHandle<()>,
     )>,
+    /// The audit trail's sealer, started and stopped with the job runner.
+    sealer: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    )>,
 }
 
 impl Application {
@@ -45,11 +50,20 @@ impl Application {
                 .with_waker(&state.jobs)
                 .spawn()
         });
+        let sealer = if state.settings.job_runner {
+            Some(crate::audit::spawn_sealer(
+                state.db.clone(),
+                &state.settings,
+            )?)
+        } else {
+            None
+        };
         Ok(Self {
             address,
             server,
             state,
             jobs,
+            sealer,
         })
     }
 
@@ -76,7 +90,7 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        if let Some((stop, handle)) = self.jobs {
+        for (stop, handle) in [self.jobs, self.sealer].into_iter().flatten() {
             let _ = stop.send(());
             let _ = handle.await;
         }
@@ -155,7 +169,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(adal_obligations::export::routes)
             .configure(adal_obligations::downloads::routes)
             .configure(adal_vouchers::http::routes)
-            .configure(adal_schools::http::routes);
+            .configure(adal_schools::http::routes)
+            .configure(crate::audit::routes);
         if crate::web_portals::built(&web_dir) {
             app.configure(crate::web_portals::services(&web_dir))
         } else {

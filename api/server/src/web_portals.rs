@@ -2,9 +2,13 @@
 //! (`ADAL_WEB_DIR`, default `web/dist`), one program per portal:
 //!
 //! ```text
-//! web/dist/adal.css, web/dist/i18n/{kk,ru,en}.json    shared by every portal
-//! web/dist/signin/index.html, signin.js, ...          the sign-in page: `/` and `/login`
+//! web/dist/adal.css                                   shared by every portal
+//! web/dist/signin/index.html, signin.js, i18n/...     the sign-in page: `/` and `/login`
 //! web/dist/<portal>/index.html, <portal>.js, ...      a portal: `/<portal>/...`
+//! web/dist/<portal>/i18n/{kk,ru,en}.json              its texts
+//! web/dist/<portal>_<page>/index.html, ...            a program nested in a portal (pages
+//!                                                     its budget could not hold beside the
+//!                                                     others): `/<portal>/<page>/...`
 //! ```
 //!
 //! `/<portal>` and every path under it that is not a file answer with that portal's
@@ -34,8 +38,17 @@ pub fn built(dir: &Path) -> bool {
 /// routes (the last of them answers every path no other service takes).
 pub fn services(dir: &Path) -> impl FnOnce(&mut web::ServiceConfig) + Clone + 'static {
     let dir = dir.to_path_buf();
+    let nested = nested_programs(&dir);
     move |cfg: &mut web::ServiceConfig| {
         let sign_in = dir.join(SIGN_IN).join("index.html");
+        // Before the portals: `/citizen/vouchers/...` is its own program, not `/citizen`'s.
+        for (path, folder) in nested {
+            cfg.service(
+                Files::new(&path, &folder)
+                    .index_file("index.html")
+                    .default_handler(page_or_404(folder.join("index.html"))),
+            );
+        }
         for portal in PORTALS {
             let folder = dir.join(portal);
             cfg.service(
@@ -53,6 +66,26 @@ pub fn services(dir: &Path) -> impl FnOnce(&mut web::ServiceConfig) + Clone + 's
         )));
         cfg.service(Files::new("/", &dir).default_handler(page_or_404(sign_in)));
     }
+}
+
+/// The programs nested in a portal that `dir` holds: a folder `<portal>_<page>` with an
+/// `index.html`, served under `/<portal>/<page>` (build-web names them so).
+fn nested_programs(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut found: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_str()?.to_owned();
+            let (portal, page) = name.split_once('_')?;
+            let folder = entry.path();
+            (PORTALS.contains(&portal) && !page.is_empty() && folder.join("index.html").is_file())
+                .then(|| (format!("/{portal}/{}", page.replace('_', "/")), folder))
+        })
+        .collect();
+    // The deepest first, should one nest in another.
+    found.sort_by_key(|(path, _)| std::cmp::Reverse(path.len()));
+    found
 }
 
 /// Answers a path that is no file: a path that looks like a file (its last segment has a
@@ -102,9 +135,15 @@ mod tests {
             std::fs::write(p, text).unwrap();
         };
         write("adal.css", "body{}");
-        write("i18n/kk.json", "[]");
+        write("signin/i18n/kk.json", "[]");
         write("signin/index.html", "page:signin");
         write("signin/signin_bg.wasm", "\0asm");
+        write("citizen_vouchers/index.html", "page:citizen_vouchers");
+        write(
+            "citizen_vouchers/citizen_vouchers.js",
+            "js:citizen_vouchers",
+        );
+        write("citizen_vouchers/i18n/ru.json", "[\"ru\"]");
         for p in PORTALS {
             write(&format!("{p}/index.html"), &format!("page:{p}"));
             write(&format!("{p}/{p}.js"), "js");
@@ -147,6 +186,32 @@ mod tests {
     }
 
     #[actix_web::test]
+    async fn a_program_nested_in_a_portal_answers_its_own_paths() {
+        let dir = dist();
+        for path in [
+            "/citizen/vouchers",
+            "/citizen/vouchers/",
+            "/citizen/vouchers/12",
+        ] {
+            let (status, _, body) = get(dir.path(), path).await;
+            assert_eq!(
+                (status, body.as_str()),
+                (StatusCode::OK, "page:citizen_vouchers"),
+                "{path}"
+            );
+        }
+        let (_, _, body) = get(dir.path(), "/citizen/vouchers/citizen_vouchers.js").await;
+        assert_eq!(body, "js:citizen_vouchers");
+        let (_, _, body) = get(dir.path(), "/citizen/vouchers/i18n/ru.json").await;
+        assert_eq!(body, "[\"ru\"]");
+        // The portal's other pages stay the portal's.
+        for path in ["/citizen/meals", "/citizen/voucherstore"] {
+            let (_, _, body) = get(dir.path(), path).await;
+            assert_eq!(body, "page:citizen", "{path}");
+        }
+    }
+
+    #[actix_web::test]
     async fn the_root_and_login_are_the_sign_in_page_and_shared_files_are_served() {
         let dir = dist();
         for path in ["/", "/login", "/login?next=%2Foperator", "/nowhere"] {
@@ -164,7 +229,9 @@ mod tests {
             (status, mime.as_str()),
             (StatusCode::OK, "application/wasm")
         );
-        let (status, _, _) = get(dir.path(), "/i18n/xx.json").await;
+        let (status, _, body) = get(dir.path(), "/signin/i18n/kk.json").await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "[]"));
+        let (status, _, _) = get(dir.path(), "/signin/i18n/xx.json").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         // A portal's name as a prefix of another word is not that portal.
         let (_, _, body) = get(dir.path(), "/operatorx").await;

@@ -15,10 +15,10 @@ fn adal(data_dir: &std::path::Path) -> Command {
     c
 }
 
-#[test]
-fn user_create_reads_the_password_from_stdin_and_the_account_signs_in() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = adal(dir.path())
+/// `adal user create --login chief --role operator_admin --password-stdin`, the password
+/// given on standard input.
+fn create_chief(data_dir: &std::path::Path) -> std::process::Output {
+    let mut child = adal(data_dir)
         .args([
             "user",
             "create",
@@ -39,7 +39,13 @@ fn user_create_reads_the_password_from_stdin_and_the_account_signs_in() {
         .unwrap()
         .write_all(b"a-long-secret-42\n")
         .unwrap();
-    let out = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn user_create_reads_the_password_from_stdin_and_the_account_signs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = create_chief(dir.path());
     assert!(
         out.status.success(),
         "{}",
@@ -213,5 +219,46 @@ fn vouchers_verify_accepts_a_published_allocation_and_refuses_a_tampered_one() {
         String::from_utf8_lossy(&out.stdout).contains("Rank 4"),
         "{}",
         String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_verify_names_the_event_edited_in_the_database() {
+    use sea_orm::ConnectionTrait;
+    let dir = tempfile::tempdir().unwrap();
+    // Creating an account is an audit event.
+    assert!(create_chief(dir.path()).status.success());
+    let run = |args: &[&str]| adal(dir.path()).args(args).output().unwrap();
+    let sealed = run(&["audit", "seal"]);
+    assert!(sealed.status.success());
+    assert!(
+        String::from_utf8_lossy(&sealed.stdout).contains("1 audit events sealed"),
+        "{}",
+        String::from_utf8_lossy(&sealed.stdout)
+    );
+    let ok = run(&["audit", "verify"]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("the audit trail holds: links 1..1"));
+
+    // Someone with the database's file drops the trigger and rewrites the event's grounds.
+    let url = format!("sqlite://{}", dir.path().join("adal.db").display());
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    db.execute_unprepared("DROP TRIGGER audit_event_no_update")
+        .await
+        .unwrap();
+    db.execute_unprepared("UPDATE audit_event SET details = '{}'")
+        .await
+        .unwrap();
+    db.close().await.unwrap();
+    let bad = run(&["audit", "verify"]);
+    assert!(!bad.status.success());
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        said.contains("(link 1) was changed after it was sealed"),
+        "{said}"
     );
 }

@@ -415,6 +415,9 @@ pub async fn insert_graduates(
         obligation::Entity::insert_many(obligations)
             .exec_without_returning(db)
             .await?;
+        adal_core::generation::bump(db, adal_core::generation::REGISTER)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         ids.extend(gids);
     }
     Ok(ids)

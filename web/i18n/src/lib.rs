@@ -3,9 +3,10 @@
 //! missing from any language is a compile error. Tests check that no text is empty, that the
 //! Kazakh catalogue is Kazakh and not a copy of another language, and that placeholders agree.
 //!
-//! The web app does not link the catalogues: `cargo xtask build-web` writes each one as
-//! `web/dist/i18n/{code}.json` (a JSON array of texts in [`Key::ALL`] order) and the browser
-//! loads only the language it shows.
+//! The web app does not link the catalogues: `cargo xtask build-web` writes each one per
+//! bundle as `web/dist/<bundle>/i18n/{code}.json` (a JSON array of texts in [`Key::ALL`]
+//! order, empty for the keys the bundle's code does not name) and the browser loads only the
+//! language it shows.
 
 pub mod en;
 pub mod kk;

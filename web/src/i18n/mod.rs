@@ -1,6 +1,7 @@
 //! The interface languages. The texts themselves live in the `adal-i18n` crate; the browser
-//! loads only the catalogue of the language it shows (`/i18n/{code}.json`, written by
-//! `cargo xtask build-web`), so a page does not carry the two languages it does not show.
+//! loads only the catalogue of the language it shows, and only its own portal's texts
+//! (`/<portal>/i18n/{code}.json`, written by `cargo xtask build-web`), so a page carries
+//! neither the two languages nor the other portals' texts it does not show.
 
 pub use adal_i18n::Key;
 
@@ -132,7 +133,13 @@ mod loaded {
         if is_loaded(lang) {
             return Ok(());
         }
-        let url = format!("/i18n/{}.json", lang.code());
+        let program = crate::shell::program();
+        let program = if program.is_empty() {
+            "signin"
+        } else {
+            program.as_str()
+        };
+        let url = format!("/{program}/i18n/{}.json", lang.code());
         let resp = gloo_net::http::Request::get(&url)
             .send()
             .await

@@ -72,7 +72,7 @@ fn register(l: Lang, d: gs::school_today::ResponseData) -> AnyView {
         let day = row.day;
         let here = day.first_entry.is_some() || day.last_exit.is_some();
         let name = m.name.clone().unwrap_or_default();
-        if day.first_entry.is_some() && day.last_exit.is_none() {
+        if day.inside {
             let place = match &m.class {
                 Some(c) => c.name.clone(),
                 None => m.position.clone().unwrap_or_default(),
