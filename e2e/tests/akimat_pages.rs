@@ -1,8 +1,9 @@
 //! The akimat's portal in real headless Chromium: an officer opens a campaign with the form,
 //! confirms a parent's declared category with a reason at the verification desk, runs the
 //! allocation after the window and reads the ranking with its reasons (in Russian); the
-//! providers with their sections' fill; and a disputed month resolved with a reason, the
-//! month's payouts computed and the payment register downloaded (in Kazakh and English).
+//! priority table's next version; the providers with their sections' fill; and a disputed
+//! month resolved with a reason, the month's payouts computed and the payment register
+//! downloaded (in Kazakh and English).
 
 use anyhow::{Context, Result, ensure};
 use e2e::{Page, run};
@@ -44,6 +45,7 @@ async fn akimat_opens_a_campaign_confirms_a_category_and_allocates() {
             page.select("#lang-switch", "ru").await?;
             page.wait_text("h1", "Ваучерные кампании").await?;
             // The demo's two campaigns of Astana.
+            page.wait_text("#campaigns", "летние кружки").await?;
             ensure!(
                 page.count("#campaigns tr.campaign").await? == 2,
                 "the demo campaigns are not listed"
@@ -199,6 +201,24 @@ async fn akimat_reads_providers_resolves_a_dispute_and_downloads_the_register() 
             page.wait_path("/akimat").await?;
             page.select("#lang-switch", "kk").await?;
             page.wait_text("h1", "Ваучер науқандары").await?;
+
+            // The priority table: a new version from the latest one's weights.
+            page.click("a[href='/akimat/priority']").await?;
+            page.wait_text("h1", "Басымдық кестелері").await?;
+            page.wait_text(".priority-table[data-version='1']", "Көп балалы отбасы")
+                .await?;
+            page.fill("#weight-large_family", "5").await?;
+            page.click("#table-save").await?;
+            page.wait_text("#table-invalid", "Не өзгергенін жазыңыз").await?;
+            page.fill("#table-note", "Көп балалы отбасының салмағы 5").await?;
+            page.click("#table-save").await?;
+            page.wait_text("#table-saved", "v2").await?;
+            page.wait_text(
+                ".priority-table[data-version='2'] tr[data-category='large_family']",
+                "5",
+            )
+            .await?;
+            page.screenshot_for_review("akimat-priority-kk").await?;
 
             // The providers: the demo provider approved, its sections with their fill.
             page.click(".sidenav a[href='/akimat/providers']").await?;
