@@ -1550,3 +1550,140 @@ mod provider_tests {
         );
     }
 }
+
+// ---- akimat portal ----
+
+/// The akimat portal's operations (`graphql/akimat.graphql`) and the vouchers' enums only it
+/// uses; the directions, attendance and provider states are the provider pages' (above).
+pub mod akimat {
+    use super::*;
+
+    pub use super::{AttendanceStatus, ClubDirection, ProviderStatus, Role};
+
+    schema_enum!(
+        /// Where a campaign stands: open for applications, then allocated.
+        VoucherCampaignStatus {
+            Open = "OPEN",
+            Allocated = "ALLOCATED",
+        }
+    );
+
+    schema_enum!(
+        /// Where an application stands.
+        VoucherApplicationStatus {
+            Held = "HELD",
+            Submitted = "SUBMITTED",
+            Queued = "QUEUED",
+            Issued = "ISSUED",
+            Refused = "REFUSED",
+        }
+    );
+
+    schema_enum!(
+        /// The akimat's decision on a declared category.
+        VoucherCategoryStatus {
+            Declared = "DECLARED",
+            Confirmed = "CONFIRMED",
+            Rejected = "REJECTED",
+        }
+    );
+
+    schema_enum!(
+        /// How ties of equal score are broken (the lottery always decides last).
+        VoucherTieRule {
+            YoungerFirst = "YOUNGER_FIRST",
+            OlderFirst = "OLDER_FIRST",
+            Lottery = "LOTTERY",
+        }
+    );
+
+    macro_rules! akimat_operation {
+        ($($name:ident),* $(,)?) => {$(
+            #[derive(GraphQLQuery)]
+            #[graphql(
+                schema_path = "../schema.graphql",
+                query_path = "graphql/akimat.graphql",
+                extern_enums(
+                    "ClubDirection",
+                    "AttendanceStatus",
+                    "ProviderStatus",
+                    "Role",
+                    "VoucherCampaignStatus",
+                    "VoucherApplicationStatus",
+                    "VoucherCategoryStatus",
+                    "VoucherTieRule"
+                ),
+                response_derives = "Debug, Clone, PartialEq",
+                variables_derives = "Debug, Clone",
+                skip_serializing_none
+            )]
+            pub struct $name;
+        )*};
+    }
+    akimat_operation!(
+        AkimatCampaigns,
+        OpenCampaign,
+        AkimatCampaign,
+        CampaignApplications,
+        DecideCategory,
+        DecideGuardianship,
+        RunAllocation,
+        AkimatProviders,
+        DecideProvider,
+        AkimatPayouts,
+        ResolveAttendance,
+        ComputePayouts,
+        AkimatPriorityTables,
+        CreatePriorityTable,
+    );
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The enums' values, sorted, as the schema lists them.
+        fn values(name: &str) -> Vec<String> {
+            let schema = include_str!("../../schema.graphql");
+            let head = format!("enum {name} {{");
+            let Some(start) = schema.find(&head) else {
+                return Vec::new();
+            };
+            let body = &schema[start + head.len()..];
+            let body = &body[..body.find('}').unwrap_or(0)];
+            let mut v: Vec<String> = body
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+                .map(str::to_string)
+                .collect();
+            v.sort();
+            v
+        }
+
+        fn sorted(all: impl Iterator<Item = &'static str>) -> Vec<String> {
+            let mut v: Vec<String> = all.map(str::to_string).collect();
+            v.sort();
+            v
+        }
+
+        #[test]
+        fn akimat_enums_match_schema() {
+            assert_eq!(
+                sorted(VoucherCampaignStatus::ALL.iter().map(|s| s.as_str())),
+                values("VoucherCampaignStatus")
+            );
+            assert_eq!(
+                sorted(VoucherApplicationStatus::ALL.iter().map(|s| s.as_str())),
+                values("VoucherApplicationStatus")
+            );
+            assert_eq!(
+                sorted(VoucherCategoryStatus::ALL.iter().map(|s| s.as_str())),
+                values("VoucherCategoryStatus")
+            );
+            assert_eq!(
+                sorted(VoucherTieRule::ALL.iter().map(|s| s.as_str())),
+                values("VoucherTieRule")
+            );
+        }
+    }
+}

@@ -1,13 +1,18 @@
-//! The akimat's portal (vouchers for children's clubs): its pages come with the voucher
-//! module; until then each says so plainly. Served under `/akimat`.
+//! The akimat's portal (vouchers for children's clubs): the region's campaigns with their
+//! money and applications, the verification desk, the allocation and its ranking, the
+//! providers and their sections, and the monthly payouts. Served under `/akimat`.
 
-use adal_web::i18n::Key;
-use adal_web::placeholder::Placeholder;
+mod pages;
+
+// The shared crate's modules under the names the pages use (`crate::api`, `crate::ui`, ...).
+use adal_web::{api, charts, format, gql, i18n, session, ui};
+
 use adal_web::portal::Portal;
 use adal_web::shell::{Frame, NotFound, PortalShell};
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
+use pages::{campaign, campaigns, desk, payouts, priority, providers, ranking};
 
 fn main() {
     adal_web::shell::start(App);
@@ -20,9 +25,13 @@ fn App() -> impl IntoView {
             <Frame portal=Some(Portal::Akimat)>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <ParentRoute path=path!("") view=|| view! { <PortalShell portal=Portal::Akimat/> }>
-                        <Route path=path!("") view=|| view! { <Placeholder title=Key::NavVouchersQueue text=Key::EmptyVouchersQueue/> }/>
-                        <Route path=path!("providers") view=|| view! { <Placeholder title=Key::NavProviders text=Key::EmptyProviders/> }/>
-                        <Route path=path!("budgets") view=|| view! { <Placeholder title=Key::NavBudgets text=Key::EmptyBudgets/> }/>
+                        <Route path=path!("") view=campaigns::CampaignsPage/>
+                        <Route path=path!("campaigns/:id") view=campaign::CampaignPage/>
+                        <Route path=path!("campaigns/:id/desk") view=desk::DeskPage/>
+                        <Route path=path!("campaigns/:id/ranking") view=ranking::RankingPage/>
+                        <Route path=path!("priority") view=priority::PriorityPage/>
+                        <Route path=path!("providers") view=providers::ProvidersPage/>
+                        <Route path=path!("budgets") view=payouts::PayoutsPage/>
                     </ParentRoute>
                 </Routes>
             </Frame>

@@ -1,0 +1,126 @@
+//! The verification desk: a campaign's applications with the categories each parent
+//! declared and their evidence; the officer confirms or rejects each category (a rejection
+//! states its reason) and decides the guardianship of an application held for it.
+
+use leptos::prelude::*;
+
+use super::{
+    Application, ApplicationsPage, application_status, category_label, category_status, decision,
+    direction_key,
+};
+use crate::api;
+use crate::gql::akimat::{self as gql, VoucherApplicationStatus, VoucherCategoryStatus};
+use crate::i18n::Key;
+use crate::ui::{lang, local_time};
+
+type Category = gql::campaign_applications::CampaignApplicationsVoucherApplicationsNodesCategories;
+
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    view! {
+        <ApplicationsPage title=Key::AkimatDeskTitle hint=Key::AkimatDeskHint empty=Key::AkimatNoApplications body=cards/>
+    }
+}
+
+/// The applications as cards, each with its decisions.
+fn cards(list: Vec<Application>, reload: RwSignal<u32>) -> Option<AnyView> {
+    (!list.is_empty()).then(|| {
+        view! {
+            <div class="cards applications" id="applications">
+                {list.into_iter().map(|a| view! { <ApplicationCard a=a reload=reload/> }).collect_view()}
+            </div>
+        }
+        .into_any()
+    })
+}
+
+#[component]
+fn ApplicationCard(a: Application, reload: RwSignal<u32>) -> impl IntoView {
+    let l = lang();
+    let (status, class) = application_status(a.status);
+    let held = a.status == Some(VoucherApplicationStatus::Held);
+    let guardianship = a.guardianship_evidence.clone().map(|ev| {
+        view! {
+            <div class="guardianship">
+                <p>{l.text(Key::AkimatGuardianship)} ": " <span class="evidence">{ev}</span></p>
+                {held.then(|| view! { <Decision target=Target::Guardianship(a.id.clone()) reload=reload/> })}
+            </div>
+        }
+    });
+    let categories = if a.categories.is_empty() {
+        view! { <p class="muted">{l.text(Key::AkimatNoCategories)}</p> }.into_any()
+    } else {
+        view! {
+            <ul class="categories">
+                {a.categories.into_iter().map(|c| view! { <CategoryRow c=c reload=reload/> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <article class="card application" data-id=a.id.clone()>
+            <h2>
+                <span class="child">{a.child_name.clone().unwrap_or_default()}</span>
+                " " <span class="muted iin">{a.child_iin_masked.clone().unwrap_or_default()}</span>
+            </h2>
+            <p>
+                <span class=class>{l.text(status)}</span>
+                " · " {l.text(direction_key(a.direction))}
+                " · " {local_time(l, &a.submitted_at)}
+            </p>
+            {a.reason.clone().map(|r| view! { <p class="reason">{l.text(Key::Reason)} ": " {r}</p> })}
+            {guardianship}
+            <h3>{l.text(Key::AkimatDeclared)}</h3>
+            {categories}
+        </article>
+    }
+}
+
+#[component]
+fn CategoryRow(c: Category, reload: RwSignal<u32>) -> impl IntoView {
+    let l = lang();
+    let (status, class) = category_status(c.status);
+    let open = c.status == Some(VoucherCategoryStatus::Declared);
+    view! {
+        <li class="category" data-id=c.id.clone() data-category=c.category.clone()>
+            <strong>{category_label(l, &c.category)}</strong>
+            " (" {c.weight} ") · "
+            <span class="evidence">{l.text(Key::AkimatEvidence)} ": " {c.evidence.clone()}</span>
+            " " <span class=format!("{class} state")>{l.text(status)}</span>
+            {c.reason.clone().map(|r| view! { <span class="reason">" — " {r}</span> })}
+            {open.then(|| view! { <Decision target=Target::Category(c.id.clone()) reload=reload/> })}
+        </li>
+    }
+}
+
+/// What a decision is about.
+#[derive(Clone)]
+enum Target {
+    Category(String),
+    Guardianship(String),
+}
+
+/// Confirm or reject (a rejection states its reason).
+#[component]
+fn Decision(target: Target, reload: RwSignal<u32>) -> impl IntoView {
+    let target = StoredValue::new(target);
+    let send = move |yes: bool, reason: Option<String>| match target.get_value() {
+        Target::Category(id) => api::send::<gql::DecideCategory>(
+            gql::decide_category::Variables {
+                id,
+                confirm: yes,
+                reason,
+            },
+            Vec::new(),
+        ),
+        Target::Guardianship(application_id) => api::send::<gql::DecideGuardianship>(
+            gql::decide_guardianship::Variables {
+                application_id,
+                accept: yes,
+                reason,
+            },
+            Vec::new(),
+        ),
+    };
+    decision(Key::AkimatConfirm, Key::AkimatReject, false, send, reload)
+}
