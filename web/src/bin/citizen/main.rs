@@ -1,5 +1,5 @@
-//! The citizen portal, phone first: a parent's children (attendance, meals, vouchers and
-//! allergens come with their modules) and a graduate's own work-off obligation. Served under
+//! The citizen portal, phone first: a parent's children (attendance, meals, allergens, the
+//! school account and the vouchers) and a graduate's own work-off obligation. Served under
 //! `/citizen`; a person who is both sees both.
 
 mod pages;
@@ -8,8 +8,6 @@ mod pages;
 use adal_web::{api, days, format, gql, i18n, ledger, records, ui};
 
 use adal_web::gql::Role;
-use adal_web::i18n::Key;
-use adal_web::placeholder::Placeholder;
 use adal_web::portal::Portal;
 use adal_web::shell::{Frame, NotFound, PortalShell};
 use leptos::prelude::*;
@@ -33,7 +31,9 @@ fn App() -> impl IntoView {
                         <Route path=path!("children") view=pages::children::MyChildren/>
                         <Route path=path!("attendance") view=pages::day::ChildDay/>
                         <Route path=path!("meals") view=pages::meals::ChildMeals/>
-                        <Route path=path!("vouchers") view=|| view! { <Placeholder title=Key::NavVouchers text=Key::EmptyParentVouchers/> }/>
+                        <Route path=path!("vouchers") view=pages::vouchers::MyVouchers/>
+                        <Route path=path!("vouchers/apply") view=pages::vouchers::ApplyForVoucher/>
+                        <Route path=path!("vouchers/:id") view=pages::vouchers::VoucherApplication/>
                         <Route path=path!("allergens") view=pages::allergens::ChildAllergens/>
                         <Route path=path!("account") view=pages::account::ChildAccount/>
                         <Route path=path!("obligation") view=pages::obligation::MyObligation/>

@@ -7,3 +7,4 @@ pub mod day;
 pub mod meals;
 pub mod obligation;
 pub mod school;
+pub mod vouchers;
