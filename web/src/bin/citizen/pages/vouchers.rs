@@ -508,7 +508,7 @@ fn application(
             <h2>{child}</h2>
             <p class="muted">{c.name} " · " {direction(l, a.direction)}</p>
             <p class="status-line">{badge(l, status_badge(a.status, voucher_status))}</p>
-            <p>{status_text}</p>
+            {(!status_text.is_empty()).then(|| view! { <p>{status_text}</p> })}
             {reason}
         </section>
         <section class="panel" id="vch-why">
