@@ -1,6 +1,8 @@
 //! The citizen portal, phone first: a parent's children (attendance, meals, allergens, the
-//! school account and the vouchers) and a graduate's own work-off obligation. Served under
-//! `/citizen`; a person who is both sees both.
+//! school account) and a graduate's own work-off obligation. Served under `/citizen`; a
+//! person who is both sees both. The parent's vouchers are a program of their own under
+//! `/citizen/vouchers` (`web/src/bin/citizen_vouchers/`), so that neither outgrows a phone's
+//! budget.
 
 mod pages;
 
@@ -31,9 +33,6 @@ fn App() -> impl IntoView {
                         <Route path=path!("children") view=pages::children::MyChildren/>
                         <Route path=path!("attendance") view=pages::day::ChildDay/>
                         <Route path=path!("meals") view=pages::meals::ChildMeals/>
-                        <Route path=path!("vouchers") view=pages::vouchers::MyVouchers/>
-                        <Route path=path!("vouchers/apply") view=pages::vouchers::ApplyForVoucher/>
-                        <Route path=path!("vouchers/:id") view=pages::vouchers::VoucherApplication/>
                         <Route path=path!("allergens") view=pages::allergens::ChildAllergens/>
                         <Route path=path!("account") view=pages::account::ChildAccount/>
                         <Route path=path!("obligation") view=pages::obligation::MyObligation/>

@@ -7,4 +7,3 @@ pub mod day;
 pub mod meals;
 pub mod obligation;
 pub mod school;
-pub mod vouchers;

@@ -10,7 +10,6 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::school::tenge;
 use crate::api::{self, ApiError, ErrorCode};
 use crate::format;
 use crate::gql::parent_vouchers::{
@@ -20,6 +19,11 @@ use crate::gql::parent_vouchers::{
 use crate::gql::{AttendanceStatus, ClubDirection};
 use crate::i18n::{Key, Lang};
 use crate::ui::{EmptyState, ErrorBox, PageTitle, fill, lang, loaded, local_time, non_empty, t};
+
+/// A price in whole tenge as money.
+fn tenge(l: Lang, amount: i64) -> String {
+    format::money(l, amount.saturating_mul(100))
+}
 
 /// A month as the API writes it (`YYYYMM`), as people write it: 03.2027.
 fn month(m: i64) -> String {
