@@ -660,6 +660,29 @@ pub fn valid_bin(yymm: &str, serial: u32) -> String {
     String::new()
 }
 
+// ---- the parent's pages on a phone (school and vouchers) ----
+
+/// A phone-sized window (390 px wide), the demo parent signed in, the interface in `lang`
+/// (chosen in the language menu).
+pub async fn parent_on_a_phone(page: &Page, lang: &str) -> Result<()> {
+    page.client.set_window_size(390, 844).await?;
+    page.sign_in("parent").await?;
+    page.select("#lang-switch", lang).await?;
+    Ok(())
+}
+
+/// Fails when the page is wider than the window (a phone scrolling sideways).
+pub async fn fits_the_phone(page: &Page, what: &str) -> Result<()> {
+    let wide = page
+        .js("return document.documentElement.scrollWidth > window.innerWidth + 1;")
+        .await?;
+    ensure!(
+        wide == serde_json::Value::Bool(false),
+        "{what} is wider than a phone"
+    );
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use anyhow::{Context, Result, ensure};
-use e2e::{Page, run};
+use e2e::{Page, fits_the_phone, parent_on_a_phone, run};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::Value;
 
@@ -42,23 +42,6 @@ async fn child_id(page: &Page, name: &str) -> Result<String> {
         .and_then(|c| c["id"].as_str())
         .map(str::to_owned)
         .with_context(|| format!("no child {name} in {r}"))
-}
-
-/// A phone-sized window, the parent signed in, the interface in `lang` (by the language menu).
-async fn parent_on_a_phone(page: &Page, lang: &str) -> Result<()> {
-    page.client.set_window_size(390, 844).await?;
-    page.sign_in("parent").await?;
-    page.select("#lang-switch", lang).await?;
-    Ok(())
-}
-
-/// The page is no wider than the phone.
-async fn fits_the_phone(page: &Page, what: &str) -> Result<()> {
-    let wide = page
-        .js("return document.documentElement.scrollWidth > window.innerWidth + 1;")
-        .await?;
-    ensure!(wide == Value::Bool(false), "{what} is wider than a phone");
-    Ok(())
 }
 
 /// The school day of the demo (the last day with a meal) and what the API says of the child

@@ -1687,3 +1687,136 @@ pub mod akimat {
         }
     }
 }
+
+// ---- parent's voucher pages ----
+
+/// The parent's voucher pages (citizen portal): their operations and the enums only they use.
+pub mod parent_vouchers {
+    use super::{AttendanceStatus, ClubDirection, DateTime, GraphQLQuery};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    schema_enum!(
+        /// Where an application stands.
+        VoucherApplicationStatus {
+            Held = "HELD",
+            Submitted = "SUBMITTED",
+            Queued = "QUEUED",
+            Issued = "ISSUED",
+            Refused = "REFUSED",
+        }
+    );
+    schema_enum!(
+        /// A voucher's life.
+        VoucherStatus {
+            Issued = "ISSUED",
+            Declined = "DECLINED",
+            Lapsed = "LAPSED",
+            Ended = "ENDED",
+        }
+    );
+    schema_enum!(
+        /// The akimat's decision on a declared category.
+        VoucherCategoryStatus {
+            Declared = "DECLARED",
+            Confirmed = "CONFIRMED",
+            Rejected = "REJECTED",
+        }
+    );
+    schema_enum!(
+        /// Where a campaign stands.
+        VoucherCampaignStatus {
+            Open = "OPEN",
+            Allocated = "ALLOCATED",
+        }
+    );
+    schema_enum!(
+        /// How ties of equal score are broken.
+        VoucherTieRule {
+            YoungerFirst = "YOUNGER_FIRST",
+            OlderFirst = "OLDER_FIRST",
+            Lottery = "LOTTERY",
+        }
+    );
+
+    macro_rules! parent_voucher_operations {
+        ($($name:ident),* $(,)?) => {$(
+            #[derive(GraphQLQuery)]
+            #[graphql(
+                schema_path = "../schema.graphql",
+                query_path = "graphql/parent_vouchers.graphql",
+                extern_enums(
+                    "ClubDirection",
+                    "AttendanceStatus",
+                    "VoucherApplicationStatus",
+                    "VoucherStatus",
+                    "VoucherCategoryStatus",
+                    "VoucherCampaignStatus",
+                    "VoucherTieRule"
+                ),
+                response_derives = "Debug, Clone, PartialEq",
+                variables_derives = "Debug, Clone",
+                skip_serializing_none
+            )]
+            pub struct $name;
+        )*};
+    }
+    parent_voucher_operations!(
+        MyVouchers,
+        VoucherApplication,
+        VoucherOffers,
+        EnrolVoucher,
+        VoucherApplyForm,
+        ApplyForVoucher,
+        AnswerVoucherMonth,
+    );
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// The values of an enum of `schema.graphql`, sorted.
+        fn values(name: &str) -> Vec<String> {
+            let schema = include_str!("../../schema.graphql");
+            let head = format!("enum {name} {{");
+            let body = schema.split(head.as_str()).nth(1).unwrap_or_default();
+            let mut v: Vec<String> = body
+                .split('}')
+                .next()
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
+            v.sort();
+            v
+        }
+
+        fn sorted(all: impl Iterator<Item = &'static str>) -> Vec<String> {
+            let mut v: Vec<String> = all.map(str::to_string).collect();
+            v.sort();
+            v
+        }
+
+        #[test]
+        fn voucher_enums_match_schema() {
+            let s = |a: &[VoucherApplicationStatus]| sorted(a.iter().map(|x| x.as_str()));
+            assert_eq!(
+                s(VoucherApplicationStatus::ALL),
+                values("VoucherApplicationStatus")
+            );
+            let s = |a: &[VoucherStatus]| sorted(a.iter().map(|x| x.as_str()));
+            assert_eq!(s(VoucherStatus::ALL), values("VoucherStatus"));
+            let s = |a: &[VoucherCategoryStatus]| sorted(a.iter().map(|x| x.as_str()));
+            assert_eq!(
+                s(VoucherCategoryStatus::ALL),
+                values("VoucherCategoryStatus")
+            );
+            let s = |a: &[VoucherCampaignStatus]| sorted(a.iter().map(|x| x.as_str()));
+            assert_eq!(
+                s(VoucherCampaignStatus::ALL),
+                values("VoucherCampaignStatus")
+            );
+            let s = |a: &[VoucherTieRule]| sorted(a.iter().map(|x| x.as_str()));
+            assert_eq!(s(VoucherTieRule::ALL), values("VoucherTieRule"));
+        }
+    }
+}

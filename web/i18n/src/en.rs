@@ -981,5 +981,137 @@ pub fn text(key: Key) -> &'static str {
         AkimatTableSaved => "The new version is recorded:",
         AkimatSaveTable => "Record the version",
         AkimatComputed => "Computed: {auto} months without an answer were confirmed automatically.",
+        // parent's voucher pages
+        VchApply => "Apply for a voucher",
+        VchApplication => "Voucher application",
+        VchWaitingTitle => "Months waiting for your answer",
+        VchApplicationsTitle => "Your applications",
+        VchOpen => "Details",
+        VchNothingToAnswer => "No month waits for your answer.",
+        VchStatusHeld => "Guardianship being checked",
+        VchStatusSubmitted => "Waiting for the allocation",
+        VchStatusQueued => "In the queue",
+        VchStatusIssued => "Voucher issued",
+        VchStatusRefused => "Refused",
+        VchVoucherDeclined => "Voucher declined",
+        VchVoucherLapsed => "Voucher lapsed unused",
+        VchVoucherEnded => "Voucher ended by the akimat",
+        VchPlaceScore => "Place {rank} · score {score}",
+        VchValueMonths => "{value} a month, {from}–{to}",
+        VchHeldText => {
+            "The registry does not show you as the child's parent: the akimat is checking the document you gave."
+        }
+        VchSubmittedText => {
+            "Applications close on {date}. Then the queue is ranked by the rules below and vouchers are issued down it while the budget lasts."
+        }
+        VchQueuedText => {
+            "Place {rank} in the queue: {ahead} children are ahead. A voucher is issued to the next child when money is freed."
+        }
+        VchRanked => "Place {rank} in the ranking; {ahead} children ahead.",
+        VchCutoff => "The last voucher went to a score of {cutoff}; your child's score is {score}.",
+        VchAkimatReason => "The akimat's reason: {reason}",
+        VchWhyTitle => "Why this place",
+        VchScoreText => {
+            "Score {score}: the sum of the weights of the categories the akimat confirmed."
+        }
+        VchScoreLater => {
+            "The score is counted when the queue is ranked: the sum of the weights of the categories the akimat confirms."
+        }
+        VchNoCategories => "No priority category declared: the score is 0.",
+        VchWeight => "weight {weight}",
+        VchCatDeclared => "awaits the akimat's check",
+        VchCatConfirmed => "confirmed",
+        VchCatRejected => "not confirmed",
+        VchEvidence => "Evidence: {evidence}",
+        VchTies => "Equal scores: {rules}. The time of applying never counts.",
+        VchTieYounger => "younger first",
+        VchTieOlder => "older first",
+        VchTieLottery => "then the lottery from the published seed",
+        VchReceiptTitle => "Receipt",
+        VchReceiptText => {
+            "Your child's code in the published allocation file (the file holds no IIN): find your row by it."
+        }
+        VchSalt => "Salt: {salt} (the code is SHA-256 of salt:IIN)",
+        VchFile => "Allocation file of {date}",
+        VchNoFileYet => "The file is published when the queue is ranked.",
+        VchSubmittedNotice => "Application submitted. Keep the receipt code below.",
+        VchVoucherTitle => "Voucher",
+        VchIssuedText => "{value} a month, from {from} to {to}.",
+        VchEndedText => "Ended on {date}: {reason}",
+        VchSectionNow => "Used at: {name}",
+        VchSectionFrom => "from {month}",
+        VchNoSection => "The voucher is not used at a section yet.",
+        VchChoose => "Choose a section",
+        VchMove => "Move to another section (from next month)",
+        VchOffersTitle => "Sections for this voucher",
+        VchOffersHint => {
+            "Only sections of the voucher's direction, for the child's age, in the campaign's region and with free places."
+        }
+        VchDistrict => "District",
+        VchAllDistricts => "All districts",
+        VchNoOffers => "No section with free places suits this voucher now.",
+        VchVoucherPart => "From the voucher: {amount}",
+        VchOwnPayment => "you pay: {amount}",
+        VchNoOwnPayment => "nothing to pay on top",
+        VchEnrol => "Enrol here",
+        VchCurrent => "Current section",
+        VchEnrolled => "Done: the voucher is used at the section.",
+        VchMonthsTitle => "Months and their cost",
+        VchNoMonths => "No month yet.",
+        VchSessions => "{attended} of {held} sessions attended",
+        VchMonthWaiting => "Waiting for your answer",
+        VchAnswerBy => "Answer by {date}",
+        VchAutoConfirmed => "Not answered within {days} days: the month counts as confirmed.",
+        VchConfirm => "Confirm",
+        VchDispute => "Dispute",
+        VchWhyDispute => "What is wrong?",
+        VchReasonFewer => "The child attended fewer sessions",
+        VchReasonNone => "The child did not go this month",
+        VchReasonNotHeld => "Fewer sessions were held",
+        VchOtherReason => "Another reason",
+        VchConfirmed => "Month confirmed: the section is paid for it.",
+        VchDisputed => {
+            "Month disputed: the akimat decides; the section is not paid for it until then."
+        }
+        VchCampaign => "Campaign",
+        VchAges => "For children of {min}–{max} years; applications until {date}.",
+        VchPerMonth => "{amount} a month",
+        VchCategories => "Priority categories that apply",
+        VchCategoriesHint => {
+            "Tick each that applies and give the certificate's number or the document's reference: the akimat checks it."
+        }
+        VchEvidenceLabel => "Certificate or document",
+        VchSubmit => "Submit the application",
+        VchNoCampaign => "No campaign takes applications now.",
+        VchCatDisability => "Child with special needs or a disability",
+        VchCatOrphan => "Orphan",
+        VchCatNoParentalCare => "Child without parental care",
+        VchCatDisabledFamilyMember => "Family with a disabled member",
+        VchCatAsp => "Family on targeted social assistance (ASP)",
+        VchCatLargeFamily => "Large family",
+        VchCatSingleParent => "Single-parent family",
+        VchCatLowIncome => "Low-income family",
+        VchCatMilitaryFamily => "Military family",
+        VchCatTeacherFamily => "Teacher's family",
+        VchCatRuralRelocated => "Family relocated from a rural area",
+        VchCatRepressedFamily => "Family of victims of political repression",
+        VchErrWindowClosed => "Applications to this campaign are closed.",
+        VchErrWindowNotOpen => "Applications to this campaign have not opened yet.",
+        VchErrDirection => "This campaign does not offer vouchers in that direction.",
+        VchErrUnknownCategory => "The campaign's priority table has no such category.",
+        VchErrEvidence => {
+            "Give the certificate's number or the document's reference for each category ticked."
+        }
+        VchErrNotGuardian => "The registry does not show you as this child's parent.",
+        VchErrAge => "The child's age is outside the campaign's (or the section's) age range.",
+        VchErrAlreadyApplied => "This child already has an application in this campaign.",
+        VchErrVoucherEnded => "This voucher is no longer in use.",
+        VchErrOtherDirection => "The section teaches another direction than the voucher pays for.",
+        VchErrOtherRegion => "The section is in another region.",
+        VchErrSectionClosed => "The section no longer takes children.",
+        VchErrAlreadyEnrolled => "The voucher is already used at this section.",
+        VchErrVoucherOver => "The voucher has no month left to use.",
+        VchErrSectionFull => "The section has no place left.",
+        VchErrAnswerWindowOver => "The time to answer is over: the month counts as confirmed.",
     }
 }

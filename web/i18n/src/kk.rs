@@ -979,5 +979,135 @@ pub fn text(key: Key) -> &'static str {
         AkimatTableSaved => "Жаңа нұсқа жазылды:",
         AkimatSaveTable => "Нұсқаны жазу",
         AkimatComputed => "Есептелді: жауап берілмеген {auto} ай автоматты түрде расталды.",
+        // parent's voucher pages
+        VchApply => "Ваучерге өтініш беру",
+        VchApplication => "Ваучерге өтініш",
+        VchWaitingTitle => "Жауабыңызды күтетін айлар",
+        VchApplicationsTitle => "Сіздің өтініштеріңіз",
+        VchOpen => "Толығырақ",
+        VchNothingToAnswer => "Жауабыңызды күтетін ай жоқ.",
+        VchStatusHeld => "Қамқоршылық тексерілуде",
+        VchStatusSubmitted => "Бөлуді күтуде",
+        VchStatusQueued => "Кезекте",
+        VchStatusIssued => "Ваучер берілді",
+        VchStatusRefused => "Бас тартылды",
+        VchVoucherDeclined => "Ваучерден бас тарттыңыз",
+        VchVoucherLapsed => "Ваучер пайдаланылмай күйді",
+        VchVoucherEnded => "Ваучерді әкімдік тоқтатты",
+        VchPlaceScore => "{rank}-орын · ұпай {score}",
+        VchValueMonths => "айына {value}, {from}–{to}",
+        VchHeldText => {
+            "Тізілімде сіз баланың ата-анасы ретінде көрсетілмегенсіз: әкімдік сіз берген құжатты тексеруде."
+        }
+        VchSubmittedText => {
+            "Өтініштер қабылдау {date} жабылады. Содан кейін кезек төмендегі ережелер бойынша реттеліп, бюджет жеткенше ваучерлер кезекпен беріледі."
+        }
+        VchQueuedText => {
+            "Кезектегі орын: {rank}, алда {ahead} бала бар. Қаражат босағанда ваучер кезектегі келесі балаға беріледі."
+        }
+        VchRanked => "Рейтингтегі орын: {rank}; алда {ahead} бала.",
+        VchCutoff => "Соңғы ваучер {cutoff} ұпайда берілді; балаңыздың ұпайы — {score}.",
+        VchAkimatReason => "Әкімдіктің себебі: {reason}",
+        VchWhyTitle => "Неліктен осы орын",
+        VchScoreText => "Ұпай {score}: әкімдік растаған санаттар салмақтарының қосындысы.",
+        VchScoreLater => {
+            "Ұпай кезек реттелгенде есептеледі: әкімдік растаған санаттар салмақтарының қосындысы."
+        }
+        VchNoCategories => "Басымдық санаты мәлімделмеген: ұпай 0.",
+        VchWeight => "салмағы {weight}",
+        VchCatDeclared => "әкімдіктің тексеруін күтуде",
+        VchCatConfirmed => "расталды",
+        VchCatRejected => "расталмады",
+        VchEvidence => "Растау құжаты: {evidence}",
+        VchTies => "Ұпайлар тең болса: {rules}. Өтініш берілген уақыт ескерілмейді.",
+        VchTieYounger => "алдымен кішісі",
+        VchTieOlder => "алдымен үлкені",
+        VchTieLottery => "содан кейін жарияланған бастапқы мән бойынша жеребе",
+        VchReceiptTitle => "Түбіртек",
+        VchReceiptText => {
+            "Балаңыздың жарияланған бөлу файлындағы коды (файлда ЖСН жоқ): өз жолыңызды осы код арқылы табасыз."
+        }
+        VchSalt => "Тұз: {salt} (код — тұз:ЖСН мәнінің SHA-256 хэші)",
+        VchFile => "{date} бөлу файлы",
+        VchNoFileYet => "Файл кезек реттелгенде жарияланады.",
+        VchSubmittedNotice => "Өтініш берілді. Төмендегі түбіртек кодын сақтаңыз.",
+        VchVoucherTitle => "Ваучер туралы",
+        VchIssuedText => "Айына {value}, {from} бастап {to} дейін.",
+        VchEndedText => "{date} тоқтатылды: {reason}",
+        VchSectionNow => "Пайдаланылатын үйірме: {name}",
+        VchSectionFrom => "{month} бастап",
+        VchNoSection => "Ваучер әзірге ешбір үйірмеде пайдаланылмайды.",
+        VchChoose => "Үйірме таңдау",
+        VchMove => "Басқа үйірмеге ауысу (келесі айдан бастап)",
+        VchOffersTitle => "Осы ваучерге арналған үйірмелер",
+        VchOffersHint => {
+            "Тек ваучер бағытындағы, бала жасына сай, науқан өңіріндегі және бос орны бар үйірмелер."
+        }
+        VchDistrict => "Аудан",
+        VchAllDistricts => "Барлық аудандар",
+        VchNoOffers => "Қазір бос орны бар лайықты үйірме жоқ.",
+        VchVoucherPart => "Ваучерден: {amount}",
+        VchOwnPayment => "өзіңіз төлейсіз: {amount}",
+        VchNoOwnPayment => "қосымша төлем жоқ",
+        VchEnrol => "Осында жазылу",
+        VchCurrent => "Қазіргі үйірме",
+        VchEnrolled => "Дайын: ваучер үйірмеде пайдаланылады.",
+        VchMonthsTitle => "Айлар және олардың құны",
+        VchNoMonths => "Әзірге ай жоқ.",
+        VchSessions => "{held} сабақтың {attended} сабағына қатысты",
+        VchMonthWaiting => "Жауабыңызды күтуде",
+        VchAnswerBy => "{date} дейін жауап беріңіз",
+        VchAutoConfirmed => "{days} күн ішінде жауап берілмеді: ай расталған болып саналады.",
+        VchConfirm => "Растау",
+        VchDispute => "Дау айту",
+        VchWhyDispute => "Не дұрыс емес?",
+        VchReasonFewer => "Бала азырақ сабаққа қатысты",
+        VchReasonNone => "Бала бұл айда бармады",
+        VchReasonNotHeld => "Сабақ азырақ өткізілді",
+        VchOtherReason => "Басқа себеп",
+        VchConfirmed => "Ай расталды: үйірмеге ол үшін ақы төленеді.",
+        VchDisputed => {
+            "Айға дау айтылды: шешімді әкімдік қабылдайды; оған дейін үйірмеге ақы төленбейді."
+        }
+        VchCampaign => "Науқан",
+        VchAges => "{min}–{max} жастағы балаларға; өтініштер {date} дейін.",
+        VchPerMonth => "айына {amount}",
+        VchCategories => "Сізге қатысты басымдық санаттары",
+        VchCategoriesHint => {
+            "Қатыстыларын белгілеп, анықтаманың нөмірін не құжаттың деректемелерін көрсетіңіз: әкімдік оларды тексереді."
+        }
+        VchEvidenceLabel => "Анықтама немесе құжат",
+        VchSubmit => "Өтінішті жіберу",
+        VchNoCampaign => "Қазір өтініш қабылдайтын науқан жоқ.",
+        VchCatDisability => "Ерекше қажеттіліктері бар немесе мүгедектігі бар бала",
+        VchCatOrphan => "Жетім бала",
+        VchCatNoParentalCare => "Ата-ана қамқорлығынсыз қалған бала",
+        VchCatDisabledFamilyMember => "Отбасында мүгедектігі бар адам бар",
+        VchCatAsp => "АӘК алатын отбасы",
+        VchCatLargeFamily => "Көпбалалы отбасы",
+        VchCatSingleParent => "Толық емес отбасы",
+        VchCatLowIncome => "Аз қамтылған отбасы",
+        VchCatMilitaryFamily => "Әскери қызметшінің отбасы",
+        VchCatTeacherFamily => "Педагогтің отбасы",
+        VchCatRuralRelocated => "Ауылдан көшіп келген отбасы",
+        VchCatRepressedFamily => "Саяси қуғын-сүргін құрбандарының отбасы",
+        VchErrWindowClosed => "Бұл науқанға өтініш қабылдау жабылған.",
+        VchErrWindowNotOpen => "Бұл науқанға өтініш қабылдау әлі басталған жоқ.",
+        VchErrDirection => "Бұл науқан осы бағыт бойынша ваучер бермейді.",
+        VchErrUnknownCategory => "Науқанның басымдық кестесінде мұндай санат жоқ.",
+        VchErrEvidence => {
+            "Белгіленген әр санат үшін анықтаманың нөмірін не құжаттың деректемелерін көрсетіңіз."
+        }
+        VchErrNotGuardian => "Тізілімде сіз бұл баланың ата-анасы ретінде көрсетілмегенсіз.",
+        VchErrAge => "Баланың жасы науқанның (немесе үйірменің) жас аралығына сәйкес емес.",
+        VchErrAlreadyApplied => "Бұл баланың осы науқанда өтініші бар.",
+        VchErrVoucherEnded => "Бұл ваучер енді жарамсыз.",
+        VchErrOtherDirection => "Үйірменің бағыты ваучер төлейтін бағытқа сәйкес емес.",
+        VchErrOtherRegion => "Үйірме басқа өңірде орналасқан.",
+        VchErrSectionClosed => "Үйірме енді бала қабылдамайды.",
+        VchErrAlreadyEnrolled => "Ваучер осы үйірмеде пайдаланылып жатыр.",
+        VchErrVoucherOver => "Ваучердің пайдаланылатын айы қалмады.",
+        VchErrSectionFull => "Үйірмеде бос орын қалмады.",
+        VchErrAnswerWindowOver => "Жауап беру мерзімі өтті: ай расталған болып саналады.",
     }
 }

@@ -983,5 +983,135 @@ pub fn text(key: Key) -> &'static str {
         AkimatTableSaved => "Новая версия записана:",
         AkimatSaveTable => "Записать версию",
         AkimatComputed => "Рассчитано: {auto} месяцев без ответа подтверждены автоматически.",
+        // parent's voucher pages
+        VchApply => "Подать заявку на ваучер",
+        VchApplication => "Заявка на ваучер",
+        VchWaitingTitle => "Месяцы, ждущие вашего ответа",
+        VchApplicationsTitle => "Ваши заявки",
+        VchOpen => "Подробнее",
+        VchNothingToAnswer => "Ни один месяц не ждёт вашего ответа.",
+        VchStatusHeld => "Проверка опекунства",
+        VchStatusSubmitted => "Ждёт распределения",
+        VchStatusQueued => "В очереди",
+        VchStatusIssued => "Ваучер выдан",
+        VchStatusRefused => "Отказано",
+        VchVoucherDeclined => "Ваучер отклонён вами",
+        VchVoucherLapsed => "Ваучер сгорел неиспользованным",
+        VchVoucherEnded => "Ваучер прекращён акиматом",
+        VchPlaceScore => "Место {rank} · балл {score}",
+        VchValueMonths => "{value} в месяц, {from}–{to}",
+        VchHeldText => {
+            "В реестре вы не указаны родителем ребёнка: акимат проверяет поданный вами документ."
+        }
+        VchSubmittedText => {
+            "Приём заявок закрывается {date}. Затем очередь ранжируется по правилам ниже, и ваучеры выдаются по очереди, пока хватает бюджета."
+        }
+        VchQueuedText => {
+            "Место {rank} в очереди: впереди {ahead} детей. Ваучер выдаётся следующему ребёнку, когда освобождаются деньги."
+        }
+        VchRanked => "Место {rank} в рейтинге; впереди {ahead} детей.",
+        VchCutoff => "Последний ваучер выдан при балле {cutoff}; балл вашего ребёнка — {score}.",
+        VchAkimatReason => "Причина акимата: {reason}",
+        VchWhyTitle => "Почему такое место",
+        VchScoreText => "Балл {score}: сумма весов категорий, подтверждённых акиматом.",
+        VchScoreLater => {
+            "Балл считается при ранжировании очереди: сумма весов категорий, которые подтвердит акимат."
+        }
+        VchNoCategories => "Приоритетные категории не заявлены: балл 0.",
+        VchWeight => "вес {weight}",
+        VchCatDeclared => "ждёт проверки акимата",
+        VchCatConfirmed => "подтверждена",
+        VchCatRejected => "не подтверждена",
+        VchEvidence => "Подтверждение: {evidence}",
+        VchTies => "При равных баллах: {rules}. Время подачи заявки не учитывается.",
+        VchTieYounger => "сначала младшие",
+        VchTieOlder => "сначала старшие",
+        VchTieLottery => "затем жребий по опубликованному зерну",
+        VchReceiptTitle => "Квитанция",
+        VchReceiptText => {
+            "Код вашего ребёнка в опубликованном файле распределения (ИИН в файле нет): по нему вы найдёте свою строку."
+        }
+        VchSalt => "Соль: {salt} (код — SHA-256 от соль:ИИН)",
+        VchFile => "Файл распределения от {date}",
+        VchNoFileYet => "Файл публикуется при ранжировании очереди.",
+        VchSubmittedNotice => "Заявка подана. Сохраните код квитанции ниже.",
+        VchVoucherTitle => "Ваучер",
+        VchIssuedText => "{value} в месяц, с {from} по {to}.",
+        VchEndedText => "Прекращён {date}: {reason}",
+        VchSectionNow => "Используется в секции: {name}",
+        VchSectionFrom => "с {month}",
+        VchNoSection => "Ваучер пока не используется ни в одной секции.",
+        VchChoose => "Выбрать секцию",
+        VchMove => "Перейти в другую секцию (со следующего месяца)",
+        VchOffersTitle => "Секции для этого ваучера",
+        VchOffersHint => {
+            "Только секции направления ваучера, по возрасту ребёнка, в регионе кампании и со свободными местами."
+        }
+        VchDistrict => "Район",
+        VchAllDistricts => "Все районы",
+        VchNoOffers => "Сейчас нет подходящей секции со свободными местами.",
+        VchVoucherPart => "Из ваучера: {amount}",
+        VchOwnPayment => "доплата ваша: {amount}",
+        VchNoOwnPayment => "без доплаты",
+        VchEnrol => "Записаться сюда",
+        VchCurrent => "Текущая секция",
+        VchEnrolled => "Готово: ваучер используется в секции.",
+        VchMonthsTitle => "Месяцы и их стоимость",
+        VchNoMonths => "Месяцев пока нет.",
+        VchSessions => "посещено {attended} из {held} занятий",
+        VchMonthWaiting => "Ждёт вашего ответа",
+        VchAnswerBy => "Ответьте до {date}",
+        VchAutoConfirmed => "Нет ответа в течение {days} дней: месяц считается подтверждённым.",
+        VchConfirm => "Подтвердить",
+        VchDispute => "Оспорить",
+        VchWhyDispute => "Что не так?",
+        VchReasonFewer => "Ребёнок посетил меньше занятий",
+        VchReasonNone => "Ребёнок не ходил в этом месяце",
+        VchReasonNotHeld => "Занятий проведено меньше",
+        VchOtherReason => "Другая причина",
+        VchConfirmed => "Месяц подтверждён: секция получит за него оплату.",
+        VchDisputed => {
+            "Месяц оспорен: решение примет акимат; до тех пор секция за него не получает оплату."
+        }
+        VchCampaign => "Кампания",
+        VchAges => "Для детей {min}–{max} лет; заявки до {date}.",
+        VchPerMonth => "{amount} в месяц",
+        VchCategories => "Приоритетные категории, которые к вам относятся",
+        VchCategoriesHint => {
+            "Отметьте подходящие и укажите номер справки или реквизиты документа: акимат их проверит."
+        }
+        VchEvidenceLabel => "Справка или документ",
+        VchSubmit => "Подать заявку",
+        VchNoCampaign => "Сейчас ни одна кампания не принимает заявки.",
+        VchCatDisability => "Ребёнок с особыми потребностями или инвалидностью",
+        VchCatOrphan => "Ребёнок-сирота",
+        VchCatNoParentalCare => "Ребёнок, оставшийся без попечения родителей",
+        VchCatDisabledFamilyMember => "Семья, где есть человек с инвалидностью",
+        VchCatAsp => "Семья, получающая АСП",
+        VchCatLargeFamily => "Многодетная семья",
+        VchCatSingleParent => "Неполная семья",
+        VchCatLowIncome => "Малообеспеченная семья",
+        VchCatMilitaryFamily => "Семья военнослужащего",
+        VchCatTeacherFamily => "Семья педагога",
+        VchCatRuralRelocated => "Семья, переселившаяся из села",
+        VchCatRepressedFamily => "Семья жертв политических репрессий",
+        VchErrWindowClosed => "Приём заявок в эту кампанию закрыт.",
+        VchErrWindowNotOpen => "Приём заявок в эту кампанию ещё не начался.",
+        VchErrDirection => "Эта кампания не выдаёт ваучеры по этому направлению.",
+        VchErrUnknownCategory => "В таблице приоритетов кампании нет такой категории.",
+        VchErrEvidence => {
+            "Укажите номер справки или реквизиты документа для каждой отмеченной категории."
+        }
+        VchErrNotGuardian => "В реестре вы не указаны родителем этого ребёнка.",
+        VchErrAge => "Возраст ребёнка вне диапазона кампании (или секции).",
+        VchErrAlreadyApplied => "У этого ребёнка уже есть заявка в этой кампании.",
+        VchErrVoucherEnded => "Этот ваучер больше не действует.",
+        VchErrOtherDirection => "Секция другого направления, чем оплачивает ваучер.",
+        VchErrOtherRegion => "Секция находится в другом регионе.",
+        VchErrSectionClosed => "Секция больше не принимает детей.",
+        VchErrAlreadyEnrolled => "Ваучер уже используется в этой секции.",
+        VchErrVoucherOver => "У ваучера не осталось месяцев.",
+        VchErrSectionFull => "В секции не осталось мест.",
+        VchErrAnswerWindowOver => "Срок ответа истёк: месяц считается подтверждённым.",
     }
 }

@@ -1,6 +1,8 @@
-//! The citizen portal, phone first: a parent's children (attendance, meals, vouchers and
-//! allergens come with their modules) and a graduate's own work-off obligation. Served under
-//! `/citizen`; a person who is both sees both.
+//! The citizen portal, phone first: a parent's children (attendance, meals, allergens, the
+//! school account) and a graduate's own work-off obligation. Served under `/citizen`; a
+//! person who is both sees both. The parent's vouchers are a program of their own under
+//! `/citizen/vouchers` (`web/src/bin/citizen_vouchers/`), so that neither outgrows a phone's
+//! budget.
 
 mod pages;
 
@@ -8,8 +10,6 @@ mod pages;
 use adal_web::{api, days, format, gql, i18n, ledger, records, ui};
 
 use adal_web::gql::Role;
-use adal_web::i18n::Key;
-use adal_web::placeholder::Placeholder;
 use adal_web::portal::Portal;
 use adal_web::shell::{Frame, NotFound, PortalShell};
 use leptos::prelude::*;
@@ -33,7 +33,6 @@ fn App() -> impl IntoView {
                         <Route path=path!("children") view=pages::children::MyChildren/>
                         <Route path=path!("attendance") view=pages::day::ChildDay/>
                         <Route path=path!("meals") view=pages::meals::ChildMeals/>
-                        <Route path=path!("vouchers") view=|| view! { <Placeholder title=Key::NavVouchers text=Key::EmptyParentVouchers/> }/>
                         <Route path=path!("allergens") view=pages::allergens::ChildAllergens/>
                         <Route path=path!("account") view=pages::account::ChildAccount/>
                         <Route path=path!("obligation") view=pages::obligation::MyObligation/>
