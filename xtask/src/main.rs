@@ -513,7 +513,7 @@ fn size_table(sizes: &[BundleSize]) -> String {
     for s in sizes {
         let verdict = if s.total() <= s.budget { "ok" } else { "OVER" };
         out.push_str(&format!(
-            "  {:<9} {:>6.1} KB of {:>3} KB {verdict:<4} (wasm {:.1} + js {:.1} + css {:.1} + texts {:.1})\n",
+            "  {:<16} {:>6.1} KB of {:>3} KB {verdict:<4} (wasm {:.1} + js {:.1} + css {:.1} + texts {:.1})\n",
             s.name,
             kb(s.total()),
             s.budget / 1024,
