@@ -24,3 +24,4 @@ pub mod records;
 pub mod session;
 pub mod shell;
 pub mod ui;
+pub mod vouchers;

@@ -19,6 +19,7 @@ use crate::gql::parent_vouchers::{
 use crate::gql::{AttendanceStatus, ClubDirection};
 use crate::i18n::{Key, Lang};
 use crate::ui::{EmptyState, ErrorBox, PageTitle, fill, lang, loaded, local_time, non_empty, t};
+use adal_web::vouchers::{day_key, direction_key};
 
 /// A price in whole tenge as money.
 fn tenge(l: Lang, amount: i64) -> String {
@@ -30,34 +31,13 @@ fn month(m: i64) -> String {
     format!("{:02}.{}", m % 100, m / 100)
 }
 
-const DIRECTIONS: [(ClubDirection, Key); 6] = [
-    (ClubDirection::Sport, Key::ProviderDirSport),
-    (ClubDirection::Arts, Key::ProviderDirArts),
-    (ClubDirection::Technical, Key::ProviderDirTechnical),
-    (ClubDirection::Science, Key::ProviderDirScience),
-    (ClubDirection::Tourism, Key::ProviderDirTourism),
-    (ClubDirection::Social, Key::ProviderDirSocial),
-];
-
 fn direction(l: Lang, d: Option<ClubDirection>) -> &'static str {
-    let key = DIRECTIONS.iter().find(|(x, _)| d == Some(*x));
-    l.text(key.map_or(Key::ProviderDirSocial, |(_, k)| *k))
+    l.text(direction_key(d))
 }
-
-const DAYS: [Key; 7] = [
-    Key::ProviderDay1,
-    Key::ProviderDay2,
-    Key::ProviderDay3,
-    Key::ProviderDay4,
-    Key::ProviderDay5,
-    Key::ProviderDay6,
-    Key::ProviderDay7,
-];
 
 /// A weekly session: "Mon 16:00–17:30".
 fn slot(l: Lang, day: i64, start: &str, end: &str) -> String {
-    let d = DAYS[(day - 1).clamp(0, 6) as usize];
-    format!("{} {start}–{end}", l.text(d))
+    format!("{} {start}–{end}", l.text(day_key(day)))
 }
 
 /// The codes of the priority table's categories (Astana's twelve) and their names.

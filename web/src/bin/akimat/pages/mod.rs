@@ -14,12 +14,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{ApiError, ErrorCode};
-use crate::gql::akimat::{
-    AttendanceStatus, ClubDirection, Role, VoucherApplicationStatus, VoucherCategoryStatus,
-};
+use crate::gql::akimat::{Role, VoucherApplicationStatus, VoucherCategoryStatus};
 use crate::i18n::{Key, Lang};
 use crate::session::Names;
 use crate::ui::{ErrorBox, t};
+pub use adal_web::vouchers::{attendance_status, direction_key};
 
 /// The regions (KATO) the signed-in officer works in, of `me`'s roles (each a role and its
 /// region's code).
@@ -50,18 +49,6 @@ pub fn tenge(l: Lang, amount: i64) -> String {
     crate::format::money(l, amount * 100)
 }
 
-/// The label of a direction (the provider pages' texts).
-pub fn direction_key(d: Option<ClubDirection>) -> Key {
-    match d {
-        Some(ClubDirection::Sport) => Key::ProviderDirSport,
-        Some(ClubDirection::Arts) => Key::ProviderDirArts,
-        Some(ClubDirection::Technical) => Key::ProviderDirTechnical,
-        Some(ClubDirection::Science) => Key::ProviderDirScience,
-        Some(ClubDirection::Tourism) => Key::ProviderDirTourism,
-        Some(ClubDirection::Social) | Some(ClubDirection::Unknown) | None => Key::ProviderDirSocial,
-    }
-}
-
 /// The label and badge class of an application's state.
 pub fn application_status(s: Option<VoucherApplicationStatus>) -> (Key, &'static str) {
     match s {
@@ -81,21 +68,6 @@ pub fn category_status(s: Option<VoucherCategoryStatus>) -> (Key, &'static str) 
         Some(VoucherCategoryStatus::Confirmed) => (Key::AkimatCatConfirmed, "badge ok"),
         Some(VoucherCategoryStatus::Rejected) => (Key::AkimatCatRejected, "badge bad"),
         _ => (Key::AkimatCatDeclared, "badge warn"),
-    }
-}
-
-/// The label and badge class of a child's month (the provider pages' texts).
-pub fn attendance_status(s: Option<AttendanceStatus>) -> (Key, &'static str) {
-    match s {
-        None => (Key::SheetNotRecorded, "badge"),
-        Some(AttendanceStatus::Recorded) => (Key::SheetRecorded, "badge warn"),
-        Some(AttendanceStatus::Confirmed) => (Key::SheetConfirmed, "badge ok"),
-        Some(AttendanceStatus::AutoConfirmed) => (Key::SheetAutoConfirmed, "badge ok"),
-        Some(AttendanceStatus::Disputed) => (Key::SheetDisputed, "badge bad"),
-        Some(AttendanceStatus::Upheld) => (Key::SheetUpheld, "badge ok"),
-        Some(AttendanceStatus::Rejected) | Some(AttendanceStatus::Unknown) => {
-            (Key::SheetRejected, "badge bad")
-        }
     }
 }
 

@@ -9,9 +9,10 @@ pub mod sheet;
 use leptos::prelude::*;
 
 use crate::api::{ApiError, ErrorCode};
-use crate::gql::{self, AttendanceStatus, ClubDirection, ProviderStatus};
+use crate::gql::{self, ProviderStatus};
 use crate::i18n::{Key, Lang};
 use crate::ui::{ErrorBox, fill, lang, t};
+pub use adal_web::vouchers::{attendance_status, day_key, direction_key};
 
 /// A month as the API writes it: `YYYYMM`.
 pub type Month = i64;
@@ -40,44 +41,6 @@ pub fn month_label(l: Lang, m: Month) -> String {
 pub fn recent_months() -> Vec<Month> {
     let now = this_month();
     (0..12).map(|n| months_before(now, n)).collect()
-}
-
-pub fn direction_key(d: Option<ClubDirection>) -> Key {
-    match d {
-        Some(ClubDirection::Sport) => Key::ProviderDirSport,
-        Some(ClubDirection::Arts) => Key::ProviderDirArts,
-        Some(ClubDirection::Technical) => Key::ProviderDirTechnical,
-        Some(ClubDirection::Science) => Key::ProviderDirScience,
-        Some(ClubDirection::Tourism) => Key::ProviderDirTourism,
-        Some(ClubDirection::Social) | Some(ClubDirection::Unknown) | None => Key::ProviderDirSocial,
-    }
-}
-
-pub fn day_key(day: i64) -> Key {
-    match day {
-        1 => Key::ProviderDay1,
-        2 => Key::ProviderDay2,
-        3 => Key::ProviderDay3,
-        4 => Key::ProviderDay4,
-        5 => Key::ProviderDay5,
-        6 => Key::ProviderDay6,
-        _ => Key::ProviderDay7,
-    }
-}
-
-/// The label and badge class of a child's month (`None`: not recorded).
-pub fn status_of(s: Option<AttendanceStatus>) -> (Key, &'static str) {
-    match s {
-        None => (Key::SheetNotRecorded, "badge"),
-        Some(AttendanceStatus::Recorded) => (Key::SheetRecorded, "badge warn"),
-        Some(AttendanceStatus::Confirmed) => (Key::SheetConfirmed, "badge ok"),
-        Some(AttendanceStatus::AutoConfirmed) => (Key::SheetAutoConfirmed, "badge ok"),
-        Some(AttendanceStatus::Disputed) => (Key::SheetDisputed, "badge bad"),
-        Some(AttendanceStatus::Upheld) => (Key::SheetUpheld, "badge ok"),
-        Some(AttendanceStatus::Rejected) | Some(AttendanceStatus::Unknown) => {
-            (Key::SheetRejected, "badge bad")
-        }
-    }
 }
 
 /// The explanation, in the person's language, of a refusal the API states by its reason or

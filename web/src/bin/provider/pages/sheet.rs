@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::conversation::Conversation;
-use super::{Month, Own, month_label, recent_months, refusal_view, status_of, this_month};
+use super::{Month, Own, attendance_status, month_label, recent_months, refusal_view, this_month};
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, AttendanceStatus};
@@ -312,7 +312,7 @@ fn row_view(i: usize, count: usize, line: &Line) -> impl IntoView + use<> {
     let editable = line.editable();
     let (held, attended) = (line.held, line.attended);
     let a = line.attendance.clone();
-    let (label, class) = status_of(a.as_ref().and_then(|a| a.status));
+    let (label, class) = attendance_status(a.as_ref().and_then(|a| a.status));
     let status = a
         .as_ref()
         .and_then(|a| a.status)
