@@ -137,23 +137,32 @@ impl Portal {
         let path = path.trim_start_matches('/');
         NESTED
             .iter()
-            .find(|p| {
-                path.strip_prefix(**p)
-                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-            })
+            .find(|p| within(path, p))
             .copied()
             .unwrap_or_else(|| path.split('/').next().unwrap_or(""))
     }
 
     /// The portal a path belongs to.
     pub fn of_path(path: &str) -> Option<Portal> {
-        Portal::ALL.into_iter().find(|p| {
-            path == p.path()
-                || path
-                    .strip_prefix(p.path())
-                    .is_some_and(|rest| rest.starts_with('/'))
-        })
+        Portal::ALL.into_iter().find(|p| within(path, p.path()))
     }
+
+    /// The page of the portal's navigation that `path` is on: the entry whose address is the
+    /// longest one `path` lies within (a graduate's card is on the graduates page).
+    pub fn page_of(self, path: &str) -> Option<Key> {
+        let path = path.trim_end_matches('/');
+        self.pages()
+            .iter()
+            .filter(|(href, _, _)| within(path, href))
+            .max_by_key(|(href, _, _)| href.len())
+            .map(|(_, key, _)| *key)
+    }
+}
+
+/// Whether `path` is `prefix` or an address under it (`/a/b` is within `/a`, `/ab` is not).
+fn within(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// The label of a role.
@@ -201,6 +210,21 @@ mod tests {
         assert_eq!(Portal::of_path("/citizen/meals"), Some(Portal::Citizen));
         assert_eq!(Portal::of_path("/provider"), Some(Portal::Provider));
         assert_eq!(Portal::of_path("/login"), None);
+    }
+
+    #[test]
+    fn a_path_is_on_the_page_of_its_longest_address() {
+        let o = Portal::Operator;
+        assert_eq!(o.page_of("/operator"), Some(Key::NavDashboard));
+        assert_eq!(o.page_of("/operator/"), Some(Key::NavDashboard));
+        assert_eq!(o.page_of("/operator/graduates"), Some(Key::NavGraduates));
+        assert_eq!(o.page_of("/operator/graduates/42"), Some(Key::NavGraduates));
+        assert_eq!(o.page_of("/operator/claimsx"), Some(Key::NavDashboard));
+        assert_eq!(o.page_of("/citizen/meals"), None);
+        assert_eq!(
+            Portal::Citizen.page_of("/citizen/vouchers/7"),
+            Some(Key::NavVouchers)
+        );
     }
 
     #[test]

@@ -58,8 +58,9 @@ pub fn redirect(url: &str) {
     }
 }
 
-/// The frame of every page: `<html lang>` and the title follow the language, the skip link,
-/// the header, and `children` as the main content.
+/// The frame of every page: `<html lang>` and, outside a portal, the title follow the
+/// language (a portal names its pages: [`PortalShell`]); the skip link, the header, and
+/// `children` as the main content.
 #[component]
 pub fn Frame(portal: Option<Portal>, children: Children) -> impl IntoView {
     let st = app();
@@ -69,7 +70,9 @@ pub fn Frame(portal: Option<Portal>, children: Children) -> impl IntoView {
             if let Some(root) = doc.document_element() {
                 let _ = root.set_attribute("lang", l.code());
             }
-            doc.set_title(l.text(Key::AppTitle));
+            if portal.is_none() {
+                doc.set_title(l.text(Key::AppTitle));
+            }
         }
     });
     view! {
@@ -272,6 +275,23 @@ pub fn PortalShell(portal: Portal) -> impl IntoView {
         }
     });
 
+    // Each page has its own title, so the browser's tabs and history name it; on a phone the
+    // navigation scrolls sideways, and the page's tab is brought into view.
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        let l = st.lang.get();
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let place = l.text(portal.title());
+        doc.set_title(&match portal.page_of(&path) {
+            Some(page) => format!("{} · {place} · {}", l.text(page), l.text(Key::AppName)),
+            None => format!("{place} · {}", l.text(Key::AppName)),
+        });
+        // After the navigation has drawn this path's tab as current.
+        request_animation_frame(move || show_active_tab(&doc));
+    });
+
     move || {
         let path = location.pathname.get();
         let Some(s) = st.session.get() else {
@@ -333,6 +353,25 @@ pub fn PortalShell(portal: Portal) -> impl IntoView {
         }
         .into_any()
     }
+}
+
+/// Scrolls the side navigation (a sideways strip on a phone) so that the current page's tab
+/// is in view; a no-op when the whole list fits.
+fn show_active_tab(doc: &web_sys::Document) {
+    use wasm_bindgen::JsCast;
+    let Some(list) = doc.query_selector(".sidenav ul").ok().flatten() else {
+        return;
+    };
+    let Some(tab) = list
+        .query_selector("a[aria-current=page]")
+        .ok()
+        .flatten()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    let centred = tab.offset_left() - (list.client_width() - tab.offset_width()) / 2;
+    list.set_scroll_left(centred.max(0));
 }
 
 /// Where a signed-in person's own portal is, for links out of a page they may not open.

@@ -190,7 +190,8 @@ pub fn joined(items: impl IntoIterator<Item = String>) -> String {
 }
 
 /// A labelled menu of `options` (a value and its label each); `any` adds a first, empty
-/// option ("All statuses"); `pick` receives the value chosen.
+/// option ("All statuses"); `pick` receives the value chosen; `value`, when given, is the
+/// value shown as chosen (a filter restored from the address).
 #[component]
 pub fn Choice(
     #[prop(into)] id: String,
@@ -198,7 +199,9 @@ pub fn Choice(
     options: Vec<(&'static str, Key)>,
     #[prop(optional)] any: Option<Key>,
     pick: Callback<String>,
+    #[prop(optional)] value: Option<RwSignal<String>>,
 ) -> impl IntoView {
+    let chosen = move |v: &str| value.is_some_and(|c| c.with(|c| c == v));
     view! {
         <div class="field">
             <label for=id.clone()>{t(label)}</label>
@@ -206,7 +209,9 @@ pub fn Choice(
                 {any.map(|k| view! { <option value="">{t(k)}</option> })}
                 {options
                     .into_iter()
-                    .map(|(value, key)| view! { <option value=value>{t(key)}</option> })
+                    .map(|(v, key)| {
+                        view! { <option value=v selected=move || chosen(v)>{t(key)}</option> }
+                    })
                     .collect_view()}
             </select>
         </div>

@@ -252,6 +252,8 @@ const BUNDLES: [Bundle; 7] = [
 
 /// The shared stylesheet's name in `web/dist/`.
 const CSS_NAME: &str = "adal.css";
+/// The site's icon, beside the style sheet (every page links it).
+const ICON_NAME: &str = "favicon.svg";
 
 fn build_web(ws: &Workspace, mode: Mode) -> Result<()> {
     ensure_wasm_target()?;
@@ -282,6 +284,8 @@ fn build_web(ws: &Workspace, mode: Mode) -> Result<()> {
     let dist = ws.dist();
     fs::create_dir_all(&dist)?;
     fs::write(dist.join(CSS_NAME), &css)?;
+    fs::copy(web.join("style").join(ICON_NAME), dist.join(ICON_NAME))
+        .context("copying web/style/favicon.svg")?;
     // Before the split, one bundle sat at the top of web/dist, and the catalogues were
     // shared by every bundle: remove their leftovers.
     for stale in ["index.html", "adal.js", "adal_bg.wasm"] {

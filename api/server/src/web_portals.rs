@@ -2,7 +2,7 @@
 //! (`ADAL_WEB_DIR`, default `web/dist`), one program per portal:
 //!
 //! ```text
-//! web/dist/adal.css                                   shared by every portal
+//! web/dist/adal.css, favicon.svg                      shared by every portal
 //! web/dist/signin/index.html, signin.js, i18n/...     the sign-in page: `/` and `/login`
 //! web/dist/<portal>/index.html, <portal>.js, ...      a portal: `/<portal>/...`
 //! web/dist/<portal>/i18n/{kk,ru,en}.json              its texts

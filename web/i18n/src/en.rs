@@ -1113,5 +1113,10 @@ pub fn text(key: Key) -> &'static str {
         VchErrVoucherOver => "The voucher has no month left to use.",
         VchErrSectionFull => "The section has no place left.",
         VchErrAnswerWindowOver => "The time to answer is over: the month counts as confirmed.",
+        FilterIinInvalid => {
+            "Not a valid IIN (12 digits with a check digit): the list is not filtered by it."
+        }
+        FilterYearInvalid => "Enter a year from 1990 to 2100: the list is not filtered by it.",
+        WrongLoginOrPassword => "The login or password is wrong.",
     }
 }

@@ -1058,6 +1058,10 @@ keys!(
     VchErrVoucherOver,
     VchErrSectionFull,
     VchErrAnswerWindowOver,
+    // office use: the register's filters, the sign-in error
+    FilterIinInvalid,
+    FilterYearInvalid,
+    WrongLoginOrPassword,
 );
 
 #[cfg(test)]

@@ -1113,5 +1113,8 @@ pub fn text(key: Key) -> &'static str {
         VchErrVoucherOver => "У ваучера не осталось месяцев.",
         VchErrSectionFull => "В секции не осталось мест.",
         VchErrAnswerWindowOver => "Срок ответа истёк: месяц считается подтверждённым.",
+        FilterIinInvalid => "Это не ИИН (12 цифр с контрольной цифрой): список по нему не отобран.",
+        FilterYearInvalid => "Введите год от 1990 до 2100: список по нему не отобран.",
+        WrongLoginOrPassword => "Неверный логин или пароль.",
     }
 }

@@ -2,7 +2,7 @@
 //! to their portal (or back to the page they were on, when their roles open it); `/` sends a
 //! signed-in person to their portal at once.
 
-use adal_web::api::{self, ApiError};
+use adal_web::api::{self, ApiError, ErrorCode};
 use adal_web::gql::{self, Login};
 use adal_web::i18n::Key;
 use adal_web::portal::Portal;
@@ -156,7 +156,7 @@ fn LoginPage() -> impl IntoView {
                         on:input=move |ev| password.set(event_target_value(&ev))
                     />
                 </div>
-                {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+                {move || error.get().map(sign_in_error)}
                 <button type="submit" id="sign-in" disabled=move || pending.get()>
                     {move || {
                         if pending.get() { t(Key::SigningIn)() } else { t(Key::SignIn)() }
@@ -164,5 +164,21 @@ fn LoginPage() -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+/// Why signing in failed: a refused login or password is said as such (the API answers an
+/// unknown login and a wrong password alike); anything else (too many attempts, no network)
+/// as the error says.
+fn sign_in_error(e: ApiError) -> AnyView {
+    if e.code == ErrorCode::Unauthenticated {
+        view! {
+            <div class="alert error" role="alert" id="login-error">
+                <strong>{t(Key::WrongLoginOrPassword)}</strong>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! { <ErrorBox error=e/> }.into_any()
     }
 }

@@ -28,6 +28,7 @@ pub fn MyChildren() -> impl IntoView {
                         .into_iter()
                         .map(|c| {
                             let born = c.birth_date.clone();
+                            let page = format!("/citizen/attendance?child={}", c.id);
                             let links = [
                                 ("/citizen/attendance?child=", Key::ChildToday),
                                 ("/citizen/meals?child=", Key::NavMeals),
@@ -37,7 +38,7 @@ pub fn MyChildren() -> impl IntoView {
                             .map(|(path, key)| view! { <A href=String::from(path) + &c.id>{t(key)}</A> });
                             view! {
                                 <li class="card">
-                                    <h2>{c.full_name}</h2>
+                                    <h2><A href=page>{c.full_name}</A></h2>
                                     {born.map(|b| view! {
                                         <p>
                                             <span class="muted">{t(Key::BirthDate)}": "</span>

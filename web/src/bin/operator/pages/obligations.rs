@@ -3,18 +3,20 @@
 //! charts are the shared crate's ([`adal_web::ledger`], [`adal_web::charts`]).
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::api::{self, ApiError};
 use crate::charts::{Bar, BarChart, Column, Group, StackedColumns};
 use crate::format;
 use crate::gql::{self, FundingCategory, ObligationStatus, OrganisationKind, SpecialtyGroup};
 use crate::i18n::Key;
+use crate::ident;
 use crate::ledger::{
     StatusLine, Terms, Timeline, category_key, period_label, status_class, status_key,
 };
 use crate::pages::messages::MessageHistory;
-use crate::pages::operator::{OrgPicker, RegionSelect, Regions, load_regions, region_name};
+use crate::pages::operator::{OrgPicker, RegionSelect, Regions, bin_of, load_regions, region_name};
 use crate::pages::tasks::TaskReview;
 use crate::records::{ApplicationList, ClaimList};
 use crate::ui::{
@@ -38,8 +40,30 @@ pub struct RegisterFilter {
     specialty: RwSignal<String>,
     region: RwSignal<String>,
     university: RwSignal<Option<String>>,
+    /// The university picker's text (`name · BIN`): the address keeps its BIN.
+    university_text: RwSignal<String>,
     year: RwSignal<String>,
     employer: RwSignal<Option<String>>,
+    employer_text: RwSignal<String>,
+}
+
+/// The names of the register's filters in the page's address, in the order written.
+const ADDRESS_KEYS: [&str; 7] = [
+    "status",
+    "category",
+    "specialtyGroup",
+    "region",
+    "university",
+    "year",
+    "employer",
+];
+
+/// A graduation year as a filter takes it: 1990 to 2100, else none.
+fn year_of(text: &str) -> Option<i64> {
+    text.trim()
+        .parse()
+        .ok()
+        .filter(|y| (1990..=2100).contains(y))
 }
 
 /// What a [`RegisterFilter`] holds, as the API takes it (`GraduateFilter` without the IIN).
@@ -61,9 +85,57 @@ impl RegisterFilter {
             specialty: RwSignal::new(String::new()),
             region: RwSignal::new(String::new()),
             university: RwSignal::new(None),
+            university_text: RwSignal::new(String::new()),
             year: RwSignal::new(String::new()),
             employer: RwSignal::new(None),
+            employer_text: RwSignal::new(String::new()),
         }
+    }
+
+    /// The filter a page's address sets (`?status=WORKING&year=2022&university=<BIN>`), so
+    /// that a filtered list can be bookmarked and shared. An IIN never goes into an address.
+    pub fn from_address(get: impl Fn(&str) -> Option<String>) -> Self {
+        let f = Self::new();
+        for (key, signal) in ADDRESS_KEYS.into_iter().zip(f.address_signals()) {
+            if let Some(v) = get(key) {
+                signal.set(v);
+            }
+        }
+        f
+    }
+
+    /// The address's query (`?status=WORKING&...`, empty without filters; tracked).
+    pub fn address(self) -> String {
+        let pairs: Vec<String> = ADDRESS_KEYS
+            .into_iter()
+            .zip(self.address_signals())
+            .filter_map(|(key, signal)| {
+                let v = signal.get();
+                // A picker's text is kept only when it names an organisation by its BIN.
+                let v = match key {
+                    "university" | "employer" => bin_of(&v).map(str::to_string),
+                    _ => non_empty(v),
+                }?;
+                Some(format!("{key}={}", js_sys::encode_uri_component(&v)))
+            })
+            .collect();
+        if pairs.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", pairs.join("&"))
+        }
+    }
+
+    fn address_signals(self) -> [RwSignal<String>; 7] {
+        [
+            self.status,
+            self.category,
+            self.specialty,
+            self.region,
+            self.university_text,
+            self.year,
+            self.employer_text,
+        ]
     }
 
     /// The values (tracked).
@@ -74,7 +146,7 @@ impl RegisterFilter {
             specialty_group: non_empty(self.specialty.get()).map(|s| SpecialtyGroup::parse(&s)),
             region_kato: non_empty(self.region.get()),
             university_id: self.university.get(),
-            graduation_year: non_empty(self.year.get()).and_then(|y| y.parse().ok()),
+            graduation_year: year_of(&self.year.get()),
             employer_id: self.employer.get(),
         }
     }
@@ -159,16 +231,17 @@ pub fn FilterFields(
         .iter()
         .map(|c| (c.as_str(), category_key(Some(*c))))
         .collect();
+    let year_wrong = move || filter.year.with(|y| !y.is_empty() && year_of(y).is_none());
     let groups = SpecialtyGroup::ALL
         .iter()
         .map(|g| (g.as_str(), group_key(*g)))
         .collect();
     view! {
-        <Choice id=id("status") label=Key::Status options=statuses any=Key::AllStatuses pick=set(filter.status)/>
-        <Choice id=id("category") label=Key::Category options=categories any=Key::AllCategories pick=set(filter.category)/>
-        <Choice id=id("group") label=Key::SpecialtyGroupLabel options=groups any=Key::AllSpecialtyGroups pick=set(filter.specialty)/>
+        <Choice id=id("status") label=Key::Status options=statuses any=Key::AllStatuses pick=set(filter.status) value=filter.status/>
+        <Choice id=id("category") label=Key::Category options=categories any=Key::AllCategories pick=set(filter.category) value=filter.category/>
+        <Choice id=id("group") label=Key::SpecialtyGroupLabel options=groups any=Key::AllSpecialtyGroups pick=set(filter.specialty) value=filter.specialty/>
         <RegionSelect id=id("region") label=Key::Region value=filter.region empty=Key::AllRegions regions=regions on_change=changed/>
-        <OrgPicker id=id("university") label=Key::University kind=Some(OrganisationKind::University) chosen=filter.university changed=changed/>
+        <OrgPicker id=id("university") label=Key::University kind=Some(OrganisationKind::University) chosen=filter.university changed=changed text=filter.university_text/>
         <div class="field">
             <label for=id("year")>{t(Key::GraduationYear)}</label>
             <input
@@ -177,21 +250,40 @@ pub fn FilterFields(
                 inputmode="numeric"
                 min="1990"
                 max="2100"
+                aria-invalid=move || year_wrong().then_some("true")
                 prop:value=move || filter.year.get()
                 on:input=move |ev| set(filter.year).run(event_target_value(&ev))
             />
+            {move || year_wrong().then(|| view! {
+                <small class="field-error" role="status">{t(Key::FilterYearInvalid)}</small>
+            })}
         </div>
-        <OrgPicker id=id("employer") label=Key::EmployerLabel kind=None chosen=filter.employer changed=changed/>
+        <OrgPicker id=id("employer") label=Key::EmployerLabel kind=None chosen=filter.employer changed=changed text=filter.employer_text/>
     }
 }
 
 #[component]
 pub fn GraduatesPage() -> impl IntoView {
     let cursor = Cursor::new();
-    let filter = RegisterFilter::new();
+    let query = use_query_map();
+    let filter = RegisterFilter::from_address(|k| query.with_untracked(|q| q.get(k)));
     let iin = RwSignal::new(String::new());
+    let iin_wrong = move || iin.with(|i| !i.is_empty() && ident::check(i).is_err());
     let regions = load_regions();
     let navigate = use_navigate();
+    // The filters live in the address (replaced, not pushed: the back button leaves the list).
+    let to_address = navigate.clone();
+    Effect::new(move |_| {
+        let q = filter.address();
+        to_address(
+            &format!("/graduates{q}"),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
     let export_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     // Downloads the filtered list as `format` (csv or xlsx; the XLSX header row in the page's
     // language). The list's filters go along, without the IIN: an IIN never goes into a URL.
@@ -209,7 +301,7 @@ pub fn GraduatesPage() -> impl IntoView {
     };
 
     let data = api::query::<gql::Graduates>(move || {
-        let iin = non_empty(iin.get()).filter(|s| s.len() == 12);
+        let iin = non_empty(iin.get()).filter(|s| ident::check(s).is_ok());
         gql::graduates::Variables {
             filter: Some(graduate_filter!(
                 gql::graduates::GraduateFilter,
@@ -235,10 +327,14 @@ pub fn GraduatesPage() -> impl IntoView {
                     inputmode="numeric"
                     maxlength="12"
                     aria-describedby="grad-iin-hint"
+                    aria-invalid=move || iin_wrong().then_some("true")
                     prop:value=move || iin.get()
                     on:input=move |ev| { iin.set(event_target_value(&ev)); cursor.reset(); }
                 />
                 <small id="grad-iin-hint" class="muted">{t(Key::IinHint)}</small>
+                {move || iin_wrong().then(|| view! {
+                    <small class="field-error" role="status" id="grad-iin-error">{t(Key::FilterIinInvalid)}</small>
+                })}
             </div>
         </div>
         <div class="toolbar">
@@ -286,7 +382,7 @@ pub fn GraduatesPage() -> impl IntoView {
                     .collect_view();
                 view! {
                     <div class="table-wrap">
-                        <table id="graduates">
+                        <table id="graduates" class="cards-sm">
                             <caption class="sr-only">{t(Key::NavGraduates)}</caption>
                             <thead>
                                 <tr>

@@ -368,14 +368,13 @@ pub(crate) fn OrgPicker(
     kind: Option<OrganisationKind>,
     chosen: RwSignal<Option<String>>,
     changed: Callback<()>,
+    /// The text typed (`name · BIN`, or a BIN), when the caller keeps it (a filter in the
+    /// address keeps the BIN).
+    #[prop(optional)]
+    text: Option<RwSignal<String>>,
 ) -> impl IntoView {
-    /// A suggestion reads `name · BIN`; a BIN typed alone counts too. What names a BIN is
-    /// searched by it, anything else as typed.
-    fn bin_of(text: &str) -> Option<&str> {
-        let bin = text.rsplit_once(" · ").map_or(text.trim(), |(_, b)| b);
-        (bin.len() == 12 && bin.bytes().all(|b| b.is_ascii_digit())).then_some(bin)
-    }
-    let text = RwSignal::new(String::new());
+    // What names a BIN is searched by it, anything else as typed.
+    let text = text.unwrap_or_else(|| RwSignal::new(String::new()));
     let found = api::query::<gql::Organisations>(move || {
         let typed = text.get();
         gql::organisations::Variables {
@@ -445,6 +444,13 @@ pub(crate) fn OrgPicker(
             <small id=hint class="muted">{t(Key::OrgPickerHint)}</small>
         </div>
     }
+}
+
+/// The BIN an organisation picker's text names: a suggestion reads `name · BIN`; a BIN
+/// typed alone counts too.
+pub(crate) fn bin_of(text: &str) -> Option<&str> {
+    let bin = text.rsplit_once(" · ").map_or(text.trim(), |(_, b)| b);
+    (bin.len() == 12 && bin.bytes().all(|b| b.is_ascii_digit())).then_some(bin)
 }
 
 // ---------------------------------------------------------------------------------------
