@@ -220,19 +220,23 @@ struct Link {
 pub async fn publish_days(db: &DatabaseConnection, now: DateTime<Utc>) -> ApiResult<Vec<DayHead>> {
     let today = day_of(now);
     let last = heads(db, 1).await?.into_iter().next();
-    let first_link = Link::find_by_statement(Statement::from_string(
-        db.get_database_backend(),
-        match &last {
-            // Links after the last published head.
-            Some(h) => format!(
-                "SELECT seq, hash, sealed_at FROM audit_chain WHERE seq > {} ORDER BY seq LIMIT 1",
-                h.seq
-            ),
-            None => "SELECT seq, hash, sealed_at FROM audit_chain ORDER BY seq LIMIT 1".into(),
-        },
-    ))
-    .one(db)
-    .await?;
+    // The first link after the last published head (or the chain's first).
+    let mut first = Query::select();
+    first
+        .columns([
+            Alias::new("seq"),
+            Alias::new("hash"),
+            Alias::new("sealed_at"),
+        ])
+        .from(Alias::new("audit_chain"))
+        .order_by(Alias::new("seq"), Order::Asc)
+        .limit(1);
+    if let Some(h) = &last {
+        first.and_where(Expr::col(Alias::new("seq")).gt(h.seq));
+    }
+    let first_link = Link::find_by_statement(db.get_database_backend().build(&first))
+        .one(db)
+        .await?;
     let Some(first_link) = first_link else {
         return Ok(Vec::new());
     };
