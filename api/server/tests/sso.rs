@@ -82,6 +82,10 @@ type Rp = CoreClient<
 
 /// Discovery, then a client with the registration's id and secret.
 async fn relying_party(app: &TestApp, client_id: &str, secret: &str) -> Rp {
+    relying_party_at(app, client_id, secret, REDIRECT).await
+}
+
+async fn relying_party_at(app: &TestApp, client_id: &str, secret: &str, redirect: &str) -> Rp {
     let http = rp_http();
     let meta =
         CoreProviderMetadata::discover_async(IssuerUrl::new(app.address.clone()).unwrap(), &http)
@@ -92,7 +96,7 @@ async fn relying_party(app: &TestApp, client_id: &str, secret: &str) -> Rp {
         ClientId::new(client_id.into()),
         Some(ClientSecret::new(secret.into())),
     )
-    .set_redirect_uri(RedirectUrl::new(REDIRECT.into()).unwrap())
+    .set_redirect_uri(RedirectUrl::new(redirect.into()).unwrap())
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -789,5 +793,60 @@ async fn role_matrix_of_single_sign_on() {
     )
     .await;
     assert!(!r.body.to_string().contains(&s.secret));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_school_resource_signs_the_demo_pupil_in() {
+    let app = adal_testkit::spawn_app_with_demo().await;
+    let rp = relying_party_at(
+        &app,
+        adal_sso::demo::CLIENT_ID,
+        adal_sso::demo::CLIENT_SECRET,
+        adal_sso::demo::REDIRECT_URI,
+    )
+    .await;
+    let flow = start(&app, &rp).await;
+    let school = org_id(&app, adal_schools::demo::SCHOOL_BIN).await;
+    let consent = flow
+        .browser
+        .post(&[
+            ("step", "pin"),
+            ("school_id", &school),
+            ("pin", adal_server::seed::DEMO_PUPIL_PIN),
+        ])
+        .await;
+    assert_eq!(consent.status, 200, "{}", consent.body);
+    let back = flow.browser.post(&[("step", "allow")]).await;
+    let to = back.location.unwrap();
+    assert!(to.starts_with(adal_sso::demo::REDIRECT_URI), "{to}");
+    let code = param(&to, "code").unwrap();
+    let tokens = exchange(&rp, &code, Some(&flow.verifier)).await.unwrap();
+    let id = tokens.id_token().unwrap();
+    id.claims(&ed_verifier(&rp), &flow.nonce).unwrap();
+    // Only the subject, the role, the language, the school and the class.
+    let raw = raw_claims(&id.to_string());
+    assert_eq!(raw["role"], "pupil");
+    assert_eq!(raw["class"], "3Б");
+    for k in raw.as_object().unwrap().keys() {
+        assert!(
+            [
+                "aud",
+                "auth_time",
+                "exp",
+                "iat",
+                "iss",
+                "locale",
+                "nonce",
+                "role",
+                "school",
+                "class",
+                "sid",
+                "sub"
+            ]
+            .contains(&k.as_str()),
+            "{k}"
+        );
+    }
     app.stop().await;
 }

@@ -5,6 +5,7 @@
 //! discovery document; [`pages`] the sign-in and consent pages; [`graphql`] the registration of
 //! resources, the parents' consents and the record of sign-ins.
 
+pub mod demo;
 pub mod graphql;
 pub mod http;
 pub mod keys;
