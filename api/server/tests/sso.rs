@@ -850,3 +850,55 @@ async fn the_demo_school_resource_signs_the_demo_pupil_in() {
     }
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logout_ends_the_resources_session_and_returns_to_a_registered_address() {
+    let s = setup().await;
+    let app = &s.app;
+    let rp = relying_party(app, &s.client_id, &s.secret).await;
+    let flow = start(app, &rp).await;
+    let code = code_for(&flow, "teacher.parent").await;
+    let tokens = exchange(&rp, &code, Some(&flow.verifier)).await.unwrap();
+    let hint = tokens.id_token().unwrap().to_string();
+    let userinfo = |t: String| {
+        let url = format!("{}/oidc/userinfo", app.address);
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(t)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(userinfo(tokens.access_token().secret().clone()).await, 200);
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    // An address that is not registered: no redirect, a page.
+    let elsewhere = browser
+        .get(format!(
+            "{}/oidc/logout?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F&client_id={}",
+            app.address, s.client_id
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status().as_u16(), 200);
+    let out = browser
+        .get(format!(
+            "{}/oidc/logout?id_token_hint={hint}&post_logout_redirect_uri={}&state=bye",
+            app.address, "http%3A%2F%2F127.0.0.1%3A9%2Fcallback"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status().as_u16(), 303);
+    let to = out.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(to, format!("{REDIRECT}?state=bye"));
+    assert_eq!(userinfo(tokens.access_token().secret().clone()).await, 401);
+    app.stop().await;
+}
