@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod audit_chain;
 pub mod auth;
+pub mod clock;
 pub mod db;
 pub mod documents;
 pub mod error;

@@ -170,6 +170,21 @@ pub struct Settings {
     /// The ministry's employment-data interface (HTTP POST); unset: reported as not configured.
     pub ministry_url: Option<String>,
     pub ministry_token: Option<Secret>,
+    /// Single sign-on: the issuer URL resources see (e.g. `https://adal.kz`); unset: the
+    /// scheme and host of each request.
+    pub sso_issuer: Option<String>,
+    /// Single sign-on: the key of the pairwise subjects; unset: generated once into
+    /// `<data_dir>/sso-subject.key`. Changing it changes every subject a resource knows.
+    pub sso_subject_secret: Option<Secret>,
+    /// Single sign-on: how long an authorization code may be exchanged.
+    pub sso_code_ttl_secs: i64,
+    /// Single sign-on: how long ID and access tokens for a resource live.
+    pub sso_token_ttl_secs: i64,
+    /// Single sign-on: how long the sign-in and consent pages of one request stay usable.
+    pub sso_request_ttl_secs: i64,
+    /// The clock rules read (tests move it; never a setting).
+    #[serde(skip)]
+    pub clock: crate::clock::Clock,
 }
 
 impl Default for Settings {
@@ -238,6 +253,12 @@ impl Default for Settings {
             consent_window_secs: 15 * 60,
             ministry_url: None,
             ministry_token: None,
+            sso_issuer: None,
+            sso_subject_secret: None,
+            sso_code_ttl_secs: 60,
+            sso_token_ttl_secs: 600,
+            sso_request_ttl_secs: 900,
+            clock: crate::clock::Clock::default(),
         }
     }
 }

@@ -78,6 +78,18 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Single sign-on (Adal as an OpenID Connect provider).
+    Sso {
+        #[command(subcommand)]
+        command: SsoCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum SsoCommand {
+    /// Retire the ID-token signing key and make a new one. The old key stays in the JWKS until
+    /// the tokens it signed have expired (`sso_token_ttl_secs`).
+    RotateKey,
 }
 
 #[derive(Subcommand, Debug)]
@@ -227,6 +239,17 @@ async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()>
                     checked.problems.len()
                 )
             }
+        }
+        Command::Sso {
+            command: SsoCommand::RotateKey,
+        } => {
+            let (conn, _) = db::connect(&settings).await?;
+            db::migrate(&conn).await?;
+            let kid = adal_sso::service::rotate_key(&conn, settings.clock.now())
+                .await
+                .map_err(|e| anyhow::anyhow!("rotating the signing key: {}", e.message()))?;
+            println!("new ID-token signing key: {kid}");
+            Ok(())
         }
         Command::Migrate => {
             let (conn, _) = db::connect(&settings).await?;

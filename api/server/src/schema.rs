@@ -12,6 +12,7 @@ use adal_registers::auth::{AuthMutation, AuthQuery};
 use adal_registers::people::graphql::{PeopleMutation, PeopleQuery};
 use adal_registers::reference::graphql::{ReferenceMutation, ReferenceQuery};
 use adal_schools::graphql::{SchoolsMutation, SchoolsQuery};
+use adal_sso::graphql::{SsoMutation, SsoQuery};
 use adal_vouchers::clubs_graphql::{ClubsMutation, ClubsQuery};
 use adal_vouchers::graphql::{VouchersMutation, VouchersQuery};
 
@@ -28,6 +29,7 @@ pub struct Query(
     VouchersQuery,
     ClubsQuery,
     SchoolsQuery,
+    SsoQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -42,6 +44,7 @@ pub struct Mutation(
     VouchersMutation,
     ClubsMutation,
     SchoolsMutation,
+    SsoMutation,
 );
 
 pub type AdalSchema = Schema<Query, Mutation, EmptySubscription>;

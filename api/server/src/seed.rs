@@ -592,10 +592,82 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     let templates = adal_obligations::demo_templates::seed_templates(db, None).await?;
     let vouchers = adal_vouchers::demo::seed(db).await.map_err(e)?;
     let schools = adal_schools::demo::seed(db).await.map_err(e)?;
+    let sso = seed_sso(db).await?;
     Ok(format!(
-        "demo data loaded: {} regions, {} localities, {} organisations, 6 persons, {n_accounts} accounts (password {DEMO_PASSWORD}), 2 clients, 6 graduates with contribution feeds, {templates} notification templates, {vouchers}, {schools}",
+        "demo data loaded: {} regions, {} localities, {} organisations, 6 persons, {n_accounts} accounts (password {DEMO_PASSWORD}), 2 clients, 6 graduates with contribution feeds, {templates} notification templates, {vouchers}, {schools}, {sso}",
         REGIONS.len(),
         LOCALITIES.len(),
         orgs.len()
     ))
+}
+
+/// The PIN of the demo pupil (Аружан, 8) at the demo school, printed in the README.
+pub const DEMO_PUPIL_PIN: &str = "246810";
+
+/// Single sign-on's demo: the demo school's resource, Аружан's PIN there (her mother Айгүл
+/// consents to identification by PIN) and Айгүл's permission for the resource.
+async fn seed_sso(db: &DatabaseConnection) -> anyhow::Result<String> {
+    use adal_schools::vocab::CredentialKind;
+    use anyhow::Context;
+    use entities::{guardianship, organisation, person, school_card};
+    let e = |err: ApiError| anyhow::anyhow!("{}", err.message());
+    let school = organisation::Entity::find()
+        .filter(organisation::Column::Bin.eq(adal_schools::demo::SCHOOL_BIN))
+        .one(db)
+        .await?
+        .context("no demo school")?;
+    let login = |l: &'static str| async move {
+        account::Entity::find()
+            .filter(account::Column::Login.eq(l))
+            .one(db)
+            .await?
+            .with_context(|| format!("no demo account {l}"))
+    };
+    let admin = login("school.admin").await?;
+    let parent = login("parent").await?;
+    let mother = parent.person_id.context("the demo parent has no person")?;
+    let children: Vec<i64> = guardianship::Entity::find()
+        .filter(guardianship::Column::ParentPersonId.eq(mother))
+        .all(db)
+        .await?
+        .iter()
+        .map(|g| g.child_person_id)
+        .collect();
+    let child = person::Entity::find()
+        .filter(person::Column::Id.is_in(children))
+        .filter(person::Column::FirstName.eq("Аружан"))
+        .one(db)
+        .await?
+        .context("no demo child Аружан")?;
+    adal_schools::cards::set_consent(db, parent.id, mother, child.id, CredentialKind::Pin, true)
+        .await
+        .map_err(e)?;
+    let (card, _) = adal_schools::cards::issue_alternative(
+        db,
+        admin.id,
+        school.id,
+        child.id,
+        CredentialKind::Pin,
+    )
+    .await
+    .map_err(e)?;
+    // The PIN the README names instead of the random one.
+    let mut am: school_card::ActiveModel = card.into();
+    am.credential = Set(adal_schools::cards::credential_key(
+        school.id,
+        CredentialKind::Pin,
+        DEMO_PUPIL_PIN,
+    ));
+    am.update(db).await?;
+    adal_sso::demo::seed(
+        db,
+        adal_sso::demo::DemoPeople {
+            school_id: school.id,
+            school_admin_account: admin.id,
+            parent_person: mother,
+            child_person: child.id,
+        },
+    )
+    .await
+    .map_err(e)
 }

@@ -262,3 +262,28 @@ async fn audit_verify_names_the_event_edited_in_the_database() {
         "{said}"
     );
 }
+
+#[test]
+fn sso_rotate_key_makes_a_new_signing_key_each_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        let out = adal(dir.path())
+            .args(["sso", "rotate-key"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        text.trim()
+            .strip_prefix("new ID-token signing key: ")
+            .unwrap_or_else(|| panic!("{text}"))
+            .to_owned()
+    };
+    let first = run();
+    let second = run();
+    assert_ne!(first, second);
+    assert_eq!(second.len(), 16);
+}

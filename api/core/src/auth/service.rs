@@ -29,18 +29,19 @@ pub enum Credentials {
     Client,
 }
 
-/// Checks credentials with throttling; the answer never tells whether the login exists.
-pub async fn sign_in(
+/// The account behind a login and password (or a client id and secret), throttled; the
+/// answer never tells whether the login exists. Issues nothing: [`sign_in`] starts a session,
+/// single sign-on signs the person in to a resource.
+pub async fn authenticate(
     state: &AppState,
     kind: Credentials,
     login: &str,
     secret: &str,
     client_addr: Option<&str>,
-) -> ApiResult<SessionTokens> {
+) -> ApiResult<Actor> {
     let db = &state.db;
     let attempt = throttle::Attempt::new(&state.throttle, login, client_addr);
     let reservation = throttle::reserve(db, &state.throttle, &attempt).await?;
-
     let found = account::Entity::find()
         .filter(account::Column::Login.eq(login.trim()))
         .one(db)
@@ -70,6 +71,19 @@ pub async fn sign_in(
         return Err(ApiError::UnauthenticatedBecause(WRONG_CREDENTIALS.into()));
     };
     throttle::succeeded(db, &attempt).await?;
+    Ok(actor)
+}
+
+/// Checks credentials with throttling; the answer never tells whether the login exists.
+pub async fn sign_in(
+    state: &AppState,
+    kind: Credentials,
+    login: &str,
+    secret: &str,
+    client_addr: Option<&str>,
+) -> ApiResult<SessionTokens> {
+    let db = &state.db;
+    let actor = authenticate(state, kind, login, secret, client_addr).await?;
     let (access_token, expires_at) = state
         .keys
         .issue_access(actor.account_id, actor.session_epoch)?;

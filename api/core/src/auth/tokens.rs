@@ -115,7 +115,8 @@ impl TokenKeys {
 /// The shortest signing key accepted (HS256 wants at least the hash's 256 bits).
 const MIN_KEY_BYTES: usize = 32;
 
-fn load_or_create_key(path: &Path) -> anyhow::Result<Vec<u8>> {
+/// A random key kept hex-encoded in a file of the data folder, made on first use.
+pub fn load_or_create_key(path: &Path) -> anyhow::Result<Vec<u8>> {
     if path.exists() {
         let hexed = std::fs::read_to_string(path)
             .with_context(|| format!("reading signing key {}", path.display()))?;
