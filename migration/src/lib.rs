@@ -23,6 +23,7 @@ mod m20261205_000013_schools;
 mod m20261205_000014_school_reports;
 mod m20261205_000015_data_generation;
 mod m20261205_000016_audit_chain;
+mod m20261206_000018_import_reason_codes;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_school_reports::Migration),
             Box::new(m20261205_000015_data_generation::Migration),
             Box::new(m20261205_000016_audit_chain::Migration),
+            Box::new(m20261206_000018_import_reason_codes::Migration),
         ]
     }
 }
