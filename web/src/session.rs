@@ -243,10 +243,10 @@ pub fn adopt(s: Session) {
     }
 }
 
-/// Signs in: adopts the session and keeps the language the sign-in page shows (the account's
-/// saved language is its default elsewhere, not a change of what the person chose here).
+/// Signs in: adopts the session and keeps the language chosen in this browser (on the sign-in
+/// page); where none was chosen, the account's saved language.
 pub fn sign_in(s: Session) {
-    let lang = state().map_or(Lang::Kk, |st| st.lang.get_untracked());
+    let lang = chosen_lang().unwrap_or_else(|| Lang::from_api(s.me.language));
     adopt(s);
     // Remembered at once: the portal opens as another page, before the texts could load.
     if let Some(st) = storage() {
