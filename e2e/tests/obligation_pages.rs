@@ -146,7 +146,7 @@ async fn admin_imports_a_feed_with_bad_rows_and_downloads_the_rejection_report()
             choose_file(page, "#import-file", &codes).await?;
             page.click("#start-import").await?;
             page.wait_text("#import-history", "oked.csv").await?;
-            page.wait_text("#rejections", "code must be 1 to 16 characters")
+            page.wait_text("#rejections", "The code is empty or too long")
                 .await?;
             // The import runs as a job: its rejections show while it runs, its figures once
             // it has completed.
