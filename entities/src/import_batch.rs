@@ -19,6 +19,10 @@ pub struct Model {
     pub finished_at: Option<DateTimeUtc>,
     pub created_by: Option<i64>,
     pub error: Option<String>,
+    /// The failure's machine reason code (`ImportRejectionReason`), when the file itself was refused.
+    pub error_code: Option<String>,
+    /// The values the failure's text needs (a JSON array of strings: the missing column names).
+    pub error_params: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

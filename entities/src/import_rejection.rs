@@ -11,6 +11,8 @@ pub struct Model {
     pub line: i64,
     pub field: Option<String>,
     pub reason: String,
+    /// The machine reason code (`ImportRejectionReason`), absent on lines rejected before codes.
+    pub reason_code: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,6 +24,7 @@ mod m20261205_000014_school_reports;
 mod m20261205_000015_data_generation;
 mod m20261205_000016_audit_chain;
 mod m20261206_000017_sso;
+mod m20261206_000018_import_reason_codes;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000015_data_generation::Migration),
             Box::new(m20261205_000016_audit_chain::Migration),
             Box::new(m20261206_000017_sso::Migration),
+            Box::new(m20261206_000018_import_reason_codes::Migration),
         ]
     }
 }

@@ -68,6 +68,42 @@ pub fn date(lang: Lang, s: &str) -> String {
     }
 }
 
+/// The names of the months as a month on its own is written (nominative): "март 2025".
+const MONTHS_RU_ALONE: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+
+/// A month as each language writes it on its own: "наурыз 2025", "март 2025", "March 2025".
+/// Reads `YYYY-MM` (a period) or a date (`YYYY-MM-DD`, the first day standing for its month);
+/// the input as is when it is neither.
+pub fn month(lang: Lang, s: &str) -> String {
+    let ym = s.get(..7).and_then(|ym| {
+        let (y, m) = ym.split_once('-')?;
+        let m: u32 = m.parse().ok()?;
+        (y.len() == 4 && (1..=12).contains(&m)).then_some((y.parse::<i32>().ok()?, m))
+    });
+    let Some((y, m)) = ym else {
+        return s.to_string();
+    };
+    let i = (m - 1) as usize;
+    match lang {
+        Lang::Kk => format!("{} {y}", MONTHS_KK[i]),
+        Lang::Ru => format!("{} {y}", MONTHS_RU_ALONE[i]),
+        Lang::En => format!("{} {y}", MONTHS_EN[i]),
+    }
+}
+
 /// A short numeric date: 22.11.2026 (kk, ru) or 2026-11-22 (en, ISO).
 pub fn short_date(lang: Lang, s: &str) -> String {
     let Some((y, m, d)) = parse_date(s) else {
@@ -191,5 +227,17 @@ mod tests {
         assert_eq!(plain(money(Lang::En, 1_900_000)), "KZT 19 000");
         assert_eq!(plain(money(Lang::En, 123_456_789)), "KZT 1 234 567.89");
         assert_eq!(plain(money(Lang::Ru, -5)), "-0,05 ₸");
+    }
+
+    #[test]
+    fn months_are_written_as_each_language_writes_them() {
+        assert_eq!(month(Lang::Kk, "2025-03"), "наурыз 2025");
+        assert_eq!(month(Lang::Ru, "2025-03"), "март 2025");
+        assert_eq!(month(Lang::En, "2025-03"), "March 2025");
+        // A date stands for its month (the expected completion).
+        assert_eq!(month(Lang::Ru, "2027-08-01"), "август 2027");
+        assert_eq!(month(Lang::Kk, "2027-08-01"), "тамыз 2027");
+        assert_eq!(month(Lang::En, "2026-13"), "2026-13");
+        assert_eq!(month(Lang::En, "soon"), "soon");
     }
 }

@@ -13,6 +13,7 @@ pub mod api;
 pub mod charts;
 pub mod days;
 pub mod decode;
+pub mod errors;
 pub mod format;
 pub mod gql;
 pub mod i18n;

@@ -1,8 +1,9 @@
 //! The signed-in person's session: tokens, who they are, which role assignment is active.
 //!
 //! Kept in `localStorage` (so a reload, and the full page load into another portal's bundle,
-//! keeps the person signed in) and in a signal that the whole app reads. The interface language lives here too: before sign-in per browser, after
-//! sign-in per account (`me.language`).
+//! keeps the person signed in) and in a signal that the whole app reads. The interface language lives here too: the one chosen in
+//! this browser (on the sign-in page or later); the account's saved language (`me.language`) is
+//! changed only when the person keeps a choice as their default.
 
 use std::cell::Cell;
 
@@ -200,19 +201,22 @@ fn save(s: Option<&Session>) {
     };
 }
 
-/// The language chosen in this browser before sign-in (Kazakh by default).
-fn stored_lang() -> Lang {
+/// The language chosen in this browser, if one was.
+fn chosen_lang() -> Option<Lang> {
     storage()
         .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
-        .map_or(Lang::Kk, |code| Lang::from_code(&code))
+        .map(|code| Lang::from_code(&code))
 }
 
 /// Creates the state at start-up.
 pub fn init() -> AppState {
     let session = stored();
-    let lang = session
-        .as_ref()
-        .map_or_else(stored_lang, |s| Lang::from_api(s.me.language));
+    // The language chosen in this browser; an account's saved language only where none was.
+    let lang = match (chosen_lang(), &session) {
+        (Some(l), _) => l,
+        (None, Some(s)) => Lang::from_api(s.me.language),
+        (None, None) => Lang::Kk,
+    };
     let state = AppState {
         session: RwSignal::new(session),
         lang: RwSignal::new(lang),
@@ -239,9 +243,10 @@ pub fn adopt(s: Session) {
     }
 }
 
-/// Signs in: adopts the session and its account's language.
+/// Signs in: adopts the session and keeps the language chosen in this browser (on the sign-in
+/// page); where none was chosen, the account's saved language.
 pub fn sign_in(s: Session) {
-    let lang = Lang::from_api(s.me.language);
+    let lang = chosen_lang().unwrap_or_else(|| Lang::from_api(s.me.language));
     adopt(s);
     // Remembered at once: the portal opens as another page, before the texts could load.
     if let Some(st) = storage() {
@@ -299,12 +304,18 @@ pub async fn switch_lang(lang: Lang) -> Result<(), String> {
     Ok(())
 }
 
-/// Remembers the person's choice in this browser (and in the stored session) at once, before
-/// its texts are loaded: a page opened or reloaded meanwhile comes up in the chosen language.
+/// Remembers the person's choice in this browser at once, before its texts are loaded: a page
+/// opened or reloaded meanwhile comes up in the chosen language. The account's saved language
+/// stays as it is until the person keeps the choice ([`keep_lang_as_default`]).
 pub fn remember_lang(lang: Lang) {
     if let Some(st) = storage() {
         let _ = st.set_item(LANG_KEY, lang.code());
     }
+}
+
+/// Records in the stored session that the account's saved language is now `lang` (after the
+/// API saved it).
+pub fn keep_lang_as_default(lang: Lang) {
     if let Some(mut s) = current()
         && s.me.language != lang.to_api()
     {

@@ -14,7 +14,7 @@ use crate::gql::{self, Logout, SetMyLanguage};
 use crate::i18n::{self, Key, Lang};
 use crate::portal::{Portal, role_key};
 use crate::session::{self, Session};
-use crate::ui::{ErrorBox, app, lang, t};
+use crate::ui::{ErrorBox, app, fill, lang, t};
 
 /// Starts a bundle: the session and the interface language from storage, then, once the
 /// language's texts are here (one small request), mounts `app`.
@@ -90,9 +90,13 @@ pub fn Header(portal: Option<Portal>) -> impl IntoView {
     let st = app();
     let lang_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
 
+    // After a switch while signed in: whether to keep the language as the account's default
+    // (never changed silently).
+    let keep: RwSignal<Option<Lang>> = RwSignal::new(None);
     let on_lang = move |ev: leptos::ev::Event| {
         let l = Lang::from_code(&event_target_value(&ev));
         lang_error.set(None);
+        keep.set(None);
         // Kept at once: a page that opens before the texts arrive still uses the choice.
         session::remember_lang(l);
         leptos::task::spawn_local(async move {
@@ -100,15 +104,41 @@ pub fn Header(portal: Option<Portal>) -> impl IntoView {
                 lang_error.set(Some(ApiError::network(e)));
                 return;
             }
-            if session::current().is_some() {
-                let vars = gql::set_my_language::Variables {
-                    language: l.to_api(),
-                };
-                if let Err(e) = api::send::<SetMyLanguage>(vars, Vec::new()).await {
-                    lang_error.set(Some(e));
-                }
+            if session::current().is_some_and(|s| s.me.language != l.to_api()) {
+                keep.set(Some(l));
             }
         });
+    };
+    let on_keep = move |_| {
+        let Some(l) = keep.get_untracked() else {
+            return;
+        };
+        keep.set(None);
+        leptos::task::spawn_local(async move {
+            let vars = gql::set_my_language::Variables {
+                language: l.to_api(),
+            };
+            match api::send::<SetMyLanguage>(vars, Vec::new()).await {
+                Ok(()) => session::keep_lang_as_default(l),
+                Err(e) => lang_error.set(Some(e)),
+            }
+        });
+    };
+    let keep_prompt = move || {
+        keep.get().map(|l| {
+            let question = move || fill(lang().text(Key::KeepLangPrompt), &[("language", l.endonym().to_string())]);
+            view! {
+                <div class="keep-lang" id="keep-lang" role="status">
+                    <span>{question}</span>
+                    " "
+                    <button type="button" id="keep-lang-yes" on:click=on_keep>{t(Key::KeepLangYes)}</button>
+                    " "
+                    <button type="button" id="keep-lang-no" class="secondary" on:click=move |_| keep.set(None)>
+                        {t(Key::KeepLangNotNow)}
+                    </button>
+                </div>
+            }
+        })
     };
 
     let on_role = move |ev: leptos::ev::Event| {
@@ -213,6 +243,7 @@ pub fn Header(portal: Option<Portal>) -> impl IntoView {
                 </div>
                 {sign_out}
             </div>
+            {keep_prompt}
             {move || lang_error.get().map(|e| view! { <ErrorBox error=e/> })}
         </header>
     }

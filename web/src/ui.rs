@@ -4,7 +4,7 @@
 use leptos::html::Input;
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError, ErrorCode};
+use crate::api::{self, ApiError};
 use crate::format;
 use crate::i18n::{Key, Lang};
 use crate::session::{self, AppState};
@@ -62,22 +62,15 @@ fn reason_key(reason: &str) -> Option<Key> {
     }
 }
 
-/// An error as the person reads it: what happened in their language and, where the API's
-/// message tells what to change, that message too. A reason the app knows (proof of notice,
-/// a template's unknown variable) is explained in the language instead.
+/// An error as the person reads it, in their language: a reason the app knows (proof of
+/// notice, a template's unknown variable) is explained; otherwise the error's code says what
+/// happened. The API's own message is English for machines and logs and is never shown.
 #[component]
 pub fn ErrorBox(error: ApiError) -> impl IntoView {
     let explained = error
         .reason
         .as_ref()
         .and_then(|(r, v)| reason_key(r).map(|k| (k, v.clone())));
-    let detail = explained.is_none()
-        && matches!(
-            error.code,
-            ErrorCode::BadUserInput | ErrorCode::Conflict | ErrorCode::NotFound
-        )
-        && !error.message.is_empty();
-    let message = error.message.clone();
     let code = error.code;
     let headline = move || match &explained {
         Some((k, value)) => fill(lang().text(*k), &[("value", value.clone())]),
@@ -86,7 +79,6 @@ pub fn ErrorBox(error: ApiError) -> impl IntoView {
     view! {
         <div class="alert error" role="alert">
             <strong>{headline}</strong>
-            {detail.then(|| view! { <span class="detail">{message}</span> })}
         </div>
     }
 }

@@ -16,6 +16,44 @@ pub const CODES: [&str; 7] = [
     "INTERNAL",
 ];
 
+/// Every machine code of `extensions.code`: the schema lists them as the enum `ErrorCode`, so
+/// clients (and the web's test that each has a text in every language) read them from one place.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    BadUserInput,
+    Conflict,
+    RateLimited,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: &[ErrorCode] = &[
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::BadUserInput,
+        ErrorCode::Conflict,
+        ErrorCode::RateLimited,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as `extensions.code` and the schema spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+}
+
 /// Not `Display` on purpose: async-graphql converts any `Display` type into an error without
 /// extensions, so this type converts only through `From`, which attaches the code.
 #[derive(Debug)]
@@ -69,14 +107,21 @@ impl ApiError {
     }
 
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The machine code, as the schema's `ErrorCode` enum lists it.
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            ApiError::Unauthenticated | ApiError::UnauthenticatedBecause(_) => "UNAUTHENTICATED",
-            ApiError::Forbidden => "FORBIDDEN",
-            ApiError::NotFound(_) => "NOT_FOUND",
-            ApiError::BadInput { .. } | ApiError::BadInputBecause { .. } => "BAD_USER_INPUT",
-            ApiError::Conflict(_) | ApiError::ConflictBecause { .. } => "CONFLICT",
-            ApiError::RateLimited { .. } => "RATE_LIMITED",
-            ApiError::Internal(_) => "INTERNAL",
+            ApiError::Unauthenticated | ApiError::UnauthenticatedBecause(_) => {
+                ErrorCode::Unauthenticated
+            }
+            ApiError::Forbidden => ErrorCode::Forbidden,
+            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::BadInput { .. } | ApiError::BadInputBecause { .. } => ErrorCode::BadUserInput,
+            ApiError::Conflict(_) | ApiError::ConflictBecause { .. } => ErrorCode::Conflict,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
 

@@ -10,6 +10,7 @@ use entities::{
 };
 
 use super::import::{self, ImportKind};
+use super::import_reason::ImportRejectionReason;
 use super::ledger::{self, Explanation, LedgerMonth};
 use super::service::{self, GraduateFilter, GraduateRow};
 use super::vocab::{
@@ -553,10 +554,16 @@ pub struct StatusMonth {
 /// An imported file and its outcome.
 pub struct ImportBatch(pub import_batch::Model);
 
+/// A rejected line of an import: its reason as a machine code (for a text in the reader's
+/// language) and in English (for machines and logs).
 #[derive(SimpleObject)]
 pub struct RejectedLine {
     pub line: i64,
+    /// The file's column at fault.
     pub field: Option<String>,
+    /// Absent only on lines rejected before reasons had codes.
+    pub code: Option<ImportRejectionReason>,
+    /// The reason in English.
     pub reason: String,
 }
 
@@ -593,8 +600,42 @@ impl ImportBatch {
     async fn finished_at(&self) -> Option<DateTime<Utc>> {
         self.0.finished_at
     }
+    /// Why the whole file was refused, in English (for machines and logs).
     async fn error(&self) -> Option<&str> {
         self.0.error.as_deref()
+    }
+    /// Why the whole file was refused, as a machine code.
+    async fn error_code(&self) -> Option<ImportRejectionReason> {
+        self.0
+            .error_code
+            .as_deref()
+            .and_then(ImportRejectionReason::from_code)
+    }
+    /// The values the refusal's text needs (for `MISSING_COLUMNS`, the missing column names).
+    async fn error_params(&self) -> Vec<String> {
+        self.0
+            .error_params
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default()
+    }
+    /// The first rejected lines (at most `first`, 100 by default, 1000 at most), by line.
+    async fn rejections(&self, ctx: &Context<'_>, first: Option<i32>) -> Result<Vec<RejectedLine>> {
+        let state = ctx.data::<AppState>()?;
+        let limit = first.unwrap_or(100).clamp(1, 1000) as u64;
+        Ok(import::rejections(&state.db, self.0.id, limit)
+            .await?
+            .into_iter()
+            .map(|r| RejectedLine {
+                line: r.line,
+                field: r.field,
+                code: r
+                    .reason_code
+                    .as_deref()
+                    .and_then(ImportRejectionReason::from_code),
+                reason: r.reason,
+            })
+            .collect())
     }
     /// The rejected lines as CSV (`line,field,reason`), for download.
     async fn rejection_report(&self, ctx: &Context<'_>) -> Result<String> {

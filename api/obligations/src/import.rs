@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
+    DbBackend, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -21,6 +21,7 @@ use entities::{
     organisation, person,
 };
 
+use super::import_reason::ImportRejectionReason as Reason;
 use super::period::Period;
 use super::rules::RuleSet;
 use super::vocab::{FundingCategory, ObligationStatus, SpecialtyGroup, StudyLevel};
@@ -141,10 +142,12 @@ impl BatchReport {
 struct Rejection {
     line: u64,
     field: Option<&'static str>,
+    code: Reason,
     reason: String,
 }
 
-type RowResult<T> = Result<T, (Option<&'static str>, String)>;
+/// A refused line: the field at fault, the machine reason and its English text.
+type RowResult<T> = Result<T, (Option<&'static str>, Reason, String)>;
 
 /// A file's SHA-256, read once before the import.
 fn file_sha256(file: &mut std::fs::File) -> ApiResult<String> {
@@ -317,10 +320,16 @@ async fn run_chunks(
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(std::io::BufReader::with_capacity(1 << 20, file));
-    let headers = reader
-        .headers()
-        .map_err(|e| ApiError::bad_input("file", format!("cannot read the header line: {e}")))?
-        .clone();
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            refuse_file(db, batch.id, Reason::UnreadableHeader, &[]).await?;
+            return Err(ApiError::bad_input(
+                "file",
+                format!("cannot read the header line: {e}"),
+            ));
+        }
+    };
     let mut index = HashMap::new();
     for (i, h) in headers.iter().enumerate() {
         index.insert(
@@ -335,6 +344,7 @@ async fn run_chunks(
         .copied()
         .collect();
     if !missing.is_empty() {
+        refuse_file(db, batch.id, Reason::MissingColumns, &missing).await?;
         return Err(ApiError::bad_input(
             "file",
             format!("missing columns: {}", missing.join(", ")),
@@ -362,6 +372,7 @@ async fn run_chunks(
                         rejections.push(Rejection {
                             line,
                             field: None,
+                            code: Reason::NotCsvLine,
                             reason: format!("not a valid CSV line: {e}"),
                         });
                         continue;
@@ -532,6 +543,27 @@ impl Pending {
     }
 }
 
+/// Records why a whole file was refused (its reason code and the values the reason's text
+/// needs), before the batch fails with the English text.
+pub async fn refuse_file(
+    db: &DatabaseConnection,
+    batch_id: i64,
+    reason: Reason,
+    params: &[&str],
+) -> ApiResult<()> {
+    let params = serde_json::to_string(params).map_err(ApiError::internal)?;
+    import_batch::Entity::update_many()
+        .col_expr(
+            import_batch::Column::ErrorCode,
+            Some(reason.as_str().to_owned()).into(),
+        )
+        .col_expr(import_batch::Column::ErrorParams, Some(params).into())
+        .filter(import_batch::Column::Id.eq(batch_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 async fn save_rejections(
     db: &DatabaseConnection,
     batch_id: i64,
@@ -544,6 +576,7 @@ async fn save_rejections(
                 line: Set(r.line as i64),
                 field: Set(r.field.map(str::to_owned)),
                 reason: Set(r.reason.clone()),
+                reason_code: Set(Some(r.code.as_str().to_owned())),
                 ..Default::default()
             }
         }))
@@ -618,40 +651,64 @@ fn opt(s: &str) -> Option<&str> {
 }
 
 fn date(field: &'static str, s: &str) -> RowResult<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| (Some(field), format!("{field} must be a date YYYY-MM-DD")))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        (
+            Some(field),
+            Reason::InvalidDate,
+            format!("{field} must be a date YYYY-MM-DD"),
+        )
+    })
 }
 
+/// A value parsed by its type, refused with that type's reason.
 fn parsed<T>(
     field: &'static str,
+    reason: Reason,
     r: Result<T, adal_core::identifiers::ParseError>,
 ) -> RowResult<T> {
-    r.map_err(|e| (Some(field), e.0))
+    r.map_err(|e| (Some(field), reason, e.0))
 }
 
 fn enum_value<T: std::str::FromStr<Err = String>>(field: &'static str, s: &str) -> RowResult<T> {
-    s.parse::<T>().map_err(|e| (Some(field), e))
+    s.parse::<T>()
+        .map_err(|e| (Some(field), Reason::InvalidChoice, e))
 }
 
 fn int(field: &'static str, s: &str) -> RowResult<i64> {
-    s.trim()
-        .parse::<i64>()
-        .map_err(|_| (Some(field), format!("{field} must be a whole number")))
+    s.trim().parse::<i64>().map_err(|_| {
+        (
+            Some(field),
+            Reason::InvalidNumber,
+            format!("{field} must be a whole number"),
+        )
+    })
 }
 
 /// An amount in tenge (`123456` or `123456.78`), kept in tiyn.
 fn money_tiyn(field: &'static str, s: &str) -> RowResult<i64> {
     let s = s.trim().replace(' ', "");
     let (whole, frac) = s.split_once(['.', ',']).unwrap_or((&s, "0"));
-    let w: i64 = whole
-        .parse()
-        .map_err(|_| (Some(field), format!("{field} must be an amount in tenge")))?;
+    let w: i64 = whole.parse().map_err(|_| {
+        (
+            Some(field),
+            Reason::InvalidAmount,
+            format!("{field} must be an amount in tenge"),
+        )
+    })?;
     let f: i64 = format!("{frac:0<2}")
         .get(..2)
         .and_then(|f| f.parse().ok())
-        .ok_or((Some(field), format!("{field} must be an amount in tenge")))?;
+        .ok_or((
+            Some(field),
+            Reason::InvalidAmount,
+            format!("{field} must be an amount in tenge"),
+        ))?;
     if w < 0 {
-        return Err((Some(field), format!("{field} must not be negative")));
+        return Err((
+            Some(field),
+            Reason::NegativeAmount,
+            format!("{field} must not be negative"),
+        ));
     }
     Ok(w * 100 + f)
 }
@@ -659,11 +716,12 @@ fn money_tiyn(field: &'static str, s: &str) -> RowResult<i64> {
 fn reject(
     rejections: &mut Vec<Rejection>,
     line: u64,
-    (field, reason): (Option<&'static str>, String),
+    (field, code, reason): (Option<&'static str>, Reason, String),
 ) {
     rejections.push(Rejection {
         line,
         field,
+        code,
         reason,
     });
 }
@@ -676,9 +734,9 @@ async fn import_regions(
     let mut models = Vec::new();
     for (line, r) in rows {
         let parse = || -> RowResult<entities::region::ActiveModel> {
-            let kato = parsed("kato", Kato::parse(&r[0]))?;
+            let kato = parsed("kato", Reason::InvalidKato, Kato::parse(&r[0]))?;
             let name = |i: usize, f: &'static str| -> RowResult<String> {
-                Ok(parsed(f, Name::parse(&r[i], f))?.into_string())
+                Ok(parsed(f, Reason::InvalidName, Name::parse(&r[i], f))?.into_string())
             };
             Ok(entities::region::ActiveModel {
                 kato: Set(kato.into_string()),
@@ -726,18 +784,28 @@ async fn import_localities(
     let mut models = Vec::new();
     for (line, r) in rows {
         let parse = || -> RowResult<locality::ActiveModel> {
-            let kato = parsed("kato", Kato::parse(&r[0]))?;
-            let region = parsed("region_kato", Kato::parse(&r[1]))?;
+            let kato = parsed("kato", Reason::InvalidKato, Kato::parse(&r[0]))?;
+            let region = parsed("region_kato", Reason::InvalidKato, Kato::parse(&r[1]))?;
             if !regions.contains(region.as_str()) {
-                return Err((Some("region_kato"), "unknown region".into()));
+                return Err((
+                    Some("region_kato"),
+                    Reason::UnknownRegion,
+                    "unknown region".into(),
+                ));
             }
             let rural = match r[5].trim().to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => true,
                 "false" | "0" | "no" => false,
-                _ => return Err((Some("rural"), "rural must be true or false".into())),
+                _ => {
+                    return Err((
+                        Some("rural"),
+                        Reason::InvalidBoolean,
+                        "rural must be true or false".into(),
+                    ));
+                }
             };
             let name = |i: usize, f: &'static str| -> RowResult<String> {
-                Ok(parsed(f, Name::parse(&r[i], f))?.into_string())
+                Ok(parsed(f, Reason::InvalidName, Name::parse(&r[i], f))?.into_string())
             };
             Ok(locality::ActiveModel {
                 kato: Set(kato.into_string()),
@@ -786,13 +854,17 @@ async fn import_activity_codes(
             reject(
                 rejections,
                 line,
-                (Some("code"), "code must be 1 to 16 characters".into()),
+                (
+                    Some("code"),
+                    Reason::InvalidCode,
+                    "code must be 1 to 16 characters".into(),
+                ),
             );
             continue;
         }
         let names: RowResult<Vec<String>> = [(1, "name_kk"), (2, "name_ru"), (3, "name_en")]
             .iter()
-            .map(|(i, f)| Ok(parsed(f, Name::parse(&r[*i], f))?.into_string()))
+            .map(|(i, f)| Ok(parsed(f, Reason::InvalidName, Name::parse(&r[*i], f))?.into_string()))
             .collect();
         match names {
             Ok(n) => models.push(activity_code::ActiveModel {
@@ -841,15 +913,22 @@ async fn import_employers(
     let mut valid = Vec::new();
     for (line, r) in rows {
         let parse = || -> RowResult<EmployerRow> {
-            let bin = parsed("bin", OrganisationId::parse(&r[0]))?.into_string();
+            let bin =
+                parsed("bin", Reason::InvalidBin, OrganisationId::parse(&r[0]))?.into_string();
             let kind: OrganisationKind = enum_value("kind", &r[1])?;
-            let name = parsed("name_ru", Name::parse(&r[2], "name_ru"))?.into_string();
+            let name = parsed(
+                "name_ru",
+                Reason::InvalidName,
+                Name::parse(&r[2], "name_ru"),
+            )?
+            .into_string();
             let locality = match opt(&r[3]) {
                 Some(k) => {
-                    let region = ctx
-                        .localities
-                        .get(k)
-                        .ok_or((Some("locality_kato"), "unknown locality".to_owned()))?;
+                    let region = ctx.localities.get(k).ok_or((
+                        Some("locality_kato"),
+                        Reason::UnknownLocality,
+                        "unknown locality".to_owned(),
+                    ))?;
                     Some((k.to_owned(), region.clone()))
                 }
                 None => None,
@@ -934,14 +1013,18 @@ struct GraduateRow {
 }
 
 fn parse_graduate(r: &[String]) -> RowResult<GraduateRow> {
-    let iin = parsed("iin", Iin::parse(&r[0]))?;
+    let iin = parsed("iin", Reason::InvalidIin, Iin::parse(&r[0]))?;
     let name = |i: usize, f: &'static str| -> RowResult<String> {
-        Ok(parsed(f, Name::parse(&r[i], f))?.into_string())
+        Ok(parsed(f, Reason::InvalidName, Name::parse(&r[i], f))?.into_string())
     };
     let months = |i: usize, f: &'static str| -> RowResult<i32> {
         let v = int(f, &r[i])?;
         if !(1..=240).contains(&v) {
-            return Err((Some(f), format!("{f} must be between 1 and 240")));
+            return Err((
+                Some(f),
+                Reason::MonthsOutOfRange,
+                format!("{f} must be between 1 and 240"),
+            ));
         }
         Ok(v as i32)
     };
@@ -950,6 +1033,7 @@ fn parse_graduate(r: &[String]) -> RowResult<GraduateRow> {
     if study_start >= graduation {
         return Err((
             Some("study_start"),
+            Reason::StudyOrder,
             "study must start before graduation".into(),
         ));
     }
@@ -958,6 +1042,7 @@ fn parse_graduate(r: &[String]) -> RowResult<GraduateRow> {
     if grant_months > programme_months {
         return Err((
             Some("grant_months"),
+            Reason::GrantExceedsProgramme,
             "grant months exceed the programme".into(),
         ));
     }
@@ -969,6 +1054,7 @@ fn parse_graduate(r: &[String]) -> RowResult<GraduateRow> {
     if !category.admits(level) {
         return Err((
             Some("level"),
+            Reason::LevelNotAdmitted,
             format!(
                 "a {} grant is for {} graduates, not {}",
                 category.as_str(),
@@ -981,6 +1067,7 @@ fn parse_graduate(r: &[String]) -> RowResult<GraduateRow> {
     if code.is_empty() || code.len() > 32 {
         return Err((
             Some("specialty_code"),
+            Reason::InvalidCode,
             "specialty code must be 1 to 32 characters".into(),
         ));
     }
@@ -990,23 +1077,37 @@ fn parse_graduate(r: &[String]) -> RowResult<GraduateRow> {
         middle: opt(&r[3]).map(str::to_owned),
         birth: opt(&r[4]).map(|d| date("birth_date", d)).transpose()?,
         phone: opt(&r[5])
-            .map(|p| parsed("phone", Phone::parse(p)).map(|p| p.as_str().to_owned()))
+            .map(|p| {
+                parsed("phone", Reason::InvalidPhone, Phone::parse(p))
+                    .map(|p| p.as_str().to_owned())
+            })
             .transpose()?,
         email: opt(&r[6])
-            .map(|e| parsed("email", Email::parse(e)).map(|e| e.as_str().to_owned()))
+            .map(|e| {
+                parsed("email", Reason::InvalidEmail, Email::parse(e))
+                    .map(|e| e.as_str().to_owned())
+            })
             .transpose()?,
         language: opt(&r[7])
             .map(|l| enum_value("language", l))
             .transpose()?
             .unwrap_or(Language::Ru),
-        university: parsed("university_bin", OrganisationId::parse(&r[8]))?.into_string(),
+        university: parsed(
+            "university_bin",
+            Reason::InvalidBin,
+            OrganisationId::parse(&r[8]),
+        )?
+        .into_string(),
         specialty_code: code.to_owned(),
         specialty_name: name(10, "specialty_name")?,
         group: enum_value("specialty_group", &r[11])?,
         level,
         category,
         home_region: opt(&r[14])
-            .map(|k| parsed("home_region_kato", Kato::parse(k)).map(Kato::into_string))
+            .map(|k| {
+                parsed("home_region_kato", Reason::InvalidKato, Kato::parse(k))
+                    .map(Kato::into_string)
+            })
             .transpose()?,
         study_start,
         graduation,
@@ -1015,7 +1116,12 @@ fn parse_graduate(r: &[String]) -> RowResult<GraduateRow> {
         budget_cost,
         referral: match opt(&r[20]) {
             Some(bin) => Some((
-                parsed("referral_employer_bin", OrganisationId::parse(bin))?.into_string(),
+                parsed(
+                    "referral_employer_bin",
+                    Reason::InvalidBin,
+                    OrganisationId::parse(bin),
+                )?
+                .into_string(),
                 opt(&r[21]).map(|d| date("referral_date", d)).transpose()?,
             )),
             None => None,
@@ -1054,7 +1160,11 @@ async fn import_graduates(
             reject(
                 rejections,
                 line,
-                (Some("university_bin"), "unknown university".into()),
+                (
+                    Some("university_bin"),
+                    Reason::UnknownUniversity,
+                    "unknown university".into(),
+                ),
             );
         } else if g
             .referral
@@ -1064,7 +1174,11 @@ async fn import_graduates(
             reject(
                 rejections,
                 line,
-                (Some("referral_employer_bin"), "unknown employer".into()),
+                (
+                    Some("referral_employer_bin"),
+                    Reason::UnknownEmployer,
+                    "unknown employer".into(),
+                ),
             );
         } else {
             kept.push(g);
@@ -1359,14 +1473,20 @@ struct ContributionChunk {
 impl ContributionChunk {
     /// Checks one row (the feed's columns in `ImportKind::columns` order) and keeps it.
     fn push(&mut self, r: &[&str; CONTRIBUTION_COLUMNS]) -> RowResult<()> {
-        let iin = parsed("iin", Iin::parse(r[0]))?;
-        let employer = parsed("employer_id", OrganisationId::parse(r[1]))?.into_string();
+        let iin = parsed("iin", Reason::InvalidIin, Iin::parse(r[0]))?;
+        let employer = parsed(
+            "employer_id",
+            Reason::InvalidBin,
+            OrganisationId::parse(r[1]),
+        )?
+        .into_string();
         let code = match r[7].trim() {
             "010" | "10" => "010",
             "012" | "12" => "012",
             _ => {
                 return Err((
                     Some("payment_code"),
+                    Reason::InvalidPaymentCode,
                     "payment_code must be 010 (OPV) or 012 (SO)".into(),
                 ));
             }
@@ -1374,7 +1494,7 @@ impl ContributionChunk {
         let row = ContributionRow {
             iin: iin.as_str().to_owned(),
             employer,
-            period: parsed("period", Period::parse(r[4]))?,
+            period: parsed("period", Reason::InvalidPeriod, Period::parse(r[4]))?,
             payment_date: opt(r[5]).map(|d| date("payment_date", d)).transpose()?,
             amount: opt(r[6]).map(|a| money_tiyn("amount_kzt", a)).transpose()?,
             code,
@@ -1584,6 +1704,21 @@ pub async fn list_batches(
     Ok((q.limit(page.fetch_limit()).all(db).await?, total))
 }
 
+/// The first `limit` rejected lines of a batch, by line.
+pub async fn rejections(
+    db: &DatabaseConnection,
+    batch_id: i64,
+    limit: u64,
+) -> ApiResult<Vec<import_rejection::Model>> {
+    Ok(import_rejection::Entity::find()
+        .filter(import_rejection::Column::BatchId.eq(batch_id))
+        .order_by_asc(import_rejection::Column::Line)
+        .order_by_asc(import_rejection::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
 /// The rejected lines of a batch, as CSV (`line,field,reason`).
 pub async fn rejection_report(db: &DatabaseConnection, batch_id: i64) -> ApiResult<String> {
     let rows = import_rejection::Entity::find()
@@ -1635,13 +1770,22 @@ mod tests {
             ContributionChunk::default()
                 .push(&[iin, "940140000385", "X", "", period, "", "", code])
                 .err()
-                .map(|e| e.0)
+                .map(|e| (e.0, e.1))
         };
         let iin = adal_core::identifiers::with_check_digit("95010130001").unwrap();
         assert_eq!(check(&iin, "010", "2024-09"), None);
-        assert_eq!(check(&iin, "011", "2024-09"), Some(Some("payment_code")));
-        assert_eq!(check(&iin, "010", "2024-13"), Some(Some("period")));
-        assert_eq!(check("950101300011", "010", "2024-09"), Some(Some("iin")));
+        assert_eq!(
+            check(&iin, "011", "2024-09"),
+            Some((Some("payment_code"), Reason::InvalidPaymentCode))
+        );
+        assert_eq!(
+            check(&iin, "010", "2024-13"),
+            Some((Some("period"), Reason::InvalidPeriod))
+        );
+        assert_eq!(
+            check("950101300011", "010", "2024-09"),
+            Some((Some("iin"), Reason::InvalidIin))
+        );
     }
 
     #[test]

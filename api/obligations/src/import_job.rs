@@ -103,6 +103,13 @@ impl JobHandler for Imports {
                 Ok(f) => f,
                 Err(e) => {
                     let reason = format!("the file to import cannot be read: {e}");
+                    import::refuse_file(
+                        &cx.db,
+                        p.batch_id,
+                        crate::import_reason::ImportRejectionReason::UnreadableFile,
+                        &[],
+                    )
+                    .await?;
                     fail(&cx.db, p.batch_id, &reason).await?;
                     return Err(ApiError::bad_input("file", reason));
                 }

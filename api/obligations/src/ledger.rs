@@ -252,10 +252,64 @@ fn month(input: &LedgerInput<'_>, rules: &RuleSet, p: Period, paid_by: &[i64]) -
 }
 
 /// The explanation in plain words, in the reader's language. `employer` is the employer's name.
+/// A month as a sentence starts a span from it, as each language writes it: "2024 жылғы
+/// желтоқсаннан" (… бастап), "декабря 2024 г." (начиная с …), "December 2024" (since …); never
+/// an ISO month in a sentence.
+pub fn since_text(p: Period, lang: Language) -> String {
+    const KK_FROM: [&str; 12] = [
+        "қаңтардан",
+        "ақпаннан",
+        "наурыздан",
+        "сәуірден",
+        "мамырдан",
+        "маусымнан",
+        "шілдеден",
+        "тамыздан",
+        "қыркүйектен",
+        "қазаннан",
+        "қарашадан",
+        "желтоқсаннан",
+    ];
+    const RU_OF: [&str; 12] = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let (y, i) = (p.year(), (p.month() as usize).saturating_sub(1).min(11));
+    match lang {
+        Language::Kk => format!("{y} жылғы {}", KK_FROM[i]),
+        Language::Ru => format!("{} {y} г.", RU_OF[i]),
+        Language::En => format!("{} {y}", EN[i]),
+    }
+}
+
 pub fn explain(e: &Explanation, employer: Option<&str>, lang: Language) -> String {
     let remaining = (e.required_months - e.credited_months).max(0);
     let emp = employer.unwrap_or("—");
-    let since = e.since.map(|p| p.to_string()).unwrap_or_default();
+    let since = e.since.map(|p| since_text(p, lang)).unwrap_or_default();
     let reason = e
         .reason
         .as_ref()
@@ -683,5 +737,49 @@ mod tests {
             assert_ne!(texts[0], texts[1]);
             assert_ne!(texts[1], texts[2]);
         }
+    }
+
+    #[test]
+    fn the_expected_completion_is_the_month_the_last_required_month_is_worked() {
+        // 27 of 36 months worked, September 2024 to November 2026: nine months are left,
+        // December 2026 and January to August 2027, so it completes in August 2027.
+        let c = months("2024-09", 27, 1);
+        let l = run(&as_refs(&c), "2026-11", &[]);
+        assert_eq!(l.credited, 27);
+        assert_eq!(l.projected_completion, Some(p("2027-08")));
+        // 35 of 36 worked, September 2024 to July 2027: the one month left is August 2027.
+        let c = months("2024-09", 35, 1);
+        let l = run(&as_refs(&c), "2027-07", &[]);
+        assert_eq!(l.credited, 35);
+        assert_eq!(l.projected_completion, Some(p("2027-08")));
+    }
+
+    #[test]
+    fn a_span_starts_at_a_month_written_in_words() {
+        assert_eq!(
+            since_text(p("2024-12"), Language::Kk),
+            "2024 жылғы желтоқсаннан"
+        );
+        assert_eq!(since_text(p("2025-03"), Language::Ru), "марта 2025 г.");
+        assert_eq!(since_text(p("2025-03"), Language::En), "March 2025");
+        let e = Explanation {
+            status: ObligationStatus::Gap,
+            required_months: 36,
+            credited_months: 10,
+            months_without_credit: 4,
+            since: Some(p("2025-03")),
+            employer_id: None,
+            reason: None,
+            pending_classification_months: 0,
+            horizon: p("2025-06"),
+            grace_months: 6,
+            breach_months: 12,
+        };
+        for lang in [Language::Kk, Language::Ru, Language::En] {
+            let text = explain(&e, None, lang);
+            assert!(!text.contains("2025-03"), "{text}");
+        }
+        assert!(explain(&e, None, Language::Ru).contains("начиная с марта 2025 г."));
+        assert!(explain(&e, None, Language::Kk).contains("2025 жылғы наурыздан бастап"));
     }
 }

@@ -54,6 +54,7 @@ pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -
     // The domains register their notification purposes before the schema's types are made.
     let domains = crate::wiring::domains();
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .register_output_type::<adal_core::error::ErrorCode>()
         .limit_depth(depth)
         .limit_complexity(complexity);
     if let Some(state) = state {

@@ -1118,5 +1118,40 @@ pub fn text(key: Key) -> &'static str {
         }
         FilterYearInvalid => "Enter a year from 1990 to 2100: the list is not filtered by it.",
         WrongLoginOrPassword => "The login or password is wrong.",
+        // Language: import rejections and refusals in the page's language, the default language
+        ImpRUnreadableFile => "The file could not be read. Upload it again.",
+        ImpRUnreadableHeader => "The first line of the file (the column names) could not be read.",
+        ImpRMissingColumns => "The file lacks required columns: {columns}.",
+        ImpRNotCsvLine => "The line is not a valid CSV line.",
+        ImpRInvalidIin => "The IIN must be 12 digits with a valid check digit.",
+        ImpRInvalidBin => "The BIN (or IIN) must be 12 digits with a valid check digit.",
+        ImpRInvalidKato => "The KATO code must be 9 digits.",
+        ImpRInvalidName => "The name is empty or too long.",
+        ImpRInvalidPhone => "The phone number is not valid (expected +7 and 10 digits).",
+        ImpRInvalidEmail => "The e-mail address is not valid.",
+        ImpRInvalidPeriod => "The month must be written as year-month (2025-03).",
+        ImpRInvalidDate => "The date must be written as year-month-day (2025-03-31).",
+        ImpRInvalidNumber => "A whole number is expected.",
+        ImpRInvalidAmount => "An amount in tenge is expected.",
+        ImpRNegativeAmount => "The amount must not be negative.",
+        ImpRInvalidChoice => "The value is not one of the allowed values.",
+        ImpRInvalidBoolean => "The value must be true or false.",
+        ImpRInvalidCode => "The code is empty or too long.",
+        ImpRMonthsOutOfRange => "The number of months must be between 1 and 240.",
+        ImpRStudyOrder => "Study must start before graduation.",
+        ImpRGrantExceedsProgramme => "The grant months exceed the months of the programme.",
+        ImpRLevelNotAdmitted => "This kind of grant is not given at this level of study.",
+        ImpRInvalidPaymentCode => {
+            "The payment code must be 010 (pension contribution) or 012 (social contribution)."
+        }
+        ImpRUnknownRegion => "No region with this KATO code is registered.",
+        ImpRUnknownLocality => "No locality with this KATO code is registered.",
+        ImpRUnknownUniversity => "No university with this BIN is registered.",
+        ImpRUnknownEmployer => "No employer with this BIN is registered.",
+        ImpROther => "The line was refused.",
+        ImportFailed => "The file could not be imported.",
+        KeepLangPrompt => "Make {language} your default language?",
+        KeepLangYes => "Yes",
+        KeepLangNotNow => "Not now",
     }
 }

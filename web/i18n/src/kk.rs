@@ -1114,5 +1114,40 @@ pub fn text(key: Key) -> &'static str {
             "1990 мен 2100 аралығындағы жылды енгізіңіз: тізім ол бойынша сүзілмеді."
         }
         WrongLoginOrPassword => "Логин немесе құпиясөз қате.",
+        // Language: import rejections and refusals in the page's language, the default language
+        ImpRUnreadableFile => "Файлды оқу мүмкін болмады. Оны қайта жүктеңіз.",
+        ImpRUnreadableHeader => "Файлдың бірінші жолын (бағандардың атауларын) оқу мүмкін болмады.",
+        ImpRMissingColumns => "Файлда міндетті бағандар жоқ: {columns}.",
+        ImpRNotCsvLine => "Жол дұрыс CSV жолы емес.",
+        ImpRInvalidIin => "ЖСН бақылау цифры дұрыс 12 цифрдан тұруы керек.",
+        ImpRInvalidBin => "БСН (немесе ЖСН) бақылау цифры дұрыс 12 цифрдан тұруы керек.",
+        ImpRInvalidKato => "ӘАОЖ коды 9 цифрдан тұруы керек.",
+        ImpRInvalidName => "Атауы бос немесе тым ұзын.",
+        ImpRInvalidPhone => "Телефон нөмірі қате (+7 және 10 цифр күтіледі).",
+        ImpRInvalidEmail => "Электрондық пошта мекенжайы қате.",
+        ImpRInvalidPeriod => "Ай жыл-ай түрінде жазылуы керек (2025-03).",
+        ImpRInvalidDate => "Күн жыл-ай-күн түрінде жазылуы керек (2025-03-31).",
+        ImpRInvalidNumber => "Бүтін сан күтіледі.",
+        ImpRInvalidAmount => "Теңгемен сома күтіледі.",
+        ImpRNegativeAmount => "Сома теріс болмауы керек.",
+        ImpRInvalidChoice => "Мән рұқсат етілген мәндердің қатарында жоқ.",
+        ImpRInvalidBoolean => "Мән true немесе false болуы керек.",
+        ImpRInvalidCode => "Код бос немесе тым ұзын.",
+        ImpRMonthsOutOfRange => "Айлар саны 1-ден 240-қа дейін болуы керек.",
+        ImpRStudyOrder => "Оқудың басталуы бітіруден бұрын болуы керек.",
+        ImpRGrantExceedsProgramme => "Грант айлары бағдарлама айларынан көп.",
+        ImpRLevelNotAdmitted => "Гранттың бұл түрі осы оқу деңгейінде берілмейді.",
+        ImpRInvalidPaymentCode => {
+            "Төлем коды 010 (зейнетақы жарнасы) немесе 012 (әлеуметтік аударым) болуы керек."
+        }
+        ImpRUnknownRegion => "Мұндай ӘАОЖ коды бар облыс тіркелмеген.",
+        ImpRUnknownLocality => "Мұндай ӘАОЖ коды бар елді мекен тіркелмеген.",
+        ImpRUnknownUniversity => "Мұндай БСН бар жоғары оқу орны тіркелмеген.",
+        ImpRUnknownEmployer => "Мұндай БСН бар жұмыс беруші тіркелмеген.",
+        ImpROther => "Жол қабылданбады.",
+        ImportFailed => "Файлды импорттау мүмкін болмады.",
+        KeepLangPrompt => "{language} тілін әдепкі тіл етейік пе?",
+        KeepLangYes => "Иә",
+        KeepLangNotNow => "Қазір емес",
     }
 }

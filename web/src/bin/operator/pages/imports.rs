@@ -1,6 +1,7 @@
 //! The operator's imports: upload a graduates list or a contribution feed, watch the batch,
 //! read and download its rejection report, and the history of batches.
 
+use adal_web::errors::import_reason_key;
 use leptos::html::Input;
 use leptos::prelude::*;
 
@@ -40,31 +41,6 @@ fn batch_status_key(s: &str) -> Key {
         "completed" => Key::BatchCompleted,
         _ => Key::BatchFailed,
     }
-}
-
-/// The fields of one CSV line (quoted fields with `""` escapes).
-pub fn csv_fields(line: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                chars.next();
-                if let Some(f) = out.last_mut() {
-                    f.push('"');
-                }
-            }
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(String::new()),
-            c => {
-                if let Some(f) = out.last_mut() {
-                    f.push(c);
-                }
-            }
-        }
-    }
-    out
 }
 
 #[component]
@@ -237,19 +213,22 @@ fn BatchDetail(id: String, reload: RwSignal<u32>) -> impl IntoView {
             };
             let report = b.rejection_report.clone();
             let file_name = format!("rejections-{}.csv", b.id);
-            let lines: Vec<Vec<String>> = report.lines().skip(1).map(csv_fields).collect();
+            let failed = b.status == "failed";
+            let lines = b.rejections;
             let table = if lines.is_empty() {
-                (!running).then(|| view! { <p class="muted">{t(Key::NoRejections)}</p> }.into_any())
+                // A refused file says why, never that every line was accepted.
+                (!running && !failed)
+                    .then(|| view! { <p class="muted">{t(Key::NoRejections)}</p> }.into_any())
             } else {
                 let rows = lines
                     .into_iter()
-                    .map(|f| {
-                        let mut f = f.into_iter();
+                    .map(|r| {
+                        let key = r.code.as_ref().map_or(Key::ImpROther, import_reason_key);
                         view! {
                             <tr>
-                                <td class="num">{f.next()}</td>
-                                <td>{f.next()}</td>
-                                <td>{f.next()}</td>
+                                <td class="num">{r.line}</td>
+                                <td><code>{r.field}</code></td>
+                                <td class="reason">{t(key)}</td>
                             </tr>
                         }
                     })
@@ -283,6 +262,15 @@ fn BatchDetail(id: String, reload: RwSignal<u32>) -> impl IntoView {
                     .into_any(),
                 )
             };
+            let refusal = failed.then(|| {
+                let columns = b.error_params.join(", ");
+                let key = b
+                    .error_code
+                    .as_ref()
+                    .map_or(Key::ImportFailed, import_reason_key);
+                let text = move || fill(lang().text(key), &[("columns", columns.clone())]);
+                view! { <p class="alert error" id="batch-error" role="alert">{text}</p> }
+            });
             view! {
                 <section class="panel" id="batch" aria-live="polite" data-status=b.status.clone()>
                     <h2>{b.file_name}</h2>
@@ -291,29 +279,12 @@ fn BatchDetail(id: String, reload: RwSignal<u32>) -> impl IntoView {
                         " "
                         {t(kind_key(b.kind))}
                     </p>
-                    <p id="batch-summary">{summary}</p>
-                    {b.error.map(|e| view! { <p class="alert error">{e}</p> })}
+                    {(!failed).then(|| view! { <p id="batch-summary">{summary}</p> })}
+                    {refusal}
                     {table}
                 </section>
             }
             .into_any()
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_quoted_csv_fields() {
-        assert_eq!(
-            csv_fields("3,iin,bad check digit"),
-            ["3", "iin", "bad check digit"]
-        );
-        assert_eq!(
-            csv_fields(r#"7,,"a ""quoted"", comma, reason""#),
-            ["7", "", r#"a "quoted", comma, reason"#]
-        );
     }
 }

@@ -787,7 +787,7 @@ fn OrgForm(
             field_error.with(|e| {
                 e.as_ref()
                     .filter(|e| e.is_about(field))
-                    .map(|e| e.message.clone())
+                    .map(|e| lang().text(e.code.key()))
             })
         }
     };
