@@ -18,6 +18,7 @@ pub mod graphql;
 pub mod history;
 pub mod import;
 pub mod import_job;
+pub mod labels;
 pub mod ledger;
 pub mod loaders;
 pub mod next_step;

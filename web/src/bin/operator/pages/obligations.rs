@@ -193,16 +193,15 @@ pub fn GraduatesPage() -> impl IntoView {
     let regions = load_regions();
     let navigate = use_navigate();
     let export_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    // Downloads the filtered list as `format` (csv or xlsx; the XLSX header row in the page's
-    // language). The list's filters go along, without the IIN: an IIN never goes into a URL.
+    // Downloads the filtered list as `format` (csv or xlsx) for a person reading the page's
+    // language (names and words; Excel opens the CSV as it is). The list's filters go along,
+    // without the IIN: an IIN never goes into a URL.
     let export = move |format: &'static str| {
         let mut params = filter.query_params();
-        if format == "xlsx" {
-            params.push(format!(
-                "lang={}",
-                crate::ui::app().lang.get_untracked().code()
-            ));
-        }
+        params.push(format!(
+            "lang={}",
+            crate::ui::app().lang.get_untracked().code()
+        ));
         let file = format!("graduates.{format}");
         let path = format!("/exports/{file}?{}", params.join("&"));
         crate::ui::download(path, file, export_error);
