@@ -1113,5 +1113,9 @@ pub fn text(key: Key) -> &'static str {
         VchErrVoucherOver => "The voucher has no month left to use.",
         VchErrSectionFull => "The section has no place left.",
         VchErrAnswerWindowOver => "The time to answer is over: the month counts as confirmed.",
+        // office
+        LedgerTapMonth => "Tap a month to see its employer and the reason.",
+        LedgerEmployer => "Employer",
+        LedgerNoEmployer => "none in the pension feed",
     }
 }

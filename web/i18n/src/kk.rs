@@ -1109,5 +1109,9 @@ pub fn text(key: Key) -> &'static str {
         VchErrVoucherOver => "Ваучердің пайдаланылатын айы қалмады.",
         VchErrSectionFull => "Үйірмеде бос орын қалмады.",
         VchErrAnswerWindowOver => "Жауап беру мерзімі өтті: ай расталған болып саналады.",
+        // office
+        LedgerTapMonth => "Жұмыс берушісі мен себебін көру үшін айды басыңыз.",
+        LedgerEmployer => "Жұмыс беруші",
+        LedgerNoEmployer => "зейнетақы деректерінде жоқ",
     }
 }

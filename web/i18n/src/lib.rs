@@ -1058,6 +1058,10 @@ keys!(
     VchErrVoucherOver,
     VchErrSectionFull,
     VchErrAnswerWindowOver,
+    // office
+    LedgerTapMonth,
+    LedgerEmployer,
+    LedgerNoEmployer,
 );
 
 #[cfg(test)]

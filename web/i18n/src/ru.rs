@@ -1113,5 +1113,9 @@ pub fn text(key: Key) -> &'static str {
         VchErrVoucherOver => "У ваучера не осталось месяцев.",
         VchErrSectionFull => "В секции не осталось мест.",
         VchErrAnswerWindowOver => "Срок ответа истёк: месяц считается подтверждённым.",
+        // office
+        LedgerTapMonth => "Нажмите на месяц, чтобы увидеть работодателя и причину.",
+        LedgerEmployer => "Работодатель",
+        LedgerNoEmployer => "в пенсионных данных нет",
     }
 }
