@@ -1062,6 +1062,17 @@ keys!(
     LedgerTapMonth,
     LedgerEmployer,
     LedgerNoEmployer,
+    RulesFormHint,
+    RuleTerms,
+    RuleBaseMonths,
+    RuleSerpinMonths,
+    RuleGraceMonths,
+    RuleBreachMonths,
+    RuleEmployerKinds,
+    RuleAnyKind,
+    RuleRuralOnly,
+    RuleRegions,
+    RuleAnyRegion,
 );
 
 #[cfg(test)]

@@ -123,17 +123,7 @@ macro_rules! graduate_filter {
 }
 pub(crate) use graduate_filter;
 
-/// The label of a specialty group.
-fn group_key(g: SpecialtyGroup) -> Key {
-    match g {
-        SpecialtyGroup::Pedagogical => Key::GroupPedagogical,
-        SpecialtyGroup::Medical => Key::GroupMedical,
-        SpecialtyGroup::Veterinary => Key::GroupVeterinary,
-        SpecialtyGroup::Agricultural => Key::GroupAgricultural,
-        SpecialtyGroup::Technical => Key::GroupTechnical,
-        SpecialtyGroup::Other | SpecialtyGroup::Unknown => Key::GroupOther,
-    }
-}
+use adal_web::labels::group_key;
 
 /// The fields of a [`RegisterFilter`], their ids prefixed with `prefix` (`grad-status`);
 /// `changed` runs after every change.
