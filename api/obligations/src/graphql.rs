@@ -347,6 +347,23 @@ impl Application {
     async fn graduate_id(&self) -> ID {
         ID(self.0.graduate_id.to_string())
     }
+    /// The applicant's full name, as the commission reads the case.
+    async fn applicant_name(&self, ctx: &Context<'_>) -> Result<String> {
+        let graduate = super::loaders::loaders(ctx)?
+            .graduates
+            .load_one(self.0.graduate_id)
+            .await
+            .map_err(load_err)?
+            .ok_or(ApiError::NotFound("graduate"))?;
+        audit::read(ctx, graduate.person_id, "name");
+        Ok(loaders(ctx)?
+            .persons
+            .load_one(graduate.person_id)
+            .await
+            .map_err(load_err)?
+            .map(|p| p.full_name())
+            .unwrap_or_default())
+    }
     async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<DocumentInfo>> {
         let state = ctx.data::<AppState>()?;
         Ok(decisions::documents_of(&state.db, self.0.id)
