@@ -178,6 +178,22 @@ impl Graduate {
     ) -> Result<Vec<crate::notices::graphql::ConsentRequest>> {
         crate::notices::graphql::graduate_consents(ctx, self.0.id).await
     }
+    /// Why drafting a claim would be refused now, as the refusal's reason code
+    /// (`NOT_IN_BREACH`, `NO_DELIVERED_NOTICE`), or null when the rules allow it: pages show
+    /// the button disabled with the reason instead of offering it. (An open claim is listed
+    /// with the claims.)
+    async fn claim_blocked_by(&self, ctx: &Context<'_>) -> Result<Option<&'static str>> {
+        if self.0.status != ObligationStatus::Breach.as_str() {
+            return Ok(Some("NOT_IN_BREACH"));
+        }
+        let messages = crate::loaders::loaders(ctx)?
+            .messages
+            .load_one(self.0.id)
+            .await
+            .map_err(load_err)?
+            .unwrap_or_default();
+        Ok((!messages.iter().any(crate::notices::proves_notice)).then_some("NO_DELIVERED_NOTICE"))
+    }
     async fn claims(&self, ctx: &Context<'_>) -> Result<Vec<Claim>> {
         let state = ctx.data::<AppState>()?;
         Ok(service::claims_of(&state.db, self.0.obligation_id)

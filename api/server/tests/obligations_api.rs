@@ -378,7 +378,19 @@ async fn claims_follow_the_formula_and_close_when_paid() {
         r.body["errors"][0]["extensions"]["reason"],
         "NO_DELIVERED_NOTICE"
     );
+    // The card and the claims page know the refusal before anyone presses the button.
+    let blocked = "query($g: ID!) { graduate(id: $g) { claimBlockedBy } }";
+    let r = gql(&app, Some(&admin), blocked, json!({ "g": working })).await;
+    assert_eq!(r.ok()["graduate"]["claimBlockedBy"], "NOT_IN_BREACH");
+    let r = gql(&app, Some(&admin), blocked, json!({ "g": breach })).await;
+    assert_eq!(r.ok()["graduate"]["claimBlockedBy"], "NO_DELIVERED_NOTICE");
     deliver_notice_through_gateway(&app, &admin, &breach).await;
+    let r = gql(&app, Some(&admin), blocked, json!({ "g": breach })).await;
+    assert!(
+        r.ok()["graduate"]["claimBlockedBy"].is_null(),
+        "{:?}",
+        r.body
+    );
     let r = gql(&app, Some(&admin), draft, json!({ "g": breach })).await;
     let claim = &r.ok()["draftClaim"];
     // The claim's own legal notice was queued in the same transaction.

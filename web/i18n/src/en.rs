@@ -1130,5 +1130,10 @@ pub fn text(key: Key) -> &'static str {
         RuleRuralOnly => "Only in a rural locality",
         RuleRegions => "Regions where work counts",
         RuleAnyRegion => "Any region",
+        ApplicantAsks => "Asks for",
+        ClaimBlockedNoNotice => {
+            "No notice has reached the graduate yet (SMS or eGov push): send a breach notice first."
+        }
+        ClaimBlockedNotInBreach => "Only an obligation in breach leads to a claim.",
     }
 }

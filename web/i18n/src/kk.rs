@@ -1126,5 +1126,10 @@ pub fn text(key: Key) -> &'static str {
         RuleRuralOnly => "Тек ауылдық елді мекенде",
         RuleRegions => "Жұмыс есепке алынатын өңірлер",
         RuleAnyRegion => "Кез келген өңір",
+        ApplicantAsks => "Сұрайды",
+        ClaimBlockedNoNotice => {
+            "Хабарлама түлекке әлі жеткізілмеген (SMS немесе eGov push): алдымен бұзушылық туралы хабарлама жіберіңіз."
+        }
+        ClaimBlockedNotInBreach => "Талап тек бұзылған міндеттеме бойынша жасалады.",
     }
 }

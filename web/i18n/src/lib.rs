@@ -1073,6 +1073,9 @@ keys!(
     RuleRuralOnly,
     RuleRegions,
     RuleAnyRegion,
+    ApplicantAsks,
+    ClaimBlockedNoNotice,
+    ClaimBlockedNotInBreach,
 );
 
 #[cfg(test)]

@@ -1130,5 +1130,10 @@ pub fn text(key: Key) -> &'static str {
         RuleRuralOnly => "Только в сельской местности",
         RuleRegions => "Регионы, где работа засчитывается",
         RuleAnyRegion => "Любой регион",
+        ApplicantAsks => "Просит",
+        ClaimBlockedNoNotice => {
+            "Уведомление ещё не доставлено выпускнику (SMS или push eGov): сначала отправьте уведомление о нарушении."
+        }
+        ClaimBlockedNotInBreach => "Иск составляется только по обязательству в нарушении.",
     }
 }
