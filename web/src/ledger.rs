@@ -105,9 +105,94 @@ pub fn period_label(period: &str) -> String {
     }
 }
 
-/// The ledger as a timeline: one cell per month coloured by state, with the employer and
-/// the reason in the tooltip, and a legend of the states shown. Typed views: the API's names
-/// are text nodes and attribute values, never markup.
+/// Months as a calendar names them (nominative), and their initials for the ledger's cells.
+const MONTH_NAMES_KK: [&str; 12] = [
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+];
+const MONTH_NAMES_RU: [&str; 12] = [
+    "Январь",
+    "Февраль",
+    "Март",
+    "Апрель",
+    "Май",
+    "Июнь",
+    "Июль",
+    "Август",
+    "Сентябрь",
+    "Октябрь",
+    "Ноябрь",
+    "Декабрь",
+];
+const MONTH_NAMES_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "YYYY-MM" as the year and the month's number (1 to 12).
+fn year_month(period: &str) -> Option<(i32, usize)> {
+    let (y, m) = period.split_once('-')?;
+    let m: usize = m.get(..2).unwrap_or(m).parse().ok()?;
+    Some((y.parse().ok()?, m)).filter(|(_, m)| (1..=12).contains(m))
+}
+
+/// "YYYY-MM" as a calendar names the month: "2025 жылғы наурыз", "Март 2025", "March 2025".
+pub fn month_name(l: Lang, period: &str) -> String {
+    let Some((y, m)) = year_month(period) else {
+        return period.to_string();
+    };
+    match l {
+        Lang::Kk => format!("{y} жылғы {}", MONTH_NAMES_KK[m - 1]),
+        Lang::Ru => format!("{} {y}", MONTH_NAMES_RU[m - 1]),
+        Lang::En => format!("{} {y}", MONTH_NAMES_EN[m - 1]),
+    }
+}
+
+/// A month's initial for its cell (Kazakh has three months in Қ: those get two letters).
+fn month_initial(l: Lang, m: usize) -> String {
+    let name = match l {
+        Lang::Kk => MONTH_NAMES_KK[m - 1],
+        Lang::Ru => MONTH_NAMES_RU[m - 1],
+        Lang::En => MONTH_NAMES_EN[m - 1],
+    };
+    let n = if l == Lang::Kk && name.starts_with('қ') {
+        2
+    } else {
+        1
+    };
+    let mut s: String = name.chars().take(n).collect();
+    if let Some(first) = s.chars().next() {
+        s.replace_range(..first.len_utf8(), &first.to_uppercase().to_string());
+    }
+    s
+}
+
+/// The ledger as a calendar: one row per year, twelve cells per row (one per month, empty
+/// where the ledger has no month), each coloured by state and lettered with the month's
+/// initial. Hovering shows the employer and the reason; tapping a cell (a phone) shows them
+/// beside the ledger; a screen reader reads each cell's month, state and employer. A legend of
+/// the states shown follows. Typed views: the API's names are text nodes and attribute
+/// values, never markup.
 #[component]
 pub fn Timeline(months: Vec<Month>) -> impl IntoView {
     if months.is_empty() {
@@ -127,19 +212,92 @@ pub fn Timeline(months: Vec<Month>) -> impl IntoView {
         }
     }
     states.sort_by_key(|(s, _)| *s);
-    let cells = months
+    // The years, each with its twelve slots.
+    let mut years: Vec<(i32, [Option<Month>; 12])> = Vec::new();
+    for m in months {
+        let Some((y, i)) = year_month(&m.period) else {
+            continue;
+        };
+        let row = match years.iter().position(|(year, _)| *year == y) {
+            Some(p) => p,
+            None => {
+                years.push((y, Default::default()));
+                years.len() - 1
+            }
+        };
+        years[row].1[i - 1] = Some(m);
+    }
+    years.sort_by_key(|(y, _)| *y);
+    let chosen: RwSignal<Option<Month>> = RwSignal::new(None);
+    let rows = years
         .into_iter()
-        .map(|m| {
-            let state = m.state;
-            let label = move || month_label(lang(), &m);
-            let title = label.clone();
+        .map(|(year, slots)| {
+            let cells = slots
+                .into_iter()
+                .enumerate()
+                .map(|(i, slot)| match slot {
+                    None => view! { <li class="month m-none" aria-hidden="true"></li> }.into_any(),
+                    Some(m) => {
+                        let state = m.state;
+                        let period = m.period.clone();
+                        let label = {
+                            let m = m.clone();
+                            move || month_label(lang(), &m)
+                        };
+                        let pressed = {
+                            let period = period.clone();
+                            move || {
+                                chosen.with(|c| c.as_ref().is_some_and(|c| c.period == period))
+                            }
+                        };
+                        view! {
+                            <li>
+                                <button
+                                    type="button"
+                                    class=month_class(state)
+                                    data-state=state.as_str()
+                                    data-period=period
+                                    title=label.clone()
+                                    aria-label=label
+                                    aria-pressed=move || if pressed() { "true" } else { "false" }
+                                    aria-controls="month-detail"
+                                    on:click=move |_| chosen.set(Some(m.clone()))
+                                >
+                                    <span aria-hidden="true">{move || month_initial(lang(), i + 1)}</span>
+                                </button>
+                            </li>
+                        }
+                        .into_any()
+                    }
+                })
+                .collect_view();
             view! {
-                <li class=month_class(state) data-state=state.as_str() title=title tabindex="0">
-                    <span class="sr-only">{label}</span>
+                <li class="ledger-year">
+                    <span class="year">{year}</span>
+                    <ol class="timeline" aria-label=year.to_string()>{cells}</ol>
                 </li>
             }
         })
         .collect_view();
+    let detail = move || match chosen.get() {
+        None => view! { <p class="muted">{t(Key::LedgerTapMonth)}</p> }.into_any(),
+        Some(m) => {
+            let l = lang();
+            view! {
+                <p class="month-title"><strong>{month_name(l, &m.period)}</strong></p>
+                <p class="month-state">
+                    <span class=format!("swatch {}", month_class(m.state)) aria-hidden="true"></span>
+                    {l.text(month_key(m.state))}
+                </p>
+                <p>
+                    {l.text(Key::LedgerEmployer)} ": "
+                    {m.employer.unwrap_or_else(|| l.text(Key::LedgerNoEmployer).to_string())}
+                </p>
+                {m.reason.map(|r| view! { <p class="reason">{r}</p> })}
+            }
+            .into_any()
+        }
+    };
     let legend = states
         .into_iter()
         .map(|(s, n)| {
@@ -164,7 +322,8 @@ pub fn Timeline(months: Vec<Month>) -> impl IntoView {
         <section class="panel" id="ledger" aria-labelledby="ledger-title">
             <h2 id="ledger-title">{t(Key::LedgerTitle)}</h2>
             <p class="muted">{t(Key::LedgerHint)}</p>
-            <ol class="timeline">{cells}</ol>
+            <ol class="ledger-years">{rows}</ol>
+            <div class="month-detail" id="month-detail" aria-live="polite">{detail}</div>
             <h3 class="legend-title">{t(Key::Legend)}</h3>
             <ul class="legend" id="legend">{legend}</ul>
         </section>
@@ -172,15 +331,12 @@ pub fn Timeline(months: Vec<Month>) -> impl IntoView {
     .into_any()
 }
 
-/// A month's cell label: "03.2024 · Credited · employer · reason".
+/// A month's cell label: "March 2024: Credited · employer · reason".
 fn month_label(l: Lang, m: &Month) -> String {
-    let mut parts = vec![
-        period_label(&m.period),
-        l.text(month_key(m.state)).to_string(),
-    ];
+    let mut parts = vec![l.text(month_key(m.state)).to_string()];
     parts.extend(m.employer.clone());
     parts.extend(m.reason.clone());
-    parts.join(" · ")
+    format!("{}: {}", month_name(l, &m.period), parts.join(" · "))
 }
 
 /// The figures of an obligation, shared by the graduate's page and the card.
@@ -214,5 +370,32 @@ pub fn StatusLine(status: Option<ObligationStatus>, reason: String) -> impl Into
             " "
             <span class="reason">{reason}</span>
         </p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_month_is_named_as_a_calendar_names_it() {
+        assert_eq!(month_name(Lang::En, "2025-03"), "March 2025");
+        assert_eq!(month_name(Lang::Ru, "2025-03"), "Март 2025");
+        assert_eq!(month_name(Lang::Kk, "2025-03"), "2025 жылғы наурыз");
+        assert_eq!(month_name(Lang::En, "garbage"), "garbage");
+        assert_eq!(year_month("2025-13"), None);
+    }
+
+    #[test]
+    fn each_month_of_a_year_has_a_distinct_initial_where_the_language_allows() {
+        let kk: Vec<String> = (1..=12).map(|m| month_initial(Lang::Kk, m)).collect();
+        assert_eq!(kk[8], "Қы");
+        assert_eq!(kk[9], "Қа");
+        assert_eq!(
+            kk[0], "Қа",
+            "қаңтар and қазан share theirs; the row's place tells them apart"
+        );
+        assert_eq!(month_initial(Lang::Ru, 3), "М");
+        assert_eq!(month_initial(Lang::En, 12), "D");
     }
 }

@@ -18,6 +18,7 @@ pub mod format;
 pub mod gql;
 pub mod i18n;
 pub mod ident;
+pub mod labels;
 pub mod ledger;
 pub mod placeholder;
 pub mod portal;

@@ -5,7 +5,7 @@ use crate::i18n::Key;
 
 /// Programs of their own inside a portal, by folder (and path): pages a portal's phone budget
 /// could not hold beside its others. The portal's navigation loads them as another page.
-pub const NESTED: &[&str] = &["citizen/vouchers"];
+pub const NESTED: &[&str] = &["citizen/vouchers", "operator/rules"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Portal {
@@ -197,6 +197,8 @@ mod tests {
         assert_eq!(Portal::program_of("/citizen/voucherstore"), "citizen");
         assert_eq!(Portal::program_of("/citizen/meals"), "citizen");
         assert_eq!(Portal::program_of("/operator"), "operator");
+        assert_eq!(Portal::program_of("/operator/rules"), "operator/rules");
+        assert_eq!(Portal::program_of("/operator/rulesets"), "operator");
     }
 
     #[test]

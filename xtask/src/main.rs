@@ -212,7 +212,7 @@ struct Bundle {
 
 /// The portals, each served under `/<name>`, and the sign-in page (served at `/` and
 /// `/login`, kept as small as the citizen portal: both open on phones).
-const BUNDLES: [Bundle; 7] = [
+const BUNDLES: [Bundle; 8] = [
     Bundle {
         name: "operator",
         path: "/operator",
@@ -242,6 +242,11 @@ const BUNDLES: [Bundle; 7] = [
         name: "citizen_vouchers",
         path: "/citizen/vouchers",
         budget: 250 * 1024,
+    },
+    Bundle {
+        name: "operator_rules",
+        path: "/operator/rules",
+        budget: 350 * 1024,
     },
     Bundle {
         name: "signin",

@@ -3,8 +3,14 @@
 //! (`status=BREACH&regionKato=...`), for the operator's staff (bearer token). Both read the
 //! register page by page: the CSV is streamed as it is read, the XLSX worksheet is written in
 //! constant memory (rows go to a temporary file) and sent when complete. Each export is
-//! recorded in the audit trail with its format and filters. The XLSX header row is in the
-//! language asked for (`lang=kk|ru|en`, default Russian), the CSV's in column names.
+//! recorded in the audit trail with its format and filters.
+//!
+//! Two forms. For people: the XLSX always, and the CSV when a `lang=kk|ru|en` is given (the
+//! pages pass theirs): column names, statuses, categories and regions in that language, the
+//! codes in extra columns at the end (`category_code`, `region_kato`, `status_code`), and a CSV
+//! that Excel opens as it is: UTF-8 with a byte-order mark, separated by `;` in kk and ru (the
+//! list separator of those locales) and `,` in en. The XLSX without `lang` is in Russian. For
+//! machines: the CSV without `lang`, as before: column names, codes, `,`, no byte-order mark.
 //! IINs go out masked, as the list shows them; the exact-IIN filter is not offered, since an
 //! IIN never goes into a URL (domain brief §1).
 
@@ -14,6 +20,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::graphql::GraduateFilterInput;
+use super::labels;
 use super::service::{self, GraduateRow};
 use super::vocab::{FundingCategory, ObligationStatus, SpecialtyGroup};
 use adal_core::audit;
@@ -22,6 +29,7 @@ use adal_core::error::{ApiError, ApiResult, refusal};
 use adal_core::identifiers::mask;
 use adal_core::pagination::{MAX_PAGE, PageRequest, encode_cursor};
 use adal_core::state::AppState;
+use adal_core::vocab::Language;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/exports/graduates.csv", web::get().to(graduates_csv))
@@ -39,7 +47,7 @@ pub struct ExportFilter {
     university_id: Option<String>,
     graduation_year: Option<i32>,
     employer_id: Option<String>,
-    /// The language of the XLSX header row.
+    /// The language of the export for people (`kk`, `ru`, `en`); none: the CSV for machines.
     lang: Option<String>,
 }
 
@@ -91,10 +99,7 @@ const COLUMNS: [(&str, [&str; 3]); 12] = [
         ["Мамандық коды", "Код специальности", "Specialty code"],
     ),
     ("specialty_name", ["Мамандық", "Специальность", "Specialty"]),
-    (
-        "region_kato",
-        ["Өңір (КАТО)", "Регион (КАТО)", "Region (KATO)"],
-    ),
+    ("region_kato", ["Өңір", "Регион", "Region"]),
     (
         "graduation_date",
         ["Бітірген күні", "Дата выпуска", "Graduation date"],
@@ -114,61 +119,159 @@ const COLUMNS: [(&str, [&str; 3]); 12] = [
     ),
 ];
 
+/// The columns people's exports add at the end: the codes, for machines.
+const CODE_COLUMNS: [&str; 3] = ["category_code", "region_kato", "status_code"];
+
 /// Columns holding whole numbers (written as numbers in XLSX).
 const NUMERIC: [usize; 4] = [0, 9, 10, 11];
 
-/// One row's cells, in `COLUMNS` order.
-fn cells(r: &GraduateRow) -> [String; 12] {
-    let name = r.full_name();
-    let remaining = (r.required_months - r.credited_months).max(0);
-    [
-        r.id.to_string(),
-        name,
-        mask(&r.iin),
-        r.funding_category.to_ascii_uppercase(),
-        r.specialty_code.clone(),
-        r.specialty_name.clone(),
-        r.home_region_kato.clone().unwrap_or_default(),
-        r.graduation_date.to_string(),
-        r.status.to_ascii_uppercase(),
-        r.required_months.to_string(),
-        r.credited_months.to_string(),
-        remaining.to_string(),
-    ]
+/// How an export is written: for machines (column names and codes) or for people in a
+/// language (names, words, and the codes in [`CODE_COLUMNS`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Form {
+    Machines,
+    People(Language),
 }
 
-fn csv_header() -> String {
-    let mut out = COLUMNS.map(|(c, _)| c).join(",");
-    out.push('\n');
-    out
-}
+impl Form {
+    /// The form a `lang` parameter asks for.
+    fn of(lang: Option<&str>) -> ApiResult<Self> {
+        match lang.filter(|l| !l.is_empty()) {
+            None => Ok(Form::Machines),
+            Some(l) => Language::from_db(l)
+                .map(Form::People)
+                .ok_or_else(|| ApiError::bad_input("lang", format!("unknown language {l}"))),
+        }
+    }
 
-/// One CSV field, quoted when it needs to be.
-fn field(out: &mut String, value: &str) {
-    if value.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(value);
+    /// The CSV separator: `;` where Excel's list separator is one (kk, ru), else `,`.
+    fn separator(self) -> char {
+        match self {
+            Form::People(Language::Kk | Language::Ru) => ';',
+            _ => ',',
+        }
+    }
+
+    /// The header row's names.
+    fn header(self) -> Vec<&'static str> {
+        match self {
+            Form::Machines => COLUMNS.iter().map(|(c, _)| *c).collect(),
+            Form::People(l) => COLUMNS
+                .iter()
+                .map(|(_, [kk, ru, en])| l.pick(kk, ru, en))
+                .chain(CODE_COLUMNS)
+                .collect(),
+        }
     }
 }
 
+/// Region names by KATO code, in each language.
+pub type RegionNames = std::collections::HashMap<String, entities::region::Model>;
+
+/// Every region's names (a few dozen rows), for the people's form.
+async fn region_names(db: &sea_orm::DatabaseConnection) -> ApiResult<RegionNames> {
+    use sea_orm::EntityTrait;
+    let regions = entities::region::Entity::find()
+        .all(db)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(regions.into_iter().map(|r| (r.kato.clone(), r)).collect())
+}
+
+/// One row's cells, in the order of [`Form::header`].
+fn cells(r: &GraduateRow, form: Form, regions: &RegionNames) -> Vec<String> {
+    let name = r.full_name();
+    let remaining = (r.required_months - r.credited_months).max(0);
+    let kato = r.home_region_kato.clone().unwrap_or_default();
+    let (category, region, status) = match form {
+        Form::Machines => (
+            r.funding_category.to_ascii_uppercase(),
+            kato.clone(),
+            r.status.to_ascii_uppercase(),
+        ),
+        Form::People(l) => (
+            FundingCategory::from_db(&r.funding_category).map_or_else(
+                || r.funding_category.clone(),
+                |c| labels::category(c, l).into(),
+            ),
+            regions.get(&kato).map_or_else(
+                || kato.clone(),
+                |g| l.pick(&g.name_kk, &g.name_ru, &g.name_en).into(),
+            ),
+            ObligationStatus::from_db(&r.status)
+                .map_or_else(|| r.status.clone(), |s| labels::status(s, l).into()),
+        ),
+    };
+    let mut out = vec![
+        r.id.to_string(),
+        name,
+        mask(&r.iin),
+        category,
+        r.specialty_code.clone(),
+        r.specialty_name.clone(),
+        region,
+        r.graduation_date.to_string(),
+        status,
+        r.required_months.to_string(),
+        r.credited_months.to_string(),
+        remaining.to_string(),
+    ];
+    if let Form::People(_) = form {
+        out.extend([
+            r.funding_category.to_ascii_uppercase(),
+            kato,
+            r.status.to_ascii_uppercase(),
+        ]);
+    }
+    out
+}
+
+/// The first bytes of a CSV: the byte-order mark for people, then the header line.
+fn csv_header(form: Form) -> String {
+    let mut out = String::new();
+    if let Form::People(_) = form {
+        out.push('\u{feff}');
+    }
+    let mut line = form.header().into_iter().map(String::from);
+    csv_line(&mut out, &mut line, form.separator(), |_| true);
+    out
+}
+
+/// One CSV line; a field is quoted when it needs to be, and written as text when `text(i)`.
+fn csv_line(
+    out: &mut String,
+    fields: &mut dyn Iterator<Item = String>,
+    sep: char,
+    text: impl Fn(usize) -> bool,
+) {
+    for (i, value) in fields.enumerate() {
+        if i > 0 {
+            out.push(sep);
+        }
+        let value = if text(i) {
+            adal_core::spreadsheet::text_cell(&value).into_owned()
+        } else {
+            value
+        };
+        if value.contains([sep, '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&value.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&value);
+        }
+    }
+    out.push('\n');
+}
+
 /// The CSV lines of one page of rows.
-pub fn csv_lines(rows: &[GraduateRow]) -> String {
+pub fn csv_lines(rows: &[GraduateRow], form: Form, regions: &RegionNames) -> String {
     let mut out = String::new();
     for r in rows {
-        for (i, c) in cells(r).iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            if NUMERIC.contains(&i) {
-                field(&mut out, c);
-            } else {
-                field(&mut out, &adal_core::spreadsheet::text_cell(c));
-            }
-        }
-        out.push('\n');
+        let mut fields = cells(r, form, regions).into_iter();
+        csv_line(&mut out, &mut fields, form.separator(), |i| {
+            !NUMERIC.contains(&i)
+        });
     }
     out
 }
@@ -229,14 +332,25 @@ async fn graduates_csv(
     query: web::Query<ExportFilter>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let form = match Form::of(query.lang.as_deref()) {
+        Ok(f) => f,
+        Err(e) => return refusal(&e),
+    };
     let filter = match admit(&req, &state, query.into_inner(), "csv").await {
         Ok(f) => f,
         Err(e) => return refusal(&e),
     };
-    let lines = futures_util::StreamExt::map(pages(state.db.clone(), filter), |rows| {
-        rows.map(|rows| web::Bytes::from(csv_lines(&rows)))
+    let regions = match form {
+        Form::Machines => RegionNames::new(),
+        Form::People(_) => match region_names(&state.db).await {
+            Ok(r) => r,
+            Err(e) => return refusal(&e),
+        },
+    };
+    let lines = futures_util::StreamExt::map(pages(state.db.clone(), filter), move |rows| {
+        rows.map(|rows| web::Bytes::from(csv_lines(&rows, form, &regions)))
     });
-    let head = stream::once(async { Ok::<_, ApiError>(web::Bytes::from(csv_header())) });
+    let head = stream::once(async move { Ok::<_, ApiError>(web::Bytes::from(csv_header(form))) });
     // A failure mid-stream ends the response early (the client sees a truncated download);
     // its cause is logged, never sent.
     let body = futures_util::StreamExt::map(futures_util::StreamExt::chain(head, lines), |r| {
@@ -261,10 +375,10 @@ async fn graduates_xlsx(
     query: web::Query<ExportFilter>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let lang = match query.lang.as_deref() {
-        Some("kk") => 0,
-        Some("en") => 2,
-        _ => 1,
+    let lang = match Form::of(query.lang.as_deref()) {
+        Ok(Form::People(l)) => l,
+        Ok(Form::Machines) => Language::Ru,
+        Err(e) => return refusal(&e),
     };
     let filter = match admit(&req, &state, query.into_inner(), "xlsx").await {
         Ok(f) => f,
@@ -282,20 +396,22 @@ async fn graduates_xlsx(
     }
 }
 
-/// The workbook of the filtered register, header row in language `lang` (0 kk, 1 ru, 2 en).
+/// The workbook of the filtered register, for people reading `lang`.
 async fn xlsx(
     db: sea_orm::DatabaseConnection,
     filter: service::GraduateFilter,
-    lang: usize,
+    lang: Language,
 ) -> ApiResult<Vec<u8>> {
+    let form = Form::People(lang);
+    let regions = region_names(&db).await?;
     use rust_xlsxwriter::{Format, Workbook, XlsxError};
     let failed = |e: XlsxError| ApiError::internal(anyhow::anyhow!("xlsx: {e}"));
     let mut book = Workbook::new();
     let sheet = book.add_worksheet_with_constant_memory().map_err(failed)?;
     let bold = Format::new().set_bold();
-    for (col, (_, names)) in COLUMNS.iter().enumerate() {
+    for (col, name) in form.header().into_iter().enumerate() {
         sheet
-            .write_string_with_format(0, col as u16, names[lang], &bold)
+            .write_string_with_format(0, col as u16, name, &bold)
             .map_err(failed)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(failed)?;
@@ -303,7 +419,7 @@ async fn xlsx(
     let mut pages = std::pin::pin!(pages(db, filter));
     while let Some(rows) = futures_util::StreamExt::next(&mut pages).await {
         for r in rows? {
-            for (col, cell) in cells(&r).iter().enumerate() {
+            for (col, cell) in cells(&r, form, &regions).iter().enumerate() {
                 let number = NUMERIC
                     .contains(&col)
                     .then(|| cell.parse::<f64>().ok())

@@ -179,6 +179,22 @@ impl Graduate {
     ) -> Result<Vec<crate::notices::graphql::ConsentRequest>> {
         crate::notices::graphql::graduate_consents(ctx, self.0.id).await
     }
+    /// Why drafting a claim would be refused now, as the refusal's reason code
+    /// (`NOT_IN_BREACH`, `NO_DELIVERED_NOTICE`), or null when the rules allow it: pages show
+    /// the button disabled with the reason instead of offering it. (An open claim is listed
+    /// with the claims.)
+    async fn claim_blocked_by(&self, ctx: &Context<'_>) -> Result<Option<&'static str>> {
+        if self.0.status != ObligationStatus::Breach.as_str() {
+            return Ok(Some("NOT_IN_BREACH"));
+        }
+        let messages = crate::loaders::loaders(ctx)?
+            .messages
+            .load_one(self.0.id)
+            .await
+            .map_err(load_err)?
+            .unwrap_or_default();
+        Ok((!messages.iter().any(crate::notices::proves_notice)).then_some("NO_DELIVERED_NOTICE"))
+    }
     async fn claims(&self, ctx: &Context<'_>) -> Result<Vec<Claim>> {
         let state = ctx.data::<AppState>()?;
         Ok(service::claims_of(&state.db, self.0.obligation_id)
@@ -347,6 +363,23 @@ impl Application {
     }
     async fn graduate_id(&self) -> ID {
         ID(self.0.graduate_id.to_string())
+    }
+    /// The applicant's full name, as the commission reads the case.
+    async fn applicant_name(&self, ctx: &Context<'_>) -> Result<String> {
+        let graduate = super::loaders::loaders(ctx)?
+            .graduates
+            .load_one(self.0.graduate_id)
+            .await
+            .map_err(load_err)?
+            .ok_or(ApiError::NotFound("graduate"))?;
+        audit::read(ctx, graduate.person_id, "name");
+        Ok(loaders(ctx)?
+            .persons
+            .load_one(graduate.person_id)
+            .await
+            .map_err(load_err)?
+            .map(|p| p.full_name())
+            .unwrap_or_default())
     }
     async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<DocumentInfo>> {
         let state = ctx.data::<AppState>()?;

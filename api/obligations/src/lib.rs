@@ -19,6 +19,7 @@ pub mod history;
 pub mod import;
 pub mod import_job;
 pub mod import_reason;
+pub mod labels;
 pub mod ledger;
 pub mod loaders;
 pub mod next_step;

@@ -1,19 +1,22 @@
-//! The obligations' loaders: a graduate's messages and tasks, made for every request by
+//! The obligations' loaders: a graduate's messages and tasks, graduates by id, made for every request by
 //! the server.
 
 use async_graphql::dataloader::DataLoader;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection};
 
 use adal_core::loaders::{ByKey, GroupedBy};
-use entities::{graduate_task, notification_message};
+use entities::{graduate, graduate_task, notification_message};
 
 pub type MessagesByGraduate = DataLoader<GroupedBy<notification_message::Entity, i64>>;
 pub type TasksByGraduate = DataLoader<GroupedBy<graduate_task::Entity, i64>>;
+pub type GraduateLoader = DataLoader<ByKey<graduate::Entity, i64>>;
 
 /// The per-request loaders (their caches must not outlive a request: callers differ).
 pub struct Loaders {
     pub messages: MessagesByGraduate,
     pub tasks: TasksByGraduate,
+    /// Graduates by id (an application's applicant).
+    pub graduates: GraduateLoader,
 }
 
 impl Loaders {
@@ -39,6 +42,10 @@ impl Loaders {
                     graduate_task::Column::GraduateId,
                     |m: &graduate_task::Model| m.graduate_id,
                 )),
+                spawn,
+            ),
+            graduates: DataLoader::new(
+                ByKey::new(db.clone(), graduate::Column::Id, |m: &graduate::Model| m.id),
                 spawn,
             ),
         }

@@ -210,3 +210,64 @@ async fn a_cell_that_begins_like_a_formula_is_exported_as_text() {
             .any(|n| n["fullName"] == "=1+2 Дамир Асқарұлы")
     );
 }
+
+/// With the page's language the CSV is for people: Excel opens it as UTF-8 (byte-order mark),
+/// split at the locale's separator, with column names, statuses, categories and regions in
+/// words, and the codes still there in columns at the end.
+#[tokio::test(flavor = "multi_thread")]
+async fn with_a_language_the_csv_is_for_people_and_keeps_the_codes() {
+    let app = spawn_app_with_demo().await;
+    let analyst = token(&app, "analyst").await;
+
+    let (status, _, body) = download(
+        &app,
+        Some(&analyst),
+        "/exports/graduates.csv?status=BREACH&lang=kk",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(body.starts_with(&[0xEF, 0xBB, 0xBF]), "a byte-order mark");
+    let csv = String::from_utf8(body[3..].to_vec()).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(';').collect();
+    assert_eq!(header[1], "Аты-жөні");
+    assert_eq!(header[8], "Мәртебе");
+    assert_eq!(
+        &header[header.len() - 3..],
+        ["category_code", "region_kato", "status_code"]
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(';').collect()).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(row.len(), header.len(), "{row:?}");
+        assert_eq!(row[8], "Міндеттеме бұзылды");
+        assert_eq!(row[row.len() - 1], "BREACH");
+        assert!(
+            !row[3].chars().any(|c| c == '_'),
+            "a category in words: {row:?}"
+        );
+    }
+
+    // Russian, and the region by name with its code at the end.
+    let (_, _, body) = download(&app, Some(&analyst), "/exports/graduates.csv?lang=ru").await;
+    let csv = String::from_utf8(body[3..].to_vec()).unwrap();
+    assert!(csv.starts_with("№;ФИО;"), "{csv}");
+    assert!(csv.contains("Нарушение обязательства"), "{csv}");
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(';').collect();
+    let kato = row[row.len() - 2];
+    assert!(
+        !kato.is_empty() && kato.chars().all(|c| c.is_ascii_digit()),
+        "{row:?}"
+    );
+    assert_ne!(row[6], kato, "the region by name: {row:?}");
+
+    // English with commas; an unknown language is refused.
+    let (_, _, body) = download(&app, Some(&analyst), "/exports/graduates.csv?lang=en").await;
+    assert!(
+        String::from_utf8(body[3..].to_vec())
+            .unwrap()
+            .starts_with("No.,Full name,")
+    );
+    let (status, _, _) = download(&app, Some(&analyst), "/exports/graduates.csv?lang=xx").await;
+    assert_eq!(status, 400);
+}

@@ -318,6 +318,35 @@ async fn a_graduate_applies_and_the_commission_decides() {
         r.ok()["myObligations"][0]["applications"][0]["status"],
         "APPROVED"
     );
+
+    // The commission reads the case with the applicant's name and the votes in order.
+    let r = gql(&app, Some(&me), "{ myObligations { fullName } }", json!({})).await;
+    let name = r.ok()["myObligations"][0]["fullName"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = gql(
+        &app,
+        Some(&c1),
+        "{ applications(status: APPROVED) { id applicantName votes { approve at } } }",
+        json!({}),
+    )
+    .await;
+    let case = r.ok()["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == app_id.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(case["applicantName"], name.as_str());
+    let approvals: Vec<bool> = case["votes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["approve"].as_bool().unwrap())
+        .collect();
+    assert_eq!(approvals, [true, false, true], "in the order cast");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -349,7 +378,19 @@ async fn claims_follow_the_formula_and_close_when_paid() {
         r.body["errors"][0]["extensions"]["reason"],
         "NO_DELIVERED_NOTICE"
     );
+    // The card and the claims page know the refusal before anyone presses the button.
+    let blocked = "query($g: ID!) { graduate(id: $g) { claimBlockedBy } }";
+    let r = gql(&app, Some(&admin), blocked, json!({ "g": working })).await;
+    assert_eq!(r.ok()["graduate"]["claimBlockedBy"], "NOT_IN_BREACH");
+    let r = gql(&app, Some(&admin), blocked, json!({ "g": breach })).await;
+    assert_eq!(r.ok()["graduate"]["claimBlockedBy"], "NO_DELIVERED_NOTICE");
     deliver_notice_through_gateway(&app, &admin, &breach).await;
+    let r = gql(&app, Some(&admin), blocked, json!({ "g": breach })).await;
+    assert!(
+        r.ok()["graduate"]["claimBlockedBy"].is_null(),
+        "{:?}",
+        r.body
+    );
     let r = gql(&app, Some(&admin), draft, json!({ "g": breach })).await;
     let claim = &r.ok()["draftClaim"];
     // The claim's own legal notice was queued in the same transaction.

@@ -1153,5 +1153,27 @@ pub fn text(key: Key) -> &'static str {
         KeepLangPrompt => "Make {language} your default language?",
         KeepLangYes => "Yes",
         KeepLangNotNow => "Not now",
+        // office
+        LedgerTapMonth => "Tap a month to see its employer and the reason.",
+        LedgerEmployer => "Employer",
+        LedgerNoEmployer => "none in the pension feed",
+        RulesFormHint => {
+            "Change what you need, press “Preview” to see how many graduates would change status, then save with a note."
+        }
+        RuleTerms => "Terms",
+        RuleBaseMonths => "Months to work for a full grant",
+        RuleSerpinMonths => "Months to work for Serpin",
+        RuleGraceMonths => "Months without work before a gap",
+        RuleBreachMonths => "Months without work before a breach",
+        RuleEmployerKinds => "Kinds of employer where work counts",
+        RuleAnyKind => "Any kind of employer",
+        RuleRuralOnly => "Only in a rural locality",
+        RuleRegions => "Regions where work counts",
+        RuleAnyRegion => "Any region",
+        ApplicantAsks => "Asks for",
+        ClaimBlockedNoNotice => {
+            "No notice has reached the graduate yet (SMS or eGov push): send a breach notice first."
+        }
+        ClaimBlockedNotInBreach => "Only an obligation in breach leads to a claim.",
     }
 }

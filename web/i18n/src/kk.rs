@@ -1149,5 +1149,27 @@ pub fn text(key: Key) -> &'static str {
         KeepLangPrompt => "{language} тілін әдепкі тіл етейік пе?",
         KeepLangYes => "Иә",
         KeepLangNotNow => "Қазір емес",
+        // office
+        LedgerTapMonth => "Жұмыс берушісі мен себебін көру үшін айды басыңыз.",
+        LedgerEmployer => "Жұмыс беруші",
+        LedgerNoEmployer => "зейнетақы деректерінде жоқ",
+        RulesFormHint => {
+            "Қажеттісін өзгертіңіз, қанша түлектің мәртебесі өзгеретінін көру үшін «Алдын ала қарау» батырмасын басыңыз, содан кейін түсініктемемен сақтаңыз."
+        }
+        RuleTerms => "Мерзімдер",
+        RuleBaseMonths => "Толық грант үшін өтелетін айлар",
+        RuleSerpinMonths => "«Серпін» бойынша өтелетін айлар",
+        RuleGraceMonths => "Үзіліске дейінгі жұмыссыз айлар",
+        RuleBreachMonths => "Бұзушылыққа дейінгі жұмыссыз айлар",
+        RuleEmployerKinds => "Жұмыс есепке алынатын жұмыс берушілер түрлері",
+        RuleAnyKind => "Кез келген түрдегі жұмыс беруші",
+        RuleRuralOnly => "Тек ауылдық елді мекенде",
+        RuleRegions => "Жұмыс есепке алынатын өңірлер",
+        RuleAnyRegion => "Кез келген өңір",
+        ApplicantAsks => "Сұрайды",
+        ClaimBlockedNoNotice => {
+            "Хабарлама түлекке әлі жеткізілмеген (SMS немесе eGov push): алдымен бұзушылық туралы хабарлама жіберіңіз."
+        }
+        ClaimBlockedNotInBreach => "Талап тек бұзылған міндеттеме бойынша жасалады.",
     }
 }

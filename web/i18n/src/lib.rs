@@ -1095,6 +1095,24 @@ keys!(
     KeepLangPrompt,
     KeepLangYes,
     KeepLangNotNow,
+    // office
+    LedgerTapMonth,
+    LedgerEmployer,
+    LedgerNoEmployer,
+    RulesFormHint,
+    RuleTerms,
+    RuleBaseMonths,
+    RuleSerpinMonths,
+    RuleGraceMonths,
+    RuleBreachMonths,
+    RuleEmployerKinds,
+    RuleAnyKind,
+    RuleRuralOnly,
+    RuleRegions,
+    RuleAnyRegion,
+    ApplicantAsks,
+    ClaimBlockedNoNotice,
+    ClaimBlockedNotInBreach,
 );
 
 #[cfg(test)]

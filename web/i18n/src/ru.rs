@@ -1151,5 +1151,27 @@ pub fn text(key: Key) -> &'static str {
         KeepLangPrompt => "Сделать {language} языком по умолчанию?",
         KeepLangYes => "Да",
         KeepLangNotNow => "Не сейчас",
+        // office
+        LedgerTapMonth => "Нажмите на месяц, чтобы увидеть работодателя и причину.",
+        LedgerEmployer => "Работодатель",
+        LedgerNoEmployer => "в пенсионных данных нет",
+        RulesFormHint => {
+            "Измените нужное, нажмите «Предпросмотр», чтобы увидеть, у скольких выпускников изменится статус, затем сохраните с пояснением."
+        }
+        RuleTerms => "Сроки",
+        RuleBaseMonths => "Месяцев отработки за полный грант",
+        RuleSerpinMonths => "Месяцев отработки по «Серпін»",
+        RuleGraceMonths => "Месяцев без работы до перерыва",
+        RuleBreachMonths => "Месяцев без работы до нарушения",
+        RuleEmployerKinds => "Виды работодателей, где работа засчитывается",
+        RuleAnyKind => "Работодатель любого вида",
+        RuleRuralOnly => "Только в сельской местности",
+        RuleRegions => "Регионы, где работа засчитывается",
+        RuleAnyRegion => "Любой регион",
+        ApplicantAsks => "Просит",
+        ClaimBlockedNoNotice => {
+            "Уведомление ещё не доставлено выпускнику (SMS или push eGov): сначала отправьте уведомление о нарушении."
+        }
+        ClaimBlockedNotInBreach => "Иск составляется только по обязательству в нарушении.",
     }
 }

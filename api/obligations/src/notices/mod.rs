@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, Utc};
 use futures_util::future::BoxFuture;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
 
@@ -272,6 +272,14 @@ pub async fn notify_graduate(
     .await
 }
 
+/// Whether a message about a graduate proves they were told: an obligation or breach notice
+/// delivered by SMS or eGov push (an e-mail proves only that it was sent).
+pub fn proves_notice(m: &notification_message::Model) -> bool {
+    PROVES_NOTICE.iter().any(|p| p.code == m.purpose)
+        && m.status == MessageStatus::Delivered.as_str()
+        && [Channel::Sms.as_str(), Channel::Push.as_str()].contains(&m.channel.as_str())
+}
+
 /// Proof of notice: a claim is raised only after an obligation or breach notice reached the
 /// graduate, shown by a delivery receipt: an SMS or eGov push the provider reported
 /// delivered. An e-mail accepted by an SMTP server proves sending, not receipt, so it does
@@ -280,19 +288,14 @@ pub async fn require_delivered_notice(
     db: &impl ConnectionTrait,
     graduate_id: i64,
 ) -> ApiResult<()> {
-    let purposes: Vec<&str> = PROVES_NOTICE.iter().map(|p| p.code).collect();
-    let n = notification_message::Entity::find()
+    let told = notification_message::Entity::find()
         .filter(notification_message::Column::SubjectKind.eq(SUBJECT_KIND))
         .filter(notification_message::Column::SubjectId.eq(graduate_id))
-        .filter(notification_message::Column::Purpose.is_in(purposes))
-        .filter(notification_message::Column::Status.eq(MessageStatus::Delivered.as_str()))
-        .filter(
-            notification_message::Column::Channel
-                .is_in([Channel::Sms.as_str(), Channel::Push.as_str()]),
-        )
-        .count(db)
-        .await?;
-    if n == 0 {
+        .all(db)
+        .await?
+        .iter()
+        .any(proves_notice);
+    if !told {
         return Err(ApiError::ConflictBecause {
             reason: "NO_DELIVERED_NOTICE",
             message: "a claim needs proof of notice: no obligation or breach notice has been delivered to this graduate by SMS or eGov push yet (an e-mail proves only that it was sent)".into(),

@@ -13,9 +13,7 @@ use leptos_router::path;
 
 use adal_web::portal::Portal;
 use adal_web::shell::{Frame, NotFound, PortalShell};
-use pages::{
-    campaigns, claims, commission, imports, messages, obligations, operator, rules, templates,
-};
+use pages::{campaigns, claims, commission, imports, messages, obligations, operator, templates};
 
 fn main() {
     adal_web::shell::start(App);
@@ -34,7 +32,6 @@ fn App() -> impl IntoView {
                         <Route path=path!("imports") view=imports::ImportsPage/>
                         <Route path=path!("commission") view=commission::CommissionPage/>
                         <Route path=path!("claims") view=claims::ClaimsPage/>
-                        <Route path=path!("rules") view=rules::RulesPage/>
                         <Route path=path!("templates") view=templates::TemplatesPage/>
                         <Route path=path!("campaigns") view=campaigns::CampaignsPage/>
                         <Route path=path!("dead-letters") view=messages::DeadLettersPage/>

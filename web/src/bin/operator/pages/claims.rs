@@ -128,12 +128,25 @@ fn DueList(reload: RwSignal<u32>) -> impl IntoView {
                                 <td><a href=href>{g.full_name}</a></td>
                                 <td>{g.obligation.reason}</td>
                                 <td>
-                                    {admin.then(|| view! {
-                                        <button type="button" class="draft-claim" on:click=move |_| {
-                                            let graduate_id = id.clone();
-                                            let vars = gql::draft_claim::Variables { graduate_id };
-                                            act(api::send::<gql::DraftClaim>(vars, Vec::new()), error, reload);
-                                        }>{t(Key::DraftClaim)}</button>
+                                    {admin.then(|| {
+                                        // What the rules would refuse is not offered: the button
+                                        // is disabled and the reason stands beside it.
+                                        let blocked = g.claim_blocked_by.as_deref().map(claim_blocked_key);
+                                        let why = format!("claim-blocked-{}", g.id);
+                                        view! {
+                                            <button
+                                                type="button"
+                                                class="draft-claim"
+                                                disabled=blocked.is_some()
+                                                aria-describedby=blocked.map(|_| why.clone())
+                                                on:click=move |_| {
+                                                    let graduate_id = id.clone();
+                                                    let vars = gql::draft_claim::Variables { graduate_id };
+                                                    act(api::send::<gql::DraftClaim>(vars, Vec::new()), error, reload);
+                                                }
+                                            >{t(Key::DraftClaim)}</button>
+                                            {blocked.map(|k| view! { <p class="muted claim-blocked" id=why>{t(k)}</p> })}
+                                        }
                                     })}
                                 </td>
                             </tr>
@@ -338,5 +351,13 @@ fn ClaimActions(id: StoredValue<String>, payable: bool, reload: RwSignal<u32>) -
             </form>
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
         </div>
+    }
+}
+
+/// Why the rules would refuse drafting a claim, by the API's reason code.
+fn claim_blocked_key(code: &str) -> Key {
+    match code {
+        "NO_DELIVERED_NOTICE" => Key::ClaimBlockedNoNotice,
+        _ => Key::ClaimBlockedNotInBreach,
     }
 }

@@ -7,9 +7,11 @@ use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, ApplicationStatus, Role};
 use crate::i18n::Key;
+use crate::portal::role_key;
 use crate::records::{application_status_key, ground_key, period_text};
 use crate::ui::{
-    DocumentLink, EmptyState, ErrorBox, Loading, PageTitle, app, fill, lang, non_empty, t,
+    DocumentLink, EmptyState, ErrorBox, Loading, PageTitle, app, fill, lang, local_time, non_empty,
+    t,
 };
 
 #[component]
@@ -70,12 +72,26 @@ pub fn CommissionPage() -> impl IntoView {
                             view! { <li><DocumentLink name=doc.file_name path=doc.download_path size=doc.size/></li> }
                         })
                         .collect_view();
+                    // Who has voted, in the order of the votes, and how (as a result, not as
+                    // the button's verb).
                     let votes = a
                         .votes
                         .into_iter()
-                        .map(|v| {
-                            let (k, c) = if v.approve { (Key::VoteApprove, "badge ok") } else { (Key::VoteReject, "badge bad") };
-                            view! { <li><span class=c>{t(k)}</span> " " {v.reason}</li> }
+                        .enumerate()
+                        .map(|(i, v)| {
+                            let (k, c) = if v.approve { (Key::AppApproved, "badge ok") } else { (Key::AppRejected, "badge bad") };
+                            let at = v.at.clone();
+                            let who = move || format!("{}. {}", i + 1, lang().text(role_key(Role::CommissionMember)));
+                            view! {
+                                <li class="vote" data-approve=v.approve.to_string()>
+                                    <span class="who">{who}</span>
+                                    " · "
+                                    <span class="muted">{move || local_time(lang(), &at)}</span>
+                                    " · "
+                                    <span class=c>{t(k)}</span>
+                                    <span class="vote-reason-text">{v.reason}</span>
+                                </li>
+                            }
                         })
                         .collect_view();
                     let id = a.id.clone();
@@ -83,13 +99,19 @@ pub fn CommissionPage() -> impl IntoView {
                     view! {
                         <article class="panel application" data-id=a.id.clone()>
                             <h2>
-                                {t(ground_key(a.ground))}
+                                <span class="applicant">{a.applicant_name}</span>
                                 " "
                                 <span class=class>{t(label)}</span>
                             </h2>
+                            <p class="asked">
+                                <strong>{t(Key::ApplicantAsks)}</strong>
+                                " "
+                                <span class="ask">{t(if a.is_suspension { Key::Suspension } else { Key::Exemption })}</span>
+                                " — "
+                                {t(ground_key(a.ground))}
+                            </p>
                             <p class="muted">
-                                {t(if a.is_suspension { Key::Suspension } else { Key::Exemption })}
-                                {period.map(|p| format!(" · {p}"))}
+                                {period.map(|p| format!("{p} · "))}
                                 " · "
                                 {move || format::short_date(lang(), &applied)}
                                 " · "
@@ -99,7 +121,7 @@ pub fn CommissionPage() -> impl IntoView {
                             <h3>{t(Key::Documents)}</h3>
                             <ul class="documents">{docs}</ul>
                             <h3>{t(Key::Votes)} " — " <span class="tally">{tally}</span></h3>
-                            <ul class="votes">{votes}</ul>
+                            <ol class="votes">{votes}</ol>
                             {a.decision_reason.map(|r| view! { <p class="decision"><strong>{t(Key::Decision)}</strong> " " {r}</p> })}
                             {(open && member && !voted).then(|| view! { <VoteForm id=id reload=reload/> })}
                             {(open && voted).then(|| view! { <p class="muted">{t(Key::YouVoted)}</p> })}
@@ -155,10 +177,10 @@ fn VoteForm(id: String, reload: RwSignal<u32>) -> impl IntoView {
                 {move || missing.get().then(|| view! { <p class="field-error" role="alert">{t(Key::Required)}</p> })}
             </div>
             <div class="actions">
-                <button type="button" class="approve" disabled=move || pending.get() on:click=move |_| send(true)>
+                <button type="button" class="approve" id=format!("approve-{}", id.get_value()) disabled=move || pending.get() on:click=move |_| send(true)>
                     {t(Key::VoteApprove)}
                 </button>
-                <button type="button" class="danger reject" disabled=move || pending.get() on:click=move |_| send(false)>
+                <button type="button" class="reject" id=format!("reject-{}", id.get_value()) disabled=move || pending.get() on:click=move |_| send(false)>
                     {t(Key::VoteReject)}
                 </button>
             </div>

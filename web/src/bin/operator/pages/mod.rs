@@ -8,6 +8,5 @@ pub mod imports;
 pub mod messages;
 pub mod obligations;
 pub mod operator;
-pub mod rules;
 pub mod tasks;
 pub mod templates;

@@ -195,17 +195,7 @@ macro_rules! graduate_filter {
 }
 pub(crate) use graduate_filter;
 
-/// The label of a specialty group.
-fn group_key(g: SpecialtyGroup) -> Key {
-    match g {
-        SpecialtyGroup::Pedagogical => Key::GroupPedagogical,
-        SpecialtyGroup::Medical => Key::GroupMedical,
-        SpecialtyGroup::Veterinary => Key::GroupVeterinary,
-        SpecialtyGroup::Agricultural => Key::GroupAgricultural,
-        SpecialtyGroup::Technical => Key::GroupTechnical,
-        SpecialtyGroup::Other | SpecialtyGroup::Unknown => Key::GroupOther,
-    }
-}
+use adal_web::labels::group_key;
 
 /// The fields of a [`RegisterFilter`], their ids prefixed with `prefix` (`grad-status`);
 /// `changed` runs after every change.
@@ -285,16 +275,15 @@ pub fn GraduatesPage() -> impl IntoView {
         );
     });
     let export_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    // Downloads the filtered list as `format` (csv or xlsx; the XLSX header row in the page's
-    // language). The list's filters go along, without the IIN: an IIN never goes into a URL.
+    // Downloads the filtered list as `format` (csv or xlsx) for a person reading the page's
+    // language (names and words; Excel opens the CSV as it is). The list's filters go along,
+    // without the IIN: an IIN never goes into a URL.
     let export = move |format: &'static str| {
         let mut params = filter.query_params();
-        if format == "xlsx" {
-            params.push(format!(
-                "lang={}",
-                crate::ui::app().lang.get_untracked().code()
-            ));
-        }
+        params.push(format!(
+            "lang={}",
+            crate::ui::app().lang.get_untracked().code()
+        ));
         let file = format!("graduates.{format}");
         let path = format!("/exports/{file}?{}", params.join("&"));
         crate::ui::download(path, file, export_error);

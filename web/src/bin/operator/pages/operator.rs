@@ -456,23 +456,7 @@ pub(crate) fn bin_of(text: &str) -> Option<&str> {
 // ---------------------------------------------------------------------------------------
 // Organisations
 
-pub fn kind_key(kind: OrganisationKind) -> Key {
-    match kind {
-        OrganisationKind::Operator => Key::KindOperator,
-        OrganisationKind::University => Key::KindUniversity,
-        OrganisationKind::College => Key::KindCollege,
-        OrganisationKind::School => Key::KindSchool,
-        OrganisationKind::Employer => Key::KindEmployer,
-        OrganisationKind::EducationProvider => Key::KindEducationProvider,
-        OrganisationKind::Akimat => Key::KindAkimat,
-        OrganisationKind::StateBody => Key::KindStateBody,
-        OrganisationKind::Healthcare => Key::KindHealthcare,
-        OrganisationKind::Research => Key::KindResearch,
-        OrganisationKind::Veterinary => Key::KindVeterinary,
-        OrganisationKind::Agrarian => Key::KindAgrarian,
-        OrganisationKind::Other | OrganisationKind::Unknown => Key::KindOther,
-    }
-}
+pub use adal_web::labels::kind_key;
 
 /// An organisation being created (`id: None`) or edited.
 #[derive(Clone, Debug, Default, PartialEq)]
