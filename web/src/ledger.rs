@@ -349,7 +349,7 @@ pub fn Terms(
 ) -> impl IntoView {
     let num = move |n: i64| Signal::derive(move || format::number(lang(), n));
     let completion = Signal::derive(move || match &projected {
-        Some(d) => format::date(lang(), d),
+        Some(d) => format::month(lang(), d),
         None => lang().text(Key::NoProjection).to_string(),
     });
     view! {
