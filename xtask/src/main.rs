@@ -212,7 +212,7 @@ struct Bundle {
 
 /// The portals, each served under `/<name>`, and the sign-in page (served at `/` and
 /// `/login`, kept as small as the citizen portal: both open on phones).
-const BUNDLES: [Bundle; 8] = [
+const BUNDLES: [Bundle; 9] = [
     Bundle {
         name: "operator",
         path: "/operator",
@@ -241,6 +241,11 @@ const BUNDLES: [Bundle; 8] = [
     Bundle {
         name: "citizen_vouchers",
         path: "/citizen/vouchers",
+        budget: 250 * 1024,
+    },
+    Bundle {
+        name: "citizen_obligation",
+        path: "/citizen/obligation",
         budget: 250 * 1024,
     },
     Bundle {

@@ -1,13 +1,14 @@
 //! The citizen portal, phone first: a parent's children (attendance, meals, allergens, the
-//! school account) and a graduate's own work-off obligation. Served under `/citizen`; a
-//! person who is both sees both. The parent's vouchers are a program of their own under
-//! `/citizen/vouchers` (`web/src/bin/citizen_vouchers/`), so that neither outgrows a phone's
-//! budget.
+//! school account). Served under `/citizen`; a person who is both parent and graduate sees
+//! both. The parent's vouchers (`/citizen/vouchers`, `web/src/bin/citizen_vouchers/`) and the
+//! graduate's own work-off obligation (`/citizen/obligation`,
+//! `web/src/bin/citizen_obligation/`) are programs of their own, so that none outgrows a
+//! phone's budget.
 
 mod pages;
 
 // The shared crate's modules under the names the pages use (`crate::api`, `crate::ui`, ...).
-use adal_web::{api, days, format, gql, i18n, ledger, records, ui};
+use adal_web::{api, days, format, gql, i18n, ui};
 
 use adal_web::gql::Role;
 use adal_web::portal::Portal;
@@ -35,7 +36,6 @@ fn App() -> impl IntoView {
                         <Route path=path!("meals") view=pages::meals::ChildMeals/>
                         <Route path=path!("allergens") view=pages::allergens::ChildAllergens/>
                         <Route path=path!("account") view=pages::account::ChildAccount/>
-                        <Route path=path!("obligation") view=pages::obligation::MyObligation/>
                     </ParentRoute>
                 </Routes>
             </Frame>
@@ -43,22 +43,26 @@ fn App() -> impl IntoView {
     }
 }
 
-/// `/citizen`: a parent's children, or a graduate's obligation.
+/// `/citizen`: a parent's children, or a graduate's obligation (another program: a page load).
 #[component]
 fn CitizenHome() -> impl IntoView {
     let navigate = use_navigate();
-    let to = match adal_web::session::current() {
-        Some(s) if !s.holds(Role::Parent) && s.holds(Role::Graduate) => "/obligation",
-        _ => "/children",
-    };
-    // Relative to the router's base, `/citizen`.
+    let graduate_only = matches!(
+        adal_web::session::current(),
+        Some(s) if !s.holds(Role::Parent) && s.holds(Role::Graduate)
+    );
     Effect::new(move |_| {
-        navigate(
-            to,
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        );
+        if graduate_only {
+            adal_web::shell::redirect("/citizen/obligation");
+        } else {
+            // Relative to the router's base, `/citizen`.
+            navigate(
+                "/children",
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
     });
 }

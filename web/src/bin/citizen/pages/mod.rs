@@ -5,5 +5,4 @@ pub mod allergens;
 pub mod children;
 pub mod day;
 pub mod meals;
-pub mod obligation;
 pub mod school;
