@@ -518,14 +518,23 @@ async fn undelivered_notice_sent_again(page: &Page, providers: &Providers) -> Re
     providers.sms.set_mode(Mode::Fail(503));
     admin_in(page, "ru").await?;
 
-    // No notice delivered yet: the claim is refused, and the page says why.
+    // No notice delivered yet: the claim is not offered, and the page says why beside it.
     page.goto("/operator/claims").await?;
-    page.click_row_button("#claims-due tr", "Омаров").await?;
+    page.wait_text("#claims-due tr", "Омаров").await?;
     page.wait_text(
-        "[role=alert]",
-        "выпускнику ещё не доставлено ни одно уведомление",
+        "#claims-due .claim-blocked",
+        "Уведомление ещё не доставлено выпускнику",
     )
     .await?;
+    let disabled = page
+        .js("return [...document.querySelectorAll('#claims-due tr')]
+                .filter(r => r.textContent.includes('Омаров'))
+                .every(r => r.querySelector('button.draft-claim').disabled);")
+        .await?;
+    ensure!(
+        disabled == serde_json::Value::Bool(true),
+        "the claim is offered before a notice was delivered"
+    );
     page.screenshot_for_review("claim-without-notice-ru")
         .await?;
 
@@ -623,8 +632,9 @@ async fn refusal_and_upload(page: &Page, providers: &Providers) -> Result<()> {
     shot(page, "#my-tasks", "graduate-task-kk").await?;
     page.sign_out().await?;
 
-    // The operator reviews the document on the card and accepts it.
-    page.sign_in("admin").await?;
+    // The operator reviews the document on the card and accepts it (in English: the
+    // graduate's Kazakh, chosen while signed in, is not the next person's language).
+    admin_in(page, "en").await?;
     page.goto(&format!("/operator/graduates/{id}")).await?;
     page.wait_text("#tasks", "enbek-sharty.pdf").await?;
     page.wait_text("#tasks", "Ауылдағы мектепте жұмыс істеймін")

@@ -21,14 +21,15 @@ async fn loaded_files(page: &Page) -> Result<Vec<String>> {
         .unwrap_or_default())
 }
 
-/// The page runs `portal`'s bundle and no other (call once the page shows something of
-/// it: then its files are loaded).
+/// The page runs the program `portal` (a portal, or one nested in it: `citizen/obligation`)
+/// and no other (call once the page shows something of it: then its files are loaded).
 async fn runs_bundle(page: &Page, portal: &str) -> Result<()> {
     let files = loaded_files(page).await?;
+    let name = portal.replace('/', "_");
     ensure!(
         files
             .iter()
-            .any(|f| f == &format!("/{portal}/{portal}_bg.wasm")),
+            .any(|f| f == &format!("/{portal}/{name}_bg.wasm")),
         "{portal}'s wasm is not loaded: {files:?}"
     );
     ensure!(
@@ -183,7 +184,7 @@ async fn a_parent_and_a_graduate_sign_in_to_the_citizen_portal() {
             signs_in_and_navigates(
                 page,
                 "graduate",
-                "citizen",
+                "citizen/obligation",
                 "/citizen/obligation",
                 &[("/citizen/obligation", "My obligation")],
             )

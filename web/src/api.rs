@@ -170,7 +170,10 @@ struct Data<T> {
 /// Posts one operation without touching the session; the response text when it carries no
 /// error.
 async fn exchange(query: &str, token: Option<&str>, files: &Files) -> Result<String, ApiError> {
-    let mut req = Request::post("/graphql").header("Accept", "application/json");
+    let mut req = Request::post("/graphql")
+        .header("Accept", "application/json")
+        // Names and reasons in the language the person reads now.
+        .header("Accept-Language", crate::session::ui_lang().code());
     if let Some(token) = token {
         req = req.header("Authorization", &format!("Bearer {token}"));
     }
@@ -419,7 +422,7 @@ pub async fn fetch_download(path: &str, file_name: &str) -> Result<(), ApiError>
         refresh(token.as_ref().and_then(|(_, r)| r.as_deref())).await?;
         token = session::current().map(|s| (s.access_token, s.refresh_token));
     }
-    let mut req = Request::get(path);
+    let mut req = Request::get(path).header("Accept-Language", crate::session::ui_lang().code());
     if let Some((access, _)) = &token {
         req = req.header("Authorization", &format!("Bearer {access}"));
     }

@@ -1,7 +1,7 @@
 //! Labels of the vocabularies more than one program shows: kinds of organisation, specialty
-//! groups.
+//! groups, notification purposes.
 
-use crate::gql::{OrganisationKind, SpecialtyGroup};
+use crate::gql::{NotificationPurpose, OrganisationKind, SpecialtyGroup};
 use crate::i18n::Key;
 
 /// The label of a kind of organisation.
@@ -32,5 +32,27 @@ pub fn group_key(g: SpecialtyGroup) -> Key {
         SpecialtyGroup::Agricultural => Key::GroupAgricultural,
         SpecialtyGroup::Technical => Key::GroupTechnical,
         SpecialtyGroup::Other | SpecialtyGroup::Unknown => Key::GroupOther,
+    }
+}
+
+/// The label of a notification's purpose.
+pub fn purpose_key(p: Option<NotificationPurpose>) -> Key {
+    match p {
+        Some(NotificationPurpose::ObligationNotice) => Key::PurposeObligationNotice,
+        Some(NotificationPurpose::BreachNotice) => Key::PurposeBreachNotice,
+        Some(NotificationPurpose::ClaimNotice) => Key::PurposeClaimNotice,
+        Some(NotificationPurpose::ConsentRequest) => Key::PurposeConsentRequest,
+        Some(NotificationPurpose::ConsentAnswer) => Key::PurposeConsentAnswer,
+        Some(NotificationPurpose::Reminder) => Key::PurposeReminder,
+        Some(NotificationPurpose::VoucherIssued) => Key::PurposeVoucherIssued,
+        Some(NotificationPurpose::VoucherQueue) => Key::PurposeVoucherQueue,
+        Some(NotificationPurpose::VoucherAttendance) => Key::PurposeVoucherAttendance,
+        Some(NotificationPurpose::VoucherLapsed) => Key::PurposeVoucherLapsed,
+        Some(NotificationPurpose::VoucherMessage) => Key::PurposeVoucherMessage,
+        Some(NotificationPurpose::SchoolEntry) => Key::PurposeSchoolEntry,
+        Some(NotificationPurpose::SchoolExit) => Key::PurposeSchoolExit,
+        Some(NotificationPurpose::SchoolMeal) => Key::PurposeSchoolMeal,
+        Some(NotificationPurpose::SchoolAllergenOverride) => Key::PurposeSchoolAllergenOverride,
+        _ => Key::PurposeInformation,
     }
 }

@@ -5,7 +5,12 @@ use crate::i18n::Key;
 
 /// Programs of their own inside a portal, by folder (and path): pages a portal's phone budget
 /// could not hold beside its others. The portal's navigation loads them as another page.
-pub const NESTED: &[&str] = &["citizen/vouchers", "citizen/obligation", "operator/rules"];
+pub const NESTED: &[&str] = &[
+    "citizen/vouchers",
+    "citizen/obligation",
+    "operator/rules",
+    "operator/templates",
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Portal {

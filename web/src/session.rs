@@ -16,6 +16,11 @@ use crate::portal::Portal;
 
 const SESSION_KEY: &str = "adal.session";
 const LANG_KEY: &str = "adal.lang";
+/// The language chosen while nobody was signed in (on the sign-in page): the language after
+/// the next sign-in. A choice made while signed in is not one for the next person.
+const CHOSEN_KEY: &str = "adal.lang.chosen";
+/// The language the person said "not now" to keeping as their default.
+const DECLINED_KEY: &str = "adal.lang.declined";
 
 /// A name in the three languages, as the API stores it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -201,7 +206,7 @@ fn save(s: Option<&Session>) {
     };
 }
 
-/// The language chosen in this browser, if one was.
+/// The interface language last used in this browser (chosen, or adopted at sign-in), if any.
 fn chosen_lang() -> Option<Lang> {
     storage()
         .and_then(|s| s.get_item(LANG_KEY).ok().flatten())
@@ -246,11 +251,16 @@ pub fn adopt(s: Session) {
 /// Signs in: adopts the session and keeps the language chosen in this browser (on the sign-in
 /// page); where none was chosen, the account's saved language.
 pub fn sign_in(s: Session) {
-    let lang = chosen_lang().unwrap_or_else(|| Lang::from_api(s.me.language));
+    let chosen = storage()
+        .and_then(|st| st.get_item(CHOSEN_KEY).ok().flatten())
+        .map(|code| Lang::from_code(&code));
+    let lang = chosen.unwrap_or_else(|| Lang::from_api(s.me.language));
     adopt(s);
     // Remembered at once: the portal opens as another page, before the texts could load.
     if let Some(st) = storage() {
         let _ = st.set_item(LANG_KEY, lang.code());
+        let _ = st.remove_item(CHOSEN_KEY);
+        let _ = st.remove_item(DECLINED_KEY);
     }
     set_lang_local(lang);
 }
@@ -310,7 +320,32 @@ pub async fn switch_lang(lang: Lang) -> Result<(), String> {
 pub fn remember_lang(lang: Lang) {
     if let Some(st) = storage() {
         let _ = st.set_item(LANG_KEY, lang.code());
+        if current().is_none() {
+            let _ = st.set_item(CHOSEN_KEY, lang.code());
+        }
     }
+}
+
+/// The language the person said "not now" to keeping as their default, if any.
+pub fn declined_lang() -> Option<Lang> {
+    storage()
+        .and_then(|st| st.get_item(DECLINED_KEY).ok().flatten())
+        .map(|code| Lang::from_code(&code))
+}
+
+/// Remembers that the person does not want `lang` as their default now.
+pub fn decline_lang(lang: Lang) {
+    if let Some(st) = storage() {
+        let _ = st.set_item(DECLINED_KEY, lang.code());
+    }
+}
+
+/// The language of the interface in this browser now (for the API's answers: names and
+/// reasons in the language the person reads, which need not be the account's default).
+pub fn ui_lang() -> Lang {
+    chosen_lang()
+        .or_else(|| current().map(|s| Lang::from_api(s.me.language)))
+        .unwrap_or(Lang::Kk)
 }
 
 /// Records in the stored session that the account's saved language is now `lang` (after the

@@ -90,22 +90,25 @@ pub fn Header(portal: Option<Portal>) -> impl IntoView {
     let st = app();
     let lang_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
 
-    // After a switch while signed in: whether to keep the language as the account's default
-    // (never changed silently).
-    let keep: RwSignal<Option<Lang>> = RwSignal::new(None);
+    // While the page's language is not the account's saved one, whether to keep it as the
+    // default (never changed silently), until answered. Drawn with the language itself, so
+    // the page does not shift under the person's finger a moment later.
+    let declined: RwSignal<Option<Lang>> = RwSignal::new(session::declined_lang());
+    let keep = Memo::new(move |_| {
+        let l = st.lang.get();
+        let differs = st
+            .session
+            .with(|s| s.as_ref().is_some_and(|s| s.me.language != l.to_api()));
+        (differs && declined.get() != Some(l)).then_some(l)
+    });
     let on_lang = move |ev: leptos::ev::Event| {
         let l = Lang::from_code(&event_target_value(&ev));
         lang_error.set(None);
-        keep.set(None);
         // Kept at once: a page that opens before the texts arrive still uses the choice.
         session::remember_lang(l);
         leptos::task::spawn_local(async move {
             if let Err(e) = session::switch_lang(l).await {
                 lang_error.set(Some(ApiError::network(e)));
-                return;
-            }
-            if session::current().is_some_and(|s| s.me.language != l.to_api()) {
-                keep.set(Some(l));
             }
         });
     };
@@ -113,7 +116,6 @@ pub fn Header(portal: Option<Portal>) -> impl IntoView {
         let Some(l) = keep.get_untracked() else {
             return;
         };
-        keep.set(None);
         leptos::task::spawn_local(async move {
             let vars = gql::set_my_language::Variables {
                 language: l.to_api(),
@@ -124,6 +126,12 @@ pub fn Header(portal: Option<Portal>) -> impl IntoView {
             }
         });
     };
+    let on_not_now = move |_| {
+        if let Some(l) = keep.get_untracked() {
+            session::decline_lang(l);
+            declined.set(Some(l));
+        }
+    };
     let keep_prompt = move || {
         keep.get().map(|l| {
             let question = move || fill(lang().text(Key::KeepLangPrompt), &[("language", l.endonym().to_string())]);
@@ -133,7 +141,7 @@ pub fn Header(portal: Option<Portal>) -> impl IntoView {
                     " "
                     <button type="button" id="keep-lang-yes" on:click=on_keep>{t(Key::KeepLangYes)}</button>
                     " "
-                    <button type="button" id="keep-lang-no" class="secondary" on:click=move |_| keep.set(None)>
+                    <button type="button" id="keep-lang-no" class="secondary" on:click=on_not_now>
                         {t(Key::KeepLangNotNow)}
                     </button>
                 </div>

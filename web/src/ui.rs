@@ -181,6 +181,15 @@ pub fn joined(items: impl IntoIterator<Item = String>) -> String {
     items.into_iter().collect::<Vec<_>>().join(", ")
 }
 
+/// Whether the signed-in person may change the operator's settings (rules, templates,
+/// reference data): the operator's administrator; others read them.
+pub fn can_write() -> bool {
+    app().session.with(|s| {
+        s.as_ref()
+            .is_some_and(|s| s.holds(crate::gql::Role::OperatorAdmin))
+    })
+}
+
 /// A labelled menu of `options` (a value and its label each); `any` adds a first, empty
 /// option ("All statuses"); `pick` receives the value chosen; `value`, when given, is the
 /// value shown as chosen (a filter restored from the address).

@@ -212,7 +212,7 @@ struct Bundle {
 
 /// The portals, each served under `/<name>`, and the sign-in page (served at `/` and
 /// `/login`, kept as small as the citizen portal: both open on phones).
-const BUNDLES: [Bundle; 9] = [
+const BUNDLES: [Bundle; 10] = [
     Bundle {
         name: "operator",
         path: "/operator",
@@ -251,6 +251,11 @@ const BUNDLES: [Bundle; 9] = [
     Bundle {
         name: "operator_rules",
         path: "/operator/rules",
+        budget: 350 * 1024,
+    },
+    Bundle {
+        name: "operator_templates",
+        path: "/operator/templates",
         budget: 350 * 1024,
     },
     Bundle {

@@ -74,6 +74,24 @@ fn reply(media: MediaType, status: StatusCode, body: &serde_json::Value) -> Http
         .body(body.to_string())
 }
 
+/// The language a request asks its answer in: the first tag of `Accept-Language` when it is
+/// one of Adal's (`kk`, `ru-RU`, `en;q=0.9` ...), else none (the account's saved language).
+pub fn request_language(req: &HttpRequest) -> Option<crate::vocab::Language> {
+    let first = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)?
+        .to_str()
+        .ok()?
+        .split(',')
+        .next()?;
+    let primary = first
+        .split([';', '-', '_'])
+        .next()?
+        .trim()
+        .to_ascii_lowercase();
+    crate::vocab::Language::from_db(&primary)
+}
+
 /// Who is calling: the actor of a valid bearer token, else anonymous with the reason.
 pub async fn identify(
     req: &HttpRequest,
@@ -97,7 +115,14 @@ pub async fn identify(
     };
     let (actor, problem) = match state.keys.verify_access(token) {
         Ok(claims) => match Actor::load(&state.db, claims.account_id).await? {
-            Some(actor) if actor.session_epoch == claims.session_epoch => (Some(actor), None),
+            Some(mut actor) if actor.session_epoch == claims.session_epoch => {
+                // The interface's language for this request (the portals send the one the
+                // person reads now, which need not be the account's saved default).
+                if let Some(l) = request_language(req) {
+                    actor.language = l;
+                }
+                (Some(actor), None)
+            }
             // Disabled, gone, or its password changed since the token was issued.
             _ => (None, Some(TokenProblem::Invalid)),
         },

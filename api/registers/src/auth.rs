@@ -36,9 +36,10 @@ impl Me {
             .map_err(load_err)?
             .map(Person))
     }
-    /// The language the portals and notifications use for this account.
+    /// The account's saved language: notifications use it, and the portals after sign-in
+    /// where the person chose none.
     async fn language(&self) -> Language {
-        self.0.language
+        self.0.saved_language
     }
     /// Role assignments with their scope; a portal per role.
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {

@@ -40,7 +40,11 @@ pub struct Actor {
     pub account_id: i64,
     pub is_client: bool,
     pub person_id: Option<i64>,
+    /// The language of this request's answers: the account's saved language, or the one the
+    /// request asks for (`Accept-Language`: the portals send the one the person reads now).
     pub language: Language,
+    /// The account's saved language (notifications; the default after sign-in).
+    pub saved_language: Language,
     /// The account's session epoch: access tokens from an earlier one are refused.
     pub session_epoch: i32,
     pub assignments: Vec<Assignment>,
@@ -81,6 +85,7 @@ impl Actor {
             is_client: acc.kind == "client",
             person_id: acc.person_id,
             language: Language::from_db_or_default(&acc.language),
+            saved_language: Language::from_db_or_default(&acc.language),
             session_epoch: acc.session_epoch,
             assignments,
             children,

@@ -149,6 +149,7 @@ pub async fn set_language(state: &AppState, actor: &Actor, language: Language) -
     am.update(&state.db).await?;
     Ok(Actor {
         language,
+        saved_language: language,
         ..actor.clone()
     })
 }

@@ -13,7 +13,7 @@ use leptos_router::path;
 
 use adal_web::portal::Portal;
 use adal_web::shell::{Frame, NotFound, PortalShell};
-use pages::{campaigns, claims, commission, imports, messages, obligations, operator, templates};
+use pages::{campaigns, claims, commission, imports, messages, obligations, operator};
 
 fn main() {
     adal_web::shell::start(App);
@@ -32,7 +32,6 @@ fn App() -> impl IntoView {
                         <Route path=path!("imports") view=imports::ImportsPage/>
                         <Route path=path!("commission") view=commission::CommissionPage/>
                         <Route path=path!("claims") view=claims::ClaimsPage/>
-                        <Route path=path!("templates") view=templates::TemplatesPage/>
                         <Route path=path!("campaigns") view=campaigns::CampaignsPage/>
                         <Route path=path!("dead-letters") view=messages::DeadLettersPage/>
                         <Route path=path!("regions") view=operator::RegionsPage/>

@@ -8,19 +8,14 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::format;
-use crate::gql::{self, FundingCategory, ObligationStatus, OrganisationKind, Role, SpecialtyGroup};
+use crate::gql::{self, FundingCategory, ObligationStatus, OrganisationKind, SpecialtyGroup};
 use crate::i18n::{Key, Lang};
 use crate::ledger::{category_key, status_key};
-use crate::ui::{ErrorBox, Loading, PageTitle, app, fill, lang, non_empty, t};
+use crate::ui::{ErrorBox, Loading, PageTitle, fill, lang, non_empty, t};
 use adal_web::labels::{group_key, kind_key};
 use serde_json::Value;
 
-/// Whether the signed-in person may change the rules (the operator's administrator).
-fn can_write() -> bool {
-    app()
-        .session
-        .with(|s| s.as_ref().is_some_and(|s| s.holds(Role::OperatorAdmin)))
-}
+use adal_web::ui::can_write;
 
 /// A status as the API's change list names it (`breach`), in the language.
 fn status_name(s: &str) -> Key {

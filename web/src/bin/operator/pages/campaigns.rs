@@ -10,12 +10,13 @@ use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, CampaignStatus, Channel};
 use crate::i18n::Key;
-use crate::pages::messages::{channel_key, purpose_key};
+use crate::pages::messages::channel_key;
 use crate::pages::obligations::{FilterFields, RegisterFilter, graduate_filter};
 use crate::pages::operator::{can_write, load_regions};
 use crate::ui::{
     EmptyState, PageTitle, act, error_view, fill, lang, loaded, local_time, non_empty, t, table,
 };
+use adal_web::labels::purpose_key;
 
 /// How often the progress is refreshed while the page is open.
 const REFRESH_MS: u64 = 4_000;

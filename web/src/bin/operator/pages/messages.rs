@@ -11,27 +11,7 @@ use crate::pages::operator::can_write;
 use crate::ui::{
     Choice, EmptyState, PageTitle, act, error_view, lang, loaded, local_time, t, table,
 };
-
-pub fn purpose_key(p: Option<NotificationPurpose>) -> Key {
-    match p {
-        Some(NotificationPurpose::ObligationNotice) => Key::PurposeObligationNotice,
-        Some(NotificationPurpose::BreachNotice) => Key::PurposeBreachNotice,
-        Some(NotificationPurpose::ClaimNotice) => Key::PurposeClaimNotice,
-        Some(NotificationPurpose::ConsentRequest) => Key::PurposeConsentRequest,
-        Some(NotificationPurpose::ConsentAnswer) => Key::PurposeConsentAnswer,
-        Some(NotificationPurpose::Reminder) => Key::PurposeReminder,
-        Some(NotificationPurpose::VoucherIssued) => Key::PurposeVoucherIssued,
-        Some(NotificationPurpose::VoucherQueue) => Key::PurposeVoucherQueue,
-        Some(NotificationPurpose::VoucherAttendance) => Key::PurposeVoucherAttendance,
-        Some(NotificationPurpose::VoucherLapsed) => Key::PurposeVoucherLapsed,
-        Some(NotificationPurpose::VoucherMessage) => Key::PurposeVoucherMessage,
-        Some(NotificationPurpose::SchoolEntry) => Key::PurposeSchoolEntry,
-        Some(NotificationPurpose::SchoolExit) => Key::PurposeSchoolExit,
-        Some(NotificationPurpose::SchoolMeal) => Key::PurposeSchoolMeal,
-        Some(NotificationPurpose::SchoolAllergenOverride) => Key::PurposeSchoolAllergenOverride,
-        _ => Key::PurposeInformation,
-    }
-}
+use adal_web::labels::purpose_key;
 
 pub fn channel_key(c: Option<Channel>) -> Key {
     match c {

@@ -9,4 +9,3 @@ pub mod messages;
 pub mod obligations;
 pub mod operator;
 pub mod tasks;
-pub mod templates;

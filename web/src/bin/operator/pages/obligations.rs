@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate, use_params_map, use_query_map};
 
 use crate::api::{self, ApiError};
 use crate::charts::{Bar, BarChart, Column, Group, StackedColumns};
@@ -262,17 +262,28 @@ pub fn GraduatesPage() -> impl IntoView {
     let regions = load_regions();
     let navigate = use_navigate();
     // The filters live in the address (replaced, not pushed: the back button leaves the list).
+    // Only while the list is the page shown and its address differs: a change that lands as
+    // the person opens a card must not bring them back.
     let to_address = navigate.clone();
+    let location = use_location();
     Effect::new(move |_| {
         let q = filter.address();
-        to_address(
-            &format!("/graduates{q}"),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        let (path, search) = untrack(|| (location.pathname.get(), location.search.get()));
+        let at = if search.is_empty() || search.starts_with('?') {
+            search
+        } else {
+            format!("?{search}")
+        };
+        if path.trim_end_matches('/').ends_with("/graduates") && at != q {
+            to_address(
+                &format!("/graduates{q}"),
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
     });
     let export_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     // Downloads the filtered list as `format` (csv or xlsx) for a person reading the page's

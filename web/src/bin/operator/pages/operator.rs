@@ -11,7 +11,7 @@ use crate::ident::{self, IdentError};
 use crate::portal::role_key;
 use crate::session::Names;
 use crate::ui::{
-    Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, app, fill, lang, non_empty, t,
+    Cursor, EmptyState, ErrorBox, Loading, PageTitle, Pager, fill, lang, non_empty, t,
 };
 
 const PAGE: i64 = 20;
@@ -25,11 +25,7 @@ fn names(kk: &str, ru: &str, en: &str) -> Names {
 }
 
 /// Whether the signed-in person may change reference data.
-pub fn can_write() -> bool {
-    app()
-        .session
-        .with(|s| s.as_ref().is_some_and(|s| s.holds(Role::OperatorAdmin)))
-}
+pub use adal_web::ui::can_write;
 
 #[component]
 fn ReadOnlyNote() -> impl IntoView {

@@ -8,9 +8,9 @@ use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, NotificationPurpose};
 use crate::i18n::{Key, Lang};
-use crate::pages::messages::purpose_key;
-use crate::pages::operator::can_write;
 use crate::ui::{PageTitle, error_view, fill, lang, loaded, non_empty, t};
+use adal_web::labels::purpose_key;
+use adal_web::ui::can_write;
 
 /// The editor's texts: subjects then bodies, each in kk, ru, en (the API's field suffixes).
 const FIELDS: [&str; 6] = [
