@@ -99,9 +99,11 @@ async fn akimat_opens_a_campaign_confirms_a_category_and_allocates() {
             );
             page.sign_out().await?;
 
-            // The officer confirms the category with a reason.
+            // The officer confirms the category with a reason (in Russian again: a language
+            // chosen while signed in is not the account's default until kept).
             page.sign_in("akimat").await?;
             page.wait_path("/akimat").await?;
+            page.select("#lang-switch", "ru").await?;
             page.goto(&format!("/akimat/campaigns/{campaign}/desk")).await?;
             page.wait_text("h1", "Стол проверки").await?;
             let category = ".application .category[data-category='large_family']";
