@@ -84,6 +84,17 @@ const MONTHS_RU_ALONE: [&str; 12] = [
     "декабрь",
 ];
 
+/// A month of the year (1 to 12) as a calendar names it, lower case where the language writes
+/// it so ("наурыз", "март", "March").
+pub fn month_of_year(lang: Lang, m: usize) -> &'static str {
+    let i = m.clamp(1, 12) - 1;
+    match lang {
+        Lang::Kk => MONTHS_KK[i],
+        Lang::Ru => MONTHS_RU_ALONE[i],
+        Lang::En => MONTHS_EN[i],
+    }
+}
+
 /// A month as each language writes it on its own: "наурыз 2025", "март 2025", "March 2025".
 /// Reads `YYYY-MM` (a period) or a date (`YYYY-MM-DD`, the first day standing for its month);
 /// the input as is when it is neither.

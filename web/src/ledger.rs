@@ -105,50 +105,6 @@ pub fn period_label(period: &str) -> String {
     }
 }
 
-/// Months as a calendar names them (nominative), and their initials for the ledger's cells.
-const MONTH_NAMES_KK: [&str; 12] = [
-    "қаңтар",
-    "ақпан",
-    "наурыз",
-    "сәуір",
-    "мамыр",
-    "маусым",
-    "шілде",
-    "тамыз",
-    "қыркүйек",
-    "қазан",
-    "қараша",
-    "желтоқсан",
-];
-const MONTH_NAMES_RU: [&str; 12] = [
-    "Январь",
-    "Февраль",
-    "Март",
-    "Апрель",
-    "Май",
-    "Июнь",
-    "Июль",
-    "Август",
-    "Сентябрь",
-    "Октябрь",
-    "Ноябрь",
-    "Декабрь",
-];
-const MONTH_NAMES_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// "YYYY-MM" as the year and the month's number (1 to 12).
 fn year_month(period: &str) -> Option<(i32, usize)> {
     let (y, m) = period.split_once('-')?;
@@ -161,30 +117,30 @@ pub fn month_name(l: Lang, period: &str) -> String {
     let Some((y, m)) = year_month(period) else {
         return period.to_string();
     };
+    let name = format::month_of_year(l, m);
     match l {
-        Lang::Kk => format!("{y} жылғы {}", MONTH_NAMES_KK[m - 1]),
-        Lang::Ru => format!("{} {y}", MONTH_NAMES_RU[m - 1]),
-        Lang::En => format!("{} {y}", MONTH_NAMES_EN[m - 1]),
+        Lang::Kk => format!("{y} жылғы {name}"),
+        _ => format!("{} {y}", capitalised(name)),
     }
+}
+
+/// `s` with its first letter in upper case.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// A month's initial for its cell (Kazakh has three months in Қ: those get two letters).
 fn month_initial(l: Lang, m: usize) -> String {
-    let name = match l {
-        Lang::Kk => MONTH_NAMES_KK[m - 1],
-        Lang::Ru => MONTH_NAMES_RU[m - 1],
-        Lang::En => MONTH_NAMES_EN[m - 1],
-    };
+    let name = format::month_of_year(l, m);
     let n = if l == Lang::Kk && name.starts_with('қ') {
         2
     } else {
         1
     };
-    let mut s: String = name.chars().take(n).collect();
-    if let Some(first) = s.chars().next() {
-        s.replace_range(..first.len_utf8(), &first.to_uppercase().to_string());
-    }
-    s
+    capitalised(&name.chars().take(n).collect::<String>())
 }
 
 /// The ledger as a calendar: one row per year, twelve cells per row (one per month, empty
