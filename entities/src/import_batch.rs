@@ -23,6 +23,11 @@ pub struct Model {
     pub error_code: Option<String>,
     /// The values the failure's text needs (a JSON array of strings: the missing column names).
     pub error_params: Option<String>,
+    /// `national`: a feed that covers everyone up to `covers_until`; `person`: an answer about
+    /// the persons it names only (the ministry's answer after a 511 consent).
+    pub scope: String,
+    /// The latest month a completed national contribution feed brought.
+    pub covers_until: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,11 +5,11 @@
 /// crate using it depends on `async-graphql` and `serde`).
 #[macro_export]
 macro_rules! stored_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vm])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -66,14 +66,23 @@ stored_enum! {
     OrganisationKind {
         Operator = "operator",
         University = "university",
+        /// A college (technical and vocational education).
         College = "college",
+        /// A higher college: a post-secondary college that counts for PhD graduates (seed 001).
+        HigherCollege = "higher_college",
         School = "school",
+        /// The autonomous educational organisation "Nazarbayev Intellectual Schools" and its
+        /// schools.
+        Nis = "nis",
         Employer = "employer",
         EducationProvider = "education_provider",
         Akimat = "akimat",
         StateBody = "state_body",
         Healthcare = "healthcare",
         Research = "research",
+        /// A scientific unit of an organisation of another kind (a university's or a company's
+        /// research centre, registered under its own BIN).
+        ResearchUnit = "research_unit",
         Veterinary = "veterinary",
         Agrarian = "agrarian",
         Other = "other",
@@ -84,11 +93,13 @@ impl OrganisationKind {
     /// Kinds that are public institutions: the ones anyone may look up. Employers and the
     /// kinds employers from the pension feed are classified into (clinics, farms, research
     /// firms; some are individual entrepreneurs whose BIN is their IIN) are not.
-    pub const INSTITUTIONS: [OrganisationKind; 7] = [
+    pub const INSTITUTIONS: [OrganisationKind; 9] = [
         OrganisationKind::Operator,
         OrganisationKind::University,
         OrganisationKind::College,
+        OrganisationKind::HigherCollege,
         OrganisationKind::School,
+        OrganisationKind::Nis,
         OrganisationKind::EducationProvider,
         OrganisationKind::Akimat,
         OrganisationKind::StateBody,

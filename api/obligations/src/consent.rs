@@ -656,10 +656,9 @@ async fn fetch_and_ingest(
         Ok(())
     };
     write().map_err(|e| Fetch::Retry(e.to_string()))?;
-    let report =
-        crate::import::import_file(db, crate::import::ImportKind::Contributions, &path, None)
-            .await
-            .map_err(|e| Fetch::Retry(e.message()))?;
+    let report = crate::import::import_person_answer(db, &path)
+        .await
+        .map_err(|e| Fetch::Retry(e.message()))?;
     Ok(Some(report.id))
 }
 

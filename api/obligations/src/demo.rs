@@ -16,12 +16,28 @@ fn iin(prefix: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A month's two records as a real feed carries them: the pension contribution (010, 10% of a
+/// 300,000 tenge salary) and the social contribution (012, 5% of the salary less the pension
+/// contribution), transferred with the salary on the month's last day.
 fn months(iin: &str, bin: &str, from: Period, to: Period) -> Vec<String> {
     let mut out = Vec::new();
     let mut p = from;
     while p <= to {
+        let paid = p.next().first_day() - chrono::Duration::days(1);
+        out.push(format!("{iin},{bin},,,{p},{paid},30000.00,010"));
+        out.push(format!("{iin},{bin},,,{p},{paid},13500.00,012"));
+        p = p.next();
+    }
+    out
+}
+
+/// The same months as the operator's legal feed often gives them: the employer and the months
+/// paid, without dates or amounts.
+fn months_bare(iin: &str, bin: &str, from: Period, to: Period) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut p = from;
+    while p <= to {
         out.push(format!("{iin},{bin},,,{p},,,010"));
-        out.push(format!("{iin},{bin},,,{p},,,012"));
         p = p.next();
     }
     out
@@ -41,6 +57,7 @@ pub async fn seed(
     let anna = iin("030115600");
     let erlan = iin("010707500");
     let viktor = iin("000909500");
+    let nurlan = iin("930214300");
     let g = |iin: &str,
              last: &str,
              first: &str,
@@ -58,6 +75,11 @@ pub async fn seed(
             "{iin},{last},{first},,,+77015550000,,{lang},{uni},{code},{name},{group},bachelor,{cat},{region},{start},{grad},48,48,{cost},,"
         )
     };
+    // A doctor of philosophy who defended in December 2024: the obligation starts in January
+    // 2025, and teaching at a Nazarbayev Intellectual School counts (seed 001).
+    let phd = format!(
+        "{nurlan},Әбенов,Нұрлан,,,+77015550000,,kk,{uni},8D05301,Химия,other,phd,phd,710000000,2021-09-01,2024-12-20,36,36,9600000,,"
+    );
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
     let graduates = [
         GRAD_HEADER.to_owned(),
@@ -139,6 +161,7 @@ pub async fn seed(
             d(2024, 6, 30),
             2_600_000,
         ),
+        phd,
     ];
     let grads_path = dir.path().join("demo-graduates.csv");
     std::fs::write(&grads_path, graduates.join("\n"))?;
@@ -159,7 +182,7 @@ pub async fn seed(
     ));
     let unknown = with_check_digit("21034000777").unwrap_or_default();
     rows.extend(
-        months(&erlan, &unknown, Period::new(2025, 9).unwrap_or(last), last)
+        months_bare(&erlan, &unknown, Period::new(2025, 9).unwrap_or(last), last)
             .into_iter()
             .map(|r| {
                 r.replace(
@@ -169,6 +192,12 @@ pub async fn seed(
             }),
     );
     rows.extend(months(&viktor, &employers.agro, sep24, last.plus(-5)));
+    rows.extend(months(
+        &nurlan,
+        &employers.nis,
+        Period::new(2025, 1).unwrap_or(last),
+        last,
+    ));
     let contrib_path = dir.path().join("demo-contributions.csv");
     std::fs::write(&contrib_path, rows.join("\n"))?;
     import_file(db, ImportKind::Contributions, &contrib_path, None)
@@ -187,4 +216,7 @@ pub struct DemoEmployers {
     pub rural_school: String,
     pub hospital: String,
     pub city_school: String,
+    /// A Nazarbayev Intellectual School: where a PhD's work counts and an ordinary school's
+    /// does not.
+    pub nis: String,
 }

@@ -10,9 +10,11 @@ use sea_orm::{
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Statement, Value,
 };
 
-use entities::{claim, contribution, exemption, graduate, obligation, person, rule_set};
+use entities::{
+    claim, contribution, exemption, graduate, import_batch, obligation, person, rule_set,
+};
 
-use super::import::{ImportKind, start_of};
+use super::import::{FeedScope, ImportKind, start_of};
 use super::ledger::{self, Decision, Ledger, LedgerInput};
 use super::period::Period;
 use super::rules::{EmployerFacts, RuleSet};
@@ -102,21 +104,48 @@ pub async fn save_rules(
     Ok(saved)
 }
 
-/// The last month the evidence covers: the latest period in the feeds, but never the current
-/// (incomplete) month.
-pub async fn horizon(db: &impl ConnectionTrait) -> ApiResult<Period> {
+/// How far the evidence reaches, for each graduate: the national feeds cover everyone up to
+/// `feed`; a graduate whose own records reach further (the ministry's answer after a 511
+/// consent) is covered up to their latest record, but never past `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Horizon {
+    pub feed: Period,
+    pub limit: Period,
+}
+
+impl Horizon {
+    /// The same month for everyone (the months before the latest, as history reconstructs
+    /// them).
+    pub fn at(p: Period) -> Self {
+        Self { feed: p, limit: p }
+    }
+
+    /// The last month the evidence covers for a graduate whose latest record is `own_latest`.
+    pub fn of(self, own_latest: Option<Period>) -> Period {
+        own_latest.map_or(self.feed, |own| own.min(self.limit).max(self.feed))
+    }
+}
+
+/// The last month the national feeds cover: the latest month a completed national
+/// contribution feed brought, but never the current (incomplete) month; with no feed yet, the
+/// last complete month. A person's answer (`FeedScope::Person`) moves only their own horizon.
+pub async fn horizon(db: &impl ConnectionTrait) -> ApiResult<Horizon> {
     let today = Utc::now().date_naive();
-    let last_complete = Period::of_date(today).plus(-1);
-    let max: Option<i32> = contribution::Entity::find()
+    let limit = Period::of_date(today).plus(-1);
+    let max: Option<i32> = import_batch::Entity::find()
         .select_only()
-        .column_as(contribution::Column::Period.max(), "max")
+        .column_as(import_batch::Column::CoversUntil.max(), "max")
+        .filter(import_batch::Column::Kind.eq(ImportKind::Contributions.as_str()))
+        .filter(import_batch::Column::Status.eq("completed"))
+        .filter(import_batch::Column::Scope.eq(FeedScope::National.as_str()))
         .into_tuple::<Option<i32>>()
         .one(db)
         .await?
         .flatten();
-    Ok(max
+    let feed = max
         .and_then(Period::from_i32)
-        .map_or(last_complete, |p| p.min(last_complete)))
+        .map_or(limit, |p| p.min(limit));
+    Ok(Horizon { feed, limit })
 }
 
 #[derive(FromQueryResult)]
@@ -289,15 +318,15 @@ pub fn ledger_of(
     employers: &HashMap<String, EmployerFacts>,
     by_id: &HashMap<i64, EmployerFacts>,
     rules: &RuleSet,
-    horizon: Period,
+    horizon: Horizon,
 ) -> Ledger {
     let g = &s.graduate;
+    let own = ev.contributions.get(&s.iin);
+    let horizon = horizon.of(own.and_then(|v| v.iter().map(|(p, _)| *p).max()));
     let category =
         FundingCategory::from_db(&g.funding_category).unwrap_or(FundingCategory::StateOrder);
     let group = SpecialtyGroup::from_db(&g.specialty_group).unwrap_or(SpecialtyGroup::Other);
-    let contributions: Vec<(Period, i64)> = ev
-        .contributions
-        .get(&s.iin)
+    let contributions: Vec<(Period, i64)> = own
         .map(|v| {
             v.iter()
                 .filter_map(|(p, bin)| employers.get(bin).map(|f| (*p, f.id)))
@@ -370,7 +399,7 @@ async fn evaluate_ids(
     all: Option<&Employers>,
     rules: &RuleSet,
     version: i32,
-    horizon: Period,
+    horizon: Horizon,
 ) -> ApiResult<u64> {
     let mut chunks = ids.chunks(CHUNK);
     let Some(first) = chunks.next() else {
@@ -431,7 +460,7 @@ pub async fn evaluate_graduates(db: &DatabaseConnection, ids: &[i64]) -> ApiResu
         None
     };
     let n = evaluate_ids(db, &ids, all.as_ref(), &rules, version, horizon).await?;
-    super::history::record(db, horizon, version).await?;
+    super::history::record(db, horizon.feed, version).await?;
     Ok(n)
 }
 
@@ -448,7 +477,7 @@ pub async fn reevaluate_all(db: &DatabaseConnection) -> ApiResult<EvalSummary> {
         .all(db)
         .await?;
     let n = evaluate_ids(db, &ids, Some(&employers), &rules, version, horizon).await?;
-    super::history::record(db, horizon, version).await?;
+    super::history::record(db, horizon.feed, version).await?;
     tracing::info!(
         obligations = n,
         rule_version = version,
@@ -487,7 +516,7 @@ pub async fn statuses_at(
     horizon: Period,
 ) -> ApiResult<HashMap<&'static str, u64>> {
     let mut counts: HashMap<&'static str, u64> = HashMap::new();
-    for_each_ledger(db, rules, horizon, |_, l| {
+    for_each_ledger(db, rules, Horizon::at(horizon), |_, l| {
         *counts.entry(l.status.as_str()).or_default() += 1;
     })
     .await?;
@@ -499,7 +528,7 @@ pub async fn statuses_at(
 async fn for_each_ledger(
     db: &DatabaseConnection,
     rules: &RuleSet,
-    horizon: Period,
+    horizon: Horizon,
     mut f: impl FnMut(&Subject, &Ledger),
 ) -> ApiResult<()> {
     let employers = Employers::new(employer_facts(db, None).await?);
@@ -531,7 +560,7 @@ async fn store(
     employers: &Employers,
     rules: &RuleSet,
     version: i32,
-    horizon: Period,
+    horizon: Horizon,
 ) -> ApiResult<u64> {
     let mut ledgers = Vec::with_capacity(subs.len());
     for s in subs {
@@ -545,7 +574,6 @@ async fn store(
     }
     let stamp = Stamp {
         version,
-        horizon,
         at: Utc::now(),
     };
     if db.get_database_backend() == DbBackend::Postgres {
@@ -564,10 +592,9 @@ struct Stored {
     explanation: String,
 }
 
-/// What every row of one evaluation run shares.
+/// What every row of one evaluation run shares (each row has its own horizon).
 struct Stamp {
     version: i32,
-    horizon: Period,
     at: chrono::DateTime<Utc>,
 }
 
@@ -607,9 +634,11 @@ async fn store_values(db: &DatabaseConnection, rows: &[Stored], stamp: &Stamp) -
                 stamp.version.into(),
                 r.explanation.clone().into(),
                 stamp.at.into(),
-                stamp.horizon.as_i32().into(),
+                l.explanation.horizon.as_i32().into(),
                 l.last_employer_id.into(),
-                l.state_in(stamp.horizon).map(MonthState::as_str).into(),
+                l.state_in(l.explanation.horizon)
+                    .map(MonthState::as_str)
+                    .into(),
             ]);
         }
         sql.push_str(") UPDATE obligation SET ");
@@ -636,12 +665,12 @@ async fn store_postgres(db: &DatabaseConnection, rows: &[Stored], stamp: &Stamp)
         "UPDATE obligation SET status = v.status, required_months = v.required_months, \
          credited_months = v.credited_months, projected_completion = v.projected_completion, \
          explanation = v.explanation, last_employer_id = v.last_employer_id, \
-         horizon_state = v.horizon_state, \
-         rule_version = $9, evaluated_at = $10, horizon = $11 \
+         horizon_state = v.horizon_state, horizon = v.horizon, \
+         rule_version = $9, evaluated_at = $10 \
          FROM unnest($1::bigint[], $2::text[], $3::integer[], $4::integer[], $5::date[], \
-                     $6::text[], $7::bigint[], $8::text[]) \
+                     $6::text[], $7::bigint[], $8::text[], $11::integer[]) \
               AS v(id, status, required_months, credited_months, projected_completion, \
-                   explanation, last_employer_id, horizon_state) \
+                   explanation, last_employer_id, horizon_state, horizon) \
          WHERE obligation.id = v.id",
     )
     .bind(rows.iter().map(|r| r.id).collect::<Vec<i64>>())
@@ -673,12 +702,20 @@ async fn store_postgres(db: &DatabaseConnection, rows: &[Stored], stamp: &Stamp)
     )
     .bind(
         rows.iter()
-            .map(|r| r.ledger.state_in(stamp.horizon).map(MonthState::as_str))
+            .map(|r| {
+                r.ledger
+                    .state_in(r.ledger.explanation.horizon)
+                    .map(MonthState::as_str)
+            })
             .collect::<Vec<Option<&str>>>(),
     )
     .bind(stamp.version)
     .bind(stamp.at)
-    .bind(stamp.horizon.as_i32())
+    .bind(
+        rows.iter()
+            .map(|r| r.ledger.explanation.horizon.as_i32())
+            .collect::<Vec<i32>>(),
+    )
     .execute(pool)
     .await
     .map_err(ApiError::internal)?;

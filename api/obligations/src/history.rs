@@ -61,7 +61,7 @@ pub async fn record(db: &DatabaseConnection, horizon: Period, rule_version: i32)
 /// many it reconstructed.
 pub async fn reconstruct(db: &DatabaseConnection, months: u32) -> ApiResult<u32> {
     let (version, rules) = current_rules(db).await?;
-    let latest = horizon(db).await?;
+    let latest = horizon(db).await?.feed;
     let mut done = 0;
     for back in 1..=months as i32 {
         let at = latest.plus(-back);
@@ -99,7 +99,7 @@ pub async fn months(
     db: &DatabaseConnection,
     months: u32,
 ) -> ApiResult<Vec<(Period, Vec<(String, i64)>)>> {
-    let latest = horizon(db).await?;
+    let latest = horizon(db).await?.feed;
     let from = latest.plus(1 - months as i32);
     let rows = month::Entity::find()
         .filter(month::Column::Period.gte(from.as_i32()))

@@ -119,6 +119,8 @@ pub struct BatchReport {
     pub load_time: std::time::Duration,
     /// Time spent re-evaluating the obligations the rows touched.
     pub evaluate_time: std::time::Duration,
+    /// The latest month among a contribution file's rows.
+    pub latest_period: Option<Period>,
 }
 
 impl BatchReport {
@@ -134,6 +136,7 @@ impl BatchReport {
             evaluated: 0,
             load_time: std::time::Duration::ZERO,
             evaluate_time: std::time::Duration::ZERO,
+            latest_period: None,
         }
     }
 }
@@ -171,16 +174,66 @@ pub async fn import_file(
     path: &Path,
     actor_account: Option<i64>,
 ) -> ApiResult<BatchReport> {
+    import_path(db, kind, path, actor_account, FeedScope::National).await
+}
+
+/// Imports the contributions of an answer about one person (the ministry's answer after a 511
+/// consent): it moves that person's horizon, never everyone's.
+pub async fn import_person_answer(db: &DatabaseConnection, path: &Path) -> ApiResult<BatchReport> {
+    import_path(db, ImportKind::Contributions, path, None, FeedScope::Person).await
+}
+
+async fn import_path(
+    db: &DatabaseConnection,
+    kind: ImportKind,
+    path: &Path,
+    actor_account: Option<i64>,
+    scope: FeedScope,
+) -> ApiResult<BatchReport> {
     let file = std::fs::File::open(path)
         .map_err(|e| ApiError::bad_input("file", format!("cannot open {}: {e}", path.display())))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let batch = start_batch(db, kind, &name, file, actor_account).await?;
-    match batch {
+    match start_batch(db, kind, &name, file, actor_account).await? {
         Started::Already(report) => Ok(report),
-        Started::New(batch, file) => run_batch(db, kind, batch, file, |_| {}).await,
+        Started::New(batch, file) => {
+            let batch = if scope == FeedScope::National {
+                batch
+            } else {
+                let mut am = batch.into_active_model();
+                am.scope = Set(scope.as_str().into());
+                am.update(db).await?
+            };
+            run_batch(db, kind, batch, file, |_| {}).await
+        }
+    }
+}
+
+/// Whom a contribution file covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedScope {
+    /// A national feed: everyone, up to its latest month.
+    National,
+    /// An answer about the persons it names (the ministry's answer after a 511 consent).
+    Person,
+}
+
+impl FeedScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedScope::National => "national",
+            FeedScope::Person => "person",
+        }
+    }
+
+    fn of(batch: &import_batch::Model) -> Self {
+        if batch.scope == FeedScope::Person.as_str() {
+            FeedScope::Person
+        } else {
+            FeedScope::National
+        }
     }
 }
 
@@ -238,6 +291,7 @@ pub async fn run_batch(
     progress: impl Fn(&BatchReport),
 ) -> ApiResult<BatchReport> {
     let id = batch.id;
+    let batch_scope = FeedScope::of(&batch);
     let started = std::time::Instant::now();
     let result = run_chunks(db, kind, &batch, file, progress).await;
     let mut am = import_batch::Entity::find_by_id(id)
@@ -254,6 +308,11 @@ pub async fn run_batch(
             am.accepted = Set(report.accepted as i64);
             am.duplicates = Set(report.duplicates as i64);
             am.rejected = Set(report.rejected as i64);
+            // A national feed covers everyone up to its latest month; a person's answer only
+            // them (each graduate's horizon, `evaluate::Horizon`).
+            if kind == ImportKind::Contributions && batch_scope == FeedScope::National {
+                am.covers_until = Set(report.latest_period.map(Period::as_i32));
+            }
             am.update(db).await?;
             if kind == ImportKind::Contributions
                 && report.accepted > 0
@@ -427,7 +486,10 @@ async fn run_chunks(
     }) = chunks.recv().await
     {
         let store = match rows {
-            ChunkRows::Contributions(c) => import_contributions(db, &mut ctx, c).await?,
+            ChunkRows::Contributions(c) => {
+                report.latest_period = report.latest_period.max(c.latest);
+                import_contributions(db, &mut ctx, c).await?
+            }
             ChunkRows::Raw(rows) => {
                 let (accepted, duplicates) = match kind {
                     ImportKind::Regions => import_regions(db, rows, &mut rejections).await?,
@@ -1466,6 +1528,8 @@ const CONTRIBUTION_COLUMNS: usize = 8;
 #[derive(Default)]
 struct ContributionChunk {
     rows: Vec<ContributionRow>,
+    /// The latest month among the rows.
+    latest: Option<Period>,
     iins: HashSet<String>,
     employers: HashMap<String, (String, Option<String>)>,
 }
@@ -1511,6 +1575,7 @@ impl ContributionChunk {
         if !self.iins.contains(&row.iin) {
             self.iins.insert(row.iin.clone());
         }
+        self.latest = self.latest.max(Some(row.period));
         self.rows.push(row);
         Ok(())
     }
@@ -1533,6 +1598,7 @@ async fn import_contributions(
         rows,
         iins,
         employers,
+        latest: _,
     } = chunk;
     ctx.touched.extend(iins);
     // Unknown employers.

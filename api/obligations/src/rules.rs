@@ -82,7 +82,14 @@ impl Default for RuleSet {
         use FundingCategory as C;
         use OrganisationKind as K;
         use SpecialtyGroup as G;
-        let education = vec![K::School, K::College, K::University, K::EducationProvider];
+        let education = vec![
+            K::School,
+            K::Nis,
+            K::College,
+            K::HigherCollege,
+            K::University,
+            K::EducationProvider,
+        ];
         let rule = |category, groups: Option<Vec<G>>, kinds: Option<Vec<K>>| QualificationRule {
             category,
             specialty_groups: groups,
@@ -90,11 +97,17 @@ impl Default for RuleSet {
             rural_only: false,
             regions: None,
         };
+        // Seed 001, PhD: state bodies, universities, scientific organisations and the
+        // scientific units of other organisations, Nazarbayev Intellectual Schools,
+        // post-secondary (higher) colleges, healthcare organisations. A college that is not a
+        // higher college does not count.
         let academic = vec![
             K::StateBody,
             K::University,
             K::Research,
-            K::College,
+            K::ResearchUnit,
+            K::Nis,
+            K::HigherCollege,
             K::Healthcare,
         ];
         Self {
@@ -112,7 +125,9 @@ impl Default for RuleSet {
                         None,
                         Some(vec![
                             K::School,
+                            K::Nis,
                             K::College,
+                            K::HigherCollege,
                             K::University,
                             K::EducationProvider,
                             K::Healthcare,
@@ -373,6 +388,52 @@ mod tests {
             r.qualifies(C::Phd, G::Other, &employer(K::Research, false, "710000000"))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn phd_work_counts_where_seed_001_lists_it() {
+        use FundingCategory as C;
+        use OrganisationKind as K;
+        let r = RuleSet::default();
+        let at = |kind| {
+            r.qualifies(
+                C::Phd,
+                SpecialtyGroup::Other,
+                &employer(kind, false, "710000000"),
+            )
+        };
+        for kind in [
+            K::StateBody,
+            K::University,
+            K::Research,
+            K::ResearchUnit,
+            K::Nis,
+            K::HigherCollege,
+            K::Healthcare,
+        ] {
+            assert_eq!(at(kind), Ok(()), "{kind:?}");
+            let doctor = r.qualifies(
+                C::DoctorByProfile,
+                SpecialtyGroup::Medical,
+                &employer(kind, false, "710000000"),
+            );
+            assert_eq!(doctor, Ok(()), "doctor by profile at {kind:?}");
+        }
+        // An ordinary college, a school that is not an NIS school, a company: not for a PhD.
+        for kind in [K::College, K::School, K::Employer, K::EducationProvider] {
+            assert_eq!(at(kind), Err(NotQualifying::Kind { kind }), "{kind:?}");
+        }
+        // An NIS school and a higher college are schools and colleges for a teacher.
+        for kind in [K::Nis, K::HigherCollege] {
+            assert!(
+                r.qualifies(
+                    C::StateOrder,
+                    SpecialtyGroup::Pedagogical,
+                    &employer(kind, false, "710000000")
+                )
+                .is_ok()
+            );
+        }
     }
 
     #[test]

@@ -476,6 +476,7 @@ pub async fn dashboard(db: &DatabaseConnection) -> ApiResult<Dashboard> {
                 .unwrap_or(0),
         )
     };
+    let horizon = horizon.feed;
     let paid = one(format!(
         "SELECT COUNT(DISTINCT iin) AS n FROM contribution WHERE period = {}",
         horizon.as_i32()

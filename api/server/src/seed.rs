@@ -330,6 +330,14 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
             "Dala Agro LLP",
             "355633100",
         ),
+        org(
+            bin("0807"),
+            K::Nis,
+            "Астана қаласындағы химия-биология бағытындағы Назарбаев Зияткерлік мектебі",
+            "Назарбаев Интеллектуальная школа химико-биологического направления г. Астаны",
+            "Nazarbayev Intellectual School of Chemistry and Biology, Astana",
+            "711100000",
+        ),
     ];
     let mut orgs = Vec::new();
     for d in drafts {
@@ -586,6 +594,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
             rural_school: orgs[3].bin.clone(),
             hospital: orgs[6].bin.clone(),
             city_school: orgs[2].bin.clone(),
+            nis: orgs[8].bin.clone(),
         },
     )
     .await?;
@@ -594,7 +603,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     let schools = adal_schools::demo::seed(db).await.map_err(e)?;
     let sso = seed_sso(db).await?;
     Ok(format!(
-        "demo data loaded: {} regions, {} localities, {} organisations, 6 persons, {n_accounts} accounts (password {DEMO_PASSWORD}), 2 clients, 6 graduates with contribution feeds, {templates} notification templates, {vouchers}, {schools}, {sso}",
+        "demo data loaded: {} regions, {} localities, {} organisations, 6 persons, {n_accounts} accounts (password {DEMO_PASSWORD}), 2 clients, 7 graduates with contribution feeds, {templates} notification templates, {vouchers}, {schools}, {sso}",
         REGIONS.len(),
         LOCALITIES.len(),
         orgs.len()

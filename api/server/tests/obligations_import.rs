@@ -378,3 +378,114 @@ async fn national_reference_lists_import_the_same_way() {
         .unwrap();
     assert_eq!(r.accepted, 1);
 }
+
+/// Each graduate's ledger runs to the latest month the feeds cover for them. The national feed
+/// covers everyone up to L-5 (L: the last complete month); the ministry's answer after Y's 511
+/// consent covers Y up to L. X and Y both studied technical specialties on a state order,
+/// graduated on 2024-06-30 (start 2024-09) and worked at the same classified company from
+/// 2024-09 without a break.
+/// - X: horizon L-5; credited 2024-09..L-5, that is n = months(2024-09..L-5) months, no month
+///   without credit: WORKING. (Read against everyone's latest month L, X would have five gap
+///   months L-4..L, more than the 3 months' grace: GAP, a wrong SMS.)
+/// - Y: horizon L; credited n + 5 months: WORKING.
+/// - The national horizon, the dashboard's "as of" month, stays L-5.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_persons_fresher_answer_moves_only_their_horizon() {
+    use adal_obligations::evaluate;
+    use adal_obligations::import::import_person_answer;
+    use adal_obligations::period::Period;
+
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let uni = valid_id("99014000465");
+    let firm = valid_id("19084000123");
+    let files: [(ImportKind, &str, Vec<String>); 3] = [
+        (
+            ImportKind::Regions,
+            "regions.csv",
+            vec![
+                "kato,name_kk,name_ru,name_en".into(),
+                "710000000,Астана,Астана,Astana".into(),
+            ],
+        ),
+        (
+            ImportKind::Localities,
+            "kato.csv",
+            vec![
+                "kato,region_kato,name_kk,name_ru,name_en,rural".into(),
+                "711100000,710000000,Астана,Астана,Astana,false".into(),
+            ],
+        ),
+        (
+            ImportKind::Employers,
+            "employers.csv",
+            vec![
+                "bin,kind,name_ru,locality_kato,activity_code".into(),
+                format!("{uni},university,Университет,711100000,"),
+                format!("{firm},employer,ТОО Компания,711100000,"),
+            ],
+        ),
+    ];
+    for (kind, name, lines) in files {
+        let r = import_file(&app.db, kind, &write(dir.path(), name, &lines), None)
+            .await
+            .unwrap();
+        assert_eq!(r.rejected, 0, "{name}: {r:?}");
+    }
+    let x = valid_id("99010150011");
+    let y = valid_id("99020250012");
+    let grads: Vec<String> = std::iter::once(GRAD_HEADER.to_owned())
+        .chain([&x, &y].map(|iin| {
+            format!(
+                "{iin},Тестов,Граду,,,,,ru,{uni},6B06101,Информатика,technical,bachelor,state_order,710000000,2020-09-01,2024-06-30,48,48,2400000,,"
+            )
+        }))
+        .collect();
+    let r = import_file(
+        &app.db,
+        ImportKind::Graduates,
+        &write(dir.path(), "graduates.csv", &grads),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.accepted, 2, "{r:?}");
+
+    let last = Period::of_date(chrono::Utc::now().date_naive()).plus(-1);
+    let start = Period::new(2024, 9).unwrap();
+    let feed_end = last.plus(-5);
+    let rows = |iin: &str, from: Period, to: Period| {
+        let mut out = Vec::new();
+        let mut p = from;
+        while p <= to {
+            out.push(format!("{iin},{firm},ТОО Компания,,{p},,,010"));
+            p = p.next();
+        }
+        out
+    };
+    let mut national = vec![CONTRIB_HEADER.to_owned()];
+    national.extend(rows(&x, start, feed_end));
+    national.extend(rows(&y, start, feed_end));
+    import_file(
+        &app.db,
+        ImportKind::Contributions,
+        &write(dir.path(), "feed.csv", &national),
+        None,
+    )
+    .await
+    .unwrap();
+    let mut answer = vec![CONTRIB_HEADER.to_owned()];
+    answer.extend(rows(&y, start, last));
+    import_person_answer(&app.db, &write(dir.path(), "ministry-answer.csv", &answer))
+        .await
+        .unwrap();
+
+    let n = start.months_until(feed_end) + 1;
+    let ox = status_of(&app, &x).await;
+    assert_eq!(ox.horizon, Some(feed_end.as_i32()));
+    assert_eq!((ox.status.as_str(), ox.credited_months), ("working", n));
+    let oy = status_of(&app, &y).await;
+    assert_eq!(oy.horizon, Some(last.as_i32()));
+    assert_eq!((oy.status.as_str(), oy.credited_months), ("working", n + 5));
+    assert_eq!(evaluate::horizon(&app.db).await.unwrap().feed, feed_end);
+}

@@ -292,15 +292,18 @@ fn Check(
 }
 
 /// The kinds of employer an organisation may be in a rule (not the operator itself).
-const KINDS: [OrganisationKind; 11] = [
+const KINDS: [OrganisationKind; 14] = [
     OrganisationKind::School,
+    OrganisationKind::Nis,
     OrganisationKind::College,
+    OrganisationKind::HigherCollege,
     OrganisationKind::University,
     OrganisationKind::EducationProvider,
     OrganisationKind::Healthcare,
     OrganisationKind::Veterinary,
     OrganisationKind::Agrarian,
     OrganisationKind::Research,
+    OrganisationKind::ResearchUnit,
     OrganisationKind::StateBody,
     OrganisationKind::Akimat,
     OrganisationKind::Employer,

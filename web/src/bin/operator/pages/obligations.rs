@@ -543,13 +543,22 @@ fn Evidence(rows: Vec<gql::graduate::GraduateGraduateContributions>) -> impl Int
         .map(|r| {
             let date = r.payment_date.clone();
             let amount = r.amount_tiyn;
+            // The operator's legal feed does not always carry dates and amounts: say so
+            // rather than leave a blank that reads as zero.
+            let none = || view! { <span class="muted">{t(Key::NotInFeed)}</span> }.into_any();
+            let code = match r.payment_code.as_str() {
+                "010" => Some(Key::PaymentCodeOpv),
+                "012" => Some(Key::PaymentCodeSo),
+                _ => None,
+            };
+            let code_text = r.payment_code.clone();
             view! {
                 <tr>
                     <td>{period_label(&r.period)}</td>
                     <td><code>{r.employer_bin}</code> " " {r.employer_name}</td>
-                    <td>{r.payment_code}</td>
-                    <td>{move || date.as_deref().map(|d| format::date(lang(), d))}</td>
-                    <td class="num">{move || amount.map(|a| format::money(lang(), a))}</td>
+                    <td><code>{r.payment_code}</code> " " {move || code.map_or_else(|| code_text.clone(), |k| t(k)().to_owned())}</td>
+                    <td>{move || date.as_deref().map_or_else(none, |d| format::date(lang(), d).into_any())}</td>
+                    <td class="num">{move || amount.map_or_else(none, |a| format::money(lang(), a).into_any())}</td>
                 </tr>
             }
         })
