@@ -239,6 +239,24 @@ async fn a_village_made_urban_keeps_the_rural_months_credited() {
         .unwrap();
     assert_eq!(town_versions, 1, "an unchanged flag is not a new version");
 
+    // A date that is not one is refused by line, with its field; the other lines go in.
+    let path = write(
+        w.dir.path(),
+        "bad-date.csv",
+        &[
+            LOCALITY_HEADER.into(),
+            format!("{VILLAGE},110000000,Ауыл,Село,Village,true,2025-13-01"),
+        ],
+    );
+    let r = import_file(&w.app.db, ImportKind::Localities, &path, None)
+        .await
+        .unwrap();
+    assert_eq!((r.accepted, r.rejected), (0, 1), "{r:?}");
+    let report = adal_obligations::import::rejection_report(&w.app.db, r.id)
+        .await
+        .unwrap();
+    assert!(report.contains("2,effective_from,"), "{report}");
+
     // B (at the firm in the town) was not re-evaluated and is as before: 15 months of
     // non-qualifying work (kind), 15 > 12: BREACH.
     let (s, credited, e) = status(&w, &w.b).await;
