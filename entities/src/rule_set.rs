@@ -10,6 +10,9 @@ pub struct Model {
     pub note: String,
     pub created_at: DateTimeUtc,
     pub created_by: Option<i64>,
+    /// The first day this version applies to (months from then on are judged by it, until a
+    /// version with a later date).
+    pub effective_from: Date,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,20 +4,21 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set, Statement, Value,
 };
 
 use entities::{
-    claim, contribution, exemption, graduate, import_batch, obligation, person, rule_set,
+    claim, contribution, exemption, graduate, import_batch, locality, locality_history,
+    obligation, organisation, organisation_history, person, rule_set,
 };
 
 use super::import::{FeedScope, ImportKind, start_of};
 use super::ledger::{self, Decision, Ledger, LedgerInput};
 use super::period::Period;
-use super::rules::{EmployerFacts, RuleSet};
+use super::rules::{EmployerFacts, EmployerTimeline, RuleBook, RuleSet, RuleVersion};
 use super::vocab::{ApplicationStatus, ClaimStatus, FundingCategory, MonthState, SpecialtyGroup};
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::vocab::OrganisationKind;
@@ -28,15 +29,27 @@ pub struct EvalSummary {
     pub rule_version: i32,
 }
 
-/// The rule set in force (the latest version); the defaults are saved as version 1 on first use.
+/// The rule set in force this month (see [`rule_book`]); the defaults are saved as version 1,
+/// in force since 1900, on first use.
 pub async fn current_rules(db: &impl ConnectionTrait) -> ApiResult<(i32, RuleSet)> {
-    if let Some(r) = rule_set::Entity::find()
-        .order_by_desc(rule_set::Column::Version)
-        .one(db)
-        .await?
-    {
-        let rules = serde_json::from_str(&r.rules).map_err(ApiError::internal)?;
-        return Ok((r.version, rules));
+    let book = rule_book(db).await?;
+    let v = book.at(this_month());
+    Ok((v.version, v.rules.clone()))
+}
+
+/// Every version of the rules with the month it applies from; the defaults are saved as
+/// version 1, in force since 1900, on first use.
+pub async fn rule_book(db: &impl ConnectionTrait) -> ApiResult<RuleBook> {
+    let mut versions = Vec::new();
+    for r in rule_set::Entity::find().all(db).await? {
+        versions.push(RuleVersion {
+            from: first_month_from(r.effective_from),
+            version: r.version,
+            rules: serde_json::from_str(&r.rules).map_err(ApiError::internal)?,
+        });
+    }
+    if let Some(book) = RuleBook::new(versions) {
+        return Ok(book);
     }
     let rules = RuleSet::default();
     rule_set::ActiveModel {
@@ -45,10 +58,17 @@ pub async fn current_rules(db: &impl ConnectionTrait) -> ApiResult<(i32, RuleSet
         note: Set("defaults of the domain brief".into()),
         created_at: Set(Utc::now()),
         created_by: Set(None),
+        effective_from: Set(since_ever()),
     }
     .insert(db)
     .await?;
-    Ok((1, rules))
+    Ok(RuleBook::single(1, rules))
+}
+
+/// The date the first version of reference data holds from: a locality or employer recorded
+/// without a date has its values for every month.
+pub fn since_ever() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN)
 }
 
 /// Every version of the rules, newest first (the defaults are saved on first use).
@@ -60,27 +80,32 @@ pub async fn rule_versions(db: &impl ConnectionTrait) -> ApiResult<Vec<rule_set:
         .await?)
 }
 
-/// Saves a new version of the rules with the reason for the change. Evaluations keep the version
-/// they were made with until a re-evaluation runs.
+/// Saves a new version of the rules with the reason for the change, applying to the months from
+/// `effective_from` on (default: the first day of the current month; a date that is not the
+/// first of a month applies from the next month). Evaluations keep the version they were made
+/// with until a re-evaluation runs.
 pub async fn save_rules(
     db: &DatabaseConnection,
     actor_account: i64,
     rules: serde_json::Value,
     note: &str,
+    effective_from: Option<NaiveDate>,
 ) -> ApiResult<rule_set::Model> {
+    let effective_from = effective_from.unwrap_or_else(this_month_start);
     let parsed = RuleSet::from_json(rules)?;
     let note = note.trim();
     if note.chars().count() < 3 {
         return Err(ApiError::bad_input("note", "say why the rules change"));
     }
     let txn = adal_core::db::begin_write(db).await?;
-    let (version, _) = current_rules(&txn).await?;
+    let version = rule_book(&txn).await?.max_version();
     let saved = rule_set::ActiveModel {
         version: Set(version + 1),
         rules: Set(serde_json::to_string(&parsed).map_err(ApiError::internal)?),
         note: Set(note.to_owned()),
         created_at: Set(Utc::now()),
         created_by: Set(Some(actor_account)),
+        effective_from: Set(effective_from),
     }
     .insert(&txn)
     .await
@@ -97,7 +122,7 @@ pub async fn save_rules(
         "rules.save",
         "rule_set",
         saved.version,
-        serde_json::json!({ "note": saved.note }),
+        serde_json::json!({ "note": saved.note, "effectiveFrom": saved.effective_from }),
     )
     .await?;
     txn.commit().await?;
@@ -153,48 +178,244 @@ struct OrgRow {
     id: i64,
     bin: String,
     kind: String,
+    locality_kato: Option<String>,
     region_kato: Option<String>,
     needs_classification: bool,
-    rural: Option<bool>,
 }
 
-/// Employer facts by BIN (kind, rural flag of the locality, region, classification state).
+/// One version of an organisation's history.
+#[derive(FromQueryResult)]
+struct OrgVersion {
+    organisation_id: i64,
+    kind: String,
+    locality_kato: Option<String>,
+    region_kato: Option<String>,
+    effective_from: NaiveDate,
+}
+
+/// The first month whose first day is on or after `d`: the first month a value effective
+/// from `d` is in force for a whole month.
+pub fn first_month_from(d: NaiveDate) -> Period {
+    let p = Period::of_date(d);
+    if d.day() == 1 { p } else { p.next() }
+}
+
+/// The localities' rural flags over time: the history where there is one, else the current
+/// flag (a locality created without history, by a seed).
+#[derive(Default)]
+pub(crate) struct RuralFlags {
+    /// By KATO, in (effective_from, recorded) order.
+    history: HashMap<String, Vec<(NaiveDate, bool)>>,
+    current: HashMap<String, bool>,
+}
+
+impl RuralFlags {
+    /// The flag in force on `day`: the latest value effective by then, else the first one.
+    pub(crate) fn at(&self, kato: &str, day: NaiveDate) -> bool {
+        match self.history.get(kato) {
+            Some(v) if !v.is_empty() => v
+                .iter()
+                .rev()
+                .find(|(from, _)| *from <= day)
+                .or(v.first())
+                .is_some_and(|(_, r)| *r),
+            _ => self.current.get(kato).copied().unwrap_or(false),
+        }
+    }
+
+    fn dates(&self, kato: &str) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.history
+            .get(kato)
+            .into_iter()
+            .flat_map(|v| v.iter().map(|(d, _)| *d))
+    }
+}
+
+/// Loads the rural flags (history and current) of `katos`, or of every locality.
+pub(crate) async fn rural_flags(
+    db: &impl ConnectionTrait,
+    katos: Option<Vec<String>>,
+) -> ApiResult<RuralFlags> {
+    let mut flags = RuralFlags::default();
+    let chunks: Vec<Option<Vec<String>>> = match katos {
+        None => vec![None],
+        Some(k) if k.is_empty() => vec![],
+        Some(k) => k.chunks(CHUNK).map(|c| Some(c.to_vec())).collect(),
+    };
+    for chunk in chunks {
+        let mut q = locality_history::Entity::find()
+            .select_only()
+            .column(locality_history::Column::Kato)
+            .column(locality_history::Column::EffectiveFrom)
+            .column(locality_history::Column::Rural)
+            .order_by_asc(locality_history::Column::Kato)
+            .order_by_asc(locality_history::Column::EffectiveFrom)
+            .order_by_asc(locality_history::Column::Id);
+        let mut c = locality::Entity::find()
+            .select_only()
+            .column(locality::Column::Kato)
+            .column(locality::Column::Rural);
+        if let Some(k) = &chunk {
+            q = q.filter(locality_history::Column::Kato.is_in(k.iter().cloned()));
+            c = c.filter(locality::Column::Kato.is_in(k.iter().cloned()));
+        }
+        for (kato, from, rural) in q.into_tuple::<(String, NaiveDate, bool)>().all(db).await? {
+            flags.history.entry(kato).or_default().push((from, rural));
+        }
+        flags
+            .current
+            .extend(c.into_tuple::<(String, bool)>().all(db).await?);
+    }
+    Ok(flags)
+}
+
+/// Employers by BIN, each with its facts over time: the organisation's history (kind,
+/// locality, region) merged with the rural history of the localities it names; an
+/// organisation without history (created by a feed or a seed) has its current values always.
+/// One query per table, whatever the number of employers.
 pub async fn employer_facts(
     db: &impl ConnectionTrait,
     bins: Option<&[String]>,
-) -> ApiResult<HashMap<String, EmployerFacts>> {
-    let mut sql = "SELECT o.id, o.bin, o.kind, o.region_kato, o.needs_classification, l.rural \
-                   FROM organisation o LEFT JOIN locality l ON l.kato = o.locality_kato"
-        .to_owned();
+) -> ApiResult<HashMap<String, EmployerTimeline>> {
     let backend = db.get_database_backend();
+    let mut filter = String::new();
     let mut values: Vec<Value> = Vec::new();
     if let Some(bins) = bins {
         if bins.is_empty() {
             return Ok(HashMap::new());
         }
-        sql.push_str(" WHERE o.bin IN (");
-        sql.push_str(&placeholders(backend, 1, bins.len()));
-        sql.push(')');
+        filter.push_str(" WHERE o.bin IN (");
+        filter.push_str(&placeholders(backend, 1, bins.len()));
+        filter.push(')');
         values.extend(bins.iter().map(|b| Value::from(b.clone())));
     }
-    let rows = OrgRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-        .all(db)
-        .await?;
-    Ok(rows
+    let orgs = OrgRow::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "SELECT o.id, o.bin, o.kind, o.locality_kato, o.region_kato, o.needs_classification              FROM organisation o{filter}"
+        ),
+        values.clone(),
+    ))
+    .all(db)
+    .await?;
+    let versions = OrgVersion::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "SELECT h.organisation_id, h.kind, h.locality_kato, h.region_kato, h.effective_from              FROM organisation_history h JOIN organisation o ON o.id = h.organisation_id{filter}              ORDER BY h.organisation_id, h.effective_from, h.id"
+        ),
+        values,
+    ))
+    .all(db)
+    .await?;
+    let mut history: HashMap<i64, Vec<OrgVersion>> = HashMap::new();
+    for v in versions {
+        history.entry(v.organisation_id).or_default().push(v);
+    }
+    let katos = bins.map(|_| {
+        let mut k: Vec<String> = orgs
+            .iter()
+            .filter_map(|o| o.locality_kato.clone())
+            .chain(
+                history
+                    .values()
+                    .flatten()
+                    .filter_map(|v| v.locality_kato.clone()),
+            )
+            .collect();
+        k.sort_unstable();
+        k.dedup();
+        k
+    });
+    let rural = rural_flags(db, katos).await?;
+    Ok(orgs
         .into_iter()
         .map(|o| {
-            (
-                o.bin,
-                EmployerFacts {
-                    id: o.id,
-                    kind: OrganisationKind::from_db(&o.kind).unwrap_or(OrganisationKind::Other),
-                    rural: o.rural.unwrap_or(false),
-                    region: o.region_kato,
-                    needs_classification: o.needs_classification,
-                },
-            )
+            let t = timeline(
+                &o,
+                history.get(&o.id).map(Vec::as_slice).unwrap_or(&[]),
+                &rural,
+            );
+            (o.bin, t)
         })
         .collect())
+}
+
+/// One employer's timeline: a version at each month where its own values or its locality's
+/// rural flag change.
+fn timeline(o: &OrgRow, history: &[OrgVersion], rural: &RuralFlags) -> EmployerTimeline {
+    let facts = |kind: &str, locality: Option<&str>, region: Option<String>, day| EmployerFacts {
+        id: o.id,
+        kind: OrganisationKind::from_db(kind).unwrap_or(OrganisationKind::Other),
+        rural: locality.is_some_and(|k| rural.at(k, day)),
+        region,
+        needs_classification: o.needs_classification,
+    };
+    let mut t = EmployerTimeline {
+        id: o.id,
+        needs_classification: o.needs_classification,
+        versions: Vec::new(),
+    };
+    if history.is_empty() {
+        // No history of its own: its values always, with its locality's flag over time.
+        let mut months: Vec<Period> = o
+            .locality_kato
+            .as_deref()
+            .map(|k| rural.dates(k).map(first_month_from).collect())
+            .unwrap_or_default();
+        if months.is_empty() {
+            months.push(Period::of_date(NaiveDate::MIN));
+        }
+        months.sort_unstable();
+        months.dedup();
+        for m in months {
+            let f = facts(
+                &o.kind,
+                o.locality_kato.as_deref(),
+                o.region_kato.clone(),
+                m.first_day(),
+            );
+            push_version(&mut t, m, f);
+        }
+        return t;
+    }
+    let mut months: Vec<Period> = history
+        .iter()
+        .map(|v| first_month_from(v.effective_from))
+        .chain(
+            history
+                .iter()
+                .filter_map(|v| v.locality_kato.as_deref())
+                .flat_map(|k| rural.dates(k))
+                .map(first_month_from),
+        )
+        .collect();
+    months.sort_unstable();
+    months.dedup();
+    for m in months {
+        let day = m.first_day();
+        let v = history
+            .iter()
+            .rev()
+            .find(|v| v.effective_from <= day)
+            .or(history.first());
+        if let Some(v) = v {
+            let f = facts(
+                &v.kind,
+                v.locality_kato.as_deref(),
+                v.region_kato.clone(),
+                day,
+            );
+            push_version(&mut t, m, f);
+        }
+    }
+    t
+}
+
+/// Appends a version unless it repeats the one before.
+fn push_version(t: &mut EmployerTimeline, from: Period, f: EmployerFacts) {
+    if t.versions.last().is_none_or(|(_, last)| *last != f) {
+        t.versions.push((from, f));
+    }
 }
 
 fn placeholders(backend: DbBackend, first: usize, n: usize) -> String {
@@ -315,11 +536,15 @@ pub async fn evidence(db: &impl ConnectionTrait, subjects: &[Subject]) -> ApiRes
 pub fn ledger_of(
     s: &Subject,
     ev: &Evidence,
-    employers: &HashMap<String, EmployerFacts>,
-    by_id: &HashMap<i64, EmployerFacts>,
-    rules: &RuleSet,
+    employers: &HashMap<String, EmployerTimeline>,
+    by_id: &HashMap<i64, EmployerTimeline>,
+    book: &RuleBook,
     horizon: Horizon,
+    judged: Period,
 ) -> Ledger {
+    // The term and the limits are those of the version in force in the month the status is
+    // judged in; each month's work is judged by the version in force in that month.
+    let rules = &book.at(judged).rules;
     let g = &s.graduate;
     let own = ev.contributions.get(&s.iin);
     let horizon = horizon.of(own.and_then(|v| v.iter().map(|(p, _)| *p).max()));
@@ -334,7 +559,7 @@ pub fn ledger_of(
         })
         .unwrap_or_default();
     let no_decisions = Vec::new();
-    ledger::evaluate(
+    ledger::evaluate_in(
         &LedgerInput {
             category,
             group,
@@ -346,6 +571,7 @@ pub fn ledger_of(
             decisions: ev.decisions.get(&g.id).unwrap_or(&no_decisions),
             claim: ev.claims.get(&s.obligation.id).copied(),
         },
+        book,
         rules,
     )
 }
@@ -354,12 +580,12 @@ const CHUNK: usize = 1000;
 
 /// Employers by BIN and by id, as the ledger reads them.
 pub struct Employers {
-    pub by_bin: HashMap<String, EmployerFacts>,
-    pub by_id: HashMap<i64, EmployerFacts>,
+    pub by_bin: HashMap<String, EmployerTimeline>,
+    pub by_id: HashMap<i64, EmployerTimeline>,
 }
 
 impl Employers {
-    fn new(by_bin: HashMap<String, EmployerFacts>) -> Self {
+    fn new(by_bin: HashMap<String, EmployerTimeline>) -> Self {
         let by_id = by_bin.values().map(|f| (f.id, f.clone())).collect();
         Self { by_bin, by_id }
     }
@@ -397,7 +623,7 @@ async fn evaluate_ids(
     db: &DatabaseConnection,
     ids: &[i64],
     all: Option<&Employers>,
-    rules: &RuleSet,
+    book: &RuleBook,
     version: i32,
     horizon: Horizon,
 ) -> ApiResult<u64> {
@@ -422,7 +648,7 @@ async fn evaluate_ids(
                 &current.subjects,
                 &current.evidence,
                 employers,
-                rules,
+                book,
                 version,
                 horizon,
             )
@@ -447,8 +673,9 @@ pub async fn evaluate_graduates(db: &DatabaseConnection, ids: &[i64]) -> ApiResu
     if ids.is_empty() {
         return Ok(0);
     }
-    let (version, rules) = current_rules(db).await?;
+    let book = rule_book(db).await?;
     let horizon = horizon(db).await?;
+    let version = book.at(this_month()).version;
     // In id order, so each chunk reads neighbouring rows, and each graduate once.
     let mut ids = ids.to_vec();
     ids.sort_unstable();
@@ -459,15 +686,16 @@ pub async fn evaluate_graduates(db: &DatabaseConnection, ids: &[i64]) -> ApiResu
     } else {
         None
     };
-    let n = evaluate_ids(db, &ids, all.as_ref(), &rules, version, horizon).await?;
+    let n = evaluate_ids(db, &ids, all.as_ref(), &book, version, horizon).await?;
     super::history::record(db, horizon.feed, version).await?;
     Ok(n)
 }
 
 /// Re-evaluates every obligation (after a rule change, or as a nightly check).
 pub async fn reevaluate_all(db: &DatabaseConnection) -> ApiResult<EvalSummary> {
-    let (version, rules) = current_rules(db).await?;
+    let book = rule_book(db).await?;
     let horizon = horizon(db).await?;
+    let version = book.at(this_month()).version;
     let employers = Employers::new(employer_facts(db, None).await?);
     let ids: Vec<i64> = graduate::Entity::find()
         .select_only()
@@ -476,7 +704,7 @@ pub async fn reevaluate_all(db: &DatabaseConnection) -> ApiResult<EvalSummary> {
         .into_tuple()
         .all(db)
         .await?;
-    let n = evaluate_ids(db, &ids, Some(&employers), &rules, version, horizon).await?;
+    let n = evaluate_ids(db, &ids, Some(&employers), &book, version, horizon).await?;
     super::history::record(db, horizon.feed, version).await?;
     tracing::info!(
         obligations = n,
@@ -489,14 +717,23 @@ pub async fn reevaluate_all(db: &DatabaseConnection) -> ApiResult<EvalSummary> {
     })
 }
 
-/// Counts, without saving, how many obligations would change status under `rules`.
+/// Counts, without saving, how many obligations would change status were `rules` saved to apply
+/// from `effective_from` (default: the first day of the current month): the months before it
+/// keep the versions in force then.
 pub async fn preview(
     db: &DatabaseConnection,
     rules: &RuleSet,
+    effective_from: Option<NaiveDate>,
 ) -> ApiResult<HashMap<(String, String), u64>> {
     let mut changes: HashMap<(String, String), u64> = HashMap::new();
     let horizon = horizon(db).await?;
-    for_each_ledger(db, rules, horizon, |s, l| {
+    let book = rule_book(db).await?;
+    let book = book.with(RuleVersion {
+        from: first_month_from(effective_from.unwrap_or_else(this_month_start)),
+        version: book.max_version() + 1,
+        rules: rules.clone(),
+    });
+    for_each_ledger(db, &book, horizon, this_month(), |s, l| {
         let new = l.status.as_str();
         if new != s.obligation.status {
             *changes
@@ -508,27 +745,29 @@ pub async fn preview(
     Ok(changes)
 }
 
-/// Counts, without saving, how many obligations `rules` put in each status at the end of the
-/// month `horizon` (the evidence after it ignored).
+/// Counts, without saving, how many obligations the rules of `book` put in each status at the
+/// end of the month `horizon` (the evidence after it ignored; the term and limits those in
+/// force in that month).
 pub async fn statuses_at(
     db: &DatabaseConnection,
-    rules: &RuleSet,
+    book: &RuleBook,
     horizon: Period,
 ) -> ApiResult<HashMap<&'static str, u64>> {
     let mut counts: HashMap<&'static str, u64> = HashMap::new();
-    for_each_ledger(db, rules, Horizon::at(horizon), |_, l| {
+    for_each_ledger(db, book, Horizon::at(horizon), horizon, |_, l| {
         *counts.entry(l.status.as_str()).or_default() += 1;
     })
     .await?;
     Ok(counts)
 }
 
-/// Computes every graduate's ledger under `rules` up to `horizon`, a chunk at a time, and hands
+/// Computes every graduate's ledger under `book` up to `horizon`, a chunk at a time, and hands
 /// each to `f`; nothing is saved.
 async fn for_each_ledger(
     db: &DatabaseConnection,
-    rules: &RuleSet,
+    book: &RuleBook,
     horizon: Horizon,
+    judged: Period,
     mut f: impl FnMut(&Subject, &Ledger),
 ) -> ApiResult<()> {
     let employers = Employers::new(employer_facts(db, None).await?);
@@ -545,7 +784,15 @@ async fn for_each_ledger(
         for s in &subs {
             f(
                 s,
-                &ledger_of(s, &ev, &employers.by_bin, &employers.by_id, rules, horizon),
+                &ledger_of(
+                    s,
+                    &ev,
+                    &employers.by_bin,
+                    &employers.by_id,
+                    book,
+                    horizon,
+                    judged,
+                ),
             );
         }
     }
@@ -558,13 +805,21 @@ async fn store(
     subs: &[Subject],
     ev: &Evidence,
     employers: &Employers,
-    rules: &RuleSet,
+    book: &RuleBook,
     version: i32,
     horizon: Horizon,
 ) -> ApiResult<u64> {
     let mut ledgers = Vec::with_capacity(subs.len());
     for s in subs {
-        let l = ledger_of(s, ev, &employers.by_bin, &employers.by_id, rules, horizon);
+        let l = ledger_of(
+            s,
+            ev,
+            &employers.by_bin,
+            &employers.by_id,
+            book,
+            horizon,
+            this_month(),
+        );
         let explanation = serde_json::to_string(&l.explanation).map_err(ApiError::internal)?;
         ledgers.push(Stored {
             id: s.obligation.id,
@@ -785,8 +1040,160 @@ pub async fn evaluate_batch(
             let ids = graduates_with_iins(db, touched_iins).await?;
             evaluate_graduates(db, &ids).await
         }
-        // A classification can change any graduate's months.
-        ImportKind::Employers => Ok(reevaluate_all(db).await?.obligations),
-        ImportKind::Regions | ImportKind::Localities | ImportKind::ActivityCodes => Ok(0),
+        // The graduates paid by the employers whose values changed: a reclassified employer,
+        // or one in a locality whose rural flag changed.
+        ImportKind::Employers | ImportKind::Localities => {
+            let ids = graduates_with_iins(db, touched_iins).await?;
+            evaluate_graduates(db, &ids).await
+        }
+        ImportKind::Regions | ImportKind::ActivityCodes => Ok(0),
+    }
+}
+
+/// The first day of the current month: the date a change of reference data takes effect when
+/// none is given.
+pub fn this_month_start() -> NaiveDate {
+    this_month().first_day()
+}
+
+/// The current month: a status evaluated now is judged by the term and limits in force in it.
+pub fn this_month() -> Period {
+    Period::of_date(Utc::now().date_naive())
+}
+
+/// The organisations that are, or ever were, in one of these localities.
+pub async fn employers_in_localities(
+    db: &impl ConnectionTrait,
+    katos: &[String],
+) -> ApiResult<Vec<i64>> {
+    let mut ids = Vec::new();
+    for chunk in katos.chunks(CHUNK) {
+        ids.extend(
+            organisation::Entity::find()
+                .select_only()
+                .column(organisation::Column::Id)
+                .filter(organisation::Column::LocalityKato.is_in(chunk.iter().cloned()))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?,
+        );
+        ids.extend(
+            organisation_history::Entity::find()
+                .select_only()
+                .column(organisation_history::Column::OrganisationId)
+                .filter(organisation_history::Column::LocalityKato.is_in(chunk.iter().cloned()))
+                .distinct()
+                .into_tuple::<i64>()
+                .all(db)
+                .await?,
+        );
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// The IINs of the graduates these organisations paid contributions for.
+pub async fn iins_paid_by(db: &impl ConnectionTrait, orgs: &[i64]) -> ApiResult<Vec<String>> {
+    let mut iins = Vec::new();
+    for chunk in orgs.chunks(CHUNK) {
+        let bins: Vec<String> = organisation::Entity::find()
+            .select_only()
+            .column(organisation::Column::Bin)
+            .filter(organisation::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        iins.extend(
+            contribution::Entity::find()
+                .select_only()
+                .column(contribution::Column::Iin)
+                .filter(contribution::Column::EmployerBin.is_in(bins))
+                .distinct()
+                .into_tuple::<String>()
+                .all(db)
+                .await?,
+        );
+    }
+    iins.sort_unstable();
+    iins.dedup();
+    Ok(iins)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn p(s: &str) -> Period {
+        Period::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_value_applies_from_the_first_month_whose_first_day_it_covers() {
+        assert_eq!(first_month_from(d("2025-09-01")), p("2025-09"));
+        assert_eq!(first_month_from(d("2025-09-02")), p("2025-10"));
+        assert_eq!(first_month_from(d("2025-12-31")), p("2026-01"));
+    }
+
+    #[test]
+    fn a_timeline_merges_the_employer_and_its_localities_histories() {
+        // A firm in the town (urban) since ever, reclassified as a school on 2025-03-01 and
+        // moved to the village on 2025-06-15 (from 2025-07); the village was rural until it was
+        // made urban on 2026-01-01.
+        let o = OrgRow {
+            id: 7,
+            bin: "x".into(),
+            kind: "school".into(),
+            locality_kato: Some("village".into()),
+            region_kato: Some("110000000".into()),
+            needs_classification: false,
+        };
+        let v = |kind: &str, loc: &str, from: &str| OrgVersion {
+            organisation_id: 7,
+            kind: kind.into(),
+            locality_kato: Some(loc.into()),
+            region_kato: Some("110000000".into()),
+            effective_from: d(from),
+        };
+        let history = [
+            v("employer", "town", "1900-01-01"),
+            v("school", "town", "2025-03-01"),
+            v("school", "village", "2025-06-15"),
+        ];
+        let mut rural = RuralFlags::default();
+        rural.history.insert(
+            "village".into(),
+            vec![(d("1900-01-01"), true), (d("2026-01-01"), false)],
+        );
+        rural.current.insert("town".into(), false);
+        let t = timeline(&o, &history, &rural);
+        let at = |m: &str| {
+            let f = t.at(p(m)).unwrap();
+            (f.kind, f.rural)
+        };
+        use OrganisationKind as K;
+        assert_eq!(at("2024-09"), (K::Employer, false));
+        assert_eq!(at("2025-02"), (K::Employer, false));
+        assert_eq!(at("2025-03"), (K::School, false));
+        assert_eq!(
+            at("2025-06"),
+            (K::School, false),
+            "the move counts from July"
+        );
+        assert_eq!(at("2025-07"), (K::School, true));
+        assert_eq!(at("2025-12"), (K::School, true));
+        assert_eq!(at("2026-01"), (K::School, false));
+        // 1900 (twice, merged), 2025-03, 2025-07, 2026-01.
+        assert_eq!(t.versions.len(), 4, "{:?}", t.versions);
+
+        // Without history of its own: its current values, with its locality's flag over time.
+        let t = timeline(&o, &[], &rural);
+        assert!(t.at(p("2025-12")).unwrap().rural);
+        assert!(!t.at(p("2026-01")).unwrap().rural);
+        assert_eq!(t.at(p("2024-01")).unwrap().kind, K::School);
     }
 }

@@ -682,6 +682,9 @@ pub struct RuleSetVersion {
     pub version: i32,
     pub note: String,
     pub created_at: DateTime<Utc>,
+    /// The first day the version applies to: each month is judged by the latest version
+    /// applying from its first day or before.
+    pub effective_from: NaiveDate,
     pub rules: Json<serde_json::Value>,
 }
 
@@ -691,6 +694,7 @@ impl RuleSetVersion {
             version: r.version,
             note: r.note,
             created_at: r.created_at,
+            effective_from: r.effective_from,
             rules: Json(serde_json::from_str(&r.rules).unwrap_or_default()),
         }
     }
@@ -1186,31 +1190,38 @@ impl ObligationsMutation {
         ))
     }
 
-    /// Saves a new version of the qualification rules. Past evaluations keep their version
-    /// until `reevaluateAll` runs.
+    /// Saves a new version of the qualification rules, applying to the months from
+    /// `effectiveFrom` on (default: the first day of the current month); the months before it
+    /// keep the versions in force then. Past evaluations keep their version until
+    /// `reevaluateAll` runs.
     #[graphql(guard = "Allow::roles(\"saveRules\", ADMIN)")]
     async fn save_rules(
         &self,
         ctx: &Context<'_>,
         rules: Json<serde_json::Value>,
         note: String,
+        effective_from: Option<NaiveDate>,
     ) -> Result<RuleSetVersion> {
         let state = ctx.data::<AppState>()?;
         let actor = actor(ctx)?;
-        let saved = evaluate::save_rules(&state.db, actor.account_id, rules.0, &note).await?;
+        let saved =
+            evaluate::save_rules(&state.db, actor.account_id, rules.0, &note, effective_from)
+                .await?;
         Ok(RuleSetVersion::from_model(saved))
     }
 
-    /// How many graduates would change status under these rules (nothing is saved).
+    /// How many graduates would change status were these rules saved to apply from
+    /// `effectiveFrom` (default: the first day of the current month); nothing is saved.
     #[graphql(guard = "Allow::roles(\"previewRules\", ADMIN)")]
     async fn preview_rules(
         &self,
         ctx: &Context<'_>,
         rules: Json<serde_json::Value>,
+        effective_from: Option<NaiveDate>,
     ) -> Result<Vec<StatusChange>> {
         let state = ctx.data::<AppState>()?;
         let parsed = super::rules::RuleSet::from_json(rules.0)?;
-        let mut changes: Vec<StatusChange> = evaluate::preview(&state.db, &parsed)
+        let mut changes: Vec<StatusChange> = evaluate::preview(&state.db, &parsed, effective_from)
             .await?
             .into_iter()
             .map(|((from, to), count)| StatusChange { from, to, count })
@@ -1236,7 +1247,9 @@ impl ObligationsMutation {
         Ok(s.obligations as i64)
     }
 
-    /// Classifies an employer the feeds created; its graduates are re-evaluated.
+    /// Classifies an employer (one the feeds created, or one whose kind or locality changed):
+    /// the values hold from `effectiveFrom` (default: the first day of the current month), the
+    /// months before it keep the values then in force; its graduates are re-evaluated.
     #[graphql(guard = "Allow::roles(\"classifyEmployer\", ADMIN)")]
     async fn classify_employer(
         &self,
@@ -1245,6 +1258,7 @@ impl ObligationsMutation {
         kind: OrganisationKind,
         locality_kato: String,
         activity_code: Option<String>,
+        effective_from: Option<NaiveDate>,
     ) -> Result<Organisation> {
         let state = ctx.data::<AppState>()?;
         let actor = actor(ctx)?;
@@ -1256,6 +1270,7 @@ impl ObligationsMutation {
             kind,
             &locality_kato,
             activity_code,
+            effective_from,
         )
         .await?;
         Ok(Organisation(o))

@@ -4,7 +4,8 @@
 //! Every evaluation run records the statuses it leaves for its horizon month (`evaluation`), so
 //! the trend grows as feeds arrive. Months before Adal kept figures can be reconstructed from
 //! the evidence (`adal reevaluate --history N`, and `seed-demo` for its demo): each past month's
-//! ledgers are computed under the current rules with the evidence after that month ignored
+//! ledgers are computed under the rules in force in each of its months (the term and the grace
+//! and breach limits of those in force in that month) with the evidence after that month ignored
 //! (`reconstruction`); a month already recorded is never overwritten by a reconstruction.
 
 use std::collections::BTreeMap;
@@ -18,7 +19,7 @@ use sea_orm::{
 
 use entities::{obligation, obligation_status_month as month};
 
-use super::evaluate::{current_rules, horizon, statuses_at};
+use super::evaluate::{horizon, rule_book, statuses_at};
 use super::period::Period;
 use adal_core::error::ApiResult;
 
@@ -60,7 +61,7 @@ pub async fn record(db: &DatabaseConnection, horizon: Period, rule_version: i32)
 /// Reconstructs the `months` months before the horizon that have no figures yet; returns how
 /// many it reconstructed.
 pub async fn reconstruct(db: &DatabaseConnection, months: u32) -> ApiResult<u32> {
-    let (version, rules) = current_rules(db).await?;
+    let book = rule_book(db).await?;
     let latest = horizon(db).await?.feed;
     let mut done = 0;
     for back in 1..=months as i32 {
@@ -72,7 +73,8 @@ pub async fn reconstruct(db: &DatabaseConnection, months: u32) -> ApiResult<u32>
         if known > 0 {
             continue;
         }
-        let counts = statuses_at(db, &rules, at).await?;
+        let counts = statuses_at(db, &book, at).await?;
+        let version = book.at(at).version;
         let now = Utc::now();
         let rows: Vec<month::ActiveModel> = counts
             .into_iter()

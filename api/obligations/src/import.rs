@@ -17,8 +17,8 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use entities::{
-    activity_code, contribution, graduate, import_batch, import_rejection, locality, obligation,
-    organisation, person,
+    activity_code, contribution, graduate, import_batch, import_rejection, locality,
+    locality_history, obligation, organisation, organisation_history, person,
 };
 
 use super::import_reason::ImportRejectionReason as Reason;
@@ -91,6 +91,16 @@ impl ImportKind {
                 "amount_kzt",
                 "payment_code",
             ],
+        }
+    }
+
+    /// Columns a file of this kind may have; a row without one reads it as empty.
+    pub fn optional_columns(self) -> &'static [&'static str] {
+        match self {
+            // The date the row's values take effect (`YYYY-MM-DD`; empty: the first day of the
+            // current month).
+            ImportKind::Localities | ImportKind::Employers => &["effective_from"],
+            _ => &[],
         }
     }
 
@@ -409,9 +419,15 @@ async fn run_chunks(
             format!("missing columns: {}", missing.join(", ")),
         ));
     }
-    let cols: Vec<usize> = kind.columns().iter().map(|c| index[*c]).collect();
+    let mut cols: Vec<usize> = kind.columns().iter().map(|c| index[*c]).collect();
+    // An optional column the file lacks reads past the end of every row: empty.
+    cols.extend(
+        kind.optional_columns()
+            .iter()
+            .map(|c| index.get(*c).copied().unwrap_or(usize::MAX)),
+    );
     let mut report = BatchReport::from_model(batch, false);
-    let mut ctx = ChunkContext::new(db, batch.id).await?;
+    let mut ctx = ChunkContext::new(db, batch.id, batch.created_by).await?;
     let (tx, mut chunks) = tokio::sync::mpsc::channel::<RawChunk>(READ_AHEAD);
     let chunk_rows = kind.chunk();
     let reading = tokio::task::spawn_blocking(move || {
@@ -493,7 +509,9 @@ async fn run_chunks(
             ChunkRows::Raw(rows) => {
                 let (accepted, duplicates) = match kind {
                     ImportKind::Regions => import_regions(db, rows, &mut rejections).await?,
-                    ImportKind::Localities => import_localities(db, rows, &mut rejections).await?,
+                    ImportKind::Localities => {
+                        import_localities(db, &mut ctx, rows, &mut rejections).await?
+                    }
                     ImportKind::ActivityCodes => {
                         import_activity_codes(db, rows, &mut rejections).await?
                     }
@@ -535,7 +553,18 @@ async fn run_chunks(
         progress(&report);
     }
     reading.await.map_err(ApiError::internal)?;
-    Ok((report, ctx.touched.into_iter().collect()))
+    // Reference data changed: the graduates paid by the employers it touches.
+    let mut touched = ctx.touched;
+    let mut orgs = ctx.touched_orgs;
+    if !ctx.touched_katos.is_empty() {
+        let katos: Vec<String> = ctx.touched_katos.into_iter().collect();
+        orgs.extend(super::evaluate::employers_in_localities(db, &katos).await?);
+    }
+    if !orgs.is_empty() {
+        let orgs: Vec<i64> = orgs.into_iter().collect();
+        touched.extend(super::evaluate::iins_paid_by(db, &orgs).await?);
+    }
+    Ok((report, touched.into_iter().collect()))
 }
 
 /// How a chunk's rows are being stored.
@@ -657,10 +686,16 @@ struct ChunkContext {
     rules: RuleSet,
     /// IINs of the contribution rows read so far.
     touched: HashSet<String>,
+    /// Localities whose rural flag changed.
+    touched_katos: HashSet<String>,
+    /// Organisations whose kind, locality or region changed (or that were classified).
+    touched_orgs: HashSet<i64>,
+    /// The account that started the import.
+    actor: Option<i64>,
 }
 
 impl ChunkContext {
-    async fn new(db: &DatabaseConnection, batch_id: i64) -> ApiResult<Self> {
+    async fn new(db: &DatabaseConnection, batch_id: i64, actor: Option<i64>) -> ApiResult<Self> {
         let localities = locality::Entity::find()
             .select_only()
             .column(locality::Column::Kato)
@@ -676,6 +711,9 @@ impl ChunkContext {
             localities,
             rules: super::evaluate::current_rules(db).await?.1,
             touched: HashSet::new(),
+            touched_katos: HashSet::new(),
+            touched_orgs: HashSet::new(),
+            actor,
         })
     }
 
@@ -710,6 +748,23 @@ impl ChunkContext {
 fn opt(s: &str) -> Option<&str> {
     let s = s.trim();
     (!s.is_empty()).then_some(s)
+}
+
+/// A row's `effective_from`, if it has one.
+fn effective_from(s: &str) -> RowResult<Option<NaiveDate>> {
+    opt(s).map(|d| date("effective_from", d)).transpose()
+}
+
+/// When a row's values take effect: the date given; else, for a locality or employer seen for
+/// the first time, always (1900-01-01), and for a change, the first day of the current month.
+fn effective_or_default(given: Option<NaiveDate>, is_new: bool) -> NaiveDate {
+    given.unwrap_or_else(|| {
+        if is_new {
+            super::evaluate::since_ever()
+        } else {
+            super::evaluate::this_month_start()
+        }
+    })
 }
 
 fn date(field: &'static str, s: &str) -> RowResult<NaiveDate> {
@@ -832,6 +887,7 @@ async fn import_regions(
 
 async fn import_localities(
     db: &DatabaseConnection,
+    ctx: &mut ChunkContext,
     rows: Vec<(u64, Vec<String>)>,
     rejections: &mut Vec<Rejection>,
 ) -> ApiResult<(u64, u64)> {
@@ -844,8 +900,9 @@ async fn import_localities(
         .into_iter()
         .collect();
     let mut models = Vec::new();
+    let mut dates = Vec::new();
     for (line, r) in rows {
-        let parse = || -> RowResult<locality::ActiveModel> {
+        let parse = || -> RowResult<(locality::ActiveModel, Option<NaiveDate>)> {
             let kato = parsed("kato", Reason::InvalidKato, Kato::parse(&r[0]))?;
             let region = parsed("region_kato", Reason::InvalidKato, Kato::parse(&r[1]))?;
             if !regions.contains(region.as_str()) {
@@ -869,22 +926,66 @@ async fn import_localities(
             let name = |i: usize, f: &'static str| -> RowResult<String> {
                 Ok(parsed(f, Reason::InvalidName, Name::parse(&r[i], f))?.into_string())
             };
-            Ok(locality::ActiveModel {
+            let m = locality::ActiveModel {
                 kato: Set(kato.into_string()),
                 region_kato: Set(region.into_string()),
                 name_kk: Set(name(2, "name_kk")?),
                 name_ru: Set(name(3, "name_ru")?),
                 name_en: Set(name(4, "name_en")?),
                 rural: Set(rural),
-            })
+            };
+            Ok((m, effective_from(&r[6])?))
         };
         match parse() {
-            Ok(m) => models.push(m),
+            Ok((m, d)) => {
+                models.push(m);
+                dates.push(d);
+            }
             Err(e) => reject(rejections, line, e),
         }
     }
     let n = models.len() as u64;
     if !models.is_empty() {
+        // The flags before this chunk: a new locality gets its first version; a flag that
+        // differs from the current one, or from the one in force on its date, a new version.
+        let katos: Vec<String> = models
+            .iter()
+            .filter_map(|m| m.kato.try_as_ref().cloned())
+            .collect();
+        let before: HashMap<String, bool> = locality::Entity::find()
+            .select_only()
+            .column(locality::Column::Kato)
+            .column(locality::Column::Rural)
+            .filter(locality::Column::Kato.is_in(katos.clone()))
+            .into_tuple::<(String, bool)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        let flags = super::evaluate::rural_flags(db, Some(katos)).await?;
+        let now = Utc::now();
+        let mut versions = Vec::new();
+        for (m, given) in models.iter().zip(&dates) {
+            let (Some(kato), Some(rural)) = (m.kato.try_as_ref(), m.rural.try_as_ref()) else {
+                continue;
+            };
+            let d = effective_or_default(*given, !before.contains_key(kato));
+            if let Some(was) = before.get(kato) {
+                if was == rural && flags.at(kato, d) == *rural {
+                    continue;
+                }
+                ctx.touched_katos.insert(kato.clone());
+            }
+            versions.push(locality_history::ActiveModel {
+                kato: Set(kato.clone()),
+                rural: Set(*rural),
+                effective_from: Set(d),
+                recorded_at: Set(now),
+                batch_id: Set(Some(ctx.batch_id)),
+                ..Default::default()
+            });
+        }
+        let txn = adal_core::db::begin_write(db).await?;
         // A national list re-imported updates names and the rural flag.
         locality::Entity::insert_many(models)
             .on_conflict(
@@ -898,8 +999,14 @@ async fn import_localities(
                     ])
                     .to_owned(),
             )
-            .exec_without_returning(db)
+            .exec_without_returning(&txn)
             .await?;
+        if !versions.is_empty() {
+            locality_history::Entity::insert_many(versions)
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        txn.commit().await?;
     }
     Ok((n, 0))
 }
@@ -956,13 +1063,14 @@ async fn import_activity_codes(
     Ok((n, 0))
 }
 
-/// bin, kind, name, (locality, region), activity code
+/// bin, kind, name, (locality, region), activity code, effective from (if given)
 type EmployerRow = (
     String,
     OrganisationKind,
     String,
     Option<(String, String)>,
     Option<String>,
+    Option<NaiveDate>,
 );
 
 /// Employers: creates them, or classifies those the feeds created (kind, locality, activity).
@@ -995,7 +1103,14 @@ async fn import_employers(
                 }
                 None => None,
             };
-            Ok((bin, kind, name, locality, opt(&r[4]).map(str::to_owned)))
+            Ok((
+                bin,
+                kind,
+                name,
+                locality,
+                opt(&r[4]).map(str::to_owned),
+                effective_from(&r[5])?,
+            ))
         };
         match parse() {
             Ok(v) => valid.push(v),
@@ -1004,18 +1119,79 @@ async fn import_employers(
     }
     let txn = adal_core::db::begin_write(db).await?;
     let bins: Vec<String> = valid.iter().map(|v| v.0.clone()).collect();
-    ctx.org_ids(&txn, bins.into_iter()).await?;
+    ctx.org_ids(&txn, bins.iter().cloned()).await?;
+    // What each existing employer holds now: a change (or a first classification) gets a
+    // version of its history and re-evaluates its graduates.
+    let mut current: HashMap<String, organisation::Model> = HashMap::new();
+    for chunk in bins.chunks(1000) {
+        for o in organisation::Entity::find()
+            .filter(organisation::Column::Bin.is_in(chunk.iter().cloned()))
+            .all(&txn)
+            .await?
+        {
+            current.insert(o.bin.clone(), o);
+        }
+    }
+    // Their histories, to compare a change with the values in force on its date.
+    let ids: Vec<i64> = current.values().map(|o| o.id).collect();
+    let mut history: HashMap<i64, Vec<organisation_history::Model>> = HashMap::new();
+    for chunk in ids.chunks(1000) {
+        for v in organisation_history::Entity::find()
+            .filter(organisation_history::Column::OrganisationId.is_in(chunk.iter().copied()))
+            .order_by_asc(organisation_history::Column::EffectiveFrom)
+            .order_by_asc(organisation_history::Column::Id)
+            .all(&txn)
+            .await?
+        {
+            history.entry(v.organisation_id).or_default().push(v);
+        }
+    }
     let now = Utc::now();
     let mut accepted = 0;
-    for (bin, kind, name, loc, activity) in valid {
+    let mut versions = Vec::new();
+    let (actor, batch_id) = (ctx.actor, ctx.batch_id);
+    for (bin, kind, name, loc, activity, given) in valid {
         let (locality, region) = loc.map_or((None, None), |(l, r)| (Some(l), Some(r)));
+        let from = effective_or_default(given, !current.contains_key(&bin));
+        let differs = |k: &str, l: &Option<String>, r: &Option<String>, a: &Option<String>| {
+            k != kind.as_str() || *l != locality || *r != region || *a != activity
+        };
+        let version = |organisation_id| organisation_history::ActiveModel {
+            organisation_id: Set(organisation_id),
+            kind: Set(kind.as_str().into()),
+            locality_kato: Set(locality.clone()),
+            region_kato: Set(region.clone()),
+            activity_code: Set(activity.clone()),
+            effective_from: Set(from),
+            recorded_at: Set(now),
+            recorded_by: Set(actor),
+            batch_id: Set(Some(batch_id)),
+            ..Default::default()
+        };
         match ctx.orgs.get(&bin) {
             Some(id) => {
+                // The version in force on the date (before the first: the first).
+                let in_force = history.get(id).and_then(|h| {
+                    h.iter()
+                        .rev()
+                        .find(|v| v.effective_from <= from)
+                        .or(h.first())
+                });
+                let changed = current.get(&bin).is_none_or(|o| {
+                    o.needs_classification
+                        || differs(&o.kind, &o.locality_kato, &o.region_kato, &o.activity_code)
+                }) || in_force.is_some_and(|v| {
+                    differs(&v.kind, &v.locality_kato, &v.region_kato, &v.activity_code)
+                });
+                if changed {
+                    versions.push(version(*id));
+                    ctx.touched_orgs.insert(*id);
+                }
                 organisation::Entity::update_many()
                     .col_expr(organisation::Column::Kind, kind.as_str().into())
-                    .col_expr(organisation::Column::LocalityKato, locality.into())
-                    .col_expr(organisation::Column::RegionKato, region.into())
-                    .col_expr(organisation::Column::ActivityCode, activity.into())
+                    .col_expr(organisation::Column::LocalityKato, locality.clone().into())
+                    .col_expr(organisation::Column::RegionKato, region.clone().into())
+                    .col_expr(organisation::Column::ActivityCode, activity.clone().into())
                     .col_expr(organisation::Column::NeedsClassification, false.into())
                     .col_expr(organisation::Column::UpdatedAt, now.into())
                     .filter(organisation::Column::Id.eq(*id))
@@ -1029,10 +1205,10 @@ async fn import_employers(
                     name_kk: Set(name.clone()),
                     name_ru: Set(name.clone()),
                     name_en: Set(name),
-                    locality_kato: Set(locality),
-                    region_kato: Set(region),
+                    locality_kato: Set(locality.clone()),
+                    region_kato: Set(region.clone()),
                     parent_id: Set(None),
-                    activity_code: Set(activity),
+                    activity_code: Set(activity.clone()),
                     address: Set(None),
                     needs_classification: Set(false),
                     created_at: Set(now),
@@ -1041,10 +1217,16 @@ async fn import_employers(
                 }
                 .insert(&txn)
                 .await?;
+                versions.push(version(m.id));
                 ctx.orgs.insert(bin, m.id);
             }
         }
         accepted += 1;
+    }
+    for chunk in versions.chunks(500) {
+        organisation_history::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok((accepted, 0))

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::period::Period;
-use super::rules::{EmployerFacts, NotQualifying, RuleSet};
+use super::rules::{EmployerTimeline, NotQualifying, RuleBook, RuleSet};
 use super::vocab::{ClaimStatus, FundingCategory, MonthState, ObligationStatus, SpecialtyGroup};
 use adal_core::vocab::Language;
 
@@ -37,7 +37,8 @@ pub struct LedgerInput<'a> {
     pub horizon: Period,
     /// (period, employer id) pairs; duplicates are harmless.
     pub contributions: &'a [(Period, i64)],
-    pub employers: &'a HashMap<i64, EmployerFacts>,
+    /// Each employer's facts over time; a month reads those in force in it.
+    pub employers: &'a HashMap<i64, EmployerTimeline>,
     pub decisions: &'a [Decision],
     /// The latest claim's status, if a claim exists.
     pub claim: Option<ClaimStatus>,
@@ -96,7 +97,15 @@ impl Ledger {
     }
 }
 
+/// The ledger under one rule set for every month.
 pub fn evaluate(input: &LedgerInput<'_>, rules: &RuleSet) -> Ledger {
+    evaluate_in(input, &RuleBook::single(0, rules.clone()), rules)
+}
+
+/// The ledger with each month's work judged by the rules in force in that month (`book`); the
+/// grace and breach limits are those of `rules`, the version in force when the status is
+/// judged.
+pub fn evaluate_in(input: &LedgerInput<'_>, book: &RuleBook, rules: &RuleSet) -> Ledger {
     let mut by_month: HashMap<Period, Vec<i64>> = HashMap::new();
     for (p, e) in input.contributions {
         let v = by_month.entry(*p).or_default();
@@ -110,7 +119,7 @@ pub fn evaluate(input: &LedgerInput<'_>, rules: &RuleSet) -> Ledger {
     while p <= input.horizon && credited < input.required_months {
         let m = month(
             input,
-            rules,
+            &book.at(p).rules,
             p,
             by_month.get(&p).map(Vec::as_slice).unwrap_or(&[]),
         );
@@ -212,7 +221,7 @@ fn month(input: &LedgerInput<'_>, rules: &RuleSet, p: Period, paid_by: &[i64]) -
     let mut pending = None;
     let mut refused = None;
     for e in paid_by {
-        let Some(facts) = input.employers.get(e) else {
+        let Some(facts) = input.employers.get(e).and_then(|t| t.at(p)) else {
             pending.get_or_insert(*e);
             continue;
         };
@@ -459,18 +468,22 @@ mod tests {
         Period::parse(s).unwrap()
     }
 
-    fn employers() -> HashMap<i64, EmployerFacts> {
+    fn employers() -> HashMap<i64, EmployerTimeline> {
         let mut m = HashMap::new();
-        let f = |id, kind, rural, needs| EmployerFacts {
+        let f = |id, kind, rural, needs| crate::rules::EmployerFacts {
             id,
             kind,
             rural,
             region: Some("110000000".into()),
             needs_classification: needs,
         };
-        m.insert(1, f(1, K::School, true, false));
-        m.insert(2, f(2, K::Employer, false, false));
-        m.insert(3, f(3, K::Employer, false, true));
+        for (id, kind, rural, needs) in [
+            (1, K::School, true, false),
+            (2, K::Employer, false, false),
+            (3, K::Employer, false, true),
+        ] {
+            m.insert(id, EmployerTimeline::constant(f(id, kind, rural, needs)));
+        }
         m
     }
 

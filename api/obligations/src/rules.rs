@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::period::Period;
 use super::vocab::{FundingCategory, SpecialtyGroup};
 use adal_core::vocab::OrganisationKind;
 
@@ -174,6 +175,109 @@ pub struct EmployerFacts {
     pub needs_classification: bool,
 }
 
+/// An employer's facts over time: each version holds from its month until the next version's.
+/// A month is judged with the values in force on its first day, so a version whose date is not
+/// a first of the month starts with the following month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployerTimeline {
+    pub id: i64,
+    pub needs_classification: bool,
+    /// In month order, each version with the first month it holds.
+    pub versions: Vec<(Period, EmployerFacts)>,
+}
+
+impl EmployerTimeline {
+    /// An employer whose facts never changed.
+    pub fn constant(facts: EmployerFacts) -> Self {
+        Self {
+            id: facts.id,
+            needs_classification: facts.needs_classification,
+            versions: vec![(Period::of_date(chrono::NaiveDate::MIN), facts)],
+        }
+    }
+
+    /// The facts in force in month `p`: the latest version from `p` or before; before the
+    /// first version, the first version (what was known of the employer when it was first
+    /// recorded).
+    pub fn at(&self, p: Period) -> Option<&EmployerFacts> {
+        let after = self.versions.partition_point(|(from, _)| *from <= p);
+        self.versions.get(after.saturating_sub(1)).map(|(_, f)| f)
+    }
+
+    /// The latest facts.
+    pub fn latest(&self) -> Option<&EmployerFacts> {
+        self.versions.last().map(|(_, f)| f)
+    }
+}
+
+/// One version of the rules with the first month it applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleVersion {
+    pub from: Period,
+    pub version: i32,
+    pub rules: RuleSet,
+}
+
+/// The versions of the rules over time: a month is judged by the latest version that applies
+/// from it or before (the highest version number among those from the same month); a month
+/// before every version, by the earliest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleBook {
+    earliest: RuleVersion,
+    /// The later versions, in (month, version) order.
+    later: Vec<RuleVersion>,
+}
+
+impl RuleBook {
+    /// One rule set for every month.
+    pub fn single(version: i32, rules: RuleSet) -> Self {
+        Self {
+            earliest: RuleVersion {
+                from: Period::of_date(chrono::NaiveDate::MIN),
+                version,
+                rules,
+            },
+            later: Vec::new(),
+        }
+    }
+
+    /// The versions in any order; `None` without any.
+    pub fn new(mut versions: Vec<RuleVersion>) -> Option<Self> {
+        versions.sort_by_key(|v| (v.from, v.version));
+        let mut versions = versions.into_iter();
+        let earliest = versions.next()?;
+        Some(Self {
+            earliest,
+            later: versions.collect(),
+        })
+    }
+
+    /// The version that judges month `p`.
+    pub fn at(&self, p: Period) -> &RuleVersion {
+        self.later
+            .iter()
+            .rev()
+            .find(|v| v.from <= p)
+            .unwrap_or(&self.earliest)
+    }
+
+    /// The highest version number.
+    pub fn max_version(&self) -> i32 {
+        self.later
+            .iter()
+            .map(|v| v.version)
+            .fold(self.earliest.version, i32::max)
+    }
+
+    /// This book with one more version (a proposal, for a preview).
+    pub fn with(&self, v: RuleVersion) -> Self {
+        let mut all = self.later.clone();
+        all.push(self.earliest.clone());
+        all.push(v);
+        Self::new(all).unwrap_or_else(|| self.clone())
+    }
+}
+
 /// Why a paying employer does not count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "code")]
@@ -290,6 +394,89 @@ mod tests {
             region: Some(region.into()),
             needs_classification: false,
         }
+    }
+
+    #[test]
+    fn a_timeline_gives_the_facts_in_force_in_each_month() {
+        use OrganisationKind as K;
+        let p = |s: &str| Period::parse(s).unwrap();
+        // A village school (rural) until the village is made urban from 2025-09; reclassified
+        // as a college from 2026-01.
+        let t = EmployerTimeline {
+            id: 1,
+            needs_classification: false,
+            versions: vec![
+                (p("2024-09"), employer(K::School, true, "110000000")),
+                (p("2025-09"), employer(K::School, false, "110000000")),
+                (p("2026-01"), employer(K::College, false, "110000000")),
+            ],
+        };
+        // Before the first version: the first version.
+        assert_eq!(t.at(p("2020-01")).unwrap().kind, K::School);
+        assert!(t.at(p("2020-01")).unwrap().rural);
+        assert!(t.at(p("2024-09")).unwrap().rural);
+        assert!(
+            t.at(p("2025-08")).unwrap().rural,
+            "the last month before the change"
+        );
+        assert!(
+            !t.at(p("2025-09")).unwrap().rural,
+            "the first month of the change"
+        );
+        assert_eq!(t.at(p("2025-12")).unwrap().kind, K::School);
+        assert_eq!(t.at(p("2026-01")).unwrap().kind, K::College);
+        assert_eq!(
+            t.at(p("2030-06")).unwrap().kind,
+            K::College,
+            "the last version holds on"
+        );
+        assert_eq!(t.latest().unwrap().kind, K::College);
+        let c = EmployerTimeline::constant(employer(K::School, true, "110000000"));
+        assert_eq!(c.at(p("1990-01")), c.latest());
+        assert_eq!(c.at(p("2100-12")), c.latest());
+        let none = EmployerTimeline {
+            versions: vec![],
+            ..c
+        };
+        assert_eq!(none.at(p("2025-01")), None);
+    }
+
+    #[test]
+    fn a_rule_book_gives_the_version_in_force_in_each_month() {
+        let p = |s: &str| Period::parse(s).unwrap();
+        let v = |from: &str, version, grace| RuleVersion {
+            from: p(from),
+            version,
+            rules: RuleSet {
+                grace_months: grace,
+                ..RuleSet::default()
+            },
+        };
+        // Version 1 from 1990, version 3 from 2025-09, version 2 (saved before 3 but applying
+        // later) from 2026-01.
+        let book = RuleBook::new(vec![
+            v("2026-01", 2, 6),
+            v("1990-01", 1, 3),
+            v("2025-09", 3, 4),
+        ])
+        .unwrap();
+        assert_eq!(book.at(p("1990-01")).version, 1);
+        assert_eq!(book.at(p("2025-08")).version, 1);
+        assert_eq!(book.at(p("2025-09")).version, 3);
+        assert_eq!(book.at(p("2025-12")).rules.grace_months, 4);
+        assert_eq!(book.at(p("2026-01")).version, 2);
+        assert_eq!(book.max_version(), 3);
+        // A proposal from the same month as version 2 wins it (the higher number).
+        let proposed = book.with(v("2026-01", 4, 9));
+        assert_eq!(proposed.at(p("2026-05")).version, 4);
+        assert_eq!(proposed.at(p("2025-10")).version, 3);
+        assert!(RuleBook::new(vec![]).is_none());
+        assert_eq!(
+            RuleBook::single(7, RuleSet::default())
+                .at(p("2100-12"))
+                .version,
+            7
+        );
     }
 
     #[test]

@@ -343,9 +343,17 @@ pub async fn card(db: &DatabaseConnection, row: &GraduateRow) -> ApiResult<Card>
     let bins = evaluate::evidence_bins(&ev);
     let facts = evaluate::employer_facts(db, Some(&bins)).await?;
     let by_id = facts.values().map(|f| (f.id, f.clone())).collect();
-    let (_, rules) = evaluate::current_rules(db).await?;
+    let book = evaluate::rule_book(db).await?;
     let horizon = evaluate::horizon(db).await?;
-    let ledger = evaluate::ledger_of(&subject, &ev, &facts, &by_id, &rules, horizon);
+    let ledger = evaluate::ledger_of(
+        &subject,
+        &ev,
+        &facts,
+        &by_id,
+        &book,
+        horizon,
+        evaluate::this_month(),
+    );
     let employers = organisation::Entity::find()
         .filter(organisation::Column::Bin.is_in(bins))
         .all(db)

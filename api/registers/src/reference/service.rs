@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use entities::{locality, organisation, region};
+use entities::{locality, organisation, organisation_history, region};
 
 use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult, FieldContext};
@@ -230,6 +230,40 @@ async fn validate(
     })
 }
 
+/// Appends the organisation's kind, locality, region and activity code to its history: a new
+/// organisation's values hold always (from 1900-01-01), a change's from the first day of the
+/// current month (the months before keep the values then in force).
+async fn record_version(
+    db: &impl ConnectionTrait,
+    actor_account: Option<i64>,
+    o: &organisation::Model,
+    is_new: bool,
+) -> ApiResult<()> {
+    use chrono::Datelike;
+    let now = Utc::now();
+    let today = now.date_naive();
+    let from = if is_new {
+        chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(today)
+    } else {
+        today.with_day(1).unwrap_or(today)
+    };
+    organisation_history::ActiveModel {
+        organisation_id: Set(o.id),
+        kind: Set(o.kind.clone()),
+        locality_kato: Set(o.locality_kato.clone()),
+        region_kato: Set(o.region_kato.clone()),
+        activity_code: Set(o.activity_code.clone()),
+        effective_from: Set(from),
+        recorded_at: Set(now),
+        recorded_by: Set(actor_account),
+        batch_id: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
 fn duplicate_bin(err: sea_orm::DbErr) -> ApiError {
     if is_unique_violation(&err) {
         ApiError::Conflict("an organisation with this BIN already exists".into())
@@ -276,6 +310,7 @@ pub async fn create_organisation(
     .insert(&txn)
     .await
     .map_err(duplicate_bin)?;
+    record_version(&txn, actor_account, &model, true).await?;
     audit::record(
         &txn,
         actor_account,
@@ -324,6 +359,12 @@ pub async fn update_organisation(
     }
     am.updated_at = Set(Utc::now());
     let model = am.update(&txn).await.map_err(duplicate_bin)?;
+    if changed
+        .iter()
+        .any(|c| matches!(*c, "kind" | "localityKato" | "regionKato"))
+    {
+        record_version(&txn, actor_account, &model, false).await?;
+    }
     audit::record(
         &txn,
         actor_account,
