@@ -43,18 +43,29 @@ fn card_task(l: Lang, admin: bool, task: CardTask, reload: RwSignal<u32>) -> Any
     task_item(l, task.status, task.review_note, body.into_any())
 }
 
+/// Accepting names what the documents prove: the employer's BIN and the first and last month
+/// of work (the months then count in the ledger, "by document"); rejecting needs a comment.
 #[component]
 fn ReviewForm(task_id: String, reload: RwSignal<u32>) -> impl IntoView {
     let note = RwSignal::new(String::new());
+    let bin = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    let note_id = format!("review-note-{task_id}");
+    let id = |what: &str| format!("review-{what}-{task_id}");
+    let (note_id, bin_id, from_id, to_id) = (id("note"), id("bin"), id("from"), id("to"));
     let task_id = StoredValue::new(task_id);
+    let given =
+        |s: RwSignal<String>| Some(s.get_untracked().trim().to_string()).filter(|v| !v.is_empty());
     let review = move |accept: bool| {
         move |_| {
             let vars = gql::review_task::Variables {
                 task_id: task_id.get_value(),
                 accept,
                 note: note.get_untracked(),
+                employer_bin: accept.then(|| given(bin)).flatten(),
+                from_month: accept.then(|| given(from)).flatten(),
+                to_month: accept.then(|| given(to)).flatten(),
             };
             act(
                 api::send::<gql::ReviewTask>(vars, Vec::new()),
@@ -64,6 +75,20 @@ fn ReviewForm(task_id: String, reload: RwSignal<u32>) -> impl IntoView {
         }
     };
     view! {
+        <div class="form-row review">
+            <div class="field">
+                <label for=bin_id.clone()>{t(Key::ProofEmployerBin)}</label>
+                <input id=bin_id class="proof-bin-input" type="text" inputmode="numeric" maxlength="12" autocomplete="off" on:input=move |ev| bin.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for=from_id.clone()>{t(Key::ProofFromMonth)}</label>
+                <input id=from_id class="proof-from-input" type="month" on:input=move |ev| from.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for=to_id.clone()>{t(Key::ProofToMonth)}</label>
+                <input id=to_id class="proof-to-input" type="month" on:input=move |ev| to.set(event_target_value(&ev))/>
+            </div>
+        </div>
         <div class="form-row review">
             <div class="field">
                 <label for=note_id.clone()>{t(Key::ReviewNote)}</label>
