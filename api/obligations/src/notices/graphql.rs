@@ -570,6 +570,7 @@ impl NoticesMutation {
     /// the current month). Those months then count in the ledger like months the employer paid
     /// for (source `DOCUMENT`), through the same qualification rules.
     #[graphql(guard = "Allow::roles(\"reviewTask\", ADMIN)")]
+    #[allow(clippy::too_many_arguments)] // each argument is one of the field's GraphQL arguments
     async fn review_task(
         &self,
         ctx: &Context<'_>,
