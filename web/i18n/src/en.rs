@@ -431,6 +431,7 @@ pub fn text(key: Key) -> &'static str {
         ProofEmployerBin => "Employer's BIN named in the document (required to accept)",
         ProofFromMonth => "First month of work the document proves",
         ProofToMonth => "Last month of work the document proves",
+        ProofAccepted => "The document proves work at {employer} ({bin}) from {from} to {to}.",
         CampaignRunning => "Running",
         CampaignPaused => "Paused",
         CampaignCancelled => "Cancelled",

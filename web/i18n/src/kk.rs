@@ -435,6 +435,7 @@ pub fn text(key: Key) -> &'static str {
         ProofEmployerBin => "Құжаттағы жұмыс берушінің БСН-і (қабылдағанда міндетті)",
         ProofFromMonth => "Құжат растайтын жұмыстың алғашқы айы",
         ProofToMonth => "Құжат растайтын жұмыстың соңғы айы",
+        ProofAccepted => "Құжат {employer} ({bin}) ұйымындағы жұмысты растайды: {from} – {to}.",
         CampaignRunning => "Жүріп жатыр",
         CampaignPaused => "Тоқтатыла тұр",
         CampaignCancelled => "Болдырылмады",

@@ -468,6 +468,7 @@ keys!(
     ProofEmployerBin,
     ProofFromMonth,
     ProofToMonth,
+    ProofAccepted,
     CampaignRunning,
     CampaignPaused,
     CampaignCancelled,

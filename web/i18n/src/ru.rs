@@ -437,6 +437,7 @@ pub fn text(key: Key) -> &'static str {
         ProofEmployerBin => "БИН работодателя из документа (обязателен при принятии)",
         ProofFromMonth => "Первый месяц работы, подтверждённый документом",
         ProofToMonth => "Последний месяц работы, подтверждённый документом",
+        ProofAccepted => "Документ подтверждает работу в {employer} ({bin}) с {from} по {to}.",
         CampaignRunning => "Идёт",
         CampaignPaused => "Приостановлена",
         CampaignCancelled => "Отменена",
