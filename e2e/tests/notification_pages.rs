@@ -639,6 +639,11 @@ async fn refusal_and_upload(page: &Page, providers: &Providers) -> Result<()> {
     page.wait_text("#tasks", "enbek-sharty.pdf").await?;
     page.wait_text("#tasks", "Ауылдағы мектепте жұмыс істеймін")
         .await?;
+    // Accepting names the employer and the months the contract proves (this month).
+    let this_month = chrono::Utc::now().format("%Y-%m").to_string();
+    page.fill(".proof-bin-input", "020140001689").await?;
+    page.set_value(".proof-from-input", &this_month).await?;
+    page.set_value(".proof-to-input", &this_month).await?;
     page.click(".accept-task").await?;
     page.wait_text("#tasks", "Accepted").await?;
     let r = page.graphql("{ graduateTasks { status } }").await?;

@@ -12,6 +12,7 @@ pub mod claim_payment;
 pub mod commission_vote;
 pub mod consent_request;
 pub mod contribution;
+pub mod document_evidence;
 pub mod exemption;
 pub mod exemption_document;
 pub mod graduate;

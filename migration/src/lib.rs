@@ -25,6 +25,7 @@ mod m20261205_000015_data_generation;
 mod m20261205_000016_audit_chain;
 mod m20261206_000017_sso;
 mod m20261206_000018_import_reason_codes;
+mod m20261207_000019_document_evidence;
 mod m20261207_000020_reference_history;
 mod m20261207_000021_feed_scope;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000016_audit_chain::Migration),
             Box::new(m20261206_000017_sso::Migration),
             Box::new(m20261206_000018_import_reason_codes::Migration),
+            Box::new(m20261207_000019_document_evidence::Migration),
             Box::new(m20261207_000020_reference_history::Migration),
             Box::new(m20261207_000021_feed_scope::Migration),
         ]

@@ -339,6 +339,14 @@ schema_enum!(
 );
 
 schema_enum!(
+    /// Where the evidence of a ledger month comes from.
+    EvidenceSource {
+        PensionFeed = "PENSION_FEED",
+        Document = "DOCUMENT",
+    }
+);
+
+schema_enum!(
     /// Why the graduate must work: the grant's category.
     FundingCategory {
         RuralQuota = "RURAL_QUOTA",
@@ -503,7 +511,7 @@ macro_rules! operations {
                 "FundingCategory", "ImportKind", "ApplicationStatus", "Ground", "ClaimStatus",
                 "ClaimStatusChange", "ContactChannel", "Channel", "MessageStatus",
                 "NotificationPurpose", "CampaignStatus", "TaskStatus", "ConsentStatus",
-                "SpecialtyGroup"
+                "SpecialtyGroup", "EvidenceSource"
             ),
             response_derives = "Debug, Clone, PartialEq",
             variables_derives = "Debug, Clone",
@@ -620,6 +628,10 @@ mod tests {
         assert_eq!(
             strs(MonthState::ALL, MonthState::as_str),
             sorted(schema_enum_values(schema, "MonthState"))
+        );
+        assert_eq!(
+            strs(EvidenceSource::ALL, EvidenceSource::as_str),
+            sorted(schema_enum_values(schema, "EvidenceSource"))
         );
         assert_eq!(
             strs(FundingCategory::ALL, FundingCategory::as_str),

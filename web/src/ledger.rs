@@ -79,6 +79,8 @@ pub struct Month {
     pub state: MonthState,
     pub employer: Option<String>,
     pub reason: Option<String>,
+    /// The month's evidence is a document the operator accepted, not the pension feed.
+    pub by_document: bool,
 }
 
 /// [`Month`]s from a query's `ledger` (each query has its own generated type).
@@ -92,6 +94,7 @@ macro_rules! months_of {
                 state: m.state,
                 employer: m.employer.map(|e| e.name),
                 reason: m.reason,
+                by_document: m.source == Some($crate::gql::EvidenceSource::Document),
             })
             .collect::<Vec<$crate::ledger::Month>>()
     };
@@ -248,6 +251,9 @@ pub fn Timeline(months: Vec<Month>) -> impl IntoView {
                 <p>
                     {l.text(Key::LedgerEmployer)} ": "
                     {m.employer.unwrap_or_else(|| l.text(Key::LedgerNoEmployer).to_string())}
+                    {m.by_document.then(|| view! {
+                        " " <span class="by-document">"(" {l.text(Key::LedgerByDocument)} ")"</span>
+                    })}
                 </p>
                 {m.reason.map(|r| view! { <p class="reason">{r}</p> })}
             }
@@ -291,6 +297,9 @@ pub fn Timeline(months: Vec<Month>) -> impl IntoView {
 fn month_label(l: Lang, m: &Month) -> String {
     let mut parts = vec![l.text(month_key(m.state)).to_string()];
     parts.extend(m.employer.clone());
+    if m.by_document {
+        parts.push(l.text(Key::LedgerByDocument).to_string());
+    }
     parts.extend(m.reason.clone());
     format!("{}: {}", month_name(l, &m.period), parts.join(" · "))
 }

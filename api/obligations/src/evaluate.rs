@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use entities::{
-    claim, contribution, exemption, graduate, import_batch, locality, locality_history,
-    obligation, organisation, organisation_history, person, rule_set,
+    claim, contribution, document_evidence, exemption, graduate, import_batch, locality,
+    locality_history, obligation, organisation, organisation_history, person, rule_set,
 };
 
 use super::import::{FeedScope, ImportKind, start_of};
@@ -476,6 +476,8 @@ async fn subjects(db: &impl ConnectionTrait, ids: &[i64]) -> ApiResult<Vec<Subje
 /// What one chunk of subjects needs besides themselves.
 pub struct Evidence {
     pub contributions: HashMap<String, Vec<(Period, String)>>,
+    /// By graduate id: each month an accepted document proves, with the employer's BIN.
+    pub documents: HashMap<i64, Vec<(Period, String)>>,
     pub decisions: HashMap<i64, Vec<Decision>>,
     pub claims: HashMap<i64, ClaimStatus>,
 }
@@ -498,6 +500,25 @@ pub async fn evidence(db: &impl ConnectionTrait, subjects: &[Subject]) -> ApiRes
         }
     }
     let gids: Vec<i64> = subjects.iter().map(|s| s.graduate.id).collect();
+    let mut documents: HashMap<i64, Vec<(Period, String)>> = HashMap::new();
+    for d in document_evidence::Entity::find()
+        .filter(document_evidence::Column::GraduateId.is_in(gids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        let (Some(from), Some(to)) = (
+            Period::from_i32(d.period_from),
+            Period::from_i32(d.period_to),
+        ) else {
+            continue;
+        };
+        let months = documents.entry(d.graduate_id).or_default();
+        let mut p = from;
+        while p <= to {
+            months.push((p, d.employer_bin.clone()));
+            p = p.next();
+        }
+    }
     let mut decisions: HashMap<i64, Vec<Decision>> = HashMap::new();
     for e in exemption::Entity::find()
         .filter(exemption::Column::GraduateId.is_in(gids))
@@ -527,6 +548,7 @@ pub async fn evidence(db: &impl ConnectionTrait, subjects: &[Subject]) -> ApiRes
     }
     Ok(Evidence {
         contributions,
+        documents,
         decisions,
         claims,
     })
@@ -551,13 +573,16 @@ pub fn ledger_of(
     let category =
         FundingCategory::from_db(&g.funding_category).unwrap_or(FundingCategory::StateOrder);
     let group = SpecialtyGroup::from_db(&g.specialty_group).unwrap_or(SpecialtyGroup::Other);
-    let contributions: Vec<(Period, i64)> = own
-        .map(|v| {
+    let ids_of = |v: Option<&Vec<(Period, String)>>| -> Vec<(Period, i64)> {
+        v.map(|v| {
             v.iter()
                 .filter_map(|(p, bin)| employers.get(bin).map(|f| (*p, f.id)))
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+    };
+    let contributions = ids_of(own);
+    let documented = ids_of(ev.documents.get(&g.id));
     let no_decisions = Vec::new();
     ledger::evaluate_in(
         &LedgerInput {
@@ -567,6 +592,7 @@ pub fn ledger_of(
             start: Period::of_date(start_of(g.graduation_date)),
             horizon,
             contributions: &contributions,
+            documented: &documented,
             employers: by_id,
             decisions: ev.decisions.get(&g.id).unwrap_or(&no_decisions),
             claim: ev.claims.get(&s.obligation.id).copied(),
@@ -1003,11 +1029,10 @@ pub async fn graduates_with_iins(
     Ok(ids)
 }
 
-/// The distinct employer BINs in a chunk's evidence.
+/// The distinct employer BINs in a chunk's evidence (contributions and documents).
 pub fn evidence_bins(ev: &Evidence) -> Vec<String> {
-    let mut bins: Vec<String> = ev
-        .contributions
-        .values()
+    let mut bins: Vec<String> = (ev.contributions.values())
+        .chain(ev.documents.values())
         .flat_map(|v| v.iter().map(|(_, b)| b.clone()))
         .collect();
     bins.sort_unstable();

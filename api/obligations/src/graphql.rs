@@ -14,8 +14,8 @@ use super::import_reason::ImportRejectionReason;
 use super::ledger::{self, Explanation, LedgerMonth};
 use super::service::{self, GraduateFilter, GraduateRow};
 use super::vocab::{
-    ApplicationStatus, ClaimStatus, ContactChannel, FundingCategory, Ground, MonthState,
-    ObligationStatus, SpecialtyGroup, StudyLevel,
+    ApplicationStatus, ClaimStatus, ContactChannel, EvidenceSource, FundingCategory, Ground,
+    MonthState, ObligationStatus, SpecialtyGroup, StudyLevel,
 };
 use super::{claims, decisions, evaluate, import_job, next_step};
 use adal_core::audit;
@@ -150,6 +150,17 @@ impl Graduate {
                 payment_date: c.payment_date,
                 amount_tiyn: c.amount,
             })
+            .collect())
+    }
+    /// The months accepted documents prove (an employment contract or an employer's
+    /// certificate after a 512 refusal), oldest first.
+    async fn document_evidence(&self, ctx: &Context<'_>) -> Result<Vec<DocumentEvidence>> {
+        audit::read(ctx, self.0.person_id, "employment");
+        let state = ctx.data::<AppState>()?;
+        Ok(super::tasks::evidence_of(&state.db, self.0.id)
+            .await?
+            .into_iter()
+            .map(DocumentEvidence)
             .collect())
     }
     async fn applications(&self, ctx: &Context<'_>) -> Result<Vec<Application>> {
@@ -299,10 +310,53 @@ impl LedgerEntry {
             .as_ref()
             .map(|r| ledger::reason_text(r, lang(ctx, language)))
     }
-    /// How many employers paid for the month.
+    /// How many employers paid for the month (or a document names for it).
     async fn employers_paying(&self) -> i32 {
         self.month.employers.len() as i32
     }
+    /// Where the evidence behind `employer` comes from: the pension feed, or a document the
+    /// operator accepted (the feed when both prove the month); null without evidence.
+    async fn source(&self) -> Option<EvidenceSource> {
+        self.month.source
+    }
+}
+
+/// Months of work an accepted document proves.
+pub struct DocumentEvidence(entities::document_evidence::Model);
+
+#[Object]
+impl DocumentEvidence {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The task whose documents were accepted.
+    async fn task_id(&self) -> ID {
+        ID(self.0.task_id.to_string())
+    }
+    /// The BIN (or an entrepreneur's IIN) the document names.
+    async fn employer_bin(&self) -> &str {
+        &self.0.employer_bin
+    }
+    async fn employer(&self, ctx: &Context<'_>) -> Result<Option<Organisation>> {
+        org(ctx, Some(self.0.organisation_id)).await
+    }
+    /// The first month proven, `YYYY-MM`.
+    async fn from_month(&self) -> String {
+        month_text(self.0.period_from)
+    }
+    /// The last month proven, `YYYY-MM`.
+    async fn to_month(&self) -> String {
+        month_text(self.0.period_to)
+    }
+    async fn accepted_at(&self) -> DateTime<Utc> {
+        self.0.accepted_at
+    }
+}
+
+fn month_text(period: i32) -> String {
+    super::period::Period::from_i32(period)
+        .map(|p| p.to_string())
+        .unwrap_or_default()
 }
 
 #[derive(SimpleObject)]

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::period::Period;
 use super::rules::{EmployerTimeline, NotQualifying, RuleBook, RuleSet};
-use super::vocab::{ClaimStatus, FundingCategory, MonthState, ObligationStatus, SpecialtyGroup};
+use super::vocab::{
+    ClaimStatus, EvidenceSource, FundingCategory, MonthState, ObligationStatus, SpecialtyGroup,
+};
 use adal_core::vocab::Language;
 
 /// An approved exemption or suspension, by months (`None` bounds: open). A month is covered
@@ -37,6 +39,10 @@ pub struct LedgerInput<'a> {
     pub horizon: Period,
     /// (period, employer id) pairs; duplicates are harmless.
     pub contributions: &'a [(Period, i64)],
+    /// (period, employer id) pairs that accepted documents prove: counted like contributions,
+    /// through the same qualification rules; where an employer both paid and is documented for
+    /// a month, the pension feed is the month's source.
+    pub documented: &'a [(Period, i64)],
     /// Each employer's facts over time; a month reads those in force in it.
     pub employers: &'a HashMap<i64, EmployerTimeline>,
     pub decisions: &'a [Decision],
@@ -53,8 +59,12 @@ pub struct LedgerMonth {
     pub employer_id: Option<i64>,
     /// Why a paying employer did not count.
     pub reason: Option<NotQualifying>,
-    /// All employers that paid for the month.
+    /// All employers that paid for the month or that a document names for it.
     pub employers: Vec<i64>,
+    /// Where the evidence behind `employer_id` comes from (the crediting evidence of a credited
+    /// month); `None` for a month without evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<EvidenceSource>,
 }
 
 /// Why the status is what it is: a code and the facts behind it.
@@ -106,11 +116,16 @@ pub fn evaluate(input: &LedgerInput<'_>, rules: &RuleSet) -> Ledger {
 /// grace and breach limits are those of `rules`, the version in force when the status is
 /// judged.
 pub fn evaluate_in(input: &LedgerInput<'_>, book: &RuleBook, rules: &RuleSet) -> Ledger {
-    let mut by_month: HashMap<Period, Vec<i64>> = HashMap::new();
-    for (p, e) in input.contributions {
+    // Each month's employers with their evidence's source: the feed's first, so a month an
+    // employer paid for keeps the feed as its source whatever a document adds.
+    let mut by_month: HashMap<Period, Vec<(i64, EvidenceSource)>> = HashMap::new();
+    let evidence = (input.contributions.iter())
+        .map(|(p, e)| (p, e, EvidenceSource::PensionFeed))
+        .chain((input.documented.iter()).map(|(p, e)| (p, e, EvidenceSource::Document)));
+    for (p, e, source) in evidence {
         let v = by_month.entry(*p).or_default();
-        if !v.contains(e) {
-            v.push(*e);
+        if !v.iter().any(|(known, _)| known == e) {
+            v.push((*e, source));
         }
     }
     let mut months = Vec::new();
@@ -210,33 +225,40 @@ pub fn evaluate_in(input: &LedgerInput<'_>, book: &RuleBook, rules: &RuleSet) ->
     }
 }
 
-fn month(input: &LedgerInput<'_>, rules: &RuleSet, p: Period, paid_by: &[i64]) -> LedgerMonth {
+fn month(
+    input: &LedgerInput<'_>,
+    rules: &RuleSet,
+    p: Period,
+    paid_by: &[(i64, EvidenceSource)],
+) -> LedgerMonth {
     let mut m = LedgerMonth {
         period: p,
         state: MonthState::Gap,
         employer_id: None,
         reason: None,
-        employers: paid_by.to_vec(),
+        employers: paid_by.iter().map(|(e, _)| *e).collect(),
+        source: None,
     };
     let mut pending = None;
     let mut refused = None;
-    for e in paid_by {
-        let Some(facts) = input.employers.get(e).and_then(|t| t.at(p)) else {
-            pending.get_or_insert(*e);
+    for &(e, source) in paid_by {
+        let Some(facts) = input.employers.get(&e).and_then(|t| t.at(p)) else {
+            pending.get_or_insert((e, source));
             continue;
         };
         if facts.needs_classification {
-            pending.get_or_insert(*e);
+            pending.get_or_insert((e, source));
             continue;
         }
         match rules.qualifies(input.category, input.group, facts) {
             Ok(()) => {
                 m.state = MonthState::Credited;
-                m.employer_id = Some(*e);
+                m.employer_id = Some(e);
+                m.source = Some(source);
                 return m;
             }
             Err(reason) => {
-                refused.get_or_insert((*e, reason));
+                refused.get_or_insert((e, source, reason));
             }
         }
     }
@@ -249,12 +271,14 @@ fn month(input: &LedgerInput<'_>, rules: &RuleSet, p: Period, paid_by: &[i64]) -
         m.state = MonthState::Suspended;
         return m;
     }
-    if let Some(e) = pending {
+    if let Some((e, source)) = pending {
         m.state = MonthState::PendingClassification;
         m.employer_id = Some(e);
-    } else if let Some((e, reason)) = refused {
+        m.source = Some(source);
+    } else if let Some((e, source, reason)) = refused {
         m.state = MonthState::NonQualifying;
         m.employer_id = Some(e);
+        m.source = Some(source);
         m.reason = Some(reason);
     }
     m
@@ -488,7 +512,18 @@ mod tests {
     }
 
     fn run(contribs: &[(&str, i64)], horizon: &str, decisions: &[Decision]) -> Ledger {
+        run_with_documents(contribs, &[], horizon, decisions)
+    }
+
+    /// [`run`] with months that accepted documents prove.
+    fn run_with_documents(
+        contribs: &[(&str, i64)],
+        documented: &[(&str, i64)],
+        horizon: &str,
+        decisions: &[Decision],
+    ) -> Ledger {
         let c: Vec<(Period, i64)> = contribs.iter().map(|(s, e)| (p(s), *e)).collect();
+        let d: Vec<(Period, i64)> = documented.iter().map(|(s, e)| (p(s), *e)).collect();
         let emps = employers();
         evaluate(
             &LedgerInput {
@@ -498,6 +533,7 @@ mod tests {
                 start: p("2024-09"),
                 horizon: p(horizon),
                 contributions: &c,
+                documented: &d,
                 employers: &emps,
                 decisions,
                 claim: None,
@@ -716,6 +752,7 @@ mod tests {
             start: p("2024-09"),
             horizon: p("2026-09"),
             contributions: &[],
+            documented: &[],
             employers: &emps,
             decisions: &[],
             claim: Some(ClaimStatus::Sent),
@@ -765,6 +802,97 @@ mod tests {
         let l = run(&as_refs(&c), "2027-07", &[]);
         assert_eq!(l.credited, 35);
         assert_eq!(l.projected_completion, Some(p("2027-08")));
+    }
+
+    #[test]
+    fn months_a_document_proves_are_credited_like_paid_months() {
+        // A rural-quota teacher, obligation from 2024-09, nothing in the pension feed; horizon
+        // 2026-03. Without evidence 2024-09..2026-03 are 19 months without work > 12: BREACH.
+        let l = run(&[], "2026-03", &[]);
+        assert_eq!(l.status, ObligationStatus::Breach);
+        assert_eq!(l.explanation.months_without_credit, 19);
+        // The operator accepts a contract with the rural school (1) for 2025-10..2026-03:
+        // those 6 months are credited by document, the 13 before them (2024-09..2025-09) stay
+        // gaps, and the run without work at the end is 0: WORKING, 6 of 36, 30 to go.
+        let docs = months("2025-10", 6, 1);
+        let l = run_with_documents(&[], &as_refs(&docs), "2026-03", &[]);
+        assert_eq!(l.status, ObligationStatus::Working);
+        assert_eq!(l.credited, 6);
+        assert_eq!(l.projected_completion, Some(p("2026-03").plus(30)));
+        assert_eq!(l.months.len(), 19);
+        assert!(
+            l.months[..13]
+                .iter()
+                .all(|m| m.state == MonthState::Gap && m.source.is_none())
+        );
+        assert!(
+            l.months[13..]
+                .iter()
+                .all(|m| m.state == MonthState::Credited
+                    && m.employer_id == Some(1)
+                    && m.source == Some(EvidenceSource::Document))
+        );
+    }
+
+    #[test]
+    fn a_document_from_an_employer_that_does_not_qualify_credits_nothing() {
+        // The same teacher, a certificate from a city employer (2: not rural, not a school)
+        // for 2025-10..2026-03: those 6 months are NON_QUALIFYING (the document's employer
+        // named, with its reason), and 2024-09..2026-03 are still 19 months without
+        // qualifying work: BREACH, 0 credited.
+        let docs = months("2025-10", 6, 2);
+        let l = run_with_documents(&[], &as_refs(&docs), "2026-03", &[]);
+        assert_eq!(l.status, ObligationStatus::Breach);
+        assert_eq!(l.credited, 0);
+        assert_eq!(l.explanation.months_without_credit, 19);
+        let m = &l.months[13];
+        assert_eq!(m.state, MonthState::NonQualifying);
+        assert_eq!(m.employer_id, Some(2));
+        assert_eq!(m.source, Some(EvidenceSource::Document));
+        assert!(matches!(m.reason, Some(NotQualifying::Kind { .. })));
+        // An employer not yet classified (3) leaves the months pending, never a gap.
+        let docs = months("2025-10", 6, 3);
+        let l = run_with_documents(&[], &as_refs(&docs), "2026-03", &[]);
+        assert_eq!(l.explanation.pending_classification_months, 6);
+        assert_eq!(l.months[13].source, Some(EvidenceSource::Document));
+    }
+
+    #[test]
+    fn a_month_both_paid_and_documented_counts_once_with_the_feed_as_its_source() {
+        // The school (1) paid 2024-09..2024-11; a contract with it proves 2024-10..2024-12;
+        // a city employer (2) paid 2025-01 and a contract with the school proves 2025-01.
+        // Credited: 2024-09..2024-12 and 2025-01 = 5 months (2024-10 and 2024-11 once each).
+        // 2024-09..11 come from the feed; 2024-12 from the document; 2025-01 is credited by
+        // the document (the feed's employer there does not qualify).
+        let c = [
+            ("2024-09", 1),
+            ("2024-10", 1),
+            ("2024-11", 1),
+            ("2025-01", 2),
+        ];
+        let d = [
+            ("2024-10", 1),
+            ("2024-11", 1),
+            ("2024-12", 1),
+            ("2025-01", 1),
+        ];
+        let l = run_with_documents(&c, &d, "2025-01", &[]);
+        assert_eq!(l.credited, 5);
+        assert_eq!(l.status, ObligationStatus::Working);
+        let sources: Vec<Option<EvidenceSource>> = l.months.iter().map(|m| m.source).collect();
+        use EvidenceSource::{Document, PensionFeed};
+        assert_eq!(
+            sources,
+            [
+                Some(PensionFeed),
+                Some(PensionFeed),
+                Some(PensionFeed),
+                Some(Document),
+                Some(Document)
+            ]
+        );
+        assert_eq!(l.months[1].employers, vec![1], "one employer, counted once");
+        assert_eq!(l.months[4].employers, vec![2, 1]);
     }
 
     #[test]

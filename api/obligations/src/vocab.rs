@@ -65,6 +65,15 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// Where the evidence of a ledger month comes from: the pension-contribution feed, or a
+    /// document (employment contract, employer's certificate) the operator accepted.
+    EvidenceSource {
+        PensionFeed = "pension_feed",
+        Document = "document",
+    }
+}
+
+stored_enum! {
     /// Legal grounds of exemption and reasons of suspension.
     Ground {
         SpouseNoVacancy = "spouse_no_vacancy",

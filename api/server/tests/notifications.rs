@@ -1137,10 +1137,12 @@ async fn consent_replies_are_matched_late_and_malformed_ones_answered() {
         .gql("{ graduateTasks(status: SUBMITTED) { id } }", json!({}))
         .await;
     assert_eq!(r.ok()["graduateTasks"][0]["id"], task["id"]);
+    // Accepting names the employer and the months the contract proves (this month only).
+    let this_month = Utc::now().format("%Y-%m").to_string();
     let r = env
         .gql(
-            "mutation($t: ID!) { reviewTask(taskId: $t, accept: true, note: \"ok\") { status } }",
-            json!({ "t": task["id"] }),
+            "mutation($t: ID!, $b: String, $m: String) { reviewTask(taskId: $t, accept: true, note: \"ok\", employerBin: $b, fromMonth: $m, toMonth: $m) { status } }",
+            json!({ "t": task["id"], "b": valid_id("21034000777"), "m": this_month }),
         )
         .await;
     assert_eq!(r.ok()["reviewTask"]["status"], "ACCEPTED");

@@ -431,6 +431,10 @@ pub fn text(key: Key) -> &'static str {
         Submitted => "Submitted",
         GraduateTasks => "Tasks and documents",
         ReviewNote => "Comment (required to reject)",
+        ProofEmployerBin => "Employer's BIN named in the document (required to accept)",
+        ProofFromMonth => "First month of work the document proves",
+        ProofToMonth => "Last month of work the document proves",
+        ProofAccepted => "The document proves work at {employer} ({bin}) from {from} to {to}.",
         CampaignRunning => "Running",
         CampaignPaused => "Paused",
         CampaignCancelled => "Cancelled",
@@ -1163,6 +1167,7 @@ pub fn text(key: Key) -> &'static str {
         LedgerTapMonth => "Tap a month to see its employer and the reason.",
         LedgerEmployer => "Employer",
         LedgerNoEmployer => "none in the pension feed",
+        LedgerByDocument => "by document",
         RulesFormHint => {
             "Change what you need, press “Preview” to see how many graduates would change status, then save with a note."
         }

@@ -435,6 +435,10 @@ pub fn text(key: Key) -> &'static str {
         Submitted => "Жіберілген уақыты",
         GraduateTasks => "Тапсырмалар мен құжаттар",
         ReviewNote => "Түсініктеме (бас тартқанда міндетті)",
+        ProofEmployerBin => "Құжаттағы жұмыс берушінің БСН-і (қабылдағанда міндетті)",
+        ProofFromMonth => "Құжат растайтын жұмыстың алғашқы айы",
+        ProofToMonth => "Құжат растайтын жұмыстың соңғы айы",
+        ProofAccepted => "Құжат {employer} ({bin}) ұйымындағы жұмысты растайды: {from} – {to}.",
         CampaignRunning => "Жүріп жатыр",
         CampaignPaused => "Тоқтатыла тұр",
         CampaignCancelled => "Болдырылмады",
@@ -1159,6 +1163,7 @@ pub fn text(key: Key) -> &'static str {
         LedgerTapMonth => "Жұмыс берушісі мен себебін көру үшін айды басыңыз.",
         LedgerEmployer => "Жұмыс беруші",
         LedgerNoEmployer => "зейнетақы деректерінде жоқ",
+        LedgerByDocument => "құжат бойынша",
         RulesFormHint => {
             "Қажеттісін өзгертіңіз, қанша түлектің мәртебесі өзгеретінін көру үшін «Алдын ала қарау» батырмасын басыңыз, содан кейін түсініктемемен сақтаңыз."
         }

@@ -437,6 +437,10 @@ pub fn text(key: Key) -> &'static str {
         Submitted => "Отправлено",
         GraduateTasks => "Задачи и документы",
         ReviewNote => "Комментарий (обязателен при отклонении)",
+        ProofEmployerBin => "БИН работодателя из документа (обязателен при принятии)",
+        ProofFromMonth => "Первый месяц работы, подтверждённый документом",
+        ProofToMonth => "Последний месяц работы, подтверждённый документом",
+        ProofAccepted => "Документ подтверждает работу в {employer} ({bin}) с {from} по {to}.",
         CampaignRunning => "Идёт",
         CampaignPaused => "Приостановлена",
         CampaignCancelled => "Отменена",
@@ -1161,6 +1165,7 @@ pub fn text(key: Key) -> &'static str {
         LedgerTapMonth => "Нажмите на месяц, чтобы увидеть работодателя и причину.",
         LedgerEmployer => "Работодатель",
         LedgerNoEmployer => "в пенсионных данных нет",
+        LedgerByDocument => "по документу",
         RulesFormHint => {
             "Измените нужное, нажмите «Предпросмотр», чтобы увидеть, у скольких выпускников изменится статус, затем сохраните с пояснением."
         }

@@ -565,16 +565,30 @@ impl NoticesMutation {
     }
 
     /// The operator accepts or rejects a task's documents (a reason is required to reject).
+    /// Accepting a document-upload task needs what the document proves: the employer's BIN
+    /// (or an entrepreneur's IIN) and the first and last month of work (`YYYY-MM`, not after
+    /// the current month). Those months then count in the ledger like months the employer paid
+    /// for (source `DOCUMENT`), through the same qualification rules.
     #[graphql(guard = "Allow::roles(\"reviewTask\", ADMIN)")]
+    #[allow(clippy::too_many_arguments)] // each argument is one of the field's GraphQL arguments
     async fn review_task(
         &self,
         ctx: &Context<'_>,
         task_id: ID,
         accept: bool,
         #[graphql(default)] note: String,
+        employer_bin: Option<String>,
+        from_month: Option<String>,
+        to_month: Option<String>,
     ) -> Result<Task> {
         let state = ctx.data::<AppState>()?;
         let a = actor(ctx)?;
+        let proof = tasks::Proof::parse(
+            employer_bin.as_deref(),
+            from_month.as_deref(),
+            to_month.as_deref(),
+            Utc::now().date_naive(),
+        )?;
         Ok(Task(
             tasks::review(
                 &state.db,
@@ -582,6 +596,7 @@ impl NoticesMutation {
                 parse_id("taskId", &task_id)?,
                 accept,
                 &note,
+                proof,
             )
             .await?,
         ))

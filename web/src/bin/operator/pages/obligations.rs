@@ -517,7 +517,7 @@ pub fn GraduateCard() -> impl IntoView {
                         <ApplicationList applications=app_lines!(g.applications) empty=Key::NoApplicationsYet/>
                     </section>
                     <ClaimList claims=claim_lines!(g.claims) id="claims" title=Key::NavClaims/>
-                    <TaskReview tasks=g.tasks reload=reload/>
+                    <TaskReview tasks=g.tasks evidence=g.document_evidence reload=reload/>
                     <MessageHistory graduate_id=g.id messages=g.messages consents=g.consent_requests reload=reload/>
                 }
                     .into_any()

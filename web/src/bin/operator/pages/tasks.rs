@@ -8,26 +8,60 @@ use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, TaskStatus};
 use crate::i18n::{Key, Lang};
+use crate::ledger::month_name;
 use crate::pages::operator::can_write;
 use crate::records::{task_item, task_section};
-use crate::ui::{act, error_view, lang, local_time, t};
+use crate::ui::{act, error_view, fill, lang, local_time, t};
 
 type CardTask = gql::graduate::GraduateGraduateTasks;
+type CardEvidence = gql::graduate::GraduateGraduateDocumentEvidence;
 
 /// The graduate's tasks on the card; an administrator accepts or rejects what was submitted.
+/// An accepted task says what its documents prove (`evidence`: the graduate's, by task).
 #[component]
-pub fn TaskReview(tasks: Vec<CardTask>, reload: RwSignal<u32>) -> impl IntoView {
+pub fn TaskReview(
+    tasks: Vec<CardTask>,
+    evidence: Vec<CardEvidence>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     (!tasks.is_empty()).then(|| {
         let (l, admin) = (lang(), can_write());
         let items = tasks
             .into_iter()
-            .map(|t| card_task(l, admin, t, reload))
+            .map(|t| {
+                let proofs = evidence
+                    .iter()
+                    .filter(|e| e.task_id == t.id)
+                    .map(|e| proof_text(l, e))
+                    .collect();
+                card_task(l, admin, t, proofs, reload)
+            })
             .collect();
         task_section(l, "tasks", Key::GraduateTasks, items)
     })
 }
 
-fn card_task(l: Lang, admin: bool, task: CardTask, reload: RwSignal<u32>) -> AnyView {
+/// "The document proves work at {employer} ({bin}) from {from} to {to}."
+fn proof_text(l: Lang, e: &CardEvidence) -> String {
+    let name = e.employer.as_ref().map(|o| o.name.clone());
+    fill(
+        l.text(Key::ProofAccepted),
+        &[
+            ("employer", name.unwrap_or_else(|| e.employer_bin.clone())),
+            ("bin", e.employer_bin.clone()),
+            ("from", month_name(l, &e.from_month)),
+            ("to", month_name(l, &e.to_month)),
+        ],
+    )
+}
+
+fn card_task(
+    l: Lang,
+    admin: bool,
+    task: CardTask,
+    proofs: Vec<String>,
+    reload: RwSignal<u32>,
+) -> AnyView {
     let docs = task
         .documents
         .into_iter()
@@ -38,23 +72,35 @@ fn card_task(l: Lang, admin: bool, task: CardTask, reload: RwSignal<u32>) -> Any
     let body = view! {
         {submitted.map(|s| view! { <p class="muted">{l.text(Key::Submitted)} " " {s} " · " {task.note}</p> })}
         <ul class="documents">{docs}</ul>
+        {proofs.into_iter().map(|p| view! { <p class="proof">{p}</p> }).collect_view()}
         {reviewable.then(|| view! { <ReviewForm task_id=task.id reload=reload/> })}
     };
     task_item(l, task.status, task.review_note, body.into_any())
 }
 
+/// Accepting names what the documents prove: the employer's BIN and the first and last month
+/// of work (the months then count in the ledger, "by document"); rejecting needs a comment.
 #[component]
 fn ReviewForm(task_id: String, reload: RwSignal<u32>) -> impl IntoView {
     let note = RwSignal::new(String::new());
+    let bin = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    let note_id = format!("review-note-{task_id}");
+    let id = |what: &str| format!("review-{what}-{task_id}");
+    let (note_id, bin_id, from_id, to_id) = (id("note"), id("bin"), id("from"), id("to"));
     let task_id = StoredValue::new(task_id);
+    let given =
+        |s: RwSignal<String>| Some(s.get_untracked().trim().to_string()).filter(|v| !v.is_empty());
     let review = move |accept: bool| {
         move |_| {
             let vars = gql::review_task::Variables {
                 task_id: task_id.get_value(),
                 accept,
                 note: note.get_untracked(),
+                employer_bin: accept.then(|| given(bin)).flatten(),
+                from_month: accept.then(|| given(from)).flatten(),
+                to_month: accept.then(|| given(to)).flatten(),
             };
             act(
                 api::send::<gql::ReviewTask>(vars, Vec::new()),
@@ -64,6 +110,20 @@ fn ReviewForm(task_id: String, reload: RwSignal<u32>) -> impl IntoView {
         }
     };
     view! {
+        <div class="form-row review">
+            <div class="field">
+                <label for=bin_id.clone()>{t(Key::ProofEmployerBin)}</label>
+                <input id=bin_id class="proof-bin-input" type="text" inputmode="numeric" maxlength="12" autocomplete="off" on:input=move |ev| bin.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for=from_id.clone()>{t(Key::ProofFromMonth)}</label>
+                <input id=from_id class="proof-from-input" type="month" on:input=move |ev| from.set(event_target_value(&ev))/>
+            </div>
+            <div class="field">
+                <label for=to_id.clone()>{t(Key::ProofToMonth)}</label>
+                <input id=to_id class="proof-to-input" type="month" on:input=move |ev| to.set(event_target_value(&ev))/>
+            </div>
+        </div>
         <div class="form-row review">
             <div class="field">
                 <label for=note_id.clone()>{t(Key::ReviewNote)}</label>
