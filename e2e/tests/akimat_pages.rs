@@ -277,17 +277,24 @@ async fn akimat_reads_providers_resolves_a_dispute_and_downloads_the_register() 
             page.select("#lang-switch", "en").await?;
             page.wait_text("h1", "Budgets and payouts").await?;
             let r = page.graphql("{ voucherAttendance { month } }").await?;
-            let last = r["data"]["voucherAttendance"]
+            let months: Vec<i64> = r["data"]["voucherAttendance"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .filter_map(|a| a["month"].as_i64())
+                .collect();
+            let earlier = months
+                .iter()
+                .copied()
                 .filter(|m| *m < month)
                 .max()
-                .context("an earlier month of attendance")?
-                .to_string();
+                .context("an earlier month of attendance")?;
+            // How many children's months the provider recorded then (the demo's allocation,
+            // hence who holds a voucher, follows the children's ages on the day it runs).
+            let recorded = months.iter().filter(|m| **m == earlier).count();
+            let last = earlier.to_string();
             page.select("#pay-month", &last).await?;
-            page.wait_text("#by-provider", "1").await?;
+            page.wait_text("#by-provider", &recorded.to_string()).await?;
             page.click("#compute-payouts").await?;
             page.wait_text("#computed", "confirmed automatically").await?;
             page.find("#payouts tr.payout").await?;

@@ -94,14 +94,15 @@ async fn analyst_filters_graduates_and_opens_a_card() {
         page.goto("/operator").await?;
         page.find("#status-chart rect").await?;
         page.wait_text("#status-chart", "Breach").await?;
-        page.wait_text("#graduates-total", "6").await?;
+        page.wait_text("#graduates-total", "7").await?;
         page.find("#breach-share").await?;
         page.find("#latest-month").await?;
         page.find("#employers-waiting").await?;
         page.find("#imports-running").await?;
-        // Of the four graduates paid for in the latest month, two are in qualifying work.
-        page.wait_text("#paid-latest-month", "4").await?;
-        page.wait_text("#credited-latest-month", "2").await?;
+        // Of the five graduates paid for in the latest month, three are in qualifying work
+        // (one of them a PhD at a Nazarbayev Intellectual School).
+        page.wait_text("#paid-latest-month", "5").await?;
+        page.wait_text("#credited-latest-month", "3").await?;
         page.wait_text("#category-chart", "Rural quota").await?;
         page.wait_text("#year-chart", "2024").await?;
         page.screenshot_for_review("operator-dashboard-en").await?;
@@ -141,6 +142,11 @@ async fn analyst_filters_graduates_and_opens_a_card() {
             page.count("#evidence tbody tr").await? == 12,
             "the evidence is not the six months the hospital paid"
         );
+        // Each record says what its payment code means.
+        page.wait_text("#evidence table", "mandatory pension contribution")
+            .await?;
+        page.wait_text("#evidence table", "social contribution")
+            .await?;
         page.wait_text("#applications", "No applications").await?;
         let masked = page.text("#iin").await?;
         page.click("#reveal-iin").await?;
@@ -151,6 +157,24 @@ async fn analyst_filters_graduates_and_opens_a_card() {
             "revealing the IIN showed {iin:?} (masked {masked:?})"
         );
         page.screenshot_for_review("operator-graduate-card").await?;
+
+        // A doctor of philosophy teaching at a Nazarbayev Intellectual School: the school
+        // counts for a PhD (seed 001), so the months are credited and the status is working.
+        page.goto("/operator/graduates?category=PHD").await?;
+        page.wait_text("#graduates tbody", "Әбенов").await?;
+        page.click("#graduates tbody tr td:nth-child(3)").await?;
+        page.wait_text("#graduate-name", "Әбенов").await?;
+        page.wait_text("#status", "Working").await?;
+        page.find("#ledger .month[data-state=CREDITED]").await?;
+        ensure!(
+            !page
+                .exists("#ledger .month[data-state=NON_QUALIFYING]")
+                .await?,
+            "a month at the NIS school is not credited"
+        );
+        page.click("#evidence summary").await?;
+        page.wait_text("#evidence table", "Nazarbayev Intellectual School")
+            .await?;
         Ok(())
     })
     .await;

@@ -138,13 +138,13 @@ async fn the_register_filters_and_explains() {
     assert!(reason.contains("сельской"), "{reason}");
     let r = gql(&app, Some(&analyst), "{ obligationDashboard { graduates breachShare pendingClassification paidInLatestMonth creditedInLatestMonth byStatus { key count } } }", json!({})).await;
     let d = &r.ok()["obligationDashboard"];
-    assert_eq!(d["graduates"], 6);
+    assert_eq!(d["graduates"], 7);
     assert_eq!(d["pendingClassification"], 1);
-    // In the latest month four graduates were paid for: Ахметов and Серікова in qualifying
-    // work (credited), Ли at a city school on a rural quota and Қасымов at an employer not yet
-    // classified (not credited).
-    assert_eq!(d["paidInLatestMonth"], 4);
-    assert_eq!(d["creditedInLatestMonth"], 2);
+    // In the latest month five graduates were paid for: Ахметов, Серікова and Әбенов (a PhD
+    // at a Nazarbayev Intellectual School) in qualifying work (credited), Ли at a city school
+    // on a rural quota and Қасымов at an employer not yet classified (not credited).
+    assert_eq!(d["paidInLatestMonth"], 5);
+    assert_eq!(d["creditedInLatestMonth"], 3);
     // What to do next: a claim for the graduate in breach, a classification for the one whose
     // employer is not classified yet, nothing for the one working.
     let next = |status: &'static str, lang: &'static str| {
@@ -175,7 +175,7 @@ async fn the_register_filters_and_explains() {
             .await
             .starts_with("Classify the employer")
     );
-    assert!((d["breachShare"].as_f64().unwrap() - 1.0 / 6.0).abs() < 1e-9);
+    assert!((d["breachShare"].as_f64().unwrap() - 1.0 / 7.0).abs() < 1e-9);
     let r = gql(
         &app,
         Some(&analyst),
@@ -207,7 +207,7 @@ async fn the_register_costs_a_fixed_number_of_statements() {
             n as usize
         );
         if q == &with_total {
-            assert_eq!(r.ok()["graduates"]["totalCount"], 6);
+            assert_eq!(r.ok()["graduates"]["totalCount"], 7);
         }
         counts.push(app.statements.get() - before);
     }
@@ -518,7 +518,7 @@ async fn rule_changes_are_versioned_previewed_and_applied_only_on_reevaluation()
         "past evaluations stand until re-evaluation"
     );
     let r = gql(&app, Some(&admin), "mutation { reevaluateAll }", json!({})).await;
-    assert_eq!(r.ok()["reevaluateAll"], 6);
+    assert_eq!(r.ok()["reevaluateAll"], 7);
     assert_eq!(
         gql(&app, Some(&analyst), q, json!({})).await.ok()["graduates"]["totalCount"],
         0
@@ -702,7 +702,7 @@ async fn the_dashboard_shows_the_status_over_the_last_year() {
             .collect()
     };
     for m in &months {
-        assert_eq!(counts(m).values().sum::<i64>(), 6, "{m:?}");
+        assert_eq!(counts(m).values().sum::<i64>(), 7, "{m:?}");
     }
     // The latest month is the statuses as stored now.
     let latest = months.last().unwrap();
@@ -719,7 +719,7 @@ async fn the_dashboard_shows_the_status_over_the_last_year() {
     // A re-evaluation records the latest month again; reconstructed months stay as they were.
     let admin = token(&app, "admin").await;
     let r = gql(&app, Some(&admin), "mutation { reevaluateAll }", json!({})).await;
-    assert_eq!(r.ok()["reevaluateAll"], 6);
+    assert_eq!(r.ok()["reevaluateAll"], 7);
     let r = gql(&app, Some(&analyst), q, json!({})).await;
     let again = r.ok()["obligationDashboard"]["statusHistory"]
         .as_array()

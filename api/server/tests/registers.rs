@@ -68,7 +68,7 @@ async fn organisation_pages_follow_cursors() {
     loop {
         let r = gql(&app, Some(&analyst), q, json!({ "a": after })).await;
         let c = &r.ok()["organisations"];
-        assert_eq!(c["totalCount"], 9);
+        assert_eq!(c["totalCount"], 10);
         ids.extend(
             c["nodes"]
                 .as_array()
@@ -81,7 +81,7 @@ async fn organisation_pages_follow_cursors() {
         }
         after = c["pageInfo"]["endCursor"].clone();
     }
-    assert_eq!(ids.len(), 9);
+    assert_eq!(ids.len(), 10);
     let mut dedup = ids.clone();
     dedup.dedup();
     assert_eq!(dedup, ids);
@@ -348,7 +348,9 @@ async fn employers_from_the_feed_are_not_public() {
         "OPERATOR",
         "UNIVERSITY",
         "COLLEGE",
+        "HIGHER_COLLEGE",
         "SCHOOL",
+        "NIS",
         "EDUCATION_PROVIDER",
         "AKIMAT",
         "STATE_BODY",
