@@ -17,7 +17,7 @@ use super::vocab::{
     ApplicationStatus, ClaimStatus, ContactChannel, EvidenceSource, FundingCategory, Ground,
     MonthState, ObligationStatus, SpecialtyGroup, StudyLevel,
 };
-use super::{claims, decisions, evaluate, import_job, next_step};
+use super::{claims, correction, decisions, evaluate, import_job, next_step};
 use adal_core::audit;
 use adal_core::auth::guard::actor;
 use adal_core::auth::roles::OPERATOR_STAFF;
@@ -1022,6 +1022,19 @@ pub struct ApplicationInput {
     pub documents: Vec<Upload>,
 }
 
+/// The terms of a graduate's grant an operator may correct; an omitted field keeps its value.
+#[derive(InputObject)]
+pub struct GraduateTermsInput {
+    pub funding_category: Option<FundingCategory>,
+    /// Months studied on the grant (1 to 240, at most the programme's months).
+    pub grant_months: Option<i32>,
+    /// Months of the programme (1 to 240).
+    pub programme_months: Option<i32>,
+    pub graduation_date: Option<NaiveDate>,
+    /// The budget spent on the grant, in whole tenge.
+    pub budget_cost_kzt: Option<i64>,
+}
+
 #[derive(Enum, Copy, Clone, PartialEq, Eq)]
 pub enum ClaimStatusChange {
     Sent,
@@ -1160,6 +1173,38 @@ impl ObligationsMutation {
         Ok(Application(
             decisions::end(&state.db, actor.account_id, id, last_day, &reason).await?,
         ))
+    }
+
+    /// Corrects one graduate's terms (checked as the graduates import checks a line), with
+    /// the reason: the old and new values, the reason and the operator go to the audit trail
+    /// (`graduate.corrected`), and the obligation is evaluated again.
+    #[graphql(guard = "Allow::roles(\"correctGraduateTerms\", ADMIN)")]
+    async fn correct_graduate_terms(
+        &self,
+        ctx: &Context<'_>,
+        graduate_id: ID,
+        input: GraduateTermsInput,
+        reason: String,
+    ) -> Result<Graduate> {
+        let state = ctx.data::<AppState>()?;
+        let actor = actor(ctx)?;
+        let id = parse_id("graduateId", &graduate_id)?;
+        service::get(&state.db, actor, id).await?;
+        correction::correct_terms(
+            &state.db,
+            actor.account_id,
+            id,
+            correction::TermsCorrection {
+                funding_category: input.funding_category,
+                grant_months: input.grant_months,
+                programme_months: input.programme_months,
+                graduation_date: input.graduation_date,
+                budget_cost: input.budget_cost_kzt,
+            },
+            &reason,
+        )
+        .await?;
+        Ok(Graduate(service::get(&state.db, actor, id).await?))
     }
 
     /// Drafts the reimbursement claim of a graduate in breach.

@@ -1624,34 +1624,7 @@ async fn correct_graduates(
         let Some(old) = existing.get(&key(person, uni, code, grad)) else {
             continue;
         };
-        let mut changes = serde_json::Map::new();
-        let mut am: graduate::ActiveModel = old.clone().into();
-        macro_rules! compare {
-            ($($field:ident),*) => {$(
-                if let Some(new) = m.$field.try_as_ref() {
-                    if *new != old.$field {
-                        changes.insert(
-                            stringify!($field).to_owned(),
-                            serde_json::json!([old.$field, new]),
-                        );
-                        am.$field = Set(new.clone());
-                    }
-                }
-            )*};
-        }
-        compare!(
-            specialty_name,
-            specialty_group,
-            level,
-            funding_category,
-            home_region_kato,
-            study_start,
-            grant_months,
-            programme_months,
-            budget_cost,
-            referral_employer_id,
-            referral_date
-        );
+        let (am, changes) = super::correction::study_changes(old, m);
         if changes.is_empty() {
             continue;
         }

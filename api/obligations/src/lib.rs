@@ -7,6 +7,7 @@
 pub mod claims;
 pub mod classify;
 pub mod consent;
+pub mod correction;
 pub mod coverage;
 pub mod decisions;
 pub mod demo;

@@ -24,6 +24,7 @@ async fn operations_admit_exactly_their_roles() {
         Op { name: "revealIin", query: "mutation($g: ID!) { revealIin(graduateId: $g) }".into(), variables: json!({ "g": breach }), allowed: staff },
         Op { name: "previewRules", query: "mutation($r: JSON!) { previewRules(rules: $r) { count } }".into(), variables: json!({ "r": {} }), allowed: &["admin"] },
         Op { name: "reevaluateAll", query: "mutation { reevaluateAll }".into(), variables: json!({}), allowed: &["admin"] },
+        Op { name: "correctGraduateTerms", query: "mutation($g: ID!) { correctGraduateTerms(graduateId: $g, input: { grantMonths: 24 }, reason: \"\") { id } }".into(), variables: json!({ "g": breach }), allowed: &["admin"] },
         Op { name: "draftClaim", query: "mutation($g: ID!) { draftClaim(graduateId: $g) { id } }".into(), variables: json!({ "g": breach }), allowed: &["admin"] },
         Op { name: "vote", query: "mutation { vote(applicationId: \"999\", approve: true, reason: \"documents are in order\") { id } }".into(), variables: json!({}), allowed: &["commission"] },
         Op { name: "endDecision", query: "mutation { endDecision(applicationId: \"999\", lastDay: \"2026-01-31\", reason: \"terms not kept\") { id } }".into(), variables: json!({}), allowed: &["commission"] },
