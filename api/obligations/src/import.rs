@@ -1742,6 +1742,34 @@ impl ContributionChunk {
     }
 }
 
+/// An employer the platform did not know, as evidence names it (a feed's row, an accepted
+/// document): an employer by kind until the operator classifies it; named by its BIN when the
+/// evidence gives no name.
+pub(crate) fn unclassified_employer(
+    bin: String,
+    name: String,
+    address: Option<String>,
+    now: chrono::DateTime<Utc>,
+) -> organisation::ActiveModel {
+    let name = if name.is_empty() { bin.clone() } else { name };
+    organisation::ActiveModel {
+        bin: Set(bin),
+        kind: Set(OrganisationKind::Employer.as_str().into()),
+        name_kk: Set(name.clone()),
+        name_ru: Set(name.clone()),
+        name_en: Set(name),
+        locality_kato: Set(None),
+        region_kato: Set(None),
+        parent_id: Set(None),
+        activity_code: Set(None),
+        address: Set(address),
+        needs_classification: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
 /// Contributions: employers the platform does not know are created from the feed and wait for
 /// classification; rows are stored once whatever feed repeats them.
 async fn import_contributions(
@@ -1762,25 +1790,7 @@ async fn import_contributions(
     let models: Vec<organisation::ActiveModel> = employers
         .into_iter()
         .filter(|(bin, _)| !ctx.orgs.contains_key(bin))
-        .map(|(bin, (name, address))| {
-            let name = if name.is_empty() { bin.clone() } else { name };
-            organisation::ActiveModel {
-                bin: Set(bin),
-                kind: Set(OrganisationKind::Employer.as_str().into()),
-                name_kk: Set(name.clone()),
-                name_ru: Set(name.clone()),
-                name_en: Set(name),
-                locality_kato: Set(None),
-                region_kato: Set(None),
-                parent_id: Set(None),
-                activity_code: Set(None),
-                address: Set(address),
-                needs_classification: Set(true),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-        })
+        .map(|(bin, (name, address))| unclassified_employer(bin, name, address, now))
         .collect();
     if !models.is_empty() {
         let bins: Vec<String> = models

@@ -18,7 +18,6 @@ use crate::vocab::{TASK_UPLOAD_EMPLOYMENT_DOCUMENTS, TaskStatus};
 use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult, FieldContext};
 use adal_core::identifiers::OrganisationId;
-use adal_core::vocab::OrganisationKind;
 
 const MAX_DOCUMENT_BYTES: usize = 20 * 1024 * 1024;
 
@@ -291,23 +290,12 @@ async fn employer(db: &impl ConnectionTrait, bin: &str) -> ApiResult<i64> {
     if let Some(id) = find().await? {
         return Ok(id);
     }
-    let now = Utc::now();
-    organisation::Entity::insert(organisation::ActiveModel {
-        bin: Set(bin.to_owned()),
-        kind: Set(OrganisationKind::Employer.as_str().into()),
-        name_kk: Set(bin.to_owned()),
-        name_ru: Set(bin.to_owned()),
-        name_en: Set(bin.to_owned()),
-        locality_kato: Set(None),
-        region_kato: Set(None),
-        parent_id: Set(None),
-        activity_code: Set(None),
-        address: Set(None),
-        needs_classification: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    })
+    organisation::Entity::insert(crate::import::unclassified_employer(
+        bin.to_owned(),
+        String::new(),
+        None,
+        Utc::now(),
+    ))
     .on_conflict(
         OnConflict::column(organisation::Column::Bin)
             .do_nothing()
