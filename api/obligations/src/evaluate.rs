@@ -352,7 +352,6 @@ fn timeline(o: &OrgRow, history: &[OrgVersion], rural: &RuralFlags) -> EmployerT
     };
     let mut t = EmployerTimeline {
         id: o.id,
-        needs_classification: o.needs_classification,
         versions: Vec::new(),
     };
     if history.is_empty() {

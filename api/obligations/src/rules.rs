@@ -181,7 +181,6 @@ pub struct EmployerFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmployerTimeline {
     pub id: i64,
-    pub needs_classification: bool,
     /// In month order, each version with the first month it holds.
     pub versions: Vec<(Period, EmployerFacts)>,
 }
@@ -191,7 +190,6 @@ impl EmployerTimeline {
     pub fn constant(facts: EmployerFacts) -> Self {
         Self {
             id: facts.id,
-            needs_classification: facts.needs_classification,
             versions: vec![(Period::of_date(chrono::NaiveDate::MIN), facts)],
         }
     }
@@ -404,7 +402,6 @@ mod tests {
         // as a college from 2026-01.
         let t = EmployerTimeline {
             id: 1,
-            needs_classification: false,
             versions: vec![
                 (p("2024-09"), employer(K::School, true, "110000000")),
                 (p("2025-09"), employer(K::School, false, "110000000")),
