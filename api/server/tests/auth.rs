@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 //! Sign-in, sessions and throttling.
 
-mod common;
+use crate::common;
 
 use adal_testkit::TestApp;
 use common::*;

@@ -4,7 +4,7 @@
 //! those months count in the ledger (source `DOCUMENT`) through the same rules as paid months,
 //! on the operator's card and on the graduate's own page.
 
-mod common;
+use crate::common;
 
 use adal_obligations::period::Period;
 use adal_obligations::vocab::{TASK_UPLOAD_EMPLOYMENT_DOCUMENTS, TaskStatus};

@@ -4,7 +4,7 @@
 //! as an attachment; a file altered on disk is refused. Runs on SQLite, and on PostgreSQL
 //! with `ADAL_TEST_DATABASE_URL`.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

@@ -3,7 +3,7 @@
 //! the operator's staff only, masked IINs, an audit record. Runs on SQLite, and on PostgreSQL
 //! with `ADAL_TEST_DATABASE_URL`.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! The operator corrects one graduate's terms with a reason (issue 13), and one person with two
 //! state grants: one month of qualifying work counts for both obligations.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 //! The GraphQL over HTTP contract, health endpoints, GraphiQL offline, error codes.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

@@ -3,7 +3,7 @@
 //! rejected line's code through the API, and a refused file's code with the values its text
 //! needs; the schema's `ImportRejectionReason` is the one list of those codes.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 

@@ -3,7 +3,7 @@
 //! interrupted too often is failed with a reason; two instances never take the same job.
 //! Time is passed in (`run_once_at`, `claim`), so no test waits on the clock.
 
-mod common;
+use crate::common;
 
 use chrono::{Duration, Utc};
 use sea_orm::EntityTrait;

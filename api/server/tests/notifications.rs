@@ -2,7 +2,7 @@
 //! Notifications against real local servers started by each test: an HTTP server standing in
 //! for the SMS and push gateways (and the ministry's interface) and an SMTP listener.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +12,7 @@ use adal_notifications::webhooks::{sign, signed_headers};
 use adal_notifications::worker::{Pass, Worker};
 use adal_testkit::TestApp;
 use adal_testkit::fakes::{FakeGateway, FakeSmtp, Mode};
-use chrono::{Timelike, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use common::*;
 use entities::{
     consent_request, graduate, inbound_sms, notification_message, obligation, organisation, person,
@@ -44,6 +44,10 @@ impl Env {
     fn worker_ahead(&self, ahead: chrono::Duration) -> Worker {
         self.worker()
             .with_clock(Arc::new(move || chrono::Utc::now() + ahead))
+    }
+    /// A worker whose clock stands still at `at`.
+    fn worker_at(&self, at: DateTime<Utc>) -> Worker {
+        self.worker().with_clock(Arc::new(move || at))
     }
     fn worker_with(&self, tweak: impl FnOnce(&mut Settings)) -> Worker {
         let mut s = self.app.settings.clone();
@@ -105,6 +109,15 @@ impl Env {
 /// A server with the demo data, every channel pointing at a fake, quiet hours off, retries
 /// without delay. Demo graduates get distinct phones; Ли also an e-mail; Ким only an e-mail;
 /// Қасымов no contact at all.
+/// A moment for a worker's clock in the middle of the next hour: after every message the test
+/// queues now, and far from an hour's turn.
+fn quiet_moment() -> DateTime<Utc> {
+    let next = Utc::now() + chrono::Duration::hours(1);
+    next.with_minute(30)
+        .and_then(|t| t.with_second(0))
+        .expect("half past the hour")
+}
+
 async fn env_with(tweak: impl FnOnce(&mut Settings)) -> Env {
     let sms = FakeGateway::start().unwrap();
     let push = FakeGateway::start().unwrap();
@@ -745,8 +758,10 @@ async fn webhooks_with_bad_signatures_are_refused_and_change_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn quiet_hours_hold_sms_and_push_but_not_email() {
-    // Quiet hours are set around the current Almaty hour.
-    let h = (Utc::now().hour() + 5) % 24;
+    // Quiet hours are set around the Almaty hour of the worker's moment (its own clock, not
+    // the wall clock, so an hour turning during the test changes nothing).
+    let at = quiet_moment();
+    let h = (at.hour() + 5) % 24;
     let env = env_with(move |s| {
         s.quiet_hours_start = h;
         s.quiet_hours_end = (h + 1) % 24;
@@ -768,14 +783,14 @@ async fn quiet_hours_hold_sms_and_push_but_not_email() {
         .unwrap()
         .parse()
         .unwrap();
-    let w = env.worker();
+    let w = env.worker_at(at);
     let p = w.run_once().await.unwrap();
     assert_eq!((p.sent, p.deferred), (1, 1));
     let held = env.message(sms_id).await;
     assert_eq!(held.status, "queued");
     assert_eq!(held.attempts, 0, "waiting is not an attempt");
     let until = held.next_attempt_at;
-    assert!(until > Utc::now());
+    assert!(until > at);
     assert_eq!((until.hour() + 5) % 24, (h + 1) % 24);
     assert_eq!(until.minute(), 0);
     assert_eq!(env.sms.request_count(), 0);
@@ -786,8 +801,9 @@ async fn quiet_hours_hold_sms_and_push_but_not_email() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn quiet_hours_do_not_hold_a_parents_school_notices() {
-    // Quiet hours around the current Almaty hour; a pupil enters school now.
-    let h = (Utc::now().hour() + 5) % 24;
+    // Quiet hours around the Almaty hour of the worker's moment; a pupil enters school now.
+    let at = quiet_moment();
+    let h = (at.hour() + 5) % 24;
     let env = env_with(move |s| {
         s.quiet_hours_start = h;
         s.quiet_hours_end = (h + 1) % 24;
@@ -828,7 +844,7 @@ async fn quiet_hours_do_not_hold_a_parents_school_notices() {
         )
         .await;
     assert_eq!(held.ok()["sendNotice"]["channel"], "SMS");
-    let p = env.worker().run_once().await.unwrap();
+    let p = env.worker_at(at).run_once().await.unwrap();
     assert_eq!((p.sent, p.deferred), (1, 1));
     let entry = notification_message::Entity::find()
         .filter(notification_message::Column::Purpose.eq("school_entry"))

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 //! The obligations API as the operator, the commission and a graduate use it.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

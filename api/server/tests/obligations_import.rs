@@ -3,7 +3,7 @@
 //! statuses with their reasons out; bad rows rejected by line; the same file twice changes
 //! nothing; unknown employers wait for classification.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 

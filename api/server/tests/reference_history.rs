@@ -12,7 +12,7 @@
 //!
 //! The feeds end in November 2025: the horizon is 2025-11 (15 months from 2024-09).
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

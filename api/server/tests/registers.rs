@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail by panicking
 //! Organisations, persons, accounts and roles: validation, conflicts, transactions, audit.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! Who may call what: every operation of the foundation against every demo identity and an
 //! anonymous caller. Later domains add their operations to the same helper.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

@@ -3,7 +3,7 @@
 //! bytes when nothing changed, a new version saying what changed, checksums on the trail and
 //! on the downloads), and the Social Wallet failing and recovering.
 
-mod common;
+use crate::common;
 
 use adal_schools::demo::{TILLS, demo_day};
 use adal_schools::reports::month_of;

@@ -4,7 +4,7 @@
 //! blocks and their overrides, balances topped up by signed records, who eats free under the
 //! region's policy in force.
 
-mod common;
+use crate::common;
 
 use adal_core::settings::Secret;
 use adal_notifications::webhooks::signed_headers;

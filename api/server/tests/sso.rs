@@ -4,7 +4,7 @@
 //! token's signature checked against the JWKS, userinfo; the refusals the specifications
 //! require; a child without a parent's permission stopped at the consent step; key rotation.
 
-mod common;
+use crate::common;
 
 use std::future::Future;
 use std::pin::Pin;

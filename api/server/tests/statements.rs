@@ -2,7 +2,7 @@
 //! No N+1: a page of organisations with nested relations costs a fixed number of statements,
 //! whatever the page size.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

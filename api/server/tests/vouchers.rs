@@ -3,7 +3,7 @@
 //! allocation; parents apply and see what their rank is made of; anyone verifies the published
 //! allocation; a declined voucher goes to the next child in the queue at once.
 
-mod common;
+use crate::common;
 
 use adal_testkit::TestApp;
 use common::*;
