@@ -124,6 +124,8 @@ async fn akimat_opens_a_campaign_confirms_a_category_and_allocates() {
             page.find("#seed-hidden").await?;
             page.click("#run-allocation").await?;
             page.wait_text("#allocation .alert", "Приём заявок ещё идёт").await?;
+            // With the machine reason beside it, for a call to support.
+            page.wait_text("#allocation .alert code", "WINDOW_OPEN").await?;
 
             // Time passes: the window closes (the fixture moves its end to its start).
             page.app

@@ -52,33 +52,26 @@ pub fn fill(template: &str, args: &[(&str, String)]) -> String {
     out
 }
 
-/// The explanation of a machine reason the API gives in `extensions.reason`.
-fn reason_key(reason: &str) -> Option<Key> {
-    match reason {
-        "NO_DELIVERED_NOTICE" => Some(Key::ErrNoDeliveredNotice),
-        "UNKNOWN_VARIABLE" => Some(Key::ErrUnknownVariable),
-        "SMS_TOO_LONG" => Some(Key::ErrSmsTooLong),
-        _ => None,
-    }
-}
-
-/// An error as the person reads it, in their language: a reason the app knows (proof of
-/// notice, a template's unknown variable) is explained; otherwise the error's code says what
-/// happened. The API's own message is English for machines and logs and is never shown.
+/// An error as the person reads it, in their language: a refusal's reason (proof of notice,
+/// a full section) is explained, with its machine code beside it for a support call;
+/// otherwise the error's code says what happened. The API's own message is English for
+/// machines and logs and is never shown.
 #[component]
 pub fn ErrorBox(error: ApiError) -> impl IntoView {
     let explained = error
         .reason
         .as_ref()
-        .and_then(|(r, v)| reason_key(r).map(|k| (k, v.clone())));
+        .and_then(|(r, v)| crate::errors::refusal_key(r).map(|k| (k, r.clone(), v.clone())));
+    let reason = explained.as_ref().map(|(_, r, _)| r.clone());
     let code = error.code;
     let headline = move || match &explained {
-        Some((k, value)) => fill(lang().text(*k), &[("value", value.clone())]),
+        Some((k, _, value)) => fill(lang().text(*k), &[("value", value.clone())]),
         None => lang().text(code.key()).to_string(),
     };
     view! {
         <div class="alert error" role="alert">
             <strong>{headline}</strong>
+            {reason.map(|r| view! { " " <code class="muted">{r}</code> })}
         </div>
     }
 }

@@ -29,6 +29,32 @@ pub enum ErrorCode {
     Internal,
 }
 
+/// A refusal's stable machine reason (`extensions.reason`): always a variant of one of the
+/// domains' `…Refusal` enums, which the schema lists with what each means, so that a client
+/// explains every one in its person's language (the web's test finds a text for each). It is
+/// made only from such an enum: a reason cannot be a string the schema does not list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reason(&'static str);
+
+impl Reason {
+    /// The reason as `extensions.reason` and the schema spell it (`NO_DELIVERED_NOTICE`).
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl<E: async_graphql::EnumType> From<E> for Reason {
+    fn from(e: E) -> Self {
+        // `items` lists every variant, so the search always finds `e`.
+        Reason(
+            E::items()
+                .iter()
+                .find(|item| item.value == e)
+                .map_or("", |item| item.name),
+        )
+    }
+}
+
 impl ErrorCode {
     pub const ALL: &[ErrorCode] = &[
         ErrorCode::Unauthenticated,
@@ -71,7 +97,7 @@ pub enum ApiError {
     /// that explain it in the person's language.
     BadInputBecause {
         field: String,
-        reason: &'static str,
+        reason: Reason,
         value: String,
         message: String,
     },
@@ -79,7 +105,7 @@ pub enum ApiError {
     /// A conflict with a stable machine reason in `extensions.reason` (e.g.
     /// `NO_DELIVERED_NOTICE`), for clients that explain it.
     ConflictBecause {
-        reason: &'static str,
+        reason: Reason,
         message: String,
     },
     RateLimited {
@@ -168,10 +194,10 @@ impl ErrorExtensions for ApiError {
                     ..
                 } => {
                     e.set("field", field.as_str());
-                    e.set("reason", *reason);
+                    e.set("reason", reason.as_str());
                     e.set("value", value.as_str());
                 }
-                ApiError::ConflictBecause { reason, .. } => e.set("reason", *reason),
+                ApiError::ConflictBecause { reason, .. } => e.set("reason", reason.as_str()),
                 ApiError::RateLimited { retry_after_secs } => {
                     e.set("retryAfterSeconds", *retry_after_secs)
                 }
@@ -225,9 +251,9 @@ pub fn refusal(e: &ApiError) -> actix_web::HttpResponse {
         ApiError::BadInput { field, .. } => error["field"] = field.as_str().into(),
         ApiError::BadInputBecause { field, reason, .. } => {
             error["field"] = field.as_str().into();
-            error["reason"] = (*reason).into();
+            error["reason"] = reason.as_str().into();
         }
-        ApiError::ConflictBecause { reason, .. } => error["reason"] = (*reason).into(),
+        ApiError::ConflictBecause { reason, .. } => error["reason"] = reason.as_str().into(),
         ApiError::RateLimited { retry_after_secs } => {
             error["retryAfterSeconds"] = (*retry_after_secs).into();
             response.insert_header(("Retry-After", retry_after_secs.max(&1).to_string()));
@@ -243,6 +269,24 @@ pub fn refusal(e: &ApiError) -> actix_web::HttpResponse {
 mod http_tests {
     use super::*;
 
+    #[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+    enum TestRefusal {
+        NoDeliveredNotice,
+        SmsTooLong,
+    }
+
+    #[test]
+    fn a_reason_is_spelled_as_the_schema_spells_its_variant() {
+        assert_eq!(
+            Reason::from(TestRefusal::NoDeliveredNotice).as_str(),
+            "NO_DELIVERED_NOTICE"
+        );
+        assert_eq!(
+            Reason::from(TestRefusal::SmsTooLong).as_str(),
+            "SMS_TOO_LONG"
+        );
+    }
+
     #[test]
     fn the_status_follows_the_code() {
         let cases = [
@@ -253,7 +297,7 @@ mod http_tests {
             (ApiError::Conflict("already decided".into()), 409),
             (
                 ApiError::ConflictBecause {
-                    reason: "NO_DELIVERED_NOTICE",
+                    reason: TestRefusal::NoDeliveredNotice.into(),
                     message: "no notice".into(),
                 },
                 409,

@@ -61,9 +61,10 @@ pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
 /// any other database error to an internal one: `.map_err(conflict_on_unique(...))` after an
 /// insert whose uniqueness is the rule.
 pub fn conflict_on_unique(
-    reason: &'static str,
+    reason: impl Into<crate::error::Reason>,
     message: &'static str,
 ) -> impl FnOnce(sea_orm::DbErr) -> crate::error::ApiError {
+    let reason = reason.into();
     move |e| {
         if is_unique_violation(&e) {
             crate::error::ApiError::ConflictBecause {

@@ -14,6 +14,7 @@ use entities::notification_template;
 
 use super::purposes::Purpose;
 use crate::subjects::Variable;
+use crate::vocab::NotificationRefusal;
 use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::vocab::Language;
@@ -119,7 +120,7 @@ pub fn check_text(
                     let known: Vec<&str> = variables.iter().map(|(n, _, _)| *n).collect();
                     return Err(ApiError::BadInputBecause {
                         field: field.to_owned(),
-                        reason: "UNKNOWN_VARIABLE",
+                        reason: NotificationRefusal::UnknownVariable.into(),
                         value: (*v).to_owned(),
                         message: format!(
                             "unknown variable {{{v}}}; known: {}",
@@ -141,7 +142,7 @@ pub fn check_text(
         if n > max {
             return Err(ApiError::BadInputBecause {
                 field: field.to_owned(),
-                reason: "SMS_TOO_LONG",
+                reason: NotificationRefusal::SmsTooLong.into(),
                 value: n.to_string(),
                 message: format!(
                     "as an SMS this text can take {n} segments; at most {max} are allowed (variables counted at their longest)"

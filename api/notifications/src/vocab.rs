@@ -45,3 +45,14 @@ stored_enum! {
         Cancelled = "cancelled",
     }
 }
+
+/// Why the notifications service refused a template (`extensions.reason` of a
+/// `BAD_USER_INPUT` error, with the value at fault in `extensions.value`); the schema lists
+/// every one, so a client explains each.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotificationRefusal {
+    /// The template names a variable its purpose does not offer.
+    UnknownVariable,
+    /// The SMS text is longer than the gateway delivers.
+    SmsTooLong,
+}

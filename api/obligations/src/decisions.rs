@@ -12,6 +12,7 @@ use serde_json::json;
 use entities::{commission_vote, exemption, exemption_document};
 
 use super::vocab::{ApplicationStatus, Ground};
+use crate::vocab::ObligationRefusal;
 use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult};
 
@@ -263,7 +264,7 @@ pub async fn end(
         .ok_or(ApiError::NotFound("application"))?;
     if app.status != ApplicationStatus::Approved.as_str() {
         return Err(ApiError::ConflictBecause {
-            reason: "NOT_APPROVED",
+            reason: ObligationRefusal::NotApproved.into(),
             message: "only an approved decision can be ended".into(),
         });
     }

@@ -183,3 +183,14 @@ impl FundingCategory {
         }
     }
 }
+
+/// Why the obligations domain refused an action (`extensions.reason` of a `CONFLICT` error);
+/// the schema lists every one, so a client explains each.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObligationRefusal {
+    /// A claim needs proof of notice: no obligation or breach notice was delivered by SMS or
+    /// eGov push yet (an e-mail proves only that it was sent).
+    NoDeliveredNotice,
+    /// Only an approved decision can be ended.
+    NotApproved,
+}

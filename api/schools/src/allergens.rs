@@ -20,6 +20,7 @@ use adal_core::error::{ApiError, ApiResult};
 use crate::notices;
 use crate::roster;
 use crate::rules::local_day;
+use crate::vocab::SchoolRefusal;
 use crate::vocab::{Allergen, MemberKind};
 
 /// The allergens blocked for a child.
@@ -141,7 +142,7 @@ pub async fn lift(
         .ok_or(ApiError::NotFound("pupil"))?;
     if !blocked(&txn, child).await?.contains(&allergen) {
         return Err(ApiError::ConflictBecause {
-            reason: "NOT_BLOCKED",
+            reason: SchoolRefusal::NotBlocked.into(),
             message: "the parent has not blocked this allergen".into(),
         });
     }

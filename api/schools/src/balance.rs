@@ -19,6 +19,7 @@ use adal_core::identifiers::Iin;
 use adal_core::sql::{Binds, lock_row};
 
 use crate::roster;
+use crate::vocab::SchoolRefusal;
 
 /// The pupil's balance (0 before any top-up).
 pub async fn amount(db: &impl ConnectionTrait, person: i64) -> ApiResult<i64> {
@@ -144,7 +145,7 @@ pub async fn top_up(db: &DatabaseConnection, t: TopUp) -> ApiResult<TopUpOutcome
     if let Some(e) = seen {
         if e.person_id != pupil.id || e.amount != t.amount {
             return Err(ApiError::ConflictBecause {
-                reason: "REFERENCE_REUSED",
+                reason: SchoolRefusal::ReferenceReused.into(),
                 message: "this reference was credited with other data".into(),
             });
         }

@@ -18,6 +18,7 @@ use adal_core::{audit, documents};
 
 use crate::meals;
 use crate::roster;
+use crate::vocab::SchoolRefusal;
 use crate::vocab::{Allergen, allergens_to_db};
 
 pub async fn dish(db: &impl ConnectionTrait, id: i64) -> ApiResult<school_dish::Model> {
@@ -307,7 +308,7 @@ pub async fn rate(
     .insert(&txn)
     .await
     .map_err(conflict_on_unique(
-        "ALREADY_RATED",
+        SchoolRefusal::AlreadyRated,
         "this meal has its rating",
     ))?;
     txn.commit().await?;

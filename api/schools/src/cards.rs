@@ -18,6 +18,7 @@ use adal_core::error::{ApiError, ApiResult};
 use adal_core::sql::conflict_on_unique;
 
 use crate::roster;
+use crate::vocab::SchoolRefusal;
 use crate::vocab::{CredentialKind, CredentialStatus, MemberKind};
 
 /// What a device presents, normalised: a card UID in upper-case hex, a QR token as given, a
@@ -99,7 +100,7 @@ pub async fn issue_card(
     .insert(&txn)
     .await
     .map_err(conflict_on_unique(
-        "CARD_IN_USE",
+        SchoolRefusal::CardInUse,
         "this card UID was issued before; a card is never issued twice",
     ))?;
     audit::record(
@@ -284,7 +285,7 @@ pub async fn issue_alternative(
     let consent = consent(&txn, pupil, method)
         .await?
         .ok_or(ApiError::ConflictBecause {
-            reason: "NO_CONSENT",
+            reason: SchoolRefusal::NoConsent.into(),
             message: "the parent has not consented to this way of identification".into(),
         })?;
     for old in of_person(&txn, Some(school_id), pupil).await? {

@@ -96,3 +96,19 @@ mod tests {
         assert_eq!(Allergen::ALL.len(), 14);
     }
 }
+
+/// Why the schools domain refused an action (`extensions.reason` of a `CONFLICT` error); the
+/// schema lists every one, so a client explains each.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchoolRefusal {
+    /// This card was issued before: a card is never issued twice.
+    CardInUse,
+    /// The parent has not consented to this way of identification.
+    NoConsent,
+    /// The parent has not blocked this allergen.
+    NotBlocked,
+    /// This payment reference was already credited with other data.
+    ReferenceReused,
+    /// This meal already has its rating.
+    AlreadyRated,
+}

@@ -55,6 +55,12 @@ pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -
     let domains = crate::wiring::domains();
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .register_output_type::<adal_core::error::ErrorCode>()
+        // Every `extensions.reason` a domain gives (`adal_core::error::Reason` is made only
+        // from these), listed so that clients explain each.
+        .register_output_type::<adal_obligations::vocab::ObligationRefusal>()
+        .register_output_type::<adal_notifications::vocab::NotificationRefusal>()
+        .register_output_type::<adal_vouchers::vocab::VoucherRefusal>()
+        .register_output_type::<adal_schools::vocab::SchoolRefusal>()
         .limit_depth(depth)
         .limit_complexity(complexity);
     if let Some(state) = state {

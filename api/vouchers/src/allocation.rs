@@ -35,6 +35,7 @@ use crate::campaigns;
 use crate::money::{self, age_in_months};
 use crate::ranking::{self, Entry};
 use crate::scope;
+use crate::vocab::VoucherRefusal;
 use crate::vocab::{
     VoucherApplicationStatus, VoucherCampaignStatus, VoucherCategoryStatus, VoucherStatus,
 };
@@ -58,7 +59,7 @@ async fn commit_money(txn: &DatabaseTransaction, campaign_id: i64, amount: i64) 
         Ok(())
     } else {
         Err(ApiError::ConflictBecause {
-            reason: "BUDGET_EXCEEDED",
+            reason: VoucherRefusal::BudgetExceeded.into(),
             message: "the campaign's budget does not hold these vouchers".into(),
         })
     }
@@ -105,13 +106,13 @@ pub async fn run_with(
     let campaign = campaigns::lock(&txn, campaign.id).await?;
     if campaign.status != VoucherCampaignStatus::Open.as_str() {
         return Err(ApiError::ConflictBecause {
-            reason: "ALREADY_ALLOCATED",
+            reason: VoucherRefusal::AlreadyAllocated.into(),
             message: "this campaign's vouchers are already allocated".into(),
         });
     }
     if now < campaign.closes_at {
         return Err(ApiError::ConflictBecause {
-            reason: "WINDOW_OPEN",
+            reason: VoucherRefusal::WindowOpen.into(),
             message: format!(
                 "applications are accepted until {}; the allocation runs after that",
                 campaign.closes_at.format("%Y-%m-%d %H:%M UTC")
@@ -140,7 +141,7 @@ pub async fn run_with(
         .unwrap_or(0);
     if held > 0 || undecided > 0 {
         return Err(ApiError::ConflictBecause {
-            reason: "DECISIONS_PENDING",
+            reason: VoucherRefusal::DecisionsPending.into(),
             message: format!(
                 "{held} applications wait for a guardianship decision and {undecided} declared \
                  categories for confirmation; decide them before the allocation"
@@ -491,7 +492,7 @@ async fn end_voucher(
         .ok_or(ApiError::NotFound("voucher"))?;
     if found.status != VoucherStatus::Issued.as_str() {
         return Err(ApiError::ConflictBecause {
-            reason: "VOUCHER_ENDED",
+            reason: VoucherRefusal::VoucherEnded.into(),
             message: format!("this voucher is already {}", found.status),
         });
     }
@@ -711,10 +712,8 @@ pub async fn lapse_unused(db: &DatabaseConnection, now: DateTime<Utc>) -> ApiRes
                     .await?;
                 }
                 // Ended meanwhile by its parent or the akimat.
-                Err(ApiError::ConflictBecause {
-                    reason: "VOUCHER_ENDED",
-                    ..
-                }) => {}
+                Err(ApiError::ConflictBecause { reason, .. })
+                    if reason == VoucherRefusal::VoucherEnded.into() => {}
                 Err(e) => return Err(e),
             }
         }

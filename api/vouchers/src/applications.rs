@@ -29,6 +29,7 @@ use crate::campaigns::{self, parse_category};
 use crate::money::age_in_months;
 use crate::ranking;
 use crate::scope;
+use crate::vocab::VoucherRefusal;
 use crate::vocab::{
     ClubDirection, VoucherApplicationStatus, VoucherCampaignStatus, VoucherCategoryStatus,
 };
@@ -55,7 +56,7 @@ pub struct Filed {
 fn window_open(c: &voucher_campaign::Model, now: DateTime<Utc>) -> ApiResult<()> {
     if now < c.opens_at {
         return Err(ApiError::ConflictBecause {
-            reason: "WINDOW_NOT_OPEN",
+            reason: VoucherRefusal::WindowNotOpen.into(),
             message: format!(
                 "applications open at {}",
                 c.opens_at.format("%Y-%m-%d %H:%M UTC")
@@ -64,7 +65,7 @@ fn window_open(c: &voucher_campaign::Model, now: DateTime<Utc>) -> ApiResult<()>
     }
     if now >= c.closes_at || c.status != VoucherCampaignStatus::Open.as_str() {
         return Err(ApiError::ConflictBecause {
-            reason: "WINDOW_CLOSED",
+            reason: VoucherRefusal::WindowClosed.into(),
             message: format!(
                 "applications closed at {}",
                 c.closes_at.format("%Y-%m-%d %H:%M UTC")
@@ -92,7 +93,7 @@ pub async fn apply(
     {
         return Err(ApiError::BadInputBecause {
             field: "direction".into(),
-            reason: "DIRECTION_NOT_OFFERED",
+            reason: VoucherRefusal::DirectionNotOffered.into(),
             value: draft.direction.as_str().into(),
             message: "this campaign does not offer vouchers in that direction".into(),
         });
@@ -104,7 +105,7 @@ pub async fn apply(
         if !table.weights.contains_key(&code) {
             return Err(ApiError::BadInputBecause {
                 field: "categories".into(),
-                reason: "UNKNOWN_CATEGORY",
+                reason: VoucherRefusal::UnknownCategory.into(),
                 value: code,
                 message: "the campaign's priority table has no such category".into(),
             });
@@ -113,7 +114,7 @@ pub async fn apply(
         if evidence.is_empty() || evidence.len() > 500 {
             return Err(ApiError::BadInputBecause {
                 field: "categories".into(),
-                reason: "EVIDENCE_REQUIRED",
+                reason: VoucherRefusal::EvidenceRequired.into(),
                 value: code,
                 message: "each category needs its evidence (up to 500 characters)".into(),
             });
@@ -130,7 +131,7 @@ pub async fn apply(
     // Guardianship as the registry shows it now; otherwise held for the akimat, with a document.
     let not_guardian = || ApiError::BadInputBecause {
         field: "childIin".into(),
-        reason: "NOT_GUARDIAN",
+        reason: VoucherRefusal::NotGuardian.into(),
         value: String::new(),
         message: "the persons registry does not show you as this child's parent; give the \
                   document that proves guardianship (a birth certificate, a court decision) \
@@ -168,7 +169,7 @@ pub async fn apply(
         if years < campaign.age_min || years > campaign.age_max {
             return Err(ApiError::BadInputBecause {
                 field: "childIin".into(),
-                reason: "AGE_OUT_OF_RANGE",
+                reason: VoucherRefusal::AgeOutOfRange.into(),
                 value: years.to_string(),
                 message: format!(
                     "the campaign serves children of {}-{} years; the child is {years} when \
@@ -202,7 +203,7 @@ pub async fn apply(
     .insert(&txn)
     .await
     .map_err(conflict_on_unique(
-        "ALREADY_APPLIED",
+        VoucherRefusal::AlreadyApplied,
         "this child already has an application in this campaign (one child, one voucher per campaign, whichever parent applies)",
     ))?;
     let mut categories = Vec::with_capacity(declared.len());
@@ -253,7 +254,7 @@ async fn open_campaign_of(
         .map_err(|_| ApiError::NotFound("application"))?;
     if campaign.status != VoucherCampaignStatus::Open.as_str() {
         return Err(ApiError::ConflictBecause {
-            reason: "ALREADY_ALLOCATED",
+            reason: VoucherRefusal::AlreadyAllocated.into(),
             message: "the campaign's vouchers are allocated; its applications are final".into(),
         });
     }
@@ -327,7 +328,7 @@ pub async fn decide_guardianship(
     let (app, _) = open_campaign_of(&txn, actor, application_id).await?;
     if app.status != VoucherApplicationStatus::Held.as_str() {
         return Err(ApiError::ConflictBecause {
-            reason: "NOT_HELD",
+            reason: VoucherRefusal::NotHeld.into(),
             message: "this application is not waiting for a guardianship decision".into(),
         });
     }

@@ -38,6 +38,7 @@ use crate::money::{self, Month};
 use crate::rules::{self, schedules_overlap};
 use crate::scope;
 use crate::vocab::AttendanceStatus;
+use crate::vocab::VoucherRefusal;
 
 const PROVIDER_STAFF: &[Role] = &[Role::ProviderStaff];
 
@@ -105,7 +106,7 @@ pub async fn record_with(
         else {
             return Err(ApiError::BadInputBecause {
                 field: "rows".into(),
-                reason: "NOT_ENROLLED",
+                reason: VoucherRefusal::NotEnrolled.into(),
                 value: row.voucher_id.to_string(),
                 message: format!(
                     "voucher {} is not used at this section in {month}",
@@ -131,7 +132,7 @@ pub async fn record_with(
             }
             Some(a) => {
                 return Err(ApiError::ConflictBecause {
-                    reason: "ALREADY_ANSWERED",
+                    reason: VoucherRefusal::AlreadyAnswered.into(),
                     message: format!(
                         "voucher {}: the month of {month} is already {}; it is final",
                         row.voucher_id, a.status
@@ -239,7 +240,7 @@ pub async fn answer(
         .ok_or(ApiError::NotFound("attendance"))?;
     if a.status != AttendanceStatus::Recorded.as_str() {
         return Err(ApiError::ConflictBecause {
-            reason: "ALREADY_ANSWERED",
+            reason: VoucherRefusal::AlreadyAnswered.into(),
             message: format!("this month is already {}", a.status),
         });
     }
@@ -248,7 +249,7 @@ pub async fn answer(
         auto_confirm(&txn, &campaign, now).await?;
         txn.commit().await?;
         return Err(ApiError::ConflictBecause {
-            reason: "ANSWER_WINDOW_OVER",
+            reason: VoucherRefusal::AnswerWindowOver.into(),
             message: format!(
                 "the month was not answered within {} days and counts as confirmed",
                 campaign.confirm_days
@@ -302,7 +303,7 @@ pub async fn resolve(
         .map_err(|_| ApiError::NotFound("attendance"))?;
     if a.status != AttendanceStatus::Disputed.as_str() {
         return Err(ApiError::ConflictBecause {
-            reason: "NOT_DISPUTED",
+            reason: VoucherRefusal::NotDisputed.into(),
             message: "only a disputed or flagged month is resolved".into(),
         });
     }
@@ -479,7 +480,7 @@ pub async fn compute_payouts(
     }
     if month >= money::month_of(now.date_naive()) {
         return Err(ApiError::ConflictBecause {
-            reason: "MONTH_NOT_OVER",
+            reason: VoucherRefusal::MonthNotOver.into(),
             message: "a month is paid after it ends".into(),
         });
     }
@@ -493,7 +494,7 @@ pub async fn compute_payouts(
         .await?;
     if done.is_some() {
         return Err(ApiError::ConflictBecause {
-            reason: "ALREADY_PAID",
+            reason: VoucherRefusal::AlreadyPaid.into(),
             message: format!("the payouts of {month} are already computed"),
         });
     }
@@ -561,7 +562,7 @@ pub async fn compute_payouts(
             txn.commit().await?;
         }
         return Err(ApiError::ConflictBecause {
-            reason: "ATTENDANCE_PENDING",
+            reason: VoucherRefusal::AttendancePending.into(),
             message: format!(
                 "{waiting} months wait for the parents' answer and {disputed} disputed or \
                  flagged months for your resolution before {month} is paid"

@@ -26,6 +26,7 @@ use adal_core::sql::{is_unique_violation, lock_row};
 use crate::money::{self, Month};
 use crate::ranking::{self, PriorityTable, TieBreak};
 use crate::scope;
+use crate::vocab::VoucherRefusal;
 use crate::vocab::{ClubDirection, VoucherCampaignStatus};
 
 /// A new version of a region's priority table.
@@ -50,7 +51,7 @@ pub fn parse_category(raw: &str) -> ApiResult<String> {
     } else {
         Err(ApiError::BadInputBecause {
             field: "category".into(),
-            reason: "BAD_CATEGORY_CODE",
+            reason: VoucherRefusal::BadCategoryCode.into(),
             value: raw.to_owned(),
             message: "a category code is 1-32 lower-case Latin letters, digits or _".into(),
         })

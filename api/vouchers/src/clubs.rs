@@ -27,6 +27,7 @@ use adal_core::sql::{Binds, conflict_on_unique};
 use crate::money::{self, Month, age_in_months};
 use crate::rules::{self, Slot};
 use crate::scope;
+use crate::vocab::VoucherRefusal;
 use crate::vocab::{ClubDirection, ProviderStatus, VoucherStatus};
 
 const PROVIDER_STAFF: &[Role] = &[Role::ProviderStaff];
@@ -62,7 +63,7 @@ pub async fn register_provider(
     .insert(&txn)
     .await
     .map_err(conflict_on_unique(
-        "ALREADY_REGISTERED",
+        VoucherRefusal::AlreadyRegistered,
         "this organisation is already registered with this region",
     ))?;
     audit::record(
@@ -203,7 +204,7 @@ pub async fn create_section(
     let txn = begin_write(db).await?;
     if !approved(&txn, d.organisation_id, d.region.as_str()).await? {
         return Err(ApiError::ConflictBecause {
-            reason: "PROVIDER_NOT_APPROVED",
+            reason: VoucherRefusal::ProviderNotApproved.into(),
             message: "the akimat of this region has not approved your organisation yet".into(),
         });
     }
@@ -353,16 +354,16 @@ fn unsuitable(
     s: &section::Model,
     campaign_region: &str,
     age: Option<i32>,
-) -> Option<(&'static str, String)> {
+) -> Option<(VoucherRefusal, String)> {
     if !s.active {
         return Some((
-            "SECTION_CLOSED",
+            VoucherRefusal::SectionClosed,
             "the section no longer takes children".into(),
         ));
     }
     if s.direction != v.direction {
         return Some((
-            "OTHER_DIRECTION",
+            VoucherRefusal::OtherDirection,
             format!(
                 "the voucher pays for {}, the section teaches {}",
                 v.direction, s.direction
@@ -370,13 +371,16 @@ fn unsuitable(
         ));
     }
     if s.region_kato != campaign_region {
-        return Some(("OTHER_REGION", "the section is in another region".into()));
+        return Some((
+            VoucherRefusal::OtherRegion,
+            "the section is in another region".into(),
+        ));
     }
     if let Some(age) = age
         && (age < s.age_min || age > s.age_max)
     {
         return Some((
-            "AGE_OUT_OF_RANGE",
+            VoucherRefusal::AgeOutOfRange,
             format!(
                 "the section takes children of {}-{} years",
                 s.age_min, s.age_max
@@ -457,7 +461,7 @@ pub async fn enrol(
     let v = own_voucher(&txn, actor, voucher_id).await?;
     if v.status != VoucherStatus::Issued.as_str() {
         return Err(ApiError::ConflictBecause {
-            reason: "VOUCHER_ENDED",
+            reason: VoucherRefusal::VoucherEnded.into(),
             message: format!("this voucher is {}", v.status),
         });
     }
@@ -465,7 +469,10 @@ pub async fn enrol(
     let campaign = crate::campaigns::get(&txn, v.campaign_id).await?;
     let age = child_age_years(&txn, v.child_person_id, now.date_naive()).await?;
     if let Some((reason, message)) = unsuitable(&v, &s, &campaign.region_kato, age) {
-        return Err(ApiError::ConflictBecause { reason, message });
+        return Err(ApiError::ConflictBecause {
+            reason: reason.into(),
+            message,
+        });
     }
     if !approved(&txn, s.organisation_id, &s.region_kato).await? {
         return Err(ApiError::NotFound("section"));
@@ -474,7 +481,7 @@ pub async fn enrol(
     let first = match current_enrolment(&txn, v.id).await? {
         Some(c) if c.section_id == s.id => {
             return Err(ApiError::ConflictBecause {
-                reason: "ALREADY_ENROLLED",
+                reason: VoucherRefusal::AlreadyEnrolled.into(),
                 message: "the voucher is already used at this section".into(),
             });
         }
@@ -486,7 +493,7 @@ pub async fn enrol(
     };
     if first > v.last_month {
         return Err(ApiError::ConflictBecause {
-            reason: "VOUCHER_OVER",
+            reason: VoucherRefusal::VoucherOver.into(),
             message: "the voucher has no month left to use".into(),
         });
     }
@@ -500,7 +507,7 @@ pub async fn enrol(
         .await?;
     if seat.rows_affected() != 1 {
         return Err(ApiError::ConflictBecause {
-            reason: "SECTION_FULL",
+            reason: VoucherRefusal::SectionFull.into(),
             message: "the section has no place left".into(),
         });
     }

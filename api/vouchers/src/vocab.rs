@@ -91,3 +91,69 @@ stored_enum! {
     /// The side a message was written for.
     VoucherSide { Parent = "parent", Provider = "provider", Akimat = "akimat" }
 }
+
+/// Why the vouchers domain refused an action (`extensions.reason` of a `CONFLICT` or
+/// `BAD_USER_INPUT` error); the schema lists every one, so a client explains each.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoucherRefusal {
+    /// A category code is 1-32 lower-case Latin letters, digits or `_`.
+    BadCategoryCode,
+    /// A child on the attendance sheet does not attend this section in that month.
+    NotEnrolled,
+    /// The parent has already confirmed or disputed this month: the answer is final.
+    AlreadyAnswered,
+    /// The days to answer are over: the month counts as confirmed.
+    AnswerWindowOver,
+    /// Only a disputed or flagged month is resolved by the akimat.
+    NotDisputed,
+    /// A month is paid after it ends.
+    MonthNotOver,
+    /// The providers' payouts of this month are already computed.
+    AlreadyPaid,
+    /// Parents still have months to answer before the payouts are computed.
+    AttendancePending,
+    /// The campaign does not take applications yet.
+    WindowNotOpen,
+    /// The campaign no longer takes applications.
+    WindowClosed,
+    /// The campaign offers no vouchers in that direction.
+    DirectionNotOffered,
+    /// The campaign's priority table has no such category.
+    UnknownCategory,
+    /// A claimed category needs its evidence.
+    EvidenceRequired,
+    /// The persons register does not show the applicant as the child's parent.
+    NotGuardian,
+    /// The child's age is outside the campaign's or the section's range.
+    AgeOutOfRange,
+    /// The child already has an application in this campaign.
+    AlreadyApplied,
+    /// The campaign's vouchers are allocated: its applications are final.
+    AlreadyAllocated,
+    /// The application is not waiting for a guardianship decision.
+    NotHeld,
+    /// The campaign's budget does not hold these vouchers.
+    BudgetExceeded,
+    /// Applications are still accepted: the allocation runs after the window closes.
+    WindowOpen,
+    /// Categories or guardianship documents still wait for a decision.
+    DecisionsPending,
+    /// The voucher was declined, withdrawn or has expired.
+    VoucherEnded,
+    /// The organisation is already registered with this region.
+    AlreadyRegistered,
+    /// The akimat of the region has not approved the provider yet.
+    ProviderNotApproved,
+    /// The section no longer takes children.
+    SectionClosed,
+    /// The section teaches another direction than the voucher pays for.
+    OtherDirection,
+    /// The section is in another region than the voucher's campaign.
+    OtherRegion,
+    /// The voucher is already used at this section.
+    AlreadyEnrolled,
+    /// The voucher has no month left to use.
+    VoucherOver,
+    /// The section has no place left.
+    SectionFull,
+}

@@ -366,6 +366,15 @@ pub fn text(key: Key) -> &'static str {
         ErrSmsTooLong => {
             "As an SMS this text can take {value} segments (variables counted at their longest), more than allowed. Shorten it."
         }
+        ErrBadCategoryCode => "A category code is 1 to 32 lower-case Latin letters, digits or “_”.",
+        ErrBudgetExceeded => "The campaign's budget does not hold these vouchers.",
+        ErrAlreadyRegistered => "Your organisation is already registered with this region.",
+        ErrCardInUse => "This card was issued before: a card is never issued twice.",
+        ErrNoConsent => "The parent has not consented to this way of identification.",
+        ErrNotBlocked => "The parent has not blocked this allergen.",
+        ErrReferenceReused => "This payment reference was already credited with other data.",
+        ErrAlreadyRated => "This meal already has its rating.",
+        ErrNotApproved => "Only an approved decision can be ended.",
         NavTemplates => "Templates",
         SubjectIn => "Subject ({lang})",
         TextIn => "Text ({lang})",

@@ -29,6 +29,7 @@ use entities::{graduate, notification_message, person};
 pub use graphql::{NoticesMutation, NoticesQuery};
 
 use crate::service::{self, GraduateFilter, GraduateRow};
+use crate::vocab::ObligationRefusal;
 
 /// What the obligations' messages are about: a graduate (`graduate.id`).
 pub const SUBJECT_KIND: &str = "graduate";
@@ -297,7 +298,7 @@ pub async fn require_delivered_notice(
         .any(proves_notice);
     if !told {
         return Err(ApiError::ConflictBecause {
-            reason: "NO_DELIVERED_NOTICE",
+            reason: ObligationRefusal::NoDeliveredNotice.into(),
             message: "a claim needs proof of notice: no obligation or breach notice has been delivered to this graduate by SMS or eGov push yet (an e-mail proves only that it was sent)".into(),
         });
     }

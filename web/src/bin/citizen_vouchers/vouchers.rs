@@ -18,7 +18,7 @@ use crate::gql::parent_vouchers::{
 };
 use crate::gql::{AttendanceStatus, ClubDirection};
 use crate::i18n::{Key, Lang};
-use crate::ui::{EmptyState, ErrorBox, PageTitle, fill, lang, loaded, local_time, non_empty, t};
+use crate::ui::{EmptyState, PageTitle, error_view, fill, lang, loaded, local_time, non_empty, t};
 use adal_web::vouchers::{day_key, direction_key};
 
 /// A price in whole tenge as money.
@@ -62,49 +62,6 @@ fn category(l: Lang, code: &str) -> String {
         .iter()
         .find(|(c, _)| *c == code)
         .map_or_else(|| code.to_string(), |(_, k)| l.text(*k).to_string())
-}
-
-/// The API's refusals these pages explain in the person's language (with the code shown).
-const REFUSALS: [(&str, Key); 17] = [
-    ("WINDOW_CLOSED", Key::VchErrWindowClosed),
-    ("WINDOW_NOT_OPEN", Key::VchErrWindowNotOpen),
-    ("DIRECTION_NOT_OFFERED", Key::VchErrDirection),
-    ("UNKNOWN_CATEGORY", Key::VchErrUnknownCategory),
-    ("EVIDENCE_REQUIRED", Key::VchErrEvidence),
-    ("NOT_GUARDIAN", Key::VchErrNotGuardian),
-    ("AGE_OUT_OF_RANGE", Key::VchErrAge),
-    ("ALREADY_APPLIED", Key::VchErrAlreadyApplied),
-    ("VOUCHER_ENDED", Key::VchErrVoucherEnded),
-    ("OTHER_DIRECTION", Key::VchErrOtherDirection),
-    ("OTHER_REGION", Key::VchErrOtherRegion),
-    ("SECTION_CLOSED", Key::VchErrSectionClosed),
-    ("ALREADY_ENROLLED", Key::VchErrAlreadyEnrolled),
-    ("VOUCHER_OVER", Key::VchErrVoucherOver),
-    ("SECTION_FULL", Key::VchErrSectionFull),
-    ("ANSWER_WINDOW_OVER", Key::VchErrAnswerWindowOver),
-    ("ALREADY_ANSWERED", Key::SheetErrAlreadyAnswered),
-];
-
-/// The error of an action: a refusal these pages know in words (and its machine code), any
-/// other through the shared box.
-fn refusal(error: RwSignal<Option<ApiError>>) -> impl IntoView {
-    move || {
-        let e = error.get()?;
-        let known = e
-            .reason
-            .as_ref()
-            .and_then(|(r, _)| REFUSALS.iter().find(|(c, _)| c == r))
-            .copied();
-        Some(match known {
-            None => view! { <ErrorBox error=e/> }.into_any(),
-            Some((code, key)) => view! {
-                <p class="alert error" role="alert">
-                    <strong>{t(key)}</strong> " " <code class="muted">{code}</code>
-                </p>
-            }
-            .into_any(),
-        })
-    }
 }
 
 /// The label and badge of an application: the voucher's end when it ended, else its status.
@@ -351,7 +308,7 @@ fn WaitingMonth(
             <h3>{m.child_name} " · " {m.section.name}</h3>
             <p>{month(m.month)} " · " {sessions}</p>
             {actions}
-            {refusal(error)}
+            {error_view(error)}
         </li>
     }
 }
@@ -765,7 +722,7 @@ fn Offers(
         <section aria-labelledby="vch-offers-title">
             <h3 id="vch-offers-title">{t(Key::VchOffersTitle)}</h3>
             <p class="hint">{t(Key::VchOffersHint)}</p>
-            {refusal(error)}
+            {error_view(error)}
             {list}
         </section>
     }
@@ -1057,7 +1014,7 @@ fn ApplyForm(d: q::voucher_apply_form::ResponseData) -> impl IntoView {
                 }>{campaign_options}</select>
             </div>
             {details}
-            {refusal(error)}
+            {error_view(error)}
             <button type="submit" id="vch-submit" disabled=move || busy.get()>{t(Key::VchSubmit)}</button>
         </form>
     }

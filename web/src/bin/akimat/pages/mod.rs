@@ -103,25 +103,17 @@ pub fn org_name(l: Lang, kk: &str, ru: &str, en: &str) -> String {
     .to_string()
 }
 
-/// The explanation, in the person's language, of a refusal the API states by its reason or
-/// its field; `None` for errors the shared box explains.
+/// The explanation, in the person's language, of a refusal the API states by its field;
+/// `None` for errors the shared box explains (a refusal's reason among them).
 pub fn refusal(e: &ApiError) -> Option<Key> {
-    let by_reason = match e.reason.as_ref().map(|(r, _)| r.as_str()) {
-        Some("ALREADY_ALLOCATED") => Some(Key::AkimatErrAllocated),
-        Some("WINDOW_OPEN") => Some(Key::AkimatErrWindowOpen),
-        Some("DECISIONS_PENDING") => Some(Key::AkimatErrPending),
-        Some("NOT_HELD") => Some(Key::AkimatErrNotHeld),
-        Some("NOT_DISPUTED") => Some(Key::AkimatErrNotDisputed),
-        Some("MONTH_NOT_OVER") => Some(Key::AkimatErrMonthNotOver),
-        Some("ALREADY_PAID") => Some(Key::AkimatErrAlreadyPaid),
-        Some("ATTENDANCE_PENDING") => Some(Key::AkimatErrAttendancePending),
-        _ => None,
-    };
-    by_reason.or(match e.code {
+    if e.reason.is_some() {
+        return None;
+    }
+    match e.code {
         ErrorCode::BadUserInput if e.is_about("reason") => Some(Key::AkimatErrReason),
         ErrorCode::BadUserInput => e.field.as_deref().and_then(campaign_field_key),
         _ => None,
-    })
+    }
 }
 
 /// The explanation of a campaign form's field the API refused.

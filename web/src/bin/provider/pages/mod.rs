@@ -43,22 +43,19 @@ pub fn recent_months() -> Vec<Month> {
     (0..12).map(|n| months_before(now, n)).collect()
 }
 
-/// The explanation, in the person's language, of a refusal the API states by its reason or
-/// its field; `None` for errors the shared box explains.
+/// The explanation, in the person's language, of a refusal the API states by its field;
+/// `None` for errors the shared box explains (a refusal's reason among them).
 pub fn refusal(e: &ApiError) -> Option<Key> {
-    let by_reason = match e.reason.as_ref().map(|(r, _)| r.as_str()) {
-        Some("ALREADY_ANSWERED") => Some(Key::SheetErrAlreadyAnswered),
-        Some("NOT_ENROLLED") => Some(Key::SheetErrNotEnrolled),
-        Some("PROVIDER_NOT_APPROVED") => Some(Key::ProviderErrNotApproved),
-        _ => None,
-    };
-    by_reason.or(match e.code {
+    if e.reason.is_some() {
+        return None;
+    }
+    match e.code {
         ErrorCode::BadUserInput if e.is_about("month") => Some(Key::SheetErrMonth),
         ErrorCode::BadUserInput if e.is_about("rows") => Some(Key::SheetInvalidRow),
         ErrorCode::BadUserInput => e.field.as_deref().and_then(section_field_key),
         ErrorCode::NotFound => Some(Key::SheetErrNotYours),
         _ => None,
-    })
+    }
 }
 
 /// The explanation of a section form's field the API refused.
