@@ -162,8 +162,14 @@ async fn admin_imports_a_feed_with_bad_rows_and_downloads_the_rejection_report()
     .await;
 }
 
-/// One commission member votes to approve the first open application.
-async fn vote(page: &Page, login: &str, reason: &str, votes_after: &str) -> Result<()> {
+/// One commission member votes on the first open application.
+async fn vote(
+    page: &Page,
+    login: &str,
+    approve: bool,
+    reason: &str,
+    votes_after: &str,
+) -> Result<()> {
     page.sign_in(login).await?;
     page.select("#lang-switch", "en").await?;
     page.goto("/operator/commission").await?;
@@ -172,7 +178,12 @@ async fn vote(page: &Page, login: &str, reason: &str, votes_after: &str) -> Resu
     page.wait_text(".application .documents", "admission-order.pdf")
         .await?;
     page.fill(".vote-reason", reason).await?;
-    page.click(".vote-form .approve").await?;
+    let button = if approve {
+        ".vote-form .approve"
+    } else {
+        ".vote-form .reject"
+    };
+    page.click(button).await?;
     page.wait_text(".application .tally", votes_after).await?;
     page.sign_out().await?;
     Ok(())
@@ -215,6 +226,7 @@ async fn graduate_applies_in_kazakh_the_commission_decides_and_the_graduate_sees
             vote(
                 page,
                 "commission",
+                true,
                 "The admission order is attached.",
                 "1 of 3",
             )
@@ -222,22 +234,60 @@ async fn graduate_applies_in_kazakh_the_commission_decides_and_the_graduate_sees
             vote(
                 page,
                 "commission2",
-                "Master's study on a state grant.",
+                false,
+                "The order carries no university seal.",
                 "2 of 3",
             )
             .await?;
 
-            // The third vote reaches the quorum: the case leaves the queue, decided.
+            // The third member reads the card in Kazakh: who applied, what they ask for, who
+            // has voted so far (by role, in order) and how, as a result.
             page.sign_in("commission3").await?;
-            page.select("#lang-switch", "en").await?;
+            page.select("#lang-switch", "kk").await?;
             page.goto("/operator/commission").await?;
+            page.wait_text(".application .applicant", "Ахметов").await?;
+            page.wait_text(".application .asked", "Сұрайды Босату").await?;
+            let dates = page.text(".application p.muted").await?;
+            ensure!(
+                !dates.starts_with('·') && !dates.contains("· ·"),
+                "a separator with nothing beside it: {dates:?}"
+            );
+            let first = page.text(".application .votes .vote:nth-child(1)").await?;
+            ensure!(
+                first.starts_with("1. Комиссия мүшесі") && first.contains("Мақұлданды"),
+                "the first vote reads {first:?}"
+            );
+            let second = page.text(".application .votes .vote:nth-child(2)").await?;
+            ensure!(
+                second.starts_with("2. Комиссия мүшесі")
+                    && second.contains("Қабылданбады")
+                    && second.contains("no university seal"),
+                "the second vote reads {second:?}"
+            );
+            ensure!(
+                page.exists(".vote:nth-child(1) .badge.ok").await?
+                    && page.exists(".vote:nth-child(2) .badge.bad").await?,
+                "the approval and the rejection are marked alike"
+            );
+            // Approve and reject look different, not only by their words.
+            let looks = page
+                .js("const s = (c) => getComputedStyle(document.querySelector('.vote-form ' + c)).backgroundColor; \
+                     return [s('.approve'), s('.reject')];")
+                .await?;
+            ensure!(looks[0] != looks[1], "approve and reject look alike: {looks}");
+            page.screenshot_for_review("commission-card-kk").await?;
+
+            // The third vote reaches the quorum: two for, one against approves, and the case
+            // leaves the queue, decided.
+            page.select("#lang-switch", "en").await?;
+            page.wait_text(".application .asked", "Exemption").await?;
             page.fill(".vote-reason", "Agreed.").await?;
             page.click(".vote-form .approve").await?;
             page.wait_text(".empty", "No applications").await?;
             page.select("#app-status", "APPROVED").await?;
             page.wait_text(".application", "Approved").await?;
             page.wait_text(".application .tally", "3 of 3").await?;
-            page.wait_text(".application .votes", "Master's study on a state grant")
+            page.wait_text(".application .votes", "no university seal")
                 .await?;
             ensure!(
                 !page.exists(".vote-form").await?,

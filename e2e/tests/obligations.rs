@@ -127,6 +127,8 @@ async fn analyst_filters_graduates_and_opens_a_card() {
         page.click("#graduates tbody tr td:nth-child(3)").await?;
         page.wait_path("/operator/graduates/").await?;
         page.wait_text("#graduate-name", "Омаров").await?;
+        // The university wrote the specialty in Kazakh; the classifier names it in English.
+        page.wait_text(".facts", "6B10101 General medicine").await?;
         page.wait_text("#status", "Breach").await?;
         page.find("#ledger .month").await?;
         page.find("#legend li").await?;

@@ -157,7 +157,14 @@ async fn admin_changes_a_rule_through_the_form_and_sees_the_preview() {
                 .js("return document.querySelector('meta[name=adal-program]').content;")
                 .await?;
             ensure!(program == "operator/rules", "served by {program}");
-            page.wait_text("#rule-versions", "1").await?;
+            // Version 1 is the defaults: named in the page's language, not by the system's
+            // English note.
+            page.wait_text("#rule-versions", "Исходные правила").await?;
+            let versions = page.text("#rule-versions").await?;
+            ensure!(
+                !versions.contains("domain brief"),
+                "the defaults' note in English: {versions}"
+            );
             ensure!(
                 !page.exists("textarea").await?,
                 "the administrator is handed JSON to edit"

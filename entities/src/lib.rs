@@ -59,6 +59,7 @@ pub mod school_notice_pref;
 pub mod school_profile;
 pub mod school_report;
 pub mod school_wallet_transfer;
+pub mod specialty;
 pub mod sso_client;
 pub mod sso_client_school;
 pub mod sso_code;

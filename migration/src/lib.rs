@@ -28,6 +28,7 @@ mod m20261206_000018_import_reason_codes;
 mod m20261207_000019_document_evidence;
 mod m20261207_000020_reference_history;
 mod m20261207_000021_feed_scope;
+mod m20261208_000022_specialties;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000019_document_evidence::Migration),
             Box::new(m20261207_000020_reference_history::Migration),
             Box::new(m20261207_000021_feed_scope::Migration),
+            Box::new(m20261208_000022_specialties::Migration),
         ]
     }
 }

@@ -363,6 +363,7 @@ schema_enum!(
         Regions = "REGIONS",
         Localities = "LOCALITIES",
         ActivityCodes = "ACTIVITY_CODES",
+        Specialties = "SPECIALTIES",
         Employers = "EMPLOYERS",
         Graduates = "GRADUATES",
         Contributions = "CONTRIBUTIONS",

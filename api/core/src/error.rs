@@ -36,6 +36,12 @@ pub enum ErrorCode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reason(&'static str);
 
+/// An enum of a domain's refusal reasons (`ObligationRefusal`, …): the only kind of enum a
+/// [`Reason`] is made from. Each one is registered in the server's schema, and the server's
+/// `schema` test fails for one that is not, so that a reason never escapes the list that
+/// clients translate.
+pub trait Refusal: async_graphql::EnumType {}
+
 impl Reason {
     /// The reason as `extensions.reason` and the schema spell it (`NO_DELIVERED_NOTICE`).
     pub fn as_str(self) -> &'static str {
@@ -43,7 +49,7 @@ impl Reason {
     }
 }
 
-impl<E: async_graphql::EnumType> From<E> for Reason {
+impl<E: Refusal> From<E> for Reason {
     fn from(e: E) -> Self {
         // `items` lists every variant, so the search always finds `e`.
         Reason(
@@ -274,6 +280,7 @@ mod http_tests {
         NoDeliveredNotice,
         SmsTooLong,
     }
+    impl Refusal for TestRefusal {}
 
     #[test]
     fn a_reason_is_spelled_as_the_schema_spells_its_variant() {

@@ -56,3 +56,5 @@ pub enum NotificationRefusal {
     /// The SMS text is longer than the gateway delivers.
     SmsTooLong,
 }
+
+impl adal_core::error::Refusal for NotificationRefusal {}

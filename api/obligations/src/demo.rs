@@ -163,6 +163,23 @@ pub async fn seed(
         ),
         phd,
     ];
+    // The classifier names the demo's specialties in the three languages; a graduate's card
+    // reads them in the page's language.
+    let specialties = [
+        "code,name_kk,name_ru,name_en",
+        "6B07101,Агроинженерия,Агроинженерия,Agricultural engineering",
+        "6B01301,Бастауыш оқытудың педагогикасы мен әдістемесі,Педагогика и методика начального обучения,Pedagogy and methods of primary education",
+        "6B10101,Жалпы медицина,Общая медицина,General medicine",
+        "6B10102,Мейіргер ісі,Сестринское дело,Nursing",
+        "6B01501,Математика мұғалімдерін даярлау,Подготовка учителей математики,Mathematics teacher training",
+        "6B06101,Информатика,Информатика,Computer science",
+        "8D05301,Химия,Химия,Chemistry",
+    ];
+    let specialties_path = dir.path().join("demo-specialties.csv");
+    std::fs::write(&specialties_path, specialties.join("\n"))?;
+    import_file(db, ImportKind::Specialties, &specialties_path, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
     let grads_path = dir.path().join("demo-graduates.csv");
     std::fs::write(&grads_path, graduates.join("\n"))?;
     import_file(db, ImportKind::Graduates, &grads_path, None)

@@ -1070,7 +1070,7 @@ pub async fn evaluate_batch(
             let ids = graduates_with_iins(db, touched_iins).await?;
             evaluate_graduates(db, &ids).await
         }
-        ImportKind::Regions | ImportKind::ActivityCodes => Ok(0),
+        ImportKind::Regions | ImportKind::ActivityCodes | ImportKind::Specialties => Ok(0),
     }
 }
 

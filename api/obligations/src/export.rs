@@ -6,8 +6,9 @@
 //! recorded in the audit trail with its format and filters.
 //!
 //! Two forms. For people: the XLSX always, and the CSV when a `lang=kk|ru|en` is given (the
-//! pages pass theirs): column names, statuses, categories and regions in that language, the
-//! codes in extra columns at the end (`category_code`, `region_kato`, `status_code`), and a CSV
+//! pages pass theirs): column names, statuses, categories, specialties (from the classifier,
+//! where it has the code) and regions in that language, the codes in extra columns at the end
+//! (`category_code`, `region_kato`, `status_code`; the specialty's code is a column), and a CSV
 //! that Excel opens as it is: UTF-8 with a byte-order mark, separated by `;` in kk and ru (the
 //! list separator of those locales) and `,` in en. The XLSX without `lang` is in Russian. For
 //! machines: the CSV without `lang`, as before: column names, codes, `,`, no byte-order mark.
@@ -165,27 +166,44 @@ impl Form {
     }
 }
 
-/// Region names by KATO code, in each language.
-pub type RegionNames = std::collections::HashMap<String, entities::region::Model>;
+/// The names the people's form reads in its language: regions by KATO code, specialties by
+/// code (the classifier; a code it lacks keeps the name the university gave).
+#[derive(Default)]
+pub struct Names {
+    regions: std::collections::HashMap<String, entities::region::Model>,
+    specialties: std::collections::HashMap<String, entities::specialty::Model>,
+}
 
-/// Every region's names (a few dozen rows), for the people's form.
-async fn region_names(db: &sea_orm::DatabaseConnection) -> ApiResult<RegionNames> {
+/// Every region's and specialty's names (a few dozen and a few hundred rows), for the
+/// people's form.
+async fn names(db: &sea_orm::DatabaseConnection) -> ApiResult<Names> {
     use sea_orm::EntityTrait;
     let regions = entities::region::Entity::find()
         .all(db)
         .await
         .map_err(ApiError::internal)?;
-    Ok(regions.into_iter().map(|r| (r.kato.clone(), r)).collect())
+    let specialties = entities::specialty::Entity::find()
+        .all(db)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(Names {
+        regions: regions.into_iter().map(|r| (r.kato.clone(), r)).collect(),
+        specialties: specialties
+            .into_iter()
+            .map(|s| (s.code.clone(), s))
+            .collect(),
+    })
 }
 
 /// One row's cells, in the order of [`Form::header`].
-fn cells(r: &GraduateRow, form: Form, regions: &RegionNames) -> Vec<String> {
+fn cells(r: &GraduateRow, form: Form, names: &Names) -> Vec<String> {
     let name = r.full_name();
     let remaining = (r.required_months - r.credited_months).max(0);
     let kato = r.home_region_kato.clone().unwrap_or_default();
-    let (category, region, status) = match form {
+    let (category, specialty, region, status) = match form {
         Form::Machines => (
             r.funding_category.to_ascii_uppercase(),
+            r.specialty_name.clone(),
             kato.clone(),
             r.status.to_ascii_uppercase(),
         ),
@@ -194,7 +212,11 @@ fn cells(r: &GraduateRow, form: Form, regions: &RegionNames) -> Vec<String> {
                 || r.funding_category.clone(),
                 |c| labels::category(c, l).into(),
             ),
-            regions.get(&kato).map_or_else(
+            names.specialties.get(&r.specialty_code).map_or_else(
+                || r.specialty_name.clone(),
+                |s| l.pick(&s.name_kk, &s.name_ru, &s.name_en).into(),
+            ),
+            names.regions.get(&kato).map_or_else(
                 || kato.clone(),
                 |g| l.pick(&g.name_kk, &g.name_ru, &g.name_en).into(),
             ),
@@ -208,7 +230,7 @@ fn cells(r: &GraduateRow, form: Form, regions: &RegionNames) -> Vec<String> {
         mask(&r.iin),
         category,
         r.specialty_code.clone(),
-        r.specialty_name.clone(),
+        specialty,
         region,
         r.graduation_date.to_string(),
         status,
@@ -265,10 +287,10 @@ fn csv_line(
 }
 
 /// The CSV lines of one page of rows.
-pub fn csv_lines(rows: &[GraduateRow], form: Form, regions: &RegionNames) -> String {
+pub fn csv_lines(rows: &[GraduateRow], form: Form, names: &Names) -> String {
     let mut out = String::new();
     for r in rows {
-        let mut fields = cells(r, form, regions).into_iter();
+        let mut fields = cells(r, form, names).into_iter();
         csv_line(&mut out, &mut fields, form.separator(), |i| {
             !NUMERIC.contains(&i)
         });
@@ -340,15 +362,15 @@ async fn graduates_csv(
         Ok(f) => f,
         Err(e) => return refusal(&e),
     };
-    let regions = match form {
-        Form::Machines => RegionNames::new(),
-        Form::People(_) => match region_names(&state.db).await {
-            Ok(r) => r,
+    let names = match form {
+        Form::Machines => Names::default(),
+        Form::People(_) => match names(&state.db).await {
+            Ok(n) => n,
             Err(e) => return refusal(&e),
         },
     };
     let lines = futures_util::StreamExt::map(pages(state.db.clone(), filter), move |rows| {
-        rows.map(|rows| web::Bytes::from(csv_lines(&rows, form, &regions)))
+        rows.map(|rows| web::Bytes::from(csv_lines(&rows, form, &names)))
     });
     let head = stream::once(async move { Ok::<_, ApiError>(web::Bytes::from(csv_header(form))) });
     // A failure mid-stream ends the response early (the client sees a truncated download);
@@ -403,7 +425,7 @@ async fn xlsx(
     lang: Language,
 ) -> ApiResult<Vec<u8>> {
     let form = Form::People(lang);
-    let regions = region_names(&db).await?;
+    let names = names(&db).await?;
     use rust_xlsxwriter::{Format, Workbook, XlsxError};
     let failed = |e: XlsxError| ApiError::internal(anyhow::anyhow!("xlsx: {e}"));
     let mut book = Workbook::new();
@@ -419,7 +441,7 @@ async fn xlsx(
     let mut pages = std::pin::pin!(pages(db, filter));
     while let Some(rows) = futures_util::StreamExt::next(&mut pages).await {
         for r in rows? {
-            for (col, cell) in cells(&r, form, &regions).iter().enumerate() {
+            for (col, cell) in cells(&r, form, &names).iter().enumerate() {
                 let number = NUMERIC
                     .contains(&col)
                     .then(|| cell.parse::<f64>().ok())

@@ -64,8 +64,24 @@ impl Graduate {
     async fn specialty_code(&self) -> &str {
         &self.0.specialty_code
     }
-    async fn specialty_name(&self) -> &str {
-        &self.0.specialty_name
+    /// The specialty's name in `language` (default: the caller's language) from the
+    /// classifier (`SPECIALTIES` imports); the name the university gave where the classifier
+    /// has no such code.
+    async fn specialty_name(
+        &self,
+        ctx: &Context<'_>,
+        language: Option<Language>,
+    ) -> Result<String> {
+        let l = lang(ctx, language);
+        let listed = crate::loaders::loaders(ctx)?
+            .specialties
+            .load_one(self.0.specialty_code.clone())
+            .await
+            .map_err(load_err)?;
+        Ok(match listed {
+            Some(s) => l.pick(&s.name_kk, &s.name_ru, &s.name_en).to_owned(),
+            None => self.0.specialty_name.clone(),
+        })
     }
     async fn specialty_group(&self) -> Option<SpecialtyGroup> {
         SpecialtyGroup::from_db(&self.0.specialty_group)
@@ -734,7 +750,12 @@ impl ImportBatch {
 #[derive(SimpleObject)]
 pub struct RuleSetVersion {
     pub version: i32,
+    /// The administrator's reason for the version; for the defaults, the system's own words
+    /// (a page shows its own text for them, see `defaults`).
     pub note: String,
+    /// The domain brief's defaults, saved by the system on first use: no administrator wrote
+    /// them or their note.
+    pub defaults: bool,
     pub created_at: DateTime<Utc>,
     /// The first day the version applies to: each month is judged by the latest version
     /// applying from its first day or before.
@@ -747,6 +768,7 @@ impl RuleSetVersion {
         Self {
             version: r.version,
             note: r.note,
+            defaults: r.created_by.is_none(),
             created_at: r.created_at,
             effective_from: r.effective_from,
             rules: Json(serde_json::from_str(&r.rules).unwrap_or_default()),

@@ -1,4 +1,4 @@
-//! Imports of CSV files: reference data (localities, activity codes, employers), graduate
+//! Imports of CSV files: reference data (localities, activity codes, specialties, employers), graduate
 //! lists and contribution feeds. Streaming (a chunk at a time, so a file larger than memory
 //! imports), idempotent (the same file twice changes nothing; duplicate rows count once), each
 //! bad row rejected with its line number and reason while the good rows go in, progress kept on
@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use entities::{
     activity_code, contribution, graduate, import_batch, import_rejection, locality,
-    locality_history, obligation, organisation, organisation_history, person,
+    locality_history, obligation, organisation, organisation_history, person, specialty,
 };
 
 use super::import_reason::ImportRejectionReason as Reason;
@@ -36,6 +36,8 @@ stored_enum! {
         Regions = "regions",
         Localities = "localities",
         ActivityCodes = "activity_codes",
+        /// The classifier of specialties (education programmes), with names in kk, ru and en.
+        Specialties = "specialties",
         Employers = "employers",
         Graduates = "graduates",
         Contributions = "contributions",
@@ -55,7 +57,9 @@ impl ImportKind {
                 "name_en",
                 "rural",
             ],
-            ImportKind::ActivityCodes => &["code", "name_kk", "name_ru", "name_en"],
+            ImportKind::ActivityCodes | ImportKind::Specialties => {
+                &["code", "name_kk", "name_ru", "name_en"]
+            }
             ImportKind::Employers => &["bin", "kind", "name_ru", "locality_kato", "activity_code"],
             ImportKind::Graduates => &[
                 "iin",
@@ -513,7 +517,10 @@ async fn run_chunks(
                         import_localities(db, &mut ctx, rows, &mut rejections).await?
                     }
                     ImportKind::ActivityCodes => {
-                        import_activity_codes(db, rows, &mut rejections).await?
+                        store_classifier!(activity_code, db, coded_names(rows, &mut rejections))?
+                    }
+                    ImportKind::Specialties => {
+                        store_classifier!(specialty, db, coded_names(rows, &mut rejections))?
                     }
                     ImportKind::Employers => {
                         import_employers(db, &mut ctx, rows, &mut rejections).await?
@@ -1011,12 +1018,13 @@ async fn import_localities(
     Ok((n, 0))
 }
 
-async fn import_activity_codes(
-    db: &DatabaseConnection,
+/// Rows of a classifier (`code, name_kk, name_ru, name_en`: activity codes, specialties),
+/// checked; a bad line is rejected.
+fn coded_names(
     rows: Vec<(u64, Vec<String>)>,
     rejections: &mut Vec<Rejection>,
-) -> ApiResult<(u64, u64)> {
-    let mut models = Vec::new();
+) -> Vec<(String, [String; 3])> {
+    let mut out = Vec::new();
     for (line, r) in rows {
         let code = r[0].trim();
         if code.is_empty() || code.len() > 16 {
@@ -1031,37 +1039,65 @@ async fn import_activity_codes(
             );
             continue;
         }
-        let names: RowResult<Vec<String>> = [(1, "name_kk"), (2, "name_ru"), (3, "name_en")]
-            .iter()
-            .map(|(i, f)| Ok(parsed(f, Reason::InvalidName, Name::parse(&r[*i], f))?.into_string()))
-            .collect();
-        match names {
-            Ok(n) => models.push(activity_code::ActiveModel {
-                code: Set(code.to_owned()),
-                name_kk: Set(n[0].clone()),
-                name_ru: Set(n[1].clone()),
-                name_en: Set(n[2].clone()),
-            }),
+        let name = |i: usize, f: &'static str| -> RowResult<String> {
+            Ok(parsed(f, Reason::InvalidName, Name::parse(&r[i], f))?.into_string())
+        };
+        let names = || -> RowResult<[String; 3]> {
+            Ok([
+                name(1, "name_kk")?,
+                name(2, "name_ru")?,
+                name(3, "name_en")?,
+            ])
+        };
+        match names() {
+            Ok(n) => out.push((code.to_owned(), n)),
             Err(e) => reject(rejections, line, e),
         }
     }
+    out
+}
+
+/// Stores a classifier's rows: a code already there takes the new names.
+async fn upsert_classifier<A>(
+    db: &DatabaseConnection,
+    models: Vec<A>,
+    code: <A::Entity as EntityTrait>::Column,
+    names: [<A::Entity as EntityTrait>::Column; 3],
+) -> ApiResult<(u64, u64)>
+where
+    A: ActiveModelTrait + Send,
+{
     let n = models.len() as u64;
     if !models.is_empty() {
-        activity_code::Entity::insert_many(models)
-            .on_conflict(
-                OnConflict::column(activity_code::Column::Code)
-                    .update_columns([
-                        activity_code::Column::NameKk,
-                        activity_code::Column::NameRu,
-                        activity_code::Column::NameEn,
-                    ])
-                    .to_owned(),
-            )
+        <A::Entity as EntityTrait>::insert_many(models)
+            .on_conflict(OnConflict::column(code).update_columns(names).to_owned())
             .exec_without_returning(db)
             .await?;
     }
     Ok((n, 0))
 }
+
+/// Stores a classifier's checked rows ([`coded_names`]) in the table of the entity module
+/// `$table` (columns `code, name_kk, name_ru, name_en`): a code already there takes the new
+/// names.
+macro_rules! store_classifier {
+    ($table:ident, $db:expr, $rows:expr) => {{
+        use $table::{ActiveModel, Column};
+        let models: Vec<ActiveModel> = $rows
+            .into_iter()
+            .map(|(code, [kk, ru, en])| ActiveModel {
+                code: Set(code),
+                name_kk: Set(kk),
+                name_ru: Set(ru),
+                name_en: Set(en),
+            })
+            .collect();
+        let names = [Column::NameKk, Column::NameRu, Column::NameEn];
+        upsert_classifier($db, models, Column::Code, names).await
+    }};
+}
+// By path: the import's dispatch, above it in the file, names it.
+use store_classifier;
 
 /// bin, kind, name, (locality, region), activity code, effective from (if given)
 type EmployerRow = (

@@ -1,15 +1,17 @@
-//! The obligations' loaders: a graduate's messages and tasks, graduates by id, made for every request by
+//! The obligations' loaders: a graduate's messages and tasks, graduates by id, specialties by
+//! code, made for every request by
 //! the server.
 
 use async_graphql::dataloader::DataLoader;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection};
 
 use adal_core::loaders::{ByKey, GroupedBy};
-use entities::{graduate, graduate_task, notification_message};
+use entities::{graduate, graduate_task, notification_message, specialty};
 
 pub type MessagesByGraduate = DataLoader<GroupedBy<notification_message::Entity, i64>>;
 pub type TasksByGraduate = DataLoader<GroupedBy<graduate_task::Entity, i64>>;
 pub type GraduateLoader = DataLoader<ByKey<graduate::Entity, i64>>;
+pub type SpecialtyLoader = DataLoader<ByKey<specialty::Entity, String>>;
 
 /// The per-request loaders (their caches must not outlive a request: callers differ).
 pub struct Loaders {
@@ -17,6 +19,8 @@ pub struct Loaders {
     pub tasks: TasksByGraduate,
     /// Graduates by id (an application's applicant).
     pub graduates: GraduateLoader,
+    /// The classifier's specialties by code (a graduate's specialty in the caller's language).
+    pub specialties: SpecialtyLoader,
 }
 
 impl Loaders {
@@ -46,6 +50,14 @@ impl Loaders {
             ),
             graduates: DataLoader::new(
                 ByKey::new(db.clone(), graduate::Column::Id, |m: &graduate::Model| m.id),
+                spawn,
+            ),
+            specialties: DataLoader::new(
+                ByKey::new(
+                    db.clone(),
+                    specialty::Column::Code,
+                    |m: &specialty::Model| m.code.clone(),
+                ),
                 spawn,
             ),
         }

@@ -194,3 +194,5 @@ pub enum ObligationRefusal {
     /// Only an approved decision can be ended.
     NotApproved,
 }
+
+impl adal_core::error::Refusal for ObligationRefusal {}

@@ -112,3 +112,5 @@ pub enum SchoolRefusal {
     /// This meal already has its rating.
     AlreadyRated,
 }
+
+impl adal_core::error::Refusal for SchoolRefusal {}

@@ -46,7 +46,8 @@ enum Command {
     SeedDemo,
     /// Print the GraphQL schema (SDL).
     PrintSchema,
-    /// Import a CSV file: graduates, contributions, employers, localities or activity-codes.
+    /// Import a CSV file: graduates, contributions, employers, localities, activity-codes
+    /// or specialties.
     Import {
         /// What the file holds.
         kind: adal_obligations::import::ImportKind,

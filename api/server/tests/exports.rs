@@ -241,6 +241,8 @@ async fn with_a_language_the_csv_is_for_people_and_keeps_the_codes() {
     for row in &rows {
         assert_eq!(row.len(), header.len(), "{row:?}");
         assert_eq!(row[8], "Міндеттеме бұзылды");
+        // Омаров's specialty, from the classifier in Kazakh.
+        assert_eq!((row[4], row[5]), ("6B10101", "Жалпы медицина"), "{row:?}");
         assert_eq!(row[row.len() - 1], "BREACH");
         assert!(
             !row[3].chars().any(|c| c == '_'),
@@ -268,6 +270,16 @@ async fn with_a_language_the_csv_is_for_people_and_keeps_the_codes() {
             .unwrap()
             .starts_with("No.,Full name,")
     );
+    // The specialty too, from the classifier (the university wrote it in Kazakh).
+    let (_, _, body) = download(
+        &app,
+        Some(&analyst),
+        "/exports/graduates.csv?status=BREACH&lang=en",
+    )
+    .await;
+    let csv = String::from_utf8(body[3..].to_vec()).unwrap();
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[5], "General medicine", "{row:?}");
     let (status, _, _) = download(&app, Some(&analyst), "/exports/graduates.csv?lang=xx").await;
     assert_eq!(status, 400);
 }

@@ -379,6 +379,79 @@ async fn national_reference_lists_import_the_same_way() {
     assert_eq!(r.accepted, 1);
 }
 
+/// A graduate's specialty in the language asked, as the graduates list gives it.
+async fn specialty_of(
+    app: &adal_testkit::TestApp,
+    token: &str,
+    last_name: &str,
+    lang: &str,
+) -> String {
+    let r = gql(
+        app,
+        Some(token),
+        "query($l: Language) { graduates(first: 100) { nodes { fullName specialtyName(language: $l) } } }",
+        serde_json::json!({ "l": lang }),
+    )
+    .await;
+    let nodes = r.ok()["graduates"]["nodes"].as_array().unwrap().clone();
+    let node = nodes
+        .iter()
+        .find(|n| n["fullName"].as_str().unwrap().contains(last_name))
+        .unwrap_or_else(|| panic!("no graduate {last_name} in {nodes:?}"));
+    node["specialtyName"].as_str().unwrap().to_owned()
+}
+
+/// The classifier of specialties names a graduate's specialty in the language asked; a new
+/// file renames a code (a bad line is rejected, the good ones go in); where the classifier
+/// has no such code, the name the university gave shows.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_specialty_reads_in_the_language_asked_from_the_classifier() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    // The demo's classifier: Омаров studied 6B10101, which the university called
+    // «Жалпы медицина».
+    assert_eq!(
+        specialty_of(&app, &admin, "Омаров", "KK").await,
+        "Жалпы медицина"
+    );
+    assert_eq!(
+        specialty_of(&app, &admin, "Омаров", "RU").await,
+        "Общая медицина"
+    );
+    assert_eq!(
+        specialty_of(&app, &admin, "Омаров", "EN").await,
+        "General medicine"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "specialties.csv",
+        &[
+            "code,name_kk,name_ru,name_en".into(),
+            "6B10101,Жалпы медицина,Общая медицина,General Medicine (MD)".into(),
+            ",Атауы жоқ,Без кода,No code".into(),
+        ],
+    );
+    let r = import_file(&app.db, ImportKind::Specialties, &file, None)
+        .await
+        .unwrap();
+    assert_eq!((r.accepted, r.rejected), (1, 1), "{r:?}");
+    let report = rejection_report(&app.db, r.id).await.unwrap();
+    assert!(report.contains("3,code,"), "{report}");
+    assert_eq!(
+        specialty_of(&app, &admin, "Омаров", "EN").await,
+        "General Medicine (MD)"
+    );
+
+    // A code the classifier lacks: Ким's specialty as the university wrote it.
+    entities::specialty::Entity::delete_by_id("6B06101".to_owned())
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(specialty_of(&app, &admin, "Ким", "EN").await, "Информатика");
+}
+
 /// Each graduate's ledger runs to the latest month the feeds cover for them. The national feed
 /// covers everyone up to L-5 (L: the last complete month); the ministry's answer after Y's 511
 /// consent covers Y up to L. X and Y both studied technical specialties on a state order,

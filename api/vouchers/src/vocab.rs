@@ -157,3 +157,5 @@ pub enum VoucherRefusal {
     /// The section has no place left.
     SectionFull,
 }
+
+impl adal_core::error::Refusal for VoucherRefusal {}

@@ -331,6 +331,7 @@ pub fn text(key: Key) -> &'static str {
         RejectionReport => "Rejected lines",
         RuleVersion => "Version {n}",
         RuleVersions => "Versions of the rules",
+        RuleDefaults => "The initial rules (saved by the system)",
         RulesHint => {
             "The rules are JSON. Preview the effect first; saving creates a new version and re-evaluates every graduate."
         }
@@ -498,6 +499,7 @@ pub fn text(key: Key) -> &'static str {
         KindRegionsFile => "Regions (KATO: oblasts and cities)",
         KindLocalitiesFile => "Localities (KATO)",
         KindActivityCodesFile => "Activity codes (OKED)",
+        KindSpecialtiesFile => "Classifier of specialties",
         CreditedLatestMonth => "Months credited in the latest month",
         PaidLatestMonth => "Graduates with contributions in the latest month",
         ImportsRunning => "Imports running",

@@ -331,6 +331,7 @@ pub fn text(key: Key) -> &'static str {
         RejectionReport => "Қабылданбаған жолдар",
         RuleVersion => "{n}-нұсқа",
         RuleVersions => "Ережелер нұсқалары",
+        RuleDefaults => "Бастапқы ережелер (жүйе сақтаған)",
         RulesHint => {
             "Ережелер JSON түрінде жазылған. Алдымен салдарын қараңыз; сақтау жаңа нұсқа жасап, барлық түлекті қайта есептейді."
         }
@@ -506,6 +507,7 @@ pub fn text(key: Key) -> &'static str {
         KindRegionsFile => "Өңірлер (ӘАОЖ: облыстар мен қалалар)",
         KindLocalitiesFile => "Елді мекендер (ӘАОЖ)",
         KindActivityCodesFile => "Қызмет түрлері (ЭҚЖЖ)",
+        KindSpecialtiesFile => "Мамандықтар жіктеуіші",
         CreditedLatestMonth => "Соңғы айда есептелген айлар",
         PaidLatestMonth => "Соңғы айда жарнасы бар түлектер",
         ImportsRunning => "Орындалып жатқан жүктеулер",

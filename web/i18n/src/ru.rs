@@ -333,6 +333,7 @@ pub fn text(key: Key) -> &'static str {
         RejectionReport => "Отклонённые строки",
         RuleVersion => "Версия {n}",
         RuleVersions => "Версии правил",
+        RuleDefaults => "Исходные правила (сохранены системой)",
         RulesHint => {
             "Правила записаны в JSON. Сначала посмотрите последствия; сохранение создаёт новую версию и пересчитывает всех выпускников."
         }
@@ -504,6 +505,7 @@ pub fn text(key: Key) -> &'static str {
         KindRegionsFile => "Регионы (КАТО: области и города)",
         KindLocalitiesFile => "Населённые пункты (КАТО)",
         KindActivityCodesFile => "Виды деятельности (ОКЭД)",
+        KindSpecialtiesFile => "Классификатор специальностей",
         CreditedLatestMonth => "Засчитано месяцев за последний месяц",
         PaidLatestMonth => "Выпускников со взносами за последний месяц",
         ImportsRunning => "Импортов выполняется",

@@ -4,6 +4,7 @@
 //! edits the rule set's JSON in place (the API's `rules`, which machines keep using), so a
 //! field the form does not show goes back as it came.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -48,11 +49,17 @@ pub fn RulesPage() -> impl IntoView {
                     .map(|r| {
                         let at = r.created_at.clone();
                         let text = serde_json::to_string_pretty(&r.rules).unwrap_or_default();
+                        // The defaults' note is the system's (in English): the page says it.
+                        let note = if r.defaults {
+                            Either::Left(t(Key::RuleDefaults))
+                        } else {
+                            Either::Right(r.note)
+                        };
                         view! {
                             <details class="rule-version">
                                 <summary>
                                     {move || fill(lang().text(Key::RuleVersion), &[("n", r.version.to_string())])}
-                                    " · " {move || format::short_date(lang(), &at)} " · " {r.note}
+                                    " · " {move || format::short_date(lang(), &at)} " · " {note}
                                 </summary>
                                 <pre>{text}</pre>
                             </details>

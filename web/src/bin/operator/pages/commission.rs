@@ -112,7 +112,6 @@ pub fn CommissionPage() -> impl IntoView {
                             </p>
                             <p class="muted">
                                 {period.map(|p| format!("{p} · "))}
-                                " · "
                                 {move || format::short_date(lang(), &applied)}
                                 " · "
                                 <a href=graduate>{t(Key::OpenCard)}</a>

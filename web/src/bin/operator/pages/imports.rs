@@ -14,13 +14,14 @@ use crate::ui::{Choice, EmptyState, ErrorBox, Loading, PageTitle, chosen_files, 
 
 /// The kinds of file the operator uploads here, the frequent ones first (the same kinds as
 /// `adal import`).
-const KINDS: [ImportKind; 6] = [
+const KINDS: [ImportKind; 7] = [
     ImportKind::Contributions,
     ImportKind::Graduates,
     ImportKind::Employers,
     ImportKind::Regions,
     ImportKind::Localities,
     ImportKind::ActivityCodes,
+    ImportKind::Specialties,
 ];
 
 fn kind_key(k: Option<ImportKind>) -> Key {
@@ -31,6 +32,7 @@ fn kind_key(k: Option<ImportKind>) -> Key {
         Some(ImportKind::Regions) => Key::KindRegionsFile,
         Some(ImportKind::Localities) => Key::KindLocalitiesFile,
         Some(ImportKind::ActivityCodes) => Key::KindActivityCodesFile,
+        Some(ImportKind::Specialties) => Key::KindSpecialtiesFile,
         _ => Key::KindReference,
     }
 }
