@@ -20,6 +20,12 @@ pub struct Model {
     pub home_region_kato: Option<String>,
     pub study_start: Date,
     pub graduation_date: Date,
+    /// The graduation date the university listed: with the person, university and specialty,
+    /// the key of the grant (an operator's correction of `graduation_date` leaves it).
+    pub listed_graduation_date: Date,
+    /// The study data of the university's latest line for this grant (JSON), so that a line
+    /// sent again unchanged does not undo an operator's correction.
+    pub listed_study: Option<String>,
     pub grant_months: i32,
     pub programme_months: i32,
     pub budget_cost: i64,

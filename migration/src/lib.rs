@@ -29,6 +29,7 @@ mod m20261207_000019_document_evidence;
 mod m20261207_000020_reference_history;
 mod m20261207_000021_feed_scope;
 mod m20261208_000022_specialties;
+mod m20261208_000023_listed_grant;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_reference_history::Migration),
             Box::new(m20261207_000021_feed_scope::Migration),
             Box::new(m20261208_000022_specialties::Migration),
+            Box::new(m20261208_000023_listed_grant::Migration),
         ]
     }
 }

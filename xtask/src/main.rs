@@ -385,7 +385,12 @@ fn build_web(ws: &Workspace, mode: Mode) -> Result<()> {
     let mut sizes = Vec::new();
     for b in &BUNDLES {
         let dir = dist.join(b.name);
-        let wasm = brotli_len(&fs::read(dir.join(format!("{}_bg.wasm", b.name)))?)?;
+        // The wasm's size is remembered by its content: a bundle that did not change is not
+        // compressed again (quality 11 takes seconds per bundle).
+        let wasm = brotli_len_cached(
+            &ws.target.join("brotli-sizes"),
+            &fs::read(dir.join(format!("{}_bg.wasm", b.name)))?,
+        )?;
         let js = brotli_len(&fs::read(dir.join(format!("{}.js", b.name)))?)?;
         sizes.push(BundleSize {
             name: b.name,
@@ -653,6 +658,23 @@ fn rust_files(
     Ok(())
 }
 
+/// [`brotli_len`], kept in `dir` under a hash of `data`.
+fn brotli_len_cached(dir: &Path, data: &[u8]) -> Result<usize> {
+    let mut h = DefaultHasher::new();
+    data.hash(&mut h);
+    let file = dir.join(format!("{:016x}-{}", h.finish(), data.len()));
+    if let Some(n) = fs::read_to_string(&file)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+    {
+        return Ok(n);
+    }
+    let n = brotli_len(data)?;
+    fs::create_dir_all(dir)?;
+    fs::write(&file, n.to_string())?;
+    Ok(n)
+}
+
 fn brotli_len(data: &[u8]) -> Result<usize> {
     let mut out = Vec::with_capacity(data.len() / 3);
     {
@@ -833,6 +855,19 @@ mod tests {
         let data = vec![b'a'; 100_000];
         let n = brotli_len(&data)?;
         assert!(n > 0 && n < 1_000, "{n}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_remembered_size_is_the_size_of_the_same_content() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let a = vec![b'a'; 100_000];
+        let b: Vec<u8> = (0..100_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+        assert_eq!(brotli_len_cached(dir.path(), &a)?, brotli_len(&a)?);
+        // Read back from the file, and a different content is not taken for it.
+        assert_eq!(brotli_len_cached(dir.path(), &a)?, brotli_len(&a)?);
+        assert_eq!(brotli_len_cached(dir.path(), &b)?, brotli_len(&b)?);
+        assert_eq!(fs::read_dir(dir.path())?.count(), 2);
         Ok(())
     }
 }

@@ -14,39 +14,66 @@ use super::vocab::{FundingCategory, StudyLevel};
 use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult};
 
+/// Calls `$mac!` with the study data a correction compares: what a graduates line says of the
+/// grant besides its key (person, university, specialty, listed graduation date).
+macro_rules! with_study_fields {
+    ($mac:ident) => {
+        $mac!(
+            specialty_name,
+            specialty_group,
+            level,
+            funding_category,
+            home_region_kato,
+            study_start,
+            graduation_date,
+            grant_months,
+            programme_months,
+            budget_cost,
+            referral_employer_id,
+            referral_date
+        )
+    };
+}
+
 /// The study data of `new` (the fields it sets) that differ from `old`: the model to update and,
-/// per changed field, `[old, new]`.
+/// per changed field, `[old, new]`. With `listed` (what the university's previous line said,
+/// [`listed_study`]), only the fields the new line changes since then count: a field the
+/// university repeats is left as it is, also where an operator corrected it.
 pub fn study_changes(
     old: &graduate::Model,
     new: &graduate::ActiveModel,
+    listed: Option<&Map<String, Value>>,
 ) -> (graduate::ActiveModel, Map<String, Value>) {
     let mut changes = Map::new();
     let mut am: graduate::ActiveModel = old.clone().into();
     macro_rules! compare {
         ($($field:ident),*) => {$(
             if let Some(v) = new.$field.try_as_ref() {
-                if *v != old.$field {
+                let repeated = listed
+                    .is_some_and(|l| l.get(stringify!($field)) == Some(&json!(v)));
+                if *v != old.$field && !repeated {
                     changes.insert(stringify!($field).to_owned(), json!([old.$field, v]));
                     am.$field = Set(v.clone());
                 }
             }
         )*};
     }
-    compare!(
-        specialty_name,
-        specialty_group,
-        level,
-        funding_category,
-        home_region_kato,
-        study_start,
-        graduation_date,
-        grant_months,
-        programme_months,
-        budget_cost,
-        referral_employer_id,
-        referral_date
-    );
+    with_study_fields!(compare);
     (am, changes)
+}
+
+/// The study data a graduates line sets, as JSON (kept as `graduate.listed_study`).
+pub fn listed_study(line: &graduate::ActiveModel) -> Map<String, Value> {
+    let mut out = Map::new();
+    macro_rules! collect {
+        ($($field:ident),*) => {$(
+            if let Some(v) = line.$field.try_as_ref() {
+                out.insert(stringify!($field).to_owned(), json!(v));
+            }
+        )*};
+    }
+    with_study_fields!(collect);
+    out
 }
 
 /// The terms an operator may correct; `None` keeps the stored value.
@@ -136,7 +163,7 @@ pub async fn correct_terms(
         budget_cost: c.budget_cost.map_or(Default::default(), Set),
         ..Default::default()
     };
-    let (am, changes) = study_changes(&old, &new);
+    let (am, changes) = study_changes(&old, &new, None);
     if changes.is_empty() {
         return Err(ApiError::bad_input(
             "input",

@@ -1517,7 +1517,7 @@ async fn import_graduates(
     let models: Vec<graduate::ActiveModel> = kept
         .iter()
         .filter_map(|g| {
-            Some(graduate::ActiveModel {
+            let mut line = graduate::ActiveModel {
                 person_id: Set(*person_ids.get(g.iin.as_str())?),
                 university_id: Set(*ctx.orgs.get(&g.university)?),
                 specialty_code: Set(g.specialty_code.clone()),
@@ -1528,6 +1528,7 @@ async fn import_graduates(
                 home_region_kato: Set(g.home_region.clone()),
                 study_start: Set(g.study_start),
                 graduation_date: Set(g.graduation),
+                listed_graduation_date: Set(g.graduation),
                 grant_months: Set(g.grant_months),
                 programme_months: Set(g.programme_months),
                 budget_cost: Set(g.budget_cost),
@@ -1539,13 +1540,17 @@ async fn import_graduates(
                 batch_id: Set(Some(ctx.batch_id)),
                 created_at: Set(now),
                 ..Default::default()
-            })
+            };
+            let listed = super::correction::listed_study(&line);
+            line.listed_study = Set(Some(serde_json::Value::Object(listed).to_string()));
+            Some(line)
         })
         .collect();
     let total = models.len() as u64;
-    // A grant already held (same person, university, specialty and graduation) whose line now
-    // says something else is the university's correction: its study data are updated, what
-    // changed goes on the trail, and the graduate is re-evaluated.
+    // A grant already held (same person, university, specialty and listed graduation date)
+    // whose line now says something else than the university's line before is its correction:
+    // its study data are updated, what changed goes on the trail, and the graduate is
+    // re-evaluated. A line repeated as it was leaves an operator's correction standing.
     let corrected = correct_graduates(&txn, &models, ctx.batch_id).await?;
     ctx.touched.extend(corrected.iter().cloned());
     let mut inserted = 0;
@@ -1556,7 +1561,7 @@ async fn import_graduates(
                     graduate::Column::PersonId,
                     graduate::Column::UniversityId,
                     graduate::Column::SpecialtyCode,
-                    graduate::Column::GraduationDate,
+                    graduate::Column::ListedGraduationDate,
                 ])
                 .do_nothing()
                 .to_owned(),
@@ -1641,7 +1646,7 @@ async fn correct_graduates(
                     g.person_id,
                     g.university_id,
                     &g.specialty_code,
-                    g.graduation_date,
+                    g.listed_graduation_date,
                 ),
                 g,
             )
@@ -1653,18 +1658,28 @@ async fn correct_graduates(
             m.person_id.try_as_ref().copied(),
             m.university_id.try_as_ref().copied(),
             m.specialty_code.try_as_ref(),
-            m.graduation_date.try_as_ref().copied(),
+            m.listed_graduation_date.try_as_ref().copied(),
         ) else {
             continue;
         };
         let Some(old) = existing.get(&key(person, uni, code, grad)) else {
             continue;
         };
-        let (am, changes) = super::correction::study_changes(old, m);
+        let listed: Option<serde_json::Map<String, serde_json::Value>> = old
+            .listed_study
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok());
+        let (mut am, changes) = super::correction::study_changes(old, m, listed.as_ref());
+        let line = m.listed_study.try_as_ref().cloned().flatten();
+        if changes.is_empty() && old.listed_study == line {
+            continue;
+        }
+        // What the university says now is what its next line is compared with.
+        am.listed_study = Set(line);
+        am.update(txn).await?;
         if changes.is_empty() {
             continue;
         }
-        am.update(txn).await?;
         audit::record(
             txn,
             None,

@@ -19,6 +19,24 @@ const CONTRIB_HEADER: &str =
 
 const CORRECT: &str = "mutation($g: ID!, $i: GraduateTermsInput!, $r: String!) { correctGraduateTerms(graduateId: $g, input: $i, reason: $r) { id grantMonths programmeMonths obligation { requiredMonths } } }";
 
+/// The `graduate.corrected` events of a graduate on the audit trail.
+async fn corrections(app: &adal_testkit::TestApp, admin: &str, id: &str) -> Vec<serde_json::Value> {
+    let audit = gql(
+        app,
+        Some(admin),
+        "query($id: String) { auditEvents(subjectType: \"graduate\", subjectId: $id) { nodes { action actorAccountId details } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    audit.ok()["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["action"] == "graduate.corrected")
+        .cloned()
+        .collect()
+}
+
 /// Омаров (demo): a rural-quota bachelor, grant 48 of 48 months, base term 36 months:
 /// required 36 × 48 / 48 = 36. The university's record was wrong: he studied 24 months on the
 /// grant. After the correction: required 36 × 24 / 48 = 18 months.
@@ -86,29 +104,15 @@ async fn the_operator_corrects_grant_months_with_a_reason() {
     assert_eq!(g["programmeMonths"], 48);
     assert_eq!(g["obligation"]["requiredMonths"], 18);
 
-    let audit = gql(
-        &app,
-        Some(&admin),
-        "query($id: String) { auditEvents(subjectType: \"graduate\", subjectId: $id) { nodes { action actorAccountId details } } }",
-        json!({ "id": id }),
-    )
-    .await;
-    let nodes = audit.ok()["auditEvents"]["nodes"].as_array().unwrap();
+    let nodes = corrections(&app, &admin, &id).await;
     let e = nodes
-        .iter()
-        .find(|n| n["action"] == "graduate.corrected")
+        .first()
         .unwrap_or_else(|| panic!("no graduate.corrected in {nodes:?}"));
     assert!(e["actorAccountId"].is_string(), "{e}");
     assert_eq!(e["details"]["reason"], "the university's letter No. 12");
     assert_eq!(e["details"]["changes"], json!({ "grant_months": [48, 24] }));
     // Only the accepted correction was recorded.
-    assert_eq!(
-        nodes
-            .iter()
-            .filter(|n| n["action"] == "graduate.corrected")
-            .count(),
-        1
-    );
+    assert_eq!(nodes.len(), 1);
 }
 
 fn write(dir: &std::path::Path, name: &str, lines: &[String]) -> std::path::PathBuf {
@@ -239,4 +243,82 @@ async fn one_month_of_work_counts_for_both_grants_of_a_person() {
             .collect();
         assert_eq!(credited, expected, "{}", g["level"]);
     }
+}
+
+/// The university's list after an operator corrected a date. Омаров (demo) graduated on
+/// 2024-06-30 by the university's line; the operator corrects it to 2024-01-31 from the
+/// diploma. The university then sends its list again:
+/// - his line as it was: still one grant (matched on the date the university listed, not on
+///   the corrected one), and the operator's date stands;
+/// - his line with a new budget cost, 3,700,000 instead of 3,600,000: the budget is corrected
+///   (on the trail as the university's correction), the operator's date still stands.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_universitys_list_sent_again_keeps_the_operators_correction() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let id = graduate_id(&app, &admin, "Омаров").await;
+    let r = gql(
+        &app,
+        Some(&admin),
+        CORRECT,
+        json!({ "g": id, "i": { "graduationDate": "2024-01-31" }, "r": "the diploma's date" }),
+    )
+    .await;
+    r.ok();
+    let person = person::Entity::find()
+        .filter(person::Column::LastName.eq("Омаров"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let grants = async || {
+        graduate::Entity::find()
+            .filter(graduate::Column::PersonId.eq(person.id))
+            .all(&app.db)
+            .await
+            .unwrap()
+    };
+    let uni = organisation::Entity::find()
+        .filter(organisation::Column::Kind.eq("university"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let line = |budget: u32| {
+        format!(
+            "{},Омаров,Бекзат,,,+77015550000,,kk,{},6B10101,Жалпы медицина,medical,bachelor,state_order,350000000,2020-09-01,2024-06-30,48,48,{budget},,",
+            person.iin, uni.bin
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The university's list (one line), then Омаров's grants.
+    let send = async |name: &str, budget: u32| {
+        let file = write(dir.path(), name, &[GRAD_HEADER.to_owned(), line(budget)]);
+        import_file(&app.db, ImportKind::Graduates, &file, None)
+            .await
+            .unwrap();
+        let g = grants().await;
+        assert_eq!(g.len(), 1, "a second grant: {g:?}");
+        g
+    };
+    let g = send("list-again.csv", 3_600_000).await;
+    assert_eq!(
+        g[0].graduation_date.to_string(),
+        "2024-01-31",
+        "the repeated line undid the operator's date"
+    );
+    let g = send("list-changed.csv", 3_700_000).await;
+    assert_eq!(g[0].graduation_date.to_string(), "2024-01-31");
+    assert_eq!(g[0].budget_cost, 3_700_000);
+    assert_eq!(g[0].graduation_date.to_string(), "2024-01-31");
+    let by_university: Vec<_> = corrections(&app, &admin, &id)
+        .await
+        .into_iter()
+        .filter(|n| n["actorAccountId"].is_null())
+        .collect();
+    assert_eq!(by_university.len(), 1, "{by_university:?}");
+    assert_eq!(
+        by_university[0]["details"]["changes"],
+        json!({ "budget_cost": [3_600_000, 3_700_000] })
+    );
 }

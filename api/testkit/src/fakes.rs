@@ -378,6 +378,7 @@ pub async fn insert_graduates(
             home_region_kato: Set(Some("710000000".into())),
             study_start: Set(study),
             graduation_date: Set(grad),
+            listed_graduation_date: Set(grad),
             grant_months: Set(48),
             programme_months: Set(48),
             budget_cost: Set(2_400_000),
