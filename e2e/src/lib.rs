@@ -643,6 +643,16 @@ where
     outcome
 }
 
+/// This month in Kazakhstan (UTC+5), as the API writes it (`YYYYMM`) and the pages count it,
+/// whatever the browser's time zone.
+pub async fn this_month(page: &Page) -> Result<i64> {
+    page.js("const d = new Date(Date.now() + 5 * 3600 * 1000);
+             return d.getUTCFullYear() * 100 + d.getUTCMonth() + 1;")
+        .await?
+        .as_i64()
+        .context("this month")
+}
+
 /// A valid BIN that the demo data does not use: registered in `yymm`, serial `serial`.
 pub fn valid_bin(yymm: &str, serial: u32) -> String {
     for tail in 0..100u32 {

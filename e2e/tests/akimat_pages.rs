@@ -6,11 +6,12 @@
 //! downloaded (in Kazakh and English).
 
 use anyhow::{Context, Result, ensure};
-use e2e::{Page, run};
+use e2e::{Page, run, this_month};
 use sea_orm::ConnectionTrait;
 
 /// A date `days` from today and a month `months` from this one, in the browser's calendar,
-/// as date and month inputs write them (`YYYY-MM-DD`, `YYYY-MM`).
+/// as date and month inputs write them (`YYYY-MM-DD`, `YYYY-MM`). The campaign form opens and
+/// closes the window at the browser's midnight of those dates, so they are the browser's.
 async fn day_and_month(page: &Page, days: i64, months: i64) -> Result<(String, String)> {
     let r = page
         .js(&format!(
@@ -25,14 +26,6 @@ async fn day_and_month(page: &Page, days: i64, months: i64) -> Result<(String, S
         r[0].as_str().context("a day")?.to_owned(),
         r[1].as_str().context("a month")?.to_owned(),
     ))
-}
-
-/// This month as the API writes it (`YYYYMM`), in the browser's calendar.
-async fn this_month(page: &Page) -> Result<i64> {
-    page.js("const d = new Date(); return d.getFullYear() * 100 + d.getMonth() + 1;")
-        .await?
-        .as_i64()
-        .context("this month")
 }
 
 #[tokio::test(flavor = "multi_thread")]

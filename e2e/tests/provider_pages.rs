@@ -3,15 +3,7 @@
 //! section that is not the provider's shows nothing; the sections and payouts pages.
 
 use anyhow::{Context, Result, ensure};
-use e2e::{Page, run};
-
-/// This month as the API writes it (`YYYYMM`), in the browser's calendar.
-async fn this_month(page: &Page) -> Result<i64> {
-    page.js("const d = new Date(); return d.getFullYear() * 100 + d.getMonth() + 1;")
-        .await?
-        .as_i64()
-        .context("this month")
-}
+use e2e::{Page, run, this_month};
 
 /// The provider's section where a demo child's voucher is used this month, and the child's
 /// voucher id (the signed-in provider asks the API).

@@ -130,7 +130,10 @@ async fn a_school_day_cards_menu_till_allergen_override_and_the_meal_report() {
                 .await?;
             page.click("#dish-save").await?;
             page.wait_text("#week-menu", "Лагман Адал").await?;
-            let tick = "const day = (new Date().getDay() + 6) % 7;
+            // Today's column, Monday first: the day in Kazakhstan (UTC+5), as the pages count
+            // it (1970-01-01 was a Thursday), whatever the browser's time zone.
+            let tick =
+                "const day = (Math.floor((Date.now() + 5 * 3600 * 1000) / 86400000) + 3) % 7;
                  const row = [...document.querySelectorAll('#week-menu tr.dish-row')]
                    .find(r => r.textContent.includes('Лагман Адал'));
                  const img = row.querySelector('img.thumb');

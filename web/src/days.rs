@@ -61,15 +61,40 @@ pub fn weekend(day: i64) -> bool {
     day.rem_euclid(7) >= 2 && day.rem_euclid(7) <= 3
 }
 
-/// Today in the browser's time zone.
+/// Kazakhstan's offset from UTC in milliseconds: one time zone, UTC+5, for the whole country
+/// since 1 March 2024; the API keeps its days in it (`adal_schools::rules::LOCAL_OFFSET_SECS`).
+const KAZAKHSTAN_OFFSET_MS: f64 = 5.0 * 3600.0 * 1000.0;
+
+/// The day in Kazakhstan at an instant (milliseconds since 1970-01-01 UTC).
+pub fn day_in_kazakhstan(unix_ms: f64) -> i64 {
+    ((unix_ms + KAZAKHSTAN_OFFSET_MS) / 86_400_000.0).floor() as i64
+}
+
+/// Today in Kazakhstan, whatever the browser's time zone: the day the API counts in (a
+/// school's day, the day a lifted block holds for), also between 19:00 and 24:00 UTC.
 pub fn today() -> i64 {
-    let d = js_sys::Date::new_0();
-    from_civil(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+    day_in_kazakhstan(js_sys::Date::now())
+}
+
+/// This month in Kazakhstan (`YYYYMM`, as the API writes months).
+pub fn this_month() -> i64 {
+    let (y, m, _) = civil(today());
+    i64::from(y) * 100 + i64::from(m)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_day_is_kazakhstans_not_the_browsers() {
+        // 2026-12-05 19:06 UTC is 2026-12-06 00:06 in Kazakhstan.
+        let at = (from_civil(2026, 12, 5) as f64) * 86_400_000.0 + (19.0 * 60.0 + 6.0) * 60_000.0;
+        assert_eq!(civil(day_in_kazakhstan(at)), (2026, 12, 6));
+        // 18:59 UTC is still the 5th there.
+        let before = at - 7.0 * 60_000.0;
+        assert_eq!(civil(day_in_kazakhstan(before)), (2026, 12, 5));
+    }
 
     #[test]
     fn days_round_trip_and_read_as_the_api_writes_them() {

@@ -108,6 +108,25 @@ pub fn error_view(error: RwSignal<Option<ApiError>>) -> impl IntoView {
     move || error.get().map(|e| view! { <ErrorBox error=e/> })
 }
 
+/// An error signal's box, with a portal's own explanation first: `explain` names the text for a
+/// refusal the API states by a form's field; anything else goes to the shared [`ErrorBox`].
+pub fn explained_error_view(
+    error: RwSignal<Option<ApiError>>,
+    explain: fn(&ApiError) -> Option<Key>,
+) -> impl IntoView {
+    move || {
+        error.get().map(|e| match explain(&e) {
+            Some(k) => view! {
+                <div class="alert error" role="alert">
+                    <strong>{t(k)}</strong>
+                </div>
+            }
+            .into_any(),
+            None => view! { <ErrorBox error=e/> }.into_any(),
+        })
+    }
+}
+
 /// Sends a mutation ([`api::send`]), then reloads what depends on it, or shows the error.
 pub fn act(sent: api::Pending<()>, error: RwSignal<Option<ApiError>>, reload: RwSignal<u32>) {
     error.set(None);

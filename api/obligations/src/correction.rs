@@ -4,7 +4,10 @@
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
 use serde_json::{Map, Value, json};
 
 use entities::{graduate, obligation};
@@ -74,6 +77,24 @@ pub fn listed_study(line: &graduate::ActiveModel) -> Map<String, Value> {
     }
     with_study_fields!(collect);
     out
+}
+
+/// Moves the start of a graduate's obligation to follow a corrected graduation date (the work
+/// starts from it; re-evaluation reads the rest).
+pub async fn move_start(
+    db: &impl ConnectionTrait,
+    graduate_id: i64,
+    graduation: NaiveDate,
+) -> ApiResult<()> {
+    obligation::Entity::update_many()
+        .col_expr(
+            obligation::Column::StartDate,
+            Expr::value(super::import::start_of(graduation)),
+        )
+        .filter(obligation::Column::GraduateId.eq(graduate_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The terms an operator may correct; `None` keeps the stored value.
@@ -172,15 +193,7 @@ pub async fn correct_terms(
     }
     am.update(&txn).await?;
     if let Some(d) = c.graduation_date {
-        // The work starts from the graduation date; re-evaluation reads the rest.
-        obligation::Entity::update_many()
-            .col_expr(
-                obligation::Column::StartDate,
-                Expr::value(super::import::start_of(d)),
-            )
-            .filter(obligation::Column::GraduateId.eq(old.id))
-            .exec(&txn)
-            .await?;
+        move_start(&txn, old.id, d).await?;
     }
     audit::record(
         &txn,

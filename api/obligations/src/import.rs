@@ -1635,11 +1635,26 @@ async fn correct_graduates(
     if persons.is_empty() {
         return Ok(Vec::new());
     }
-    let existing: HashMap<_, graduate::Model> = graduate::Entity::find()
+    let held = graduate::Entity::find()
         .filter(graduate::Column::PersonId.is_in(persons))
         .all(txn)
-        .await?
-        .into_iter()
+        .await?;
+    // The grants by their key, and by the same study started on the same day: a line whose
+    // graduation date alone differs from the one grant of that study is its new date.
+    let mut by_start: HashMap<_, Vec<&graduate::Model>> = HashMap::new();
+    for g in &held {
+        by_start
+            .entry(key(
+                g.person_id,
+                g.university_id,
+                &g.specialty_code,
+                g.study_start,
+            ))
+            .or_default()
+            .push(g);
+    }
+    let existing: HashMap<_, &graduate::Model> = held
+        .iter()
         .map(|g| {
             (
                 key(
@@ -1654,16 +1669,24 @@ async fn correct_graduates(
         .collect();
     let mut corrected_people = Vec::new();
     for m in models {
-        let (Some(person), Some(uni), Some(code), Some(grad)) = (
+        let (Some(person), Some(uni), Some(code), Some(grad), Some(start)) = (
             m.person_id.try_as_ref().copied(),
             m.university_id.try_as_ref().copied(),
             m.specialty_code.try_as_ref(),
             m.listed_graduation_date.try_as_ref().copied(),
+            m.study_start.try_as_ref().copied(),
         ) else {
             continue;
         };
-        let Some(old) = existing.get(&key(person, uni, code, grad)) else {
-            continue;
+        let (old, new_date) = match existing.get(&key(person, uni, code, grad)) {
+            Some(old) => (*old, false),
+            None => match by_start
+                .get(&key(person, uni, code, start))
+                .map(Vec::as_slice)
+            {
+                Some([old]) => (*old, true),
+                _ => continue,
+            },
         };
         let listed: Option<serde_json::Map<String, serde_json::Value>> = old
             .listed_study
@@ -1676,7 +1699,16 @@ async fn correct_graduates(
         }
         // What the university says now is what its next line is compared with.
         am.listed_study = Set(line);
+        if new_date {
+            am.listed_graduation_date = Set(grad);
+        }
         am.update(txn).await?;
+        if let Some(d) = changes
+            .get("graduation_date")
+            .and(m.graduation_date.try_as_ref())
+        {
+            super::correction::move_start(txn, old.id, *d).await?;
+        }
         if changes.is_empty() {
             continue;
         }

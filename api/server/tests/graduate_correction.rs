@@ -251,7 +251,9 @@ async fn one_month_of_work_counts_for_both_grants_of_a_person() {
 /// - his line as it was: still one grant (matched on the date the university listed, not on
 ///   the corrected one), and the operator's date stands;
 /// - his line with a new budget cost, 3,700,000 instead of 3,600,000: the budget is corrected
-///   (on the trail as the university's correction), the operator's date still stands.
+///   (on the trail as the university's correction), the operator's date still stands;
+/// - his line with a new graduation date for the same study: that is the university's
+///   correction of the date.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_universitys_list_sent_again_keeps_the_operators_correction() {
     let app = spawn_app_with_demo().await;
@@ -284,16 +286,20 @@ async fn the_universitys_list_sent_again_keeps_the_operators_correction() {
         .await
         .unwrap()
         .unwrap();
-    let line = |budget: u32| {
+    let line = |budget: u32, graduated: &str| {
         format!(
-            "{},Омаров,Бекзат,,,+77015550000,,kk,{},6B10101,Жалпы медицина,medical,bachelor,state_order,350000000,2020-09-01,2024-06-30,48,48,{budget},,",
+            "{},Омаров,Бекзат,,,+77015550000,,kk,{},6B10101,Жалпы медицина,medical,bachelor,state_order,350000000,2020-09-01,{graduated},48,48,{budget},,",
             person.iin, uni.bin
         )
     };
     let dir = tempfile::tempdir().unwrap();
     // The university's list (one line), then Омаров's grants.
-    let send = async |name: &str, budget: u32| {
-        let file = write(dir.path(), name, &[GRAD_HEADER.to_owned(), line(budget)]);
+    let send = async |name: &str, budget: u32, graduated: &str| {
+        let file = write(
+            dir.path(),
+            name,
+            &[GRAD_HEADER.to_owned(), line(budget, graduated)],
+        );
         import_file(&app.db, ImportKind::Graduates, &file, None)
             .await
             .unwrap();
@@ -301,13 +307,13 @@ async fn the_universitys_list_sent_again_keeps_the_operators_correction() {
         assert_eq!(g.len(), 1, "a second grant: {g:?}");
         g
     };
-    let g = send("list-again.csv", 3_600_000).await;
+    let g = send("list-again.csv", 3_600_000, "2024-06-30").await;
     assert_eq!(
         g[0].graduation_date.to_string(),
         "2024-01-31",
         "the repeated line undid the operator's date"
     );
-    let g = send("list-changed.csv", 3_700_000).await;
+    let g = send("list-changed.csv", 3_700_000, "2024-06-30").await;
     assert_eq!(g[0].graduation_date.to_string(), "2024-01-31");
     assert_eq!(g[0].budget_cost, 3_700_000);
     assert_eq!(g[0].graduation_date.to_string(), "2024-01-31");
@@ -320,5 +326,27 @@ async fn the_universitys_list_sent_again_keeps_the_operators_correction() {
     assert_eq!(
         by_university[0]["details"]["changes"],
         json!({ "budget_cost": [3_600_000, 3_700_000] })
+    );
+
+    // The university corrects the date itself: the same study (started 2020-09-01) ended on
+    // 2023-06-30. Still one grant, now with the university's date, and the obligation starts
+    // on 1 September 2023; the list sent again with that date changes nothing more.
+    let g = send("list-new-date.csv", 3_700_000, "2023-06-30").await;
+    assert_eq!(g[0].graduation_date.to_string(), "2023-06-30");
+    let o = entities::obligation::Entity::find()
+        .filter(entities::obligation::Column::GraduateId.eq(g[0].id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(o.start_date.to_string(), "2023-09-01");
+    send("list-new-date-again.csv", 3_700_000, "2023-06-30").await;
+    let last = corrections(&app, &admin, &id).await;
+    assert_eq!(
+        last.iter()
+            .filter(|n| n["actorAccountId"].is_null())
+            .count(),
+        2,
+        "{last:?}"
     );
 }

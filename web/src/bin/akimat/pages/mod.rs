@@ -17,7 +17,7 @@ use crate::api::{ApiError, ErrorCode};
 use crate::gql::akimat::{Role, VoucherApplicationStatus, VoucherCategoryStatus};
 use crate::i18n::{Key, Lang};
 use crate::session::Names;
-use crate::ui::{ErrorBox, t};
+use crate::ui::t;
 pub use adal_web::vouchers::{attendance_status, direction_key};
 
 /// The regions (KATO) the signed-in officer works in, of `me`'s roles (each a role and its
@@ -131,20 +131,10 @@ pub fn campaign_field_key(field: &str) -> Option<Key> {
     }
 }
 
-/// An error of the akimat's pages: a known refusal in the person's language (with the API's
-/// machine code), else the shared error box.
+/// An error of the akimat's pages: a known refusal in the person's language, else the
+/// shared error box.
 pub fn refusal_view(error: RwSignal<Option<ApiError>>) -> impl IntoView {
-    move || {
-        error.get().map(|e| match refusal(&e) {
-            Some(k) => view! {
-                <div class="alert error" role="alert">
-                    <strong>{t(k)}</strong>
-                </div>
-            }
-            .into_any(),
-            None => view! { <ErrorBox error=e/> }.into_any(),
-        })
-    }
+    adal_web::ui::explained_error_view(error, refusal)
 }
 
 /// The page size of the applications' lists.

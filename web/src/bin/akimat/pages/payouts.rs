@@ -14,6 +14,7 @@ use crate::format;
 use crate::gql::akimat::{self as gql, AttendanceStatus};
 use crate::i18n::{Key, Lang};
 use crate::ui::{EmptyState, PageTitle, download, error_view, fill, lang, loaded, t, table};
+use adal_web::days::this_month;
 
 type Attendance = gql::akimat_payouts::AkimatPayoutsVoucherAttendance;
 
@@ -50,12 +51,6 @@ fn months(first: i64, last: i64) -> Vec<i64> {
     }
     out.reverse();
     out
-}
-
-/// This month in the browser's calendar (`YYYYMM`).
-fn this_month() -> i64 {
-    let d = js_sys::Date::new_0();
-    i64::from(d.get_full_year()) * 100 + i64::from(d.get_month()) + 1
 }
 
 fn provider_of(l: Lang, a: &Attendance) -> (String, String) {

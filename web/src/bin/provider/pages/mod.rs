@@ -11,17 +11,13 @@ use leptos::prelude::*;
 use crate::api::{ApiError, ErrorCode};
 use crate::gql::{self, ProviderStatus};
 use crate::i18n::{Key, Lang};
-use crate::ui::{ErrorBox, fill, lang, t};
+use crate::ui::{fill, lang};
 pub use adal_web::vouchers::{attendance_status, day_key, direction_key};
 
 /// A month as the API writes it: `YYYYMM`.
 pub type Month = i64;
 
-/// This month, in the browser's calendar.
-pub fn this_month() -> Month {
-    let d = js_sys::Date::new_0();
-    i64::from(d.get_full_year()) * 100 + i64::from(d.get_month()) + 1
-}
+pub use adal_web::days::this_month;
 
 /// The month `n` months before `m`.
 pub fn months_before(m: Month, n: i64) -> Month {
@@ -75,15 +71,7 @@ pub fn section_field_key(field: &str) -> Option<Key> {
 /// An error of the provider's pages: a known refusal in the person's language, else the
 /// shared error box.
 pub fn refusal_view(error: RwSignal<Option<ApiError>>) -> impl IntoView {
-    move || {
-        error.get().map(|e| match refusal(&e) {
-            Some(k) => view! {
-                <div class="alert error" role="alert"><strong>{t(k)}</strong></div>
-            }
-            .into_any(),
-            None => view! { <ErrorBox error=e/> }.into_any(),
-        })
-    }
+    adal_web::ui::explained_error_view(error, refusal)
 }
 
 /// The caller's organisation as a voucher provider, and its sections.

@@ -47,7 +47,7 @@ pub fn monday_of(day: &str) -> String {
     days::parse(day).map_or_else(|| day.to_string(), |d| days::iso(d - (d + 3).rem_euclid(7)))
 }
 
-/// Today in the browser's time zone.
+/// Today in Kazakhstan (`YYYY-MM-DD`), whatever the browser's time zone.
 pub fn today() -> String {
     days::iso(days::today())
 }
