@@ -9,17 +9,19 @@ use anyhow::{Context, Result, ensure};
 use e2e::{Page, run, this_month};
 use sea_orm::ConnectionTrait;
 
-/// A date `days` from today and a month `months` from this one, in the browser's calendar,
-/// as date and month inputs write them (`YYYY-MM-DD`, `YYYY-MM`). The campaign form opens and
-/// closes the window at the browser's midnight of those dates, so they are the browser's.
+/// A date `days` from today and a month `months` from this one, in Kazakhstan's calendar
+/// (UTC+5), as date and month inputs write them (`YYYY-MM-DD`, `YYYY-MM`). The campaign form
+/// opens and closes the window at Kazakhstan's midnight of those dates, whatever the
+/// browser's time zone.
 async fn day_and_month(page: &Page, days: i64, months: i64) -> Result<(String, String)> {
     let r = page
         .js(&format!(
             "const p = n => String(n).padStart(2, '0');
-             const d = new Date(); d.setDate(d.getDate() + {days});
-             const m = new Date(); m.setDate(1); m.setMonth(m.getMonth() + {months});
-             return [d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()),
-                     m.getFullYear() + '-' + p(m.getMonth() + 1)];"
+             const kz = () => new Date(Date.now() + 5 * 3600 * 1000);
+             const d = kz(); d.setUTCDate(d.getUTCDate() + {days});
+             const m = kz(); m.setUTCDate(1); m.setUTCMonth(m.getUTCMonth() + {months});
+             return [d.getUTCFullYear() + '-' + p(d.getUTCMonth() + 1) + '-' + p(d.getUTCDate()),
+                     m.getUTCFullYear() + '-' + p(m.getUTCMonth() + 1)];"
         ))
         .await?;
     Ok((

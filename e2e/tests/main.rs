@@ -15,3 +15,4 @@ mod portal_split;
 mod portals;
 mod provider_pages;
 mod school_pages;
+mod security_pages;

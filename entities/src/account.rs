@@ -21,6 +21,14 @@ pub struct Model {
     /// Raised when the password changes or the account is disabled: access tokens carry the
     /// epoch they were issued in, and one from an earlier epoch is refused.
     pub session_epoch: i32,
+    /// A machine client's GraphQL cost budget per minute; unset, the server's default.
+    pub cost_per_minute: Option<i32>,
+    /// A person's authenticator-app secret (base32): being set up until confirmed.
+    pub totp_secret: Option<String>,
+    /// When the first right code confirmed the second factor: from then on sign-in needs one.
+    pub totp_confirmed_at: Option<DateTimeUtc>,
+    /// The 30-second step of the last code that signed in: no code counts twice.
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

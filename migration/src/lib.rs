@@ -30,6 +30,7 @@ mod m20261207_000020_reference_history;
 mod m20261207_000021_feed_scope;
 mod m20261208_000022_specialties;
 mod m20261208_000023_listed_grant;
+mod m20261209_000024_account_controls;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_feed_scope::Migration),
             Box::new(m20261208_000022_specialties::Migration),
             Box::new(m20261208_000023_listed_grant::Migration),
+            Box::new(m20261209_000024_account_controls::Migration),
         ]
     }
 }

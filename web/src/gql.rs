@@ -158,6 +158,33 @@ pub struct SetMyLanguage;
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema.graphql",
+    query_path = "graphql/session.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct MySecondFactor;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/session.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct StartSecondFactor;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/session.graphql",
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone"
+)]
+pub struct ConfirmSecondFactor;
+
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
     query_path = "graphql/reference.graphql",
     extern_enums("Role", "Language", "OrganisationKind"),
     response_derives = "Debug, Clone, PartialEq",

@@ -219,6 +219,7 @@ pub fn Header(portal: Option<Portal>) -> impl IntoView {
     let sign_out = move || {
         st.session.with(Option::is_some).then(|| {
             view! {
+                <a href="/security" id="security-link" rel="external">{t(Key::SecurityTitle)}</a>
                 <button type="button" id="sign-out" class="secondary" on:click=on_sign_out>
                     {t(Key::SignOut)}
                 </button>

@@ -92,6 +92,12 @@ impl ErrorCode {
 pub enum ApiError {
     Unauthenticated,
     UnauthenticatedBecause(String),
+    /// Not signed in, with a stable machine reason in `extensions.reason` (e.g.
+    /// `SECOND_FACTOR_REQUIRED`: the password was right, the code is still to come).
+    UnauthenticatedFor {
+        reason: Reason,
+        message: String,
+    },
     Forbidden,
     NotFound(&'static str),
     BadInput {
@@ -130,6 +136,7 @@ impl ApiError {
             ApiError::NotFound(what) => format!("{what} not found"),
             ApiError::BadInput { message, .. }
             | ApiError::BadInputBecause { message, .. }
+            | ApiError::UnauthenticatedFor { message, .. }
             | ApiError::ConflictBecause { message, .. } => message.clone(),
             ApiError::RateLimited { retry_after_secs } => {
                 format!("too many attempts; try again in {retry_after_secs} s")
@@ -145,9 +152,9 @@ impl ApiError {
     /// The machine code, as the schema's `ErrorCode` enum lists it.
     pub fn error_code(&self) -> ErrorCode {
         match self {
-            ApiError::Unauthenticated | ApiError::UnauthenticatedBecause(_) => {
-                ErrorCode::Unauthenticated
-            }
+            ApiError::Unauthenticated
+            | ApiError::UnauthenticatedBecause(_)
+            | ApiError::UnauthenticatedFor { .. } => ErrorCode::Unauthenticated,
             ApiError::Forbidden => ErrorCode::Forbidden,
             ApiError::NotFound(_) => ErrorCode::NotFound,
             ApiError::BadInput { .. } | ApiError::BadInputBecause { .. } => ErrorCode::BadUserInput,
@@ -203,7 +210,8 @@ impl ErrorExtensions for ApiError {
                     e.set("reason", reason.as_str());
                     e.set("value", value.as_str());
                 }
-                ApiError::ConflictBecause { reason, .. } => e.set("reason", reason.as_str()),
+                ApiError::ConflictBecause { reason, .. }
+                | ApiError::UnauthenticatedFor { reason, .. } => e.set("reason", reason.as_str()),
                 ApiError::RateLimited { retry_after_secs } => {
                     e.set("retryAfterSeconds", *retry_after_secs)
                 }
@@ -227,7 +235,9 @@ impl ApiError {
     pub fn status(&self) -> actix_web::http::StatusCode {
         use actix_web::http::StatusCode as S;
         match self {
-            ApiError::Unauthenticated | ApiError::UnauthenticatedBecause(_) => S::UNAUTHORIZED,
+            ApiError::Unauthenticated
+            | ApiError::UnauthenticatedBecause(_)
+            | ApiError::UnauthenticatedFor { .. } => S::UNAUTHORIZED,
             ApiError::Forbidden => S::FORBIDDEN,
             ApiError::NotFound(_) => S::NOT_FOUND,
             ApiError::BadInput { .. } | ApiError::BadInputBecause { .. } => S::BAD_REQUEST,
@@ -259,7 +269,9 @@ pub fn refusal(e: &ApiError) -> actix_web::HttpResponse {
             error["field"] = field.as_str().into();
             error["reason"] = reason.as_str().into();
         }
-        ApiError::ConflictBecause { reason, .. } => error["reason"] = reason.as_str().into(),
+        ApiError::ConflictBecause { reason, .. } | ApiError::UnauthenticatedFor { reason, .. } => {
+            error["reason"] = reason.as_str().into()
+        }
         ApiError::RateLimited { retry_after_secs } => {
             error["retryAfterSeconds"] = (*retry_after_secs).into();
             response.insert_header(("Retry-After", retry_after_secs.max(&1).to_string()));

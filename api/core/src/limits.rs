@@ -2,7 +2,8 @@
 //! - an operation selects at most `graphql_max_root_fields` root fields and names at most
 //!   `graphql_max_aliases` aliases (900 aliases of one search are 900 searches);
 //! - every caller (a signed-in account, else the client's address) has a budget of complexity
-//!   per minute, `graphql_cost_per_minute`; an operation that would overdraw it is refused with
+//!   per minute, `graphql_cost_per_minute`, or its own where the operator set one with a
+//!   machine client (`account.cost_per_minute`); an operation that would overdraw it is refused with
 //!   `RATE_LIMITED` and `retryAfterSeconds`, before it runs. Lists count their page size into
 //!   the complexity (`crate::pagination::list_complexity`).
 
@@ -20,16 +21,22 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::auth::actor::Caller;
 use crate::error::ApiError;
 
-/// Per-caller complexity budgets, shared by every request of this process.
+/// Per-caller complexity budgets, shared by every request of this process. Every caller has
+/// the default budget unless their account carries its own (a machine client's, set with it):
+/// one limiter per distinct budget, each keyed by caller.
 pub struct CostBudget {
+    default: Limiter,
+    own: std::sync::Mutex<std::collections::HashMap<u32, Arc<Limiter>>>,
+}
+
+struct Limiter {
     limiter: DefaultKeyedRateLimiter<String>,
     clock: DefaultClock,
     per_minute: u32,
 }
 
-impl CostBudget {
-    /// `per_minute` complexity points per caller, all of them available at once.
-    pub fn per_minute(per_minute: u32) -> Self {
+impl Limiter {
+    fn per_minute(per_minute: u32) -> Self {
         let per_minute = per_minute.max(1);
         let quota = Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN));
         Self {
@@ -39,8 +46,7 @@ impl CostBudget {
         }
     }
 
-    /// Takes `cost` from `caller`'s budget, or says how many seconds until it could.
-    pub fn charge(&self, caller: &str, cost: usize) -> Result<(), i64> {
+    fn charge(&self, caller: &str, cost: usize) -> Result<(), i64> {
         // Forget callers whose budget is full again, so the map stays small.
         if self.limiter.len() > 10_000 {
             self.limiter.retain_recent();
@@ -60,12 +66,45 @@ impl CostBudget {
     }
 }
 
-/// The caller a budget belongs to: the account, else the client's address.
-fn budget_key(caller: &Caller) -> String {
+impl CostBudget {
+    /// `per_minute` complexity points per caller, all of them available at once.
+    pub fn per_minute(per_minute: u32) -> Self {
+        Self {
+            default: Limiter::per_minute(per_minute),
+            own: Default::default(),
+        }
+    }
+
+    /// Takes `cost` from `caller`'s budget (their own of `own_per_minute` points when they have
+    /// one, else the default), or says how many seconds until it could.
+    pub fn charge(
+        &self,
+        caller: &str,
+        cost: usize,
+        own_per_minute: Option<u32>,
+    ) -> Result<(), i64> {
+        let Some(per_minute) = own_per_minute.filter(|n| *n != self.default.per_minute) else {
+            return self.default.charge(caller, cost);
+        };
+        let limiter = match self.own.lock() {
+            Ok(mut own) => own
+                .entry(per_minute)
+                .or_insert_with(|| Arc::new(Limiter::per_minute(per_minute)))
+                .clone(),
+            // A poisoned map: the default budget still limits the caller.
+            Err(_) => return self.default.charge(caller, cost),
+        };
+        limiter.charge(caller, cost)
+    }
+}
+
+/// The caller a budget belongs to (the account, else the client's address) and the account's
+/// own budget, if it has one.
+fn budget_key(caller: &Caller) -> (String, Option<u32>) {
     match (&caller.actor, &caller.client_addr) {
-        (Some(a), _) => format!("account:{}", a.account_id),
-        (None, Some(addr)) => format!("addr:{addr}"),
-        (None, None) => "addr:-".to_owned(),
+        (Some(a), _) => (format!("account:{}", a.account_id), a.cost_per_minute),
+        (None, Some(addr)) => (format!("addr:{addr}"), None),
+        (None, None) => ("addr:-".to_owned(), None),
     }
 }
 
@@ -130,10 +169,10 @@ impl Extension for LimitsExtension {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         let result = next.run(ctx).await?;
-        let key = ctx
+        let (key, own) = ctx
             .data_opt::<Caller>()
-            .map_or_else(|| "addr:-".to_owned(), budget_key);
-        if let Err(retry_after_secs) = self.budget.charge(&key, result.complexity) {
+            .map_or_else(|| ("addr:-".to_owned(), None), budget_key);
+        if let Err(retry_after_secs) = self.budget.charge(&key, result.complexity, own) {
             tracing::info!(
                 complexity = result.complexity,
                 retry_after_secs,
@@ -226,14 +265,20 @@ mod tests {
     #[test]
     fn a_budget_refuses_what_would_overdraw_it_and_says_when() {
         let b = CostBudget::per_minute(1_000);
-        assert_eq!(b.charge("account:1", 600), Ok(()));
-        let wait = b.charge("account:1", 600).unwrap_err();
+        assert_eq!(b.charge("account:1", 600, None), Ok(()));
+        let wait = b.charge("account:1", 600, None).unwrap_err();
         // 600 points come back at 1,000 a minute: in about 12 s (less what already came back).
         assert!((1..=13).contains(&wait), "{wait}");
         // Another caller has their own budget.
-        assert_eq!(b.charge("account:2", 1_000), Ok(()));
+        assert_eq!(b.charge("account:2", 1_000, None), Ok(()));
         // One operation dearer than a whole minute's budget takes the whole budget.
-        assert_eq!(b.charge("account:3", 5_000), Ok(()));
-        assert!(b.charge("account:3", 1).is_err());
+        assert_eq!(b.charge("account:3", 5_000, None), Ok(()));
+        assert!(b.charge("account:3", 1, None).is_err());
+        // A caller with a budget of their own spends it, not the default.
+        assert_eq!(b.charge("account:4", 3_000, Some(5_000)), Ok(()));
+        assert_eq!(b.charge("account:4", 1_900, Some(5_000)), Ok(()));
+        assert!(b.charge("account:4", 600, Some(5_000)).is_err());
+        assert_eq!(b.charge("account:5", 300, Some(500)), Ok(()));
+        assert!(b.charge("account:5", 300, Some(500)).is_err());
     }
 }

@@ -176,8 +176,12 @@ impl Message {
     async fn subject(&self) -> Option<&str> {
         self.0.subject.as_deref()
     }
-    /// The text as sent (unset until sent: it is rendered then).
-    async fn body(&self) -> Option<&str> {
+    /// The text as sent (unset until sent: it is rendered then). It names the person and
+    /// their case: reading someone else's is a read of personal data.
+    async fn body(&self, ctx: &Context<'_>) -> Option<&str> {
+        if let Some(person) = self.0.person_id {
+            adal_core::audit::read(ctx, person, "notice");
+        }
         self.0.body.as_deref()
     }
     async fn attempts(&self) -> i32 {

@@ -286,6 +286,7 @@ pub struct ClaimRow {
     pub claim: claim::Model,
     pub graduate_id: i64,
     pub graduate_name: String,
+    pub person_id: i64,
 }
 
 /// Claims, newest first, optionally of one status: four statements whatever the count
@@ -330,11 +331,11 @@ pub async fn list(
         .filter_map(|c| {
             let gid = *obligations.get(&c.obligation_id)?;
             let p = persons.get(graduates.get(&gid)?)?;
-            let graduate_name = p.full_name();
             Some(ClaimRow {
                 claim: c,
                 graduate_id: gid,
-                graduate_name,
+                graduate_name: p.full_name(),
+                person_id: p.id,
             })
         })
         .collect())

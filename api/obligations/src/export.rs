@@ -212,9 +212,10 @@ fn cells(r: &GraduateRow, form: Form, names: &Names) -> Vec<String> {
                 || r.funding_category.clone(),
                 |c| labels::category(c, l).into(),
             ),
-            names.specialties.get(&r.specialty_code).map_or_else(
-                || r.specialty_name.clone(),
-                |s| l.pick(&s.name_kk, &s.name_ru, &s.name_en).into(),
+            labels::specialty(
+                names.specialties.get(&r.specialty_code),
+                &r.specialty_name,
+                l,
             ),
             names.regions.get(&kato).map_or_else(
                 || kato.clone(),

@@ -1,6 +1,8 @@
 //! GraphQL types and resolvers of the obligations domain.
 
-use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Result, SimpleObject, Upload};
+use async_graphql::{
+    ComplexObject, Context, Enum, ID, InputObject, Json, Object, Result, SimpleObject, Upload,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::EntityTrait;
 
@@ -78,10 +80,11 @@ impl Graduate {
             .load_one(self.0.specialty_code.clone())
             .await
             .map_err(load_err)?;
-        Ok(match listed {
-            Some(s) => l.pick(&s.name_kk, &s.name_ru, &s.name_en).to_owned(),
-            None => self.0.specialty_name.clone(),
-        })
+        Ok(crate::labels::specialty(
+            listed.as_ref(),
+            &self.0.specialty_name,
+            l,
+        ))
     }
     async fn specialty_group(&self) -> Option<SpecialtyGroup> {
         SpecialtyGroup::from_db(&self.0.specialty_group)
@@ -227,7 +230,7 @@ impl Graduate {
         Ok(service::claims_of(&state.db, self.0.obligation_id)
             .await?
             .into_iter()
-            .map(Claim)
+            .map(|c| Claim(c, Some(self.0.person_id)))
             .collect())
     }
 }
@@ -518,8 +521,18 @@ impl Vote {
     }
 }
 
-/// A reimbursement claim.
-pub struct Claim(pub claim::Model);
+/// A reimbursement claim, with the person it is raised against where it is read (a list or a
+/// graduate's card; a mutation's answer is covered by the mutation's own audit event).
+pub struct Claim(pub claim::Model, pub Option<i64>);
+
+impl Claim {
+    /// Notes the read of the claim's money and contacts for the `personal_data.read` event.
+    fn read(&self, ctx: &Context<'_>) {
+        if let Some(person) = self.1 {
+            audit::read(ctx, person, "claim");
+        }
+    }
+}
 
 #[Object]
 impl Claim {
@@ -527,11 +540,13 @@ impl Claim {
         ID(self.0.id.to_string())
     }
     /// KZT.
-    async fn amount(&self) -> i64 {
+    async fn amount(&self, ctx: &Context<'_>) -> i64 {
+        self.read(ctx);
         self.0.amount
     }
     /// How the amount was computed: formula, inputs, rounding, rule version.
-    async fn computation(&self) -> Json<serde_json::Value> {
+    async fn computation(&self, ctx: &Context<'_>) -> Json<serde_json::Value> {
+        self.read(ctx);
         Json(serde_json::from_str(&self.0.computation).unwrap_or_default())
     }
     async fn status(&self) -> Option<ClaimStatus> {
@@ -541,6 +556,7 @@ impl Claim {
         self.0.created_at
     }
     async fn payments(&self, ctx: &Context<'_>) -> Result<Vec<Payment>> {
+        self.read(ctx);
         let state = ctx.data::<AppState>()?;
         Ok(claims::payments_of(&state.db, self.0.id)
             .await?
@@ -549,6 +565,7 @@ impl Claim {
             .collect())
     }
     async fn paid_total(&self, ctx: &Context<'_>) -> Result<i64> {
+        self.read(ctx);
         let state = ctx.data::<AppState>()?;
         Ok(claims::payments_of(&state.db, self.0.id)
             .await?
@@ -557,6 +574,7 @@ impl Claim {
             .sum())
     }
     async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<Contact>> {
+        self.read(ctx);
         let state = ctx.data::<AppState>()?;
         Ok(claims::contacts_of(&state.db, self.0.id)
             .await?
@@ -568,10 +586,22 @@ impl Claim {
 
 /// A claim in the operator's list, with the graduate it is raised against.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ClaimListItem {
     pub graduate_id: ID,
+    #[graphql(skip)]
     pub graduate_name: String,
+    #[graphql(skip)]
+    pub person_id: i64,
     pub claim: Claim,
+}
+
+#[ComplexObject]
+impl ClaimListItem {
+    async fn graduate_name(&self, ctx: &Context<'_>) -> &str {
+        audit::read(ctx, self.person_id, "name");
+        &self.graduate_name
+    }
 }
 
 pub struct Payment(claim_payment::Model);
@@ -1017,7 +1047,8 @@ impl ObligationsQuery {
             .map(|r| ClaimListItem {
                 graduate_id: ID(r.graduate_id.to_string()),
                 graduate_name: r.graduate_name,
-                claim: Claim(r.claim),
+                person_id: r.person_id,
+                claim: Claim(r.claim, Some(r.person_id)),
             })
             .collect())
     }
@@ -1236,6 +1267,7 @@ impl ObligationsMutation {
         let id = parse_id("graduateId", &graduate_id)?;
         Ok(Claim(
             claims::draft(&state.db, actor(ctx)?.account_id, id).await?,
+            None,
         ))
     }
 
@@ -1256,6 +1288,7 @@ impl ObligationsMutation {
         };
         Ok(Claim(
             claims::set_status(&state.db, actor(ctx)?.account_id, id, status).await?,
+            None,
         ))
     }
 
@@ -1280,6 +1313,7 @@ impl ObligationsMutation {
                 &reference,
             )
             .await?,
+            None,
         ))
     }
 
@@ -1308,6 +1342,7 @@ impl ObligationsMutation {
                 .one(&state.db)
                 .await?
                 .ok_or(ApiError::NotFound("claim"))?,
+            None,
         ))
     }
 

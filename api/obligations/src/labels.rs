@@ -5,6 +5,19 @@ use adal_core::vocab::Language;
 
 use super::vocab::{FundingCategory, ObligationStatus};
 
+/// A specialty's name as a person reads it: the classifier's name in `l` (`SPECIALTIES`
+/// imports), else the name the university gave where the classifier lacks the code.
+pub fn specialty(
+    classified: Option<&entities::specialty::Model>,
+    given: &str,
+    l: Language,
+) -> String {
+    classified.map_or_else(
+        || given.to_owned(),
+        |s| l.pick(&s.name_kk, &s.name_ru, &s.name_en).to_owned(),
+    )
+}
+
 /// An obligation status as a person reads it.
 pub fn status(s: ObligationStatus, l: Language) -> &'static str {
     use ObligationStatus as S;

@@ -4,6 +4,7 @@ use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};
 
 use crate::accounts::graphql::{Account, RoleAssignment};
+use crate::accounts::second_factor;
 use crate::accounts::service as accounts;
 use crate::loaders::loaders;
 use crate::people::graphql::Person;
@@ -54,6 +55,15 @@ impl Me {
     }
 }
 
+/// A second factor being set up: the authenticator app's secret, shown this once.
+#[derive(async_graphql::SimpleObject)]
+pub struct SecondFactorSetup {
+    /// Base32, for typing into the app.
+    pub secret: String,
+    /// `otpauth://totp/...`, for the app to read from a QR code.
+    pub otpauth_url: String,
+}
+
 /// A session: a short-lived access token (send as `Authorization: Bearer ...`) and, for people,
 /// a refresh token that rotates on every use.
 pub struct Session(SessionTokens);
@@ -92,9 +102,17 @@ pub struct AuthMutation;
 #[Object]
 impl AuthMutation {
     /// Signs a person in. Repeated failures slow down and lock; the message never tells
-    /// whether the login exists.
+    /// whether the login exists. An account with a second factor also sends `code`, the six
+    /// digits its authenticator app shows: without it the answer is `UNAUTHENTICATED` with
+    /// reason `SECOND_FACTOR_REQUIRED`, with a wrong one `SECOND_FACTOR_INCORRECT`.
     #[graphql(guard = "Allow::public(\"login\")")]
-    async fn login(&self, ctx: &Context<'_>, login: String, password: String) -> Result<Session> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        login: String,
+        password: String,
+        code: Option<String>,
+    ) -> Result<Session> {
         let state = ctx.data::<AppState>()?;
         let addr = caller(ctx).client_addr.clone();
         let s = service::sign_in(
@@ -102,6 +120,7 @@ impl AuthMutation {
             Credentials::Person,
             &login,
             &password,
+            code.as_deref(),
             addr.as_deref(),
         )
         .await?;
@@ -123,6 +142,7 @@ impl AuthMutation {
             Credentials::Client,
             &client_id,
             &client_secret,
+            None,
             addr.as_deref(),
         )
         .await?;
@@ -142,6 +162,29 @@ impl AuthMutation {
         let state = ctx.data::<AppState>()?;
         service::sign_out(state, &refresh_token).await?;
         Ok(true)
+    }
+
+    /// Starts setting up a second factor for the caller's own sign-in: the secret to add to an
+    /// authenticator app (typed in, or its `otpauthUrl` as a QR code), shown this once. It is
+    /// on once `confirmSecondFactor` receives the app's first code.
+    #[graphql(guard = "Allow::signed_in(\"startSecondFactor\")")]
+    async fn start_second_factor(&self, ctx: &Context<'_>) -> Result<SecondFactorSetup> {
+        let state = ctx.data::<AppState>()?;
+        let s = second_factor::start(&state.db, actor(ctx)?.account_id).await?;
+        Ok(SecondFactorSetup {
+            secret: s.secret,
+            otpauth_url: s.otpauth_url,
+        })
+    }
+
+    /// Turns the caller's second factor on with the authenticator app's first code; from now
+    /// on each sign-in needs a code.
+    #[graphql(guard = "Allow::signed_in(\"confirmSecondFactor\")")]
+    async fn confirm_second_factor(&self, ctx: &Context<'_>, code: String) -> Result<Account> {
+        let state = ctx.data::<AppState>()?;
+        Ok(Account(
+            second_factor::confirm(&state.db, actor(ctx)?.account_id, &code).await?,
+        ))
     }
 
     /// Remembers the caller's language.

@@ -52,6 +52,7 @@ pub async fn register(
             role: Role::Device,
             organisation_id: Some(school_id),
             allowed_operations: None,
+            cost_per_minute: None,
             secret,
         },
     )

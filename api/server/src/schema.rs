@@ -61,6 +61,7 @@ pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -
         .register_output_type::<adal_notifications::vocab::NotificationRefusal>()
         .register_output_type::<adal_vouchers::vocab::VoucherRefusal>()
         .register_output_type::<adal_schools::vocab::SchoolRefusal>()
+        .register_output_type::<adal_core::auth::second_factor::SignInRefusal>()
         .limit_depth(depth)
         .limit_complexity(complexity);
     if let Some(state) = state {

@@ -567,6 +567,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
             role: Role::Integration,
             organisation_id: None,
             allowed_operations: Some(vec!["persons".into(), "person".into()]),
+            // A state system matching persons in bulk: more than a person's default budget.
+            cost_per_minute: Some(20_000),
             secret: Some(DEMO_INTEGRATION.1.into()),
         },
     )
@@ -581,6 +583,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
             role: Role::Device,
             organisation_id: Some(school),
             allowed_operations: None,
+            cost_per_minute: None,
             secret: Some(DEMO_DEVICE.1.into()),
         },
     )

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! web/dist/adal.css, favicon.svg                      shared by every portal
-//! web/dist/signin/index.html, signin.js, i18n/...     the sign-in page: `/` and `/login`
+//! web/dist/signin/index.html, signin.js, i18n/...     the sign-in page: `/`, `/login`, `/security`
 //! web/dist/<portal>/index.html, <portal>.js, ...      a portal: `/<portal>/...`
 //! web/dist/<portal>/i18n/{kk,ru,en}.json              its texts
 //! web/dist/<portal>_<page>/index.html, ...            a program nested in a portal (pages
@@ -58,12 +58,14 @@ pub fn services(dir: &Path) -> impl FnOnce(&mut web::ServiceConfig) + Clone + 's
             );
         }
         let page = sign_in.clone();
-        cfg.service(web::resource(["/", "/login"]).route(web::get().to(
-            move |req: HttpRequest| {
-                let page = page.clone();
-                async move { NamedFile::open(&page).map(|f| f.into_response(&req)) }
-            },
-        )));
+        cfg.service(
+            web::resource(["/", "/login", "/security"]).route(web::get().to(
+                move |req: HttpRequest| {
+                    let page = page.clone();
+                    async move { NamedFile::open(&page).map(|f| f.into_response(&req)) }
+                },
+            )),
+        );
         cfg.service(Files::new("/", &dir).default_handler(page_or_404(sign_in)));
     }
 }
@@ -214,7 +216,13 @@ mod tests {
     #[actix_web::test]
     async fn the_root_and_login_are_the_sign_in_page_and_shared_files_are_served() {
         let dir = dist();
-        for path in ["/", "/login", "/login?next=%2Foperator", "/nowhere"] {
+        for path in [
+            "/",
+            "/login",
+            "/security",
+            "/login?next=%2Foperator",
+            "/nowhere",
+        ] {
             let (status, _, body) = get(dir.path(), path).await;
             assert_eq!(
                 (status, body.as_str()),

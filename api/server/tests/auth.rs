@@ -552,3 +552,164 @@ fn a_short_or_empty_signing_key_stops_the_server_with_a_clear_error() {
     std::fs::write(dir.path().join("jwt.key"), "ab".repeat(32)).unwrap();
     assert!(adal_core::auth::tokens::TokenKeys::from_settings(&settings).is_ok());
 }
+
+/// Whether the analyst's password alone opens a session.
+async fn password_alone_signs_in(app: &TestApp) -> bool {
+    let r = gql(
+        app,
+        None,
+        LOGIN,
+        json!({ "l": "analyst", "p": "adal-demo" }),
+    )
+    .await;
+    r.data()["login"]["accessToken"].is_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_factor_is_set_up_by_its_owner_asked_at_each_sign_in_and_reset_by_an_administrator()
+ {
+    use adal_core::auth::second_factor::{STEP_SECS, code_at};
+    let app = spawn_app_with_demo().await;
+    let analyst = token(&app, "analyst").await;
+    let reason = |r: &Reply| r.body["errors"][0]["extensions"]["reason"].clone();
+    let confirm = "mutation($c: String!) { confirmSecondFactor(code: $c) { login secondFactor } }";
+    // Nothing to confirm before a setup starts.
+    let r = gql(&app, Some(&analyst), confirm, json!({ "c": "123456" })).await;
+    assert_eq!(r.code().as_deref(), Some("CONFLICT"));
+    assert_eq!(reason(&r), "SECOND_FACTOR_NOT_STARTED");
+    // The secret the app adds, as text and as the address a QR code carries.
+    let r = gql(
+        &app,
+        Some(&analyst),
+        "mutation { startSecondFactor { secret otpauthUrl } }",
+        json!({}),
+    )
+    .await;
+    let setup = r.ok()["startSecondFactor"].clone();
+    let secret = setup["secret"].as_str().unwrap().to_owned();
+    let url = setup["otpauthUrl"].as_str().unwrap();
+    assert!(
+        url.starts_with("otpauth://totp/Adal:analyst?secret="),
+        "{url}"
+    );
+    assert!(url.contains(&secret));
+    // Until it is confirmed, the password alone still signs in.
+    assert!(password_alone_signs_in(&app).await);
+    let now = || u64::try_from(chrono::Utc::now().timestamp()).unwrap();
+    let code = |at: u64| code_at(&secret, at).unwrap();
+    // A code that is none of the app's codes around now.
+    let t = now();
+    let near: Vec<String> = (0..5)
+        .map(|i| code(t + i * STEP_SECS - 2 * STEP_SECS))
+        .collect();
+    let wrong = (0..10)
+        .map(|d| format!("{d}{d}{d}{d}{d}{d}"))
+        .find(|w| !near.contains(w))
+        .unwrap();
+    let r = gql(&app, Some(&analyst), confirm, json!({ "c": wrong })).await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"));
+    assert_eq!(reason(&r), "SECOND_FACTOR_INCORRECT");
+    let first = code(now());
+    let r = gql(&app, Some(&analyst), confirm, json!({ "c": first })).await;
+    assert_eq!(r.ok()["confirmSecondFactor"]["secondFactor"], true);
+    // From now on the password alone is not enough, and says so without a session.
+    let login = "mutation($l: String!, $p: String!, $c: String) { login(login: $l, password: $p, code: $c) { accessToken } }";
+    let r = gql(
+        &app,
+        None,
+        login,
+        json!({ "l": "analyst", "p": "adal-demo" }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    assert_eq!(reason(&r), "SECOND_FACTOR_REQUIRED");
+    assert!(r.data().is_null());
+    // A wrong code, or the one that confirmed the setup, does not sign in; a wrong password
+    // with a right code is a wrong password.
+    for c in [wrong.clone(), first.clone()] {
+        let r = gql(
+            &app,
+            None,
+            login,
+            json!({ "l": "analyst", "p": "adal-demo", "c": c }),
+        )
+        .await;
+        assert_eq!(reason(&r), "SECOND_FACTOR_INCORRECT", "{c}");
+    }
+    let next = code(now() + STEP_SECS);
+    let r = gql(
+        &app,
+        None,
+        login,
+        json!({ "l": "analyst", "p": "Wrong-Password-42", "c": next }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    assert!(reason(&r).is_null());
+    // The app's next code signs in, once.
+    let r = gql(
+        &app,
+        None,
+        login,
+        json!({ "l": "analyst", "p": "adal-demo", "c": next }),
+    )
+    .await;
+    assert!(r.ok()["login"]["accessToken"].is_string());
+    let r = gql(
+        &app,
+        None,
+        login,
+        json!({ "l": "analyst", "p": "adal-demo", "c": next }),
+    )
+    .await;
+    assert_eq!(reason(&r), "SECOND_FACTOR_INCORRECT");
+    // Set up once, a second setup waits for a reset.
+    let r = gql(
+        &app,
+        Some(&analyst),
+        "mutation { startSecondFactor { secret } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(reason(&r), "SECOND_FACTOR_ALREADY_ON");
+    // The administrator sees who has one, and resets it for a lost phone; it is on the trail.
+    let admin = token(&app, "admin").await;
+    let r = gql(
+        &app,
+        Some(&admin),
+        "{ accounts(filter: {search: \"analyst\"}) { nodes { id login secondFactor } } }",
+        json!({}),
+    )
+    .await;
+    let account = r.ok()["accounts"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["login"] == "analyst")
+        .unwrap()
+        .clone();
+    assert_eq!(account["secondFactor"], true);
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation($id: ID!) { resetSecondFactor(accountId: $id) { secondFactor } }",
+        json!({ "id": account["id"] }),
+    )
+    .await;
+    assert_eq!(r.ok()["resetSecondFactor"]["secondFactor"], false);
+    assert!(password_alone_signs_in(&app).await);
+    let r = gql(&app, Some(&admin), "query($id: String!) { auditEvents(subjectType: \"account\", subjectId: $id, first: 20) { nodes { action } } }", json!({ "id": account["id"] })).await;
+    let actions: Vec<String> = r.ok()["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    for a in [
+        "account.second_factor.start",
+        "account.second_factor.on",
+        "account.second_factor.reset",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a}: {actions:?}");
+    }
+}

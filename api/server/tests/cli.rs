@@ -135,6 +135,7 @@ fn user_create_reads_the_password_from_stdin_and_the_account_signs_in() {
             "chief",
             "a-long-secret-42",
             None,
+            None,
         )
         .await
         .map_err(|e| e.message())

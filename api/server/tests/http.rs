@@ -604,6 +604,76 @@ async fn an_alias_flood_is_refused_unrun_and_each_caller_spends_a_budget() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_integration_client_spends_the_budget_set_with_it() {
+    let app = spawn_app_with(|s| s.graphql_cost_per_minute = 1_000).await;
+    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    let admin = token(&app, "admin").await;
+    let create = "mutation($i: CreateClientInput!) { createClient(input: $i) { clientSecret account { id costPerMinute } } }";
+    let mut clients = Vec::new();
+    for (id, budget) in [("stat-bureau", json!(5_000)), ("small-system", json!(null))] {
+        let r = gql(&app, Some(&admin), create, json!({ "i": { "clientId": id, "displayName": id, "role": "INTEGRATION", "allowedOperations": ["persons"], "costPerMinute": budget } })).await;
+        let c = &r.ok()["createClient"];
+        assert_eq!(c["account"]["costPerMinute"], budget);
+        let t = client_token(&app, id, c["clientSecret"].as_str().unwrap()).await;
+        clients.push((t, c["account"]["id"].as_str().unwrap().to_owned()));
+    }
+    // A page of 100 costs 401 points: the client given 5,000 a minute reads twelve pages,
+    // the one on the server's default of 1,000 two.
+    let page = "{ organisations(first: 100) { nodes { id nameEn bin } } }";
+    let pages = |t: String| {
+        let app = &app;
+        async move {
+            let mut n = 0;
+            loop {
+                let r = gql(app, Some(&t), page, json!({})).await;
+                if r.status == 429 {
+                    assert_eq!(r.code().as_deref(), Some("RATE_LIMITED"));
+                    return n;
+                }
+                assert!(r.ok()["organisations"]["nodes"].is_array());
+                n += 1;
+                assert!(n < 50, "never limited");
+            }
+        }
+    };
+    assert_eq!(pages(clients[0].0.clone()).await, 12);
+    assert_eq!(pages(clients[1].0.clone()).await, 2);
+    // The budget is changed with the client, and set back to the default with 0; a bad one
+    // is refused with the field named; a person's account has no budget of its own.
+    let update = "mutation($id: ID!, $b: Int!) { updateAccount(id: $id, input: {costPerMinute: $b}) { costPerMinute } }";
+    let r = gql(
+        &app,
+        Some(&admin),
+        update,
+        json!({ "id": clients[1].1, "b": 1_800 }),
+    )
+    .await;
+    assert_eq!(r.ok()["updateAccount"]["costPerMinute"], 1_800);
+    assert_eq!(pages(clients[1].0.clone()).await, 4);
+    let r = gql(
+        &app,
+        Some(&admin),
+        update,
+        json!({ "id": clients[1].1, "b": 0 }),
+    )
+    .await;
+    assert!(r.ok()["updateAccount"]["costPerMinute"].is_null());
+    let r = gql(
+        &app,
+        Some(&admin),
+        update,
+        json!({ "id": clients[1].1, "b": -5 }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"));
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "costPerMinute");
+    let me = gql(&app, Some(&admin), "{ me { account { id } } }", json!({})).await;
+    let own = me.ok()["me"]["account"]["id"].clone();
+    let r = gql(&app, Some(&admin), update, json!({ "id": own, "b": 9_000 })).await;
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "costPerMinute");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn pages_forbid_inline_script_and_framing() {
     let app = spawn_app().await;
     let c = reqwest::Client::new();

@@ -443,6 +443,45 @@ async fn claims_follow_the_formula_and_close_when_paid() {
             .ok()["graduate"]["obligation"]["status"],
         "CLOSED"
     );
+
+    // Reading someone's claim (its money and contacts, the name on the list) or the notices
+    // sent to them is a read of personal data, on the trail like a read of the person.
+    let analyst = token(&app, "analyst").await;
+    for (query, vars, fields) in [
+        (
+            "query Claims { claims { graduateName claim { amount contacts { note } } } }",
+            json!({}),
+            vec!["claim", "name"],
+        ),
+        (
+            "query Card($g: ID!) { graduate(id: $g) { claims { paidTotal } } }",
+            json!({ "g": breach }),
+            vec!["claim"],
+        ),
+        (
+            "query Card($g: ID!) { graduate(id: $g) { messages { body } } }",
+            json!({ "g": breach }),
+            vec!["notice"],
+        ),
+    ] {
+        let before = read_events(&app, &admin).await.len();
+        gql(&app, Some(&analyst), query, vars).await.ok();
+        let events = read_events(&app, &admin).await;
+        assert_eq!(events.len(), before + 1, "{query}");
+        assert_eq!(events[0]["details"]["fields"], json!(fields), "{query}");
+        assert_eq!(events[0]["details"]["persons"], 1, "{query}");
+    }
+    // What carries no personal data is read without an event.
+    let before = read_events(&app, &admin).await.len();
+    gql(
+        &app,
+        Some(&analyst),
+        "{ claims { graduateId claim { status } } }",
+        json!({}),
+    )
+    .await
+    .ok();
+    assert_eq!(read_events(&app, &admin).await.len(), before);
 }
 
 /// Proof of notice the real way: a breach notice sent by the worker through a local stand-in

@@ -396,24 +396,6 @@ async fn employers_from_the_feed_are_not_public() {
     assert_eq!(r.ok()["organisation"]["nameEn"], employer["nameEn"]);
 }
 
-/// The `personal_data.read` events on the trail, newest first, as the administrator sees them.
-async fn read_events(app: &adal_testkit::TestApp, admin: &str) -> Vec<serde_json::Value> {
-    let r = gql(
-        app,
-        Some(admin),
-        "{ auditEvents(subjectType: \"person\", first: 100) { nodes { action actorAccountId subjectId details } } }",
-        json!({}),
-    )
-    .await;
-    r.ok()["auditEvents"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["action"] == "personal_data.read")
-        .cloned()
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn every_read_of_someone_elses_personal_data_is_on_the_trail() {
     let app = spawn_app_with_demo().await;
@@ -486,4 +468,73 @@ async fn every_read_of_someone_elses_personal_data_is_on_the_trail() {
     .await
     .ok();
     assert_eq!(read_events(&app, &admin).await.len(), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn full_iins_go_only_to_roles_whose_work_needs_them() {
+    let app = spawn_app_with_demo().await;
+    let admin = token(&app, "admin").await;
+    let list = "query Register { persons(first: 20) { nodes { id iin maskedIin } } }";
+    let nodes = |r: Reply| r.ok()["persons"]["nodes"].as_array().unwrap().clone();
+    let is_full = |iin: &serde_json::Value| {
+        iin.as_str()
+            .is_some_and(|s| s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()))
+    };
+    // The operator's administrator keeps the register: full IINs, and the read is on the trail.
+    let before = read_events(&app, &admin).await.len();
+    let seen = nodes(gql(&app, Some(&admin), list, json!({})).await);
+    assert!(seen.len() > 5);
+    assert!(
+        seen.iter()
+            .all(|p| is_full(&p["iin"]) && p["iin"] != p["maskedIin"]),
+        "{seen:?}"
+    );
+    let events = read_events(&app, &admin).await;
+    assert_eq!(events.len(), before + 1);
+    assert!(
+        events[0]["details"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "iin")
+    );
+    // The analyst and the commission see the same persons with the IIN masked, and a masked
+    // IIN is not a read of personal data.
+    for login in ["analyst", "commission"] {
+        let t = token(&app, login).await;
+        let before = read_events(&app, &admin).await.len();
+        let seen = nodes(gql(&app, Some(&t), list, json!({})).await);
+        assert!(seen.len() > 5, "{login}");
+        for p in &seen {
+            assert_eq!(p["iin"], p["maskedIin"], "{login}: {p}");
+            assert!(!is_full(&p["iin"]), "{login}: {p}");
+            assert!(p["iin"].as_str().unwrap().contains('*'), "{login}: {p}");
+        }
+        assert_eq!(read_events(&app, &admin).await.len(), before, "{login}");
+    }
+    // A parent reads their children's IINs in full; a graduate their own.
+    let parent = token(&app, "parent").await;
+    let r = gql(&app, Some(&parent), "{ myChildren { iin } }", json!({})).await;
+    let children = r.ok()["myChildren"].as_array().unwrap().clone();
+    assert!(!children.is_empty());
+    assert!(children.iter().all(|c| is_full(&c["iin"])), "{children:?}");
+    let graduate = token(&app, "graduate").await;
+    let r = gql(
+        &app,
+        Some(&graduate),
+        "{ me { person { iin } } }",
+        json!({}),
+    )
+    .await;
+    assert!(is_full(&r.ok()["me"]["person"]["iin"]));
+    // A state system granted `persons` matches by IIN: it reads them in full.
+    let r = gql(&app, Some(&admin), "mutation { createClient(input: {clientId: \"egov-match\", displayName: \"eGov matching\", role: INTEGRATION, allowedOperations: [\"persons\"]}) { clientSecret } }", json!({})).await;
+    let secret = r.ok()["createClient"]["clientSecret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let client = client_token(&app, "egov-match", &secret).await;
+    let seen = nodes(gql(&app, Some(&client), list, json!({})).await);
+    assert!(seen.len() > 5);
+    assert!(seen.iter().all(|p| is_full(&p["iin"])), "{seen:?}");
 }

@@ -256,6 +256,19 @@ async fn the_remaining_operations_admit_exactly_their_roles() {
         "demo-integration",
         "demo-turnstile",
     ];
+    // People's accounts (machine clients have no second factor).
+    const PEOPLE: &[&str] = &[
+        "admin",
+        "analyst",
+        "commission",
+        "akimat",
+        "school.admin",
+        "school.staff",
+        "provider",
+        "parent",
+        "graduate",
+        "teacher.parent",
+    ];
     let ops = vec![
         Op {
             name: "regions",
@@ -323,6 +336,19 @@ async fn the_remaining_operations_admit_exactly_their_roles() {
                 "demo-turnstile",
             ],
         },
+        // Before any setup starts: each person is answered CONFLICT (nothing being set up).
+        Op {
+            name: "confirmSecondFactor",
+            query: "mutation { confirmSecondFactor(code: \"000000\") { id } }".into(),
+            variables: json!({}),
+            allowed: PEOPLE,
+        },
+        Op {
+            name: "startSecondFactor",
+            query: "mutation { startSecondFactor { otpauthUrl } }".into(),
+            variables: json!({}),
+            allowed: PEOPLE,
+        },
         Op {
             name: "person",
             query: "query($id: ID!) { person(id: $id) { firstName } }".into(),
@@ -373,6 +399,12 @@ async fn the_remaining_operations_admit_exactly_their_roles() {
         Op {
             name: "assignRole",
             query: "mutation($id: ID!) { assignRole(accountId: $id, input: { role: OPERATOR_ANALYST }) { id } }".into(),
+            variables: json!({ "id": subject }),
+            allowed: &["admin"],
+        },
+        Op {
+            name: "resetSecondFactor",
+            query: "mutation($id: ID!) { resetSecondFactor(accountId: $id) { secondFactor } }".into(),
             variables: json!({ "id": subject }),
             allowed: &["admin"],
         },

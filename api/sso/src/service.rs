@@ -401,12 +401,23 @@ pub async fn sign_in(
         .collect();
     let (person_id, role) = match how {
         SignIn::Password { login, password } => {
-            let actor = match authenticate(state, Credentials::Person, login, password, client_addr)
-                .await
-            {
+            let signed_in = authenticate(
+                state,
+                Credentials::Person,
+                login,
+                password,
+                None,
+                client_addr,
+            );
+            let actor = match signed_in.await {
                 Ok(a) => a,
                 Err(ApiError::UnauthenticatedBecause(_)) => {
                     return Ok(Err(NotSignedIn::WrongCredentials));
+                }
+                // The resources' sign-in page asks for no second factor (yet): an account with
+                // one signs in to Adal's portals only.
+                Err(ApiError::UnauthenticatedFor { .. }) => {
+                    return Ok(Err(NotSignedIn::NotForYou));
                 }
                 Err(e) => return Err(e),
             };

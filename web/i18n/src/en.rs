@@ -1139,6 +1139,29 @@ pub fn text(key: Key) -> &'static str {
         }
         FilterYearInvalid => "Enter a year from 1990 to 2100: the list is not filtered by it.",
         WrongLoginOrPassword => "The login or password is wrong.",
+        CodeLabel => "Code from the authenticator app",
+        ErrSecondFactorRequired => {
+            "Your account has a second factor: enter the six digits the app shows now."
+        }
+        ErrSecondFactorIncorrect => {
+            "The code is wrong or already used: enter the one the app shows now."
+        }
+        ErrSecondFactorAlreadyOn => {
+            "The second factor is on already. To set up a new one, ask an administrator to reset it."
+        }
+        ErrSecondFactorNotStarted => "Start the setup first.",
+        SecurityTitle => "Sign-in security",
+        SecondFactorOff => "The second factor is off: your password alone signs you in.",
+        SecondFactorOn => {
+            "The second factor is on: each sign-in asks for the code from your authenticator app."
+        }
+        SecondFactorStart => "Set up a second factor",
+        SecondFactorKey => "Add this key to an authenticator app, or open the link on your phone:",
+        SecondFactorOpenApp => "Open in the authenticator app",
+        SecondFactorConfirm => "Turn on",
+        SecondFactorDone => {
+            "The second factor is on. Keep the app: without it, only an administrator can let you in."
+        }
         // Language: import rejections and refusals in the page's language, the default language
         ImpRUnreadableFile => "The file could not be read. Upload it again.",
         ImpRUnreadableHeader => "The first line of the file (the column names) could not be read.",

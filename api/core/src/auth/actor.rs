@@ -50,6 +50,9 @@ pub struct Actor {
     pub assignments: Vec<Assignment>,
     /// Person ids of the children in the caller's guardianship (for the parent role).
     pub children: Vec<i64>,
+    /// The caller's own GraphQL cost budget per minute (a machine client's, set with it);
+    /// `None`: the server's default.
+    pub cost_per_minute: Option<u32>,
 }
 
 impl Actor {
@@ -89,6 +92,7 @@ impl Actor {
             session_epoch: acc.session_epoch,
             assignments,
             children,
+            cost_per_minute: acc.cost_per_minute.and_then(|n| u32::try_from(n).ok()),
         }))
     }
 

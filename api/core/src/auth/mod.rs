@@ -6,6 +6,7 @@ pub mod guard;
 pub mod password;
 pub mod roles;
 pub mod scope;
+pub mod second_factor;
 pub mod service;
 pub mod throttle;
 pub mod tokens;

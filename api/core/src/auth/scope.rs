@@ -62,6 +62,21 @@ pub fn persons(actor: &Actor) -> Scope<i64> {
     Scope::Only(ids)
 }
 
+/// Whether the caller reads `person_id`'s IIN in full: their own and their children's, and
+/// anyone else's only where their work needs it (the operator's administrators, who keep the
+/// registers and raise claims; integration clients granted `persons`, which match by IIN). The
+/// analysts and the commission read it masked; `revealIin` shows one graduate's IIN and records
+/// who asked.
+pub fn reads_full_iin(actor: &Actor, person_id: i64) -> bool {
+    actor.person_id == Some(person_id)
+        || (actor.has_role(Role::Parent) && actor.children.contains(&person_id))
+        || actor.has_any(FULL_IIN_READERS)
+        || actor.integration_allows("persons")
+}
+
+/// Roles whose work needs a stranger's full IIN (see [`reads_full_iin`]).
+pub const FULL_IIN_READERS: &[Role] = &[Role::OperatorAdmin];
+
 /// Graduates (by person) the caller may see: the operator's staff and integration clients
 /// allowed `graduate` see the register; anyone else only their own records.
 pub fn graduates(actor: &Actor) -> Scope<i64> {

@@ -6,6 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Query
 use entities::account;
 
 use super::actor::Actor;
+use super::second_factor::{self, SignInRefusal};
 use super::{password, throttle, tokens};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -30,13 +31,17 @@ pub enum Credentials {
 }
 
 /// The account behind a login and password (or a client id and secret), throttled; the
-/// answer never tells whether the login exists. Issues nothing: [`sign_in`] starts a session,
-/// single sign-on signs the person in to a resource.
+/// answer never tells whether the login exists. An account with a second factor also needs
+/// `code`, the authenticator app's code of the moment: without it the answer is
+/// `SECOND_FACTOR_REQUIRED` (the attempt stays counted), with a wrong one
+/// `SECOND_FACTOR_INCORRECT` (a failure, as a wrong password). Issues nothing: [`sign_in`]
+/// starts a session, single sign-on signs the person in to a resource.
 pub async fn authenticate(
     state: &AppState,
     kind: Credentials,
     login: &str,
     secret: &str,
+    code: Option<&str>,
     client_addr: Option<&str>,
 ) -> ApiResult<Actor> {
     let db = &state.db;
@@ -70,8 +75,56 @@ pub async fn authenticate(
         tracing::info!(outcome = "refused", "sign-in");
         return Err(ApiError::UnauthenticatedBecause(WRONG_CREDENTIALS.into()));
     };
+    if let Some(acc) = found.as_ref().filter(|a| a.totp_confirmed_at.is_some()) {
+        let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+            tracing::info!(outcome = "second factor required", "sign-in");
+            return Err(ApiError::UnauthenticatedFor {
+                reason: SignInRefusal::SecondFactorRequired.into(),
+                message: "enter the code your authenticator app shows".into(),
+            });
+        };
+        if !use_code(db, acc, code).await? {
+            let delay = throttle::failed(db, &state.throttle, &attempt, &reservation).await?;
+            tokio::time::sleep(delay).await;
+            tracing::info!(outcome = "second factor refused", "sign-in");
+            return Err(ApiError::UnauthenticatedFor {
+                reason: SignInRefusal::SecondFactorIncorrect.into(),
+                message: "the code is not the one your authenticator app shows now".into(),
+            });
+        }
+    }
     throttle::succeeded(db, &attempt).await?;
     Ok(actor)
+}
+
+/// Takes `code` as the account's second factor if it is the code of this moment and newer
+/// than the last one used: one atomic update, so of two sign-ins with one code only one
+/// passes.
+pub async fn use_code(
+    db: &impl sea_orm::ConnectionTrait,
+    acc: &account::Model,
+    code: &str,
+) -> ApiResult<bool> {
+    let Some(secret) = acc.totp_secret.as_deref() else {
+        return Ok(false);
+    };
+    let now = u64::try_from(Utc::now().timestamp()).unwrap_or_default();
+    let Some(step) = second_factor::matching_step(secret, code, now, acc.totp_last_step)? else {
+        return Ok(false);
+    };
+    let unused = sea_orm::Condition::any()
+        .add(account::Column::TotpLastStep.is_null())
+        .add(account::Column::TotpLastStep.lt(step));
+    let taken = account::Entity::update_many()
+        .col_expr(
+            account::Column::TotpLastStep,
+            sea_orm::sea_query::Expr::value(step),
+        )
+        .filter(account::Column::Id.eq(acc.id))
+        .filter(unused)
+        .exec(db)
+        .await?;
+    Ok(taken.rows_affected == 1)
 }
 
 /// Checks credentials with throttling; the answer never tells whether the login exists.
@@ -80,10 +133,11 @@ pub async fn sign_in(
     kind: Credentials,
     login: &str,
     secret: &str,
+    code: Option<&str>,
     client_addr: Option<&str>,
 ) -> ApiResult<SessionTokens> {
     let db = &state.db;
-    let actor = authenticate(state, kind, login, secret, client_addr).await?;
+    let actor = authenticate(state, kind, login, secret, code, client_addr).await?;
     let (access_token, expires_at) = state
         .keys
         .issue_access(actor.account_id, actor.session_epoch)?;

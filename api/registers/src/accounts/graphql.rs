@@ -54,6 +54,14 @@ impl Account {
     async fn language(&self) -> Language {
         Language::from_db_or_default(&self.0.language)
     }
+    /// Whether each sign-in needs an authenticator app's code besides the password.
+    async fn second_factor(&self) -> bool {
+        self.0.totp_confirmed_at.is_some()
+    }
+    /// A machine client's own GraphQL cost budget per minute; null: the server's default.
+    async fn cost_per_minute(&self) -> Option<i32> {
+        self.0.cost_per_minute
+    }
     async fn disabled(&self) -> bool {
         self.0.disabled
     }
@@ -177,6 +185,9 @@ pub struct UpdateAccountInput {
     pub language: Option<Language>,
     pub disabled: Option<bool>,
     pub password: Option<String>,
+    /// A machine client's own GraphQL cost budget per minute; 0 returns it to the server's
+    /// default.
+    pub cost_per_minute: Option<i32>,
 }
 
 #[derive(InputObject, Default)]
@@ -196,6 +207,9 @@ pub struct CreateClientInput {
     pub organisation_id: Option<ID>,
     /// The operations an integration may call.
     pub allowed_operations: Option<Vec<String>>,
+    /// The client's own GraphQL cost budget per minute (query complexity points); unset, the
+    /// server's default (`ADAL_GRAPHQL_COST_PER_MINUTE`).
+    pub cost_per_minute: Option<i32>,
 }
 
 /// A new client's credentials: the secret is shown this once and stored only as a hash.
@@ -299,6 +313,7 @@ impl AccountsMutation {
             language: input.language,
             disabled: input.disabled,
             password: input.password,
+            cost_per_minute: input.cost_per_minute,
         };
         Ok(Account(
             service::update_account(&state.db, actor.account_id, id, changes).await?,
@@ -331,6 +346,18 @@ impl AccountsMutation {
         ))
     }
 
+    /// Turns a person's second factor off (a lost phone): they sign in with the password
+    /// alone until they set up a new one. Recorded with who did it.
+    #[graphql(guard = "Allow::roles(\"resetSecondFactor\", ADMIN)")]
+    async fn reset_second_factor(&self, ctx: &Context<'_>, account_id: ID) -> Result<Account> {
+        let state = ctx.data::<AppState>()?;
+        let actor = actor(ctx)?;
+        let id = parse_id("accountId", &account_id)?;
+        Ok(Account(
+            super::second_factor::reset(&state.db, actor.account_id, id).await?,
+        ))
+    }
+
     /// Registers an integration system or a device; returns its secret once.
     #[graphql(guard = "Allow::roles(\"createClient\", ADMIN)")]
     async fn create_client(
@@ -350,6 +377,7 @@ impl AccountsMutation {
                 .map(|id| parse_id("organisationId", id))
                 .transpose()?,
             allowed_operations: input.allowed_operations,
+            cost_per_minute: input.cost_per_minute,
             secret: None,
         };
         let (acc, secret) =

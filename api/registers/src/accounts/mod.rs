@@ -1,4 +1,5 @@
 //! Accounts (people's logins and machine clients) and their role assignments.
 
 pub mod graphql;
+pub mod second_factor;
 pub mod service;

@@ -318,6 +318,24 @@ pub struct AccountChanges {
     pub language: Option<Language>,
     pub disabled: Option<bool>,
     pub password: Option<String>,
+    /// A machine client's own cost budget per minute; `Some(0)` returns it to the default.
+    pub cost_per_minute: Option<i32>,
+}
+
+/// The largest budget one client may be given: a million points a minute is some 2,500 pages
+/// of a hundred rows.
+const MAX_COST_PER_MINUTE: i32 = 1_000_000;
+
+/// A client's own cost budget per minute, checked.
+fn cost_per_minute(n: i32) -> ApiResult<i32> {
+    if (1..=MAX_COST_PER_MINUTE).contains(&n) {
+        Ok(n)
+    } else {
+        Err(ApiError::bad_input(
+            "costPerMinute",
+            format!("a budget is 1 to {MAX_COST_PER_MINUTE} points a minute"),
+        ))
+    }
 }
 
 pub async fn update_account(
@@ -335,6 +353,11 @@ pub async fn update_account(
             "you cannot disable your own account",
         ));
     }
+    let budget = match c.cost_per_minute {
+        None => None,
+        Some(0) => Some(None),
+        Some(n) => Some(Some(cost_per_minute(n)?)),
+    };
     let new_hash = match c.password.as_deref() {
         Some(p) => Some(password::hash_blocking(p).await?),
         None => None,
@@ -355,6 +378,16 @@ pub async fn update_account(
         am.password_hash = Set(h);
         changed.push("password");
     }
+    if let Some(b) = budget.filter(|b| *b != existing.cost_per_minute) {
+        if existing.kind != "client" {
+            return Err(ApiError::bad_input(
+                "costPerMinute",
+                "only a machine client has a budget of its own",
+            ));
+        }
+        am.cost_per_minute = Set(b);
+        changed.push("costPerMinute");
+    }
     if changed.is_empty() {
         txn.commit().await?;
         return Ok(existing);
@@ -374,7 +407,7 @@ pub async fn update_account(
         "account.update",
         "account",
         id,
-        json!({ "changed": changed, "disabled": model.disabled }),
+        json!({ "changed": changed, "disabled": model.disabled, "costPerMinute": model.cost_per_minute }),
     )
     .await?;
     txn.commit().await?;
@@ -458,6 +491,8 @@ pub struct ClientDraft {
     pub role: Role,
     pub organisation_id: Option<i64>,
     pub allowed_operations: Option<Vec<String>>,
+    /// The client's own GraphQL cost budget per minute; `None`: the server's default.
+    pub cost_per_minute: Option<i32>,
     /// A given secret (demo data, migrations of existing clients); generated when `None`.
     pub secret: Option<String>,
 }
@@ -491,6 +526,7 @@ pub async fn create_client_in(
     let name = adal_core::identifiers::Name::parse(&d.display_name, "display name")
         .map_err(|e| ApiError::bad_input("displayName", e.0))?
         .into_string();
+    let cost_per_minute = d.cost_per_minute.map(cost_per_minute).transpose()?;
     let secret = d.secret.unwrap_or_else(random_token);
     password::check_strength("clientSecret", &secret)?;
     let hash = password::hash_blocking(&secret).await?;
@@ -504,6 +540,7 @@ pub async fn create_client_in(
         language: Set(Language::Ru.as_str().to_owned()),
         person_id: Set(None),
         disabled: Set(false),
+        cost_per_minute: Set(cost_per_minute),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -528,7 +565,7 @@ pub async fn create_client_in(
         "client.create",
         "account",
         acc.id,
-        json!({ "clientId": login, "role": d.role }),
+        json!({ "clientId": login, "role": d.role, "costPerMinute": cost_per_minute }),
     )
     .await?;
     Ok((acc, secret))

@@ -28,10 +28,16 @@ impl Person {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
-    /// The full IIN: visible only to callers whose scope includes this person.
-    async fn iin(&self, ctx: &Context<'_>) -> &str {
-        audit::read(ctx, self.0.id, "iin");
-        &self.0.iin
+    /// The IIN: in full for the person themself, their parents, the operator's administrators
+    /// and integration clients granted `persons`; for anyone else (analysts, the commission)
+    /// with its last six digits hidden, as `maskedIin`.
+    async fn iin(&self, ctx: &Context<'_>) -> Result<String> {
+        if scope::reads_full_iin(actor(ctx)?, self.0.id) {
+            audit::read(ctx, self.0.id, "iin");
+            Ok(self.0.iin.clone())
+        } else {
+            Ok(mask(&self.0.iin))
+        }
     }
     /// The IIN with its last six digits hidden, for lists and screens shown to others.
     async fn masked_iin(&self) -> String {

@@ -339,3 +339,21 @@ pub async fn graduate_id(app: &TestApp, admin: &str, last_name: &str) -> String 
         .map(|n| n["id"].as_str().unwrap().to_owned())
         .unwrap_or_else(|| panic!("no graduate {last_name}"))
 }
+
+/// The `personal_data.read` events on the trail, newest first, as the administrator sees them.
+pub async fn read_events(app: &TestApp, admin: &str) -> Vec<Value> {
+    let r = gql(
+        app,
+        Some(admin),
+        "{ auditEvents(subjectType: \"person\", first: 100) { nodes { action actorAccountId subjectId details } } }",
+        json!({}),
+    )
+    .await;
+    r.ok()["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "personal_data.read")
+        .cloned()
+        .collect()
+}

@@ -3,12 +3,12 @@
 //! signed-in person to their portal at once.
 
 use adal_web::api::{self, ApiError, ErrorCode};
-use adal_web::gql::{self, Login};
+use adal_web::gql::{self, ConfirmSecondFactor, Login, MySecondFactor, StartSecondFactor};
 use adal_web::i18n::Key;
 use adal_web::portal::Portal;
 use adal_web::session::{self, Session};
 use adal_web::shell::{Frame, NotFound, go, login_notice, redirect};
-use adal_web::ui::{ErrorBox, app, t};
+use adal_web::ui::{ErrorBox, app, error_view, t};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_query_map;
@@ -26,6 +26,7 @@ fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/security") view=SecurityPage/>
                 </Routes>
             </Frame>
         </Router>
@@ -67,6 +68,10 @@ fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let login = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    // The authenticator app's code, asked for once the API says the account has a second
+    // factor.
+    let code = RwSignal::new(String::new());
+    let needs_code = RwSignal::new(false);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let pending = RwSignal::new(false);
 
@@ -92,6 +97,7 @@ fn LoginPage() -> impl IntoView {
         let vars = gql::login::Variables {
             login: login.get_untracked().trim().to_string(),
             password: password.get_untracked(),
+            code: Some(code.get_untracked()).filter(|c| !c.trim().is_empty()),
         };
         leptos::task::spawn_local(async move {
             match api::call_anonymous::<Login>(vars).await {
@@ -111,7 +117,16 @@ fn LoginPage() -> impl IntoView {
                     // Each portal is its own bundle: a full page load.
                     go(&to);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    if e.reason
+                        .as_ref()
+                        .is_some_and(|(r, _)| r.starts_with("SECOND_FACTOR"))
+                    {
+                        needs_code.set(true);
+                        code.set(String::new());
+                    }
+                    error.set(Some(e));
+                }
             }
             pending.set(false);
         });
@@ -156,6 +171,9 @@ fn LoginPage() -> impl IntoView {
                         on:input=move |ev| password.set(event_target_value(&ev))
                     />
                 </div>
+                {move || {
+                    needs_code.get().then(|| view! { <CodeField code=code/> })
+                }}
                 {move || error.get().map(sign_in_error)}
                 <button type="submit" id="sign-in" disabled=move || pending.get()>
                     {move || {
@@ -168,10 +186,10 @@ fn LoginPage() -> impl IntoView {
 }
 
 /// Why signing in failed: a refused login or password is said as such (the API answers an
-/// unknown login and a wrong password alike); anything else (too many attempts, no network)
-/// as the error says.
+/// unknown login and a wrong password alike); anything else (a code still to give, too many
+/// attempts, no network) as the error says.
 fn sign_in_error(e: ApiError) -> AnyView {
-    if e.code == ErrorCode::Unauthenticated {
+    if e.code == ErrorCode::Unauthenticated && e.reason.is_none() {
         view! {
             <div class="alert error" role="alert" id="login-error">
                 <strong>{t(Key::WrongLoginOrPassword)}</strong>
@@ -180,5 +198,117 @@ fn sign_in_error(e: ApiError) -> AnyView {
         .into_any()
     } else {
         view! { <ErrorBox error=e/> }.into_any()
+    }
+}
+
+/// `/security`: the signed-in person's second factor. Off, it is set up here: the key for an
+/// authenticator app (typed in, or opened on the phone as an `otpauth:` link), then the app's
+/// first code turns it on. On, it says so; an administrator resets it for a lost phone.
+#[component]
+fn SecurityPage() -> impl IntoView {
+    let st = app();
+    let on: RwSignal<Option<bool>> = RwSignal::new(None);
+    let setup: RwSignal<Option<(String, String)>> = RwSignal::new(None);
+    let code = RwSignal::new(String::new());
+    let done = RwSignal::new(false);
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        if st.session.with(Option::is_none) {
+            redirect("/login?next=%2Fsecurity");
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match api::call::<MySecondFactor>(gql::my_second_factor::Variables {}).await {
+                Ok(d) => on.set(Some(d.me.account.second_factor)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
+    let start = move |_| {
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::call::<StartSecondFactor>(gql::start_second_factor::Variables {}).await {
+                Ok(d) => {
+                    let s = d.start_second_factor;
+                    setup.set(Some((s.secret, s.otpauth_url)));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let vars = gql::confirm_second_factor::Variables {
+            code: code.get_untracked().trim().to_string(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::call::<ConfirmSecondFactor>(vars).await {
+                Ok(d) => {
+                    on.set(Some(d.confirm_second_factor.second_factor));
+                    setup.set(None);
+                    done.set(true);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    // The key in groups of four, as apps show it.
+    let grouped = |secret: &str| {
+        secret
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    view! {
+        <section class="login-card" aria-labelledby="security-title">
+            <h1 id="security-title">{t(Key::SecurityTitle)}</h1>
+            {move || done.get().then(|| view! {
+                <p class="alert success" role="status" id="second-factor-done">{t(Key::SecondFactorDone)}</p>
+            })}
+            {move || match (on.get(), setup.get()) {
+                (Some(true), _) => view! { <p id="second-factor-state">{t(Key::SecondFactorOn)}</p> }.into_any(),
+                (Some(false), None) => view! {
+                    <p id="second-factor-state">{t(Key::SecondFactorOff)}</p>
+                    <button type="button" id="second-factor-start" on:click=start>
+                        {t(Key::SecondFactorStart)}
+                    </button>
+                }.into_any(),
+                (Some(false), Some((secret, url))) => view! {
+                    <p>{t(Key::SecondFactorKey)}</p>
+                    <p><code id="second-factor-key" class="key">{grouped(&secret)}</code></p>
+                    <p><a href=url rel="external">{t(Key::SecondFactorOpenApp)}</a></p>
+                    <form on:submit=confirm novalidate=true>
+                        <CodeField code=code/>
+                        <button type="submit" id="second-factor-confirm">{t(Key::SecondFactorConfirm)}</button>
+                    </form>
+                }.into_any(),
+                (None, _) => ().into_any(),
+            }}
+            {error_view(error)}
+        </section>
+    }
+}
+
+/// The field for an authenticator app's six digits (a phone offers its number pad and the
+/// code an SMS or app just gave).
+#[component]
+fn CodeField(code: RwSignal<String>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="code">{t(Key::CodeLabel)}</label>
+            <input
+                id="code"
+                name="code"
+                type="text"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                maxlength="7"
+                prop:value=move || code.get()
+                on:input=move |ev| code.set(event_target_value(&ev))
+            />
+        </div>
     }
 }

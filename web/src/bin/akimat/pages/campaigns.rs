@@ -111,13 +111,16 @@ fn month_of(s: &str) -> Option<i64> {
     ((1..=12).contains(&m) && y > 2000).then_some(y * 100 + m)
 }
 
-/// A date input's day at a local time of day, as the instant the API takes.
+/// A date input's day at a time of day in Kazakhstan (UTC+5, where the campaign runs,
+/// whatever the officer's browser says), as the instant the API takes.
 fn instant(day: &str, time: &str) -> Option<String> {
     let day = day.trim();
     if day.len() != 10 {
         return None;
     }
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&format!("{day}T{time}")));
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&format!(
+        "{day}T{time}:00+05:00"
+    )));
     (!d.get_time().is_nan()).then(|| String::from(d.to_iso_string()))
 }
 

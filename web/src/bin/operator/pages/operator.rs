@@ -1221,6 +1221,7 @@ fn AccountDetail(
                 language: Some(Language::parse(&language.get_untracked())),
                 disabled: Some(disabled.get_untracked()),
                 password: non_empty(password.get_untracked()),
+                cost_per_minute: None,
             },
         };
         leptos::task::spawn_local(async move {
