@@ -591,15 +591,15 @@ pub struct ClaimListItem {
     pub graduate_id: ID,
     #[graphql(skip)]
     pub graduate_name: String,
-    #[graphql(skip)]
-    pub person_id: i64,
     pub claim: Claim,
 }
 
 #[ComplexObject]
 impl ClaimListItem {
     async fn graduate_name(&self, ctx: &Context<'_>) -> &str {
-        audit::read(ctx, self.person_id, "name");
+        if let Some(person) = self.claim.1 {
+            audit::read(ctx, person, "name");
+        }
         &self.graduate_name
     }
 }
@@ -1047,7 +1047,6 @@ impl ObligationsQuery {
             .map(|r| ClaimListItem {
                 graduate_id: ID(r.graduate_id.to_string()),
                 graduate_name: r.graduate_name,
-                person_id: r.person_id,
                 claim: Claim(r.claim, Some(r.person_id)),
             })
             .collect())

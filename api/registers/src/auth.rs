@@ -55,15 +55,6 @@ impl Me {
     }
 }
 
-/// A second factor being set up: the authenticator app's secret, shown this once.
-#[derive(async_graphql::SimpleObject)]
-pub struct SecondFactorSetup {
-    /// Base32, for typing into the app.
-    pub secret: String,
-    /// `otpauth://totp/...`, for the app to read from a QR code.
-    pub otpauth_url: String,
-}
-
 /// A session: a short-lived access token (send as `Authorization: Bearer ...`) and, for people,
 /// a refresh token that rotates on every use.
 pub struct Session(SessionTokens);
@@ -168,13 +159,9 @@ impl AuthMutation {
     /// authenticator app (typed in, or its `otpauthUrl` as a QR code), shown this once. It is
     /// on once `confirmSecondFactor` receives the app's first code.
     #[graphql(guard = "Allow::signed_in(\"startSecondFactor\")")]
-    async fn start_second_factor(&self, ctx: &Context<'_>) -> Result<SecondFactorSetup> {
+    async fn start_second_factor(&self, ctx: &Context<'_>) -> Result<second_factor::Setup> {
         let state = ctx.data::<AppState>()?;
-        let s = second_factor::start(&state.db, actor(ctx)?.account_id).await?;
-        Ok(SecondFactorSetup {
-            secret: s.secret,
-            otpauth_url: s.otpauth_url,
-        })
+        Ok(second_factor::start(&state.db, actor(ctx)?.account_id).await?)
     }
 
     /// Turns the caller's second factor on with the authenticator app's first code; from now

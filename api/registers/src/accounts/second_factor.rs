@@ -15,9 +15,13 @@ use adal_core::error::{ApiError, ApiResult};
 
 use super::service::get;
 
-/// A second factor being set up: the secret the authenticator app adds, shown this once.
+/// A second factor being set up: the authenticator app's secret, shown this once.
+#[derive(async_graphql::SimpleObject)]
+#[graphql(name = "SecondFactorSetup")]
 pub struct Setup {
+    /// Base32, for typing into the app.
     pub secret: String,
+    /// `otpauth://totp/...`, for the app to read from a QR code.
     pub otpauth_url: String,
 }
 
