@@ -178,10 +178,26 @@ async fn settled<T>(step: impl AsyncFn() -> Result<T>) -> Result<T> {
     }
 }
 
+fn remember<T>(cell: &std::sync::Mutex<Option<T>>, value: Option<T>) {
+    *cell
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = value;
+}
+
+fn recall<T: Clone>(cell: &std::sync::Mutex<Option<T>>) -> Option<T> {
+    cell.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
 /// The browser page of one test, with the steps a person takes.
 pub struct Page {
     pub client: Client,
     pub app: TestApp,
+    /// Who signed in through [`Page::sign_in_with`], for [`Page::graphql`]'s own session.
+    signed_in: std::sync::Mutex<Option<(String, String)>>,
+    /// The access token of [`Page::graphql`]'s own session.
+    helper_token: std::sync::Mutex<Option<String>>,
 }
 
 impl Page {
@@ -339,6 +355,11 @@ impl Page {
 
     /// Signs in with a password from the sign-in page (opened if needed).
     pub async fn sign_in_with(&self, login: &str, password: &str) -> Result<()> {
+        remember(
+            &self.signed_in,
+            Some((login.to_string(), password.to_string())),
+        );
+        remember(&self.helper_token, None);
         let at = self.client.current_url().await?;
         if at.path() != "/login" {
             self.goto("/login").await?;
@@ -367,6 +388,8 @@ impl Page {
     }
 
     pub async fn sign_out(&self) -> Result<()> {
+        remember(&self.signed_in, None);
+        remember(&self.helper_token, None);
         self.click("#sign-out").await?;
         self.wait_path("/login").await?;
         Ok(())
@@ -476,7 +499,7 @@ impl Page {
         Ok(v.as_str().unwrap_or_default().to_string())
     }
 
-    /// The session the app keeps in localStorage.
+    /// The session the app keeps in localStorage (who, and the active role: no token).
     pub async fn stored_session(&self) -> Result<serde_json::Value> {
         let v = self
             .js("return JSON.parse(localStorage.getItem('adal.session'));")
@@ -485,17 +508,52 @@ impl Page {
         Ok(v)
     }
 
-    async fn graphql_with(&self, query: &str, auth: bool) -> Result<serde_json::Value> {
-        let script = "const [query, auth, done] = arguments;\
-            const s = JSON.parse(localStorage.getItem('adal.session') || 'null');\
+    /// An access token of the person signed in by [`Page::sign_in_with`]: a session of the
+    /// test's own, since the app keeps its token where no script reaches it, and renewing
+    /// the app's cookie from here would race the app.
+    async fn token(&self) -> Result<Option<String>> {
+        if let Some(t) = recall(&self.helper_token) {
+            return Ok(Some(t));
+        }
+        let Some((login, password)) = recall(&self.signed_in) else {
+            return Ok(None);
+        };
+        let reply = self
+            .fetch_graphql(
+                "mutation($l: String!, $p: String!) { login(login: $l, password: $p) { accessToken } }",
+                json!({ "l": login, "p": password }),
+                None,
+            )
+            .await?;
+        let token = reply["data"]["login"]["accessToken"]
+            .as_str()
+            .with_context(|| format!("signing the test's session in as {login}: {reply}"))?
+            .to_string();
+        remember(&self.helper_token, Some(token.clone()));
+        Ok(Some(token))
+    }
+
+    /// `fetch` from the page: the browser's language and origin, as the app's own requests.
+    async fn fetch_graphql(
+        &self,
+        query: &str,
+        variables: serde_json::Value,
+        token: Option<&str>,
+    ) -> Result<serde_json::Value> {
+        let script = "const [query, variables, token, done] = arguments;\
             const headers = { 'Content-Type': 'application/json' };\
-            if (auth && s) { headers['Authorization'] = 'Bearer ' + s.access_token; }\
-            fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query }) })\
+            if (token) { headers['Authorization'] = 'Bearer ' + token; }\
+            fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) })\
               .then(r => r.json()).then(done, e => done({ error: String(e) }));";
         Ok(self
             .client
-            .execute_async(script, vec![json!(query), json!(auth)])
+            .execute_async(script, vec![json!(query), variables, json!(token)])
             .await?)
+    }
+
+    async fn graphql_with(&self, query: &str, auth: bool) -> Result<serde_json::Value> {
+        let token = if auth { self.token().await? } else { None };
+        self.fetch_graphql(query, json!({}), token.as_deref()).await
     }
 
     /// The id of the graduate whose full name starts with `last_name` (the signed-in
@@ -613,7 +671,12 @@ where
 {
     let driver = Driver::start()?;
     let client = connect(&driver).await?;
-    let page = Page { client, app };
+    let page = Page {
+        client,
+        app,
+        signed_in: Default::default(),
+        helper_token: Default::default(),
+    };
     let artifacts = workspace_root().join("e2e/artifacts").join(name);
     let _ = std::fs::remove_dir_all(&artifacts);
 

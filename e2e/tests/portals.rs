@@ -352,49 +352,42 @@ async fn sessions_refresh_expire_and_sign_out() {
         page.goto("/operator/accounts").await?;
         page.wait_text("#accounts", "teacher.parent").await?;
 
-        // An access token about to expire is renewed before the request; the refresh
-        // token rotates.
-        let before = page.stored_session().await?;
-        page.js(
-            "const s = JSON.parse(localStorage.getItem('adal.session'));\
-             s.expires_at = '2000-01-01T00:00:00Z';\
-             localStorage.setItem('adal.session', JSON.stringify(s));",
-        )
-        .await?;
-        page.goto("/operator/accounts").await?;
-        page.wait_text("#accounts", "teacher.parent").await?;
-        let after = page.stored_session().await?;
+        // No token where a script on the page reaches it: the browser's storage holds who is
+        // signed in, and the refresh cookie is HttpOnly, sent to the API only.
+        let storage = page.js("return JSON.stringify(localStorage);").await?;
+        let storage = storage.as_str().unwrap_or_default();
         ensure!(
-            before["refresh_token"] != after["refresh_token"],
-            "refresh token did not rotate"
+            storage.contains("admin") && !storage.contains("token") && !storage.contains("eyJ"),
+            "a token is kept in localStorage: {storage}"
         );
-        // (Two access tokens issued in the same second are identical: compare expiry.)
+        let script_sees = page.js("return document.cookie;").await?;
         ensure!(
-            after["expires_at"] != "2000-01-01T00:00:00Z"
-                && before["expires_at"] != after["expires_at"],
-            "access token not renewed: {after}"
+            !script_sees
+                .as_str()
+                .unwrap_or_default()
+                .contains("adal_refresh"),
+            "a script reads the refresh cookie: {script_sees}"
+        );
+        let first = refresh_cookie(page).await?;
+        ensure!(
+            first.http_only() == Some(true)
+                && first.secure() == Some(true)
+                && first.same_site().map(|s| s.to_string()).as_deref() == Some("Strict")
+                && first.path() == Some("/graphql"),
+            "the refresh cookie is not HttpOnly, Secure, SameSite=Strict for /graphql: {first:?}"
         );
 
-        // A rejected access token is refreshed and the request retried.
-        page.js(
-            "const s = JSON.parse(localStorage.getItem('adal.session'));\
-             s.access_token = 'not-a-token';\
-             localStorage.setItem('adal.session', JSON.stringify(s));",
-        )
-        .await?;
+        // Each page load renews the access token from the cookie, which rotates.
         page.goto("/operator/accounts").await?;
         page.wait_text("#accounts", "teacher.parent").await?;
+        let second = refresh_cookie(page).await?;
+        ensure!(
+            first.value() != second.value(),
+            "the refresh token did not rotate"
+        );
 
-        // When the session cannot be refreshed, back to sign-in, then to the same page.
-        page.goto("/operator/regions").await?;
-        page.wait_text("#regions", "710000000").await?;
-        page.js(
-            "const s = JSON.parse(localStorage.getItem('adal.session'));\
-             s.expires_at = '2000-01-01T00:00:00Z';\
-             s.refresh_token = 'revoked';\
-             localStorage.setItem('adal.session', JSON.stringify(s));",
-        )
-        .await?;
+        // When the session cannot be renewed, back to sign-in, then to the same page.
+        page.client.delete_cookie("adal_refresh").await?;
         page.goto("/operator/accounts").await?;
         let at = page.wait_path("/login?next=").await?;
         ensure!(at.contains("accounts"), "next is lost: {at}");
@@ -403,12 +396,8 @@ async fn sessions_refresh_expire_and_sign_out() {
         page.wait_path("/operator/accounts").await?;
         page.wait_text("#accounts", "teacher.parent").await?;
 
-        // Sign-out revokes the refresh token and forgets the session.
-        let session = page.stored_session().await?;
-        let refresh = session["refresh_token"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        // Sign-out forgets the session: the cookie (the API ends its session: the `auth`
+        // suite's cookie test), and the page's storage.
         page.sign_out().await?;
         page.find("#login-notice").await?;
         ensure!(
@@ -417,18 +406,20 @@ async fn sessions_refresh_expire_and_sign_out() {
                 .is_null(),
             "session still stored"
         );
-        let reply = page
-            .graphql_anonymous(&format!(
-                "mutation {{ refreshSession(refreshToken: \"{refresh}\") {{ accessToken }} }}"
-            ))
-            .await?;
+        page.goto("/graphql").await?;
         ensure!(
-            reply["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED",
-            "the refresh token still works after sign-out: {reply}"
+            page.client.get_named_cookie("adal_refresh").await.is_err(),
+            "the refresh cookie is still kept after sign-out"
         );
         page.goto("/operator").await?;
         page.wait_path("/login?next=").await?;
         Ok(())
     })
     .await;
+}
+
+/// The refresh cookie as the browser keeps it (read where it is sent: under `/graphql`).
+async fn refresh_cookie(page: &Page) -> anyhow::Result<fantoccini::cookies::Cookie<'static>> {
+    page.goto("/graphql").await?;
+    Ok(page.client.get_named_cookie("adal_refresh").await?)
 }

@@ -1,9 +1,10 @@
 //! A second factor, in real headless Chromium and in Russian: an analyst sets it up from the
 //! sign-in security page with the key an authenticator app would add, turns it on with the
-//! app's code, and from then on signs in with the password and the code of the moment.
+//! app's code, and from then on signs in with the password and the code of the moment. Where
+//! the operator's staff must have one, an administrator without it is sent to set it up.
 
 use anyhow::{Context, Result, ensure};
-use e2e::{Page, run};
+use e2e::{Page, run, run_with};
 
 use adal_core::auth::second_factor::{STEP_SECS, code_at};
 
@@ -74,6 +75,43 @@ async fn an_analyst_turns_a_second_factor_on_and_signs_in_with_the_apps_code() {
             page.fill("#code", &app_code(&secret, 1)?).await?;
             page.click("#sign-in").await?;
             signed_in_portal(page).await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_administrator_whose_role_requires_a_second_factor_sets_it_up_before_the_portal_opens() {
+    run_with(
+        "an_administrator_whose_role_requires_a_second_factor_sets_it_up_before_the_portal_opens",
+        |s| s.second_factor_roles = "OPERATOR_ADMIN".into(),
+        async |page| {
+            page.goto("/login").await?;
+            page.select("#lang-switch", "ru").await?;
+            page.sign_in("admin").await?;
+            // Not the portal: the security page, saying why.
+            page.wait_path("/security").await?;
+            page.wait_text("#second-factor-required", "требует второго фактора")
+                .await?;
+            // A portal's address leads back here.
+            page.goto("/operator/accounts").await?;
+            page.wait_path("/security").await?;
+            page.click("#second-factor-start").await?;
+            let key = page.wait_text("#second-factor-key", "").await?;
+            let secret: String = key.split_whitespace().collect();
+            page.fill("#code", &app_code(&secret, 0)?).await?;
+            page.click("#second-factor-confirm").await?;
+            page.wait_text("#second-factor-done", "").await?;
+            ensure!(
+                !page.exists("#second-factor-required").await?,
+                "still asked to set up the factor"
+            );
+            // On to the portal, which opens now.
+            page.click("#second-factor-continue").await?;
+            page.wait_path("/operator").await?;
+            page.goto("/operator/accounts").await?;
+            page.wait_text("#accounts", "teacher.parent").await?;
             Ok(())
         },
     )

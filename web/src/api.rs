@@ -4,6 +4,7 @@
 //! concurrent requests, since the refresh token rotates) and once more on `UNAUTHENTICATED`;
 //! when the session cannot be refreshed it ends it, and the shell sends the person to sign-in.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -219,40 +220,57 @@ fn query_text<Q: GraphQLQuery>(variables: Q::Variables) -> Result<String, ApiErr
 thread_local! {
     /// Held while a refresh runs, so concurrent requests refresh once.
     static REFRESH_LOCK: std::rc::Rc<Mutex<()>> = std::rc::Rc::new(Mutex::new(()));
+    /// How many times this page renewed its access token: a request that saw an earlier count
+    /// was sent with a token already replaced.
+    static RENEWALS: Cell<u64> = const { Cell::new(0) };
 }
 
 /// Milliseconds before expiry at which the access token is renewed.
 const REFRESH_MARGIN_MS: f64 = 30_000.0;
 
-/// Swaps the refresh token for a new session. `seen` is the refresh token of the session the
-/// caller used: if another request (or tab) already rotated it, nothing is sent. (Comparing
-/// access tokens would not do: two issued in the same second can be identical.)
-async fn refresh(seen: Option<&str>) -> Result<(), ApiError> {
+fn renewals() -> u64 {
+    RENEWALS.with(Cell::get)
+}
+
+/// Renews the access token with the refresh token of the `HttpOnly` cookie (rotated by the
+/// API in the same answer). `seen` is the count of renewals when the caller took its token:
+/// if another request renewed it since, nothing is sent (the cookie it would send is spent).
+async fn refresh(seen: u64) -> Result<(), ApiError> {
     let lock = REFRESH_LOCK.with(|l| l.clone());
     let _guard = lock.lock().await;
-    // Another tab may have rotated the tokens: the stored session is the newest.
-    let Some(current) = session::stored() else {
+    let Some(current) = session::current() else {
         return Err(ApiError::of(ErrorCode::Unauthenticated, String::new()));
     };
-    if current.refresh_token.as_deref() != seen {
-        session::adopt(current);
+    if renewals() != seen {
         return Ok(());
     }
-    let Some(refresh_token) = current.refresh_token.clone() else {
-        return Err(ApiError::of(ErrorCode::Unauthenticated, String::new()));
-    };
-    let query = query_text::<RefreshSession>(gql::refresh_session::Variables { refresh_token })?;
+    let query = query_text::<RefreshSession>(gql::refresh_session::Variables)?;
     let data: gql::refresh_session::ResponseData = decode(&exchange(&query, None, &[]).await?)?;
     let s = data.refresh_session;
-    let fresh = Session::new(
-        s.access_token,
-        s.expires_at,
-        s.refresh_token,
-        s.me.into(),
-        current.active.clone(),
-    );
+    let fresh = Session::new(s.access_token, s.expires_at, s.me.into(), current.active);
     session::adopt(fresh);
+    RENEWALS.with(|r| r.set(r.get() + 1));
     Ok(())
+}
+
+/// The access token to send, renewed first when it expires soon (or this page has none yet),
+/// and the count of renewals it belongs to. `Err` when the session cannot be renewed (it is
+/// then ended); a network error sends the token as it is and lets the API decide.
+async fn fresh_token() -> Result<(String, u64), ApiError> {
+    let seen = renewals();
+    if session::current().is_some_and(|s| s.expires_soon(REFRESH_MARGIN_MS)) {
+        match refresh(seen).await {
+            Err(e) if e.code == ErrorCode::Unauthenticated => {
+                session::expire();
+                return Err(e);
+            }
+            _ => {}
+        }
+    }
+    let token = session::current()
+        .map(|s| s.access_token)
+        .unwrap_or_default();
+    Ok((token, renewals()))
 }
 
 /// Sends an operation as the signed-in person (or anonymously when nobody is signed in).
@@ -298,32 +316,12 @@ fn fetch_text(
 /// The session's side of [`call`]: refresh shortly before expiry and once more on
 /// `UNAUTHENTICATED`; end the session when it cannot be refreshed.
 async fn call_text(query: &str, files: &Files) -> Result<String, ApiError> {
-    let Some(current) = session::current() else {
+    if session::current().is_none() {
         return exchange(query, None, files).await;
-    };
-    // The access token sent, and the refresh token of the same session.
-    let mut token = current.access_token.clone();
-    let mut seen = current.refresh_token.clone();
-    if current.expires_soon(REFRESH_MARGIN_MS) {
-        match refresh(seen.as_deref()).await {
-            Ok(()) => {
-                let now = session::current();
-                token = now
-                    .as_ref()
-                    .map(|s| s.access_token.clone())
-                    .unwrap_or_default();
-                seen = now.and_then(|s| s.refresh_token);
-            }
-            Err(e) if e.code == ErrorCode::Unauthenticated => {
-                session::expire();
-                return Err(e);
-            }
-            // A network error: try the request anyway; the API decides.
-            Err(_) => {}
-        }
     }
+    let (token, seen) = fresh_token().await?;
     match exchange(query, Some(&token), files).await {
-        Err(e) if e.code == ErrorCode::Unauthenticated => match refresh(seen.as_deref()).await {
+        Err(e) if e.code == ErrorCode::Unauthenticated => match refresh(seen).await {
             Ok(()) => {
                 let token = session::current()
                     .map(|s| s.access_token)
@@ -414,16 +412,12 @@ where
 /// Fetches a file of the API as the signed-in person (`Authorization` header, never a token
 /// in the URL) and saves it.
 pub async fn fetch_download(path: &str, file_name: &str) -> Result<(), ApiError> {
-    let mut token = session::current().map(|s| (s.access_token, s.refresh_token));
-    if token
-        .as_ref()
-        .is_some_and(|_| session::current().is_some_and(|s| s.expires_soon(REFRESH_MARGIN_MS)))
-    {
-        refresh(token.as_ref().and_then(|(_, r)| r.as_deref())).await?;
-        token = session::current().map(|s| (s.access_token, s.refresh_token));
-    }
+    let token = match session::current() {
+        Some(_) => Some(fresh_token().await?.0),
+        None => None,
+    };
     let mut req = Request::get(path).header("Accept-Language", crate::session::ui_lang().code());
-    if let Some((access, _)) = &token {
+    if let Some(access) = &token {
         req = req.header("Authorization", &format!("Bearer {access}"));
     }
     let resp = req

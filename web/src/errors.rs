@@ -41,7 +41,7 @@ pub fn import_reason_key(r: &R) -> Key {
 
 /// Every reason the API gives in `extensions.reason` (the values of the schema's
 /// `…Refusal` enums) and its text; the test below finds one for each.
-const REFUSALS: [(&str, Key); 43] = [
+const REFUSALS: [(&str, Key); 44] = [
     ("NO_DELIVERED_NOTICE", Key::ErrNoDeliveredNotice),
     ("NOT_APPROVED", Key::ErrNotApproved),
     ("UNKNOWN_VARIABLE", Key::ErrUnknownVariable),
@@ -85,6 +85,10 @@ const REFUSALS: [(&str, Key); 43] = [
     ("SECOND_FACTOR_INCORRECT", Key::ErrSecondFactorIncorrect),
     ("SECOND_FACTOR_ALREADY_ON", Key::ErrSecondFactorAlreadyOn),
     ("SECOND_FACTOR_NOT_STARTED", Key::ErrSecondFactorNotStarted),
+    (
+        "SECOND_FACTOR_SETUP_REQUIRED",
+        Key::ErrSecondFactorSetupRequired,
+    ),
 ];
 
 /// The text of a refusal's machine reason (`extensions.reason`), when the API gives one.

@@ -1,7 +1,11 @@
-//! The signed-in person's session: tokens, who they are, which role assignment is active.
+//! The signed-in person's session: who they are, which role assignment is active, and the
+//! access token.
 //!
-//! Kept in `localStorage` (so a reload, and the full page load into another portal's bundle,
-//! keeps the person signed in) and in a signal that the whole app reads. The interface language lives here too: the one chosen in
+//! Who is signed in and the active role are kept in `localStorage` (so a reload, and the full
+//! page load into another portal's bundle, keeps the person signed in) and in a signal that the
+//! whole app reads. No token is kept where a script on the page could read it: the access
+//! token lives in this program's memory only, and the refresh token in an `HttpOnly` cookie
+//! that only the API receives; each page load renews the access token from that cookie. The interface language lives here too: the one chosen in
 //! this browser (on the sign-in page or later); the account's saved language (`me.language`) is
 //! changed only when the person keeps a choice as their default.
 
@@ -58,26 +62,26 @@ pub struct Me {
     pub full_name: Option<String>,
     pub language: Language,
     pub roles: Vec<Assignment>,
+    /// A role of the account requires a second factor it has not set up: the portals stay
+    /// closed, and the person is sent to the security page.
+    #[serde(default)]
+    pub second_factor_setup: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Session {
+    /// In memory only: empty after a page load until the first renewal.
+    #[serde(skip)]
     pub access_token: String,
+    #[serde(skip)]
     pub expires_at: String,
-    pub refresh_token: Option<String>,
     pub me: Me,
     /// The id of the role assignment the person works as now.
     pub active: Option<String>,
 }
 
 impl Session {
-    pub fn new(
-        access_token: String,
-        expires_at: String,
-        refresh_token: Option<String>,
-        me: Me,
-        active: Option<String>,
-    ) -> Self {
+    pub fn new(access_token: String, expires_at: String, me: Me, active: Option<String>) -> Self {
         // Keep the active assignment only if the account still holds it.
         let active = active
             .filter(|id| me.roles.iter().any(|r| &r.id == id))
@@ -91,13 +95,13 @@ impl Session {
         Self {
             access_token,
             expires_at,
-            refresh_token,
             me,
             active,
         }
     }
 
-    /// Whether the access token expires within `margin_ms` (or its expiry is unreadable).
+    /// Whether the access token expires within `margin_ms` (or its expiry is unreadable, as
+    /// after a page load, before the first renewal).
     pub fn expires_soon(&self, margin_ms: f64) -> bool {
         let at = js_sys::Date::parse(&self.expires_at);
         at.is_nan() || at - js_sys::Date::now() < margin_ms
@@ -135,6 +139,9 @@ impl Session {
     /// Where the person lands: their portal's path, or `/` (the sign-in bundle's welcome)
     /// for an account without one.
     pub fn home(&self) -> &'static str {
+        if self.me.second_factor_setup {
+            return SECURITY_PAGE;
+        }
         self.home_portal().map_or("/", Portal::path)
     }
 }
@@ -149,6 +156,7 @@ macro_rules! me_from {
                     login: m.account.login,
                     full_name: m.person.map(|p| p.full_name),
                     language: m.language,
+                    second_factor_setup: m.second_factor_setup_required,
                     roles: m
                         .roles
                         .into_iter()
@@ -173,6 +181,19 @@ macro_rules! me_from {
     )*};
 }
 me_from!(login, refresh_session);
+
+/// The sign-in security page (the sign-in program's), where a second factor is set up.
+pub const SECURITY_PAGE: &str = "/security";
+
+/// Records that the person's second factor is on now: the portals open again.
+pub fn second_factor_set_up() {
+    if let Some(mut s) = current()
+        && s.me.second_factor_setup
+    {
+        s.me.second_factor_setup = false;
+        adopt(s);
+    }
+}
 
 /// The app-wide reactive state; `Copy`, so closures take it freely.
 #[derive(Clone, Copy)]
@@ -216,6 +237,8 @@ fn chosen_lang() -> Option<Lang> {
 /// Creates the state at start-up.
 pub fn init() -> AppState {
     let session = stored();
+    // Written back without tokens: a session stored by an earlier version held them.
+    save(session.as_ref());
     // The language chosen in this browser; an account's saved language only where none was.
     let lang = match (chosen_lang(), &session) {
         (Some(l), _) => l,

@@ -167,14 +167,10 @@ pub fn Header(portal: Option<Portal>) -> impl IntoView {
     };
 
     let on_sign_out = move |_| {
-        let refresh = session::current().and_then(|s| s.refresh_token);
         leptos::task::spawn_local(async move {
-            // The API revokes the refresh token before the page goes (a page load would
-            // cancel the request); the session is forgotten locally either way.
-            if let Some(refresh_token) = refresh {
-                let _ =
-                    api::call_anonymous::<Logout>(gql::logout::Variables { refresh_token }).await;
-            }
+            // The API ends the cookie's session and clears the cookie before the page goes (a
+            // page load would cancel the request); the session is forgotten locally either way.
+            let _ = api::call_anonymous::<Logout>(gql::logout::Variables).await;
             session::sign_out();
             go(&login_url(None, Some(Key::SignedOut)));
         });
@@ -344,6 +340,11 @@ pub fn PortalShell(portal: Portal) -> impl IntoView {
             }
             return ().into_any();
         };
+        // A role that requires a second factor the account lacks: nothing opens before it.
+        if s.me.second_factor_setup {
+            redirect(session::SECURITY_PAGE);
+            return ().into_any();
+        }
         if !s.portals().contains(&portal) {
             return view! { <NoAccess/> }.into_any();
         }

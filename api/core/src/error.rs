@@ -99,6 +99,12 @@ pub enum ApiError {
         message: String,
     },
     Forbidden,
+    /// Not allowed, with a stable machine reason in `extensions.reason` (e.g.
+    /// `SECOND_FACTOR_SETUP_REQUIRED`: the role needs a second factor the account lacks).
+    ForbiddenFor {
+        reason: Reason,
+        message: String,
+    },
     NotFound(&'static str),
     BadInput {
         field: String,
@@ -137,6 +143,7 @@ impl ApiError {
             ApiError::BadInput { message, .. }
             | ApiError::BadInputBecause { message, .. }
             | ApiError::UnauthenticatedFor { message, .. }
+            | ApiError::ForbiddenFor { message, .. }
             | ApiError::ConflictBecause { message, .. } => message.clone(),
             ApiError::RateLimited { retry_after_secs } => {
                 format!("too many attempts; try again in {retry_after_secs} s")
@@ -155,7 +162,7 @@ impl ApiError {
             ApiError::Unauthenticated
             | ApiError::UnauthenticatedBecause(_)
             | ApiError::UnauthenticatedFor { .. } => ErrorCode::Unauthenticated,
-            ApiError::Forbidden => ErrorCode::Forbidden,
+            ApiError::Forbidden | ApiError::ForbiddenFor { .. } => ErrorCode::Forbidden,
             ApiError::NotFound(_) => ErrorCode::NotFound,
             ApiError::BadInput { .. } | ApiError::BadInputBecause { .. } => ErrorCode::BadUserInput,
             ApiError::Conflict(_) | ApiError::ConflictBecause { .. } => ErrorCode::Conflict,
@@ -211,7 +218,8 @@ impl ErrorExtensions for ApiError {
                     e.set("value", value.as_str());
                 }
                 ApiError::ConflictBecause { reason, .. }
-                | ApiError::UnauthenticatedFor { reason, .. } => e.set("reason", reason.as_str()),
+                | ApiError::UnauthenticatedFor { reason, .. }
+                | ApiError::ForbiddenFor { reason, .. } => e.set("reason", reason.as_str()),
                 ApiError::RateLimited { retry_after_secs } => {
                     e.set("retryAfterSeconds", *retry_after_secs)
                 }
@@ -238,7 +246,7 @@ impl ApiError {
             ApiError::Unauthenticated
             | ApiError::UnauthenticatedBecause(_)
             | ApiError::UnauthenticatedFor { .. } => S::UNAUTHORIZED,
-            ApiError::Forbidden => S::FORBIDDEN,
+            ApiError::Forbidden | ApiError::ForbiddenFor { .. } => S::FORBIDDEN,
             ApiError::NotFound(_) => S::NOT_FOUND,
             ApiError::BadInput { .. } | ApiError::BadInputBecause { .. } => S::BAD_REQUEST,
             ApiError::Conflict(_) | ApiError::ConflictBecause { .. } => S::CONFLICT,
@@ -269,9 +277,9 @@ pub fn refusal(e: &ApiError) -> actix_web::HttpResponse {
             error["field"] = field.as_str().into();
             error["reason"] = reason.as_str().into();
         }
-        ApiError::ConflictBecause { reason, .. } | ApiError::UnauthenticatedFor { reason, .. } => {
-            error["reason"] = reason.as_str().into()
-        }
+        ApiError::ConflictBecause { reason, .. }
+        | ApiError::UnauthenticatedFor { reason, .. }
+        | ApiError::ForbiddenFor { reason, .. } => error["reason"] = reason.as_str().into(),
         ApiError::RateLimited { retry_after_secs } => {
             error["retryAfterSeconds"] = (*retry_after_secs).into();
             response.insert_header(("Retry-After", retry_after_secs.max(&1).to_string()));

@@ -98,6 +98,7 @@ pub async fn identify(
     state: &AppState,
 ) -> Result<Caller, crate::error::ApiError> {
     let client_addr = crate::net::client_addr(req, &state.trusted_proxies).map(|a| a.to_string());
+    let refresh_cookie = crate::auth::cookie::refresh_from(req);
     let token = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -110,6 +111,7 @@ pub async fn identify(
     let Some(token) = token else {
         return Ok(Caller {
             client_addr,
+            refresh_cookie,
             ..Caller::default()
         });
     };
@@ -128,10 +130,15 @@ pub async fn identify(
         },
         Err(p) => (None, Some(p)),
     };
+    let second_factor_missing = actor
+        .as_ref()
+        .is_some_and(|a| crate::auth::second_factor::setup_missing(a, &state.second_factor_roles));
     Ok(Caller {
         actor,
         token_problem: problem,
         client_addr,
+        refresh_cookie,
+        second_factor_missing,
     })
 }
 
@@ -142,8 +149,11 @@ pub async fn http_actor(
     state: &AppState,
     roles: &[crate::auth::roles::Role],
 ) -> Result<Actor, crate::error::ApiError> {
-    let actor = identify(req, state)
-        .await?
+    let caller = identify(req, state).await?;
+    if caller.second_factor_missing {
+        return Err(crate::auth::second_factor::setup_required());
+    }
+    let actor = caller
         .actor
         .ok_or(crate::error::ApiError::Unauthenticated)?;
     if actor.has_any(roles) {
@@ -664,6 +674,15 @@ fn respond(
         "graphql"
     );
     let mut res = reply(media, status, &body);
+    // Headers a resolver set (the portals' refresh cookie).
+    for (name, value) in &response.http_headers {
+        if let (Ok(n), Ok(v)) = (
+            header::HeaderName::from_bytes(name.as_str().as_bytes()),
+            header::HeaderValue::from_bytes(value.as_bytes()),
+        ) {
+            res.headers_mut().append(n, v);
+        }
+    }
     if let Some(secs) = retry_after
         && let Ok(v) = header::HeaderValue::from_str(&secs.max(1).to_string())
     {

@@ -61,6 +61,10 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` header names the client (IP
     /// addresses and CIDR ranges, comma-separated). Empty: the TCP peer is the client.
     pub trusted_proxies: String,
+    /// Roles whose holders must sign in with a second factor (comma-separated, as the schema
+    /// or the database spells them: `OPERATOR_ADMIN,OPERATOR_ANALYST,COMMISSION_MEMBER`). A
+    /// holder without one is signed in only to set one up. Empty: nobody is required to.
+    pub second_factor_roles: String,
     /// Failed sign-ins for one login from one client address before that address is locked
     /// out of that login (an address may fail 4× as often over all logins).
     pub login_max_failures: i32,
@@ -200,6 +204,7 @@ impl Default for Settings {
             refresh_token_ttl_secs: 7 * 24 * 3600,
             session_max_age_secs: 30 * 24 * 3600,
             trusted_proxies: String::new(),
+            second_factor_roles: String::new(),
             login_max_failures: 5,
             login_window_secs: 15 * 60,
             login_lock_secs: 15 * 60,

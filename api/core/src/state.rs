@@ -29,6 +29,8 @@ pub struct AppState {
     pub trusted_proxies: IpRanges,
     /// Each caller's GraphQL complexity budget.
     pub cost_budget: Arc<CostBudget>,
+    /// Roles whose holders must have a second factor (`second_factor_roles`).
+    pub second_factor_roles: Vec<crate::auth::Role>,
 }
 
 impl AppState {
@@ -48,6 +50,8 @@ impl AppState {
             lock: chrono::Duration::seconds(settings.login_lock_secs),
             slowdown_ms: settings.login_slowdown_ms,
         };
+        let second_factor_roles =
+            crate::auth::second_factor::required_roles(&settings.second_factor_roles)?;
         let cost_budget = Arc::new(CostBudget::per_minute(settings.graphql_cost_per_minute));
         Ok(Self {
             db,
@@ -60,6 +64,7 @@ impl AppState {
             metrics_allow,
             trusted_proxies,
             cost_budget,
+            second_factor_roles,
         })
     }
 }

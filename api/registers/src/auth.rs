@@ -10,8 +10,11 @@ use crate::loaders::loaders;
 use crate::people::graphql::Person;
 use adal_core::auth::Allow;
 use adal_core::auth::actor::Actor;
+use adal_core::auth::cookie;
 use adal_core::auth::guard::{actor, caller};
+use adal_core::auth::second_factor as second_factor_rules;
 use adal_core::auth::service::{self, Credentials, SessionTokens};
+use adal_core::error::ApiError;
 use adal_core::loaders::load_err;
 use adal_core::state::AppState;
 use adal_core::vocab::Language;
@@ -42,6 +45,16 @@ impl Me {
     async fn language(&self) -> Language {
         self.0.saved_language
     }
+    /// True when a role of the account requires a second factor it has not set up: until it
+    /// is on (`startSecondFactor`, `confirmSecondFactor`), everything else is refused with
+    /// `SECOND_FACTOR_SETUP_REQUIRED`, and the portals open the security page.
+    async fn second_factor_setup_required(&self, ctx: &Context<'_>) -> Result<bool> {
+        let state = ctx.data::<AppState>()?;
+        Ok(second_factor_rules::setup_missing(
+            &self.0,
+            &state.second_factor_roles,
+        ))
+    }
     /// Role assignments with their scope; a portal per role.
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {
         let mut rows = loaders(ctx)?
@@ -59,6 +72,16 @@ impl Me {
 /// a refresh token that rotates on every use.
 pub struct Session(SessionTokens);
 
+/// The session as answered: with `in_cookie`, its refresh token goes into the portals'
+/// `HttpOnly` cookie instead of the answer.
+fn answer(ctx: &Context<'_>, mut tokens: SessionTokens, in_cookie: bool) -> Result<Session> {
+    if in_cookie && let Some(token) = tokens.refresh_token.take() {
+        let ttl = ctx.data::<AppState>()?.keys.refresh_ttl.num_seconds();
+        ctx.append_http_header("set-cookie", cookie::keep(&token, ttl));
+    }
+    Ok(Session(tokens))
+}
+
 #[Object]
 impl Session {
     async fn access_token(&self) -> &str {
@@ -67,6 +90,8 @@ impl Session {
     async fn expires_at(&self) -> DateTime<Utc> {
         self.0.expires_at
     }
+    /// The refresh token; none for machine clients, and none when it was kept in the portals'
+    /// cookie.
     async fn refresh_token(&self) -> Option<&str> {
         self.0.refresh_token.as_deref()
     }
@@ -96,6 +121,11 @@ impl AuthMutation {
     /// whether the login exists. An account with a second factor also sends `code`, the six
     /// digits its authenticator app shows: without it the answer is `UNAUTHENTICATED` with
     /// reason `SECOND_FACTOR_REQUIRED`, with a wrong one `SECOND_FACTOR_INCORRECT`.
+    ///
+    /// With `refreshInCookie` (the portals), the refresh token is not in the answer but in an
+    /// `HttpOnly; Secure; SameSite=Strict` cookie that only `/graphql` receives, out of reach
+    /// of any script on the page; `refreshSession` and `logout` then use it when called
+    /// without a token.
     #[graphql(guard = "Allow::public(\"login\")")]
     async fn login(
         &self,
@@ -103,6 +133,7 @@ impl AuthMutation {
         login: String,
         password: String,
         code: Option<String>,
+        #[graphql(default)] refresh_in_cookie: bool,
     ) -> Result<Session> {
         let state = ctx.data::<AppState>()?;
         let addr = caller(ctx).client_addr.clone();
@@ -115,7 +146,7 @@ impl AuthMutation {
             addr.as_deref(),
         )
         .await?;
-        Ok(Session(s))
+        answer(ctx, s, refresh_in_cookie)
     }
 
     /// Signs a machine client (integration system, device) in with its id and secret.
@@ -141,17 +172,52 @@ impl AuthMutation {
     }
 
     /// Exchanges a refresh token for a new session; the old refresh token stops working.
+    /// Without `refreshToken`, the portals' cookie is used, and the new token goes back into
+    /// it; a session that cannot be renewed also clears the cookie.
     #[graphql(guard = "Allow::public(\"refreshSession\")")]
-    async fn refresh_session(&self, ctx: &Context<'_>, refresh_token: String) -> Result<Session> {
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: Option<String>,
+    ) -> Result<Session> {
         let state = ctx.data::<AppState>()?;
-        Ok(Session(service::refresh(state, &refresh_token).await?))
+        let (token, in_cookie) = match refresh_token {
+            Some(t) => (t, false),
+            None => match caller(ctx).refresh_cookie.clone() {
+                Some(t) => (t, true),
+                None => {
+                    return Err(ApiError::UnauthenticatedBecause(
+                        "no session to renew: sign in".into(),
+                    )
+                    .into());
+                }
+            },
+        };
+        match service::refresh(state, &token).await {
+            Ok(s) => answer(ctx, s, in_cookie),
+            Err(e) => {
+                if in_cookie {
+                    ctx.append_http_header("set-cookie", cookie::forget());
+                }
+                Err(e.into())
+            }
+        }
     }
 
-    /// Ends the session of a refresh token (and every token rotated from it).
+    /// Ends the session of a refresh token (and every token rotated from it). Without
+    /// `refreshToken`, the session of the portals' cookie ends and the cookie is cleared.
     #[graphql(guard = "Allow::public(\"logout\")")]
-    async fn logout(&self, ctx: &Context<'_>, refresh_token: String) -> Result<bool> {
+    async fn logout(&self, ctx: &Context<'_>, refresh_token: Option<String>) -> Result<bool> {
         let state = ctx.data::<AppState>()?;
-        service::sign_out(state, &refresh_token).await?;
+        match refresh_token {
+            Some(t) => service::sign_out(state, &t).await?,
+            None => {
+                if let Some(t) = caller(ctx).refresh_cookie.clone() {
+                    service::sign_out(state, &t).await?;
+                    ctx.append_http_header("set-cookie", cookie::forget());
+                }
+            }
+        }
         Ok(true)
     }
 

@@ -185,6 +185,149 @@ async fn logout_ends_the_session() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn staff_whose_role_requires_a_second_factor_may_only_set_one_up_until_it_is_on() {
+    let app = spawn_app_with(|s| {
+        s.second_factor_roles = "OPERATOR_ADMIN, commission_member".into();
+    })
+    .await;
+    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    let reason = |r: &Reply| r.body["errors"][0]["extensions"]["reason"].clone();
+    let me = "{ me { secondFactorSetupRequired account { login } } }";
+    let work = "{ graduates(first: 1) { totalCount } }";
+    // The password alone still signs in, so that the person can set the factor up ...
+    let admin = token(&app, "admin").await;
+    let r = gql(&app, Some(&admin), me, json!({})).await;
+    assert_eq!(r.ok()["me"]["secondFactorSetupRequired"], true);
+    // ... and nothing else: the registers, an administrator's mutation, an export.
+    let r = gql(&app, Some(&admin), work, json!({})).await;
+    assert_eq!(r.code().as_deref(), Some("FORBIDDEN"));
+    assert_eq!(reason(&r), "SECOND_FACTOR_SETUP_REQUIRED");
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation { resetSecondFactor(accountId: \"1\") { id } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(reason(&r), "SECOND_FACTOR_SETUP_REQUIRED");
+    let export = reqwest::Client::new()
+        .get(format!("{}/exports/graduates.csv", app.address))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status().as_u16(), 403);
+    let body: serde_json::Value = export.json().await.unwrap();
+    assert_eq!(body["error"]["reason"], "SECOND_FACTOR_SETUP_REQUIRED");
+    // A role the setting does not name works as before.
+    let analyst = token(&app, "analyst").await;
+    let r = gql(&app, Some(&analyst), me, json!({})).await;
+    assert_eq!(r.ok()["me"]["secondFactorSetupRequired"], false);
+    assert!(
+        gql(&app, Some(&analyst), work, json!({}))
+            .await
+            .codes()
+            .is_empty()
+    );
+    // The setup, with the same session: from then on the work is open.
+    turn_on_second_factor(&app, &admin).await;
+    let r = gql(&app, Some(&admin), me, json!({})).await;
+    assert_eq!(r.ok()["me"]["secondFactorSetupRequired"], false);
+    assert!(r.ok()["me"]["account"]["login"] == "admin");
+    let r = gql(&app, Some(&admin), work, json!({})).await;
+    assert!(r.codes().is_empty(), "{:?}", r.body);
+    assert!(r.ok()["graduates"]["totalCount"].as_i64().unwrap() > 0);
+}
+
+/// The value of the `adal_refresh` cookie an answer sets, and the whole header.
+fn refresh_cookie(r: &Reply) -> (String, String) {
+    let header = r
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("adal_refresh="))
+        .unwrap_or_else(|| panic!("no refresh cookie set: {:?}", r.set_cookies))
+        .clone();
+    let value = header["adal_refresh=".len()..]
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    (value, header)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_portals_refresh_token_lives_in_an_http_only_cookie_that_rotates_and_is_cleared() {
+    let app = spawn_app_with_demo().await;
+    let login = "mutation($l: String!, $p: String!) { login(login: $l, password: $p, refreshInCookie: true) { accessToken refreshToken me { account { login } } } }";
+    let r = gql(&app, None, login, json!({ "l": "admin", "p": "adal-demo" })).await;
+    // The answer holds no refresh token a script could read; the cookie does.
+    assert!(r.ok()["login"]["refreshToken"].is_null(), "{:?}", r.body);
+    assert!(r.ok()["login"]["accessToken"].as_str().is_some());
+    let (first, header) = refresh_cookie(&r);
+    assert!(first.len() >= 40, "{header}");
+    for part in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/graphql"] {
+        assert!(
+            header.split("; ").any(|p| p == part),
+            "{part} missing: {header}"
+        );
+    }
+    // A plain sign-in (an integration or a script) sets no cookie.
+    let plain = gql(&app, None, LOGIN, json!({ "l": "admin", "p": "adal-demo" })).await;
+    assert!(plain.ok()["login"]["refreshToken"].as_str().is_some());
+    assert!(plain.set_cookies.is_empty(), "{:?}", plain.set_cookies);
+
+    // A page load renews the session from the cookie alone; the token rotates in the cookie.
+    let renew = "mutation { refreshSession { accessToken refreshToken me { account { login } } } }";
+    let with = |v: &str| format!("theme=dark; adal_refresh={v}");
+    let r = gql_with(&app, None, &[("cookie", &with(&first))], renew, json!({})).await;
+    assert_eq!(r.ok()["refreshSession"]["me"]["account"]["login"], "admin");
+    assert!(r.ok()["refreshSession"]["refreshToken"].is_null());
+    let access = r.ok()["refreshSession"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (second, _) = refresh_cookie(&r);
+    assert_ne!(first, second);
+    let me = gql(
+        &app,
+        Some(&access),
+        "{ me { account { login } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(me.ok()["me"]["account"]["login"], "admin");
+
+    // Without a cookie there is nothing to renew.
+    let r = gql(&app, None, renew, json!({})).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+
+    // Sign-out ends the cookie's session and clears the cookie.
+    let r = gql_with(
+        &app,
+        None,
+        &[("cookie", &with(&second))],
+        "mutation { logout }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.ok()["logout"], true);
+    let (cleared, header) = refresh_cookie(&r);
+    assert!(
+        cleared.is_empty() && header.contains("Max-Age=0"),
+        "{header}"
+    );
+    let r = gql_with(&app, None, &[("cookie", &with(&second))], renew, json!({})).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    // A cookie that no longer renews anything is cleared too.
+    let (cleared, _) = refresh_cookie(&r);
+    assert!(cleared.is_empty());
+    // The plain session of the same account goes on: sign-out ends one session, not all.
+    let t = plain.ok()["login"]["refreshToken"].as_str().unwrap();
+    let r = gql(&app, None, REFRESH, json!({ "t": t })).await;
+    assert!(r.ok()["refreshSession"]["accessToken"].as_str().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn bad_and_expired_tokens_are_refused_with_a_reason() {
     let app = spawn_app_with(|s| s.access_token_ttl_secs = -60).await;
     adal_server::seed::seed_demo(&app.db).await.unwrap();

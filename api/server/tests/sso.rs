@@ -575,6 +575,67 @@ async fn the_provider_refuses_what_the_specifications_refuse() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_account_with_a_second_factor_signs_in_to_a_resource_with_its_code() {
+    use adal_core::auth::second_factor::{STEP_SECS, code_at};
+    let s = setup().await;
+    let app = &s.app;
+    // The teacher turns a second factor on in Adal.
+    let t = token(app, "teacher.parent").await;
+    let secret = common::turn_on_second_factor(app, &t).await;
+    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap();
+    let code = |at: u64| code_at(&secret, at).unwrap();
+    let says = |p: &Page, key: &str| {
+        ["kk", "ru", "en"]
+            .iter()
+            .any(|l| p.body.contains(adal_sso::pages::t(l, key)))
+    };
+
+    let rp = relying_party(app, &s.client_id, &s.secret).await;
+    let flow = start(app, &rp).await;
+    assert!(!flow.first.body.contains("name=\"code\""));
+    // The password alone: the page asks for the app's code, keeping the login and asking the
+    // password again (a page never holds a password).
+    let password = [
+        ("step", "password"),
+        ("login", "teacher.parent"),
+        ("password", "adal-demo"),
+    ];
+    let p = flow.browser.post(&password).await;
+    assert_eq!(p.status, 401, "{}", p.body);
+    assert!(says(&p, "code_needed"), "{}", p.body);
+    assert!(p.body.contains("name=\"code\""), "{}", p.body);
+    assert!(p.body.contains("value=\"teacher.parent\""), "{}", p.body);
+    assert!(!p.body.contains("adal-demo"));
+    // A code that is none of the app's codes around now is refused, and asked again.
+    let near: Vec<String> = (0..5)
+        .map(|i| code(now + i * STEP_SECS - 2 * STEP_SECS))
+        .collect();
+    let wrong = (0..10)
+        .map(|d| format!("{d}{d}{d}{d}{d}{d}"))
+        .find(|w| !near.contains(w))
+        .unwrap();
+    let p = flow
+        .browser
+        .post(&[password.as_slice(), &[("code", wrong.as_str())]].concat())
+        .await;
+    assert_eq!(p.status, 401, "{}", p.body);
+    assert!(says(&p, "wrong_code"), "{}", p.body);
+    // The app's next code (the one that confirmed the setup has signed in once already):
+    // on to the consent step, and the resource receives its code.
+    let next = code(now + STEP_SECS);
+    let consent = flow
+        .browser
+        .post(&[password.as_slice(), &[("code", next.as_str())]].concat())
+        .await;
+    assert_eq!(consent.status, 200, "{}", consent.body);
+    let back = flow.browser.post(&[("step", "allow")]).await;
+    assert_eq!(back.status, 303, "{}", back.body);
+    let to = back.location.unwrap();
+    assert!(param(&to, "code").is_some(), "{to}");
+    s.app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_child_under_14_needs_a_parents_permission() {
     let s = setup().await;
     let (app, http) = (&s.app, rp_http());

@@ -160,7 +160,13 @@ async fn authorize(
     let mut page = html(
         StatusCode::OK,
         Some(&s.request.redirect_uri),
-        pages::sign_in(&lang, &s.request.id, &s.client.name, &schools, None),
+        pages::sign_in(
+            &lang,
+            &s.request.id,
+            &s.client.name,
+            &schools,
+            pages::SignInForm::default(),
+        ),
     );
     let cookie = format!(
         "{}={}; Path=/oidc/authorize/{}; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
@@ -181,6 +187,8 @@ struct StepForm {
     step: String,
     login: Option<String>,
     password: Option<String>,
+    /// The authenticator app's code, for an account with a second factor.
+    code: Option<String>,
     school_id: Option<i64>,
     pin: Option<String>,
 }
@@ -207,13 +215,18 @@ async fn authorize_step(
     };
     let lang = rules::page_language(request.ui_locales.as_deref(), DEFAULT_LANGUAGE);
     let redirect = Some(request.redirect_uri.as_str());
-    let sign_in_page = |status: StatusCode, error: &str, schools: &[(i64, String)]| {
-        html(
-            status,
-            redirect,
-            pages::sign_in(&lang, &request.id, &client.name, schools, Some(error)),
-        )
-    };
+    let sign_in_page =
+        |status: StatusCode, error: &str, schools: &[(i64, String)], code_for: Option<&str>| {
+            let form = pages::SignInForm {
+                error: Some(error),
+                code_for,
+            };
+            html(
+                status,
+                redirect,
+                pages::sign_in(&lang, &request.id, &client.name, schools, form),
+            )
+        };
     let form = form.into_inner();
     let how = match (form.step.as_str(), &form) {
         (
@@ -221,9 +234,14 @@ async fn authorize_step(
             StepForm {
                 login: Some(login),
                 password: Some(password),
+                code,
                 ..
             },
-        ) => Some(SignIn::Password { login, password }),
+        ) => Some(SignIn::Password {
+            login,
+            password,
+            code: code.as_deref().filter(|c| !c.trim().is_empty()),
+        }),
         (
             "pin",
             StepForm {
@@ -246,13 +264,22 @@ async fn authorize_step(
         match outcome {
             Ok(Ok(())) => {}
             Ok(Err(NotSignedIn::WrongCredentials)) => {
-                return sign_in_page(StatusCode::UNAUTHORIZED, "wrong", &schools);
+                return sign_in_page(StatusCode::UNAUTHORIZED, "wrong", &schools, None);
             }
             Ok(Err(NotSignedIn::NotForYou)) => {
-                return sign_in_page(StatusCode::FORBIDDEN, "not_for_you", &schools);
+                return sign_in_page(StatusCode::FORBIDDEN, "not_for_you", &schools, None);
+            }
+            // The password is asked again with the code: the page never holds a password.
+            Ok(Err(NotSignedIn::CodeNeeded)) => {
+                let login = form.login.as_deref();
+                return sign_in_page(StatusCode::UNAUTHORIZED, "code_needed", &schools, login);
+            }
+            Ok(Err(NotSignedIn::WrongCode)) => {
+                let login = form.login.as_deref();
+                return sign_in_page(StatusCode::UNAUTHORIZED, "wrong_code", &schools, login);
             }
             Err(ApiError::RateLimited { .. }) => {
-                return sign_in_page(StatusCode::TOO_MANY_REQUESTS, "wrong", &schools);
+                return sign_in_page(StatusCode::TOO_MANY_REQUESTS, "wrong", &schools, None);
             }
             Err(e) => return refusal(&e),
         }
@@ -281,7 +308,7 @@ async fn authorize_step(
             let schools = service::pin_schools(&state.db, client.id, &lang)
                 .await
                 .unwrap_or_default();
-            sign_in_page(StatusCode::BAD_REQUEST, "wrong", &schools)
+            sign_in_page(StatusCode::BAD_REQUEST, "wrong", &schools, None)
         }
     }
 }
@@ -311,7 +338,13 @@ async fn consent_step(
             html(
                 StatusCode::OK,
                 redirect,
-                pages::sign_in(&lang, &request.id, &client.name, &schools, None),
+                pages::sign_in(
+                    &lang,
+                    &request.id,
+                    &client.name,
+                    &schools,
+                    pages::SignInForm::default(),
+                ),
             )
         }
         Err(e) => refusal(&e),

@@ -28,6 +28,21 @@ pub fn t(lang: &str, key: &str) -> &'static str {
             "Неверные данные. Попробуйте ещё раз.",
             "These details are not right. Try again.",
         ),
+        "code" => (
+            "Қосымшадағы код",
+            "Код из приложения",
+            "Code from the authenticator app",
+        ),
+        "code_needed" => (
+            "Бұл тіркелгіге екінші фактор қосылған: құпиясөзді қайта енгізіп, аутентификатор қосымшасы көрсететін кодты жазыңыз.",
+            "Для этой учётной записи включён второй фактор: введите пароль ещё раз и код, который показывает приложение-аутентификатор.",
+            "This account has a second factor: enter the password again and the code your authenticator app shows.",
+        ),
+        "wrong_code" => (
+            "Код дұрыс емес немесе бұрын қолданылған. Құпиясөзді және қосымшадағы жаңа кодты енгізіңіз.",
+            "Код неверный или уже использован. Введите пароль и новый код из приложения.",
+            "The code is wrong or was used already. Enter the password and the app's new code.",
+        ),
         "not_for_you" => (
             "Бұл тіркелгі осы ресурсты пайдалана алмайды.",
             "С этой учётной записью нельзя пользоваться этим ресурсом.",
@@ -119,14 +134,26 @@ fn page(lang: &str, body: &str) -> String {
     )
 }
 
-/// The sign-in form: login and password, and where the school chose it, school and PIN.
+/// What the sign-in form shows besides its fields.
+#[derive(Default)]
+pub struct SignInForm<'a> {
+    /// The key of the text explaining why the form is shown again.
+    pub error: Option<&'a str>,
+    /// The login whose second factor is asked for: the form keeps it, asks the password again
+    /// (a page never holds one) and adds the code field.
+    pub code_for: Option<&'a str>,
+}
+
+/// The sign-in form: login and password (and the authenticator app's code when the account
+/// has a second factor), and where the school chose it, school and PIN.
 pub fn sign_in(
     lang: &str,
     request_id: &str,
     client_name: &str,
     pin_schools: &[(i64, String)],
-    error: Option<&str>,
+    form: SignInForm<'_>,
 ) -> String {
+    let error = form.error;
     let action = format!("/oidc/authorize/{}", esc(request_id));
     let mut body = format!(
         "<h1>{}</h1><p><strong>{}</strong> {}</p>",
@@ -140,11 +167,24 @@ pub fn sign_in(
             t(lang, e)
         ));
     }
+    let kept_login = form
+        .code_for
+        .map(|l| format!(" value=\"{}\"", esc(l)))
+        .unwrap_or_default();
+    let code_field = if form.code_for.is_some() {
+        format!(
+            "<label for=\"code\">{}</label><input id=\"code\" name=\"code\" inputmode=\"numeric\" \
+             autocomplete=\"one-time-code\" pattern=\"[0-9 ]{{6,7}}\" required>",
+            t(lang, "code")
+        )
+    } else {
+        String::new()
+    };
     body.push_str(&format!(
         "<form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"step\" value=\"password\">\
-         <label for=\"login\">{}</label><input id=\"login\" name=\"login\" autocomplete=\"username\" required>\
+         <label for=\"login\">{}</label><input id=\"login\" name=\"login\" autocomplete=\"username\"{kept_login} required>\
          <label for=\"password\">{}</label><input id=\"password\" name=\"password\" type=\"password\" \
-         autocomplete=\"current-password\" required><button type=\"submit\">{}</button></form>",
+         autocomplete=\"current-password\" required>{code_field}<button type=\"submit\">{}</button></form>",
         t(lang, "login"),
         t(lang, "password"),
         t(lang, "sign_in")
@@ -238,6 +278,9 @@ mod tests {
             "school",
             "pin",
             "wrong",
+            "code",
+            "code_needed",
+            "wrong_code",
             "not_for_you",
             "receives",
             "sub",

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use adal_core::audit;
 use adal_core::auth::actor::Actor;
 use adal_core::auth::roles::Role;
+use adal_core::auth::second_factor::SignInRefusal;
 use adal_core::auth::service::{Credentials, authenticate};
 use adal_core::auth::throttle;
 use adal_core::db::begin_write;
@@ -374,8 +375,16 @@ fn org_name(o: &organisation::Model, language: &str) -> String {
 
 /// How a person signs in on the page.
 pub enum SignIn<'a> {
-    Password { login: &'a str, password: &'a str },
-    Pin { school_id: i64, pin: &'a str },
+    /// With the authenticator app's code when the account has a second factor.
+    Password {
+        login: &'a str,
+        password: &'a str,
+        code: Option<&'a str>,
+    },
+    Pin {
+        school_id: i64,
+        pin: &'a str,
+    },
 }
 
 /// Why a sign-in on the page did not lead to the consent step.
@@ -384,6 +393,10 @@ pub enum NotSignedIn {
     WrongCredentials,
     /// The person has no role this resource serves (not at its schools).
     NotForYou,
+    /// The password was right and the account has a second factor: its code is to come.
+    CodeNeeded,
+    /// The code is not the app's code of the moment, or it signed in once already.
+    WrongCode,
 }
 
 /// Signs the person in on the request's page; remembers who and as what.
@@ -400,13 +413,17 @@ pub async fn sign_in(
         .map(|s| s.school_id)
         .collect();
     let (person_id, role) = match how {
-        SignIn::Password { login, password } => {
+        SignIn::Password {
+            login,
+            password,
+            code,
+        } => {
             let signed_in = authenticate(
                 state,
                 Credentials::Person,
                 login,
                 password,
-                None,
+                code,
                 client_addr,
             );
             let actor = match signed_in.await {
@@ -414,10 +431,13 @@ pub async fn sign_in(
                 Err(ApiError::UnauthenticatedBecause(_)) => {
                     return Ok(Err(NotSignedIn::WrongCredentials));
                 }
-                // The resources' sign-in page asks for no second factor (yet): an account with
-                // one signs in to Adal's portals only.
-                Err(ApiError::UnauthenticatedFor { .. }) => {
-                    return Ok(Err(NotSignedIn::NotForYou));
+                Err(ApiError::UnauthenticatedFor { reason, .. }) => {
+                    let needed = reason == SignInRefusal::SecondFactorRequired.into();
+                    return Ok(Err(if needed {
+                        NotSignedIn::CodeNeeded
+                    } else {
+                        NotSignedIn::WrongCode
+                    }));
                 }
                 Err(e) => return Err(e),
             };

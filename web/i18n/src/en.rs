@@ -1150,6 +1150,9 @@ pub fn text(key: Key) -> &'static str {
             "The second factor is on already. To set up a new one, ask an administrator to reset it."
         }
         ErrSecondFactorNotStarted => "Start the setup first.",
+        ErrSecondFactorSetupRequired => {
+            "Your role requires a second factor: set it up on the sign-in security page first."
+        }
         SecurityTitle => "Sign-in security",
         SecondFactorOff => "The second factor is off: your password alone signs you in.",
         SecondFactorOn => {
@@ -1162,6 +1165,10 @@ pub fn text(key: Key) -> &'static str {
         SecondFactorDone => {
             "The second factor is on. Keep the app: without it, only an administrator can let you in."
         }
+        SecondFactorRequired => {
+            "Your role requires a second factor. Set it up to continue: until then your portal stays closed."
+        }
+        SecondFactorContinue => "Continue to your portal",
         // Language: import rejections and refusals in the page's language, the default language
         ImpRUnreadableFile => "The file could not be read. Upload it again.",
         ImpRUnreadableHeader => "The first line of the file (the column names) could not be read.",

@@ -1148,6 +1148,9 @@ pub fn text(key: Key) -> &'static str {
             "Екінші фактор қосулы. Жаңасын баптау үшін әкімшіден оны қайта орнатуды сұраңыз."
         }
         ErrSecondFactorNotStarted => "Алдымен баптауды бастаңыз.",
+        ErrSecondFactorSetupRequired => {
+            "Рөліңіз екінші факторды талап етеді: алдымен оны кіру қауіпсіздігі бетінде баптаңыз."
+        }
         SecurityTitle => "Кіру қауіпсіздігі",
         SecondFactorOff => "Екінші фактор өшірулі: кіру үшін құпиясөз жеткілікті.",
         SecondFactorOn => {
@@ -1162,6 +1165,10 @@ pub fn text(key: Key) -> &'static str {
         SecondFactorDone => {
             "Екінші фактор қосылды. Қолданбаны сақтаңыз: онсыз сізді тек әкімші кіргізе алады."
         }
+        SecondFactorRequired => {
+            "Рөліңіз екінші факторды талап етеді. Жалғастыру үшін оны баптаңыз: оған дейін портал жабық."
+        }
+        SecondFactorContinue => "Порталға өту",
         // Language: import rejections and refusals in the page's language, the default language
         ImpRUnreadableFile => "Файлды оқу мүмкін болмады. Оны қайта жүктеңіз.",
         ImpRUnreadableHeader => "Файлдың бірінші жолын (бағандардың атауларын) оқу мүмкін болмады.",

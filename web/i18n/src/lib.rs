@@ -1089,6 +1089,7 @@ keys!(
     ErrSecondFactorIncorrect,
     ErrSecondFactorAlreadyOn,
     ErrSecondFactorNotStarted,
+    ErrSecondFactorSetupRequired,
     SecurityTitle,
     SecondFactorOff,
     SecondFactorOn,
@@ -1097,6 +1098,8 @@ keys!(
     SecondFactorOpenApp,
     SecondFactorConfirm,
     SecondFactorDone,
+    SecondFactorRequired,
+    SecondFactorContinue,
     // Language: import rejections and refusals in the page's language, the default language
     ImpRUnreadableFile,
     ImpRUnreadableHeader,

@@ -1148,6 +1148,9 @@ pub fn text(key: Key) -> &'static str {
             "Второй фактор уже включён. Чтобы настроить новый, попросите администратора сбросить его."
         }
         ErrSecondFactorNotStarted => "Сначала начните настройку.",
+        ErrSecondFactorSetupRequired => {
+            "Ваша роль требует второго фактора: сначала настройте его на странице безопасности входа."
+        }
         SecurityTitle => "Безопасность входа",
         SecondFactorOff => "Второй фактор выключен: для входа достаточно пароля.",
         SecondFactorOn => {
@@ -1162,6 +1165,10 @@ pub fn text(key: Key) -> &'static str {
         SecondFactorDone => {
             "Второй фактор включён. Сохраните приложение: без него войти поможет только администратор."
         }
+        SecondFactorRequired => {
+            "Ваша роль требует второго фактора. Настройте его, чтобы продолжить: до тех пор портал закрыт."
+        }
+        SecondFactorContinue => "Перейти в портал",
         // Language: import rejections and refusals in the page's language, the default language
         ImpRUnreadableFile => "Файл не удалось прочитать. Загрузите его ещё раз.",
         ImpRUnreadableHeader => "Не удалось прочитать первую строку файла (названия столбцов).",

@@ -53,6 +53,8 @@ pub struct Actor {
     /// The caller's own GraphQL cost budget per minute (a machine client's, set with it);
     /// `None`: the server's default.
     pub cost_per_minute: Option<u32>,
+    /// Whether the account signs in with a second factor.
+    pub second_factor: bool,
 }
 
 impl Actor {
@@ -93,6 +95,7 @@ impl Actor {
             assignments,
             children,
             cost_per_minute: acc.cost_per_minute.and_then(|n| u32::try_from(n).ok()),
+            second_factor: acc.totp_confirmed_at.is_some(),
         }))
     }
 
@@ -144,4 +147,8 @@ pub struct Caller {
     pub token_problem: Option<TokenProblem>,
     /// The client's network address, for sign-in throttling.
     pub client_addr: Option<String>,
+    /// The refresh token of the portals' cookie, sent only to `/graphql`.
+    pub refresh_cookie: Option<String>,
+    /// The actor's role requires a second factor it has not set up: only its setup is allowed.
+    pub second_factor_missing: bool,
 }

@@ -52,6 +52,11 @@ impl Allow {
             return Ok(());
         }
         let actor = require_actor(caller)?;
+        if caller.second_factor_missing
+            && !super::second_factor::SETUP_OPERATIONS.contains(&self.operation)
+        {
+            return Err(super::second_factor::setup_required());
+        }
         match self.rule {
             Rule::Public | Rule::SignedIn => Ok(()),
             Rule::Roles(roles) => {

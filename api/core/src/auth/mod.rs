@@ -2,6 +2,7 @@
 //! and which rows it may see (`scope`).
 
 pub mod actor;
+pub mod cookie;
 pub mod guard;
 pub mod password;
 pub mod roles;

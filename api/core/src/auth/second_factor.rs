@@ -6,9 +6,15 @@
 //! `otpauth://` address) and is kept unconfirmed; the first right code confirms it. From then
 //! on a sign-in with the right password also needs the code of the moment (the step before or
 //! after counts too, for a phone's clock a little off), and each code signs in once.
+//!
+//! Roles named in the `second_factor_roles` setting require one: their holders without it
+//! are signed in only to set it up ([`SETUP_OPERATIONS`]); everything else is refused with
+//! `SECOND_FACTOR_SETUP_REQUIRED`.
 
 use totp_rs::{Algorithm, Secret, TOTP};
 
+use super::actor::Actor;
+use super::roles::Role;
 use crate::error::{ApiError, ApiResult, Refusal};
 
 /// Seconds one code lasts.
@@ -29,6 +35,47 @@ pub enum SignInRefusal {
     SecondFactorAlreadyOn,
     /// No second factor is being set up: ask for a new secret first.
     SecondFactorNotStarted,
+    /// The account holds a role that requires a second factor and has none yet: everything but
+    /// setting one up (`/security`) is refused until it is on.
+    SecondFactorSetupRequired,
+}
+
+/// What an account whose role requires a second factor may still call before it has one:
+/// who it is, the setup itself, and its language.
+pub const SETUP_OPERATIONS: &[&str] = &[
+    "me",
+    "startSecondFactor",
+    "confirmSecondFactor",
+    "setMyLanguage",
+];
+
+/// The roles of the `second_factor_roles` setting; an unknown or a machine client's role
+/// stops the server with a clear error.
+pub fn required_roles(setting: &str) -> anyhow::Result<Vec<Role>> {
+    setting
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|name| match Role::from_db(&name.to_ascii_lowercase()) {
+            Some(r) if !r.is_client_role() => Ok(r),
+            _ => Err(anyhow::anyhow!(
+                "second_factor_roles: {name:?} is not a role people hold"
+            )),
+        })
+        .collect()
+}
+
+/// Whether `actor` holds one of `required` roles and has no second factor yet.
+pub fn setup_missing(actor: &Actor, required: &[Role]) -> bool {
+    !actor.is_client && !actor.second_factor && actor.has_any(required)
+}
+
+/// The refusal of everything but the setup, for an actor that [`setup_missing`].
+pub fn setup_required() -> ApiError {
+    ApiError::ForbiddenFor {
+        reason: SignInRefusal::SecondFactorSetupRequired.into(),
+        message: "your role requires a second factor: turn it on at /security first".into(),
+    }
 }
 
 impl Refusal for SignInRefusal {}
@@ -97,6 +144,19 @@ pub fn code_at(secret: &str, unix: u64) -> ApiResult<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_setting_names_roles_people_hold_or_stops_the_server() {
+        assert_eq!(required_roles(" ").unwrap(), vec![]);
+        assert_eq!(
+            required_roles("OPERATOR_ADMIN, commission_member").unwrap(),
+            vec![Role::OperatorAdmin, Role::CommissionMember]
+        );
+        for bad in ["OPERATOR", "DEVICE", "integration"] {
+            let e = required_roles(bad).unwrap_err().to_string();
+            assert!(e.contains("second_factor_roles") && e.contains(bad), "{e}");
+        }
+    }
 
     #[test]
     fn a_code_counts_in_its_step_and_the_ones_beside_it_once() {

@@ -14,6 +14,8 @@ pub struct Reply {
     pub status: u16,
     pub content_type: String,
     pub body: Value,
+    /// The `Set-Cookie` headers of the answer.
+    pub set_cookies: Vec<String>,
 }
 
 impl Reply {
@@ -76,11 +78,18 @@ pub async fn gql_with(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
+    let set_cookies = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
     let text = resp.text().await.expect("body");
     let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
     Reply {
         status,
         content_type,
+        set_cookies,
         body,
     }
 }
@@ -318,6 +327,7 @@ pub async fn gql_upload_as(
     Reply {
         status,
         content_type: String::new(),
+        set_cookies: Vec::new(),
         body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
     }
 }
@@ -356,4 +366,32 @@ pub async fn read_events(app: &TestApp, admin: &str) -> Vec<Value> {
         .filter(|e| e["action"] == "personal_data.read")
         .cloned()
         .collect()
+}
+
+/// Turns the second factor of the account behind `token` on, as its owner does from the
+/// security page: starts the setup and confirms it with the app's code of the moment. Returns
+/// the secret, from which a test computes the app's later codes.
+pub async fn turn_on_second_factor(app: &TestApp, token: &str) -> String {
+    let r = gql(
+        app,
+        Some(token),
+        "mutation { startSecondFactor { secret } }",
+        json!({}),
+    )
+    .await;
+    let secret = r.ok()["startSecondFactor"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap();
+    let code = adal_core::auth::second_factor::code_at(&secret, now).unwrap();
+    let r = gql(
+        app,
+        Some(token),
+        "mutation($c: String!) { confirmSecondFactor(code: $c) { secondFactor } }",
+        json!({ "c": code }),
+    )
+    .await;
+    assert_eq!(r.ok()["confirmSecondFactor"]["secondFactor"], true);
+    secret
 }

@@ -57,6 +57,9 @@ fn Home() -> impl IntoView {
 /// Where to go after sign-in: `next` when it is a page of a portal the person's roles open,
 /// else their own portal.
 fn next_or_home(next: Option<String>, s: &Session) -> String {
+    if s.me.second_factor_setup {
+        return session::SECURITY_PAGE.to_string();
+    }
     next.filter(|next| next.starts_with('/') && !next.starts_with("//"))
         .filter(|next| Portal::of_path(next).is_some_and(|p| s.portals().contains(&p)))
         .unwrap_or_else(|| s.home().to_string())
@@ -103,13 +106,7 @@ fn LoginPage() -> impl IntoView {
             match api::call_anonymous::<Login>(vars).await {
                 Ok(data) => {
                     let s = data.login;
-                    let session = Session::new(
-                        s.access_token,
-                        s.expires_at,
-                        s.refresh_token,
-                        s.me.into(),
-                        None,
-                    );
+                    let session = Session::new(s.access_token, s.expires_at, s.me.into(), None);
                     let to = target(&session);
                     st.notice.set(None);
                     session::sign_in(session);
@@ -248,6 +245,7 @@ fn SecurityPage() -> impl IntoView {
                     on.set(Some(d.confirm_second_factor.second_factor));
                     setup.set(None);
                     done.set(true);
+                    session::second_factor_set_up();
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -265,8 +263,14 @@ fn SecurityPage() -> impl IntoView {
     view! {
         <section class="login-card" aria-labelledby="security-title">
             <h1 id="security-title">{t(Key::SecurityTitle)}</h1>
+            {move || st.session.with(|s| s.as_ref().is_some_and(|s| s.me.second_factor_setup)).then(|| view! {
+                <p class="alert" role="alert" id="second-factor-required">{t(Key::SecondFactorRequired)}</p>
+            })}
             {move || done.get().then(|| view! {
                 <p class="alert success" role="status" id="second-factor-done">{t(Key::SecondFactorDone)}</p>
+                <p><a id="second-factor-continue" href=move || st.session.with(|s| s.as_ref().map_or("/", Session::home))>
+                    {t(Key::SecondFactorContinue)}
+                </a></p>
             })}
             {move || match (on.get(), setup.get()) {
                 (Some(true), _) => view! { <p id="second-factor-state">{t(Key::SecondFactorOn)}</p> }.into_any(),
