@@ -37,6 +37,7 @@ async fn deliver_breach_notice(page: &Page, last_name: &str) -> Result<()> {
         admin,
         graduate,
         Purpose::of(&adal_obligations::notices::BREACH_NOTICE),
+        None,
         3,
     )
     .await

@@ -460,6 +460,7 @@ schema_enum!(
         Sms = "SMS",
         Push = "PUSH",
         Email = "EMAIL",
+        Post = "POST",
     }
 );
 

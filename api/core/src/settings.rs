@@ -138,6 +138,16 @@ pub struct Settings {
     pub push_rate_per_sec: u32,
     /// HMAC-SHA256 key of the push provider's receipt webhook.
     pub push_webhook_secret: Option<Secret>,
+    /// The post operator's hybrid mail endpoint (HTTP POST): a registered letter, printed and
+    /// handed over against a signature at the person's registered address; unset: reported
+    /// as not configured.
+    pub post_gateway_url: Option<String>,
+    pub post_gateway_token: Option<Secret>,
+    /// Letters per second per worker.
+    pub post_rate_per_sec: u32,
+    /// HMAC-SHA256 key of the post operator's receipt webhook (the letter handed over, or
+    /// returned).
+    pub post_webhook_secret: Option<Secret>,
     /// HMAC-SHA256 key of the payment side's signed balance top-ups (`POST /schools/topups`);
     /// unset: top-ups are refused.
     pub payments_webhook_secret: Option<Secret>,
@@ -242,6 +252,10 @@ impl Default for Settings {
             push_gateway_token: None,
             push_rate_per_sec: 200,
             push_webhook_secret: None,
+            post_gateway_url: None,
+            post_gateway_token: None,
+            post_rate_per_sec: 10,
+            post_webhook_secret: None,
             payments_webhook_secret: None,
             audit_seal_ms: 2000,
             audit_witness_url: None,

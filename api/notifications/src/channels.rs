@@ -1,5 +1,6 @@
 //! Channels behind one trait: SMS through an HTTP gateway (sender 1414), eGov push through an
-//! HTTP endpoint, e-mail through SMTP (`lettre`). Each is configured by settings; an
+//! HTTP endpoint, e-mail through SMTP (`lettre`), registered letters through the post
+//! operator's hybrid mail endpoint. Each is configured by settings; an
 //! unconfigured channel answers `NotConfigured`, which the worker records on the message.
 //!
 //! The HTTP gateways receive `POST <url>` with a JSON body and the message's idempotency key
@@ -78,6 +79,15 @@ impl HttpGateway {
                 "sender": self.sender,
                 "to": msg.recipient,
                 "text": msg.body,
+                "idempotency_key": msg.idempotency_key,
+            }),
+            // The post operator prints the letter and takes the address by IIN from the
+            // state register of individuals; it is registered: handed over against a signature.
+            Channel::Post => json!({
+                "iin": msg.recipient,
+                "title": msg.subject,
+                "body": msg.body,
+                "registered": true,
                 "idempotency_key": msg.idempotency_key,
             }),
             _ => json!({
@@ -225,7 +235,8 @@ pub struct Channels {
     pub sms: Arc<dyn Sender>,
     pub push: Arc<dyn Sender>,
     pub email: Arc<dyn Sender>,
-    limits: Arc<[RateLimit; 3]>,
+    pub post: Arc<dyn Sender>,
+    limits: Arc<[RateLimit; 4]>,
 }
 
 impl Channels {
@@ -250,10 +261,16 @@ impl Channels {
                 &settings.push_gateway_token,
             )),
             email: Arc::new(Smtp::new(settings)?),
+            post: Arc::new(gateway(
+                Channel::Post,
+                &settings.post_gateway_url,
+                &settings.post_gateway_token,
+            )),
             limits: Arc::new([
                 RateLimit::per_second(settings.sms_rate_per_sec),
                 RateLimit::per_second(settings.push_rate_per_sec),
                 RateLimit::per_second(settings.email_rate_per_sec),
+                RateLimit::per_second(settings.post_rate_per_sec),
             ]),
         })
     }
@@ -263,6 +280,7 @@ impl Channels {
             Channel::Sms => &self.sms,
             Channel::Push => &self.push,
             Channel::Email => &self.email,
+            Channel::Post => &self.post,
         }
     }
 
@@ -271,6 +289,7 @@ impl Channels {
             Channel::Sms => 0,
             Channel::Push => 1,
             Channel::Email => 2,
+            Channel::Post => 3,
         };
         self.limits[i].acquire().await;
     }

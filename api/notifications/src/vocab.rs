@@ -9,6 +9,10 @@ stored_enum! {
         Sms = "sms",
         Push = "push",
         Email = "email",
+        /// A registered letter through the post operator's hybrid mail: sent electronically,
+        /// printed, and handed over against a signature at the person's registered address
+        /// (addressed by IIN); its receipt is the signature.
+        Post = "post",
     }
 }
 
@@ -21,8 +25,8 @@ impl Channel {
 
 stored_enum! {
     /// Where a message stands. `sent`: accepted by the provider; `delivered`: the provider's
-    /// receipt says it reached the person (e-mail: accepted by the SMTP server, the only proof
-    /// SMTP gives); `failed`: final failure (no contact, refused, undeliverable);
+    /// receipt says it reached the person (a registered letter: handed over against a
+    /// signature; e-mail: accepted by the SMTP server, the only proof SMTP gives); `failed`: final failure (no contact, refused, undeliverable);
     /// `dead`: retries exhausted or the channel is not configured, waiting for an operator;
     /// `suppressed`: the person opted out of this optional purpose; `cancelled`: its campaign was.
     MessageStatus {

@@ -4,7 +4,8 @@
 //! seconds). A missing or bad signature, a timestamp more than 5 minutes from this server's
 //! clock (a replay), or no configured secret is answered 401 and changes nothing.
 //!
-//! - `POST /webhooks/sms/receipt`, `POST /webhooks/push/receipt`: a delivery receipt
+//! - `POST /webhooks/sms/receipt`, `POST /webhooks/push/receipt`, `POST
+//!   /webhooks/post/receipt` (a registered letter handed over, or returned): a delivery receipt
 //!   `{"id": "<provider message id>", "reference": "<idempotency key>", "status":
 //!   "delivered" | "failed", "error": "..."}`.
 //!
@@ -212,7 +213,10 @@ async fn receipt(
 ) -> HttpResponse {
     let secret = match channel {
         Channel::Sms => state.settings.sms_webhook_secret.as_ref(),
-        _ => state.settings.push_webhook_secret.as_ref(),
+        Channel::Push => state.settings.push_webhook_secret.as_ref(),
+        Channel::Post => state.settings.post_webhook_secret.as_ref(),
+        // SMTP sends no receipts: no route leads here.
+        Channel::Email => None,
     };
     if !verify(secret, &req, &body) {
         tracing::warn!(
@@ -236,24 +240,20 @@ async fn receipt(
     }
 }
 
-pub async fn sms_receipt(
-    req: HttpRequest,
-    body: web::Bytes,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    receipt(Channel::Sms, req, body, state).await
-}
-
-pub async fn push_receipt(
-    req: HttpRequest,
-    body: web::Bytes,
-    state: web::Data<AppState>,
-) -> HttpResponse {
-    receipt(Channel::Push, req, body, state).await
-}
-
-/// The webhook routes, registered by `startup`.
+/// The webhook routes, registered by `startup`: a receipt route per channel that has them.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/webhooks/sms/receipt", web::post().to(sms_receipt))
-        .route("/webhooks/push/receipt", web::post().to(push_receipt));
+    for (path, channel) in [
+        ("/webhooks/sms/receipt", Channel::Sms),
+        ("/webhooks/push/receipt", Channel::Push),
+        ("/webhooks/post/receipt", Channel::Post),
+    ] {
+        cfg.route(
+            path,
+            web::post().to(
+                move |req: HttpRequest, body: web::Bytes, state: web::Data<AppState>| {
+                    receipt(channel, req, body, state)
+                },
+            ),
+        );
+    }
 }

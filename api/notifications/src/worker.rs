@@ -369,7 +369,7 @@ impl Worker {
             (_, Some(p)) => match channel {
                 Channel::Sms => p.phone.clone(),
                 Channel::Email => p.email.clone(),
-                Channel::Push => Some(p.iin.clone()),
+                Channel::Push | Channel::Post => Some(p.iin.clone()),
             }
             .filter(|s| !s.trim().is_empty()),
             _ => None,

@@ -83,6 +83,7 @@ pub async fn draft(
         graduate_id,
         adal_notifications::purposes::Purpose::of(&crate::notices::CLAIM_NOTICE),
         format!("claim:{}", c.id),
+        None,
         0,
     )
     .await?;

@@ -523,6 +523,102 @@ async fn deliver_notice_through_gateway(app: &adal_testkit::TestApp, admin: &str
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_registered_letter_handed_over_against_a_signature_proves_notice() {
+    use adal_core::settings::Secret;
+    use adal_notifications::webhooks::signed_headers;
+    use adal_testkit::fakes::FakeGateway;
+    const POST_SECRET: &str = "post-webhook-secret";
+    let app = spawn_app_with(|s| {
+        s.post_webhook_secret = Some(Secret::new(POST_SECRET));
+        s.sms_webhook_secret = Some(Secret::new("sms-webhook-secret"));
+    })
+    .await;
+    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    let admin = token(&app, "admin").await;
+    let breach = graduate_id(&app, &admin, "Омаров").await;
+    let blocked = "query($g: ID!) { graduate(id: $g) { claimBlockedBy } }";
+    let r = gql(&app, Some(&admin), blocked, json!({ "g": breach })).await;
+    assert_eq!(r.ok()["graduate"]["claimBlockedBy"], "NO_DELIVERED_NOTICE");
+    let iin = {
+        use sea_orm::EntityTrait;
+        let g = entities::graduate::Entity::find_by_id(breach.parse::<i64>().unwrap())
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        entities::person::Entity::find_by_id(g.person_id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .iin
+    };
+
+    // The operator sends the breach notice as a registered letter.
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation($g: ID!) { sendNotice(graduateId: $g, purpose: BREACH_NOTICE, channel: POST) { id channel status } }",
+        json!({ "g": breach }),
+    )
+    .await;
+    assert_eq!(r.ok()["sendNotice"]["channel"], "POST");
+    // The post operator's hybrid mail receives it: addressed by IIN, registered.
+    let post = FakeGateway::start().unwrap();
+    let mut settings = app.settings.clone();
+    settings.post_gateway_url = Some(post.url.clone());
+    let worker =
+        adal_server::wiring::worker(app.db.clone(), std::sync::Arc::new(settings)).unwrap();
+    assert_eq!(worker.run_once().await.unwrap().sent, 1);
+    let letter = post.requests().into_iter().next().unwrap();
+    assert_eq!(letter["iin"], iin.as_str());
+    assert_eq!(letter["registered"], true);
+    assert!(!letter["title"].as_str().unwrap().is_empty());
+    assert!(!letter["body"].as_str().unwrap().is_empty());
+    // Accepted by the post operator is not yet handed over: no proof.
+    let r = gql(&app, Some(&admin), blocked, json!({ "g": breach })).await;
+    assert_eq!(r.ok()["graduate"]["claimBlockedBy"], "NO_DELIVERED_NOTICE");
+
+    // The receipt: signed with the post operator's key, and no other.
+    let (key, id) = post.sent().into_iter().next().unwrap();
+    let receipt = json!({ "id": id, "reference": key, "status": "delivered" });
+    let send = |secret: &'static str| {
+        let raw = receipt.to_string();
+        let [(t, ts), (g, sig)] = signed_headers(secret, raw.as_bytes());
+        reqwest::Client::new()
+            .post(format!("{}/webhooks/post/receipt", app.address))
+            .header(t, ts)
+            .header(g, sig)
+            .header("content-type", "application/json")
+            .body(raw)
+            .send()
+    };
+    assert_eq!(
+        send("sms-webhook-secret").await.unwrap().status().as_u16(),
+        401
+    );
+    let r = gql(&app, Some(&admin), blocked, json!({ "g": breach })).await;
+    assert_eq!(r.ok()["graduate"]["claimBlockedBy"], "NO_DELIVERED_NOTICE");
+    assert_eq!(send(POST_SECRET).await.unwrap().status().as_u16(), 200);
+    // Handed over against a signature: notice is proven, and a claim may be drafted.
+    let r = gql(&app, Some(&admin), blocked, json!({ "g": breach })).await;
+    assert!(
+        r.ok()["graduate"]["claimBlockedBy"].is_null(),
+        "{:?}",
+        r.body
+    );
+    let r = gql(
+        &app,
+        Some(&admin),
+        "mutation($g: ID!) { draftClaim(graduateId: $g) { id } }",
+        json!({ "g": breach }),
+    )
+    .await;
+    assert!(r.ok()["draftClaim"]["id"].is_string(), "{:?}", r.body);
+    post.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn rule_changes_are_versioned_previewed_and_applied_only_on_reevaluation() {
     let app = spawn_app_with_demo().await;
     let admin = token(&app, "admin").await;
@@ -645,6 +741,7 @@ async fn deliver_breach_notice_by(
         account,
         graduate.parse().unwrap(),
         adal_notifications::purposes::Purpose::of(&adal_obligations::notices::BREACH_NOTICE),
+        None,
         3,
     )
     .await

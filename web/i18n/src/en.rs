@@ -265,6 +265,7 @@ pub fn text(key: Key) -> &'static str {
         ChangeStatus => "Move the claim to",
         Channel => "Channel",
         ChannelEmail => "E-mail",
+        ChannelPost => "Registered letter",
         ChannelHybridMail => "Hybrid mail",
         ChannelMessenger => "Messenger",
         ChannelPhone => "Phone",

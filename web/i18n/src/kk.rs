@@ -265,6 +265,7 @@ pub fn text(key: Key) -> &'static str {
         ChangeStatus => "Талапты мына мәртебеге ауыстыру",
         Channel => "Арна",
         ChannelEmail => "Электрондық пошта",
+        ChannelPost => "Тапсырыс хат",
         ChannelHybridMail => "Гибридті пошта",
         ChannelMessenger => "Мессенджер арқылы",
         ChannelPhone => "Телефон арқылы",

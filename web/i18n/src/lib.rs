@@ -318,6 +318,7 @@ keys!(
     ChangeStatus,
     Channel,
     ChannelEmail,
+    ChannelPost,
     ChannelHybridMail,
     ChannelMessenger,
     ChannelPhone,

@@ -267,6 +267,7 @@ pub fn text(key: Key) -> &'static str {
         ChangeStatus => "Перевести требование в статус",
         Channel => "Канал",
         ChannelEmail => "Электронная почта",
+        ChannelPost => "Заказное письмо",
         ChannelHybridMail => "Гибридная почта",
         ChannelMessenger => "Мессенджер",
         ChannelPhone => "Телефон",

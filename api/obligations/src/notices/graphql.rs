@@ -440,13 +440,17 @@ impl NoticesMutation {
         ))
     }
 
-    /// Sends one notice to a graduate (their language, their first reachable channel).
+    /// Sends one notice to a graduate in their language: by `channel`, or by default their
+    /// first reachable one. `POST` sends a registered letter through the post operator's
+    /// hybrid mail, handed over against a signature at the registered address: its receipt
+    /// proves notice as an SMS's or a push's does.
     #[graphql(guard = "Allow::roles(\"sendNotice\", ADMIN)")]
     async fn send_notice(
         &self,
         ctx: &Context<'_>,
         graduate_id: ID,
         purpose: Purpose,
+        channel: Option<adal_notifications::vocab::Channel>,
     ) -> Result<Message> {
         let state = ctx.data::<AppState>()?;
         let a = actor(ctx)?;
@@ -458,6 +462,7 @@ impl NoticesMutation {
                 a.account_id,
                 gid,
                 purpose,
+                channel,
                 state.settings.notify_max_attempts,
             )
             .await?,

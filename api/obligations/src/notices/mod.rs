@@ -228,12 +228,13 @@ pub fn default_text(purpose: Purpose, lang: Language) -> (&'static str, &'static
 }
 
 /// Enqueues a notice to a graduate with the caller's transaction: the purpose's template (or
-/// the built-in text), the person's language, their preferred channel.
+/// the built-in text), the person's language, `channel` or else their preferred one.
 pub async fn notify_graduate(
     db: &impl ConnectionTrait,
     graduate_id: i64,
     purpose: Purpose,
     key: String,
+    channel: Option<Channel>,
     max_attempts: i32,
 ) -> ApiResult<i64> {
     let g = graduate::Entity::find_by_id(graduate_id)
@@ -260,7 +261,7 @@ pub async fn notify_graduate(
             person_id: Some(p.id),
             about: Some(about(g.id)),
             purpose,
-            channel: preferred_channel(&p),
+            channel: channel.unwrap_or_else(|| preferred_channel(&p)),
             language,
             template_id: template.map(|t| t.id),
             subject,
@@ -273,17 +274,22 @@ pub async fn notify_graduate(
     .await
 }
 
+/// The channels whose receipt proves that a notice reached the person: the SMS and eGov push
+/// providers' delivery receipts, and the signature a registered letter is handed over against.
+/// An e-mail accepted by an SMTP server proves only that it was sent.
+const PROOF_CHANNELS: [Channel; 3] = [Channel::Sms, Channel::Push, Channel::Post];
+
 /// Whether a message about a graduate proves they were told: an obligation or breach notice
-/// delivered by SMS or eGov push (an e-mail proves only that it was sent).
+/// delivered by SMS, eGov push or registered letter.
 pub fn proves_notice(m: &notification_message::Model) -> bool {
     PROVES_NOTICE.iter().any(|p| p.code == m.purpose)
         && m.status == MessageStatus::Delivered.as_str()
-        && [Channel::Sms.as_str(), Channel::Push.as_str()].contains(&m.channel.as_str())
+        && PROOF_CHANNELS.iter().any(|c| c.as_str() == m.channel)
 }
 
 /// Proof of notice: a claim is raised only after an obligation or breach notice reached the
 /// graduate, shown by a delivery receipt: an SMS or eGov push the provider reported
-/// delivered. An e-mail accepted by an SMTP server proves sending, not receipt, so it does
+/// delivered, or a registered letter handed over against a signature. An e-mail accepted by an SMTP server proves sending, not receipt, so it does
 /// not count.
 pub async fn require_delivered_notice(
     db: &impl ConnectionTrait,
@@ -299,7 +305,7 @@ pub async fn require_delivered_notice(
     if !told {
         return Err(ApiError::ConflictBecause {
             reason: ObligationRefusal::NoDeliveredNotice.into(),
-            message: "a claim needs proof of notice: no obligation or breach notice has been delivered to this graduate by SMS or eGov push yet (an e-mail proves only that it was sent)".into(),
+            message: "a claim needs proof of notice: no obligation or breach notice has been delivered to this graduate by SMS, eGov push or registered letter yet (an e-mail proves only that it was sent)".into(),
         });
     }
     Ok(())
@@ -311,6 +317,7 @@ pub async fn send_notice(
     actor: i64,
     graduate_id: i64,
     purpose: Purpose,
+    channel: Option<Channel>,
     max_attempts: i32,
 ) -> ApiResult<notification_message::Model> {
     if purpose.is(&CONSENT_REQUEST) || purpose.is(&CONSENT_ANSWER) {
@@ -331,14 +338,14 @@ pub async fn send_notice(
         purpose.as_str(),
         uuid::Uuid::new_v4().simple()
     );
-    let id = notify_graduate(&txn, graduate_id, purpose, key, max_attempts).await?;
+    let id = notify_graduate(&txn, graduate_id, purpose, key, channel, max_attempts).await?;
     audit::record(
         &txn,
         Some(actor),
         "notification.notice",
         "notification_message",
         id,
-        json!({ "graduateId": graduate_id, "purpose": purpose }),
+        json!({ "graduateId": graduate_id, "purpose": purpose, "channel": channel }),
     )
     .await?;
     let m = notification_message::Entity::find_by_id(id)

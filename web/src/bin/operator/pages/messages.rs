@@ -17,6 +17,7 @@ pub fn channel_key(c: Option<Channel>) -> Key {
     match c {
         Some(Channel::Sms) => Key::ChannelSms,
         Some(Channel::Push) => Key::ChannelPush,
+        Some(Channel::Post) => Key::ChannelPost,
         _ => Key::ChannelEmail,
     }
 }
