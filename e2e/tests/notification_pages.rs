@@ -498,10 +498,19 @@ async fn campaign_to_the_graduates_in_gap(page: &Page, providers: &Providers) ->
             .await?;
     }
     let r = page
-        .graphql("{ campaigns { id name status progress { byChannel { cancelled } } } }")
+        .graphql(
+            "{ campaigns { id name status scheduledAt progress { byChannel { cancelled } } } }",
+        )
         .await?;
     let second = named(&r["data"]["campaigns"], "name", "Еске салу")?;
     ensure!(second["status"] == "CANCELLED", "{second}");
+    // 09:00 in the form is 09:00 in Kazakhstan, whatever the browser's time zone.
+    ensure!(
+        second["scheduledAt"]
+            .as_str()
+            .is_some_and(|at| at.starts_with("2099-01-01T04:00:00")),
+        "the start is not 09:00 in Kazakhstan: {second}"
+    );
     ensure!(
         second["progress"]["byChannel"][0]["cancelled"].as_i64() >= Some(1),
         "nothing was withdrawn: {second}"

@@ -70,6 +70,35 @@ pub fn day_in_kazakhstan(unix_ms: f64) -> i64 {
     ((unix_ms + KAZAKHSTAN_OFFSET_MS) / 86_400_000.0).floor() as i64
 }
 
+/// The date and the time of day (hours, minutes) in Kazakhstan at an instant (milliseconds
+/// since 1970-01-01 UTC): what a page shows of the API's instants, whatever the browser's
+/// time zone.
+pub fn kazakhstan_time(unix_ms: f64) -> ((i32, u32, u32), (u32, u32)) {
+    let day = day_in_kazakhstan(unix_ms);
+    let ms_of_day = unix_ms + KAZAKHSTAN_OFFSET_MS - day as f64 * 86_400_000.0;
+    let minutes = (ms_of_day / 60_000.0).floor() as u32;
+    (civil(day), (minutes / 60, minutes % 60))
+}
+
+/// The instant (RFC 3339, UTC) of a day (`YYYY-MM-DD`) at a time of day (`HH:MM`) in
+/// Kazakhstan: what a date or `datetime-local` field means, whatever the browser's time zone.
+pub fn kazakhstan_instant(day: &str, time: &str) -> Option<String> {
+    let day = parse(day.trim()).filter(|_| day.trim().len() == 10)?;
+    let (h, m) = time.trim().split_once(':')?;
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
+    if !(0..24).contains(&h) || !(0..60).contains(&m) {
+        return None;
+    }
+    let minutes = day * 1440 + h * 60 + m - KAZAKHSTAN_OFFSET_MS as i64 / 60_000;
+    let (y, mo, d) = civil(minutes.div_euclid(1440));
+    let of_day = minutes.rem_euclid(1440);
+    Some(format!(
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:00Z",
+        of_day / 60,
+        of_day % 60
+    ))
+}
+
 /// Today in Kazakhstan, whatever the browser's time zone: the day the API counts in (a
 /// school's day, the day a lifted block holds for), also between 19:00 and 24:00 UTC.
 pub fn today() -> i64 {
@@ -94,6 +123,45 @@ mod tests {
         // 18:59 UTC is still the 5th there.
         let before = at - 7.0 * 60_000.0;
         assert_eq!(civil(day_in_kazakhstan(before)), (2026, 12, 5));
+    }
+
+    #[test]
+    fn a_day_and_time_in_kazakhstan_is_its_instant() {
+        assert_eq!(
+            kazakhstan_instant("2026-12-06", "00:00").as_deref(),
+            Some("2026-12-05T19:00:00Z")
+        );
+        assert_eq!(
+            kazakhstan_instant("2027-01-01", "23:59").as_deref(),
+            Some("2027-01-01T18:59:00Z")
+        );
+        // A `datetime-local` value with seconds reads the same.
+        assert_eq!(
+            kazakhstan_instant("2026-03-01", "04:30:15").as_deref(),
+            Some("2026-02-28T23:30:00Z")
+        );
+        for (day, time) in [
+            ("", "10:00"),
+            ("2026-13-01", "10:00"),
+            ("2026-12-06", "24:00"),
+            ("2026-12-06", ""),
+        ] {
+            assert_eq!(kazakhstan_instant(day, time), None, "{day} {time}");
+        }
+    }
+
+    #[test]
+    fn an_instant_reads_in_kazakhstans_time() {
+        // 2026-12-05T19:06:30Z is 00:06 on the 6th in Kazakhstan; 04:59 UTC is 09:59.
+        let at = (from_civil(2026, 12, 5) as f64) * 86_400_000.0
+            + ((19.0 * 60.0 + 6.0) * 60.0 + 30.0) * 1000.0;
+        assert_eq!(kazakhstan_time(at), ((2026, 12, 6), (0, 6)));
+        let morning =
+            (from_civil(2026, 12, 5) as f64) * 86_400_000.0 + (4.0 * 60.0 + 59.0) * 60_000.0;
+        assert_eq!(kazakhstan_time(morning), ((2026, 12, 5), (9, 59)));
+        // Before 1970 too (a birth date's instant).
+        let old = (from_civil(1969, 12, 31) as f64) * 86_400_000.0 + 20.0 * 3_600_000.0;
+        assert_eq!(kazakhstan_time(old), ((1970, 1, 1), (1, 0)));
     }
 
     #[test]

@@ -263,11 +263,22 @@ pub fn current() -> Option<Session> {
     state().and_then(|s| s.session.get_untracked())
 }
 
-/// Makes `s` the session, in memory and in storage.
+/// Makes `s` the session, in memory and in storage. A renewed access token alone changes
+/// nothing a page shows, so it is kept without telling the views: a page load renews the
+/// token once its first request goes out, and the page must not be drawn again for it (what
+/// the person has typed would be lost, and every query asked twice).
 pub fn adopt(s: Session) {
     save(Some(&s));
     if let Some(st) = state() {
-        st.session.set(Some(s));
+        let same = st.session.with_untracked(|c| {
+            c.as_ref()
+                .is_some_and(|c| c.me == s.me && c.active == s.active)
+        });
+        if same {
+            st.session.update_untracked(|c| *c = Some(s));
+        } else {
+            st.session.set(Some(s));
+        }
     }
 }
 

@@ -138,18 +138,16 @@ pub fn act(sent: api::Pending<()>, error: RwSignal<Option<ApiError>>, reload: Rw
     });
 }
 
-/// An RFC 3339 instant of the API in the browser's time zone, as [`format::date_time`]
+/// An RFC 3339 instant of the API in Kazakhstan's time (the country's one time zone, the
+/// one the API counts days in), whatever the browser's time zone, as [`format::date_time`]
 /// writes it.
 pub fn local_time(l: Lang, instant: &str) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(instant));
-    if d.get_time().is_nan() {
+    let ms = js_sys::Date::parse(instant);
+    if ms.is_nan() {
         return instant.to_string();
     }
-    format::date_time(
-        l,
-        (d.get_full_year() as i32, d.get_month() + 1, d.get_date()),
-        (d.get_hours(), d.get_minutes()),
-    )
+    let (date, time) = crate::days::kazakhstan_time(ms);
+    format::date_time(l, date, time)
 }
 
 /// What a query shows: that it loads, its error, or `ok` of its data.

@@ -158,9 +158,7 @@ impl Graduate {
             .contributions
             .into_iter()
             .map(|c| ContributionRecord {
-                period: super::period::Period::from_i32(c.period)
-                    .map(|p| p.to_string())
-                    .unwrap_or_default(),
+                period: month_text(c.period),
                 employer_bin: c.employer_bin.clone(),
                 employer_name: by_bin
                     .get(&c.employer_bin)
@@ -372,6 +370,7 @@ impl DocumentEvidence {
     }
 }
 
+/// A stored month (`YYYYMM`) as the schema writes months (`YYYY-MM`); empty if it is none.
 fn month_text(period: i32) -> String {
     super::period::Period::from_i32(period)
         .map(|p| p.to_string())

@@ -468,7 +468,7 @@ pub fn text(key: Key) -> &'static str {
         ChannelOrder => "Channels, in order",
         FallbackMinutes => "Next channel if not delivered within, min",
         StartAt => "Start at",
-        StartAtHint => "Leave empty to start now.",
+        StartAtHint => "In Kazakhstan's time (UTC+5). Leave empty to start now.",
         CampaignStarted => "The campaign is started.",
         StartCampaign => "Start the campaign",
         Reached => "Reached",

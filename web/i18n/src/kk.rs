@@ -474,7 +474,7 @@ pub fn text(key: Key) -> &'static str {
         ChannelOrder => "Арналар ретімен",
         FallbackMinutes => "Жеткізілмесе, келесі арнаға өту, мин",
         StartAt => "Басталу уақыты",
-        StartAtHint => "Дереу бастау үшін бос қалдырыңыз.",
+        StartAtHint => "Қазақстан уақытымен (UTC+5). Дереу бастау үшін бос қалдырыңыз.",
         CampaignStarted => "Тарату басталды.",
         StartCampaign => "Таратуды бастау",
         Reached => "Қамтылғаны",

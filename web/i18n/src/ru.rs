@@ -474,7 +474,7 @@ pub fn text(key: Key) -> &'static str {
         ChannelOrder => "Каналы по порядку",
         FallbackMinutes => "Следующий канал, если не доставлено за, мин",
         StartAt => "Время начала",
-        StartAtHint => "Оставьте пустым, чтобы начать сразу.",
+        StartAtHint => "По времени Казахстана (UTC+5). Оставьте пустым, чтобы начать сразу.",
         CampaignStarted => "Рассылка запущена.",
         StartCampaign => "Запустить рассылку",
         Reached => "Охвачено",

@@ -114,14 +114,7 @@ fn month_of(s: &str) -> Option<i64> {
 /// A date input's day at a time of day in Kazakhstan (UTC+5, where the campaign runs,
 /// whatever the officer's browser says), as the instant the API takes.
 fn instant(day: &str, time: &str) -> Option<String> {
-    let day = day.trim();
-    if day.len() != 10 {
-        return None;
-    }
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&format!(
-        "{day}T{time}:00+05:00"
-    )));
-    (!d.get_time().is_nan()).then(|| String::from(d.to_iso_string()))
+    adal_web::days::kazakhstan_instant(day, time)
 }
 
 #[component]

@@ -213,9 +213,12 @@ fn Builder(reload: RwSignal<u32>) -> impl IntoView {
             .iter()
             .filter_map(|c| channel_of(&c.get_untracked()))
             .collect();
-        // `datetime-local` is the browser's local time; the API takes an instant.
+        // `datetime-local` gives a day and a time, meant in Kazakhstan whatever the browser's
+        // time zone; the API takes an instant (and refuses a value that is neither).
         let scheduled_at = non_empty(schedule.get_untracked()).map(|s| {
-            String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&s)).to_iso_string())
+            s.split_once('T')
+                .and_then(|(day, time)| adal_web::days::kazakhstan_instant(day, time))
+                .unwrap_or(s)
         });
         let minutes: i64 = fallback.get_untracked().trim().parse().unwrap_or(30);
         let input = gql::create_campaign::CampaignInput {
