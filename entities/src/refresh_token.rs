@@ -1,7 +1,8 @@
 use sea_orm::entity::prelude::*;
 
 /// A refresh token, stored as a SHA-256 hash. Tokens rotate: each use revokes the token and
-/// issues its successor in the same family; reuse of a revoked token revokes the family.
+/// issues its successor in the same family; reuse of a revoked token revokes the family, except
+/// that a token whose successor's answer was lost may be presented once more within seconds.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "refresh_token")]
 pub struct Model {
@@ -20,6 +21,10 @@ pub struct Model {
     /// `session_max_age_secs` after it, however often it is refreshed. `None` on tokens issued
     /// before this was kept: their own `created_at` stands in.
     pub session_started_at: Option<DateTimeUtc>,
+    /// Why the token was revoked when that was a step of its own session: `rotated`,
+    /// `taken_back` or `superseded` (see `adal_core::auth::tokens::consume_refresh`). Empty
+    /// while valid, and when the whole session was ended.
+    pub revoked_why: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

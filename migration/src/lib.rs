@@ -31,6 +31,7 @@ mod m20261207_000021_feed_scope;
 mod m20261208_000022_specialties;
 mod m20261208_000023_listed_grant;
 mod m20261209_000024_account_controls;
+mod m20261210_000025_refresh_revoked_why;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000022_specialties::Migration),
             Box::new(m20261208_000023_listed_grant::Migration),
             Box::new(m20261209_000024_account_controls::Migration),
+            Box::new(m20261210_000025_refresh_revoked_why::Migration),
         ]
     }
 }

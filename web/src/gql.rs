@@ -122,6 +122,18 @@ schema_enum!(
 )]
 pub struct Login;
 
+/// The open figures of the public page (`/open`), read without signing in.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/open.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct OpenFigures;
+
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema.graphql",

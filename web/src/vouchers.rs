@@ -1,8 +1,9 @@
 //! The vouchers domain's words, shared by the akimat's, the provider's and the parent's pages:
-//! a club's direction, a weekday of its schedule, a child-month's attendance state.
+//! a club's direction, a priority category, a weekday of its schedule, a child-month's
+//! attendance state.
 
 use crate::gql::{AttendanceStatus, ClubDirection};
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 
 /// The label of a direction.
 pub fn direction_key(d: Option<ClubDirection>) -> Key {
@@ -42,4 +43,28 @@ pub fn attendance_status(s: Option<AttendanceStatus>) -> (Key, &'static str) {
             (Key::SheetRejected, "badge bad")
         }
     }
+}
+
+/// The codes of the priority table's categories (Astana's twelve) and their names.
+pub const PRIORITY_CATEGORIES: [(&str, Key); 12] = [
+    ("disability", Key::VchCatDisability),
+    ("orphan", Key::VchCatOrphan),
+    ("no_parental_care", Key::VchCatNoParentalCare),
+    ("disabled_family_member", Key::VchCatDisabledFamilyMember),
+    ("asp", Key::VchCatAsp),
+    ("large_family", Key::VchCatLargeFamily),
+    ("single_parent", Key::VchCatSingleParent),
+    ("low_income", Key::VchCatLowIncome),
+    ("military_family", Key::VchCatMilitaryFamily),
+    ("teacher_family", Key::VchCatTeacherFamily),
+    ("rural_relocated", Key::VchCatRuralRelocated),
+    ("repressed_family", Key::VchCatRepressedFamily),
+];
+
+/// A category by name; a code this build does not know, as the code.
+pub fn priority_category(l: Lang, code: &str) -> String {
+    PRIORITY_CATEGORIES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or_else(|| code.to_string(), |(_, k)| l.text(*k).to_string())
 }

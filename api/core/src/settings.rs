@@ -58,6 +58,13 @@ pub struct Settings {
     pub refresh_token_ttl_secs: i64,
     /// A session ends this long after its sign-in, however often it is refreshed.
     pub session_max_age_secs: i64,
+    /// A refresh token already exchanged may be presented once more this long after, while
+    /// its successor is unused: the answer carrying the successor was lost (the person left
+    /// the page mid-renewal). 0: never; every second presentation ends the session.
+    pub refresh_reuse_grace_secs: i64,
+    /// How long the open figures (public, no sign-in) are served before they are computed
+    /// again.
+    pub open_figures_ttl_secs: i64,
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` header names the client (IP
     /// addresses and CIDR ranges, comma-separated). Empty: the TCP peer is the client.
     pub trusted_proxies: String,
@@ -213,6 +220,8 @@ impl Default for Settings {
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_secs: 7 * 24 * 3600,
             session_max_age_secs: 30 * 24 * 3600,
+            refresh_reuse_grace_secs: 15,
+            open_figures_ttl_secs: 600,
             trusted_proxies: String::new(),
             second_factor_roles: String::new(),
             login_max_failures: 5,

@@ -31,6 +31,8 @@ pub struct AppState {
     pub cost_budget: Arc<CostBudget>,
     /// Roles whose holders must have a second factor (`second_factor_roles`).
     pub second_factor_roles: Vec<crate::auth::Role>,
+    /// The open figures last computed (`open_figures_ttl_secs`).
+    pub open_figures: Arc<crate::disclosure::OpenFiguresCache>,
 }
 
 impl AppState {
@@ -53,6 +55,9 @@ impl AppState {
         let second_factor_roles =
             crate::auth::second_factor::required_roles(&settings.second_factor_roles)?;
         let cost_budget = Arc::new(CostBudget::per_minute(settings.graphql_cost_per_minute));
+        let open_figures = Arc::new(crate::disclosure::OpenFiguresCache::new(
+            settings.open_figures_ttl_secs,
+        ));
         Ok(Self {
             db,
             keys,
@@ -65,6 +70,7 @@ impl AppState {
             trusted_proxies,
             cost_budget,
             second_factor_roles,
+            open_figures,
         })
     }
 }

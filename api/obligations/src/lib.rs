@@ -25,6 +25,7 @@ pub mod ledger;
 pub mod loaders;
 pub mod next_step;
 pub mod notices;
+pub mod open_figures;
 pub mod period;
 pub mod rules;
 pub mod service;

@@ -19,6 +19,7 @@ pub mod graphql;
 pub mod http;
 pub mod meals;
 pub mod notices;
+pub mod open_figures;
 pub mod partitions;
 pub mod policy;
 pub mod reports;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod cli;
 pub mod graphiql;
 pub mod metrics;
+pub mod open_data;
 pub mod schema;
 pub mod seed;
 pub mod startup;

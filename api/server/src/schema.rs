@@ -30,6 +30,7 @@ pub struct Query(
     ClubsQuery,
     SchoolsQuery,
     SsoQuery,
+    crate::open_data::OpenDataQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -171,7 +171,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(adal_vouchers::http::routes)
             .configure(adal_schools::http::routes)
             .configure(adal_sso::http::routes)
-            .configure(crate::audit::routes);
+            .configure(crate::audit::routes)
+            .configure(crate::open_data::routes);
         if crate::web_portals::built(&web_dir) {
             app.configure(crate::web_portals::services(&web_dir))
         } else {

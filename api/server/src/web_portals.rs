@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! web/dist/adal.css, favicon.svg                      shared by every portal
-//! web/dist/signin/index.html, signin.js, i18n/...     the sign-in page: `/`, `/login`, `/security`
+//! web/dist/signin/index.html, signin.js, i18n/...     the sign-in page: `/`, `/login`,
+//!                                                     `/security`, and `/open` (open figures)
 //! web/dist/<portal>/index.html, <portal>.js, ...      a portal: `/<portal>/...`
 //! web/dist/<portal>/i18n/{kk,ru,en}.json              its texts
 //! web/dist/<portal>_<page>/index.html, ...            a program nested in a portal (pages
@@ -12,9 +13,9 @@
 //! ```
 //!
 //! `/<portal>` and every path under it that is not a file answer with that portal's
-//! `index.html` (its routes are drawn in the browser); `/` and `/login` with the sign-in page;
-//! files are served as they are (`.wasm` as `application/wasm`); any other path that is not a
-//! file gets the sign-in bundle's page, which says "not found". Self-contained: the server
+//! `index.html` (its routes are drawn in the browser); `/`, `/login`, `/security` and `/open`
+//! with the sign-in page; files are served as they are (`.wasm` as `application/wasm`); any
+//! other path that is not a file gets the sign-in bundle's page, which says "not found". Self-contained: the server
 //! registers [`services`] after its API routes with `App::configure`.
 
 use std::path::{Path, PathBuf};
@@ -59,7 +60,7 @@ pub fn services(dir: &Path) -> impl FnOnce(&mut web::ServiceConfig) + Clone + 's
         }
         let page = sign_in.clone();
         cfg.service(
-            web::resource(["/", "/login", "/security"]).route(web::get().to(
+            web::resource(["/", "/login", "/security", "/open"]).route(web::get().to(
                 move |req: HttpRequest| {
                     let page = page.clone();
                     async move { NamedFile::open(&page).map(|f| f.into_response(&req)) }

@@ -20,6 +20,7 @@ mod jobs;
 mod notifications;
 mod obligations_api;
 mod obligations_import;
+mod open_data;
 mod reference_history;
 mod registers;
 mod role_coverage;

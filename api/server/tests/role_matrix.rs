@@ -271,6 +271,12 @@ async fn the_remaining_operations_admit_exactly_their_roles() {
     ];
     let ops = vec![
         Op {
+            name: "openFigures",
+            query: "{ openFigures { minCell tables { id } } }".into(),
+            variables: json!({}),
+            allowed: EVERYONE,
+        },
+        Op {
             name: "regions",
             query: "{ regions(first: 5) { totalCount } }".into(),
             variables: json!({}),

@@ -1,6 +1,6 @@
 //! Public figures of a campaign (no sign-in): applications and vouchers issued, by direction
-//! and by priority category, the cut-off score, and the money. A count of fewer than
-//! [`MIN_CELL`] children is suppressed (shown as none), so that no child can be singled out.
+//! and by priority category, the cut-off score, and the money. Counts of fewer than ten children
+//! are hidden as [`adal_core::disclosure`] says, so that no child can be singled out.
 
 use std::collections::BTreeMap;
 
@@ -10,14 +10,6 @@ use adal_core::error::ApiResult;
 use adal_core::sql::Binds;
 
 use crate::vocab::{VoucherApplicationStatus, VoucherCategoryStatus};
-
-/// The smallest count of children shown.
-pub const MIN_CELL: i64 = 10;
-
-/// A count as published: itself from [`MIN_CELL`] up, none below (zero is shown).
-pub fn published(n: i64) -> Option<i64> {
-    (n == 0 || n >= MIN_CELL).then_some(n)
-}
 
 /// Counts of one group: applications (refused ones left out) and vouchers issued.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -103,18 +95,4 @@ pub async fn of_campaign(db: &impl ConnectionTrait, campaign_id: i64) -> ApiResu
         by_direction,
         by_category,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_under_ten_children_are_suppressed() {
-        assert_eq!(published(0), Some(0));
-        assert_eq!(published(1), None);
-        assert_eq!(published(9), None);
-        assert_eq!(published(10), Some(10));
-        assert_eq!(published(12_345), Some(12_345));
-    }
 }

@@ -522,7 +522,8 @@ async fn hydrate(
     Ok(out)
 }
 
-/// Counts of a group as published: none where fewer than 10 children would be shown.
+/// Counts of a group as published: none where fewer than 10 children would be shown, or where
+/// a hidden count could be recovered from the others and the total.
 #[derive(SimpleObject, Clone, Debug)]
 #[graphql(name = "VoucherFigureCounts")]
 pub struct FigureCounts {
@@ -535,12 +536,45 @@ pub struct FigureCounts {
 }
 
 impl FigureCounts {
+    /// A group whose counts are hidden only when small (no total is published that they sum
+    /// to: the categories overlap).
     fn of(group: String, c: &crate::figures::Counts) -> Self {
+        let shown = |n: i64| (!adal_core::disclosure::too_small(n)).then_some(n);
         Self {
             group,
-            applications: crate::figures::published(c.applications),
-            vouchers: crate::figures::published(c.vouchers),
+            applications: shown(c.applications),
+            vouchers: shown(c.vouchers),
         }
+    }
+
+    /// The campaign's total and its directions: the directions sum to the total, so a small
+    /// count hidden in one direction hides a second direction (or the total) with it, as
+    /// [`adal_core::disclosure`] says.
+    fn by_direction(f: &crate::figures::Figures) -> (Self, Vec<Self>) {
+        use adal_core::disclosure::suppress;
+        let groups: Vec<(&String, &crate::figures::Counts)> = f.by_direction.iter().collect();
+        let hide = |pick: fn(&crate::figures::Counts) -> i64| {
+            let column: Vec<Vec<i64>> = groups.iter().map(|(_, c)| vec![pick(c)]).collect();
+            suppress(&column, 1)
+        };
+        let applications = hide(|c| c.applications);
+        let vouchers = hide(|c| c.vouchers);
+        let shown = |hidden: bool, n: i64| (!hidden).then_some(n);
+        let total = Self {
+            group: String::new(),
+            applications: shown(applications.total, f.total.applications),
+            vouchers: shown(vouchers.total, f.total.vouchers),
+        };
+        let directions = groups
+            .iter()
+            .enumerate()
+            .map(|(i, (group, c))| Self {
+                group: (*group).clone(),
+                applications: shown(applications.cells[i][0], c.applications),
+                vouchers: shown(vouchers.cells[i][0], c.vouchers),
+            })
+            .collect();
+        (total, directions)
     }
 }
 
@@ -602,19 +636,17 @@ impl VouchersQuery {
         ))
     }
 
-    /// A campaign's public figures (no sign-in; counts under 10 children suppressed).
+    /// A campaign's public figures (no sign-in; counts under 10 children hidden, with a
+    /// direction or the total that would give one away).
     #[graphql(guard = "Allow::public(\"voucherCampaignFigures\")")]
     async fn voucher_campaign_figures(&self, ctx: &Context<'_>, id: ID) -> Result<Figures> {
         let state = ctx.data::<AppState>()?;
         let c = campaigns::get(&state.db, parse_id("id", &id)?).await?;
         let f = crate::figures::of_campaign(&state.db, c.id).await?;
+        let (total, by_direction) = FigureCounts::by_direction(&f);
         Ok(Figures {
-            total: FigureCounts::of(String::new(), &f.total),
-            by_direction: f
-                .by_direction
-                .iter()
-                .map(|(k, v)| FigureCounts::of(k.clone(), v))
-                .collect(),
+            total,
+            by_direction,
             by_category: f
                 .by_category
                 .iter()

@@ -20,6 +20,7 @@ pub mod http;
 pub mod loaders;
 pub mod money;
 pub mod notices;
+pub mod open_figures;
 pub mod ranking;
 pub mod rules;
 pub mod scope;

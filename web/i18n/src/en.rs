@@ -1228,5 +1228,51 @@ pub fn text(key: Key) -> &'static str {
             "No notice has reached the graduate yet (SMS or eGov push): send a breach notice first."
         }
         ClaimBlockedNotInBreach => "Only an obligation in breach leads to a claim.",
+        OpenFiguresLink => "Open figures",
+        OpenTitle => "Open figures",
+        OpenIntro => {
+            "Figures about graduates, vouchers and school meals, published for everyone without signing in. A count of fewer than 10 persons is hidden (—), and so is any other figure that would let it be worked out from the totals."
+        }
+        OpenComputedAt => "Computed",
+        OpenTotal => "Total",
+        OpenHidden => "hidden",
+        OpenDownloadCsv => "Download CSV",
+        OpenUnknown => "Not known",
+        OpenNothingYet => "Nobody is counted here yet.",
+        OpenCellLegend => "Each cell: persons; below, the amount.",
+        OpenMeals => "meals",
+        OpenKindRegion => "Region",
+        OpenKindYear => "Year of graduation",
+        OpenKindFunding => "Grant",
+        OpenKindDirection => "Direction",
+        OpenKindCategory => "Category",
+        OpenKindMonth => "Month",
+        OpenGraduatesByRegion => "Graduates under monitoring: by home region and status",
+        OpenGraduatesByYear => "Graduates under monitoring: by year of graduation and status",
+        OpenGraduatesByFunding => "Graduates under monitoring: by grant and status",
+        OpenVouchersByDirection => {
+            "Children with a voucher: by region and direction, with the money committed"
+        }
+        OpenVouchersByCategory => {
+            "Children with a voucher: by vulnerability category and direction"
+        }
+        OpenVouchersPaid => "Voucher attendance paid for: by region and month",
+        OpenMealsCost => "Free school meals: pupils and cost by region and month",
+        OpenMealsServed => "Free school meals: pupils and meals served by region and month",
+        OpenMethodGraduates => {
+            "Graduates who studied on a state grant and must work it off, each counted once, by the status of their obligation as last evaluated from the monthly pension contribution records."
+        }
+        OpenMethodVouchers => {
+            "Children holding a voucher that is in use or was ended after use (declined and lapsed vouchers are left out), counted once per direction, by the region of the campaign; the amount is the money committed to those vouchers. A child in two directions counts in each."
+        }
+        OpenMethodCategories => {
+            "Children holding a voucher, by the vulnerability category the akimat confirmed for their application. A child in two categories counts in each."
+        }
+        OpenMethodPaid => {
+            "Vouchers paid for in a month, by the region of the campaign: a provider is paid for a child's month only when the parent confirmed the attendance. The amount is the money paid."
+        }
+        OpenMethodMeals => {
+            "Pupils who ate at least one free meal in the month at a school of the region, each counted once a month; the amount is the cost of the free meals (or how many were served) as the canteen recorded them."
+        }
     }
 }

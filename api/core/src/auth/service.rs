@@ -159,8 +159,9 @@ pub async fn sign_in(
 /// Exchanges a refresh token for a new access token and the next refresh token.
 pub async fn refresh(state: &AppState, refresh_token: &str) -> ApiResult<SessionTokens> {
     // One write transaction: of two refreshes with one token, the second waits for the first
-    // to commit its successor, then finds the token used and revokes the whole family, the
-    // successor included. A refused refresh commits too, so a revocation sticks.
+    // to commit its successor, then finds the token used: it takes it back once if the
+    // successor is still unused, or else revokes the whole family. A refused refresh commits
+    // too, so a revocation sticks.
     let txn = crate::db::begin_write(&state.db).await?;
     let session = match tokens::consume_refresh(&txn, &state.keys, refresh_token).await {
         Ok(s) => s,

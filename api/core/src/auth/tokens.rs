@@ -7,7 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -28,6 +29,9 @@ pub struct TokenKeys {
     pub refresh_ttl: Duration,
     /// How long a session lasts from its sign-in, however often it is refreshed.
     pub session_max_age: Duration,
+    /// How long after its exchange a refresh token may be presented once more while its
+    /// successor is unused (the answer was lost).
+    pub reuse_grace: Duration,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -67,6 +71,7 @@ impl TokenKeys {
             access_ttl: Duration::seconds(settings.access_token_ttl_secs),
             refresh_ttl: Duration::seconds(settings.refresh_token_ttl_secs),
             session_max_age: Duration::seconds(settings.session_max_age_secs),
+            reuse_grace: Duration::seconds(settings.refresh_reuse_grace_secs),
         })
     }
 
@@ -204,6 +209,7 @@ pub async fn issue_refresh(
         revoked_at: Set(None),
         created_at: Set(now),
         session_started_at: Set(Some(started_at)),
+        revoked_why: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -211,9 +217,34 @@ pub async fn issue_refresh(
     Ok(token)
 }
 
-/// Uses a refresh token once: revokes it and returns its session. Presenting a token that was
-/// already used revokes its whole family (it was stolen or replayed), and so does losing a race
-/// with another use of the same token: two holders of one token cannot both go on.
+/// Why a token of a session that goes on stopped being valid (`refresh_token.revoked_why`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RevokedWhy {
+    /// Exchanged for its successor.
+    Rotated,
+    /// Presented again while its successor was unused, and exchanged once more.
+    TakenBack,
+    /// The successor replaced by that second exchange.
+    Superseded,
+}
+
+impl RevokedWhy {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Rotated => "rotated",
+            Self::TakenBack => "taken_back",
+            Self::Superseded => "superseded",
+        }
+    }
+}
+
+/// Uses a refresh token: revokes it and returns its session, in which the caller issues its
+/// successor. Presenting a token that was already used revokes its whole family (it was stolen
+/// or replayed), with one exception: a token exchanged less than `reuse_grace` ago whose
+/// successor was never presented may be exchanged once more. Its successor's answer was lost
+/// (the person left the page while it was renewing), so the successor is revoked and the
+/// caller issues another. Two holders of one token still cannot both go on: the first to
+/// present a token revoked this way ends the session.
 pub async fn consume_refresh(
     db: &impl ConnectionTrait,
     keys: &TokenKeys,
@@ -225,7 +256,7 @@ pub async fn consume_refresh(
                 .into(),
         )
     };
-    let Some(row) = refresh_token::Entity::find()
+    let Some(mut row) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(sha256_hex(token)))
         .one(db)
         .await?
@@ -233,39 +264,103 @@ pub async fn consume_refresh(
         return Err(refused());
     };
     let now = Utc::now();
-    if row.revoked_at.is_some() {
-        revoke_family(db, &row.family).await?;
-        tracing::warn!(
-            account.id = row.account_id,
-            "refresh token reused; family revoked"
-        );
-        return Err(refused());
-    }
-    let started_at = row.session_started_at.unwrap_or(row.created_at);
-    if row.expires_at <= now || started_at + keys.session_max_age <= now {
-        return Err(refused());
-    }
-    // Revoke only if still unrevoked: of two concurrent refreshes one wins, and the other
-    // is a reuse.
-    let res = refresh_token::Entity::update_many()
-        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
-        .filter(refresh_token::Column::Id.eq(row.id))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
-    if res.rows_affected != 1 {
-        revoke_family(db, &row.family).await?;
-        tracing::warn!(
-            account.id = row.account_id,
-            "refresh token used twice at once; family revoked"
-        );
-        return Err(refused());
-    }
-    Ok(RefreshSession {
+    let session = RefreshSession {
         account_id: row.account_id,
-        family: row.family,
-        started_at,
-    })
+        family: row.family.clone(),
+        started_at: row.session_started_at.unwrap_or(row.created_at),
+    };
+    if session.started_at + keys.session_max_age <= now {
+        return Err(refused());
+    }
+    if row.revoked_at.is_none() {
+        if row.expires_at <= now {
+            return Err(refused());
+        }
+        // Revoke only if still unrevoked: of two concurrent uses one exchanges the token, and
+        // the other is judged as a second presentation once the first has committed.
+        if revoke_one(db, row.id, now, None, RevokedWhy::Rotated).await? {
+            return Ok(session);
+        }
+        match refresh_token::Entity::find_by_id(row.id).one(db).await? {
+            Some(again) => row = again,
+            None => return Err(refused()),
+        }
+    }
+    if take_back(db, keys, &row, now).await? {
+        tracing::info!(
+            account.id = row.account_id,
+            "refresh token presented again while its successor was unused; exchanged once more"
+        );
+        return Ok(session);
+    }
+    revoke_family(db, &row.family).await?;
+    tracing::warn!(
+        account.id = row.account_id,
+        "refresh token reused; family revoked"
+    );
+    Err(refused())
+}
+
+/// Exchanges a used token once more when its successor's answer was lost: the token was
+/// rotated (not taken back before, not ended with its session) less than `reuse_grace` ago,
+/// and its successor is unused. Revokes the successor; `false` when any of that fails.
+async fn take_back(
+    db: &impl ConnectionTrait,
+    keys: &TokenKeys,
+    row: &refresh_token::Model,
+    now: DateTime<Utc>,
+) -> ApiResult<bool> {
+    let rotated_recently = row.revoked_why.as_deref() == Some(RevokedWhy::Rotated.as_str())
+        && row
+            .revoked_at
+            .is_some_and(|at| now - at <= keys.reuse_grace);
+    if !rotated_recently {
+        return Ok(false);
+    }
+    let Some(successor) = refresh_token::Entity::find()
+        .filter(refresh_token::Column::Family.eq(row.family.as_str()))
+        .filter(refresh_token::Column::Id.gt(row.id))
+        .order_by_asc(refresh_token::Column::Id)
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    if successor.revoked_at.is_some() || successor.expires_at <= now {
+        return Ok(false);
+    }
+    // Each step holds only if nobody changed the row meanwhile: a concurrent second
+    // take-back, or the successor's own use, makes this one a reuse.
+    Ok(revoke_one(
+        db,
+        row.id,
+        now,
+        Some(RevokedWhy::Rotated),
+        RevokedWhy::TakenBack,
+    )
+    .await?
+        && revoke_one(db, successor.id, now, None, RevokedWhy::Superseded).await?)
+}
+
+/// Marks one token revoked for `why`, if it is still in the state `from` (`None`: valid).
+/// `false` when another request changed it first.
+async fn revoke_one(
+    db: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+    from: Option<RevokedWhy>,
+    why: RevokedWhy,
+) -> ApiResult<bool> {
+    let update = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedWhy, Expr::value(why.as_str()))
+        .filter(refresh_token::Column::Id.eq(id));
+    let update = match from {
+        None => update
+            .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+            .filter(refresh_token::Column::RevokedAt.is_null()),
+        Some(from) => update.filter(refresh_token::Column::RevokedWhy.eq(from.as_str())),
+    };
+    Ok(update.exec(db).await?.rows_affected == 1)
 }
 
 pub async fn revoke_family(db: &impl ConnectionTrait, family: &str) -> ApiResult<()> {

@@ -19,7 +19,7 @@ use crate::gql::parent_vouchers::{
 use crate::gql::{AttendanceStatus, ClubDirection};
 use crate::i18n::{Key, Lang};
 use crate::ui::{EmptyState, PageTitle, error_view, fill, lang, loaded, local_time, non_empty, t};
-use adal_web::vouchers::{day_key, direction_key};
+use adal_web::vouchers::{self, day_key, direction_key};
 
 /// A price in whole tenge as money.
 fn tenge(l: Lang, amount: i64) -> String {
@@ -38,30 +38,6 @@ fn direction(l: Lang, d: Option<ClubDirection>) -> &'static str {
 /// A weekly session: "Mon 16:00–17:30".
 fn slot(l: Lang, day: i64, start: &str, end: &str) -> String {
     format!("{} {start}–{end}", l.text(day_key(day)))
-}
-
-/// The codes of the priority table's categories (Astana's twelve) and their names.
-const CATEGORIES: [(&str, Key); 12] = [
-    ("disability", Key::VchCatDisability),
-    ("orphan", Key::VchCatOrphan),
-    ("no_parental_care", Key::VchCatNoParentalCare),
-    ("disabled_family_member", Key::VchCatDisabledFamilyMember),
-    ("asp", Key::VchCatAsp),
-    ("large_family", Key::VchCatLargeFamily),
-    ("single_parent", Key::VchCatSingleParent),
-    ("low_income", Key::VchCatLowIncome),
-    ("military_family", Key::VchCatMilitaryFamily),
-    ("teacher_family", Key::VchCatTeacherFamily),
-    ("rural_relocated", Key::VchCatRuralRelocated),
-    ("repressed_family", Key::VchCatRepressedFamily),
-];
-
-/// A category by name; a code this build does not know, as the code.
-fn category(l: Lang, code: &str) -> String {
-    CATEGORIES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or_else(|| code.to_string(), |(_, k)| l.text(*k).to_string())
 }
 
 /// The label and badge of an application: the voucher's end when it ended, else its status.
@@ -404,7 +380,7 @@ fn application(
                     .map(|r| view! { <br/><span>{say(Key::VchAkimatReason, &[("reason", r)])}</span> });
                 view! {
                     <li class="vch-category" data-category=cat.category.clone()>
-                        <strong>{category(l, &cat.category)}</strong>
+                        <strong>{vouchers::priority_category(l, &cat.category)}</strong>
                         " · " {say(Key::VchWeight, &[("weight", number(l, Some(cat.weight)))])} " "
                         {badge(l, state)}
                         <br/><span class="muted">{say(Key::VchEvidence, &[("evidence", cat.evidence)])}</span>
@@ -891,7 +867,7 @@ fn ApplyForm(d: q::voucher_apply_form::ResponseData) -> impl IntoView {
             .zip(weights)
             .map(|((code, on, evidence), w)| {
                 let field = format!("vch-evidence-{code}");
-                let name = category(l, &code)
+                let name = vouchers::priority_category(l, &code)
                     + " · "
                     + &fill(l.text(Key::VchWeight), &[("weight", w.weight.to_string())]);
                 view! {

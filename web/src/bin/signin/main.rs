@@ -1,6 +1,7 @@
 //! The sign-in page: its own small bundle, served at `/` and `/login`. It sends each person
 //! to their portal (or back to the page they were on, when their roles open it); `/` sends a
-//! signed-in person to their portal at once.
+//! signed-in person to their portal at once. The same bundle holds the pages anyone may read
+//! without signing in: `/open`, the open figures.
 
 use adal_web::api::{self, ApiError, ErrorCode};
 use adal_web::gql::{self, ConfirmSecondFactor, Login, MySecondFactor, StartSecondFactor};
@@ -13,6 +14,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_query_map;
 use leptos_router::path;
+
+mod open;
 
 fn main() {
     adal_web::shell::start(App);
@@ -27,6 +30,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/security") view=SecurityPage/>
+                    <Route path=path!("/open") view=open::OpenPage/>
                 </Routes>
             </Frame>
         </Router>
@@ -178,6 +182,7 @@ fn LoginPage() -> impl IntoView {
                     }}
                 </button>
             </form>
+            <p class="muted"><a href="/open" id="open-figures-link">{t(Key::OpenFiguresLink)}</a></p>
         </section>
     }
 }
