@@ -9,6 +9,7 @@ mod obligations;
 mod office_details;
 mod office_language;
 mod office_pages;
+mod open_pages;
 mod parent_school_pages;
 mod parent_voucher_pages;
 mod portal_split;

@@ -319,13 +319,22 @@ pub async fn insert_graduates(
 ) -> anyhow::Result<Vec<i64>> {
     use chrono::{NaiveDate, Utc};
     use entities::{graduate, obligation, person};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 
     let now = Utc::now();
     let grad = NaiveDate::from_ymd_opt(year, 6, 30).unwrap_or_default();
     let start = NaiveDate::from_ymd_opt(year, 9, 1).unwrap_or_default();
     let study = NaiveDate::from_ymd_opt(year - 4, 9, 1).unwrap_or_default();
-    // IINs of people born 1970-1999 with a serial: distinct from the demo's.
+    // IINs of people born 1970-1999 with a serial: distinct from the demo's, and from those an
+    // earlier call inserted (each call starts at a random serial).
+    let existing: std::collections::HashSet<String> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Iin)
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let mut iins = Vec::with_capacity(n);
     let mut i: u64 = 0;
     let base = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
@@ -334,7 +343,9 @@ pub async fn insert_graduates(
         let day = base + chrono::Duration::days(((i / 5000) % 10_000) as i64);
         let serial = 5000 + (i + salt) % 5000;
         let first11 = format!("{}3{serial:04}", day.format("%y%m%d"));
-        if let Some(iin) = adal_core::identifiers::with_check_digit(&first11) {
+        if let Some(iin) = adal_core::identifiers::with_check_digit(&first11)
+            && !existing.contains(&iin)
+        {
             iins.push(iin);
         }
         i += 1;

@@ -134,7 +134,7 @@ fn OpenTableView(table: Table) -> impl IntoView {
             .map(|&j| view! { <td class="num total">{cell(l, ak().as_deref(), &table.column_totals[j])}</td> })
             .collect();
         view! {
-            <div class="table-scroll">
+            <div class="table-wrap">
                 <table class="open-table">
                     <thead>
                         <tr><th scope="col">{corner}</th>{head}<th scope="col">{t(Key::OpenTotal)}</th></tr>
@@ -154,11 +154,11 @@ fn OpenTableView(table: Table) -> impl IntoView {
         .into_any()
     };
     view! {
-        <article class="card open-figures-table" id=format!("open-{}", table.id)>
+        <article class="panel open-figures-table" id=format!("open-{}", table.id)>
             <h2>{t(title)}</h2>
             <p class="muted">{t(method)}</p>
             {body}
-            <p><a class="button secondary" href=csv download="">{t(Key::OpenDownloadCsv)}</a></p>
+            <p><a href=csv download="">{t(Key::OpenDownloadCsv)}</a></p>
         </article>
     }
 }
