@@ -1,6 +1,6 @@
 //! The open figures, in real headless Chromium, on a phone and in Kazakh, without signing in:
 //! a journalist follows the link on the sign-in page, reads a table whose small counts are
-//! hidden, and downloads it as CSV.
+//! hidden, finds the audit trail's seal of the day, and downloads the table as CSV.
 
 use anyhow::{Context, Result, ensure};
 use e2e::{Page, fits_the_phone, run};
@@ -36,6 +36,17 @@ async fn anyone_reads_the_open_figures_on_a_phone_and_downloads_them() {
         "anyone_reads_the_open_figures_on_a_phone_and_downloads_them",
         async |page| {
             a_cohort_of_2011_and_2012(page).await?;
+            // The demo's records sealed, and the day ended: its head is published.
+            let db = &page.app.db;
+            let now = chrono::Utc::now();
+            let failed = |e: adal_core::error::ApiError| anyhow::anyhow!("{}", e.message());
+            adal_core::audit_chain::seal(db, now)
+                .await
+                .map_err(failed)?;
+            let heads = adal_core::audit_chain::publish_days(db, now + chrono::Duration::days(1))
+                .await
+                .map_err(failed)?;
+            let day_head = heads.last().context("no day head published")?;
             page.client.set_window_size(390, 844).await?;
             page.goto("/login").await?;
             page.select("#lang-switch", "kk").await?;
@@ -67,6 +78,16 @@ async fn anyone_reads_the_open_figures_on_a_phone_and_downloads_them() {
                 head.contains("Барлығы"),
                 "no total column in Kazakh: {head:?}"
             );
+            // Last, the audit trail's seal of the day, whole, for anyone to keep.
+            let sealed = page
+                .wait_text("#audit-heads tbody tr:first-child", "")
+                .await?;
+            ensure!(
+                sealed.contains(&day_head.hash),
+                "the day's hash {} is not shown: {sealed:?}",
+                day_head.hash
+            );
+            ensure!(sealed.contains("әлі жоқ"), "the witness column: {sealed:?}");
             fits_the_phone(page, "the open figures").await?;
             page.screenshot_for_review("open-figures-phone").await?;
 

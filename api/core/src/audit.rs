@@ -139,6 +139,19 @@ pub struct AuditQuery;
 
 #[async_graphql::Object]
 impl AuditQuery {
+    /// The audit trail's published day heads, newest first (no sign-in; the same as
+    /// `GET /audit/heads`): `first` days, 30 by default, at most 366.
+    #[graphql(guard = "crate::auth::Allow::public(\"auditHeads\")")]
+    async fn audit_heads(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        #[graphql(default = 30)] first: i32,
+    ) -> async_graphql::Result<Vec<crate::audit_chain::DayHead>> {
+        let state = ctx.data::<crate::state::AppState>()?;
+        let first = u64::try_from(first.clamp(1, 366)).unwrap_or(30);
+        Ok(crate::audit_chain::heads(&state.db, first).await?)
+    }
+
     /// The audit trail, newest first, optionally for one record.
     #[graphql(
         guard = "crate::auth::Allow::roles(\"auditEvents\", &[crate::auth::Role::OperatorAdmin])",

@@ -183,15 +183,20 @@ async fn last_sealed_at(db: &impl ConnectionTrait, seq: i64) -> ApiResult<Option
 }
 
 /// A published day head: the chain's last link at the end of a day (Kazakhstan's time).
-#[derive(Debug, Clone, Serialize, FromQueryResult)]
+#[derive(Debug, Clone, Serialize, FromQueryResult, async_graphql::SimpleObject)]
 #[serde(rename_all = "camelCase")]
+#[graphql(name = "AuditDayHead")]
 pub struct DayHead {
+    /// The day (Kazakhstan's time).
     pub day: NaiveDate,
+    /// The position of the day's last link in the chain.
     pub seq: i64,
+    /// The SHA-256 of that link (hex): `adal audit verify --from` checks the chain against it.
     pub hash: String,
     /// Links sealed that day.
     pub events: i64,
     pub published_at: DateTime<Utc>,
+    /// When the witness (`ADAL_AUDIT_WITNESS_URL`) took it; none while it has not.
     pub witnessed_at: Option<DateTime<Utc>>,
 }
 

@@ -7,6 +7,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
 use serde_json::json;
 
+use crate::common::gql;
+
 use adal_core::audit_chain::{self, Fault};
 use adal_testkit::fakes::FakeGateway;
 use entities::audit_event;
@@ -207,6 +209,19 @@ async fn day_heads_are_published_sent_to_the_witness_and_verified_from() {
     assert_eq!(body[0]["day"], "2026-12-01");
     assert_eq!(body[1]["day"], "2026-11-30");
     assert_eq!(body[1]["hash"], json!(heads[0].hash));
+    // And in GraphQL, for the open figures page.
+    let r = gql(
+        &app,
+        None,
+        "{ auditHeads(first: 1) { day seq hash events witnessedAt } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        r.ok()["auditHeads"],
+        json!([{ "day": "2026-12-01", "seq": published[0].seq, "hash": published[0].hash,
+                 "events": 1, "witnessedAt": null }])
+    );
 
     // The witness takes them in order; one that fails is sent again on the next round.
     let witness_server = FakeGateway::start().unwrap();

@@ -271,6 +271,12 @@ async fn the_remaining_operations_admit_exactly_their_roles() {
     ];
     let ops = vec![
         Op {
+            name: "auditHeads",
+            query: "{ auditHeads(first: 3) { day hash } }".into(),
+            variables: json!({}),
+            allowed: EVERYONE,
+        },
+        Op {
             name: "openFigures",
             query: "{ openFigures { minCell tables { id } } }".into(),
             variables: json!({}),

@@ -1274,5 +1274,18 @@ pub fn text(key: Key) -> &'static str {
         OpenMethodMeals => {
             "Pupils who ate at least one free meal in the month at a school of the region, each counted once a month; the amount is the cost of the free meals (or how many were served) as the canteen recorded them."
         }
+        OpenAuditTitle => "The audit trail's daily seals",
+        OpenAuditIntro => {
+            "Every decision and every reading of personal data is recorded in a chain in which each record holds the hash of the one before. The last link of each day is published here and sent to an outside witness: anyone who kept a day's hash can later prove that no record up to that day was changed, removed or reordered."
+        }
+        OpenAuditDay => "Day",
+        OpenAuditEvents => "Records sealed",
+        OpenAuditHash => "Hash of the day's last link",
+        OpenAuditWitnessed => "Witness",
+        OpenAuditWitnessedYes => "received",
+        OpenAuditWitnessedNo => "not yet",
+        OpenAuditNone => {
+            "No day has ended since the trail began: the first seal is published after midnight (Kazakhstan's time)."
+        }
     }
 }

@@ -1183,6 +1183,15 @@ keys!(
     OpenMethodCategories,
     OpenMethodPaid,
     OpenMethodMeals,
+    OpenAuditTitle,
+    OpenAuditIntro,
+    OpenAuditDay,
+    OpenAuditEvents,
+    OpenAuditHash,
+    OpenAuditWitnessed,
+    OpenAuditWitnessedYes,
+    OpenAuditWitnessedNo,
+    OpenAuditNone,
 );
 
 #[cfg(test)]

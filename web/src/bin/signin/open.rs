@@ -1,19 +1,20 @@
 //! `/open`: the open figures, for anyone, without signing in. Each table with its rows and
 //! columns named in the page's language, hidden counts shown as "—", how it is computed, and
 //! its CSV file. Rows and columns that count nobody are left out, so that a table fits a phone.
+//! Last, the audit trail's published day heads.
 
 use adal_web::api::{self, ApiError};
 use adal_web::format;
 use adal_web::gql::{self, ClubDirection, FundingCategory, ObligationStatus, OpenFigures};
 use adal_web::i18n::{Key, Lang};
 use adal_web::ledger::{category_key, period_label, status_key};
-use adal_web::ui::{error_view, lang, local_time, t};
+use adal_web::ui::{error_view, lang, local_time, t, table};
 use adal_web::vouchers::{direction_key, priority_category};
 use leptos::prelude::*;
 
 use gql::open_figures::{
-    OpenFiguresOpenFigures as Figures, OpenFiguresOpenFiguresTables as Table,
-    OpenHeadingParts as Heading, OpenValuesParts as Values,
+    OpenFiguresAuditHeads as DayHead, OpenFiguresOpenFigures as Figures,
+    OpenFiguresOpenFiguresTables as Table, OpenHeadingParts as Heading, OpenValuesParts as Values,
 };
 
 /// The title and the "how computed" text of a table.
@@ -163,10 +164,50 @@ fn OpenTableView(table: Table) -> impl IntoView {
     }
 }
 
-/// `/open`: every table of the open figures, for anyone.
+/// The audit trail's day heads: the day, how many records it sealed, the hash of its last
+/// link (whole, to copy), and whether the outside witness has it.
+#[component]
+fn AuditHeads(heads: Vec<DayHead>) -> impl IntoView {
+    let l = lang();
+    let body = if heads.is_empty() {
+        view! { <p class="muted" id="audit-heads-none">{t(Key::OpenAuditNone)}</p> }.into_any()
+    } else {
+        let rows = heads.into_iter().map(|h| {
+            let witnessed = if h.witnessed_at.is_some() {
+                Key::OpenAuditWitnessedYes
+            } else {
+                Key::OpenAuditWitnessedNo
+            };
+            view! {
+                <tr>
+                    <th scope="row">{format::date(l, &h.day)}</th>
+                    <td class="num">{format::number(l, h.events)}</td>
+                    <td><code class="hash">{h.hash}</code></td>
+                    <td>{t(witnessed)}</td>
+                </tr>
+            }
+        });
+        let heads = [
+            Key::OpenAuditDay,
+            Key::OpenAuditEvents,
+            Key::OpenAuditHash,
+            Key::OpenAuditWitnessed,
+        ];
+        table(l, "audit-heads", "", &heads, rows.collect_view().into_any())
+    };
+    view! {
+        <article class="panel" id="open-audit">
+            <h2>{t(Key::OpenAuditTitle)}</h2>
+            <p class="muted">{t(Key::OpenAuditIntro)}</p>
+            {body}
+        </article>
+    }
+}
+
+/// `/open`: every table of the open figures, and the audit trail's day heads, for anyone.
 #[component]
 pub fn OpenPage() -> impl IntoView {
-    let figures: RwSignal<Option<Figures>> = RwSignal::new(None);
+    let figures: RwSignal<Option<(Figures, Vec<DayHead>)>> = RwSignal::new(None);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     // Asked again in each language: the regions' names come with the figures.
     Effect::new(move |_| {
@@ -175,7 +216,7 @@ pub fn OpenPage() -> impl IntoView {
             match api::call_anonymous::<OpenFigures>(gql::open_figures::Variables { language })
                 .await
             {
-                Ok(d) => figures.set(Some(d.open_figures)),
+                Ok(d) => figures.set(Some((d.open_figures, d.audit_heads))),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -185,11 +226,12 @@ pub fn OpenPage() -> impl IntoView {
             <h1 id="open-title">{t(Key::OpenTitle)}</h1>
             <p>{t(Key::OpenIntro)}</p>
             {error_view(error)}
-            {move || figures.get().map(|f| {
+            {move || figures.get().map(|(f, heads)| {
                 let at = local_time(lang(), &f.computed_at);
                 view! {
                     <p class="muted" id="open-computed-at">{t(Key::OpenComputedAt)}": "{at}</p>
                     {f.tables.into_iter().map(|table| view! { <OpenTableView table/> }).collect::<Vec<_>>()}
+                    <AuditHeads heads/>
                 }
             })}
         </section>
