@@ -65,6 +65,8 @@ pub struct Settings {
     /// How long the open figures (public, no sign-in) are served before they are computed
     /// again.
     pub open_figures_ttl_secs: i64,
+    /// How often expired sign-in material is deleted (with the job runner).
+    pub housekeeping_secs: u64,
     /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` header names the client (IP
     /// addresses and CIDR ranges, comma-separated). Empty: the TCP peer is the client.
     pub trusted_proxies: String,
@@ -222,6 +224,7 @@ impl Default for Settings {
             session_max_age_secs: 30 * 24 * 3600,
             refresh_reuse_grace_secs: 15,
             open_figures_ttl_secs: 600,
+            housekeeping_secs: 3600,
             trusted_proxies: String::new(),
             second_factor_roles: String::new(),
             login_max_failures: 5,

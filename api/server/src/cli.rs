@@ -402,6 +402,10 @@ async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()>
             db::migrate(&conn).await?;
             let jobs = crate::wiring::jobs(conn.clone(), &settings);
             let sealer = crate::audit::spawn_sealer(conn.clone(), &settings)?;
+            let housekeeping = crate::housekeeping::spawn(
+                conn.clone(),
+                std::time::Duration::from_secs(settings.housekeeping_secs.max(1)),
+            );
             let worker = crate::wiring::worker(conn, std::sync::Arc::new(settings))?;
             println!(
                 "notification worker {} and job runner {} running; Ctrl-C stops them",
@@ -410,7 +414,7 @@ async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()>
             );
             let (stop, handle) = jobs.spawn();
             worker.run(shutdown_signal()).await;
-            for (stop, handle) in [(stop, handle), sealer] {
+            for (stop, handle) in [(stop, handle), sealer, housekeeping] {
                 let _ = stop.send(());
                 let _ = handle.await;
             }

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod cli;
 pub mod graphiql;
+pub mod housekeeping;
 pub mod metrics;
 pub mod open_data;
 pub mod schema;

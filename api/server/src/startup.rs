@@ -31,6 +31,11 @@ pub struct Application {
         tokio::sync::oneshot::Sender<()>,
         tokio::task::JoinHandle<()>,
     )>,
+    /// Housekeeping (expired sign-in material), started and stopped with the job runner.
+    housekeeping: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    )>,
 }
 
 impl Application {
@@ -58,12 +63,19 @@ impl Application {
         } else {
             None
         };
+        let housekeeping = state.settings.job_runner.then(|| {
+            crate::housekeeping::spawn(
+                state.db.clone(),
+                std::time::Duration::from_secs(state.settings.housekeeping_secs.max(1)),
+            )
+        });
         Ok(Self {
             address,
             server,
             state,
             jobs,
             sealer,
+            housekeeping,
         })
     }
 
@@ -90,7 +102,10 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        for (stop, handle) in [self.jobs, self.sealer].into_iter().flatten() {
+        for (stop, handle) in [self.jobs, self.sealer, self.housekeeping]
+            .into_iter()
+            .flatten()
+        {
             let _ = stop.send(());
             let _ = handle.await;
         }

@@ -933,3 +933,132 @@ async fn a_second_factor_is_set_up_by_its_owner_asked_at_each_sign_in_and_reset_
         assert!(actions.iter().any(|x| x == a), "{a}: {actions:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_sign_in_material_is_deleted_and_live_sessions_are_kept() {
+    use chrono::{Duration, Utc};
+    use entities::{login_throttle, person, sso_client, sso_code, sso_request, sso_token};
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
+    // No background round: the test runs them.
+    let app = adal_testkit::spawn_app_with_demo_and(|s| s.job_runner = false).await;
+    let db = &app.db;
+    let now = Utc::now();
+    let long_ago = now - Duration::days(2);
+
+    // A session whose token expired two days ago, and one alive.
+    let expired = login_parent(&app).await;
+    let alive = login_parent(&app).await;
+    let backend = db.get_database_backend();
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend,
+        match backend {
+            sea_orm::DbBackend::Postgres => {
+                "UPDATE refresh_token SET expires_at = $1 WHERE token_hash = $2"
+            }
+            _ => "UPDATE refresh_token SET expires_at = ? WHERE token_hash = ?",
+        },
+        [
+            long_ago.into(),
+            adal_core::auth::tokens::sha256_hex(&expired).into(),
+        ],
+    ))
+    .await
+    .unwrap();
+    // A failed sign-in counted two days ago, and one counted now.
+    for (key, at) in [("stale", long_ago), ("fresh", now)] {
+        login_throttle::ActiveModel {
+            key_hash: Set(key.into()),
+            failures: Set(3),
+            window_start: Set(at),
+            locked_until: Set(None),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    // A resource's authorization request, code and access token that expired two days ago,
+    // and a request still open.
+    let client = sso_client::Entity::find()
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let person = person::Entity::find().one(db).await.unwrap().unwrap().id;
+    for (id, expires) in [("spent", long_ago), ("open", now + Duration::minutes(5))] {
+        sso_request::ActiveModel {
+            id: Set(id.into()),
+            browser_hash: Set("b".into()),
+            client_pk: Set(client),
+            redirect_uri: Set("https://resource.example/cb".into()),
+            scope: Set("openid".into()),
+            state: Set(None),
+            nonce: Set(None),
+            code_challenge: Set("c".into()),
+            ui_locales: Set(None),
+            person_id: Set(None),
+            role: Set(None),
+            auth_time: Set(None),
+            created_at: Set(expires - Duration::minutes(10)),
+            expires_at: Set(expires),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    let code = sso_code::ActiveModel {
+        code_hash: Set("spent-code".into()),
+        client_pk: Set(client),
+        redirect_uri: Set("https://resource.example/cb".into()),
+        code_challenge: Set("c".into()),
+        person_id: Set(person),
+        role: Set("pupil".into()),
+        scope: Set("openid".into()),
+        school_and_class: Set(false),
+        nonce: Set(None),
+        auth_time: Set(long_ago),
+        expires_at: Set(long_ago),
+        used_at: Set(Some(long_ago)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    sso_token::ActiveModel {
+        token_hash: Set("spent-token".into()),
+        code_id: Set(code.id),
+        client_pk: Set(client),
+        person_id: Set(person),
+        role: Set("pupil".into()),
+        scope: Set("openid".into()),
+        school_and_class: Set(false),
+        expires_at: Set(long_ago),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+
+    let purged = adal_server::housekeeping::purge(db, now).await.unwrap();
+    assert_eq!(
+        purged,
+        adal_server::housekeeping::Purged {
+            refresh_tokens: 1,
+            sign_in_counters: 1,
+            resource_sign_ins: 3,
+        }
+    );
+    let counter = |key: &'static str| login_throttle::Entity::find_by_id(key).one(db);
+    assert!(counter("stale").await.unwrap().is_none());
+    assert!(counter("fresh").await.unwrap().is_some());
+    assert_eq!(sso_request::Entity::find().count(db).await.unwrap(), 1);
+    // The live session renews; the expired one was gone anyway.
+    assert!(refreshed(&app, &alive).await.is_some());
+    assert_eq!(refreshed(&app, &expired).await, None);
+    // A second round finds nothing more.
+    assert_eq!(
+        adal_server::housekeeping::purge(db, now).await.unwrap(),
+        Default::default()
+    );
+}

@@ -1206,3 +1206,24 @@ pub async fn logout(state: &AppState, issuer: &str, q: &LogoutQuery) -> ApiResul
     }
     Ok(Some(with_params(uri, &params)))
 }
+
+/// Deletes what the resources' sign-ins leave behind once it can serve nothing: authorization
+/// requests, codes and access tokens that expired more than a day before `now` (a code is kept
+/// past its tokens' lifetime, so that its replay still revokes them). Sign-in records, which
+/// the person sees, are kept. Returns how many rows went.
+pub async fn purge_spent(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ApiResult<u64> {
+    let before = now - adal_core::auth::tokens::kept_after_expiry();
+    let requests = sso_request::Entity::delete_many()
+        .filter(sso_request::Column::ExpiresAt.lt(before))
+        .exec(db)
+        .await?;
+    let tokens = sso_token::Entity::delete_many()
+        .filter(sso_token::Column::ExpiresAt.lt(before))
+        .exec(db)
+        .await?;
+    let codes = sso_code::Entity::delete_many()
+        .filter(sso_code::Column::ExpiresAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(requests.rows_affected + tokens.rows_affected + codes.rows_affected)
+}

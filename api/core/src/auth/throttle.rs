@@ -220,6 +220,23 @@ pub async fn succeeded(db: &impl ConnectionTrait, attempt: &Attempt) -> ApiResul
     Ok(())
 }
 
+/// Deletes the sign-in counters that count nothing any more: their window began, and any lock
+/// ended, more than a day before `now`. Returns how many.
+pub async fn purge_stale(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ApiResult<u64> {
+    use sea_orm::Condition;
+    let before = now - super::tokens::kept_after_expiry();
+    Ok(login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::WindowStart.lt(before))
+        .filter(
+            Condition::any()
+                .add(login_throttle::Column::LockedUntil.is_null())
+                .add(login_throttle::Column::LockedUntil.lt(before)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -373,6 +373,23 @@ pub async fn revoke_family(db: &impl ConnectionTrait, family: &str) -> ApiResult
     Ok(())
 }
 
+/// How long sign-in material (refresh tokens, sign-in counters, a resource's codes) is kept
+/// after it expired before housekeeping deletes it: a replay just after expiry is still
+/// recognised as one.
+pub fn kept_after_expiry() -> Duration {
+    Duration::days(1)
+}
+
+/// Deletes the refresh tokens that expired more than [`kept_after_expiry`] before `now`
+/// (used, revoked or not: none of them can renew a session); returns how many.
+pub async fn purge_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> ApiResult<u64> {
+    Ok(refresh_token::Entity::delete_many()
+        .filter(refresh_token::Column::ExpiresAt.lt(now - kept_after_expiry()))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Revokes the family of a token (sign-out); unknown tokens are ignored.
 pub async fn revoke(db: &impl ConnectionTrait, token: &str) -> ApiResult<()> {
     if let Some(row) = refresh_token::Entity::find()
