@@ -280,6 +280,18 @@ async fn exchange(rp: &Rp, code: &str, verifier: Option<&PkceCodeVerifier>) -> E
     req.request_async(&http).await
 }
 
+/// The status of a userinfo call with an access token.
+async fn userinfo_status(app: &TestApp, token: String) -> u16 {
+    reqwest::Client::new()
+        .get(format!("{}/oidc/userinfo", app.address))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 // ---- the demo school's resource ----
 
 struct Setup {
@@ -788,6 +800,103 @@ async fn rotation_keeps_old_tokens_verifiable_until_they_expire() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_rotated_secret_and_a_disabled_resource_stop_at_once() {
+    let s = setup().await;
+    let app = &s.app;
+    let admin = token(app, "school.admin").await;
+    let userinfo = |t: String| userinfo_status(app, t);
+    let rp = relying_party(app, &s.client_id, &s.secret).await;
+    let flow = start(app, &rp).await;
+    let code = code_for(&flow, "teacher.parent").await;
+    let tokens = exchange(&rp, &code, Some(&flow.verifier)).await.unwrap();
+    let access = tokens.access_token().secret().clone();
+    assert_eq!(userinfo(access.clone()).await, 200);
+
+    // A new secret, shown once; the old one no longer exchanges a code.
+    let r = gql(
+        app,
+        Some(&admin),
+        "mutation($c: String!) { rotateSsoClientSecret(clientId: $c) { clientSecret client { clientId disabled } } }",
+        json!({ "c": s.client_id }),
+    )
+    .await;
+    let rotated = &r.ok()["rotateSsoClientSecret"];
+    let new_secret = rotated["clientSecret"].as_str().unwrap().to_owned();
+    assert_ne!(new_secret, s.secret);
+    assert_eq!(rotated["client"]["disabled"], false);
+    let flow = start(app, &rp).await;
+    let code = code_for(&flow, "teacher.parent").await;
+    match exchange(&rp, &code, Some(&flow.verifier)).await {
+        Err(RequestTokenError::ServerResponse(e)) => {
+            assert_eq!(e.error(), &CoreErrorResponseType::InvalidClient);
+        }
+        other => panic!("the old secret: {other:?}"),
+    }
+    let rp = relying_party(app, &s.client_id, &new_secret).await;
+    let flow = start(app, &rp).await;
+    let code = code_for(&flow, "teacher.parent").await;
+    exchange(&rp, &code, Some(&flow.verifier))
+        .await
+        .expect("the new secret exchanges a code");
+
+    // Disabled, with a reason: its tokens stop at once, and no sign-in starts.
+    let disable = |disabled: bool, reason: &'static str| {
+        gql(
+            app,
+            Some(&admin),
+            "mutation($c: String!, $d: Boolean!, $r: String!) { setSsoClientDisabled(clientId: $c, disabled: $d, reason: $r) { disabled } }",
+            json!({ "c": s.client_id, "d": disabled, "r": reason }),
+        )
+    };
+    let r = disable(true, " ").await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"));
+    let r = disable(true, "The publisher's contract ended").await;
+    assert_eq!(r.ok()["setSsoClientDisabled"]["disabled"], true);
+    assert_eq!(userinfo(access).await, 401);
+    let (_, first) = Browser::open(
+        app,
+        rp.authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        )
+        .set_pkce_challenge(PkceCodeChallenge::new_random_sha256().0)
+        .url()
+        .0
+        .as_str(),
+    )
+    .await;
+    assert_eq!(first.status, 400, "{}", first.body);
+    // Enabled again, it signs people in.
+    let r = disable(false, "A new contract").await;
+    assert_eq!(r.ok()["setSsoClientDisabled"]["disabled"], false);
+    let flow = start(app, &rp).await;
+    code_for(&flow, "teacher.parent").await;
+    // Both decisions are on the trail with their reasons.
+    let events: Vec<String> = entities::audit_event::Entity::find()
+        .filter(entities::audit_event::Column::Action.starts_with("sso.client_"))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| format!("{} {}", e.action, e.details))
+        .collect();
+    assert!(
+        events.iter().any(|e| e.starts_with("sso.client_disabled")
+            && e.contains("contract ended")
+            && e.contains("\"tokens_revoked\":2")),
+        "{events:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.starts_with("sso.client_secret_rotated"))
+    );
+    assert!(events.iter().any(|e| e.starts_with("sso.client_enabled")));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn role_matrix_of_single_sign_on() {
     let s = setup().await;
     let app = &s.app;
@@ -817,6 +926,18 @@ async fn role_matrix_of_single_sign_on() {
             variables: json!({ "i": { "name": "Matrix", "redirectUris": [REDIRECT],
                                       "scopes": ["openid"], "schoolAndClass": false,
                                       "schoolIds": [s.school_id], "pupilPin": false } }),
+            allowed: &["admin", "school.admin"],
+        },
+        Op {
+            name: "setSsoClientDisabled",
+            query: "mutation($c: String!) { setSsoClientDisabled(clientId: $c, disabled: false, reason: \"matrix\") { disabled } }".into(),
+            variables: json!({ "c": s.client_id }),
+            allowed: &["admin", "school.admin"],
+        },
+        Op {
+            name: "rotateSsoClientSecret",
+            query: "mutation($c: String!) { rotateSsoClientSecret(clientId: $c) { clientSecret } }".into(),
+            variables: json!({ "c": s.client_id }),
             allowed: &["admin", "school.admin"],
         },
         Op {
@@ -921,19 +1042,7 @@ async fn logout_ends_the_resources_session_and_returns_to_a_registered_address()
     let code = code_for(&flow, "teacher.parent").await;
     let tokens = exchange(&rp, &code, Some(&flow.verifier)).await.unwrap();
     let hint = tokens.id_token().unwrap().to_string();
-    let userinfo = |t: String| {
-        let url = format!("{}/oidc/userinfo", app.address);
-        async move {
-            reqwest::Client::new()
-                .get(url)
-                .bearer_auth(t)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
-        }
-    };
+    let userinfo = |t: String| userinfo_status(app, t);
     assert_eq!(userinfo(tokens.access_token().secret().clone()).await, 200);
     let browser = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

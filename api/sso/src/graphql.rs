@@ -69,6 +69,10 @@ impl SsoClient {
     async fn created_at(&self) -> DateTime<Utc> {
         self.client.created_at
     }
+    /// Disabled resources can start no sign-in, exchange no code and read no userinfo.
+    async fn disabled(&self) -> bool {
+        self.client.disabled
+    }
 }
 
 async fn with_schools(state: &AppState, clients: Vec<sso_client::Model>) -> Result<Vec<SsoClient>> {
@@ -219,6 +223,40 @@ impl SsoMutation {
             pupil_pin: input.pupil_pin,
         };
         let (client, secret) = service::register_client(s, actor(ctx)?, new).await?;
+        let mut clients = with_schools(s, vec![client]).await?;
+        let client = clients.pop().ok_or(ApiError::NotFound("client"))?;
+        Ok(SsoClientRegistered {
+            client,
+            client_secret: secret,
+        })
+    }
+
+    /// Disables a resource (its access tokens are revoked at once), or enables it again; the
+    /// reason goes on the audit trail.
+    #[graphql(guard = "Allow::roles(\"setSsoClientDisabled\", MANAGERS)")]
+    async fn set_sso_client_disabled(
+        &self,
+        ctx: &Context<'_>,
+        client_id: String,
+        disabled: bool,
+        reason: String,
+    ) -> Result<SsoClient> {
+        let s = state(ctx)?;
+        let client =
+            service::set_client_disabled(s, actor(ctx)?, &client_id, disabled, &reason).await?;
+        let mut clients = with_schools(s, vec![client]).await?;
+        Ok(clients.pop().ok_or(ApiError::NotFound("client"))?)
+    }
+
+    /// Gives a resource a new secret, in the answer once; the old one stops working at once.
+    #[graphql(guard = "Allow::roles(\"rotateSsoClientSecret\", MANAGERS)")]
+    async fn rotate_sso_client_secret(
+        &self,
+        ctx: &Context<'_>,
+        client_id: String,
+    ) -> Result<SsoClientRegistered> {
+        let s = state(ctx)?;
+        let (client, secret) = service::rotate_client_secret(s, actor(ctx)?, &client_id).await?;
         let mut clients = with_schools(s, vec![client]).await?;
         let client = clients.pop().ok_or(ApiError::NotFound("client"))?;
         Ok(SsoClientRegistered {

@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::Expr,
 };
 use serde_json::{Value, json};
 
@@ -148,6 +148,95 @@ pub async fn clients(
         );
     }
     Ok(q.all(db).await?)
+}
+
+/// A resource the actor manages, by its `client_id`.
+async fn managed_client(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    client_id: &str,
+) -> ApiResult<sso_client::Model> {
+    clients(db, actor)
+        .await?
+        .into_iter()
+        .find(|c| c.client_id == client_id)
+        .ok_or(ApiError::NotFound("client"))
+}
+
+/// Disables a resource, with the reason, or enables it again. Disabled, it can start no
+/// sign-in, exchange no code and read no userinfo, and its access tokens are revoked at once.
+pub async fn set_client_disabled(
+    state: &AppState,
+    actor: &Actor,
+    client_id: &str,
+    disabled: bool,
+    reason: &str,
+) -> ApiResult<sso_client::Model> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(ApiError::bad_input(
+            "reason",
+            "a reason of 1 to 500 characters",
+        ));
+    }
+    let now = state.settings.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let client = managed_client(&txn, actor, client_id).await?;
+    let mut am = client.into_active_model();
+    am.disabled = Set(disabled);
+    let client = am.update(&txn).await?;
+    let revoked = if disabled {
+        sso_token::Entity::update_many()
+            .col_expr(sso_token::Column::RevokedAt, Expr::value(now))
+            .filter(sso_token::Column::ClientPk.eq(client.id))
+            .filter(sso_token::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?
+            .rows_affected
+    } else {
+        0
+    };
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        if disabled {
+            "sso.client_disabled"
+        } else {
+            "sso.client_enabled"
+        },
+        "sso_client",
+        client.id,
+        json!({ "reason": reason, "tokens_revoked": revoked }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(client)
+}
+
+/// Gives a resource a new secret, returned once; the old one stops working at once (the
+/// resource's operators put the new one in place first, then the call is made).
+pub async fn rotate_client_secret(
+    state: &AppState,
+    actor: &Actor,
+    client_id: &str,
+) -> ApiResult<(sso_client::Model, String)> {
+    let txn = begin_write(&state.db).await?;
+    let client = managed_client(&txn, actor, client_id).await?;
+    let secret = rules::random_token();
+    let mut am = client.into_active_model();
+    am.secret_hash = Set(rules::hash(&secret));
+    let client = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "sso.client_secret_rotated",
+        "sso_client",
+        client.id,
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((client, secret))
 }
 
 /// The schools that use a resource.
