@@ -1,8 +1,9 @@
 //! The parent's voucher pages in real headless Chromium on a phone-sized window: the rank of
 //! an application with its reasons and the receipt code, moving the voucher to another
 //! section and applying for a child (in Kazakh); confirming one month of attendance and
-//! disputing another in two taps (in Russian); and that another family's application stays
-//! out of reach when its id is put in the address.
+//! disputing another in two taps (in Russian); declining a voucher, which goes to the next
+//! child in the queue (in Russian); and that another family's application stays out of reach
+//! when its id is put in the address.
 
 use anyhow::{Context, Result, ensure};
 use e2e::{Page, fits_the_phone, parent_on_a_phone, run};
@@ -311,6 +312,64 @@ async fn parent_confirms_a_month_and_disputes_another_in_russian() {
                 !shown.contains("Софья") && !page.exists("#vch-code").await?,
                 "another family's application shows {shown:?}"
             );
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parent_declines_a_voucher_and_the_next_child_in_the_queue_receives_it_in_russian() {
+    run(
+        "parent_declines_a_voucher_and_the_next_child_in_the_queue_receives_it_in_russian",
+        async |page| {
+            let queued = "SELECT COUNT(*) FROM voucher_application WHERE status = 'queued'";
+            let waiting = sql_id(page, queued).await?;
+            ensure!(waiting > 0, "the demo campaign has no queue");
+            parent_on_a_phone(page, "ru").await?;
+            let apps = applications(page).await?;
+            let app = apps
+                .iter()
+                .find(|a| a["status"] == "ISSUED")
+                .with_context(|| format!("no voucher in {apps:?}"))?;
+            let id = app["id"].as_str().context("id")?.to_owned();
+            page.goto(&format!("/citizen/vouchers/{id}")).await?;
+            page.wait_text("#vch-voucher h2", "Ваучер").await?;
+            page.click("#vch-decline").await?;
+            // Said what it does before it is done.
+            page.wait_text("#vch-decline-form", "следующему ребёнку в очереди")
+                .await?;
+            fits_the_phone(page, "declining a voucher").await?;
+            page.click("#vch-decline-confirm").await?;
+            page.wait_text("#vch-ended", "Вы отказались от ваучера")
+                .await?;
+            ensure!(
+                !page.exists("#vch-decline").await?,
+                "a declined voucher can still be declined"
+            );
+            let apps = applications(page).await?;
+            let declined = apps
+                .iter()
+                .find(|a| a["id"] == id.as_str())
+                .context("the application")?;
+            let voucher = declined["voucher"]["id"].as_str().context("voucher")?;
+            let r = page
+                .graphql(&format!(
+                    "{{ voucherApplication(id: \"{id}\") {{ voucher {{ id status endReason }} }} }}"
+                ))
+                .await?;
+            ensure!(
+                r["data"]["voucherApplication"]["voucher"]["status"] == "DECLINED"
+                    && r["data"]["voucherApplication"]["voucher"]["id"] == voucher,
+                "{r}"
+            );
+            // Its months went to the first child waiting.
+            ensure!(
+                sql_id(page, queued).await? == waiting - 1,
+                "nobody in the queue received the freed voucher"
+            );
+            page.screenshot_for_review("parent-voucher-declined-ru")
+                .await?;
             Ok(())
         },
     )

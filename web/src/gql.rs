@@ -1824,6 +1824,7 @@ pub mod parent_vouchers {
         VoucherApplyForm,
         ApplyForVoucher,
         AnswerVoucherMonth,
+        DeclineVoucher,
     );
 
     #[cfg(test)]

@@ -1287,5 +1287,14 @@ pub fn text(key: Key) -> &'static str {
         OpenAuditNone => {
             "No day has ended since the trail began: the first seal is published after midnight (Kazakhstan's time)."
         }
+        VchDecline => "Decline the voucher",
+        VchDeclineWhat => {
+            "Declining gives the voucher's remaining months to the next child in the queue, at once. It cannot be undone."
+        }
+        VchDeclineReason => "Why (optional)",
+        VchDeclineConfirm => "Yes, decline",
+        VchDeclined => {
+            "The voucher is declined; its remaining months went to the next child in the queue."
+        }
     }
 }

@@ -1192,6 +1192,11 @@ keys!(
     OpenAuditWitnessedYes,
     OpenAuditWitnessedNo,
     OpenAuditNone,
+    VchDecline,
+    VchDeclineWhat,
+    VchDeclineReason,
+    VchDeclineConfirm,
+    VchDeclined,
 );
 
 #[cfg(test)]

@@ -468,13 +468,17 @@ fn voucher_view(
         ],
     );
     let ended = v.ended_at.as_ref().map(|at| {
-        let text = say(
-            Key::VchEndedText,
-            &[
-                ("date", local_time(l, at)),
-                ("reason", v.end_reason.clone().unwrap_or_default()),
-            ],
-        );
+        let text = match (v.status, v.end_reason.clone()) {
+            // Declined without a reason given: what it did.
+            (Some(VoucherStatus::Declined), None) => l.text(Key::VchDeclined).to_string(),
+            (_, reason) => say(
+                Key::VchEndedText,
+                &[
+                    ("date", local_time(l, at)),
+                    ("reason", reason.unwrap_or_default()),
+                ],
+            ),
+        };
         view! { <p class="alert info" id="vch-ended">{text}</p> }
     });
     let current = v
@@ -534,6 +538,7 @@ fn voucher_view(
             })}
         }
     });
+    let decline = usable.then(|| view! { <Decline voucher=v.id.clone() reload=reload/> });
     let months = if v.months.is_empty() {
         view! { <li class="muted">{l.text(Key::VchNoMonths)}</li> }.into_any()
     } else {
@@ -588,11 +593,53 @@ fn voucher_view(
             {used}
             <ul class="enrolled">{earlier}</ul>
             {choose}
+            {decline}
         </section>
         <section class="panel" id="vch-months">
             <h2>{l.text(Key::VchMonthsTitle)}</h2>
             <ul class="tasks vch-costs">{months}</ul>
         </section>
+    }
+}
+
+/// Declining a voucher: said what it does (the months left go to the next child in the queue,
+/// for good), asked once more, with an optional reason.
+#[component]
+fn Decline(voucher: String, reload: RwSignal<u32>) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let voucher = StoredValue::new(voucher);
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let sent = api::send::<q::DeclineVoucher>(
+            q::decline_voucher::Variables {
+                id: voucher.get_value(),
+                reason: non_empty(reason.get_untracked()),
+            },
+            Vec::new(),
+        );
+        leptos::task::spawn_local(async move {
+            match sent.await {
+                Ok(()) => reload.update(|n| *n += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <button type="button" class="secondary" id="vch-decline" aria-expanded=move || asking.get().to_string()
+            on:click=move |_| asking.update(|a| *a = !*a)>{t(Key::VchDecline)}</button>
+        {move || asking.get().then(|| view! {
+            <form class="panel" id="vch-decline-form" on:submit=on_submit>
+                <p><strong>{t(Key::VchDeclineWhat)}</strong></p>
+                <label for="vch-decline-reason">{t(Key::VchDeclineReason)}</label>
+                <input id="vch-decline-reason" type="text" maxlength="500"
+                    on:input=move |ev| reason.set(event_target_value(&ev))/>
+                <button type="submit" id="vch-decline-confirm">{t(Key::VchDeclineConfirm)}</button>
+            </form>
+        })}
+        {error_view(error)}
     }
 }
 
