@@ -29,6 +29,9 @@ pub struct Model {
     pub totp_confirmed_at: Option<DateTimeUtc>,
     /// The 30-second step of the last code that signed in: no code counts twice.
     pub totp_last_step: Option<i64>,
+    /// When a machine client's access ends: from then on it neither signs in nor uses a
+    /// token. Unset: it does not expire.
+    pub expires_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -17,6 +17,33 @@ pub async fn drop_tables(manager: &SchemaManager<'_>, tables: &[&str]) -> Result
     Ok(())
 }
 
+/// Adds one column to `table` (SQLite alters one column per statement).
+pub async fn add_column(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    mut column: ColumnDef,
+) -> Result<(), DbErr> {
+    manager
+        .alter_table(
+            Table::alter()
+                .table(a(table))
+                .add_column(column.take())
+                .take(),
+        )
+        .await
+}
+
+/// Drops one column of `table`.
+pub async fn drop_column(
+    manager: &SchemaManager<'_>,
+    table: &str,
+    column: &str,
+) -> Result<(), DbErr> {
+    manager
+        .alter_table(Table::alter().table(a(table)).drop_column(a(column)).take())
+        .await
+}
+
 /// A foreign key `from.0(from.1) -> to.0(to.1)` that refuses to delete a referenced row.
 pub fn fk(name: &str, from: (&str, &str), to: (&str, &str)) -> ForeignKeyCreateStatement {
     ForeignKey::create()

@@ -32,6 +32,7 @@ mod m20261208_000022_specialties;
 mod m20261208_000023_listed_grant;
 mod m20261209_000024_account_controls;
 mod m20261210_000025_refresh_revoked_why;
+mod m20261210_000026_client_expiry;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000023_listed_grant::Migration),
             Box::new(m20261209_000024_account_controls::Migration),
             Box::new(m20261210_000025_refresh_revoked_why::Migration),
+            Box::new(m20261210_000026_client_expiry::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::common::a;
+use crate::common::{a, add_column, drop_column};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -14,24 +14,10 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(a("refresh_token"))
-                    .add_column(string_null(a("revoked_why")))
-                    .take(),
-            )
-            .await
+        add_column(manager, "refresh_token", string_null(a("revoked_why"))).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(a("refresh_token"))
-                    .drop_column(a("revoked_why"))
-                    .take(),
-            )
-            .await
+        drop_column(manager, "refresh_token", "revoked_why").await
     }
 }

@@ -41,7 +41,7 @@ pub fn import_reason_key(r: &R) -> Key {
 
 /// Every reason the API gives in `extensions.reason` (the values of the schema's
 /// `…Refusal` enums) and its text; the test below finds one for each.
-const REFUSALS: [(&str, Key); 44] = [
+const REFUSALS: [(&str, Key); 45] = [
     ("NO_DELIVERED_NOTICE", Key::ErrNoDeliveredNotice),
     ("NOT_APPROVED", Key::ErrNotApproved),
     ("UNKNOWN_VARIABLE", Key::ErrUnknownVariable),
@@ -89,6 +89,7 @@ const REFUSALS: [(&str, Key); 44] = [
         "SECOND_FACTOR_SETUP_REQUIRED",
         Key::ErrSecondFactorSetupRequired,
     ),
+    ("ACCOUNT_EXPIRED", Key::ErrAccountExpired),
 ];
 
 /// The text of a refusal's machine reason (`extensions.reason`), when the API gives one.

@@ -53,6 +53,7 @@ pub async fn register(
             organisation_id: Some(school_id),
             allowed_operations: None,
             cost_per_minute: None,
+            expires_at: None,
             secret,
         },
     )

@@ -569,6 +569,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
             allowed_operations: Some(vec!["persons".into(), "person".into()]),
             // A state system matching persons in bulk: more than a person's default budget.
             cost_per_minute: Some(20_000),
+            expires_at: None,
             secret: Some(DEMO_INTEGRATION.1.into()),
         },
     )
@@ -584,6 +585,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
             organisation_id: Some(school),
             allowed_operations: None,
             cost_per_minute: None,
+            expires_at: None,
             secret: Some(DEMO_DEVICE.1.into()),
         },
     )

@@ -1062,3 +1062,85 @@ async fn expired_sign_in_material_is_deleted_and_live_sessions_are_kept() {
         Default::default()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_integration_clients_access_ends_at_its_expiry_and_the_operator_extends_it() {
+    use chrono::{Duration, SecondsFormat, Utc};
+    use sea_orm::ConnectionTrait;
+    let app = adal_testkit::spawn_app_with_demo_and(|s| s.job_runner = false).await;
+    let admin = token(&app, "admin").await;
+    let instant = |d: Duration| (Utc::now() + d).to_rfc3339_opts(SecondsFormat::Secs, false);
+    let create = "mutation($e: DateTime) { createClient(input: {clientId: \"stat-office\", \
+        displayName: \"Statistics office\", role: INTEGRATION, allowedOperations: [\"persons\"], \
+        expiresAt: $e}) { clientSecret account { id expiresAt } } }";
+    // An expiry already past is refused: that is what disabling is for.
+    let r = gql(
+        &app,
+        Some(&admin),
+        create,
+        json!({ "e": instant(-Duration::hours(1)) }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+    let until = instant(Duration::days(90));
+    let r = gql(&app, Some(&admin), create, json!({ "e": until })).await;
+    let created = &r.ok()["createClient"];
+    assert_eq!(created["account"]["expiresAt"], until);
+    let id = created["account"]["id"].as_str().unwrap().to_owned();
+    let secret = created["clientSecret"].as_str().unwrap().to_owned();
+    let held = client_token(&app, "stat-office", &secret).await;
+    let read = "{ persons(first: 1) { totalCount } }";
+    gql(&app, Some(&held), read, json!({})).await.ok();
+
+    // The day comes (the clock moved by the database).
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE account SET expires_at = '{}' WHERE login = 'stat-office'",
+            (Utc::now() - Duration::minutes(1)).format("%Y-%m-%d %H:%M:%S%:z")
+        ))
+        .await
+        .unwrap();
+    let r = gql(&app, Some(&held), read, json!({})).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"), "{}", r.body);
+    let sign_in = "mutation($s: String!) { clientToken(clientId: \"stat-office\", clientSecret: $s) { accessToken } }";
+    let r = gql(&app, None, sign_in, json!({ "s": secret })).await;
+    assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["reason"], "ACCOUNT_EXPIRED",
+        "{}",
+        r.body
+    );
+    // A wrong secret learns nothing of the expiry.
+    let r = gql(&app, None, sign_in, json!({ "s": "not-the-secret-at-all" })).await;
+    assert!(
+        r.body["errors"][0]["extensions"]["reason"].is_null(),
+        "{}",
+        r.body
+    );
+
+    // The operator extends it; then removes the expiry. A person's account has none.
+    let update = "mutation($id: ID!, $e: DateTime) { updateAccount(id: $id, input: {expiresAt: $e}) { expiresAt } }";
+    let later = instant(Duration::days(30));
+    let r = gql(&app, Some(&admin), update, json!({ "id": id, "e": later })).await;
+    assert_eq!(r.ok()["updateAccount"]["expiresAt"], later);
+    let again = client_token(&app, "stat-office", &secret).await;
+    gql(&app, Some(&again), read, json!({})).await.ok();
+    let r = gql(&app, Some(&admin), update, json!({ "id": id, "e": null })).await;
+    assert!(r.ok()["updateAccount"]["expiresAt"].is_null(), "{}", r.body);
+    let parent = gql(
+        &app,
+        Some(&admin),
+        "{ accounts(filter: {search: \"parent\"}, first: 1) { nodes { id } } }",
+        json!({}),
+    )
+    .await;
+    let parent = parent.ok()["accounts"]["nodes"][0]["id"].clone();
+    let r = gql(
+        &app,
+        Some(&admin),
+        update,
+        json!({ "id": parent, "e": later }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+}

@@ -1296,5 +1296,6 @@ pub fn text(key: Key) -> &'static str {
         VchDeclined => {
             "The voucher is declined; its remaining months went to the next child in the queue."
         }
+        ErrAccountExpired => "This client's access has expired: the operator can extend it.",
     }
 }

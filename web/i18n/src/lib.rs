@@ -1197,6 +1197,7 @@ keys!(
     VchDeclineReason,
     VchDeclineConfirm,
     VchDeclined,
+    ErrAccountExpired,
 );
 
 #[cfg(test)]

@@ -58,12 +58,12 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// Loads the actor of an enabled account; `None` when it is gone or disabled.
+    /// Loads the actor of an enabled account; `None` when it is gone, disabled or expired.
     pub async fn load(db: &impl ConnectionTrait, account_id: i64) -> ApiResult<Option<Self>> {
         let Some(acc) = account::Entity::find_by_id(account_id).one(db).await? else {
             return Ok(None);
         };
-        if acc.disabled {
+        if acc.disabled || acc.expires_at.is_some_and(|at| at <= chrono::Utc::now()) {
             return Ok(None);
         }
         let assignments: Vec<Assignment> = role_assignment::Entity::find()

@@ -38,6 +38,8 @@ pub enum SignInRefusal {
     /// The account holds a role that requires a second factor and has none yet: everything but
     /// setting one up (`/security`) is refused until it is on.
     SecondFactorSetupRequired,
+    /// A machine client whose access has expired (`expiresAt`): the operator extends it.
+    AccountExpired,
 }
 
 /// What an account whose role requires a second factor may still call before it has one:

@@ -65,6 +65,22 @@ pub async fn authenticate(
             false
         }
     };
+    // Its secret proved, an expired client is told why (its operators ask for an extension).
+    if let Some(at) = found
+        .as_ref()
+        .filter(|_| ok)
+        .and_then(|a| a.expires_at)
+        .filter(|at| *at <= chrono::Utc::now())
+    {
+        tracing::info!(outcome = "expired", "sign-in");
+        return Err(ApiError::UnauthenticatedFor {
+            reason: SignInRefusal::AccountExpired.into(),
+            message: format!(
+                "this client's access expired at {}: ask the operator to extend it",
+                at.to_rfc3339()
+            ),
+        });
+    }
     let actor = match (ok, &found) {
         (true, Some(acc)) => Actor::load(db, acc.id).await?,
         _ => None,

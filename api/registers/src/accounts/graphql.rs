@@ -1,7 +1,7 @@
 //! GraphQL types and resolvers of accounts and role assignments. `Account` never exposes the
 //! password hash.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use entities::{account, role_assignment};
@@ -64,6 +64,11 @@ impl Account {
     }
     async fn disabled(&self) -> bool {
         self.0.disabled
+    }
+    /// When a machine client's access ends (it can then neither sign in nor use its tokens);
+    /// null: it does not expire.
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.expires_at
     }
     /// The person this account belongs to, when the caller may see that person (the same
     /// scope as the `person` and `persons` queries; an integration client allowed `accounts`
@@ -188,6 +193,9 @@ pub struct UpdateAccountInput {
     /// A machine client's own GraphQL cost budget per minute; 0 returns it to the server's
     /// default.
     pub cost_per_minute: Option<i32>,
+    /// When a machine client's access ends (an instant still to come); null removes the
+    /// expiry, absent leaves it.
+    pub expires_at: MaybeUndefined<DateTime<Utc>>,
 }
 
 #[derive(InputObject, Default)]
@@ -210,6 +218,8 @@ pub struct CreateClientInput {
     /// The client's own GraphQL cost budget per minute (query complexity points); unset, the
     /// server's default (`ADAL_GRAPHQL_COST_PER_MINUTE`).
     pub cost_per_minute: Option<i32>,
+    /// When its access ends (an instant still to come); unset: it does not expire.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// A new client's credentials: the secret is shown this once and stored only as a hash.
@@ -314,6 +324,11 @@ impl AccountsMutation {
             disabled: input.disabled,
             password: input.password,
             cost_per_minute: input.cost_per_minute,
+            expires_at: match input.expires_at {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(at) => Some(Some(at)),
+            },
         };
         Ok(Account(
             service::update_account(&state.db, actor.account_id, id, changes).await?,
@@ -378,6 +393,7 @@ impl AccountsMutation {
                 .transpose()?,
             allowed_operations: input.allowed_operations,
             cost_per_minute: input.cost_per_minute,
+            expires_at: input.expires_at,
             secret: None,
         };
         let (acc, secret) =

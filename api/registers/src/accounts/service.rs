@@ -3,7 +3,7 @@
 //! provider staff, a linked person for parents and graduates, an operation list for
 //! integrations), and every change audited.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
     EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
@@ -320,6 +320,20 @@ pub struct AccountChanges {
     pub password: Option<String>,
     /// A machine client's own cost budget per minute; `Some(0)` returns it to the default.
     pub cost_per_minute: Option<i32>,
+    /// A machine client's expiry: `Some(None)` removes it.
+    pub expires_at: Option<Option<DateTime<Utc>>>,
+}
+
+/// A client's expiry, checked: an instant still to come.
+fn expiry(at: DateTime<Utc>) -> ApiResult<DateTime<Utc>> {
+    if at > Utc::now() {
+        Ok(at)
+    } else {
+        Err(ApiError::bad_input(
+            "expiresAt",
+            "an instant still to come (to end a client's access now, disable it)",
+        ))
+    }
 }
 
 /// The largest budget one client may be given: a million points a minute is some 2,500 pages
@@ -378,6 +392,20 @@ pub async fn update_account(
         am.password_hash = Set(h);
         changed.push("password");
     }
+    let expires = c
+        .expires_at
+        .map(|e| e.map(expiry).transpose())
+        .transpose()?;
+    if let Some(e) = expires.filter(|e| *e != existing.expires_at) {
+        if existing.kind != "client" {
+            return Err(ApiError::bad_input(
+                "expiresAt",
+                "only a machine client's access expires",
+            ));
+        }
+        am.expires_at = Set(e);
+        changed.push("expiresAt");
+    }
     if let Some(b) = budget.filter(|b| *b != existing.cost_per_minute) {
         if existing.kind != "client" {
             return Err(ApiError::bad_input(
@@ -407,7 +435,8 @@ pub async fn update_account(
         "account.update",
         "account",
         id,
-        json!({ "changed": changed, "disabled": model.disabled, "costPerMinute": model.cost_per_minute }),
+        json!({ "changed": changed, "disabled": model.disabled, "costPerMinute": model.cost_per_minute,
+                "expiresAt": model.expires_at }),
     )
     .await?;
     txn.commit().await?;
@@ -493,6 +522,8 @@ pub struct ClientDraft {
     pub allowed_operations: Option<Vec<String>>,
     /// The client's own GraphQL cost budget per minute; `None`: the server's default.
     pub cost_per_minute: Option<i32>,
+    /// When its access ends; `None`: it does not expire.
+    pub expires_at: Option<DateTime<Utc>>,
     /// A given secret (demo data, migrations of existing clients); generated when `None`.
     pub secret: Option<String>,
 }
@@ -527,6 +558,7 @@ pub async fn create_client_in(
         .map_err(|e| ApiError::bad_input("displayName", e.0))?
         .into_string();
     let cost_per_minute = d.cost_per_minute.map(cost_per_minute).transpose()?;
+    let expires_at = d.expires_at.map(expiry).transpose()?;
     let secret = d.secret.unwrap_or_else(random_token);
     password::check_strength("clientSecret", &secret)?;
     let hash = password::hash_blocking(&secret).await?;
@@ -541,6 +573,7 @@ pub async fn create_client_in(
         person_id: Set(None),
         disabled: Set(false),
         cost_per_minute: Set(cost_per_minute),
+        expires_at: Set(expires_at),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

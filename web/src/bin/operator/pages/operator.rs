@@ -1222,6 +1222,7 @@ fn AccountDetail(
                 disabled: Some(disabled.get_untracked()),
                 password: non_empty(password.get_untracked()),
                 cost_per_minute: None,
+                expires_at: None,
             },
         };
         leptos::task::spawn_local(async move {
