@@ -51,8 +51,8 @@ async fn groups(db: &impl ConnectionTrait) -> ApiResult<Vec<Group>> {
         .collect()
 }
 
-/// A status as the schema spells it (`WORKING`).
-fn status_code(s: &str) -> String {
+/// A stored value as the schema spells it (`working`: `WORKING`).
+fn schema_code(s: &str) -> String {
     s.to_uppercase()
 }
 
@@ -62,7 +62,7 @@ pub async fn tables(db: &impl ConnectionTrait, language: Language) -> ApiResult<
     let groups = groups(db).await?;
     let statuses: Vec<OpenHeading> = ObligationStatus::ALL
         .iter()
-        .map(|s| OpenHeading::coded(status_code(s.as_str())))
+        .map(|s| OpenHeading::coded(schema_code(s.as_str())))
         .collect();
     let years: BTreeSet<&str> = groups.iter().map(|g| g.year.as_str()).collect();
     let mut by_region = Counts::new(
@@ -88,7 +88,7 @@ pub async fn tables(db: &impl ConnectionTrait, language: Language) -> ApiResult<
             "funding",
             FundingCategory::ALL
                 .iter()
-                .map(|f| OpenHeading::coded(status_code(f.as_str())))
+                .map(|f| OpenHeading::coded(schema_code(f.as_str())))
                 .collect(),
         ),
         ("status", statuses),
@@ -96,10 +96,10 @@ pub async fn tables(db: &impl ConnectionTrait, language: Language) -> ApiResult<
         METHOD_STATUS,
     );
     for g in &groups {
-        let status = status_code(&g.status);
+        let status = schema_code(&g.status);
         by_region.add(g.region.as_deref().unwrap_or(UNKNOWN), &status, g.n, 0);
         by_year.add(&g.year, &status, g.n, 0);
-        by_funding.add(&status_code(&g.funding), &status, g.n, 0);
+        by_funding.add(&schema_code(&g.funding), &status, g.n, 0);
     }
     Ok(vec![by_region, by_year, by_funding])
 }

@@ -75,6 +75,12 @@ impl SsoClient {
     }
 }
 
+/// One resource with its schools.
+async fn one_with_schools(state: &AppState, client: sso_client::Model) -> Result<SsoClient> {
+    let mut clients = with_schools(state, vec![client]).await?;
+    Ok(clients.pop().ok_or(ApiError::NotFound("client"))?)
+}
+
 async fn with_schools(state: &AppState, clients: Vec<sso_client::Model>) -> Result<Vec<SsoClient>> {
     let ids: Vec<i64> = clients.iter().map(|c| c.id).collect();
     let schools = sso_client_school::Entity::find()
@@ -223,10 +229,8 @@ impl SsoMutation {
             pupil_pin: input.pupil_pin,
         };
         let (client, secret) = service::register_client(s, actor(ctx)?, new).await?;
-        let mut clients = with_schools(s, vec![client]).await?;
-        let client = clients.pop().ok_or(ApiError::NotFound("client"))?;
         Ok(SsoClientRegistered {
-            client,
+            client: one_with_schools(s, client).await?,
             client_secret: secret,
         })
     }
@@ -244,8 +248,7 @@ impl SsoMutation {
         let s = state(ctx)?;
         let client =
             service::set_client_disabled(s, actor(ctx)?, &client_id, disabled, &reason).await?;
-        let mut clients = with_schools(s, vec![client]).await?;
-        Ok(clients.pop().ok_or(ApiError::NotFound("client"))?)
+        one_with_schools(s, client).await
     }
 
     /// Gives a resource a new secret, in the answer once; the old one stops working at once.
@@ -257,10 +260,8 @@ impl SsoMutation {
     ) -> Result<SsoClientRegistered> {
         let s = state(ctx)?;
         let (client, secret) = service::rotate_client_secret(s, actor(ctx)?, &client_id).await?;
-        let mut clients = with_schools(s, vec![client]).await?;
-        let client = clients.pop().ok_or(ApiError::NotFound("client"))?;
         Ok(SsoClientRegistered {
-            client,
+            client: one_with_schools(s, client).await?,
             client_secret: secret,
         })
     }

@@ -172,13 +172,8 @@ pub async fn set_client_disabled(
     disabled: bool,
     reason: &str,
 ) -> ApiResult<sso_client::Model> {
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(ApiError::bad_input(
-            "reason",
-            "a reason of 1 to 500 characters",
-        ));
-    }
+    let reason =
+        adal_core::reason::required(reason, "disabling or enabling a resource states why")?;
     let now = state.settings.clock.now();
     let txn = begin_write(&state.db).await?;
     let client = managed_client(&txn, actor, client_id).await?;

@@ -396,23 +396,24 @@ pub async fn update_account(
         .expires_at
         .map(|e| e.map(expiry).transpose())
         .transpose()?;
-    if let Some(e) = expires.filter(|e| *e != existing.expires_at) {
-        if existing.kind != "client" {
-            return Err(ApiError::bad_input(
-                "expiresAt",
-                "only a machine client's access expires",
-            ));
+    // What only a machine client has: refused for a person's account.
+    let client_only = |field: &'static str, what: &str| {
+        if existing.kind == "client" {
+            Ok(())
+        } else {
+            Err(ApiError::bad_input(
+                field,
+                format!("only a machine client has {what}"),
+            ))
         }
+    };
+    if let Some(e) = expires.filter(|e| *e != existing.expires_at) {
+        client_only("expiresAt", "an expiry")?;
         am.expires_at = Set(e);
         changed.push("expiresAt");
     }
     if let Some(b) = budget.filter(|b| *b != existing.cost_per_minute) {
-        if existing.kind != "client" {
-            return Err(ApiError::bad_input(
-                "costPerMinute",
-                "only a machine client has a budget of its own",
-            ));
-        }
+        client_only("costPerMinute", "a budget of its own")?;
         am.cost_per_minute = Set(b);
         changed.push("costPerMinute");
     }
