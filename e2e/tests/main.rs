@@ -3,6 +3,7 @@
 //! `cargo test -p e2e --test browser <suite>::` (e.g. `portals::`).
 
 mod akimat_pages;
+mod decision_pages;
 mod notification_pages;
 mod obligation_pages;
 mod obligations;

@@ -191,9 +191,11 @@ async fn a_parent_and_a_graduate_sign_in_to_the_citizen_portal() {
             .await?;
             page.sign_in("graduate").await?;
             page.find("#ledger .month").await?;
+            // Their obligation and the decisions about them; none of the parent's pages.
+            let links = page.nav_links().await?;
             ensure!(
-                page.nav_links().await?.len() == 1,
-                "a graduate who is no parent sees the parent's pages"
+                links.len() == 2 && !page.exists(".sidenav a[href='/citizen/children']").await?,
+                "a graduate who is no parent sees the parent's pages: {links:?}"
             );
             Ok(())
         },

@@ -41,7 +41,7 @@ async fn every_demo_role_lands_on_its_portal_and_no_other() {
             lands_on(page, "akimat", "/akimat", 3).await?;
             lands_on(page, "school.admin", "/school", 5).await?;
             lands_on(page, "school.staff", "/school", 4).await?;
-            lands_on(page, "graduate", "/citizen/obligation", 1).await?;
+            lands_on(page, "graduate", "/citizen/obligation", 2).await?;
             lands_on(page, "provider", "/provider", 3).await?;
 
             // The parent sees both children (the demo parent's language is Kazakh).

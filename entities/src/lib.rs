@@ -11,6 +11,7 @@ pub mod claim_contact;
 pub mod claim_payment;
 pub mod commission_vote;
 pub mod consent_request;
+pub mod contest_case;
 pub mod contribution;
 pub mod document_evidence;
 pub mod exemption;

@@ -33,6 +33,7 @@ mod m20261208_000023_listed_grant;
 mod m20261209_000024_account_controls;
 mod m20261210_000025_refresh_revoked_why;
 mod m20261210_000026_client_expiry;
+mod m20261211_000027_contest_case;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000024_account_controls::Migration),
             Box::new(m20261210_000025_refresh_revoked_why::Migration),
             Box::new(m20261210_000026_client_expiry::Migration),
+            Box::new(m20261211_000027_contest_case::Migration),
         ]
     }
 }

@@ -41,7 +41,7 @@ pub fn import_reason_key(r: &R) -> Key {
 
 /// Every reason the API gives in `extensions.reason` (the values of the schema's
 /// `…Refusal` enums) and its text; the test below finds one for each.
-const REFUSALS: [(&str, Key); 45] = [
+const REFUSALS: [(&str, Key); 47] = [
     ("NO_DELIVERED_NOTICE", Key::ErrNoDeliveredNotice),
     ("NOT_APPROVED", Key::ErrNotApproved),
     ("UNKNOWN_VARIABLE", Key::ErrUnknownVariable),
@@ -90,6 +90,8 @@ const REFUSALS: [(&str, Key); 45] = [
         Key::ErrSecondFactorSetupRequired,
     ),
     ("ACCOUNT_EXPIRED", Key::ErrAccountExpired),
+    ("ALREADY_CONTESTED", Key::ErrAlreadyContested),
+    ("ALREADY_ANSWERED", Key::ErrAlreadyAnswered),
 ];
 
 /// The text of a refusal's machine reason (`extensions.reason`), when the API gives one.

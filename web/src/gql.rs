@@ -1451,6 +1451,23 @@ parent_school_operations!(
     SetSchoolNoticePreferences
 );
 
+/// Every decision about the signed-in person and their children, and contesting one.
+macro_rules! decision_operations {
+    ($($name:ident),*) => {$(
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../schema.graphql",
+            query_path = "graphql/decisions.graphql",
+            extern_enums("Role"),
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone",
+            skip_serializing_none
+        )]
+        pub struct $name;
+    )*};
+}
+decision_operations!(MyDecisions, ContestDecision);
+
 #[cfg(test)]
 mod parent_school_tests {
     use super::*;

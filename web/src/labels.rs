@@ -1,5 +1,5 @@
 //! Labels of the vocabularies more than one program shows: kinds of organisation, specialty
-//! groups, notification purposes.
+//! groups, notification purposes, grounds for free meals.
 
 use crate::gql::{NotificationPurpose, OrganisationKind, SpecialtyGroup};
 use crate::i18n::Key;
@@ -58,4 +58,18 @@ pub fn purpose_key(p: Option<NotificationPurpose>) -> Key {
         Some(NotificationPurpose::SchoolAllergenOverride) => Key::PurposeSchoolAllergenOverride,
         _ => Key::PurposeInformation,
     }
+}
+
+/// A meal ground's name in the language: the national grounds, a region's own category by
+/// the voucher priority categories' names, any other as it is written.
+pub fn meal_ground(l: crate::i18n::Lang, ground: &str) -> String {
+    let key = match ground {
+        "grade_1_4" => Key::SchoolGroundGrade14,
+        "targeted_social_assistance" => Key::SchoolGroundAsp,
+        "below_subsistence" => Key::SchoolGroundBelowSubsistence,
+        "orphan" => Key::SchoolGroundOrphan,
+        "without_parental_care" => Key::SchoolGroundNoParentalCare,
+        other => return crate::vouchers::priority_category(l, other),
+    };
+    l.text(key).to_string()
 }

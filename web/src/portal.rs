@@ -132,6 +132,7 @@ impl Portal {
                     Key::NavMyObligation,
                     &[Role::Graduate],
                 ),
+                ("/citizen/decisions", Key::NavDecisions, &[]),
             ],
         }
     }

@@ -8,6 +8,7 @@ pub mod audit_chain;
 pub mod auth;
 pub mod clock;
 pub mod db;
+pub mod decisions;
 pub mod disclosure;
 pub mod documents;
 pub mod error;

@@ -30,4 +30,5 @@ pub mod period;
 pub mod rules;
 pub mod service;
 pub mod tasks;
+pub mod timeline;
 pub mod vocab;

@@ -27,5 +27,6 @@ pub mod roster;
 pub mod rules;
 pub mod scope;
 pub mod till;
+pub mod timeline;
 pub mod vocab;
 pub mod wallet;

@@ -17,17 +17,24 @@ use adal_core::state::AppState;
 use adal_core::vocab::Language;
 
 /// Every domain's tables, published.
-async fn compute(db: &DatabaseConnection, language: Language) -> ApiResult<Vec<OpenTable>> {
+async fn compute(
+    db: &DatabaseConnection,
+    language: Language,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<OpenTable>> {
     let mut counts = adal_obligations::open_figures::tables(db, language).await?;
     counts.extend(adal_vouchers::open_figures::tables(db, language).await?);
     counts.extend(adal_schools::open_figures::tables(db, language).await?);
+    counts.extend(adal_transparency::open_figures::tables(db, language, now).await?);
     Ok(counts.into_iter().map(|c| c.publish()).collect())
 }
 
 async fn figures(state: &AppState, language: Language) -> ApiResult<Computed> {
     state
         .open_figures
-        .get(language, Utc::now(), || compute(&state.db, language))
+        .get(language, Utc::now(), || {
+            compute(&state.db, language, state.settings.clock.now())
+        })
         .await
 }
 

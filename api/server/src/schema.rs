@@ -13,6 +13,7 @@ use adal_registers::people::graphql::{PeopleMutation, PeopleQuery};
 use adal_registers::reference::graphql::{ReferenceMutation, ReferenceQuery};
 use adal_schools::graphql::{SchoolsMutation, SchoolsQuery};
 use adal_sso::graphql::{SsoMutation, SsoQuery};
+use adal_transparency::graphql::{TransparencyMutation, TransparencyQuery};
 use adal_vouchers::clubs_graphql::{ClubsMutation, ClubsQuery};
 use adal_vouchers::graphql::{VouchersMutation, VouchersQuery};
 
@@ -30,6 +31,7 @@ pub struct Query(
     ClubsQuery,
     SchoolsQuery,
     SsoQuery,
+    TransparencyQuery,
     crate::open_data::OpenDataQuery,
 );
 
@@ -46,6 +48,7 @@ pub struct Mutation(
     ClubsMutation,
     SchoolsMutation,
     SsoMutation,
+    TransparencyMutation,
 );
 
 pub type AdalSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -62,6 +65,7 @@ pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -
         .register_output_type::<adal_notifications::vocab::NotificationRefusal>()
         .register_output_type::<adal_vouchers::vocab::VoucherRefusal>()
         .register_output_type::<adal_schools::vocab::SchoolRefusal>()
+        .register_output_type::<adal_transparency::vocab::ContestRefusal>()
         .register_output_type::<adal_core::auth::second_factor::SignInRefusal>()
         .limit_depth(depth)
         .limit_complexity(complexity);
@@ -75,7 +79,8 @@ pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -
             })
             .data(state.clone())
             .data(adal_obligations::service::RegisterCounts::default())
-            .data(domains);
+            .data(domains)
+            .data(crate::wiring::decisions());
     }
     builder.finish()
 }

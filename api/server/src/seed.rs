@@ -607,12 +607,51 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     let vouchers = adal_vouchers::demo::seed(db).await.map_err(e)?;
     let schools = adal_schools::demo::seed(db).await.map_err(e)?;
     let sso = seed_sso(db).await?;
+    seed_contest(db).await?;
     Ok(format!(
-        "demo data loaded: {} regions, {} localities, {} organisations, 6 persons, {n_accounts} accounts (password {DEMO_PASSWORD}), 2 clients, 7 graduates with contribution feeds, {templates} notification templates, {vouchers}, {schools}, {sso}",
+        "demo data loaded: {} regions, {} localities, {} organisations, 6 persons, {n_accounts} accounts (password {DEMO_PASSWORD}), 2 clients, 7 graduates with contribution feeds, {templates} notification templates, {vouchers}, {schools}, {sso}, 1 contest case",
         REGIONS.len(),
         LOCALITIES.len(),
         orgs.len()
     ))
+}
+
+/// Transparency's demo: `teacher.parent` contests the ranking that left her daughter Софья in
+/// the queue, so the akimat's desk has a case to answer and her timeline a case waiting.
+async fn seed_contest(db: &DatabaseConnection) -> anyhow::Result<()> {
+    use adal_core::decisions::DecisionKind;
+    use anyhow::Context;
+    let account = account::Entity::find()
+        .filter(account::Column::Login.eq("teacher.parent"))
+        .one(db)
+        .await?
+        .context("no demo account teacher.parent")?;
+    let e = |err: ApiError| anyhow::anyhow!("{}", err.message());
+    let actor = adal_core::auth::actor::Actor::load(db, account.id)
+        .await
+        .map_err(e)?
+        .context("teacher.parent cannot act")?;
+    let sources = crate::wiring::decisions();
+    let persons = adal_transparency::contest::own_persons(&actor);
+    let ranking = sources
+        .about(db, &persons)
+        .await
+        .map_err(e)?
+        .into_iter()
+        .find(|d| d.kind == DecisionKind::VoucherApplication)
+        .context("no ranking of Софья's application")?;
+    adal_transparency::contest::open(
+        db,
+        &sources,
+        &actor,
+        &ranking.key(),
+        "Софьяның әкесі – мұғалім, біз көпбалалы отбасымыз: балл тек бір санатты ескерген. / \
+         Отец Софьи – учитель, мы многодетная семья: в балле учтена только одна категория.",
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(e)?;
+    Ok(())
 }
 
 /// The PIN of the demo pupil (Аружан, 8) at the demo school, printed in the README.

@@ -21,6 +21,15 @@ pub fn domains() -> Domains {
     ])
 }
 
+/// Every domain's decisions about a person, for the timeline and its contests.
+pub fn decisions() -> adal_core::decisions::DecisionSources {
+    adal_core::decisions::DecisionSources::new(vec![
+        adal_obligations::timeline::about,
+        adal_vouchers::timeline::about,
+        adal_schools::timeline::about,
+    ])
+}
+
 /// A notification worker with the domains wired in (`adal serve`, `adal worker`, tests).
 pub fn worker(db: DatabaseConnection, settings: Arc<Settings>) -> anyhow::Result<Worker> {
     Worker::new(db, settings, domains())

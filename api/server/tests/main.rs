@@ -30,4 +30,5 @@ mod school_reports;
 mod schools;
 mod sso;
 mod statements;
+mod transparency;
 mod vouchers;

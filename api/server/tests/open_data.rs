@@ -93,6 +93,7 @@ async fn anyone_reads_the_open_figures_with_small_counts_hidden() {
             "vouchers-paid-by-month",
             "free-meals-cost-by-month",
             "free-meals-served-by-month",
+            "contest-cases-by-body",
         ]
     );
     for t in tables {

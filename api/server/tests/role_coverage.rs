@@ -6,13 +6,14 @@
 use std::collections::BTreeSet;
 
 /// The suites holding role matrices (`Op { name: "...", ... }` rows).
-const MATRICES: [&str; 6] = [
+const MATRICES: [&str; 7] = [
     include_str!("role_matrix.rs"),
     include_str!("obligations_api.rs"),
     include_str!("notifications.rs"),
     include_str!("vouchers.rs"),
     include_str!("schools.rs"),
     include_str!("sso.rs"),
+    include_str!("transparency.rs"),
 ];
 
 /// The names of the rows: each `Op {` followed by `name: "..."`.

@@ -24,4 +24,5 @@ pub mod open_figures;
 pub mod ranking;
 pub mod rules;
 pub mod scope;
+pub mod timeline;
 pub mod vocab;

@@ -1297,5 +1297,52 @@ pub fn text(key: Key) -> &'static str {
             "The voucher is declined; its remaining months went to the next child in the queue."
         }
         ErrAccountExpired => "This client's access has expired: the operator can extend it.",
+        NavDecisions => "Decisions about me",
+        DecHint => {
+            "Every decision about you and your children, with the rule it applied and its reason. If you think one is wrong, contest it: the body that decided must answer within 20 working days."
+        }
+        DecNoneTitle => "No decisions yet",
+        DecNoneText => {
+            "Decisions about you and your children will appear here, each with its reason."
+        }
+        DecKindObligation => "Work-off obligation status",
+        DecKindExemption => "Commission's decision on an application",
+        DecKindClaim => "Reimbursement claim",
+        DecKindVoucher => "Voucher queue",
+        DecKindCategory => "Vulnerability category",
+        DecKindMealGround => "Ground for free meals",
+        DecKindAllergen => "Allergen block lifted",
+        DecEnded => "Ended by the commission",
+        DecAllergenAllowed => "{allergen} allowed at the canteen",
+        DecDecidedBy => "Decided by",
+        DecByRules => "The rules, automatically",
+        DecRule => "Rule",
+        DecRulesVersion => "Rules, version {version}",
+        DecPriorityTable => "Priority table, version {version}: {campaign}",
+        DecReason => "Reason",
+        DecFigures => "Figures",
+        DecScore => "Score {score}, place {rank}; the last voucher went to score {cutoff}",
+        DecMonths => "{credited} of {required} months credited",
+        DecFrom => "from {date}",
+        DecUntil => "until {date}",
+        DecVotes => "Commission members' votes",
+        DecVoteFor => "for",
+        DecVoteAgainst => "against",
+        DecBodyOperator => "the operator (Financial Center)",
+        DecBodyCommission => "the operator's commission",
+        DecBodyAkimat => "the akimat",
+        DecBodySchool => "the school",
+        DecContest => "Contest this decision",
+        DecContestLabel => "What is wrong with this decision? Your text goes to {body}.",
+        DecContestSend => "Send the contest",
+        DecContested => "Contested on {date}. {body} must answer by {due}.",
+        DecOverdue => "The answer is overdue: the supervising body sees it.",
+        DecUpheld => "Answer: the decision stands",
+        DecOverturned => "Answer: the decision is changed",
+        ErrAlreadyContested => {
+            "This decision has been contested already: its answer will show beside it."
+        }
+        ErrAlreadyAnswered => "This contest has its answer already.",
+        DecInForce => "In force",
     }
 }

@@ -8,7 +8,7 @@
 mod pages;
 
 // The shared crate's modules under the names the pages use (`crate::api`, `crate::ui`, ...).
-use adal_web::{api, days, format, gql, i18n, ui};
+use adal_web::{api, days, format, gql, i18n, labels, ledger, records, ui};
 
 use adal_web::gql::Role;
 use adal_web::portal::Portal;
@@ -36,6 +36,7 @@ fn App() -> impl IntoView {
                         <Route path=path!("meals") view=pages::meals::ChildMeals/>
                         <Route path=path!("allergens") view=pages::allergens::ChildAllergens/>
                         <Route path=path!("account") view=pages::account::ChildAccount/>
+                        <Route path=path!("decisions") view=pages::decisions::MyDecisions/>
                     </ParentRoute>
                 </Routes>
             </Frame>

@@ -21,6 +21,9 @@ use adal_web::{app_lines, claim_lines, months_of};
 pub fn MyObligation() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let sent = RwSignal::new(false);
+    // Owned by the page: the list below is drawn again when its data reloads (the language
+    // changed, a task was answered), and what the graduate typed must survive that.
+    let draft = Draft::new();
     let data = api::query::<gql::MyObligations>(move || {
         reload.track();
         let language = Some(lang().to_api());
@@ -100,13 +103,43 @@ pub fn MyObligation() -> impl IntoView {
                                 {employer_list}
                             </section>
                             <ClaimList claims=claim_lines!(g.claims) id="my-claim" title=Key::MyClaim/>
-                            <MyApplications graduate_id=g.id applications=app_lines!(g.applications) reload=reload sent=sent/>
+                            <MyApplications graduate_id=g.id applications=app_lines!(g.applications) reload=reload sent=sent draft=draft/>
                         </article>
                     }
                 })
                 .collect_view()
                 .into_any(),
         }}
+    }
+}
+
+/// An application being written: kept by the page while its sections are drawn again.
+#[derive(Clone, Copy)]
+pub struct Draft {
+    ground: RwSignal<Ground>,
+    start: RwSignal<String>,
+    end: RwSignal<String>,
+    statement: RwSignal<String>,
+    files: RwSignal<Vec<web_sys::File>, LocalStorage>,
+}
+
+impl Draft {
+    fn new() -> Self {
+        Self {
+            ground: RwSignal::new(Ground::SpouseNoVacancy),
+            start: RwSignal::new(String::new()),
+            end: RwSignal::new(String::new()),
+            statement: RwSignal::new(String::new()),
+            files: RwSignal::new_local(Vec::new()),
+        }
+    }
+
+    /// Empty again, once sent.
+    fn clear(self) {
+        self.start.set(String::new());
+        self.end.set(String::new());
+        self.statement.set(String::new());
+        self.files.set(Vec::new());
     }
 }
 
@@ -122,22 +155,31 @@ pub fn MyApplications(
     reload: RwSignal<u32>,
     /// Set once an application is sent; owned by the page, which re-renders on `reload`.
     sent: RwSignal<bool>,
+    draft: Draft,
 ) -> impl IntoView {
     view! {
         <section class="panel" id="my-applications" aria-labelledby="my-applications-title">
             <h2 id="my-applications-title">{t(Key::ExemptionTitle)}</h2>
             <ApplicationList applications=applications empty=Key::NoApplications/>
-            <ApplyForm graduate_id=graduate_id reload=reload sent=sent/>
+            <ApplyForm graduate_id=graduate_id reload=reload sent=sent draft=draft/>
         </section>
     }
 }
 
 #[component]
-fn ApplyForm(graduate_id: String, reload: RwSignal<u32>, sent: RwSignal<bool>) -> impl IntoView {
-    let ground = RwSignal::new(Ground::SpouseNoVacancy);
-    let start = RwSignal::new(String::new());
-    let end = RwSignal::new(String::new());
-    let statement = RwSignal::new(String::new());
+fn ApplyForm(
+    graduate_id: String,
+    reload: RwSignal<u32>,
+    sent: RwSignal<bool>,
+    draft: Draft,
+) -> impl IntoView {
+    let Draft {
+        ground,
+        start,
+        end,
+        statement,
+        files: chosen,
+    } = draft;
     let files: NodeRef<Input> = NodeRef::new();
     let missing = RwSignal::new(false);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
@@ -147,7 +189,7 @@ fn ApplyForm(graduate_id: String, reload: RwSignal<u32>, sent: RwSignal<bool>) -
         ev.prevent_default();
         error.set(None);
         sent.set(false);
-        let chosen = chosen_files(files);
+        let chosen = chosen.get_untracked();
         let Some(text) = non_empty(statement.get_untracked()).filter(|_| !chosen.is_empty()) else {
             missing.set(true);
             return;
@@ -170,6 +212,7 @@ fn ApplyForm(graduate_id: String, reload: RwSignal<u32>, sent: RwSignal<bool>) -
             match api::send::<gql::ApplyForExemption>(vars, parts).await {
                 Ok(_) => {
                     sent.set(true);
+                    draft.clear();
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(e)),
@@ -186,7 +229,10 @@ fn ApplyForm(graduate_id: String, reload: RwSignal<u32>, sent: RwSignal<bool>) -
                 <select id="apply-ground" on:change=move |ev| ground.set(Ground::parse(&event_target_value(&ev)))>
                     {Ground::ALL
                         .iter()
-                        .map(|g| view! { <option value=g.as_str()>{t(ground_key(Some(*g)))}</option> })
+                        .map(|g| {
+                            let g = *g;
+                            view! { <option value=g.as_str() selected=move || ground.get() == g>{t(ground_key(Some(g)))}</option> }
+                        })
                         .collect_view()}
                 </select>
             </div>
@@ -194,21 +240,24 @@ fn ApplyForm(graduate_id: String, reload: RwSignal<u32>, sent: RwSignal<bool>) -
                 <div class="form-row">
                     <div class="field">
                         <label for="apply-start">{t(Key::PeriodStart)}</label>
-                        <input id="apply-start" type="date" on:input=date(start) on:change=date(start)/>
+                        <input id="apply-start" type="date" prop:value=start on:input=date(start) on:change=date(start)/>
                     </div>
                     <div class="field">
                         <label for="apply-end">{t(Key::PeriodEnd)}</label>
-                        <input id="apply-end" type="date" on:input=date(end) on:change=date(end)/>
+                        <input id="apply-end" type="date" prop:value=end on:input=date(end) on:change=date(end)/>
                     </div>
                 </div>
             })}
             <div class="field">
                 <label for="apply-statement">{t(Key::Statement)}</label>
-                <textarea id="apply-statement" rows="3" on:input=move |ev| statement.set(event_target_value(&ev))></textarea>
+                <textarea id="apply-statement" rows="3" prop:value=statement on:input=move |ev| statement.set(event_target_value(&ev))></textarea>
             </div>
             <div class="field">
                 <label for="apply-documents">{t(Key::Documents)}</label>
-                <input id="apply-documents" type="file" multiple=true node_ref=files/>
+                <input id="apply-documents" type="file" multiple=true node_ref=files on:change=move |_| chosen.set(chosen_files(files))/>
+                // The files chosen, also after the form was drawn again (a file input
+                // cannot be given them back).
+                <p class="hint" id="apply-chosen">{move || chosen.with(|f| joined(f.iter().map(|f| f.name())))}</p>
             </div>
             {move || missing.get().then(|| view! { <p class="field-error" role="alert">{t(Key::ApplyMissing)}</p> })}
             <button type="submit" id="apply-submit" disabled=move || pending.get()>{t(Key::SubmitApplication)}</button>

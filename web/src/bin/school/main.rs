@@ -5,7 +5,7 @@
 mod pages;
 
 // The shared crate's modules under the names the pages use (`crate::api`, `crate::ui`, ...).
-use adal_web::{api, format, gql, i18n, session, ui};
+use adal_web::{api, format, gql, i18n, labels, session, ui};
 
 use adal_web::portal::Portal;
 use adal_web::shell::{Frame, NotFound, PortalShell};

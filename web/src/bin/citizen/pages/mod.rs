@@ -4,5 +4,6 @@ pub mod account;
 pub mod allergens;
 pub mod children;
 pub mod day;
+pub mod decisions;
 pub mod meals;
 pub mod school;

@@ -91,19 +91,6 @@ pub fn charge_key(c: MealCharge) -> Key {
     }
 }
 
-/// A meal ground's name in the language (a region's own category as it is written).
-pub fn ground_text(l: crate::i18n::Lang, ground: &str) -> String {
-    let key = match ground {
-        "grade_1_4" => Key::SchoolGroundGrade14,
-        "targeted_social_assistance" => Key::SchoolGroundAsp,
-        "below_subsistence" => Key::SchoolGroundBelowSubsistence,
-        "orphan" => Key::SchoolGroundOrphan,
-        "without_parental_care" => Key::SchoolGroundNoParentalCare,
-        other => return other.to_string(),
-    };
-    l.text(key).to_string()
-}
-
 /// Why a till refuses a card or a meal, in the language.
 pub fn refusal(l: crate::i18n::Lang, code: &str, allergens: &[Allergen]) -> String {
     let key = match code {

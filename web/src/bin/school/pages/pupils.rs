@@ -10,7 +10,7 @@ use crate::format;
 use crate::gql::Role;
 use crate::gql::school::{self as gs, CredentialStatus};
 use crate::i18n::Key;
-use crate::pages::common::{ground_text, today, with_school};
+use crate::pages::common::{today, with_school};
 use crate::session;
 use crate::ui::{
     PageTitle, act, chosen_files, error_view, fill, lang, loaded, local_time, t, table,
@@ -307,7 +307,7 @@ fn PersonCard(school: String, person: String, name: String) -> impl IntoView {
                         .into_iter()
                         .map(|g| view! {
                             <tr>
-                                <td>{ground_text(l, &g.category)}</td>
+                                <td>{crate::labels::meal_ground(l, &g.category)}</td>
                                 <td>{format::short_date(l, &g.valid_from)}</td>
                                 <td>{g.valid_to.map(|d| format::short_date(l, &d)).unwrap_or_default()}</td>
                                 <td>{g.evidence}</td>

@@ -11,7 +11,7 @@ use crate::api::{self, ApiError, ErrorCode};
 use crate::gql::school::{self as gs, Allergen, DeviceKind, SchoolEventStatus};
 use crate::i18n::Key;
 use crate::pages::common::{
-    allergen_names, charge_key, ground_text, refusal, store, stored, tenge, today, with_school,
+    allergen_names, charge_key, refusal, store, stored, tenge, today, with_school,
 };
 use crate::ui::{EmptyState, PageTitle, error_view, fill, lang, loaded, t};
 
@@ -303,7 +303,7 @@ fn Counter(school: String, device: String, last_seq: i64) -> impl IntoView {
                 Some(gs::MealCharge::Reduced) => "badge warn",
                 _ => "badge",
             };
-            let ground = p.ground.as_deref().map(|g| ground_text(l, g));
+            let ground = p.ground.as_deref().map(|g| crate::labels::meal_ground(l, g));
             let balance = tenge(l, p.balance.unwrap_or(0));
             view! {
                 <section class="panel till-pupil" id="till-pupil" aria-live="polite">
