@@ -1,7 +1,7 @@
 //! "Decisions about me" in real headless Chromium on a phone-sized window: a parent reads, in
 //! Kazakh, every decision about her children with its rule, reason and figures, contests the
-//! school's meal ground for her son, and reads the school's answer beside it once the
-//! school's administrator has answered.
+//! school's meal ground for her son; the school's administrator reads the case at the
+//! school's desk and answers it; the parent reads the answer beside the decision.
 
 use anyhow::{Context, ensure};
 use e2e::{fits_the_phone, parent_on_a_phone, run};
@@ -60,24 +60,32 @@ async fn a_parent_contests_a_decision_in_kazakh_and_reads_the_answer() {
             ensure!(state.contains("мектеп"), "contest: {state:?}");
             page.screenshot_for_review("citizen-decisions-kk").await?;
 
-            // The school's administrator answers (the school's desk is an API call here).
+            let r = page.graphql("{ myDecisions { key contest { id } } }").await?;
+            let id = r["data"]["myDecisions"]
+                .as_array()
+                .and_then(|all| {
+                    all.iter()
+                        .find(|d| format!("#decision-{}", d["key"].as_str().unwrap_or("").replace(':', "-")) == ground)
+                })
+                .and_then(|d| d["contest"]["id"].as_str())
+                .with_context(|| format!("no contest of the ground: {r}"))?
+                .to_owned();
+
+            // The school's administrator answers at the school's desk.
             page.sign_out().await?;
             page.sign_in("school.admin").await?;
-            let r = page
-                .graphql("{ contestCases { nodes { id statement } } }")
+            page.goto("/school/contests").await?;
+            let case = format!("#case-{id}");
+            let card = page.wait_text(&case, "2027").await?;
+            ensure!(card.contains("Әлихан"), "the case names the pupil: {card:?}");
+            page.click(&format!("{case} input[value=OVERTURNED]")).await?;
+            page.fill(&format!("#answer-{id}"), "Негіз 2027 жылғы 31 мамырға дейін ұзартылды.")
                 .await?;
-            let id = r["data"]["contestCases"]["nodes"]
-                .as_array()
-                .and_then(|n| n.iter().find(|c| c["statement"].as_str().is_some_and(|s| s.contains("2027"))))
-                .and_then(|c| c["id"].as_str())
-                .with_context(|| format!("no case on the school's desk: {r}"))?
-                .to_owned();
-            let r = page
-                .graphql(&format!(
-                    "mutation {{ answerContest(caseId: \"{id}\", outcome: OVERTURNED, answer: \"Негіз 2027 жылғы 31 мамырға дейін ұзартылды.\") {{ outcome }} }}"
-                ))
+            page.click(&format!("{case} .contest-form button[type=submit]"))
                 .await?;
-            ensure!(r["data"]["answerContest"]["outcome"] == "OVERTURNED", "{r}");
+            page.click("#desk-answered").await?;
+            page.wait_text(&case, "31 мамырға дейін ұзартылды").await?;
+            page.screenshot_for_review("school-contests").await?;
             page.sign_out().await?;
 
             parent_on_a_phone(page, "kk").await?;

@@ -38,8 +38,8 @@ async fn every_demo_role_lands_on_its_portal_and_no_other() {
             lands_on(page, "admin", "/operator", 12).await?;
             lands_on(page, "analyst", "/operator", 12).await?;
             lands_on(page, "commission", "/operator", 6).await?;
-            lands_on(page, "akimat", "/akimat", 3).await?;
-            lands_on(page, "school.admin", "/school", 5).await?;
+            lands_on(page, "akimat", "/akimat", 4).await?;
+            lands_on(page, "school.admin", "/school", 6).await?;
             lands_on(page, "school.staff", "/school", 4).await?;
             lands_on(page, "graduate", "/citizen/obligation", 2).await?;
             lands_on(page, "provider", "/provider", 3).await?;

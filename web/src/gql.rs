@@ -1451,14 +1451,46 @@ parent_school_operations!(
     SetSchoolNoticePreferences
 );
 
-/// Every decision about the signed-in person and their children, and contesting one.
+// ---- decisions and their contests (the citizen's timeline, the bodies' desks) ----
+
+schema_enum!(
+    /// What kind of decision it is.
+    DecisionKind {
+        ObligationStatus = "OBLIGATION_STATUS",
+        Exemption = "EXEMPTION",
+        Claim = "CLAIM",
+        VoucherApplication = "VOUCHER_APPLICATION",
+        VoucherCategory = "VOUCHER_CATEGORY",
+        MealGround = "MEAL_GROUND",
+        AllergenOverride = "ALLERGEN_OVERRIDE",
+    }
+);
+schema_enum!(
+    /// The body that decided, and answers a contest.
+    DecidingBody {
+        Operator = "OPERATOR",
+        Commission = "COMMISSION",
+        Akimat = "AKIMAT",
+        School = "SCHOOL",
+    }
+);
+schema_enum!(
+    /// How the body answered a contest.
+    ContestOutcome {
+        Upheld = "UPHELD",
+        Overturned = "OVERTURNED",
+    }
+);
+
+/// Every decision about the signed-in person and their children, and contesting one; the
+/// bodies' desk of contest cases.
 macro_rules! decision_operations {
-    ($($name:ident),*) => {$(
+    ($path:tt: $($name:ident),*) => {$(
         #[derive(GraphQLQuery)]
         #[graphql(
             schema_path = "../schema.graphql",
-            query_path = "graphql/decisions.graphql",
-            extern_enums("Role"),
+            query_path = $path,
+            extern_enums("Role", "DecisionKind", "DecidingBody", "ContestOutcome"),
             response_derives = "Debug, Clone, PartialEq",
             variables_derives = "Debug, Clone",
             skip_serializing_none
@@ -1466,7 +1498,49 @@ macro_rules! decision_operations {
         pub struct $name;
     )*};
 }
-decision_operations!(MyDecisions, ContestDecision);
+decision_operations!("graphql/decisions.graphql": MyDecisions, ContestDecision);
+decision_operations!("graphql/contests.graphql": ContestCases, AnswerContest);
+
+#[cfg(test)]
+mod decision_tests {
+    use super::*;
+
+    #[test]
+    fn decision_enums_match_schema() {
+        let schema = include_str!("../../schema.graphql");
+        let values = |name: &str| {
+            let head = format!("enum {name} {{");
+            let body = schema
+                .split(head.as_str())
+                .nth(1)
+                .and_then(|rest| rest.split('}').next())
+                .unwrap_or_default();
+            // The values, without their descriptions (`"""` blocks).
+            let mut in_doc = false;
+            let mut v = Vec::new();
+            for line in body.lines().map(str::trim) {
+                if line.starts_with("\"\"\"") {
+                    in_doc = !in_doc;
+                } else if !in_doc && !line.is_empty() {
+                    v.push(line.to_string());
+                }
+            }
+            v.sort_unstable();
+            v
+        };
+        let ours = |all: &[&str]| {
+            let mut v: Vec<String> = all.iter().map(|s| s.to_string()).collect();
+            v.sort_unstable();
+            v
+        };
+        let kinds: Vec<&str> = DecisionKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(ours(&kinds), values("DecisionKind"));
+        let bodies: Vec<&str> = DecidingBody::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(ours(&bodies), values("DecidingBody"));
+        let outcomes: Vec<&str> = ContestOutcome::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(ours(&outcomes), values("ContestOutcome"));
+    }
+}
 
 #[cfg(test)]
 mod parent_school_tests {

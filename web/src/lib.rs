@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod charts;
+pub mod contests;
 pub mod days;
 pub mod decode;
 pub mod errors;

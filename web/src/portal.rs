@@ -107,6 +107,7 @@ impl Portal {
                 ("/akimat", Key::NavVouchersQueue, &[]),
                 ("/akimat/providers", Key::NavProviders, &[]),
                 ("/akimat/budgets", Key::NavBudgets, &[]),
+                ("/akimat/contests", Key::NavContests, &[]),
             ],
             Portal::Provider => &[
                 ("/provider", Key::ProviderNavSheet, &[]),
@@ -119,6 +120,7 @@ impl Portal {
                 ("/school/menus", Key::NavMenus, &[]),
                 ("/school/reports", Key::NavReports, &[Role::SchoolAdmin]),
                 ("/school/pupils", Key::NavSchoolPupils, &[]),
+                ("/school/contests", Key::NavContests, &[Role::SchoolAdmin]),
             ],
             Portal::Citizen => &[
                 ("/citizen/children", Key::NavMyChildren, PARENT),

@@ -227,7 +227,7 @@ async fn every_decision_about_me_from_every_domain() {
 }
 
 const CONTEST: &str = "mutation($k: String!, $s: String!) { contestDecision(key: $k, statement: $s) { id decisionKey body dueOn overdue outcome personName } }";
-const CASES: &str = "query($o: Boolean, $a: Boolean) { contestCases(overdueOnly: $o, answered: $a) { totalCount nodes { id decisionKey decisionKind body personName statement dueOn overdue outcome answer } } }";
+const CASES: &str = "query($o: Boolean, $a: Boolean) { contestCases(overdueOnly: $o, answered: $a) { totalCount nodes { id decisionKey decisionKind body personName statement dueOn overdue canAnswer outcome answer } } }";
 const ANSWER: &str = "mutation($c: ID!, $o: ContestOutcome!, $a: String!) { answerContest(caseId: $c, outcome: $o, answer: $a) { id outcome answer overdue } }";
 
 async fn cases(app: &TestApp, who: &str, overdue_only: bool, answered: bool) -> Vec<Value> {
@@ -336,10 +336,16 @@ async fn a_contest_goes_to_the_body_that_decided_and_its_answer_joins_the_timeli
         .find(|c| c["decisionKey"] == key.as_str())
         .unwrap();
     assert_eq!(sofya["decisionKind"], "VOUCHER_APPLICATION");
+    assert_eq!(sofya["canAnswer"], true);
+    let supervised = cases(&app, "admin", false, false).await;
+    assert!(
+        supervised.iter().all(|c| c["canAnswer"] == false),
+        "the operator only supervises"
+    );
     assert!(sofya["personName"].as_str().unwrap().contains("Софья"));
     assert!(sofya["statement"].as_str().unwrap().contains("учитель"));
     assert!(desk.iter().any(|c| c["statement"] == statement));
-    assert_eq!(cases(&app, "admin", false, false).await.len(), 2);
+    assert_eq!(supervised.len(), 2);
     assert!(cases(&app, "school.admin", false, false).await.is_empty());
     assert!(cases(&app, "commission", false, false).await.is_empty());
     assert!(
@@ -451,7 +457,10 @@ async fn a_school_answers_for_its_decisions_and_the_figures_count_the_cases() {
     assert_eq!(r.ok()["contestDecision"]["body"], "SCHOOL");
     assert_eq!(cases(&app, "school.admin", false, false).await.len(), 1);
     // The akimat supervises the school: the demo's case of its own and the school's.
-    assert_eq!(cases(&app, "akimat", false, false).await.len(), 2);
+    let desk = cases(&app, "akimat", false, false).await;
+    assert_eq!(desk.len(), 2);
+    let school_case = desk.iter().find(|c| c["id"] == id.as_str()).unwrap();
+    assert_eq!(school_case["canAnswer"], false);
     let r = gql(
         &app,
         Some(&token(&app, "akimat").await),

@@ -146,6 +146,10 @@ impl ContestCase {
     async fn overdue(&self) -> bool {
         contest::overdue(&self.c, self.today)
     }
+    /// Whether the caller's body answers this case (a supervisor only sees it).
+    async fn can_answer(&self, ctx: &Context<'_>) -> bool {
+        actor(ctx).is_ok_and(|a| contest::answers(a, &self.c))
+    }
     async fn outcome(&self) -> Option<ContestOutcome> {
         self.c.outcome.as_deref().and_then(ContestOutcome::from_db)
     }

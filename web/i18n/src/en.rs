@@ -1344,5 +1344,22 @@ pub fn text(key: Key) -> &'static str {
         }
         ErrAlreadyAnswered => "This contest has its answer already.",
         DecInForce => "In force",
+        NavContests => "Contests",
+        DeskHint => {
+            "Contests of your decisions, and of those you supervise, the earliest deadline first. Answer each within its term, with your reasons: the person reads the answer beside the decision."
+        }
+        DeskOpen => "Waiting",
+        DeskOverdue => "Overdue",
+        DeskAnswered => "Answered",
+        DeskNoneTitle => "No contests here",
+        DeskNoneText => "Contests of decisions appear here when a person opens one.",
+        DeskDue => "Opened {opened}; answer by {due}.",
+        DeskOverdueBadge => "overdue",
+        DeskSupervised => "You supervise this case: {body} answers it.",
+        DeskOutcome => "Your answer",
+        DeskUphold => "The decision stands",
+        DeskOverturn => "The decision is changed",
+        DeskAnswerLabel => "Reasons (the person reads them)",
+        DeskSend => "Send the answer",
     }
 }

@@ -1239,6 +1239,21 @@ keys!(
     ErrAlreadyContested,
     ErrAlreadyAnswered,
     DecInForce,
+    NavContests,
+    DeskHint,
+    DeskOpen,
+    DeskOverdue,
+    DeskAnswered,
+    DeskNoneTitle,
+    DeskNoneText,
+    DeskDue,
+    DeskOverdueBadge,
+    DeskSupervised,
+    DeskOutcome,
+    DeskUphold,
+    DeskOverturn,
+    DeskAnswerLabel,
+    DeskSend,
 );
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ fn App() -> impl IntoView {
                         <Route path=path!("priority") view=priority::PriorityPage/>
                         <Route path=path!("providers") view=providers::ProvidersPage/>
                         <Route path=path!("budgets") view=payouts::PayoutsPage/>
+                        <Route path=path!("contests") view=adal_web::contests::ContestDesk/>
                     </ParentRoute>
                 </Routes>
             </Frame>

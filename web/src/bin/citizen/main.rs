@@ -8,7 +8,7 @@
 mod pages;
 
 // The shared crate's modules under the names the pages use (`crate::api`, `crate::ui`, ...).
-use adal_web::{api, days, format, gql, i18n, labels, ledger, records, ui};
+use adal_web::{api, contests, days, format, gql, i18n, labels, ledger, records, ui};
 
 use adal_web::gql::Role;
 use adal_web::portal::Portal;

@@ -30,6 +30,7 @@ fn App() -> impl IntoView {
                         <Route path=path!("menus") view=menus::MenusPage/>
                         <Route path=path!("reports") view=reports::ReportsPage/>
                         <Route path=path!("pupils") view=pupils::PupilsPage/>
+                        <Route path=path!("contests") view=adal_web::contests::ContestDesk/>
                     </ParentRoute>
                 </Routes>
             </Frame>

@@ -7,11 +7,13 @@ use leptos::prelude::*;
 
 use super::school::allergen_key;
 use crate::api::{self, ApiError};
+use crate::contests::{ContestAnswer, body_key, kind_key, text_area};
 use crate::gql::my_decisions::{
-    ContestOutcome, DecidingBody, DecisionKind, MyDecisionsMyDecisions as Decision,
-    MyDecisionsMyDecisionsContest as Contest,
+    MyDecisionsMyDecisions as Decision, MyDecisionsMyDecisionsContest as Contest,
 };
-use crate::gql::{self, Allergen, ApplicationStatus, ClaimStatus, Ground, ObligationStatus};
+use crate::gql::{
+    self, Allergen, ApplicationStatus, ClaimStatus, DecisionKind, Ground, ObligationStatus,
+};
 use crate::i18n::{Key, Lang};
 use crate::ui::{EmptyState, PageTitle, error_view, fill, lang, loaded, local_time, t};
 use crate::{format, labels, ledger, records};
@@ -47,61 +49,40 @@ fn upper(code: &str) -> String {
     code.to_ascii_uppercase()
 }
 
-fn kind_key(k: &DecisionKind) -> Key {
-    match k {
-        DecisionKind::OBLIGATION_STATUS => Key::DecKindObligation,
-        DecisionKind::EXEMPTION => Key::DecKindExemption,
-        DecisionKind::CLAIM => Key::DecKindClaim,
-        DecisionKind::VOUCHER_APPLICATION => Key::DecKindVoucher,
-        DecisionKind::VOUCHER_CATEGORY => Key::DecKindCategory,
-        DecisionKind::MEAL_GROUND => Key::DecKindMealGround,
-        DecisionKind::ALLERGEN_OVERRIDE | DecisionKind::Other(_) => Key::DecKindAllergen,
-    }
-}
-
-fn body_key(b: &DecidingBody) -> Key {
-    match b {
-        DecidingBody::OPERATOR => Key::DecBodyOperator,
-        DecidingBody::COMMISSION => Key::DecBodyCommission,
-        DecidingBody::AKIMAT => Key::DecBodyAkimat,
-        DecidingBody::SCHOOL | DecidingBody::Other(_) => Key::DecBodySchool,
-    }
-}
-
 /// What was decided, in the language, and its badge.
 fn outcome(l: Lang, d: &Decision) -> (String, &'static str) {
     let code = d.outcome.as_str();
     let text = |k: Key| l.text(k).to_string();
-    match &d.kind {
-        DecisionKind::OBLIGATION_STATUS => (
+    match d.kind {
+        DecisionKind::ObligationStatus => (
             text(ledger::status_key(Some(ObligationStatus::parse(&upper(
                 code,
             ))))),
             "badge",
         ),
-        DecisionKind::EXEMPTION if code == "ended" => (text(Key::DecEnded), "badge"),
-        DecisionKind::EXEMPTION => {
+        DecisionKind::Exemption if code == "ended" => (text(Key::DecEnded), "badge"),
+        DecisionKind::Exemption => {
             let (k, class) =
                 records::application_status_key(Some(ApplicationStatus::parse(&upper(code))));
             (text(k), class)
         }
-        DecisionKind::CLAIM => (
+        DecisionKind::Claim => (
             text(records::claim_status_key(Some(ClaimStatus::parse(&upper(
                 code,
             ))))),
             "badge warn",
         ),
-        DecisionKind::VOUCHER_APPLICATION => match code {
+        DecisionKind::VoucherApplication => match code {
             "issued" => (text(Key::VchStatusIssued), "badge ok"),
             "queued" => (text(Key::VchStatusQueued), "badge warn"),
             _ => (text(Key::VchStatusRefused), "badge bad"),
         },
-        DecisionKind::VOUCHER_CATEGORY => match code {
+        DecisionKind::VoucherCategory => match code {
             "confirmed" => (text(Key::VchCatConfirmed), "badge ok"),
             _ => (text(Key::VchCatRejected), "badge bad"),
         },
-        DecisionKind::MEAL_GROUND => (labels::meal_ground(l, code), "badge ok"),
-        DecisionKind::ALLERGEN_OVERRIDE | DecisionKind::Other(_) => (
+        DecisionKind::MealGround => (labels::meal_ground(l, code), "badge ok"),
+        DecisionKind::AllergenOverride | DecisionKind::Unknown => (
             fill(
                 l.text(Key::DecAllergenAllowed),
                 &[(
@@ -118,22 +99,22 @@ fn outcome(l: Lang, d: &Decision) -> (String, &'static str) {
 /// The rule the decision applied, in the language.
 fn rule(l: Lang, d: &Decision) -> Option<String> {
     let version = d.figures.rule_version.map(|v| v.to_string());
-    match &d.kind {
-        DecisionKind::OBLIGATION_STATUS => {
+    match d.kind {
+        DecisionKind::ObligationStatus => {
             version.map(|v| fill(l.text(Key::DecRulesVersion), &[("version", v)]))
         }
-        DecisionKind::VOUCHER_APPLICATION => Some(fill(
+        DecisionKind::VoucherApplication => Some(fill(
             l.text(Key::DecPriorityTable),
             &[
                 ("version", version.unwrap_or_default()),
                 ("campaign", d.rule.clone().unwrap_or_default()),
             ],
         )),
-        DecisionKind::EXEMPTION => d.rule.as_deref().map(|g| {
+        DecisionKind::Exemption => d.rule.as_deref().map(|g| {
             l.text(records::ground_key(Some(Ground::parse(&upper(g)))))
                 .to_string()
         }),
-        DecisionKind::VOUCHER_CATEGORY => d
+        DecisionKind::VoucherCategory => d
             .rule
             .as_deref()
             .map(|c| adal_web::vouchers::priority_category(l, c)),
@@ -231,7 +212,7 @@ fn DecisionCard(d: Decision, reload: RwSignal<u32>) -> impl IntoView {
             </div>
         }
     });
-    let body = body_key(&d.body);
+    let body = body_key(d.body);
     let contest = match d.contest.clone() {
         Some(c) => view! { <ContestState c=c body=body/> }.into_any(),
         None => view! { <ContestForm key=d.key.clone() body=body reload=reload/> }.into_any(),
@@ -239,7 +220,7 @@ fn DecisionCard(d: Decision, reload: RwSignal<u32>) -> impl IntoView {
     view! {
         <article class="panel decision" id=id>
             <h2>
-                {l.text(kind_key(&d.kind))} " · " {d.person_name.clone()}
+                {l.text(kind_key(d.kind))} " · " {d.person_name.clone()}
             </h2>
             <p>
                 <span class=badge>{outcome_text}</span> " "
@@ -269,20 +250,8 @@ fn ContestState(c: Contest, body: Key) -> impl IntoView {
             ("due", format::date(l, &c.due_on)),
         ],
     );
-    let answer = c.outcome.as_ref().map(|o| {
-        let (key, class) = match o {
-            ContestOutcome::OVERTURNED => (Key::DecOverturned, "alert success"),
-            _ => (Key::DecUpheld, "alert"),
-        };
-        view! {
-            <div class=class role="status">
-                <strong>{l.text(key)}</strong>
-                <p class="answer">{c.answer.clone().unwrap_or_default()}</p>
-                <p class="muted">
-                    {c.answered_at.as_deref().map(|at| local_time(l, at)).unwrap_or_default()}
-                </p>
-            </div>
-        }
+    let answer = c.outcome.map(|o| {
+        view! { <ContestAnswer outcome=o answer=c.answer.clone() answered_at=c.answered_at.clone()/> }
     });
     let overdue = (c.overdue && c.outcome.is_none())
         .then(|| view! { <p class="alert warn">{l.text(Key::DecOverdue)}</p> });
@@ -331,14 +300,7 @@ fn ContestForm(key: String, body: Key, reload: RwSignal<u32>) -> impl IntoView {
         >
             <form class="contest-form" on:submit=send>
                 <label for=field.clone()>{label.clone()}</label>
-                <textarea
-                    id=field.clone()
-                    required
-                    maxlength="4000"
-                    rows="4"
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                ></textarea>
+                {text_area(field.clone(), text)}
                 <div class="actions">
                     <button type="submit">{t(Key::DecContestSend)}</button>
                     <button type="button" class="secondary" on:click=move |_| open.set(false)>
