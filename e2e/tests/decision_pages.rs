@@ -1,7 +1,7 @@
 //! "Decisions about me" in real headless Chromium on a phone-sized window: a parent reads, in
 //! Kazakh, every decision about her children with its rule, reason and figures, contests the
-//! school's meal ground for her son; the school's administrator reads the case at the
-//! school's desk and answers it; the parent reads the answer beside the decision.
+//! school's meal ground for her son with a certificate attached; the school's administrator
+//! reads the case and its document at the school's desk and answers it; the parent reads the answer beside the decision.
 
 use anyhow::{Context, ensure};
 use e2e::{fits_the_phone, parent_on_a_phone, run};
@@ -54,10 +54,21 @@ async fn a_parent_contests_a_decision_in_kazakh_and_reads_the_answer() {
             page.wait_text(&format!("{ground} label"), "мектеп").await?;
             page.fill(&field, "Куәлік 2027 жылдың мамырына дейін жарамды: негіз оқу жылының соңына дейін болуы керек.")
                 .await?;
+            // The certificate, attached as a person chooses a file in the dialog.
+            let dir = tempfile::tempdir()?;
+            let certificate = dir.path().join("kuelik.pdf");
+            std::fs::write(&certificate, "%PDF-1.4 large family certificate")?;
+            page.find(&format!("{ground} .contest-files"))
+                .await?
+                .send_keys(&certificate.to_string_lossy())
+                .await?;
             page.click(&format!("{ground} .contest-form button[type=submit]"))
                 .await?;
             let state = page.wait_text(&format!("{ground} .contest"), "шағымданылды").await?;
-            ensure!(state.contains("мектеп"), "contest: {state:?}");
+            ensure!(
+                state.contains("мектеп") && state.contains("kuelik.pdf"),
+                "contest: {state:?}"
+            );
             page.screenshot_for_review("citizen-decisions-kk").await?;
 
             let r = page.graphql("{ myDecisions { key contest { id } } }").await?;
@@ -78,6 +89,7 @@ async fn a_parent_contests_a_decision_in_kazakh_and_reads_the_answer() {
             let case = format!("#case-{id}");
             let card = page.wait_text(&case, "2027").await?;
             ensure!(card.contains("Әлихан"), "the case names the pupil: {card:?}");
+            ensure!(card.contains("kuelik.pdf"), "the case lists the document: {card:?}");
             page.click(&format!("{case} input[value=OVERTURNED]")).await?;
             page.fill(&format!("#answer-{id}"), "Негіз 2027 жылғы 31 мамырға дейін ұзартылды.")
                 .await?;

@@ -11,6 +11,7 @@ mod office_details;
 mod office_language;
 mod office_pages;
 mod open_pages;
+mod oversight;
 mod parent_school_pages;
 mod parent_voucher_pages;
 mod portal_split;

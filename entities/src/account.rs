@@ -23,6 +23,8 @@ pub struct Model {
     pub session_epoch: i32,
     /// A machine client's GraphQL cost budget per minute; unset, the server's default.
     pub cost_per_minute: Option<i32>,
+    /// A machine client's GraphQL requests per minute; unset, the server's default.
+    pub requests_per_minute: Option<i32>,
     /// A person's authenticator-app secret (base32): being set up until confirmed.
     pub totp_secret: Option<String>,
     /// When the first right code confirmed the second factor: from then on sign-in needs one.
@@ -32,6 +34,9 @@ pub struct Model {
     /// When a machine client's access ends: from then on it neither signs in nor uses a
     /// token. Unset: it does not expire.
     pub expires_at: Option<DateTimeUtc>,
+    /// A machine client runs only the operations it registered (`persisted_operation`), and
+    /// registers no more while this holds.
+    pub persisted_only: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

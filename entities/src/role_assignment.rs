@@ -17,6 +17,9 @@ pub struct Model {
     pub region_kato: Option<String>,
     /// JSON array of operation names, for the `integration` role only.
     pub allowed_operations: Option<String>,
+    /// JSON array of the personal fields an integration client may read (`iin`, `name`,
+    /// `birthDate`, `phone`, `email`); the others reach it masked.
+    pub allowed_fields: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

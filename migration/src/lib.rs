@@ -34,6 +34,8 @@ mod m20261209_000024_account_controls;
 mod m20261210_000025_refresh_revoked_why;
 mod m20261210_000026_client_expiry;
 mod m20261211_000027_contest_case;
+mod m20261212_000028_client_controls;
+mod m20261213_000029_contest_document;
 
 pub struct Migrator;
 
@@ -68,6 +70,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000025_refresh_revoked_why::Migration),
             Box::new(m20261210_000026_client_expiry::Migration),
             Box::new(m20261211_000027_contest_case::Migration),
+            Box::new(m20261212_000028_client_controls::Migration),
+            Box::new(m20261213_000029_contest_document::Migration),
         ]
     }
 }

@@ -8,7 +8,8 @@ use crate::api::{self, ApiError};
 use crate::gql::{self, ContestOutcome, DecidingBody, DecisionKind};
 use crate::i18n::Key;
 use crate::ui::{
-    Cursor, EmptyState, PageTitle, Pager, error_view, fill, lang, loaded, local_time, t,
+    Cursor, DocumentLink, EmptyState, PageTitle, Pager, error_view, fill, lang, loaded, local_time,
+    t,
 };
 
 pub fn kind_key(k: DecisionKind) -> Key {
@@ -56,6 +57,22 @@ pub fn ContestAnswer(
             <p class="muted">{answered_at.map(|at| local_time(l, &at)).unwrap_or_default()}</p>
         </div>
     }
+}
+
+/// The documents a person attached to a contest, each downloading with the session's token;
+/// nothing when there are none. Items are (file name, download path, size in bytes).
+pub fn contest_documents(documents: impl Iterator<Item = (String, String, i64)>) -> impl IntoView {
+    let items: Vec<_> = documents
+        .map(|(name, path, size)| view! { <li><DocumentLink name=name path=path size=size/></li> })
+        .collect();
+    (!items.is_empty()).then(|| {
+        view! {
+            <div class="contest-documents">
+                <p class="muted">{t(Key::Documents)}</p>
+                <ul>{items}</ul>
+            </div>
+        }
+    })
 }
 
 /// The text of a contest or of its answer (at most 4,000 characters, as the API keeps).
@@ -194,6 +211,7 @@ fn CaseCard(case: Case, reload: RwSignal<u32>) -> impl IntoView {
                 {case.overdue.then(|| view! { <span class="badge bad">{l.text(Key::DeskOverdueBadge)}</span> })}
             </p>
             <blockquote class="statement">{case.statement.clone()}</blockquote>
+            {contest_documents(case.documents.into_iter().map(|d| (d.file_name, d.download_path, d.size)))}
             {answer}
             {action}
         </article>

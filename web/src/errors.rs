@@ -41,7 +41,7 @@ pub fn import_reason_key(r: &R) -> Key {
 
 /// Every reason the API gives in `extensions.reason` (the values of the schema's
 /// `…Refusal` enums) and its text; the test below finds one for each.
-const REFUSALS: [(&str, Key); 47] = [
+const REFUSALS: [(&str, Key); 51] = [
     ("NO_DELIVERED_NOTICE", Key::ErrNoDeliveredNotice),
     ("NOT_APPROVED", Key::ErrNotApproved),
     ("UNKNOWN_VARIABLE", Key::ErrUnknownVariable),
@@ -92,6 +92,13 @@ const REFUSALS: [(&str, Key); 47] = [
     ("ACCOUNT_EXPIRED", Key::ErrAccountExpired),
     ("ALREADY_CONTESTED", Key::ErrAlreadyContested),
     ("ALREADY_ANSWERED", Key::ErrAlreadyAnswered),
+    ("PERSISTED_QUERY_NOT_FOUND", Key::ErrPersistedQueryNotFound),
+    (
+        "PERSISTED_QUERY_HASH_MISMATCH",
+        Key::ErrPersistedQueryHashMismatch,
+    ),
+    ("OPERATION_NOT_REGISTERED", Key::ErrOperationNotRegistered),
+    ("REGISTRATION_CLOSED", Key::ErrRegistrationClosed),
 ];
 
 /// The text of a refusal's machine reason (`extensions.reason`), when the API gives one.

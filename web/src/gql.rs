@@ -588,6 +588,8 @@ operations!(
     ReevaluateAll
 );
 
+operations!("graphql/clients.graphql": IntegrationClients, SetPersistedOnly);
+
 operations!(
     "graphql/notifications.graphql": NotificationTemplates,
     SaveTemplate,

@@ -10,6 +10,7 @@ pub const NESTED: &[&str] = &[
     "citizen/obligation",
     "operator/rules",
     "operator/templates",
+    "operator/oversight",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +91,12 @@ impl Portal {
                 ("/operator/imports", Key::NavImports, OPERATOR_STAFF),
                 ("/operator/commission", Key::NavCommission, &[]),
                 ("/operator/claims", Key::NavClaims, OPERATOR_STAFF),
+                // The administrators answer the operator's decisions, the commission its own.
+                (
+                    "/operator/oversight/contests",
+                    Key::NavContests,
+                    &[Role::OperatorAdmin, Role::CommissionMember],
+                ),
                 ("/operator/rules", Key::NavRules, &[]),
                 ("/operator/templates", Key::NavTemplates, OPERATOR_STAFF),
                 ("/operator/campaigns", Key::NavCampaigns, OPERATOR_STAFF),
@@ -102,6 +109,12 @@ impl Portal {
                 ("/operator/organisations", Key::NavOrganisations, &[]),
                 // Administrators and analysts read accounts; only administrators change them.
                 ("/operator/accounts", Key::NavAccounts, OPERATOR_STAFF),
+                // Administrators and analysts read the clients; only administrators change them.
+                (
+                    "/operator/oversight/clients",
+                    Key::NavClients,
+                    OPERATOR_STAFF,
+                ),
             ],
             Portal::Akimat => &[
                 ("/akimat", Key::NavVouchersQueue, &[]),
@@ -207,6 +220,10 @@ mod tests {
         assert_eq!(Portal::program_of("/operator"), "operator");
         assert_eq!(Portal::program_of("/operator/rules"), "operator/rules");
         assert_eq!(Portal::program_of("/operator/rulesets"), "operator");
+        assert_eq!(
+            Portal::program_of("/operator/oversight/clients"),
+            "operator/oversight"
+        );
     }
 
     #[test]
@@ -231,6 +248,10 @@ mod tests {
         assert_eq!(o.page_of("/operator/graduates/42"), Some(Key::NavGraduates));
         assert_eq!(o.page_of("/operator/claimsx"), Some(Key::NavDashboard));
         assert_eq!(o.page_of("/citizen/meals"), None);
+        assert_eq!(
+            o.page_of("/operator/oversight/clients"),
+            Some(Key::NavClients)
+        );
         assert_eq!(
             Portal::Citizen.page_of("/citizen/vouchers/7"),
             Some(Key::NavVouchers)

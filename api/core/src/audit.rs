@@ -43,7 +43,12 @@ pub struct Reads(std::sync::Mutex<ReadSet>);
 struct ReadSet {
     persons: std::collections::BTreeSet<i64>,
     fields: std::collections::BTreeSet<&'static str>,
+    /// Where a field was masked for want of its grant: the response path and the field.
+    masked: Vec<(Vec<serde_json::Value>, &'static str)>,
 }
+
+/// Why a personal field reached an integration client masked (`extensions.masked`).
+pub const FIELD_NOT_GRANTED: &str = "FIELD_NOT_GRANTED";
 
 /// How many person ids one read event lists (the count is always whole).
 pub const READ_IDS_KEPT: usize = 200;
@@ -56,6 +61,34 @@ impl Reads {
         }
     }
 
+    fn masked_at(&self, path: Vec<serde_json::Value>, field: &'static str) {
+        if let Ok(mut set) = self.0.lock() {
+            set.masked.push((path, field));
+        }
+    }
+
+    /// How many fields this request masked.
+    pub fn masked(&self) -> usize {
+        self.0.lock().map(|s| s.masked.len()).unwrap_or_default()
+    }
+
+    /// The masked fields as the answer's `extensions.masked`: each with its path, the field
+    /// and the reason; `None` when nothing was masked.
+    pub fn masked_extension(&self) -> Option<async_graphql::Value> {
+        let set = self.taken();
+        if set.masked.is_empty() {
+            return None;
+        }
+        let list = set
+            .masked
+            .into_iter()
+            .map(|(path, field)| {
+                serde_json::json!({ "path": path, "field": field, "reason": FIELD_NOT_GRANTED })
+            })
+            .collect::<Vec<_>>();
+        async_graphql::Value::from_json(serde_json::Value::Array(list)).ok()
+    }
+
     fn taken(&self) -> ReadSet {
         self.0.lock().map(|s| s.clone()).unwrap_or_default()
     }
@@ -66,6 +99,42 @@ pub fn read(ctx: &async_graphql::Context<'_>, person_id: i64, field: &'static st
     if let Some(reads) = ctx.data_opt::<std::sync::Arc<Reads>>() {
         reads.saw(person_id, field);
     }
+}
+
+/// Whether the caller may have `field` of the person `person_id` (an integration client only
+/// the fields it was granted): noted as a read when it may, as masked at this field's path
+/// when not, and the resolver then answers the field masked. Fields an integration client can
+/// reach go through here; others use [`read`].
+pub fn reveal(ctx: &async_graphql::Context<'_>, person_id: i64, field: &'static str) -> bool {
+    let granted = ctx
+        .data_opt::<crate::auth::actor::Caller>()
+        .and_then(|c| c.actor.as_ref())
+        .is_none_or(|a| a.reads_field(field));
+    if let Some(reads) = ctx.data_opt::<std::sync::Arc<Reads>>() {
+        if granted {
+            reads.saw(person_id, field);
+        } else {
+            reads.masked_at(response_path(ctx), field);
+        }
+    }
+    granted
+}
+
+/// The path of the field being resolved, as a response's errors give it: names and indices.
+fn response_path(ctx: &async_graphql::Context<'_>) -> Vec<serde_json::Value> {
+    use async_graphql::QueryPathSegment as S;
+    let Some(node) = ctx.path_node else {
+        return Vec::new();
+    };
+    let mut path: Vec<serde_json::Value> = std::iter::once(&node)
+        .chain(node.parents())
+        .map(|n| match n.segment {
+            S::Index(i) => serde_json::Value::from(i),
+            S::Name(name) => serde_json::Value::from(name),
+        })
+        .collect();
+    path.reverse();
+    path
 }
 
 /// Writes the request's reads as one event. Nothing is written when the caller read only

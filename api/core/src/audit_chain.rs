@@ -15,7 +15,7 @@
 //! [`LATE_COMMIT`] before the last sealed one; [`verify`] reports any older event that is not
 //! in the chain.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Offset, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, TimeZone, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
@@ -26,6 +26,7 @@ use sha2::{Digest, Sha256};
 
 use entities::audit_event;
 
+use crate::clock::zone;
 use crate::error::ApiResult;
 
 /// The hash before the first link.
@@ -37,11 +38,6 @@ pub const LATE_COMMIT: Duration = Duration::hours(1);
 
 /// Events linked in one transaction of the sealer.
 const BATCH: u64 = 2_000;
-
-/// Kazakhstan's time (UTC+5): the day a head is published for.
-fn local() -> FixedOffset {
-    FixedOffset::east_opt(5 * 3600).unwrap_or(Utc.fix())
-}
 
 /// A link's hash: SHA-256 (hex) of the JSON array
 /// `[seq, prev_hash, event id, at (RFC 3339, microseconds, UTC), actor account id or null,
@@ -202,7 +198,7 @@ pub struct DayHead {
 
 /// The first instant of `day` in Kazakhstan's time.
 fn day_start(day: NaiveDate) -> DateTime<Utc> {
-    local()
+    zone()
         .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
         .single()
         .map(|t| t.with_timezone(&Utc))
@@ -210,7 +206,7 @@ fn day_start(day: NaiveDate) -> DateTime<Utc> {
 }
 
 fn day_of(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&local()).date_naive()
+    t.with_timezone(&zone()).date_naive()
 }
 
 #[derive(Debug, FromQueryResult)]

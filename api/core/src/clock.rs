@@ -5,7 +5,31 @@ use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, Utc};
+
+/// Kazakhstan keeps one time zone, UTC+5, since 1 March 2024: days (a school's, a term's, a
+/// client's use, a published head's) are local to it.
+pub const LOCAL_OFFSET_SECS: i32 = 5 * 3600;
+
+/// Kazakhstan's time zone.
+pub fn zone() -> FixedOffset {
+    FixedOffset::east_opt(LOCAL_OFFSET_SECS).unwrap_or(Utc.fix())
+}
+
+/// The local date and time of an instant.
+pub fn local(at: DateTime<Utc>) -> NaiveDateTime {
+    at.naive_utc() + Duration::seconds(i64::from(LOCAL_OFFSET_SECS))
+}
+
+/// The local date of an instant.
+pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
+    local(at).date()
+}
+
+/// The instant of a local date and time.
+pub fn at_local(day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    (day.and_time(time) - Duration::seconds(i64::from(LOCAL_OFFSET_SECS))).and_utc()
+}
 
 /// The system clock, or the system clock moved forward by a test.
 #[derive(Clone, Default)]

@@ -85,7 +85,44 @@ pub fn read(data_dir: &Path, sha256: &str) -> ApiResult<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The path a document of `kind` (`application` or `task`) downloads from.
+/// A stored document as every domain lists it (an application's, a task's, a contest's):
+/// what was uploaded, its checksum, and where it downloads from.
+#[derive(async_graphql::SimpleObject, Debug, Clone)]
+pub struct DocumentInfo {
+    pub id: async_graphql::ID,
+    pub file_name: String,
+    /// The type declared or, for a contest's, the type its own bytes prove; a download always
+    /// goes out with the type its bytes prove.
+    pub content_type: String,
+    pub size: i64,
+    /// SHA-256 of the file, as kept.
+    pub sha256: String,
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
+    /// Where the file downloads from (`GET`, with the bearer token), for those who may read
+    /// the record it belongs to.
+    pub download_path: String,
+}
+
+/// The [`DocumentInfo`] of a row of any table of documents (they share their columns:
+/// `id`, `file_name`, `content_type`, `size`, `sha256`, `uploaded_at`), as `kind`
+/// (`application`, `task`, `contest`: its download path's) downloads it.
+#[macro_export]
+macro_rules! document_info {
+    ($kind:expr, $row:expr) => {{
+        let d = $row;
+        $crate::documents::DocumentInfo {
+            id: async_graphql::ID(d.id.to_string()),
+            file_name: d.file_name.clone(),
+            content_type: d.content_type.clone(),
+            size: d.size,
+            sha256: d.sha256.clone(),
+            uploaded_at: d.uploaded_at,
+            download_path: $crate::documents::download_path($kind, d.id),
+        }
+    }};
+}
+
+/// The path a document of `kind` (`application`, `task` or `contest`) downloads from.
 pub fn download_path(kind: &str, id: i64) -> String {
     format!("/documents/{kind}/{id}")
 }

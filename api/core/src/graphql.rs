@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::MultipartOptions;
-use async_graphql::{Executor, Response, ServerError, Value};
+use async_graphql::{ErrorExtensions, Executor, Response, ServerError, Value};
 
 use crate::auth::actor::{Actor, Caller, TokenProblem};
 use crate::state::AppState;
@@ -530,7 +530,7 @@ pub async fn graphql_post<S: Executor>(
             Err(_) => Err(BodyProblem::Unreadable),
         }
     };
-    let request = match parsed {
+    let mut request = match parsed {
         Ok(Ok(r)) => r,
         Err(BodyProblem::TooLarge) | Ok(Err(async_graphql::ParseRequestError::PayloadTooLarge)) => {
             return too_large();
@@ -551,19 +551,36 @@ pub async fn graphql_post<S: Executor>(
             );
         }
     };
+    let actor = caller.actor.clone();
+    // A client's operation named by its hash gets its text; one it may not run stops here.
+    if let Err(e) =
+        crate::clients::resolve_registered(&state.db, actor.as_ref(), &mut request).await
+    {
+        let response =
+            Response::from_errors(vec![e.extend().into_server_error(Default::default())]);
+        let response = client_call(&state, actor.as_ref(), 0, None, response).await;
+        return respond(media, response, started, None, None, &state.metrics);
+    }
     let query = request.query.clone();
     let operation = request
         .operation_name
         .clone()
         .or_else(|| sole_operation_name(&query));
-    let actor = caller.actor.clone();
     let account = actor.as_ref().map(|a| a.account_id);
     let reads = std::sync::Arc::new(crate::audit::Reads::default());
-    let request = (schema.per_request)(request.data(caller).data(reads.clone()), &state.db);
-    let response = schema
+    let spent = std::sync::Arc::new(crate::clients::Spent::default());
+    let request = (schema.per_request)(
+        request.data(caller).data(reads.clone()).data(spent.clone()),
+        &state.db,
+    );
+    let mut response = schema
         .for_query(&query, operation.as_deref())
         .execute(request)
         .await;
+    if let Some(masked) = reads.masked_extension() {
+        response.extensions.insert("masked".into(), masked);
+    }
+    let response = client_call(&state, actor.as_ref(), spent.get(), Some(&reads), response).await;
     // Personal data leaves only with its read on the trail.
     if let Err(e) =
         crate::audit::record_reads(&state.db, actor.as_ref(), operation.as_deref(), &reads).await
@@ -582,6 +599,37 @@ pub async fn graphql_post<S: Executor>(
         Some(&query),
         &state.metrics,
     )
+}
+
+/// Counts a machine client's call in its day's use (calls, complexity spent, refusals, masked
+/// fields); a person's passes uncounted. A count that cannot be written is logged, and the
+/// answer still goes out.
+async fn client_call(
+    state: &AppState,
+    actor: Option<&Actor>,
+    cost: i64,
+    reads: Option<&crate::audit::Reads>,
+    response: Response,
+) -> Response {
+    let Some(actor) = actor.filter(|a| a.is_client) else {
+        return response;
+    };
+    let refused = response.errors.iter().any(|e| {
+        e.extensions.as_ref().is_some_and(|x| {
+            matches!(x.get("code"), Some(Value::String(c))
+                if matches!(c.as_str(), "FORBIDDEN" | "RATE_LIMITED" | "UNAUTHENTICATED"))
+        })
+    });
+    let call = crate::clients::Call {
+        cost,
+        refused,
+        masked: reads.map_or(0, |r| i64::try_from(r.masked()).unwrap_or(i64::MAX)),
+    };
+    let day = crate::clock::local_day(state.settings.clock.now());
+    if let Err(e) = crate::clients::count(&state.db, actor.account_id, day, call).await {
+        e.log_cause();
+    }
+    response
 }
 
 /// The name of the document's only operation, when the request did not name one (for the

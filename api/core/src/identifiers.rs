@@ -106,6 +106,23 @@ pub fn mask(id: &str) -> String {
     format!("{head}******")
 }
 
+/// Hides the middle of a phone number or e-mail address: `+7701*****00`.
+pub fn mask_contact(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= 6 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 2..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 6))
+}
+
+/// Hides a name but its first letter: `А***`.
+pub fn mask_name(s: &str) -> String {
+    let first: String = s.chars().take(1).collect();
+    format!("{first}***")
+}
+
 impl fmt::Debug for Iin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Iin({})", self.masked())

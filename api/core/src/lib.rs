@@ -6,6 +6,8 @@
 pub mod audit;
 pub mod audit_chain;
 pub mod auth;
+pub mod calendar;
+pub mod clients;
 pub mod clock;
 pub mod db;
 pub mod decisions;

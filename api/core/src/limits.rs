@@ -5,7 +5,10 @@
 //!   per minute, `graphql_cost_per_minute`, or its own where the operator set one with a
 //!   machine client (`account.cost_per_minute`); an operation that would overdraw it is refused with
 //!   `RATE_LIMITED` and `retryAfterSeconds`, before it runs. Lists count their page size into
-//!   the complexity (`crate::pagination::list_complexity`).
+//!   the complexity (`crate::pagination::list_complexity`);
+//! - every caller may also make at most `graphql_requests_per_minute` requests a minute (a
+//!   machine client: its own `account.requests_per_minute` where the operator set one),
+//!   however cheap each is: the same `RATE_LIMITED` beyond it.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -99,13 +102,25 @@ impl CostBudget {
 }
 
 /// The caller a budget belongs to (the account, else the client's address) and the account's
-/// own budget, if it has one.
-fn budget_key(caller: &Caller) -> (String, Option<u32>) {
+/// own budgets, if it has them: complexity, then requests, per minute.
+fn budget_key(caller: &Caller) -> (String, Option<u32>, Option<u32>) {
     match (&caller.actor, &caller.client_addr) {
-        (Some(a), _) => (format!("account:{}", a.account_id), a.cost_per_minute),
-        (None, Some(addr)) => (format!("addr:{addr}"), None),
-        (None, None) => ("addr:-".to_owned(), None),
+        (Some(a), _) => (
+            format!("account:{}", a.account_id),
+            a.cost_per_minute,
+            a.requests_per_minute,
+        ),
+        (None, Some(addr)) => (format!("addr:{addr}"), None, None),
+        (None, None) => ("addr:-".to_owned(), None, None),
     }
+}
+
+fn rate_limited(retry_after_secs: i64) -> Vec<ServerError> {
+    vec![
+        ApiError::RateLimited { retry_after_secs }
+            .extend()
+            .into_server_error(Default::default()),
+    ]
 }
 
 /// The schema extension that enforces the limits.
@@ -113,6 +128,8 @@ pub struct OperationLimits {
     pub max_root_fields: usize,
     pub max_aliases: usize,
     pub budget: Arc<CostBudget>,
+    /// Requests per minute: one point a request.
+    pub requests: Arc<CostBudget>,
 }
 
 impl ExtensionFactory for OperationLimits {
@@ -121,6 +138,7 @@ impl ExtensionFactory for OperationLimits {
             max_root_fields: self.max_root_fields,
             max_aliases: self.max_aliases,
             budget: self.budget.clone(),
+            requests: self.requests.clone(),
         })
     }
 }
@@ -129,6 +147,7 @@ struct LimitsExtension {
     max_root_fields: usize,
     max_aliases: usize,
     budget: Arc<CostBudget>,
+    requests: Arc<CostBudget>,
 }
 
 #[async_graphql::async_trait::async_trait]
@@ -169,20 +188,23 @@ impl Extension for LimitsExtension {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         let result = next.run(ctx).await?;
-        let (key, own) = ctx
+        let (key, own_cost, own_requests) = ctx
             .data_opt::<Caller>()
-            .map_or_else(|| ("addr:-".to_owned(), None), budget_key);
-        if let Err(retry_after_secs) = self.budget.charge(&key, result.complexity, own) {
+            .map_or_else(|| ("addr:-".to_owned(), None, None), budget_key);
+        if let Err(retry_after_secs) = self.requests.charge(&key, 1, own_requests) {
+            tracing::info!(retry_after_secs, "graphql request rate spent");
+            return Err(rate_limited(retry_after_secs));
+        }
+        if let Err(retry_after_secs) = self.budget.charge(&key, result.complexity, own_cost) {
             tracing::info!(
                 complexity = result.complexity,
                 retry_after_secs,
                 "graphql cost budget spent"
             );
-            return Err(vec![
-                ApiError::RateLimited { retry_after_secs }
-                    .extend()
-                    .into_server_error(Default::default()),
-            ]);
+            return Err(rate_limited(retry_after_secs));
+        }
+        if let Some(spent) = ctx.data_opt::<Arc<crate::clients::Spent>>() {
+            spent.set(result.complexity);
         }
         Ok(result)
     }

@@ -97,6 +97,8 @@ pub struct Settings {
     pub graphql_max_aliases: usize,
     /// Complexity each caller (an account, else an address) may spend per minute.
     pub graphql_cost_per_minute: u32,
+    /// GraphQL requests each caller (an account, else an address) may make per minute.
+    pub graphql_requests_per_minute: u32,
     /// Votes needed before the commission's majority decides an application.
     pub commission_quorum: usize,
     pub log_format: LogFormat,
@@ -238,6 +240,7 @@ impl Default for Settings {
             graphql_max_root_fields: 20,
             graphql_max_aliases: 60,
             graphql_cost_per_minute: 400_000,
+            graphql_requests_per_minute: 6_000,
             commission_quorum: 3,
             log_format: LogFormat::Pretty,
             log_level: "info".into(),

@@ -29,6 +29,8 @@ pub struct AppState {
     pub trusted_proxies: IpRanges,
     /// Each caller's GraphQL complexity budget.
     pub cost_budget: Arc<CostBudget>,
+    /// Per-caller GraphQL requests per minute (the same limiter, one point a request).
+    pub request_budget: Arc<CostBudget>,
     /// Roles whose holders must have a second factor (`second_factor_roles`).
     pub second_factor_roles: Vec<crate::auth::Role>,
     /// The open figures last computed (`open_figures_ttl_secs`).
@@ -55,6 +57,7 @@ impl AppState {
         let second_factor_roles =
             crate::auth::second_factor::required_roles(&settings.second_factor_roles)?;
         let cost_budget = Arc::new(CostBudget::per_minute(settings.graphql_cost_per_minute));
+        let request_budget = Arc::new(CostBudget::per_minute(settings.graphql_requests_per_minute));
         let open_figures = Arc::new(crate::disclosure::OpenFiguresCache::new(
             settings.open_figures_ttl_secs,
         ));
@@ -69,6 +72,7 @@ impl AppState {
             metrics_allow,
             trusted_proxies,
             cost_budget,
+            request_budget,
             second_factor_roles,
             open_figures,
         })

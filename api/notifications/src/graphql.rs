@@ -26,16 +26,7 @@ pub fn variables(ctx: &Context<'_>) -> Result<Vec<Variable>> {
 pub const ANALYSTS: &[Role] = &[Role::OperatorAdmin, Role::OperatorAnalyst];
 pub const ADMIN: &[Role] = &[Role::OperatorAdmin];
 
-/// Hides the middle of a phone number or e-mail address: `+7701*****00`.
-pub fn mask_contact(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() <= 6 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 2..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 6))
-}
+use adal_core::identifiers::mask_contact;
 
 /// A purpose and whether the law requires it (legal notices cannot be opted out of).
 #[derive(SimpleObject)]

@@ -7,8 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::EntityTrait;
 
 use entities::{
-    claim, claim_contact, claim_payment, commission_vote, exemption, exemption_document,
-    import_batch, organisation,
+    claim, claim_contact, claim_payment, commission_vote, exemption, import_batch, organisation,
 };
 
 use super::import::{self, ImportKind};
@@ -24,6 +23,7 @@ use adal_core::audit;
 use adal_core::auth::guard::actor;
 use adal_core::auth::roles::OPERATOR_STAFF;
 use adal_core::auth::{Allow, Role};
+use adal_core::documents::DocumentInfo;
 use adal_core::error::ApiError;
 use adal_core::identifiers::{Iin, mask};
 use adal_core::loaders::load_err;
@@ -457,8 +457,8 @@ impl Application {
         let state = ctx.data::<AppState>()?;
         Ok(decisions::documents_of(&state.db, self.0.id)
             .await?
-            .into_iter()
-            .map(DocumentInfo)
+            .iter()
+            .map(|d| adal_core::document_info!("application", d))
             .collect())
     }
     async fn votes(&self, ctx: &Context<'_>) -> Result<Vec<Vote>> {
@@ -472,33 +472,6 @@ impl Application {
     /// Votes needed before the majority decides.
     async fn quorum(&self, ctx: &Context<'_>) -> Result<i32> {
         Ok(ctx.data::<AppState>()?.settings.commission_quorum as i32)
-    }
-}
-
-pub struct DocumentInfo(exemption_document::Model);
-
-#[Object]
-impl DocumentInfo {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-    async fn file_name(&self) -> &str {
-        &self.0.file_name
-    }
-    async fn content_type(&self) -> &str {
-        &self.0.content_type
-    }
-    async fn size(&self) -> i64 {
-        self.0.size
-    }
-    /// SHA-256 of the file, as kept.
-    async fn sha256(&self) -> &str {
-        &self.0.sha256
-    }
-    /// Where the file downloads from (`GET`, with the bearer token): the operator's staff and
-    /// the graduate it belongs to.
-    async fn download_path(&self) -> String {
-        adal_core::documents::download_path("application", self.0.id)
     }
 }
 

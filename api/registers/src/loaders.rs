@@ -88,6 +88,13 @@ pub async fn person_name(
         .load_one(person)
         .await
         .map_err(adal_core::loaders::load_err)?;
-    adal_core::audit::read(ctx, person, "name");
-    Ok(p.map(|p| p.full_name()))
+    let shown = adal_core::audit::reveal(ctx, person, "name");
+    Ok(p.map(|p| {
+        let name = p.full_name();
+        if shown {
+            name
+        } else {
+            adal_core::identifiers::mask_name(&name)
+        }
+    }))
 }

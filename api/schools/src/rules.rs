@@ -5,9 +5,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 
 use crate::vocab::{Allergen, MealCharge, SchoolEventKind};
 
-/// Kazakhstan keeps one time zone, UTC+5, since 1 March 2024: a school's day and times are
-/// local to it.
-pub const LOCAL_OFFSET_SECS: i32 = 5 * 3600;
+/// A school's day and times are local to it, in Kazakhstan's one time zone.
+pub use adal_core::clock::{LOCAL_OFFSET_SECS, at_local, local, local_day};
 
 /// An event later than this after it happened is "late" (uploaded by a device that was
 /// offline), and the parent's notice says so.
@@ -15,21 +14,6 @@ pub const LATE_AFTER: Duration = Duration::minutes(2);
 
 /// A device's time this far ahead of Adal's is a clock fault.
 pub const FUTURE_TOLERANCE: Duration = Duration::minutes(5);
-
-/// The local date and time of an instant.
-pub fn local(at: DateTime<Utc>) -> chrono::NaiveDateTime {
-    at.naive_utc() + Duration::seconds(i64::from(LOCAL_OFFSET_SECS))
-}
-
-/// The local date of an instant: the school day it belongs to.
-pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
-    local(at).date()
-}
-
-/// The instant of a local date and time.
-pub fn at_local(day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
-    (day.and_time(time) - Duration::seconds(i64::from(LOCAL_OFFSET_SECS))).and_utc()
-}
 
 /// `HH:MM` of a local time.
 pub fn hhmm(at: DateTime<Utc>) -> String {

@@ -475,6 +475,7 @@ async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()>
                     organisation_id,
                     region_kato: region,
                     allowed_operations: None,
+                    allowed_fields: None,
                 }],
             };
             let acc = create_account(&conn, None, draft)

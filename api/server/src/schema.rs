@@ -7,6 +7,7 @@ use adal_core::state::AppState;
 use adal_notifications::graphql::{NotificationsMutation, NotificationsQuery};
 use adal_obligations::graphql::{ObligationsMutation, ObligationsQuery};
 use adal_obligations::notices::{NoticesMutation, NoticesQuery};
+use adal_registers::accounts::clients::ClientsMutation;
 use adal_registers::accounts::graphql::{AccountsMutation, AccountsQuery};
 use adal_registers::auth::{AuthMutation, AuthQuery};
 use adal_registers::people::graphql::{PeopleMutation, PeopleQuery};
@@ -41,6 +42,7 @@ pub struct Mutation(
     ReferenceMutation,
     PeopleMutation,
     AccountsMutation,
+    ClientsMutation,
     ObligationsMutation,
     NotificationsMutation,
     NoticesMutation,
@@ -67,6 +69,7 @@ pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -
         .register_output_type::<adal_schools::vocab::SchoolRefusal>()
         .register_output_type::<adal_transparency::vocab::ContestRefusal>()
         .register_output_type::<adal_core::auth::second_factor::SignInRefusal>()
+        .register_output_type::<adal_core::clients::ClientRefusal>()
         .limit_depth(depth)
         .limit_complexity(complexity);
     if let Some(state) = state {
@@ -76,6 +79,7 @@ pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -
                 max_root_fields: s.graphql_max_root_fields,
                 max_aliases: s.graphql_max_aliases,
                 budget: state.cost_budget.clone(),
+                requests: state.request_budget.clone(),
             })
             .data(state.clone())
             .data(adal_obligations::service::RegisterCounts::default())

@@ -454,6 +454,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         organisation_id: None,
         region_kato: None,
         allowed_operations: None,
+        allowed_fields: None,
     };
     let accounts: Vec<(&str, Option<i64>, Language, Vec<AssignmentDraft>)> = vec![
         ("admin", None, Language::Ru, vec![role(Role::OperatorAdmin)]),
@@ -558,7 +559,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         .await
         .map_err(e)?;
     }
-    create_client(
+    let integration = create_client(
         db,
         None,
         ClientDraft {
@@ -567,11 +568,25 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
             role: Role::Integration,
             organisation_id: None,
             allowed_operations: Some(vec!["persons".into(), "person".into()]),
+            // It matches persons by IIN and name; their contacts and birth dates reach it
+            // masked.
+            allowed_fields: Some(vec!["iin".into(), "name".into()]),
             // A state system matching persons in bulk: more than a person's default budget.
             cost_per_minute: Some(20_000),
+            requests_per_minute: None,
             expires_at: None,
             secret: Some(DEMO_INTEGRATION.1.into()),
         },
+    )
+    .await
+    .map_err(e)?;
+    // The one operation it runs, registered: it may send the hash alone.
+    adal_core::clients::register(
+        db,
+        integration.0.id,
+        false,
+        "query MatchByIin($iin: String!) { persons(filter: {iin: $iin}, first: 1) { nodes { id iin fullName } } }",
+        Utc::now(),
     )
     .await
     .map_err(e)?;
@@ -584,7 +599,9 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
             role: Role::Device,
             organisation_id: Some(school),
             allowed_operations: None,
+            allowed_fields: None,
             cost_per_minute: None,
+            requests_per_minute: None,
             expires_at: None,
             secret: Some(DEMO_DEVICE.1.into()),
         },
@@ -640,17 +657,15 @@ async fn seed_contest(db: &DatabaseConnection) -> anyhow::Result<()> {
         .into_iter()
         .find(|d| d.kind == DecisionKind::VoucherApplication)
         .context("no ranking of Софья's application")?;
-    adal_transparency::contest::open(
-        db,
-        &sources,
-        &actor,
-        &ranking.key(),
-        "Софьяның әкесі – мұғалім, біз көпбалалы отбасымыз: балл тек бір санатты ескерген. / \
+    let contest = adal_transparency::contest::Contest {
+        key: &ranking.key(),
+        statement: "Софьяның әкесі – мұғалім, біз көпбалалы отбасымыз: балл тек бір санатты ескерген. / \
          Отец Софьи – учитель, мы многодетная семья: в балле учтена только одна категория.",
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(e)?;
+        documents: &[],
+    };
+    adal_transparency::contest::open(db, &sources, &actor, contest, chrono::Utc::now())
+        .await
+        .map_err(e)?;
     Ok(())
 }
 

@@ -182,6 +182,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(adal_notifications::webhooks::routes)
             .configure(adal_obligations::consent::routes)
             .configure(adal_obligations::export::routes)
+            // Before the obligations' `/documents/{kind}/{id}`: the more specific path first.
+            .configure(adal_transparency::downloads::routes)
             .configure(adal_obligations::downloads::routes)
             .configure(adal_vouchers::http::routes)
             .configure(adal_schools::http::routes)

@@ -36,21 +36,6 @@ async fn apply(
     )
 }
 
-async fn get(
-    app: &adal_testkit::TestApp,
-    token: Option<&str>,
-    path: &str,
-) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
-    let mut req = reqwest::Client::new().get(format!("{}{path}", app.address));
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    (status, headers, resp.bytes().await.unwrap().to_vec())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn application_documents_download_for_staff_and_their_graduate_only() {
     let app = spawn_app_with_demo().await;
@@ -67,7 +52,7 @@ async fn application_documents_download_for_staff_and_their_graduate_only() {
     // The graduate, an analyst and a commission member get the file as uploaded.
     for login in ["graduate", "analyst", "commission"] {
         let t = token(&app, login).await;
-        let (status, headers, body) = get(&app, Some(&t), &path).await;
+        let (status, headers, body) = get_path(&app, Some(&t), &path).await;
         assert_eq!(status, 200, "{login}");
         assert_eq!(body, content, "{login}");
         assert_eq!(headers["content-type"], "application/pdf");
@@ -85,18 +70,18 @@ async fn application_documents_download_for_staff_and_their_graduate_only() {
     let other = graduate_id(&app, &admin, "Омаров").await;
     assert_ne!(other, mine);
     let (theirs, sha) = apply(&app, &admin, &other, "<script>.html", b"<script>x</script>").await;
-    let (status, _, body) = get(&app, Some(&me), &theirs).await;
+    let (status, _, body) = get_path(&app, Some(&me), &theirs).await;
     assert_eq!(status, 404, "{}", String::from_utf8_lossy(&body));
     assert!(String::from_utf8_lossy(&body).contains("NOT_FOUND"));
-    let (status, _, _) = get(&app, Some(&token(&app, "parent").await), &theirs).await;
+    let (status, _, _) = get_path(&app, Some(&token(&app, "parent").await), &theirs).await;
     assert_eq!(status, 403);
-    let (status, _, _) = get(&app, None, &theirs).await;
+    let (status, _, _) = get_path(&app, None, &theirs).await;
     assert_eq!(status, 401);
-    let (status, _, _) = get(&app, Some(&admin), "/documents/application/999999").await;
+    let (status, _, _) = get_path(&app, Some(&admin), "/documents/application/999999").await;
     assert_eq!(status, 404);
 
     // An uploaded page is never served as a page on Adal's origin.
-    let (status, headers, _) = get(&app, Some(&admin), &theirs).await;
+    let (status, headers, _) = get_path(&app, Some(&admin), &theirs).await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "application/octet-stream");
     assert_eq!(headers["x-content-type-options"], "nosniff");
@@ -120,7 +105,7 @@ async fn application_documents_download_for_staff_and_their_graduate_only() {
     // A file altered on disk no longer matches its checksum: refused, never sent.
     let file = app.settings.data_dir.join("documents").join(&sha);
     std::fs::write(&file, b"tampered").unwrap();
-    let (status, _, body) = get(&app, Some(&admin), &theirs).await;
+    let (status, _, body) = get_path(&app, Some(&admin), &theirs).await;
     assert_eq!(status, 500);
     assert!(!String::from_utf8_lossy(&body).contains("tampered"));
 }

@@ -516,8 +516,8 @@ async fn uploads_are_refused_before_their_body_is_read_unless_the_caller_may_upl
     let s = status_before_body(&app, &[multipart.clone(), huge.clone()], start).await;
     assert_eq!(s, 401);
     // Signed in, but no role of theirs uploads: 403.
-    let parent = token(&app, "parent").await;
-    let bearer = ("authorization", format!("Bearer {parent}"));
+    let provider = token(&app, "provider").await;
+    let bearer = ("authorization", format!("Bearer {provider}"));
     let s = status_before_body(&app, &[multipart.clone(), huge.clone(), bearer], start).await;
     assert_eq!(s, 403);
     // An uploader announcing more than the limit: 413 at once.

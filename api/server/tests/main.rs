@@ -10,6 +10,7 @@ mod architecture;
 mod audit_chain;
 mod auth;
 mod cli;
+mod clients;
 mod document_evidence;
 mod documents;
 mod exports;

@@ -527,8 +527,9 @@ async fn full_iins_go_only_to_roles_whose_work_needs_them() {
     )
     .await;
     assert!(is_full(&r.ok()["me"]["person"]["iin"]));
-    // A state system granted `persons` matches by IIN: it reads them in full.
-    let r = gql(&app, Some(&admin), "mutation { createClient(input: {clientId: \"egov-match\", displayName: \"eGov matching\", role: INTEGRATION, allowedOperations: [\"persons\"]}) { clientSecret } }", json!({})).await;
+    // A state system granted `persons` and the field `iin` matches by IIN: it reads them in
+    // full.
+    let r = gql(&app, Some(&admin), "mutation { createClient(input: {clientId: \"egov-match\", displayName: \"eGov matching\", role: INTEGRATION, allowedOperations: [\"persons\"], allowedFields: [\"iin\"]}) { clientSecret } }", json!({})).await;
     let secret = r.ok()["createClient"]["clientSecret"]
         .as_str()
         .unwrap()

@@ -77,6 +77,12 @@ async fn every_operation_admits_exactly_its_roles() {
             allowed: &["admin"],
         },
         Op {
+            name: "registerOperation",
+            query: "mutation { registerOperation(query: \"{ __typename }\") { hash } }".into(),
+            variables: json!({}),
+            allowed: &["demo-integration"],
+        },
+        Op {
             name: "createClient",
             query: "mutation($i: CreateClientInput!) { createClient(input: $i) { clientId } }".into(),
             variables: json!({ "i": { "clientId": "new-system", "displayName": "New system", "role": "INTEGRATION", "allowedOperations": ["persons"] } }),

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use adal_core::clock::Clock;
 use adal_testkit::TestApp;
-use common::{Op, gql, role_matrix, token};
+use common::{Op, get_path, gql, gql_upload, role_matrix, token};
 
 const DECISIONS: &str = "query($p: ID) { myDecisions(personId: $p) { key kind personId personName at outcome rule reason decidedBy body figures { ruleVersion score cutoff rank creditedMonths requiredMonths amount validFrom validTo } votes { role approve reason } contest { id dueOn overdue outcome answer } } }";
 
@@ -505,4 +505,76 @@ async fn a_school_answers_for_its_decisions_and_the_figures_count_the_cases() {
     assert_eq!(table["columns"][2]["code"], "upheld");
     assert_eq!(school_upheld, &Value::Null);
     assert_eq!(table["total"]["persons"], Value::Null);
+}
+
+/// A parent bears their statement out with documents; the body that answers and its
+/// supervisor download them, the parent too, nobody else.
+#[tokio::test]
+async fn a_contest_carries_documents_that_the_bodies_that_see_it_download() {
+    let app = adal_testkit::spawn_app_with_demo().await;
+    let parent = token(&app, "parent").await;
+    let ground = find(&decisions(&app, "parent").await, "MEAL_GROUND", "Әлихан").clone();
+    let query = "mutation($k: String!, $s: String!, $d: [Upload!]) { contestDecision(key: $k, statement: $s, documents: $d) { id documents { fileName contentType size downloadPath } } }";
+    let pdf = b"%PDF-1.4 the certificate of large family".to_vec();
+    // Six documents are more than a contest carries.
+    let six: Vec<(String, Vec<u8>)> = (0..6)
+        .map(|i| (format!("variables.d.{i}"), pdf.clone()))
+        .collect();
+    let r = gql_upload(
+        &app,
+        &parent,
+        query,
+        json!({ "k": ground["key"], "s": "See the certificate", "d": [null, null, null, null, null, null] }),
+        six.iter().map(|(p, b)| (p.as_str(), "c.pdf", b.clone())).collect(),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"));
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "documents");
+    let r = gql_upload(
+        &app,
+        &parent,
+        query,
+        json!({ "k": ground["key"], "s": "See the certificate", "d": [null] }),
+        vec![("variables.d.0", "certificate.pdf", pdf.clone())],
+    )
+    .await;
+    let doc = r.ok()["contestDecision"]["documents"][0].clone();
+    assert_eq!(doc["fileName"], "certificate.pdf");
+    assert_eq!(doc["contentType"], "application/pdf");
+    assert_eq!(doc["size"], pdf.len());
+    let path = doc["downloadPath"].as_str().unwrap().to_owned();
+    assert!(path.starts_with("/documents/contest/"), "{path}");
+    // On the school's desk with the case.
+    let desk = cases(&app, "school.admin", false, false).await;
+    assert!(
+        desk.iter()
+            .any(|c| c["id"] == r.ok()["contestDecision"]["id"])
+    );
+    for who in ["school.admin", "akimat", "admin", "parent"] {
+        let (status, headers, bytes) = get_path(&app, Some(&token(&app, who).await), &path).await;
+        assert_eq!(status, 200, "{who}");
+        assert_eq!(bytes, pdf, "{who}");
+        assert!(
+            headers["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment"),
+            "{who}"
+        );
+    }
+    // Another parent, and the commission (which does not see a school's case): not found.
+    for who in ["teacher.parent", "commission"] {
+        let (status, _, _) = get_path(&app, Some(&token(&app, who).await), &path).await;
+        assert_eq!(status, 404, "{who}");
+    }
+    let (status, _, _) = get_path(&app, None, &path).await;
+    assert_eq!(status, 401);
+    // The obligations' documents are still theirs.
+    let (status, _, _) = get_path(
+        &app,
+        Some(&token(&app, "admin").await),
+        "/documents/application/999999",
+    )
+    .await;
+    assert_eq!(status, 404);
 }

@@ -4,12 +4,13 @@
 //! body's cases, and which are overdue.
 
 use std::collections::HashMap;
+use std::path::Path;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use serde_json::json;
 
@@ -17,35 +18,128 @@ use adal_core::audit;
 use adal_core::auth::actor::Actor;
 use adal_core::auth::roles::Role;
 use adal_core::decisions::{DecidingBody, Decision, DecisionSources};
+use adal_core::documents::{Document, Stored};
 use adal_core::error::{ApiError, ApiResult};
-use entities::contest_case;
+use adal_core::pagination::PageRequest;
+use entities::{contest_case, contest_document, person};
 
 use crate::vocab::{ContestOutcome, ContestRefusal};
 
 /// The working days a body has to answer: the term the Administrative Procedure Code gives for
-/// a complaint. Public holidays are not yet taken out of the count.
+/// a complaint. Weekends and public holidays do not count (`adal_core::calendar`).
 pub const ANSWER_WORKING_DAYS: u32 = 20;
 
 /// The longest statement or answer kept.
 pub const MAX_TEXT: usize = 4_000;
 
-/// The day in Kazakhstan (UTC+5) at `at`.
-pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
-    (at + Duration::hours(5)).date_naive()
-}
+/// The documents one contest may carry, and the size of each.
+pub const MAX_DOCUMENTS: usize = 5;
+pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
+
+pub use adal_core::clock::local_day;
 
 /// The last day of the answer's term for a case opened on `opened`: the
-/// [`ANSWER_WORKING_DAYS`]th working day (Monday to Friday) after it.
+/// [`ANSWER_WORKING_DAYS`]th working day after it.
 pub fn due_on(opened: NaiveDate) -> NaiveDate {
-    let mut day = opened;
-    let mut left = ANSWER_WORKING_DAYS;
-    while left > 0 {
-        day += Duration::days(1);
-        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
-            left -= 1;
-        }
+    adal_core::calendar::working_days_after(opened, ANSWER_WORKING_DAYS)
+}
+
+/// Which of the visible cases a desk lists.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaseFilter {
+    /// The answered cases, else the open ones.
+    pub answered: bool,
+    /// Only the open cases past their term on `today`.
+    pub overdue_only: bool,
+}
+
+/// A page of the cases the caller sees ([`visible`]) that `filter` keeps, oldest first, and
+/// how many there are in all.
+pub async fn cases(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: CaseFilter,
+    today: NaiveDate,
+    page: &PageRequest,
+) -> ApiResult<(Vec<contest_case::Model>, u64)> {
+    let mut q = contest_case::Entity::find().filter(visible(actor));
+    q = if filter.answered {
+        q.filter(contest_case::Column::AnsweredAt.is_not_null())
+    } else {
+        q.filter(contest_case::Column::AnsweredAt.is_null())
+    };
+    if filter.overdue_only {
+        q = q
+            .filter(contest_case::Column::AnsweredAt.is_null())
+            .filter(contest_case::Column::DueOn.lt(today));
     }
-    day
+    let total = q.clone().count(db).await?;
+    let mut q = q.order_by_asc(contest_case::Column::Id);
+    if let Some(after) = page.after_id()? {
+        q = q.filter(contest_case::Column::Id.gt(after));
+    }
+    Ok((q.limit(page.fetch_limit()).all(db).await?, total))
+}
+
+/// The names of persons by id, as `name` writes each (a first name for a parent's page, the
+/// full name on a body's desk).
+pub async fn names(
+    db: &impl ConnectionTrait,
+    persons: impl IntoIterator<Item = i64>,
+    name: fn(&person::Model) -> String,
+) -> ApiResult<HashMap<i64, String>> {
+    Ok(person::Entity::find()
+        .filter(person::Column::Id.is_in(persons))
+        .all(db)
+        .await?
+        .iter()
+        .map(|p| (p.id, name(p)))
+        .collect())
+}
+
+/// The documents of the cases `ids`, by case, in the order they came.
+pub async fn documents(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> ApiResult<HashMap<i64, Vec<contest_document::Model>>> {
+    let mut out: HashMap<i64, Vec<contest_document::Model>> = HashMap::new();
+    for d in contest_document::Entity::find()
+        .filter(contest_document::Column::CaseId.is_in(ids))
+        .order_by_asc(contest_document::Column::Id)
+        .all(db)
+        .await?
+    {
+        out.entry(d.case_id).or_default().push(d);
+    }
+    Ok(out)
+}
+
+/// A contest's document for a caller who may read it: the person it is about (or their
+/// parent) and the bodies that see the case; to anyone else it does not exist.
+pub async fn document_for(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> ApiResult<contest_document::Model> {
+    let doc = contest_document::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("document"))?;
+    let case = contest_case::Entity::find_by_id(doc.case_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("document"))?;
+    let readable = own_persons(actor).contains(&case.person_id)
+        || contest_case::Entity::find_by_id(case.id)
+            .filter(visible(actor))
+            .one(db)
+            .await?
+            .is_some();
+    if readable {
+        Ok(doc)
+    } else {
+        Err(ApiError::NotFound("document"))
+    }
 }
 
 /// Whether the case is past its term unanswered (on `today`), or was answered after it.
@@ -105,17 +199,45 @@ fn already_contested() -> ApiError {
     }
 }
 
+/// What a person says when they contest a decision: their statement and the documents that
+/// bear it out, already in the store ([`store_documents`]).
+pub struct Contest<'a> {
+    pub key: &'a str,
+    pub statement: &'a str,
+    pub documents: &'a [Stored<'a>],
+}
+
+/// Writes a contest's documents (none, or up to [`MAX_DOCUMENTS`] of up to
+/// [`MAX_DOCUMENT_BYTES`]) to the store, before the case's transaction: a case that is then
+/// refused leaves at most a file no row names, never a row without its file.
+pub fn store_documents<'a>(
+    data_dir: &Path,
+    documents: &'a [Document],
+) -> ApiResult<Vec<Stored<'a>>> {
+    if documents.len() > MAX_DOCUMENTS {
+        return Err(ApiError::bad_input(
+            "documents",
+            format!("at most {MAX_DOCUMENTS} documents"),
+        ));
+    }
+    if documents.is_empty() {
+        return Ok(Vec::new());
+    }
+    adal_core::documents::store(data_dir, documents, MAX_DOCUMENT_BYTES)
+}
+
 /// Opens a contest of the decision `key` about the caller or their child.
 pub async fn open(
     db: &DatabaseConnection,
     sources: &DecisionSources,
     actor: &Actor,
-    key: &str,
-    statement: &str,
+    contest: Contest<'_>,
     now: DateTime<Utc>,
 ) -> ApiResult<contest_case::Model> {
+    let key = contest.key;
+    let stored = contest.documents;
     let statement = text(
-        statement,
+        contest.statement,
         "statement",
         "say what is wrong with the decision",
     )?;
@@ -154,13 +276,28 @@ pub async fn open(
         Some(SqlErr::UniqueConstraintViolation(_)) => already_contested(),
         _ => e.into(),
     })?;
+    for d in stored {
+        let (file_name, _declared) = adal_core::documents::labels(d.document);
+        contest_document::ActiveModel {
+            case_id: Set(case.id),
+            file_name: Set(file_name),
+            content_type: Set(adal_core::documents::sniff(&d.document.bytes).to_owned()),
+            size: Set(i64::try_from(d.document.bytes.len()).unwrap_or(i64::MAX)),
+            sha256: Set(d.sha256.clone()),
+            uploaded_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
     audit::record(
         &txn,
         Some(actor.account_id),
         "contest.opened",
         "contest_case",
         case.id,
-        json!({ "decision": key, "body": decision.body, "due_on": case.due_on }),
+        json!({ "decision": key, "body": decision.body, "due_on": case.due_on,
+                "documents": stored.len() }),
     )
     .await?;
     txn.commit().await?;
@@ -273,10 +410,12 @@ mod tests {
 
     #[test]
     fn the_term_is_twenty_working_days() {
-        // Tuesday 1 December 2026: four weeks of five working days, less the 1st itself.
-        assert_eq!(due_on(day(2026, 12, 1)), day(2026, 12, 29));
-        // Opened on a Saturday: the count starts on Monday.
-        assert_eq!(due_on(day(2026, 12, 5)), day(2027, 1, 1));
+        // Tuesday 1 December 2026: four weeks of five working days, less the 1st itself and
+        // Independence Day (Wednesday the 16th).
+        assert_eq!(due_on(day(2026, 12, 1)), day(2026, 12, 30));
+        // Opened on a Saturday: the count starts on Monday, and steps over the 16th and the
+        // New Year (1 January, and the 2nd, a Saturday, whose day off is Monday the 4th).
+        assert_eq!(due_on(day(2026, 12, 5)), day(2027, 1, 6));
     }
 
     #[test]

@@ -2,19 +2,17 @@
 //! (`contestDecision`), and the bodies' list of cases (`contestCases`) and their answer
 //! (`answerContest`).
 
-use std::collections::HashMap;
-
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object, Result, Upload};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use adal_core::auth::guard::{Allow, actor};
 use adal_core::auth::roles::Role;
 use adal_core::decisions::{DecidingBody, Decision, DecisionKind, DecisionSources, Figures, Vote};
+use adal_core::documents::DocumentInfo;
 use adal_core::error::ApiError;
 use adal_core::pagination::{Conn, PageRequest, connection, list_complexity};
 use adal_core::state::AppState;
-use entities::{contest_case, person};
+use entities::contest_case;
 
 use crate::contest::{self, local_day};
 use crate::vocab::ContestOutcome;
@@ -150,6 +148,17 @@ impl ContestCase {
     async fn can_answer(&self, ctx: &Context<'_>) -> bool {
         actor(ctx).is_ok_and(|a| contest::answers(a, &self.c))
     }
+    /// The documents the person attached, in the order they came.
+    async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<DocumentInfo>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(contest::documents(&state.db, [self.c.id])
+            .await?
+            .remove(&self.c.id)
+            .unwrap_or_default()
+            .iter()
+            .map(|d| adal_core::document_info!("contest", d))
+            .collect())
+    }
     async fn outcome(&self) -> Option<ContestOutcome> {
         self.c.outcome.as_deref().and_then(ContestOutcome::from_db)
     }
@@ -186,13 +195,8 @@ impl TransparencyQuery {
             }
             persons = vec![id];
         }
-        let names: HashMap<i64, String> = person::Entity::find()
-            .filter(person::Column::Id.is_in(persons.iter().copied()))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.first_name))
-            .collect();
+        let names =
+            contest::names(&state.db, persons.iter().copied(), |p| p.first_name.clone()).await?;
         let (decisions, mut cases) = contest::timeline(&state.db, sources, &persons).await?;
         let today = local_day(state.settings.clock.now());
         Ok(decisions
@@ -224,30 +228,15 @@ impl TransparencyQuery {
         let actor = actor(ctx)?;
         let page = PageRequest::parse(first, after)?;
         let today = local_day(state.settings.clock.now());
-        let mut q = contest_case::Entity::find().filter(contest::visible(actor));
-        q = if answered {
-            q.filter(contest_case::Column::AnsweredAt.is_not_null())
-        } else {
-            q.filter(contest_case::Column::AnsweredAt.is_null())
+        let filter = contest::CaseFilter {
+            answered,
+            overdue_only,
         };
-        if overdue_only {
-            q = q
-                .filter(contest_case::Column::AnsweredAt.is_null())
-                .filter(contest_case::Column::DueOn.lt(today));
-        }
-        let total = q.clone().count(&state.db).await?;
-        let mut q = q.order_by_asc(contest_case::Column::Id);
-        if let Some(after) = page.after_id()? {
-            q = q.filter(contest_case::Column::Id.gt(after));
-        }
-        let rows = q.limit(page.fetch_limit()).all(&state.db).await?;
-        let names: HashMap<i64, String> = person::Entity::find()
-            .filter(person::Column::Id.is_in(rows.iter().map(|c| c.person_id)))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, format!("{} {}", p.last_name, p.first_name)))
-            .collect();
+        let (rows, total) = contest::cases(&state.db, actor, filter, today, &page).await?;
+        let names = contest::names(&state.db, rows.iter().map(|c| c.person_id), |p| {
+            format!("{} {}", p.last_name, p.first_name)
+        })
+        .await?;
         Ok(connection(
             &page,
             rows,
@@ -269,19 +258,31 @@ pub struct TransparencyMutation;
 impl TransparencyMutation {
     /// Contests a decision about the signed-in person or their child (its `key` from
     /// `myDecisions`): the case goes to the body that decided, which answers within
-    /// twenty working days. One case per decision.
+    /// twenty working days. One case per decision. Up to five documents (10 MB each) may
+    /// bear the statement out (a multipart request).
     #[graphql(guard = "Allow::roles(\"contestDecision\", CITIZENS)")]
     async fn contest_decision(
         &self,
         ctx: &Context<'_>,
         key: String,
         statement: String,
+        #[graphql(default)] documents: Vec<Upload>,
     ) -> Result<ContestCase> {
         let state = ctx.data::<AppState>()?;
         let sources = ctx.data::<DecisionSources>()?;
         let actor = actor(ctx)?;
         let now = state.settings.clock.now();
-        let c = contest::open(&state.db, sources, actor, &key, &statement, now).await?;
+        let documents = documents
+            .iter()
+            .map(|u| adal_core::graphql::uploaded(ctx, u, "documents"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let stored = contest::store_documents(&state.settings.data_dir, &documents)?;
+        let contest = contest::Contest {
+            key: &key,
+            statement: &statement,
+            documents: &stored,
+        };
+        let c = contest::open(&state.db, sources, actor, contest, now).await?;
         Ok(ContestCase {
             c,
             person_name: None,

@@ -4,6 +4,7 @@
 //! contests. It knows no domain: the server plugs the domains' sources in.
 
 pub mod contest;
+pub mod downloads;
 pub mod graphql;
 pub mod open_figures;
 pub mod vocab;

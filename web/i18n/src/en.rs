@@ -1361,5 +1361,46 @@ pub fn text(key: Key) -> &'static str {
         DeskOverturn => "The decision is changed",
         DeskAnswerLabel => "Reasons (the person reads them)",
         DeskSend => "Send the answer",
+        NavClients => "Integration clients",
+        ClientsHint => {
+            "State information systems that read Adal through its API: what each may call and read, its use over the last 30 days and the operations it registered. Personal fields it was not granted reach it masked."
+        }
+        ClientsNoneTitle => "No integration clients",
+        ClientsNoneText => "A state system appears here once an administrator creates its client.",
+        ClientIdLabel => "Client ID",
+        ClientOperations => "Granted operations",
+        ClientFields => "Personal fields",
+        ClientGranted => "granted",
+        ClientMasked => "masked",
+        ClientBudget => "Cost budget per minute",
+        ClientBudgetDefault => "the server's default",
+        ClientExpires => "Access ends",
+        ClientPersistedOnly => "Run only registered operations (it can register no more)",
+        ClientUsage => "Use over the last 30 days",
+        ClientCalls => "Calls",
+        ClientCost => "Cost",
+        ClientRefusals => "Refusals",
+        ClientMaskedFields => "Masked fields",
+        ClientNoUse => "No calls in the last 30 days.",
+        ClientRegistered => "Registered operations",
+        ClientNoOperations => "No operation registered yet.",
+        ClientHash => "Hash (SHA-256)",
+        FieldPhone => "Phone number",
+        ErrPersistedQueryNotFound => {
+            "No operation is registered under this hash: send its text with the hash once, or register it."
+        }
+        ErrPersistedQueryHashMismatch => {
+            "The hash sent is not the SHA-256 of the operation's text."
+        }
+        ErrOperationNotRegistered => {
+            "This client may run only its registered operations, and this one is not registered."
+        }
+        ErrRegistrationClosed => {
+            "This client may run only its registered operations: it registers no new ones until the operator allows it."
+        }
+        DecDocumentsHint => {
+            "Up to five PDF, PNG or JPEG files of up to 10 MB each that bear your statement out (optional)."
+        }
+        ClientRate => "Requests per minute",
     }
 }

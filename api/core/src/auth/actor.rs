@@ -16,6 +16,8 @@ pub struct Assignment {
     pub organisation_id: Option<i64>,
     pub region_kato: Option<String>,
     pub allowed_operations: Vec<String>,
+    /// The personal fields an integration client may read.
+    pub allowed_fields: Vec<String>,
 }
 
 impl Assignment {
@@ -27,6 +29,11 @@ impl Assignment {
             region_kato: m.region_kato.clone(),
             allowed_operations: m
                 .allowed_operations
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or_default(),
+            allowed_fields: m
+                .allowed_fields
                 .as_deref()
                 .and_then(|s| serde_json::from_str(s).ok())
                 .unwrap_or_default(),
@@ -53,8 +60,13 @@ pub struct Actor {
     /// The caller's own GraphQL cost budget per minute (a machine client's, set with it);
     /// `None`: the server's default.
     pub cost_per_minute: Option<u32>,
+    /// The caller's own GraphQL requests per minute (a machine client's); `None`: the
+    /// server's default.
+    pub requests_per_minute: Option<u32>,
     /// Whether the account signs in with a second factor.
     pub second_factor: bool,
+    /// A machine client that runs only the operations it registered.
+    pub persisted_only: bool,
 }
 
 impl Actor {
@@ -95,7 +107,9 @@ impl Actor {
             assignments,
             children,
             cost_per_minute: acc.cost_per_minute.and_then(|n| u32::try_from(n).ok()),
+            requests_per_minute: acc.requests_per_minute.and_then(|n| u32::try_from(n).ok()),
             second_factor: acc.totp_confirmed_at.is_some(),
+            persisted_only: acc.persisted_only,
         }))
     }
 
@@ -112,6 +126,17 @@ impl Actor {
         self.assignments.iter().any(|a| {
             a.role == Role::Integration && a.allowed_operations.iter().any(|o| o == operation)
         })
+    }
+
+    /// Whether the caller may read the personal field `field` (one of
+    /// [`super::roles::GRANTABLE_FIELDS`]) of those its scope reaches: people and devices
+    /// always, an integration client when it was granted the field.
+    pub fn reads_field(&self, field: &str) -> bool {
+        !self.has_role(Role::Integration)
+            || self
+                .assignments
+                .iter()
+                .any(|a| a.role == Role::Integration && a.allowed_fields.iter().any(|f| f == field))
     }
 
     /// Regions the caller holds `role` in.

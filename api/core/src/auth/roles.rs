@@ -67,11 +67,12 @@ pub const OPERATOR_STAFF: &[Role] = &[
 ];
 
 /// Roles whose work includes uploading files (the operator's imports, a graduate's
-/// documents, a school's dish photos). Only they may send a multipart request, and only it may
+/// documents, a parent's documents with a contest, a school's dish photos). Only they may send a multipart request, and only it may
 /// be larger than `max_body_bytes`; a domain that adds an upload adds its role here.
 pub const UPLOADERS: &[Role] = &[
     Role::OperatorAdmin,
     Role::Graduate,
+    Role::Parent,
     Role::SchoolAdmin,
     Role::SchoolStaff,
 ];
@@ -90,3 +91,8 @@ pub const GRANTABLE_OPERATIONS: &[&str] = &[
     "updatePerson",
     "linkGuardian",
 ];
+
+/// Personal fields an integration client may be granted by name; a field not granted reaches
+/// it masked, with the reason in the answer's `extensions.masked`. The same names mark reads
+/// on the audit trail.
+pub const GRANTABLE_FIELDS: &[&str] = &["iin", "name", "birthDate", "phone", "email"];

@@ -5,13 +5,14 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject, Upload};
 use chrono::{DateTime, Utc};
 
-use entities::{consent_request, graduate_task, graduate_task_document};
+use entities::{consent_request, graduate_task};
 
 use crate::loaders::loaders;
 use adal_core::audit;
 use adal_core::auth::guard::actor;
 use adal_core::auth::roles::OPERATOR_STAFF;
 use adal_core::auth::{Allow, Role};
+use adal_core::documents::DocumentInfo;
 use adal_core::error::ApiError;
 use adal_core::loaders::load_err;
 use adal_core::sql::parse_id;
@@ -46,35 +47,6 @@ pub struct CampaignInput {
 }
 
 pub struct Task(pub graduate_task::Model);
-
-pub struct TaskDocument(graduate_task_document::Model);
-
-#[Object]
-impl TaskDocument {
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
-    }
-    async fn file_name(&self) -> &str {
-        &self.0.file_name
-    }
-    async fn content_type(&self) -> &str {
-        &self.0.content_type
-    }
-    async fn size(&self) -> i64 {
-        self.0.size
-    }
-    async fn sha256(&self) -> &str {
-        &self.0.sha256
-    }
-    async fn uploaded_at(&self) -> DateTime<Utc> {
-        self.0.uploaded_at
-    }
-    /// Where the file downloads from (`GET`, with the bearer token): the operator's staff and
-    /// the graduate it belongs to.
-    async fn download_path(&self) -> String {
-        adal_core::documents::download_path("task", self.0.id)
-    }
-}
 
 #[Object]
 impl Task {
@@ -114,12 +86,12 @@ impl Task {
     async fn reviewed_at(&self) -> Option<DateTime<Utc>> {
         self.0.reviewed_at
     }
-    async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<TaskDocument>> {
+    async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<DocumentInfo>> {
         let state = ctx.data::<AppState>()?;
         Ok(tasks::documents_of(&state.db, self.0.id)
             .await?
             .into_iter()
-            .map(TaskDocument)
+            .map(|d| adal_core::document_info!("task", d))
             .collect())
     }
 }

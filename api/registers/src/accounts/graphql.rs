@@ -62,13 +62,40 @@ impl Account {
     async fn cost_per_minute(&self) -> Option<i32> {
         self.0.cost_per_minute
     }
+    /// A machine client's own GraphQL requests per minute; null: the server's default.
+    async fn requests_per_minute(&self) -> Option<i32> {
+        self.0.requests_per_minute
+    }
     async fn disabled(&self) -> bool {
         self.0.disabled
+    }
+    /// An integration client runs only the operations it registered.
+    async fn persisted_only(&self) -> bool {
+        self.0.persisted_only
     }
     /// When a machine client's access ends (it can then neither sign in nor use its tokens);
     /// null: it does not expire.
     async fn expires_at(&self) -> Option<DateTime<Utc>> {
         self.0.expires_at
+    }
+    /// A machine client's use, day by day (Almaty time) for the last `days` days (30 unless
+    /// given), newest first; days without a call are absent. The operator's staff only.
+    #[graphql(guard = "Allow::roles(\"clientUsage\", ACCOUNT_READERS)")]
+    async fn usage(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 30)] days: i32,
+    ) -> Result<Vec<super::clients::ClientUsageDay>> {
+        super::clients::usage(ctx, self.0.id, days).await
+    }
+    /// The operations an integration client registered, oldest first. The operator's staff
+    /// only.
+    #[graphql(guard = "Allow::roles(\"clientOperations\", ACCOUNT_READERS)")]
+    async fn operations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::clients::PersistedOperation>> {
+        super::clients::operations(ctx, self.0.id).await
     }
     /// The person this account belongs to, when the caller may see that person (the same
     /// scope as the `person` and `persons` queries; an integration client allowed `accounts`
@@ -146,6 +173,14 @@ impl RoleAssignment {
             .as_deref()
             .and_then(|s| serde_json::from_str(s).ok())
     }
+    /// Personal fields an integration client may read (`iin`, `name`, `birthDate`, `phone`,
+    /// `email`); the others reach it masked.
+    async fn allowed_fields(&self) -> Option<Vec<String>> {
+        self.0
+            .allowed_fields
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+    }
 }
 
 #[derive(InputObject)]
@@ -157,6 +192,9 @@ pub struct RoleAssignmentInput {
     pub region_kato: Option<String>,
     /// Operations (integration).
     pub allowed_operations: Option<Vec<String>>,
+    /// Personal fields (integration): `iin`, `name`, `birthDate`, `phone`, `email`; unset,
+    /// none.
+    pub allowed_fields: Option<Vec<String>>,
 }
 
 impl RoleAssignmentInput {
@@ -170,6 +208,7 @@ impl RoleAssignmentInput {
                 .transpose()?,
             region_kato: self.region_kato.filter(|s| !s.is_empty()),
             allowed_operations: self.allowed_operations,
+            allowed_fields: self.allowed_fields,
         })
     }
 }
@@ -193,9 +232,15 @@ pub struct UpdateAccountInput {
     /// A machine client's own GraphQL cost budget per minute; 0 returns it to the server's
     /// default.
     pub cost_per_minute: Option<i32>,
+    /// A machine client's own GraphQL requests per minute; 0 returns it to the server's
+    /// default.
+    pub requests_per_minute: Option<i32>,
     /// When a machine client's access ends (an instant still to come); null removes the
     /// expiry, absent leaves it.
     pub expires_at: MaybeUndefined<DateTime<Utc>>,
+    /// Whether an integration client may run only the operations it registered
+    /// (`registerOperation`), and register no more.
+    pub persisted_only: Option<bool>,
 }
 
 #[derive(InputObject, Default)]
@@ -215,9 +260,16 @@ pub struct CreateClientInput {
     pub organisation_id: Option<ID>,
     /// The operations an integration may call.
     pub allowed_operations: Option<Vec<String>>,
+    /// The personal fields an integration may read (`iin`, `name`, `birthDate`, `phone`,
+    /// `email`); the others reach it masked, with the reason in `extensions.masked`. Unset,
+    /// none.
+    pub allowed_fields: Option<Vec<String>>,
     /// The client's own GraphQL cost budget per minute (query complexity points); unset, the
     /// server's default (`ADAL_GRAPHQL_COST_PER_MINUTE`).
     pub cost_per_minute: Option<i32>,
+    /// The client's own GraphQL requests per minute, however cheap each; unset, the server's
+    /// default (`ADAL_GRAPHQL_REQUESTS_PER_MINUTE`).
+    pub requests_per_minute: Option<i32>,
     /// When its access ends (an instant still to come); unset: it does not expire.
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -324,11 +376,13 @@ impl AccountsMutation {
             disabled: input.disabled,
             password: input.password,
             cost_per_minute: input.cost_per_minute,
+            requests_per_minute: input.requests_per_minute,
             expires_at: match input.expires_at {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
                 MaybeUndefined::Value(at) => Some(Some(at)),
             },
+            persisted_only: input.persisted_only,
         };
         Ok(Account(
             service::update_account(&state.db, actor.account_id, id, changes).await?,
@@ -392,7 +446,9 @@ impl AccountsMutation {
                 .map(|id| parse_id("organisationId", id))
                 .transpose()?,
             allowed_operations: input.allowed_operations,
+            allowed_fields: input.allowed_fields,
             cost_per_minute: input.cost_per_minute,
+            requests_per_minute: input.requests_per_minute,
             expires_at: input.expires_at,
             secret: None,
         };

@@ -15,7 +15,7 @@ use entities::{account, organisation, person, refresh_token, region, role_assign
 
 use adal_core::audit;
 use adal_core::auth::password;
-use adal_core::auth::roles::{GRANTABLE_OPERATIONS, Role, ScopeKind};
+use adal_core::auth::roles::{GRANTABLE_FIELDS, GRANTABLE_OPERATIONS, Role, ScopeKind};
 use adal_core::auth::tokens::random_token;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::pagination::PageRequest;
@@ -71,6 +71,8 @@ pub struct AssignmentDraft {
     pub organisation_id: Option<i64>,
     pub region_kato: Option<String>,
     pub allowed_operations: Option<Vec<String>>,
+    /// The personal fields an integration client may read; none when unset.
+    pub allowed_fields: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -156,6 +158,26 @@ async fn add_assignment(
             "only the integration role carries a list of operations",
         ));
     }
+    if a.allowed_fields.is_some() && !wants_ops {
+        return Err(ApiError::bad_input(
+            "allowedFields",
+            "only the integration role carries a list of personal fields",
+        ));
+    }
+    if let Some(bad) = a
+        .allowed_fields
+        .iter()
+        .flatten()
+        .find(|f| !GRANTABLE_FIELDS.contains(&f.as_str()))
+    {
+        return Err(ApiError::bad_input(
+            "allowedFields",
+            format!(
+                "unknown personal field: {bad} (one of {})",
+                GRANTABLE_FIELDS.join(", ")
+            ),
+        ));
+    }
     match kind {
         ScopeKind::Organisation(expected) => {
             let Some(id) = a.organisation_id else {
@@ -239,12 +261,23 @@ async fn add_assignment(
         .map(|o| serde_json::to_string(&o))
         .transpose()
         .map_err(ApiError::internal)?;
+    // An integration client's grant of personal fields is always stated, if only as none.
+    let fields = wants_ops
+        .then(|| {
+            let mut f = a.allowed_fields.unwrap_or_default();
+            f.sort();
+            f.dedup();
+            serde_json::to_string(&f)
+        })
+        .transpose()
+        .map_err(ApiError::internal)?;
     Ok(role_assignment::ActiveModel {
         account_id: Set(acc.id),
         role: Set(a.role.as_str().to_owned()),
         organisation_id: Set(a.organisation_id),
         region_kato: Set(a.region_kato),
         allowed_operations: Set(ops),
+        allowed_fields: Set(fields),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -320,8 +353,12 @@ pub struct AccountChanges {
     pub password: Option<String>,
     /// A machine client's own cost budget per minute; `Some(0)` returns it to the default.
     pub cost_per_minute: Option<i32>,
+    /// A machine client's own requests per minute; `Some(0)` returns it to the default.
+    pub requests_per_minute: Option<i32>,
     /// A machine client's expiry: `Some(None)` removes it.
     pub expires_at: Option<Option<DateTime<Utc>>>,
+    /// An integration client runs only its registered operations.
+    pub persisted_only: Option<bool>,
 }
 
 /// A client's expiry, checked: an instant still to come.
@@ -341,6 +378,19 @@ fn expiry(at: DateTime<Utc>) -> ApiResult<DateTime<Utc>> {
 const MAX_COST_PER_MINUTE: i32 = 1_000_000;
 
 /// A client's own cost budget per minute, checked.
+const MAX_REQUESTS_PER_MINUTE: i32 = 60_000;
+
+fn requests_per_minute(n: i32) -> ApiResult<i32> {
+    if (1..=MAX_REQUESTS_PER_MINUTE).contains(&n) {
+        Ok(n)
+    } else {
+        Err(ApiError::bad_input(
+            "requestsPerMinute",
+            format!("a rate is 1 to {MAX_REQUESTS_PER_MINUTE} requests a minute"),
+        ))
+    }
+}
+
 fn cost_per_minute(n: i32) -> ApiResult<i32> {
     if (1..=MAX_COST_PER_MINUTE).contains(&n) {
         Ok(n)
@@ -371,6 +421,11 @@ pub async fn update_account(
         None => None,
         Some(0) => Some(None),
         Some(n) => Some(Some(cost_per_minute(n)?)),
+    };
+    let rate = match c.requests_per_minute {
+        None => None,
+        Some(0) => Some(None),
+        Some(n) => Some(Some(requests_per_minute(n)?)),
     };
     let new_hash = match c.password.as_deref() {
         Some(p) => Some(password::hash_blocking(p).await?),
@@ -417,6 +472,16 @@ pub async fn update_account(
         am.cost_per_minute = Set(b);
         changed.push("costPerMinute");
     }
+    if let Some(r) = rate.filter(|r| *r != existing.requests_per_minute) {
+        client_only("requestsPerMinute", "a rate of its own")?;
+        am.requests_per_minute = Set(r);
+        changed.push("requestsPerMinute");
+    }
+    if let Some(p) = c.persisted_only.filter(|p| *p != existing.persisted_only) {
+        client_only("persistedOnly", "registered operations")?;
+        am.persisted_only = Set(p);
+        changed.push("persistedOnly");
+    }
     if changed.is_empty() {
         txn.commit().await?;
         return Ok(existing);
@@ -437,7 +502,8 @@ pub async fn update_account(
         "account",
         id,
         json!({ "changed": changed, "disabled": model.disabled, "costPerMinute": model.cost_per_minute,
-                "expiresAt": model.expires_at }),
+                "expiresAt": model.expires_at, "persistedOnly": model.persisted_only,
+                "requestsPerMinute": model.requests_per_minute }),
     )
     .await?;
     txn.commit().await?;
@@ -521,8 +587,12 @@ pub struct ClientDraft {
     pub role: Role,
     pub organisation_id: Option<i64>,
     pub allowed_operations: Option<Vec<String>>,
+    /// The personal fields an integration may read; none when `None`.
+    pub allowed_fields: Option<Vec<String>>,
     /// The client's own GraphQL cost budget per minute; `None`: the server's default.
     pub cost_per_minute: Option<i32>,
+    /// The client's own GraphQL requests per minute; `None`: the server's default.
+    pub requests_per_minute: Option<i32>,
     /// When its access ends; `None`: it does not expire.
     pub expires_at: Option<DateTime<Utc>>,
     /// A given secret (demo data, migrations of existing clients); generated when `None`.
@@ -559,6 +629,7 @@ pub async fn create_client_in(
         .map_err(|e| ApiError::bad_input("displayName", e.0))?
         .into_string();
     let cost_per_minute = d.cost_per_minute.map(cost_per_minute).transpose()?;
+    let requests_per_minute = d.requests_per_minute.map(requests_per_minute).transpose()?;
     let expires_at = d.expires_at.map(expiry).transpose()?;
     let secret = d.secret.unwrap_or_else(random_token);
     password::check_strength("clientSecret", &secret)?;
@@ -574,6 +645,7 @@ pub async fn create_client_in(
         person_id: Set(None),
         disabled: Set(false),
         cost_per_minute: Set(cost_per_minute),
+        requests_per_minute: Set(requests_per_minute),
         expires_at: Set(expires_at),
         created_at: Set(now),
         updated_at: Set(now),
@@ -590,6 +662,7 @@ pub async fn create_client_in(
             organisation_id: d.organisation_id,
             region_kato: None,
             allowed_operations: d.allowed_operations,
+            allowed_fields: d.allowed_fields,
         },
     )
     .await?;

@@ -13,7 +13,7 @@ use adal_core::audit;
 use adal_core::auth::guard::actor;
 use adal_core::auth::roles::OPERATOR_STAFF;
 use adal_core::auth::{Allow, Role, scope};
-use adal_core::identifiers::mask;
+use adal_core::identifiers::{mask, mask_contact, mask_name};
 use adal_core::loaders::load_err;
 use adal_core::pagination::{Conn, PageRequest, connection};
 use adal_core::sql::parse_id;
@@ -29,11 +29,10 @@ impl Person {
         ID(self.0.id.to_string())
     }
     /// The IIN: in full for the person themself, their parents, the operator's administrators
-    /// and integration clients granted `persons`; for anyone else (analysts, the commission)
-    /// with its last six digits hidden, as `maskedIin`.
+    /// and integration clients granted `persons` and the field `iin`; for anyone else
+    /// (analysts, the commission) with its last six digits hidden, as `maskedIin`.
     async fn iin(&self, ctx: &Context<'_>) -> Result<String> {
-        if scope::reads_full_iin(actor(ctx)?, self.0.id) {
-            audit::read(ctx, self.0.id, "iin");
+        if scope::reads_full_iin(actor(ctx)?, self.0.id) && audit::reveal(ctx, self.0.id, "iin") {
             Ok(self.0.iin.clone())
         } else {
             Ok(mask(&self.0.iin))
@@ -43,35 +42,31 @@ impl Person {
     async fn masked_iin(&self) -> String {
         mask(&self.0.iin)
     }
-    async fn last_name(&self, ctx: &Context<'_>) -> &str {
-        audit::read(ctx, self.0.id, "name");
-        &self.0.last_name
+    async fn last_name(&self, ctx: &Context<'_>) -> String {
+        self.name(ctx, &self.0.last_name)
     }
-    async fn first_name(&self, ctx: &Context<'_>) -> &str {
-        audit::read(ctx, self.0.id, "name");
-        &self.0.first_name
+    async fn first_name(&self, ctx: &Context<'_>) -> String {
+        self.name(ctx, &self.0.first_name)
     }
-    async fn middle_name(&self, ctx: &Context<'_>) -> Option<&str> {
-        audit::read(ctx, self.0.id, "name");
-        self.0.middle_name.as_deref()
+    async fn middle_name(&self, ctx: &Context<'_>) -> Option<String> {
+        let m = self.0.middle_name.as_deref()?;
+        Some(self.name(ctx, m))
     }
     /// Last, first and middle name.
     async fn full_name(&self, ctx: &Context<'_>) -> String {
-        audit::read(ctx, self.0.id, "name");
-        full_name(&self.0)
+        self.name(ctx, &full_name(&self.0))
     }
     /// Birth date (a hint from the IIN unless given).
     async fn birth_date(&self, ctx: &Context<'_>) -> Option<NaiveDate> {
-        audit::read(ctx, self.0.id, "birthDate");
-        self.0.birth_date
+        self.0
+            .birth_date
+            .filter(|_| audit::reveal(ctx, self.0.id, "birthDate"))
     }
-    async fn phone(&self, ctx: &Context<'_>) -> Option<&str> {
-        audit::read(ctx, self.0.id, "phone");
-        self.0.phone.as_deref()
+    async fn phone(&self, ctx: &Context<'_>) -> Option<String> {
+        self.contact(ctx, self.0.phone.as_deref(), "phone")
     }
-    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
-        audit::read(ctx, self.0.id, "email");
-        self.0.email.as_deref()
+    async fn email(&self, ctx: &Context<'_>) -> Option<String> {
+        self.contact(ctx, self.0.email.as_deref(), "email")
     }
     /// The language notifications go out in.
     async fn language(&self) -> Language {
@@ -97,6 +92,32 @@ impl Person {
         let mut out: Vec<Person> = found.drain().map(|(_, m)| Person(m)).collect();
         out.sort_by_key(|p| p.0.id);
         Ok(out)
+    }
+}
+
+impl Person {
+    /// A name, or its first letter for a client not granted names.
+    fn name(&self, ctx: &Context<'_>, name: &str) -> String {
+        if audit::reveal(ctx, self.0.id, "name") {
+            name.to_owned()
+        } else {
+            mask_name(name)
+        }
+    }
+
+    /// A phone or e-mail, or its ends for a client not granted the field.
+    fn contact(
+        &self,
+        ctx: &Context<'_>,
+        value: Option<&str>,
+        field: &'static str,
+    ) -> Option<String> {
+        let value = value?;
+        Some(if audit::reveal(ctx, self.0.id, field) {
+            value.to_owned()
+        } else {
+            mask_contact(value)
+        })
     }
 }
 

@@ -59,11 +59,27 @@ pub async fn gql_with(
     query: &str,
     variables: Value,
 ) -> Reply {
+    post_body(
+        app,
+        token,
+        headers,
+        &json!({ "query": query, "variables": variables }),
+    )
+    .await
+}
+
+/// Posts a request body as it is (one that names a registered operation by its hash, say).
+pub async fn post_body(
+    app: &TestApp,
+    token: Option<&str>,
+    headers: &[(&str, &str)],
+    body: &Value,
+) -> Reply {
     let client = reqwest::Client::new();
     let mut req = client
         .post(format!("{}/graphql", app.address))
         .header("accept", GQL_MEDIA)
-        .json(&json!({ "query": query, "variables": variables }));
+        .json(body);
     for (name, value) in headers {
         req = req.header(*name, *value);
     }
@@ -276,6 +292,22 @@ pub async fn org_id(app: &TestApp, bin: &str) -> String {
 /// Completes 11 digits with a valid check digit.
 pub fn valid_id(first11: &str) -> String {
     adal_core::identifiers::with_check_digit(first11).expect("check digit exists")
+}
+
+/// A plain GET of `path` (a download), signed in or not: its status, headers and bytes.
+pub async fn get_path(
+    app: &TestApp,
+    token: Option<&str>,
+    path: &str,
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let mut req = reqwest::Client::new().get(format!("{}{path}", app.address));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    (status, headers, resp.bytes().await.unwrap().to_vec())
 }
 
 /// A GraphQL multipart request (the GraphQL multipart request spec): `files` are

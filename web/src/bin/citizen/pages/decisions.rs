@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::school::allergen_key;
 use crate::api::{self, ApiError};
-use crate::contests::{ContestAnswer, body_key, kind_key, text_area};
+use crate::contests::{ContestAnswer, body_key, contest_documents, kind_key, text_area};
 use crate::gql::my_decisions::{
     MyDecisionsMyDecisions as Decision, MyDecisionsMyDecisionsContest as Contest,
 };
@@ -15,7 +15,10 @@ use crate::gql::{
     self, Allergen, ApplicationStatus, ClaimStatus, DecisionKind, Ground, ObligationStatus,
 };
 use crate::i18n::{Key, Lang};
-use crate::ui::{EmptyState, PageTitle, error_view, fill, lang, loaded, local_time, t};
+use crate::ui::{
+    EmptyState, PageTitle, chosen_files, error_view, fill, lang, loaded, local_time, t,
+    upload_parts,
+};
 use crate::{format, labels, ledger, records};
 
 #[component]
@@ -255,9 +258,15 @@ fn ContestState(c: Contest, body: Key) -> impl IntoView {
     });
     let overdue = (c.overdue && c.outcome.is_none())
         .then(|| view! { <p class="alert warn">{l.text(Key::DecOverdue)}</p> });
+    let documents = contest_documents(
+        c.documents
+            .into_iter()
+            .map(|d| (d.file_name, d.download_path, d.size)),
+    );
     view! {
         <div class="contest">
             <p>{waiting}</p>
+            {documents}
             {overdue}
             {answer}
         </div>
@@ -270,21 +279,25 @@ fn ContestForm(key: String, body: Key, reload: RwSignal<u32>) -> impl IntoView {
     let l = lang();
     let open = RwSignal::new(false);
     let text = RwSignal::new(String::new());
+    let files: NodeRef<leptos::html::Input> = NodeRef::new();
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let key = StoredValue::new(key);
     let field = format!("contest-{}", key.get_value().replace(':', "-"));
+    let files_field = format!("{field}-files");
     let label = fill(
         l.text(Key::DecContestLabel),
         &[("body", l.text(body).to_string())],
     );
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let chosen = chosen_files(files);
         let vars = gql::contest_decision::Variables {
             key: key.get_value(),
             statement: text.get_untracked(),
+            documents: vec![(); chosen.len()],
         };
         crate::ui::act(
-            api::send::<gql::ContestDecision>(vars, Vec::new()),
+            api::send::<gql::ContestDecision>(vars, upload_parts("variables.documents", chosen)),
             error,
             reload,
         );
@@ -301,6 +314,12 @@ fn ContestForm(key: String, body: Key, reload: RwSignal<u32>) -> impl IntoView {
             <form class="contest-form" on:submit=send>
                 <label for=field.clone()>{label.clone()}</label>
                 {text_area(field.clone(), text)}
+                <div class="field">
+                    <label for=files_field.clone()>{t(Key::Documents)}</label>
+                    <input id=files_field.clone() class="contest-files" type="file" multiple=true
+                        accept="application/pdf,image/png,image/jpeg" node_ref=files/>
+                    <p class="muted">{t(Key::DecDocumentsHint)}</p>
+                </div>
                 <div class="actions">
                     <button type="submit">{t(Key::DecContestSend)}</button>
                     <button type="button" class="secondary" on:click=move |_| open.set(false)>

@@ -1223,6 +1223,8 @@ fn AccountDetail(
                 password: non_empty(password.get_untracked()),
                 cost_per_minute: None,
                 expires_at: None,
+                persisted_only: None,
+                requests_per_minute: None,
             },
         };
         leptos::task::spawn_local(async move {
@@ -1362,6 +1364,7 @@ macro_rules! role_input {
                 None
             },
             allowed_operations: None,
+            allowed_fields: None,
         }
     }};
 }
