@@ -14,7 +14,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use sha2::{Digest, Sha256};
 
 use entities::{client_usage, persisted_operation};
@@ -121,38 +123,32 @@ pub async fn resolve_registered(
     Ok(())
 }
 
-/// Registers an operation's text for a client and returns it, with whether it is new (one
-/// registered again changes nothing); refused while the operator requires registered
-/// operations only.
+/// Registers an operation's text for the client `actor` and returns it; one registered again
+/// changes nothing. A new one is on the audit trail. Refused while the operator requires
+/// registered operations only.
 pub async fn register(
-    db: &impl ConnectionTrait,
-    account_id: i64,
-    persisted_only: bool,
+    db: &DatabaseConnection,
+    actor: &Actor,
     query: &str,
     now: DateTime<Utc>,
-) -> ApiResult<(persisted_operation::Model, bool)> {
+) -> ApiResult<persisted_operation::Model> {
     let hash = operation_hash(query);
-    if let Some(op) = registered(db, account_id, &hash).await? {
-        return Ok((op, false));
+    if let Some(op) = registered(db, actor.account_id, &hash).await? {
+        return Ok(op);
     }
-    if persisted_only {
+    if actor.persisted_only {
         return Err(refused(
             ClientRefusal::RegistrationClosed,
             "the operator requires this client to run only the operations it registered",
         ));
     }
-    let doc = async_graphql::parser::parse_query(query)
+    async_graphql::parser::parse_query(query)
         .map_err(|e| ApiError::bad_input("query", format!("not a GraphQL document: {e}")))?;
-    let name = match &doc.operations {
-        async_graphql::parser::types::DocumentOperations::Multiple(ops) if ops.len() == 1 => {
-            ops.keys().next().map(|n| n.to_string())
-        }
-        _ => None,
-    };
+    let txn = crate::db::begin_write(db).await?;
     persisted_operation::Entity::insert(persisted_operation::ActiveModel {
-        account_id: Set(account_id),
+        account_id: Set(actor.account_id),
         hash: Set(hash.clone()),
-        name: Set(name),
+        name: Set(crate::graphql::sole_operation_name(query)),
         query: Set(query.to_owned()),
         registered_at: Set(now),
         ..Default::default()
@@ -165,12 +161,22 @@ pub async fn register(
         .do_nothing()
         .to_owned(),
     )
-    .exec_without_returning(db)
+    .exec_without_returning(&txn)
     .await?;
-    let op = registered(db, account_id, &hash)
+    let op = registered(&txn, actor.account_id, &hash)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a registered operation vanished")))?;
-    Ok((op, true))
+    crate::audit::record(
+        &txn,
+        Some(actor.account_id),
+        "client.operation_registered",
+        "persisted_operation",
+        op.id,
+        serde_json::json!({ "hash": op.hash, "name": op.name }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(op)
 }
 
 /// A client's registered operations, oldest first.
@@ -238,12 +244,24 @@ pub async fn count(
     Ok(())
 }
 
-/// A client's use on the days from `since`, newest first.
+/// The longest span of use one answer covers.
+pub const MAX_USAGE_DAYS: i32 = 366;
+
+/// A client's use on the last `days` days up to `today` (1 to [`MAX_USAGE_DAYS`]), newest
+/// first; days without a call are absent.
 pub async fn usage(
     db: &impl ConnectionTrait,
     account_id: i64,
-    since: NaiveDate,
+    today: NaiveDate,
+    days: i32,
 ) -> ApiResult<Vec<client_usage::Model>> {
+    if !(1..=MAX_USAGE_DAYS).contains(&days) {
+        return Err(ApiError::bad_input(
+            "days",
+            format!("from 1 to {MAX_USAGE_DAYS} days"),
+        ));
+    }
+    let since = today - chrono::Duration::days(i64::from(days - 1));
     Ok(client_usage::Entity::find()
         .filter(client_usage::Column::AccountId.eq(account_id))
         .filter(client_usage::Column::Day.gte(since))

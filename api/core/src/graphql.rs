@@ -558,7 +558,7 @@ pub async fn graphql_post<S: Executor>(
     {
         let response =
             Response::from_errors(vec![e.extend().into_server_error(Default::default())]);
-        let response = client_call(&state, actor.as_ref(), 0, None, response).await;
+        count_client_call(&state, actor.as_ref(), 0, 0, &response).await;
         return respond(media, response, started, None, None, &state.metrics);
     }
     let query = request.query.clone();
@@ -580,7 +580,8 @@ pub async fn graphql_post<S: Executor>(
     if let Some(masked) = reads.masked_extension() {
         response.extensions.insert("masked".into(), masked);
     }
-    let response = client_call(&state, actor.as_ref(), spent.get(), Some(&reads), response).await;
+    let masked = i64::try_from(reads.masked()).unwrap_or(i64::MAX);
+    count_client_call(&state, actor.as_ref(), spent.get(), masked, &response).await;
     // Personal data leaves only with its read on the trail.
     if let Err(e) =
         crate::audit::record_reads(&state.db, actor.as_ref(), operation.as_deref(), &reads).await
@@ -604,37 +605,42 @@ pub async fn graphql_post<S: Executor>(
 /// Counts a machine client's call in its day's use (calls, complexity spent, refusals, masked
 /// fields); a person's passes uncounted. A count that cannot be written is logged, and the
 /// answer still goes out.
-async fn client_call(
+async fn count_client_call(
     state: &AppState,
     actor: Option<&Actor>,
     cost: i64,
-    reads: Option<&crate::audit::Reads>,
-    response: Response,
-) -> Response {
+    masked: i64,
+    response: &Response,
+) {
+    use crate::error::ErrorCode;
     let Some(actor) = actor.filter(|a| a.is_client) else {
-        return response;
+        return;
     };
+    let refusals = [
+        ErrorCode::Forbidden,
+        ErrorCode::RateLimited,
+        ErrorCode::Unauthenticated,
+    ];
     let refused = response.errors.iter().any(|e| {
         e.extensions.as_ref().is_some_and(|x| {
             matches!(x.get("code"), Some(Value::String(c))
-                if matches!(c.as_str(), "FORBIDDEN" | "RATE_LIMITED" | "UNAUTHENTICATED"))
+                if refusals.iter().any(|r| r.as_str() == c))
         })
     });
     let call = crate::clients::Call {
         cost,
         refused,
-        masked: reads.map_or(0, |r| i64::try_from(r.masked()).unwrap_or(i64::MAX)),
+        masked,
     };
     let day = crate::clock::local_day(state.settings.clock.now());
     if let Err(e) = crate::clients::count(&state.db, actor.account_id, day, call).await {
         e.log_cause();
     }
-    response
 }
 
 /// The name of the document's only operation, when the request did not name one (for the
-/// audit trail and the metrics).
-fn sole_operation_name(query: &str) -> Option<String> {
+/// audit trail, the metrics and a client's registered operations).
+pub fn sole_operation_name(query: &str) -> Option<String> {
     use async_graphql::parser::types::DocumentOperations;
     match async_graphql::parser::parse_query(query).ok()?.operations {
         DocumentOperations::Single(_) => None,

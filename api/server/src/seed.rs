@@ -581,10 +581,13 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     .await
     .map_err(e)?;
     // The one operation it runs, registered: it may send the hash alone.
+    let client = adal_core::auth::actor::Actor::load(db, integration.0.id)
+        .await
+        .map_err(e)?
+        .ok_or_else(|| anyhow::anyhow!("the demo integration cannot act"))?;
     adal_core::clients::register(
         db,
-        integration.0.id,
-        false,
+        &client,
         "query MatchByIin($iin: String!) { persons(filter: {iin: $iin}, first: 1) { nodes { id iin fullName } } }",
         Utc::now(),
     )

@@ -322,7 +322,7 @@ async fn a_contest_goes_to_the_body_that_decided_and_its_answer_joins_the_timeli
         (&case["body"], &case["overdue"], &case["outcome"]),
         (&json!("AKIMAT"), &json!(false), &Value::Null)
     );
-    let today = adal_transparency::contest::local_day(clock.now());
+    let today = adal_core::clock::local_day(clock.now());
     assert_eq!(
         case["dueOn"],
         json!(adal_transparency::contest::due_on(today).to_string())

@@ -17,6 +17,7 @@ use serde_json::json;
 use adal_core::audit;
 use adal_core::auth::actor::Actor;
 use adal_core::auth::roles::Role;
+use adal_core::clock::local_day;
 use adal_core::decisions::{DecidingBody, Decision, DecisionSources};
 use adal_core::documents::{Document, Stored};
 use adal_core::error::{ApiError, ApiResult};
@@ -35,8 +36,6 @@ pub const MAX_TEXT: usize = 4_000;
 /// The documents one contest may carry, and the size of each.
 pub const MAX_DOCUMENTS: usize = 5;
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
-
-pub use adal_core::clock::local_day;
 
 /// The last day of the answer's term for a case opened on `opened`: the
 /// [`ANSWER_WORKING_DAYS`]th working day after it.
@@ -97,21 +96,16 @@ pub async fn names(
         .collect())
 }
 
-/// The documents of the cases `ids`, by case, in the order they came.
-pub async fn documents(
+/// The documents of a case, in the order they came.
+pub async fn documents_of(
     db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = i64>,
-) -> ApiResult<HashMap<i64, Vec<contest_document::Model>>> {
-    let mut out: HashMap<i64, Vec<contest_document::Model>> = HashMap::new();
-    for d in contest_document::Entity::find()
-        .filter(contest_document::Column::CaseId.is_in(ids))
+    case_id: i64,
+) -> ApiResult<Vec<contest_document::Model>> {
+    Ok(contest_document::Entity::find()
+        .filter(contest_document::Column::CaseId.eq(case_id))
         .order_by_asc(contest_document::Column::Id)
         .all(db)
-        .await?
-    {
-        out.entry(d.case_id).or_default().push(d);
-    }
-    Ok(out)
+        .await?)
 }
 
 /// A contest's document for a caller who may read it: the person it is about (or their

@@ -14,8 +14,9 @@ use adal_core::pagination::{Conn, PageRequest, connection, list_complexity};
 use adal_core::state::AppState;
 use entities::contest_case;
 
-use crate::contest::{self, local_day};
+use crate::contest;
 use crate::vocab::ContestOutcome;
+use adal_core::clock::local_day;
 
 const CITIZENS: &[Role] = &[Role::Parent, Role::Graduate];
 const BODIES: &[Role] = &[
@@ -151,10 +152,8 @@ impl ContestCase {
     /// The documents the person attached, in the order they came.
     async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<DocumentInfo>> {
         let state = ctx.data::<AppState>()?;
-        Ok(contest::documents(&state.db, [self.c.id])
+        Ok(contest::documents_of(&state.db, self.c.id)
             .await?
-            .remove(&self.c.id)
-            .unwrap_or_default()
             .iter()
             .map(|d| adal_core::document_info!("contest", d))
             .collect())

@@ -12,8 +12,8 @@ use adal_core::error::ApiResult;
 use adal_core::vocab::Language;
 use entities::contest_case;
 
-use crate::contest::local_day;
 use crate::vocab::ContestOutcome;
+use adal_core::clock::local_day;
 
 const METHOD: &str = "Contest cases opened by persons against a decision about them or their \
     child, by the body that decided and by where the case stands today. The term to answer is \

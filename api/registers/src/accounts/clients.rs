@@ -2,7 +2,7 @@
 //! client registers what it will run; the operator reads both on the client's account.
 
 use async_graphql::{Context, Object, Result, SimpleObject};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use entities::{client_usage, persisted_operation};
 
@@ -60,22 +60,11 @@ impl From<client_usage::Model> for ClientUsageDay {
     }
 }
 
-/// The longest span of use one answer covers.
-pub const MAX_USAGE_DAYS: i32 = 366;
-
-/// The days of a client's use from `days - 1` days ago to today, newest first; days without a
-/// call are absent.
+/// A client's use on the last `days` days, newest first (`clients::usage`).
 pub async fn usage(ctx: &Context<'_>, account_id: i64, days: i32) -> Result<Vec<ClientUsageDay>> {
-    if !(1..=MAX_USAGE_DAYS).contains(&days) {
-        return Err(adal_core::error::ApiError::bad_input(
-            "days",
-            format!("from 1 to {MAX_USAGE_DAYS} days"),
-        )
-        .into());
-    }
     let state = ctx.data::<AppState>()?;
-    let since = local_day(state.settings.clock.now()) - Duration::days(i64::from(days - 1));
-    Ok(clients::usage(&state.db, account_id, since)
+    let today = local_day(state.settings.clock.now());
+    Ok(clients::usage(&state.db, account_id, today, days)
         .await?
         .into_iter()
         .map(ClientUsageDay::from)
@@ -110,27 +99,9 @@ impl ClientsMutation {
     ) -> Result<PersistedOperation> {
         let state = ctx.data::<AppState>()?;
         let actor = actor(ctx)?;
-        let txn = adal_core::db::begin_write(&state.db).await?;
-        let (op, new) = clients::register(
-            &txn,
-            actor.account_id,
-            actor.persisted_only,
-            &query,
-            state.settings.clock.now(),
-        )
-        .await?;
-        if new {
-            adal_core::audit::record(
-                &txn,
-                Some(actor.account_id),
-                "client.operation_registered",
-                "persisted_operation",
-                op.id,
-                serde_json::json!({ "hash": op.hash, "name": op.name }),
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        Ok(PersistedOperation(op))
+        let now = state.settings.clock.now();
+        Ok(PersistedOperation(
+            clients::register(&state.db, actor, &query, now).await?,
+        ))
     }
 }
