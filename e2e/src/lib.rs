@@ -348,6 +348,49 @@ impl Page {
         Ok((text, size))
     }
 
+    /// Signs in as a demo person on a phone-sized window (390 × 844), the interface in
+    /// English, and waits for `home` with its texts.
+    pub async fn sign_in_on_a_phone_in_english(&self, login: &str, home: &str) -> Result<()> {
+        self.client.set_window_size(390, 844).await?;
+        self.goto("/login").await?;
+        self.select("#lang-switch", "en").await?;
+        self.wait_text("h1", "Sign in to Adal").await?;
+        self.sign_in(login).await?;
+        self.wait_path(home).await?;
+        // A sign-in takes the account's language: choose again, and wait for the texts (with
+        // the offer to keep English, above the navigation).
+        self.select("#lang-switch", "en").await?;
+        self.find("html[lang='en'] .sidenav").await?;
+        Ok(())
+    }
+
+    /// Clicks a link of the navigation (on a phone, a strip that scrolls sideways) and waits
+    /// for its page.
+    pub async fn nav_to(&self, href: &str) -> Result<()> {
+        let link = format!(".sidenav a[href='{href}']");
+        self.find(&link).await?;
+        self.js(&format!(
+            "document.querySelector(\"{link}\").scrollIntoView({{inline: 'center'}}); return true;"
+        ))
+        .await?;
+        self.click(&link).await?;
+        self.wait_path(href).await?;
+        Ok(())
+    }
+
+    /// The id of the signed-in parent's child whose name contains `name`.
+    pub async fn child_id(&self, name: &str) -> Result<String> {
+        let r = self.graphql("{ myChildren { id fullName } }").await?;
+        r["data"]["myChildren"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["fullName"].as_str().is_some_and(|n| n.contains(name)))
+            .and_then(|c| c["id"].as_str())
+            .map(str::to_owned)
+            .with_context(|| format!("no child {name} in {r}"))
+    }
+
     /// Signs in as a demo person from the sign-in page (opened if needed).
     pub async fn sign_in(&self, login: &str) -> Result<()> {
         self.sign_in_with(login, DEMO_PASSWORD).await

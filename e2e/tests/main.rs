@@ -17,5 +17,7 @@ mod parent_voucher_pages;
 mod portal_split;
 mod portals;
 mod provider_pages;
+mod pupil_logins;
 mod school_pages;
 mod security_pages;
+mod sso_pages;

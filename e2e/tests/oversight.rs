@@ -66,21 +66,6 @@ async fn client_account(page: &Page) -> Result<String> {
         .with_context(|| format!("no {} in {r}", CLIENT.0))
 }
 
-/// Signs in as `login` on a phone-sized window, the interface in English.
-async fn on_a_phone_in_english(page: &Page, login: &str) -> Result<()> {
-    page.client.set_window_size(390, 844).await?;
-    page.goto("/login").await?;
-    page.select("#lang-switch", "en").await?;
-    page.wait_text("h1", "Sign in to Adal").await?;
-    page.sign_in(login).await?;
-    page.wait_path("/operator").await?;
-    // A second sign-in in the same window takes the account's language: choose again.
-    page.select("#lang-switch", "en").await?;
-    // The texts have arrived (with the offer to keep English, above the navigation).
-    page.find("html[lang='en'] .sidenav").await?;
-    Ok(())
-}
-
 async fn is_checked(page: &Page, css: &str) -> Result<bool> {
     let v = page
         .js(&format!("return document.querySelector('{css}').checked;"))
@@ -93,7 +78,8 @@ async fn the_administrator_reads_the_integration_clients_and_requires_registered
     run(
         "the_administrator_reads_the_integration_clients_and_requires_registered_operations",
         async |page| {
-            on_a_phone_in_english(page, "admin").await?;
+            page.sign_in_on_a_phone_in_english("admin", "/operator")
+                .await?;
             the_client_reads_persons(page).await?;
             let id = client_account(page).await?;
             let card = format!("#client-{id}");
@@ -182,7 +168,7 @@ async fn the_commission_opens_its_contest_desk_and_the_analyst_reads_the_clients
         async |page| {
             // The commission answers the cases of its own decisions: the demo's one case is
             // the akimat's, so its desk is empty.
-            on_a_phone_in_english(page, "commission").await?;
+            page.sign_in_on_a_phone_in_english("commission", "/operator").await?;
             ensure!(
                 !page
                     .exists(".sidenav a[href='/operator/oversight/clients']")
@@ -207,7 +193,7 @@ async fn the_commission_opens_its_contest_desk_and_the_analyst_reads_the_clients
             page.sign_out().await?;
 
             // The analyst reads the clients, and cannot change them; the desk is not theirs.
-            on_a_phone_in_english(page, "analyst").await?;
+            page.sign_in_on_a_phone_in_english("analyst", "/operator").await?;
             ensure!(
                 !page
                     .exists(".sidenav a[href='/operator/oversight/contests']")

@@ -31,19 +31,6 @@ async fn days_back(page: &Page, back: u32) -> Result<(String, String)> {
     ))
 }
 
-/// The id of the signed-in parent's child whose name contains `name`.
-async fn child_id(page: &Page, name: &str) -> Result<String> {
-    let r = page.graphql("{ myChildren { id fullName } }").await?;
-    r["data"]["myChildren"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["fullName"].as_str().is_some_and(|n| n.contains(name)))
-        .and_then(|c| c["id"].as_str())
-        .map(str::to_owned)
-        .with_context(|| format!("no child {name} in {r}"))
-}
-
 /// The school day of the demo (the last day with a meal) and what the API says of the child
 /// that day: the first entry, the last exit and the meals' local times.
 async fn demo_day_of(page: &Page, child: &str) -> Result<(String, Value, Vec<String>)> {
@@ -140,7 +127,7 @@ async fn parent_follows_a_childs_day_and_blocks_an_allergen_in_kazakh() {
         "parent_follows_a_childs_day_and_blocks_an_allergen_in_kazakh",
         async |page| {
             parent_on_a_phone(page, "kk").await?;
-            let aruzhan = child_id(page, "Аружан").await?;
+            let aruzhan = page.child_id("Аружан").await?;
             let (day, att, meals) = demo_day_of(page, &aruzhan).await?;
 
             page.goto("/citizen/attendance").await?;
@@ -209,7 +196,7 @@ async fn parent_rates_a_meal_in_russian_and_cannot_reach_another_familys_child()
         "parent_rates_a_meal_in_russian_and_cannot_reach_another_familys_child",
         async |page| {
             parent_on_a_phone(page, "ru").await?;
-            let alikhan = child_id(page, "Әлихан").await?;
+            let alikhan = page.child_id("Әлихан").await?;
             let (day, _, _) = demo_day_of(page, &alikhan).await?;
             let r = page
                 .graphql(&format!(

@@ -9,6 +9,8 @@ pub struct Model {
     pub client_pk: i64,
     pub school_id: i64,
     pub pupil_pin: bool,
+    /// Its pupils may sign in with the login the school issued them.
+    pub pupil_login: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

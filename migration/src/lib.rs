@@ -36,6 +36,7 @@ mod m20261210_000026_client_expiry;
 mod m20261211_000027_contest_case;
 mod m20261212_000028_client_controls;
 mod m20261213_000029_contest_document;
+mod m20261214_000030_pupil_login;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000027_contest_case::Migration),
             Box::new(m20261212_000028_client_controls::Migration),
             Box::new(m20261213_000029_contest_document::Migration),
+            Box::new(m20261214_000030_pupil_login::Migration),
         ]
     }
 }

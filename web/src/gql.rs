@@ -77,6 +77,8 @@ schema_enum!(
         Graduate = "GRADUATE",
         Integration = "INTEGRATION",
         Device = "DEVICE",
+        // A pupil's login for single sign-on's resources (issued by the school): no portal.
+        Pupil = "PUPIL",
     }
 );
 
@@ -589,6 +591,18 @@ operations!(
 );
 
 operations!("graphql/clients.graphql": IntegrationClients, SetPersistedOnly);
+
+// Single sign-on: the resources (the school's and the operator's administrators), a parent's
+// permission per child, the sign-ins.
+operations!(
+    "graphql/sso.graphql": SsoClients,
+    SsoSchools,
+    RegisterSsoClient,
+    SetSsoClientDisabled,
+    RotateSsoClientSecret,
+    SsoChild,
+    SetSsoChildConsent
+);
 
 operations!(
     "graphql/notifications.graphql": NotificationTemplates,
@@ -1293,6 +1307,78 @@ pub mod school {
         skip_serializing_none
     )]
     pub struct SchoolRecordGround;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolPupilLogins;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolIssuePupilLogin;
+
+    #[derive(GraphQLQuery)]
+    #[graphql(
+        schema_path = "../schema.graphql",
+        query_path = "graphql/school.graphql",
+        extern_enums(
+            "Role",
+            "Language",
+            "OrganisationKind",
+            "Allergen",
+            "MealCharge",
+            "DeviceKind",
+            "SchoolReportKind",
+            "WalletTransferState",
+            "CredentialKind",
+            "CredentialStatus",
+            "MemberKind",
+            "SchoolEventStatus"
+        ),
+        response_derives = "Debug, Clone, PartialEq",
+        variables_derives = "Debug, Clone",
+        skip_serializing_none
+    )]
+    pub struct SchoolWithdrawPupilLogin;
 
     #[cfg(test)]
     mod tests {

@@ -5,7 +5,8 @@
 //! holds only its own pages. This library holds what they share: the transport ([`api`]) with
 //! the typed operations of [`gql`] (checked against `schema.graphql` at compile time), the
 //! session, the interface texts, formatting, UI pieces, charts, the obligation ledger's
-//! timeline, and the shell (header, role switch, portal frame).
+//! timeline, the desks several portals share (contests, single sign-on's resources), and the
+//! shell (header, role switch, portal frame).
 //!
 //! Nothing here is a `#[wasm_bindgen]` export: such an export would be kept in every bundle.
 
@@ -26,5 +27,6 @@ pub mod portal;
 pub mod records;
 pub mod session;
 pub mod shell;
+pub mod sso;
 pub mod ui;
 pub mod vouchers;

@@ -42,7 +42,7 @@ impl Portal {
             Role::ProviderStaff => Some(Portal::Provider),
             Role::SchoolAdmin | Role::SchoolStaff => Some(Portal::School),
             Role::Parent | Role::Graduate => Some(Portal::Citizen),
-            Role::Integration | Role::Device | Role::Unknown => None,
+            Role::Integration | Role::Device | Role::Pupil | Role::Unknown => None,
         }
     }
 
@@ -115,6 +115,12 @@ impl Portal {
                     Key::NavClients,
                     OPERATOR_STAFF,
                 ),
+                // Single sign-on's resources: the administrators register them for any school.
+                (
+                    "/operator/oversight/resources",
+                    Key::SsoNav,
+                    &[Role::OperatorAdmin],
+                ),
             ],
             Portal::Akimat => &[
                 ("/akimat", Key::NavVouchersQueue, &[]),
@@ -134,6 +140,7 @@ impl Portal {
                 ("/school/reports", Key::NavReports, &[Role::SchoolAdmin]),
                 ("/school/pupils", Key::NavSchoolPupils, &[]),
                 ("/school/contests", Key::NavContests, &[Role::SchoolAdmin]),
+                ("/school/resources", Key::SsoNav, &[Role::SchoolAdmin]),
             ],
             Portal::Citizen => &[
                 ("/citizen/children", Key::NavMyChildren, PARENT),
@@ -200,6 +207,7 @@ pub fn role_key(role: Role) -> Key {
         Role::Graduate => Key::RoleGraduate,
         Role::Integration => Key::RoleIntegration,
         Role::Device => Key::RoleDevice,
+        Role::Pupil => Key::SsoRolePupil,
         Role::Unknown => Key::RoleUnknown,
     }
 }
@@ -276,6 +284,7 @@ mod tests {
         }
         assert_eq!(Portal::of(Role::ProviderStaff), Some(Portal::Provider));
         assert_eq!(Portal::of(Role::Device), None);
+        assert_eq!(Portal::of(Role::Pupil), None);
         assert_eq!(Portal::of(Role::Integration), None);
     }
 }

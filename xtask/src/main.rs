@@ -603,18 +603,14 @@ fn catalogues(keys: &std::collections::HashSet<String>) -> Result<Vec<(&'static 
         .collect()
 }
 
-/// The keys a bundle's code names as `Key::Name`: in its own folder `web/src/bin/<bundle>/`
-/// and in the shared library (every `.rs` of `web/src` outside `bin/`, and the helpers of the
-/// texts crate). A key reached any other way (a glob import of the variants, a renamed
-/// import) would be missed and show empty, so such an import fails the build.
+/// The keys a bundle's code names as `Key::Name`: in its own folder `web/src/bin/<bundle>/`,
+/// in the modules of the shared library it reaches ([`shared_modules_reached`]), and in the
+/// helpers of the texts crate. A key reached any other way (a glob import of the variants, a
+/// renamed import) would be missed and show empty, so such an import fails the build.
 fn keys_named(web_src: &Path, bundle: &str) -> Result<std::collections::HashSet<String>> {
     let mut files = Vec::new();
-    rust_files(
-        web_src,
-        &mut |p| !p.starts_with(web_src.join("bin")),
-        &mut files,
-    )?;
     rust_files(&web_src.join("bin").join(bundle), &mut |_| true, &mut files)?;
+    files.extend(shared_modules_reached(web_src, &files)?);
     files.push(web_src.join("..").join("i18n").join("src").join("lib.rs"));
     let mut keys = std::collections::HashSet::new();
     for f in files {
@@ -641,6 +637,90 @@ fn keys_named(web_src: &Path, bundle: &str) -> Result<std::collections::HashSet<
         }
     }
     Ok(keys)
+}
+
+/// The files of the shared library's modules (`web/src/<m>.rs` or `web/src/<m>/`) that the
+/// `start` files reach, directly or through each other: a module is reached where a reached
+/// file names it after `crate::` or `adal_web::`, alone or in a `{...}` group. A bundle's
+/// catalogue then holds the texts of the shared pages it can show, not of every one (the
+/// operator's program does not carry the resources desk's texts). A glob import of the library
+/// (`adal_web::*`, `crate::*`) reaches every module.
+fn shared_modules_reached(web_src: &Path, start: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    // The modules: name and files.
+    let mut modules: Vec<(String, Vec<PathBuf>)> = Vec::new();
+    for entry in fs::read_dir(web_src).with_context(|| format!("reading {}", web_src.display()))? {
+        let path = entry?.path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        if path.is_dir() && stem != "bin" {
+            let mut files = Vec::new();
+            rust_files(&path, &mut |_| true, &mut files)?;
+            modules.push((stem, files));
+        } else if path.extension().is_some_and(|e| e == "rs") && stem != "lib" {
+            modules.push((stem, vec![path]));
+        }
+    }
+    let mut reached: Vec<bool> = vec![false; modules.len()];
+    let mut queue: Vec<PathBuf> = start.to_vec();
+    while let Some(file) = queue.pop() {
+        let text =
+            fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+        let names = library_paths_named(&text);
+        for (i, (name, files)) in modules.iter().enumerate() {
+            if !reached[i] && (names.contains(name) || names.contains("*")) {
+                reached[i] = true;
+                queue.extend(files.iter().cloned());
+            }
+        }
+    }
+    Ok(modules
+        .into_iter()
+        .zip(reached)
+        .filter(|(_, r)| *r)
+        .flat_map(|((_, files), _)| files)
+        .collect())
+}
+
+/// The first segments of the paths a source names under `crate::` or `adal_web::` (every
+/// word of a `{...}` group; `*` for a glob).
+fn library_paths_named(text: &str) -> std::collections::HashSet<String> {
+    let mut names = std::collections::HashSet::new();
+    for prefix in ["crate::", "adal_web::"] {
+        let mut rest = text;
+        while let Some(at) = rest.find(prefix) {
+            rest = &rest[at + prefix.len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                // Every word up to the group's closing brace (nested groups included).
+                let mut depth = 1;
+                let end = group
+                    .char_indices()
+                    .find(|&(_, c)| {
+                        match c {
+                            '{' => depth += 1,
+                            '}' => depth -= 1,
+                            _ => {}
+                        }
+                        depth == 0
+                    })
+                    .map_or(group.len(), |(i, _)| i);
+                for word in group[..end]
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '*'))
+                {
+                    if !word.is_empty() {
+                        names.insert(word.to_owned());
+                    }
+                }
+            } else {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '*')
+                    .collect();
+                names.insert(name);
+            }
+        }
+    }
+    names
 }
 
 /// Every `.rs` file under `dir` whose path `keep` accepts (folders included).
@@ -781,6 +861,37 @@ fn parse_wasm_opt_version(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_library_modules_a_source_names_are_found_in_paths_and_groups() {
+        let names = library_paths_named(
+            "use adal_web::{api, gql::{Role, school}, ui};\n\
+             use crate::pages::common::today;\n\
+             fn f() { crate::sso::ResourcesDesk; adal_web::shell::start(App); }",
+        );
+        for m in ["api", "gql", "ui", "pages", "sso", "shell"] {
+            assert!(names.contains(m), "{m} in {names:?}");
+        }
+        // A word that only reads like a module (a path in a string) is not a module named.
+        assert!(!library_paths_named("\"/operator/oversight/contests\"").contains("contests"));
+        assert!(library_paths_named("use adal_web::*;").contains("*"));
+    }
+
+    #[test]
+    fn the_operator_program_does_not_carry_the_texts_of_pages_it_cannot_show() {
+        let web_src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/src");
+        let operator = keys_named(&web_src, "operator").unwrap();
+        let oversight = keys_named(&web_src, "operator_oversight").unwrap();
+        let school = keys_named(&web_src, "school").unwrap();
+        // The resources desk (web/src/sso.rs) is in the operator's nested oversight program and
+        // in the school's, not in the operator's own; the navigation's labels are everywhere.
+        assert!(
+            !operator.contains("SsoRegister"),
+            "operator carries the desk's texts"
+        );
+        assert!(oversight.contains("SsoRegister") && school.contains("SsoRegister"));
+        assert!(operator.contains("NavDashboard") && school.contains("NavDashboard"));
+    }
 
     #[test]
     fn reads_wasm_opt_versions() {

@@ -201,6 +201,14 @@ pub struct Settings {
     /// Single sign-on: the key of the pairwise subjects; unset: generated once into
     /// `<data_dir>/sso-subject.key`. Changing it changes every subject a resource knows.
     pub sso_subject_secret: Option<Secret>,
+    /// Single sign-on: the key that seals the ID-token signing keys in the database; unset:
+    /// generated once into `<data_dir>/sso-keys.key`. Keep it apart from the database's
+    /// backups: without it the stored signing keys cannot sign (the next rotation replaces
+    /// them).
+    pub sso_key_secret: Option<Secret>,
+    /// Single sign-on: a signing key older than this many days is retired when it would next
+    /// sign, and a new one takes over; 0: only `adal sso rotate-key` rotates.
+    pub sso_key_rotation_days: i64,
     /// Single sign-on: how long an authorization code may be exchanged.
     pub sso_code_ttl_secs: i64,
     /// Single sign-on: how long ID and access tokens for a resource live.
@@ -289,6 +297,8 @@ impl Default for Settings {
             ministry_token: None,
             sso_issuer: None,
             sso_subject_secret: None,
+            sso_key_secret: None,
+            sso_key_rotation_days: 30,
             sso_code_ttl_secs: 60,
             sso_token_ttl_secs: 600,
             sso_request_ttl_secs: 900,

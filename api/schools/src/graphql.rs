@@ -32,7 +32,8 @@ use crate::vocab::{
 };
 use crate::wallet::{self, State as WalletState};
 use crate::{
-    allergens, attendance, balance, canteen, cards, devices, meals, notices, policy, roster, till,
+    allergens, attendance, balance, canteen, cards, devices, logins, meals, notices, policy,
+    roster, till,
 };
 
 const ADMIN: &[Role] = &[Role::SchoolAdmin];
@@ -861,6 +862,24 @@ fn id(field: &str, v: &ID) -> Result<i64> {
     Ok(parse_id(field, v)?)
 }
 
+/// A pupil's login for educational resources, and its password shown this once.
+#[derive(SimpleObject)]
+pub struct PupilLogin {
+    pub login: String,
+    pub password: String,
+    /// The pupil held this login already: only the password is new.
+    pub reissued: bool,
+}
+
+/// A pupil's login as the school sees it (never its password).
+#[derive(SimpleObject)]
+pub struct PupilLoginState {
+    pub person_id: ID,
+    pub login: String,
+    /// Withdrawn: it signs in nowhere until issued again.
+    pub withdrawn: bool,
+}
+
 #[derive(Default)]
 pub struct SchoolsQuery;
 
@@ -898,6 +917,27 @@ impl SchoolsQuery {
             .await?
             .into_iter()
             .map(Member)
+            .collect())
+    }
+
+    /// The logins the school issued its pupils for educational resources.
+    #[graphql(guard = "Allow::roles(\"pupilLogins\", ADMIN)")]
+    async fn pupil_logins(&self, ctx: &Context<'_>, school_id: ID) -> Result<Vec<PupilLoginState>> {
+        let s = scope::school(actor(ctx)?, id("schoolId", &school_id)?, ADMIN)?;
+        let db = db(ctx)?;
+        let pupils: Vec<i64> = roster::members(db, s, Some(MemberKind::Pupil), None)
+            .await?
+            .into_iter()
+            .map(|m| m.person_id)
+            .collect();
+        Ok(logins::logins_of(db, &pupils)
+            .await?
+            .into_iter()
+            .map(|a| PupilLoginState {
+                person_id: ID(a.person_id.unwrap_or_default().to_string()),
+                login: a.login,
+                withdrawn: a.disabled,
+            })
             .collect())
     }
 
@@ -1469,6 +1509,39 @@ impl SchoolsMutation {
             card: Card(card),
             code,
         })
+    }
+
+    /// Issues a pupil of the school a login for educational resources (single sign-on), or a
+    /// new password to the login they hold; the password is in this answer only.
+    #[graphql(guard = "Allow::roles(\"issuePupilLogin\", ADMIN)")]
+    async fn issue_pupil_login(
+        &self,
+        ctx: &Context<'_>,
+        school_id: ID,
+        person_id: ID,
+    ) -> Result<PupilLogin> {
+        let a = actor(ctx)?;
+        let s = scope::school(a, id("schoolId", &school_id)?, ADMIN)?;
+        let issued = logins::issue(db(ctx)?, a.account_id, s, id("personId", &person_id)?).await?;
+        Ok(PupilLogin {
+            login: issued.login,
+            password: issued.password,
+            reissued: issued.reissued,
+        })
+    }
+
+    /// Withdraws a pupil's login: it signs in nowhere, its sessions end. False when the pupil
+    /// held none.
+    #[graphql(guard = "Allow::roles(\"withdrawPupilLogin\", ADMIN)")]
+    async fn withdraw_pupil_login(
+        &self,
+        ctx: &Context<'_>,
+        school_id: ID,
+        person_id: ID,
+    ) -> Result<bool> {
+        let a = actor(ctx)?;
+        let s = scope::school(a, id("schoolId", &school_id)?, ADMIN)?;
+        Ok(logins::withdraw(db(ctx)?, a.account_id, s, id("personId", &person_id)?).await?)
     }
 
     /// Registers a turnstile or till; its client secret is shown this once.

@@ -101,7 +101,7 @@ enum UserCommand {
         #[arg(long)]
         login: String,
         /// operator_admin, operator_analyst, commission_member, akimat_officer, school_admin,
-        /// school_staff, provider_staff, parent, graduate.
+        /// school_staff, provider_staff, parent, graduate, pupil.
         #[arg(long)]
         role: Role,
         /// BIN of the school or provider the role is scoped to.
@@ -246,7 +246,7 @@ async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()>
         } => {
             let (conn, _) = db::connect(&settings).await?;
             db::migrate(&conn).await?;
-            let kid = adal_sso::service::rotate_key(&conn, settings.clock.now())
+            let kid = adal_sso::service::rotate_key(&conn, &settings)
                 .await
                 .map_err(|e| anyhow::anyhow!("rotating the signing key: {}", e.message()))?;
             println!("new ID-token signing key: {kid}");

@@ -674,6 +674,8 @@ async fn seed_contest(db: &DatabaseConnection) -> anyhow::Result<()> {
 
 /// The PIN of the demo pupil (Аружан, 8) at the demo school, printed in the README.
 pub const DEMO_PUPIL_PIN: &str = "246810";
+/// The demo pupil's login for educational resources (her password is the demo password).
+pub const DEMO_PUPIL_LOGIN: &str = "pupil";
 
 /// Single sign-on's demo: the demo school's resource, Аружан's PIN there (her mother Айгүл
 /// consents to identification by PIN) and Айгүл's permission for the resource.
@@ -730,6 +732,15 @@ async fn seed_sso(db: &DatabaseConnection) -> anyhow::Result<String> {
         DEMO_PUPIL_PIN,
     ));
     am.update(db).await?;
+    // Her login for the resources (a school issues `pupil.` and six digits with a drawn
+    // password: `issuePupilLogin`; the demo's is one the README can name).
+    create_account(
+        db,
+        Some(admin.id),
+        adal_schools::logins::draft(DEMO_PUPIL_LOGIN.into(), DEMO_PASSWORD.into(), &child),
+    )
+    .await
+    .map_err(e)?;
     adal_sso::demo::seed(
         db,
         adal_sso::demo::DemoPeople {

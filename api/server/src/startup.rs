@@ -45,6 +45,15 @@ impl Application {
         adal_schools::partitions::ensure(&db, adal_schools::rules::local_day(chrono::Utc::now()))
             .await
             .map_err(|e| anyhow::anyhow!("creating the monthly partitions: {}", e.message()))?;
+        let sealed = adal_sso::service::seal_stored_keys(&db, &settings)
+            .await
+            .map_err(|e| anyhow::anyhow!("sealing the stored signing keys: {}", e.message()))?;
+        if sealed > 0 {
+            tracing::info!(
+                keys = sealed,
+                "sealed the single sign-on signing keys stored in the clear"
+            );
+        }
         let state = AppState::new(settings, db, statements)?;
         let listener = TcpListener::bind(&state.settings.listen)
             .with_context(|| format!("cannot listen on {}", state.settings.listen))?;

@@ -1499,6 +1499,7 @@ async fn notification_operations_admit_exactly_their_roles() {
         "parent",
         "graduate",
         "teacher.parent",
+        "pupil",
         "demo-integration",
         "demo-turnstile",
     ];

@@ -18,8 +18,8 @@ async fn every_operation_admits_exactly_its_roles() {
             variables: json!({}),
             allowed: &[
                 "admin", "analyst", "commission", "akimat", "school.admin", "school.staff",
-                "provider", "parent", "graduate", "teacher.parent", "demo-integration",
-                "demo-turnstile",
+                "provider", "parent", "graduate", "teacher.parent", "pupil",
+                "demo-integration", "demo-turnstile",
             ],
         },
         Op {
@@ -259,6 +259,7 @@ async fn the_remaining_operations_admit_exactly_their_roles() {
         "parent",
         "graduate",
         "teacher.parent",
+        "pupil",
         "demo-integration",
         "demo-turnstile",
     ];
@@ -274,6 +275,7 @@ async fn the_remaining_operations_admit_exactly_their_roles() {
         "parent",
         "graduate",
         "teacher.parent",
+        "pupil",
     ];
     let ops = vec![
         Op {
@@ -350,8 +352,8 @@ async fn the_remaining_operations_admit_exactly_their_roles() {
             variables: json!({}),
             allowed: &[
                 "admin", "analyst", "commission", "akimat", "school.admin", "school.staff",
-                "provider", "parent", "graduate", "teacher.parent", "demo-integration",
-                "demo-turnstile",
+                "provider", "parent", "graduate", "teacher.parent", "pupil",
+                "demo-integration", "demo-turnstile",
             ],
         },
         // Before any setup starts: each person is answered CONFLICT (nothing being set up).

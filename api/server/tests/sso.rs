@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 
 use adal_core::clock::Clock;
 use adal_testkit::TestApp;
-use common::{Op, gql, org_id, role_matrix, token};
+use common::{Op, gql, org_id, role_matrix, token, token_with};
 
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
 const PIN: &str = "4821";
@@ -682,28 +682,17 @@ async fn a_child_under_14_needs_a_parents_permission() {
     let r = gql(
         app,
         Some(&parent),
-        "query($c: ID!) { ssoChildResources(childId: $c) { clientId name allowed } }",
+        "query($c: ID!) { ssoChildResources(childId: $c) { clientId name allowed needsPermission } }",
         json!({ "c": child }),
     )
     .await;
     assert_eq!(r.ok()["ssoChildResources"][0]["allowed"], false);
-    let r = gql(
-        app,
-        Some(&parent),
-        "mutation($c: ID!, $k: String!) { setSsoChildConsent(childId: $c, clientId: $k, allowed: true) { allowed } }",
-        json!({ "c": child, "k": s.client_id }),
-    )
-    .await;
+    assert_eq!(r.ok()["ssoChildResources"][0]["needsPermission"], true);
+    let r = allow_for_child(app, &parent, &child, &s.client_id).await;
     assert_eq!(r.ok()["setSsoChildConsent"]["allowed"], true);
     // Another family's parent cannot.
     let other = token(app, "teacher.parent").await;
-    let r = gql(
-        app,
-        Some(&other),
-        "mutation($c: ID!, $k: String!) { setSsoChildConsent(childId: $c, clientId: $k, allowed: true) { allowed } }",
-        json!({ "c": child, "k": s.client_id }),
-    )
-    .await;
+    let r = allow_for_child(app, &other, &child, &s.client_id).await;
     assert_eq!(r.code().as_deref(), Some("NOT_FOUND"));
 
     // Now she signs in and lands back at the resource.
@@ -746,6 +735,222 @@ async fn a_child_under_14_needs_a_parents_permission() {
     app.stop().await;
 }
 
+/// A parent (by token) allows a resource for a child: the answer.
+async fn allow_for_child(
+    app: &TestApp,
+    parent: &str,
+    child: &str,
+    client_id: &str,
+) -> common::Reply {
+    gql(
+        app,
+        Some(parent),
+        "mutation($c: ID!, $k: String!) { setSsoChildConsent(childId: $c, clientId: $k, allowed: true) { allowed } }",
+        json!({ "c": child, "k": client_id }),
+    )
+    .await
+}
+
+/// Posts the password form of a flow as the given login and password.
+async fn sign_in_as(flow: &Flow, login: &str, password: &str) -> Page {
+    flow.browser
+        .post(&[
+            ("step", "password"),
+            ("login", login),
+            ("password", password),
+        ])
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pupil_signs_in_with_the_login_the_school_issued_where_the_school_chose_logins() {
+    let s = setup().await;
+    let (app, http) = (&s.app, rp_http());
+    let admin = token(app, "school.admin").await;
+    let child = s.aruzhan.to_string();
+
+    // The school issues Аружан a login; she held the demo's, so only its password is new,
+    // shown this once, and the old one no longer signs in.
+    let r = gql(
+        app,
+        Some(&admin),
+        "mutation($s: ID!, $p: ID!) { issuePupilLogin(schoolId: $s, personId: $p) { login password reissued } }",
+        json!({ "s": s.school_id, "p": child }),
+    )
+    .await;
+    let issued = &r.ok()["issuePupilLogin"];
+    assert_eq!(issued["login"], "pupil");
+    assert_eq!(issued["reissued"], true);
+    let password = issued["password"].as_str().unwrap().to_owned();
+    assert_ne!(password, "adal-demo");
+
+    // At the resource of the setup the school chose PINs only: her login is not for it.
+    let rp = relying_party(app, &s.client_id, &s.secret).await;
+    let flow = start(app, &rp).await;
+    let refused = sign_in_as(&flow, "pupil", &password).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+
+    // A resource where the school chose logins; her parent allows it for her.
+    let r = gql(
+        app,
+        Some(&admin),
+        "mutation($i: SsoClientInput!) { registerSsoClient(input: $i) { clientSecret client { clientId pupilLogin pupilPin } } }",
+        json!({ "i": { "name": "Bilimland", "redirectUris": [REDIRECT],
+                       "scopes": ["openid", "profile", "school"], "schoolAndClass": true,
+                       "schoolIds": [s.school_id], "pupilPin": false, "pupilLogin": true } }),
+    )
+    .await;
+    let reg = &r.ok()["registerSsoClient"];
+    assert_eq!(reg["client"]["pupilLogin"], true);
+    assert_eq!(reg["client"]["pupilPin"], false);
+    let client_id = reg["client"]["clientId"].as_str().unwrap().to_owned();
+    let secret = reg["clientSecret"].as_str().unwrap().to_owned();
+    let parent = token(app, "parent").await;
+    let r = allow_for_child(app, &parent, &child, &client_id).await;
+    assert_eq!(r.ok()["setSsoChildConsent"]["allowed"], true);
+
+    let rp = relying_party(app, &client_id, &secret).await;
+    let flow = start(app, &rp).await;
+    let old = sign_in_as(&flow, "pupil", "adal-demo").await;
+    assert_eq!(old.status, 401, "the replaced password still signs in");
+    let consent = sign_in_as(&flow, "pupil", &password).await;
+    assert_eq!(consent.status, 200, "{}", consent.body);
+    let back = flow.browser.post(&[("step", "allow")]).await;
+    assert_eq!(back.status, 303, "{}", back.body);
+    let code = param(&back.location.unwrap(), "code").unwrap();
+    let tokens = exchange(&rp, &code, Some(&flow.verifier)).await.unwrap();
+    let id_token = tokens.id_token().unwrap().to_string();
+    let claims = raw_claims(&id_token);
+    assert_eq!(claims["role"], "pupil");
+    let info: UserInfoClaims<AdalClaims, CoreGenderClaim> = rp
+        .user_info(tokens.access_token().clone(), None)
+        .unwrap()
+        .request_async(&http)
+        .await
+        .unwrap();
+    assert_eq!(info.additional_claims().role.as_deref(), Some("pupil"));
+    assert_eq!(info.additional_claims().class.as_deref(), Some("3Б"));
+    // She sees her sign-in herself.
+    let own = token_with(app, "pupil", &password).await;
+    let r = gql(
+        app,
+        Some(&own),
+        "{ ssoSignIns { resource role } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        r.ok()["ssoSignIns"],
+        json!([{ "resource": "Bilimland", "role": "pupil" }])
+    );
+
+    // The school lists the login it issued, then withdraws it: it signs in nowhere.
+    let r = gql(
+        app,
+        Some(&admin),
+        "query($s: ID!) { pupilLogins(schoolId: $s) { personId login withdrawn } }",
+        json!({ "s": s.school_id }),
+    )
+    .await;
+    assert_eq!(
+        r.ok()["pupilLogins"],
+        json!([{ "personId": child, "login": "pupil", "withdrawn": false }])
+    );
+    let r = gql(
+        app,
+        Some(&admin),
+        "mutation($s: ID!, $p: ID!) { withdrawPupilLogin(schoolId: $s, personId: $p) }",
+        json!({ "s": s.school_id, "p": child }),
+    )
+    .await;
+    assert_eq!(r.ok()["withdrawPupilLogin"], true);
+    let flow = start(app, &rp).await;
+    let after = sign_in_as(&flow, "pupil", &password).await;
+    assert_eq!(after.status, 401, "{}", after.body);
+    // A pupil without one is issued a new login, `pupil.` and six digits.
+    let other = entities::school_member::Entity::find()
+        .filter(entities::school_member::Column::Kind.eq("pupil"))
+        .filter(entities::school_member::Column::PersonId.ne(s.aruzhan))
+        .filter(entities::school_member::Column::SchoolId.eq(s.school_id.parse::<i64>().unwrap()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = gql(
+        app,
+        Some(&admin),
+        "mutation($s: ID!, $p: ID!) { issuePupilLogin(schoolId: $s, personId: $p) { login password reissued } }",
+        json!({ "s": s.school_id, "p": other.person_id.to_string() }),
+    )
+    .await;
+    let fresh = &r.ok()["issuePupilLogin"];
+    assert_eq!(fresh["reissued"], false);
+    let login = fresh["login"].as_str().unwrap();
+    assert!(
+        login.len() == 12
+            && login.starts_with("pupil.")
+            && login[6..].bytes().all(|b| b.is_ascii_digit()),
+        "{login}"
+    );
+    // A person who is not a pupil of the school gets no login from it.
+    let teacher = entities::account::Entity::find()
+        .filter(entities::account::Column::Login.eq("teacher.parent"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = gql(
+        app,
+        Some(&admin),
+        "mutation($s: ID!, $p: ID!) { issuePupilLogin(schoolId: $s, personId: $p) { login } }",
+        json!({ "s": s.school_id, "p": teacher.person_id.unwrap().to_string() }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("NOT_FOUND"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registration_refuses_addresses_that_only_look_local_and_resources_for_no_school() {
+    let s = setup().await;
+    let app = &s.app;
+    let admin = token(app, "admin").await;
+    let register = |uris: Vec<&str>, schools: Vec<&str>| {
+        let vars = json!({ "i": { "name": "R", "redirectUris": uris, "scopes": ["openid"],
+                                  "schoolAndClass": false, "schoolIds": schools,
+                                  "pupilPin": false } });
+        let admin = admin.clone();
+        async move {
+            gql(
+                app,
+                Some(&admin),
+                "mutation($i: SsoClientInput!) { registerSsoClient(input: $i) { client { clientId } } }",
+                vars,
+            )
+            .await
+        }
+    };
+    for uri in [
+        "http://localhost.evil.example/cb",
+        "http://127.0.0.1.evil.example/cb",
+        "http://localhost@evil.example/cb",
+        "https://rp.kz@evil.example/cb",
+    ] {
+        let r = register(vec![uri], vec![s.school_id.as_str()]).await;
+        assert_eq!(
+            r.code().as_deref(),
+            Some("BAD_USER_INPUT"),
+            "{uri}: {}",
+            r.body
+        );
+    }
+    let r = register(vec!["https://rp.kz/cb"], vec![]).await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+    let r = register(vec!["http://localhost:8090/cb"], vec![s.school_id.as_str()]).await;
+    assert!(r.ok()["registerSsoClient"]["client"]["clientId"].is_string());
+    app.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn rotation_keeps_old_tokens_verifiable_until_they_expire() {
     let s = setup().await;
@@ -756,7 +961,7 @@ async fn rotation_keeps_old_tokens_verifiable_until_they_expire() {
     let old = exchange(&rp, &code, Some(&flow.verifier)).await.unwrap();
     let old_token = old.id_token().unwrap().clone();
 
-    let kid = adal_sso::service::rotate_key(&app.db, s.clock.now())
+    let kid = adal_sso::service::rotate_key(&app.db, &app.settings)
         .await
         .unwrap();
     // A relying party that fetches the keys again verifies the old token and the new one.
@@ -796,6 +1001,114 @@ async fn rotation_keeps_old_tokens_verifiable_until_they_expire() {
     s.clock
         .advance(Duration::seconds(app.settings.sso_token_ttl_secs + 1));
     assert_eq!(jwks(app).await, 1);
+    app.stop().await;
+}
+
+/// The `kid` in a JWT's header.
+fn kid_of(jwt: &str) -> String {
+    use base64::Engine;
+    let header: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(jwt.split('.').next().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    header["kid"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_keys_are_sealed_at_rest_and_retire_on_their_schedule() {
+    let s = setup().await;
+    let app = &s.app;
+    let rp = relying_party(app, &s.client_id, &s.secret).await;
+    let flow = start(app, &rp).await;
+    let code = code_for(&flow, "teacher.parent").await;
+    let first = exchange(&rp, &code, Some(&flow.verifier)).await.unwrap();
+    let first_kid = kid_of(&first.id_token().unwrap().to_string());
+
+    // What a copy of the database holds is sealed: no Ed25519 private key in it (a PKCS#8
+    // key names its algorithm by the OID 1.3.101.112, bytes 06 03 2b 65 70).
+    let stored = entities::sso_key::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    let sealed = stored[0]
+        .private_key
+        .strip_prefix("sealed1:")
+        .expect("the private key is stored sealed");
+    let bytes = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD
+            .decode(sealed)
+            .unwrap()
+    };
+    assert!(
+        !bytes
+            .windows(5)
+            .any(|w| w == [0x06, 0x03, 0x2b, 0x65, 0x70])
+    );
+    // Under another sealing secret the stored key does not sign.
+    let mut other = app.settings.clone();
+    other.sso_key_secret = Some(adal_core::settings::Secret::new(
+        "another deployment's secret",
+    ));
+    let signed = adal_sso::keys::Keys::of(&other)
+        .unwrap()
+        .sign(&stored[0], &json!({ "sub": "x" }));
+    assert!(signed.is_err(), "a stored key opened under another secret");
+
+    // Within its 30 days the key keeps signing: five minutes before them, it signs.
+    s.clock.advance(Duration::days(30) - Duration::minutes(5));
+    let flow = start(app, &rp).await;
+    let code = code_for(&flow, "teacher.parent").await;
+    let same = exchange(&rp, &code, Some(&flow.verifier)).await.unwrap();
+    let same_nonce = flow.nonce.clone();
+    assert_eq!(kid_of(&same.id_token().unwrap().to_string()), first_kid);
+
+    // At 30 days the next token is signed by a new key, with no command run.
+    s.clock.advance(Duration::minutes(5));
+    let flow = start(app, &rp).await;
+    let code = code_for(&flow, "teacher.parent").await;
+    let next = exchange(&rp, &code, Some(&flow.verifier)).await.unwrap();
+    let next_kid = kid_of(&next.id_token().unwrap().to_string());
+    assert_ne!(next_kid, first_kid);
+    // A relying party that fetches the keys again verifies the new token, and the one the
+    // retired key signed five minutes ago (alive for ten).
+    let rp = relying_party(app, &s.client_id, &s.secret).await;
+    next.id_token()
+        .unwrap()
+        .claims(&ed_verifier(&rp), &flow.nonce)
+        .unwrap();
+    same.id_token()
+        .unwrap()
+        .claims(&ed_verifier(&rp), &same_nonce)
+        .expect("a token of the retired key still verifies");
+    let jwks: Value = reqwest::get(format!("{}/oidc/jwks", app.address))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kids: Vec<&str> = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap())
+        .collect();
+    assert_eq!(kids, [next_kid.as_str(), first_kid.as_str()]);
+    // The rotation is on the audit trail, with why.
+    let events = entities::audit_event::Entity::find()
+        .filter(entities::audit_event::Column::Action.eq("sso.key_rotated"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    assert!(
+        events[0].details.contains("schedule"),
+        "{}",
+        events[0].details
+    );
     app.stop().await;
 }
 
@@ -918,7 +1231,7 @@ async fn role_matrix_of_single_sign_on() {
             name: "ssoSignIns",
             query: "{ ssoSignIns { at } }".into(),
             variables: json!({}),
-            allowed: &["school.admin", "school.staff", "parent", "teacher.parent"],
+            allowed: &["school.admin", "school.staff", "parent", "teacher.parent", "pupil"],
         },
         Op {
             name: "registerSsoClient",
@@ -953,9 +1266,12 @@ async fn role_matrix_of_single_sign_on() {
         "role matrix failures:\n{}",
         failures.join("\n")
     );
-    // A school admin registers only for their own schools.
+    // A school admin registers only for their own schools (and everyone for some school).
     let admin = token(app, "school.admin").await;
-    for schools in [json!([]), json!(["999999"])] {
+    for (schools, code) in [
+        (json!([]), "BAD_USER_INPUT"),
+        (json!(["999999"]), "FORBIDDEN"),
+    ] {
         let r = gql(
             app,
             Some(&admin),
@@ -964,7 +1280,7 @@ async fn role_matrix_of_single_sign_on() {
                            "schoolAndClass": false, "schoolIds": schools, "pupilPin": false } }),
         )
         .await;
-        assert_eq!(r.code().as_deref(), Some("FORBIDDEN"), "{schools}");
+        assert_eq!(r.code().as_deref(), Some(code), "{schools}");
     }
     // The resources list never shows a secret or its hash.
     let r = gql(

@@ -43,6 +43,7 @@ pub async fn seed(db: &DatabaseConnection, people: DemoPeople) -> ApiResult<Stri
         client_pk: Set(client.id),
         school_id: Set(people.school_id),
         pupil_pin: Set(true),
+        pupil_login: Set(true),
         ..Default::default()
     }
     .insert(&txn)

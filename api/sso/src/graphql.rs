@@ -16,8 +16,14 @@ use crate::service::{self, NewClient};
 
 const MANAGERS: &[Role] = &[Role::OperatorAdmin, Role::SchoolAdmin];
 const PARENT: &[Role] = &[Role::Parent];
-/// The people who sign in to resources with an account: teachers (school staff) and parents.
-const RESOURCE_USERS: &[Role] = &[Role::SchoolAdmin, Role::SchoolStaff, Role::Parent];
+/// The people who sign in to resources with an account: teachers (school staff), parents and
+/// pupils with the login their school issued.
+const RESOURCE_USERS: &[Role] = &[
+    Role::SchoolAdmin,
+    Role::SchoolStaff,
+    Role::Parent,
+    Role::Pupil,
+];
 
 fn state<'a>(ctx: &'a Context<'_>) -> Result<&'a AppState> {
     ctx.data::<AppState>()
@@ -65,6 +71,10 @@ impl SsoClient {
     /// Whether the schools let their pupils sign in here with their PIN.
     async fn pupil_pin(&self) -> bool {
         self.schools.iter().any(|s| s.pupil_pin)
+    }
+    /// Whether the schools let their pupils sign in here with the login the school issued.
+    async fn pupil_login(&self) -> bool {
+        self.schools.iter().any(|s| s.pupil_login)
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.client.created_at
@@ -120,6 +130,10 @@ pub struct SsoClientInput {
     pub school_ids: Vec<ID>,
     /// The schools let their pupils sign in with their PIN.
     pub pupil_pin: bool,
+    /// The schools let their pupils sign in with the login the school issued them
+    /// (`issuePupilLogin`).
+    #[graphql(default)]
+    pub pupil_login: bool,
 }
 
 /// A resource a child's schools use, and whether the parent allowed it.
@@ -128,6 +142,9 @@ pub struct SsoChildResource {
     pub client_id: String,
     pub name: String,
     pub allowed: bool,
+    /// Whether the child needs the parent's permission (under 14, or of unknown age); from
+    /// 14 the child decides on the consent page.
+    pub needs_permission: bool,
 }
 
 impl From<service::ChildResource> for SsoChildResource {
@@ -136,6 +153,7 @@ impl From<service::ChildResource> for SsoChildResource {
             client_id: r.client.client_id,
             name: r.client.name,
             allowed: r.allowed,
+            needs_permission: r.needs_permission,
         }
     }
 }
@@ -170,8 +188,9 @@ impl SsoQuery {
         child_id: ID,
     ) -> Result<Vec<SsoChildResource>> {
         let child = parse_id("childId", &child_id)?;
+        let s = state(ctx)?;
         Ok(
-            service::child_resources(&state(ctx)?.db, actor(ctx)?, child)
+            service::child_resources(&s.db, actor(ctx)?, child, s.settings.clock.now())
                 .await?
                 .into_iter()
                 .map(Into::into)
@@ -227,6 +246,7 @@ impl SsoMutation {
             school_and_class: input.school_and_class,
             school_ids,
             pupil_pin: input.pupil_pin,
+            pupil_login: input.pupil_login,
         };
         let (client, secret) = service::register_client(s, actor(ctx)?, new).await?;
         Ok(SsoClientRegistered {

@@ -6,7 +6,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use chrono::Duration;
 use serde_json::json;
 
 use adal_core::error::{ApiError, refusal};
@@ -68,8 +67,11 @@ async fn discovery(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse
 
 async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     let s = &state.settings;
-    let ttl = Duration::seconds(s.sso_token_ttl_secs.max(60));
-    match keys::published(&state.db, s.clock.now(), ttl).await {
+    let published = match keys::Keys::of(s) {
+        Ok(k) => k.published(&state.db, s.clock.now()).await,
+        Err(e) => Err(e),
+    };
+    match published {
         Ok(k) => HttpResponse::Ok()
             .insert_header(("Cache-Control", "public, max-age=60"))
             .content_type("application/jwk-set+json")

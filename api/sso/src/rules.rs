@@ -157,11 +157,39 @@ pub fn redirect_registered(registered: &[String], uri: &str) -> bool {
 /// A redirect URI a resource may register: absolute https (http only for localhost), no
 /// fragment.
 pub fn valid_redirect_uri(uri: &str) -> bool {
-    let https = uri.starts_with("https://");
-    let local = uri.starts_with("http://localhost")
-        || uri.starts_with("http://127.0.0.1")
-        || uri.starts_with("http://[::1]");
-    (https || local) && !uri.contains('#') && !uri.contains(char::is_whitespace) && uri.len() <= 500
+    if uri.len() > 500 || uri.contains(['#', ' ', '\t', '\n', '\r']) {
+        return false;
+    }
+    let Ok(parsed) = url::Url::parse(uri) else {
+        return false;
+    };
+    // No credentials in the address: `https://rp.kz@evil.example/` is no address of rp.kz's.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return false;
+    }
+    // The address as written names the host the parser found, right after the scheme
+    // (`https:///cb` parses as host `cb`; exact matching compares what was written).
+    let Some(host) = parsed.host_str() else {
+        return false;
+    };
+    let after = uri
+        .strip_prefix(parsed.scheme())
+        .and_then(|r| r.strip_prefix("://"))
+        .and_then(|r| r.strip_prefix(host));
+    if !after.is_some_and(|r| r.is_empty() || r.starts_with([':', '/', '?'])) {
+        return false;
+    }
+    let local = matches!(
+        parsed.host(),
+        Some(url::Host::Domain("localhost"))
+            | Some(url::Host::Ipv4(std::net::Ipv4Addr::LOCALHOST))
+            | Some(url::Host::Ipv6(std::net::Ipv6Addr::LOCALHOST))
+    );
+    match parsed.scheme() {
+        "https" => true,
+        "http" => local,
+        _ => false,
+    }
 }
 
 /// Whether a person born on `birth` is younger than `years` on `today`; an unknown birth date
@@ -265,8 +293,17 @@ mod tests {
         assert!(!redirect_registered(&reg, "https://rp.kz/cb/"));
         assert!(!redirect_registered(&reg, "https://rp.kz/cb?x=1"));
         assert!(valid_redirect_uri("http://127.0.0.1:9/cb"));
+        assert!(valid_redirect_uri("http://localhost:8090/callback"));
+        assert!(valid_redirect_uri("http://[::1]/cb"));
         assert!(!valid_redirect_uri("http://rp.kz/cb"));
         assert!(!valid_redirect_uri("https://rp.kz/cb#f"));
+        // Only the host itself is local, not a name or an address that starts like it.
+        assert!(!valid_redirect_uri("http://localhost.evil.example/cb"));
+        assert!(!valid_redirect_uri("http://127.0.0.1.evil.example/cb"));
+        assert!(!valid_redirect_uri("http://localhost@evil.example/cb"));
+        assert!(!valid_redirect_uri("https://rp.kz@evil.example/cb"));
+        assert!(!valid_redirect_uri("javascript://localhost/%0aalert(1)"));
+        assert!(!valid_redirect_uri("https:///cb"));
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub struct NewClient {
     pub school_ids: Vec<i64>,
     /// The schools let their pupils sign in with their PIN.
     pub pupil_pin: bool,
+    /// The schools let their pupils sign in with the login the school issued them.
+    pub pupil_login: bool,
 }
 
 /// The schools whose resources an actor manages; `None`: all (the operator's admin).
@@ -70,6 +72,12 @@ pub async fn register_client(
         return Err(ApiError::bad_input(
             "redirectUris",
             "1 to 10 absolute https URIs without a fragment (http only for localhost)",
+        ));
+    }
+    if input.school_ids.is_empty() {
+        return Err(ApiError::bad_input(
+            "schoolIds",
+            "at least one school that uses the resource",
         ));
     }
     let scopes = rules::granted_scopes(&input.scopes.join(" "), &rules::SCOPES.join(" "))
@@ -111,6 +119,7 @@ pub async fn register_client(
             client_pk: Set(client.id),
             school_id: Set(*school_id),
             pupil_pin: Set(input.pupil_pin),
+            pupil_login: Set(input.pupil_login),
             ..Default::default()
         }
         .insert(&txn)
@@ -123,7 +132,8 @@ pub async fn register_client(
         "sso_client",
         client.id,
         json!({ "scopes": client.scopes, "school_and_class": client.school_and_class,
-                "schools": input.school_ids }),
+                "schools": input.school_ids, "pupil_pin": input.pupil_pin,
+                "pupil_login": input.pupil_login }),
     )
     .await?;
     txn.commit().await?;
@@ -528,7 +538,13 @@ pub async fn sign_in(
             let Some(person_id) = actor.person_id else {
                 return Ok(Err(NotSignedIn::NotForYou));
             };
-            match role_of(db, &actor, person_id, &schools).await? {
+            let login_schools: Vec<i64> = client_schools(db, req.client_pk)
+                .await?
+                .iter()
+                .filter(|s| s.pupil_login)
+                .map(|s| s.school_id)
+                .collect();
+            match role_of(db, &actor, person_id, &schools, &login_schools).await? {
                 Some(role) => (person_id, role),
                 None => return Ok(Err(NotSignedIn::NotForYou)),
             }
@@ -610,17 +626,26 @@ async fn membership(
 }
 
 /// As what a signed-in account uses a resource: a teacher on the staff of one of its
-/// schools, else a parent of a pupil there.
+/// schools; a pupil with the login the school issued, on the list of one of its schools that
+/// chose login sign-in (`login_schools`); else a parent of a pupil there.
 async fn role_of(
     db: &impl ConnectionTrait,
     actor: &Actor,
     person_id: i64,
     schools: &[i64],
+    login_schools: &[i64],
 ) -> ApiResult<Option<SsoRole>> {
     if actor.has_any(&[Role::SchoolAdmin, Role::SchoolStaff])
         && membership(db, schools, person_id, "staff").await?.is_some()
     {
         return Ok(Some(SsoRole::Teacher));
+    }
+    if actor.has_role(Role::Pupil)
+        && membership(db, login_schools, person_id, "pupil")
+            .await?
+            .is_some()
+    {
+        return Ok(Some(SsoRole::Pupil));
     }
     if actor.has_role(Role::Parent) {
         let children = school_member::Entity::find()
@@ -1016,8 +1041,9 @@ pub async fn exchange(
     if let Some(nonce) = &found.nonce {
         claims.insert("nonce".into(), json!(nonce));
     }
-    let key = keys::current(&txn, now).await?;
-    let id_token = keys::sign(&key, &Value::Object(claims))?;
+    let keys = keys::Keys::of(&state.settings)?;
+    let key = keys.current(&txn, now).await?;
+    let id_token = keys.sign(&key, &Value::Object(claims))?;
     txn.commit().await?;
     Ok(Ok(json!({
         "access_token": access_token,
@@ -1059,11 +1085,29 @@ pub async fn userinfo(state: &AppState, access_token: &str) -> ApiResult<Option<
 
 /// `adal sso rotate-key`: the current key retires (still published until its tokens expire)
 /// and a new one signs from now on; returns the new key's `kid`.
-pub async fn rotate_key(db: &sea_orm::DatabaseConnection, now: DateTime<Utc>) -> ApiResult<String> {
+pub async fn rotate_key(
+    db: &sea_orm::DatabaseConnection,
+    settings: &adal_core::settings::Settings,
+) -> ApiResult<String> {
+    let keys = keys::Keys::of(settings)?;
     let txn = begin_write(db).await?;
-    let kid = keys::rotate(&txn, now).await?;
+    let key = keys
+        .rotate(&txn, settings.clock.now(), keys::Rotation::Command)
+        .await?;
     txn.commit().await?;
-    Ok(kid)
+    Ok(key.kid)
+}
+
+/// At start: seals the signing keys stored before keys were sealed (see [`keys`]).
+pub async fn seal_stored_keys(
+    db: &sea_orm::DatabaseConnection,
+    settings: &adal_core::settings::Settings,
+) -> ApiResult<usize> {
+    let keys = keys::Keys::of(settings)?;
+    let txn = begin_write(db).await?;
+    let sealed = keys.seal_stored(&txn).await?;
+    txn.commit().await?;
+    Ok(sealed)
 }
 
 // ---- the parents' consents and the record of sign-ins ----
@@ -1072,6 +1116,9 @@ pub async fn rotate_key(db: &sea_orm::DatabaseConnection, now: DateTime<Utc>) ->
 pub struct ChildResource {
     pub client: sso_client::Model,
     pub allowed: bool,
+    /// The child is under 14 (or of unknown age): without the parent's permission they are
+    /// stopped at the consent step. From 14 the child decides, and a permission is not asked.
+    pub needs_permission: bool,
 }
 
 fn own_child(actor: &Actor, child_id: i64) -> ApiResult<()> {
@@ -1087,8 +1134,15 @@ pub async fn child_resources(
     db: &impl ConnectionTrait,
     actor: &Actor,
     child_id: i64,
+    now: DateTime<Utc>,
 ) -> ApiResult<Vec<ChildResource>> {
     own_child(actor, child_id)?;
+    let birth = person::Entity::find_by_id(child_id)
+        .one(db)
+        .await?
+        .ok_or(ApiError::NotFound("person"))?
+        .birth_date;
+    let needs_permission = rules::younger_than(birth, adal_today(now), rules::CONSENT_AGE);
     let schools: Vec<i64> = school_member::Entity::find()
         .select_only()
         .column(school_member::Column::SchoolId)
@@ -1123,6 +1177,7 @@ pub async fn child_resources(
         .map(|c| ChildResource {
             allowed: allowed.contains(&c.id),
             client: c,
+            needs_permission,
         })
         .collect())
 }
@@ -1137,14 +1192,14 @@ pub async fn set_child_consent(
 ) -> ApiResult<ChildResource> {
     let parent = actor.person_id.ok_or(ApiError::Forbidden)?;
     let txn = state.db.begin().await?;
-    let resources = child_resources(&txn, actor, child_id).await?;
+    let now = state.settings.clock.now();
+    let resources = child_resources(&txn, actor, child_id, now).await?;
     let Some(found) = resources
         .into_iter()
         .find(|r| r.client.client_id == client_id)
     else {
         return Err(ApiError::NotFound("resource"));
     };
-    let now = state.settings.clock.now();
     if allowed && !found.allowed {
         sso_consent::ActiveModel {
             child_person_id: Set(child_id),
@@ -1250,13 +1305,14 @@ pub struct LogoutQuery {
 /// the browser goes: the registered post-logout URI, else `None` (a page says it is done).
 pub async fn logout(state: &AppState, issuer: &str, q: &LogoutQuery) -> ApiResult<Option<String>> {
     let now = state.settings.clock.now();
-    let ttl = Duration::seconds(state.settings.sso_token_ttl_secs.max(60));
     let mut client = match q.client_id.as_deref() {
         Some(id) => client_by_id(&state.db, id).await?,
         None => None,
     };
     if let Some(hint) = q.id_token_hint.as_deref() {
-        let published = keys::published(&state.db, now, ttl).await?;
+        let published = keys::Keys::of(&state.settings)?
+            .published(&state.db, now)
+            .await?;
         if let Some((aud, sid)) = keys::verify_hint(&published, issuer, hint) {
             let hinted = client_by_id(&state.db, &aud).await?;
             if let (Some(c), Ok(code_id)) = (&hinted, sid.parse::<i64>()) {

@@ -1402,5 +1402,79 @@ pub fn text(key: Key) -> &'static str {
             "Up to five PDF, PNG or JPEG files of up to 10 MB each that bear your statement out (optional)."
         }
         ClientRate => "Requests per minute",
+        SsoNav => "Educational resources",
+        SsoHint => {
+            "Learning platforms, libraries and e-journals whose pupils, teachers and parents sign in with Adal. A resource receives only what is ticked here: never a name, IIN, phone or e-mail."
+        }
+        SsoNone => "No resources are registered yet.",
+        SsoRedirectUris => "Redirect URIs",
+        SsoScopes => "What it may ask for",
+        SsoSchoolAndClass => "May receive the pupil's school and class",
+        SsoPupilPin => "Pupils sign in with the school PIN",
+        SsoYes => "Yes",
+        SsoNo => "No",
+        SsoRegisterTitle => "Register a resource",
+        SsoUrisHint => {
+            "One address per line, exactly as the resource sends it: https, or http for localhost only; no #fragment."
+        }
+        SsoScopeOpenid => "openid — sign-in, with an identifier for this resource only (always)",
+        SsoScopeProfile => "profile — the role (pupil, teacher, parent) and the language",
+        SsoScopeSchool => "school — the school, and the class if allowed below",
+        SsoSchools => "Schools",
+        SsoForYourSchool => "The resource is registered for your school.",
+        SsoPickSchool => "Choose at least one school.",
+        SsoRegister => "Register",
+        SsoSecretTitle => "The client secret of {name}",
+        SsoSecret => "Client secret",
+        SsoSecretNote => {
+            "Copy it now and pass it to the resource's operators over a safe channel: it will not be shown again. Adal keeps only its hash."
+        }
+        SsoDisable => "Disable",
+        SsoEnable => "Enable",
+        SsoDisableNote => {
+            "A disabled resource can start no sign-in, and its access tokens are revoked at once."
+        }
+        SsoRotate => "New secret",
+        SsoRotateConfirm => {
+            "The current secret stops working at once: the resource must set the new one right away. Give it a new secret?"
+        }
+        SsoRotateYes => "Yes, give a new secret",
+        SsoChildHint => {
+            "The resources of the child's school that sign in with Adal. A child under 14 can use one only after you allow it. A resource never receives the child's name or IIN."
+        }
+        SsoChildNone => "The child's school has no resources with Adal sign-in yet.",
+        SsoAllowed => "Allowed",
+        SsoNotAllowed => "Not allowed",
+        SsoAllow => "Allow",
+        SsoWithdraw => "Withdraw permission",
+        SsoWithdrawNote => {
+            "The child will be signed out of this resource at once and cannot sign in to it again until you allow it."
+        }
+        SsoWithdrawYes => "Withdraw and sign out",
+        SsoChildSignIns => "The child's sign-ins",
+        SsoMySignIns => "Your own sign-ins to resources",
+        SsoNoSignIns => "No sign-ins yet.",
+        SsoResource => "Resource",
+        SsoRolePupil => "Pupil",
+        SsoRoleTeacher => "Teacher",
+        SsoRoleParent => "Parent",
+        SsoPupilLogin => "Pupils sign in with the login the school issued them",
+        PupilLoginTitle => "Login for educational resources",
+        PupilLoginNone => "The pupil has no login yet.",
+        PupilLoginWithdrawn => "Withdrawn",
+        PupilLoginIssue => "Issue login",
+        PupilLoginRenew => "New password",
+        PupilLoginWithdraw => "Withdraw",
+        PupilLoginIssued => "The pupil's login and password",
+        PupilLoginOnce => {
+            "The password is shown only this once: write it down and give it to the pupil or a parent on paper."
+        }
+        PupilLoginReissued => "The previous password no longer works.",
+        PupilLoginSignIn => {
+            "This login is for educational resources, not for an Adal portal: open the resource (for example, your school's e-journal) and choose “Sign in with Adal” there."
+        }
+        SsoChildDecides => {
+            "From 14 your child decides on the sign-in page: no permission is needed."
+        }
     }
 }

@@ -16,6 +16,9 @@ stored_enum! {
         Graduate = "graduate",
         Integration = "integration",
         Device = "device",
+        /// A pupil's login, issued by the school: it signs in to the educational resources
+        /// of single sign-on, and to no portal.
+        Pupil = "pupil",
     }
 }
 
@@ -48,7 +51,7 @@ impl Role {
             }
             Role::ProviderStaff => ScopeKind::Organisation(OrganisationKind::EducationProvider),
             Role::Parent => ScopeKind::OwnChildren,
-            Role::Graduate => ScopeKind::OwnPerson,
+            Role::Graduate | Role::Pupil => ScopeKind::OwnPerson,
             Role::Integration => ScopeKind::Operations,
         }
     }

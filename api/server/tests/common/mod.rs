@@ -114,7 +114,12 @@ pub const LOGIN: &str = "mutation($l: String!, $p: String!) { login(login: $l, p
 
 /// Signs a demo account in and returns its access token.
 pub async fn token(app: &TestApp, login: &str) -> String {
-    let r = gql(app, None, LOGIN, json!({ "l": login, "p": "adal-demo" })).await;
+    token_with(app, login, "adal-demo").await
+}
+
+/// Signs a person in with a password of their own and returns the access token.
+pub async fn token_with(app: &TestApp, login: &str, password: &str) -> String {
+    let r = gql(app, None, LOGIN, json!({ "l": login, "p": password })).await;
     r.ok()["login"]["accessToken"]
         .as_str()
         .unwrap_or_else(|| panic!("no token for {login}: {}", r.body))
@@ -149,6 +154,7 @@ pub const PEOPLE: &[&str] = &[
     "parent",
     "graduate",
     "teacher.parent",
+    "pupil",
 ];
 pub const CLIENTS: &[(&str, &str)] = &[
     ("demo-integration", "demo-integration-secret"),

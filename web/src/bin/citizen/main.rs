@@ -1,9 +1,9 @@
 //! The citizen portal, phone first: a parent's children (attendance, meals, allergens, the
-//! school account). Served under `/citizen`; a person who is both parent and graduate sees
-//! both. The parent's vouchers (`/citizen/vouchers`, `web/src/bin/citizen_vouchers/`) and the
-//! graduate's own work-off obligation (`/citizen/obligation`,
-//! `web/src/bin/citizen_obligation/`) are programs of their own, so that none outgrows a
-//! phone's budget.
+//! school account, the educational resources they sign in to with Adal). Served under
+//! `/citizen`; a person who is both parent and graduate sees both. The parent's vouchers
+//! (`/citizen/vouchers`, `web/src/bin/citizen_vouchers/`) and the graduate's own work-off
+//! obligation (`/citizen/obligation`, `web/src/bin/citizen_obligation/`) are programs of their
+//! own, so that none outgrows a phone's budget.
 
 mod pages;
 
@@ -36,6 +36,7 @@ fn App() -> impl IntoView {
                         <Route path=path!("meals") view=pages::meals::ChildMeals/>
                         <Route path=path!("allergens") view=pages::allergens::ChildAllergens/>
                         <Route path=path!("account") view=pages::account::ChildAccount/>
+                        <Route path=path!("resources") view=pages::resources::ChildResourcesPage/>
                         <Route path=path!("decisions") view=pages::decisions::MyDecisions/>
                     </ParentRoute>
                 </Routes>

@@ -1,6 +1,7 @@
 //! The school's portal: today's register and devices, the canteen till on a tablet, the
 //! week's menus and dishes with their ratings, the monthly reports and the Social Wallet, and
-//! the school's list with cards and meal grounds. Served under `/school`.
+//! the school's list with cards and meal grounds, and the resources its pupils and teachers
+//! sign in to with Adal. Served under `/school`.
 
 mod pages;
 
@@ -18,6 +19,11 @@ fn main() {
     adal_web::shell::start(App);
 }
 
+/// `/school/resources`: single sign-on's resources of the administrator's school.
+fn resources() -> impl IntoView {
+    pages::common::with_school(|s| view! { <adal_web::sso::ResourcesDesk school=s/> }.into_any())
+}
+
 #[component]
 fn App() -> impl IntoView {
     view! {
@@ -31,6 +37,7 @@ fn App() -> impl IntoView {
                         <Route path=path!("reports") view=reports::ReportsPage/>
                         <Route path=path!("pupils") view=pupils::PupilsPage/>
                         <Route path=path!("contests") view=adal_web::contests::ContestDesk/>
+                        <Route path=path!("resources") view=resources/>
                     </ParentRoute>
                 </Routes>
             </Frame>

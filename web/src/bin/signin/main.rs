@@ -4,7 +4,7 @@
 //! without signing in: `/open`, the open figures.
 
 use adal_web::api::{self, ApiError, ErrorCode};
-use adal_web::gql::{self, ConfirmSecondFactor, Login, MySecondFactor, StartSecondFactor};
+use adal_web::gql::{self, ConfirmSecondFactor, Login, MySecondFactor, Role, StartSecondFactor};
 use adal_web::i18n::Key;
 use adal_web::portal::Portal;
 use adal_web::session::{self, Session};
@@ -37,8 +37,8 @@ fn App() -> impl IntoView {
     }
 }
 
-/// `/`: the person's portal, or sign-in; an account without a portal (a machine client's
-/// login) is told so.
+/// `/`: the person's portal, or sign-in; an account without a portal is told so, and a pupil's
+/// login (issued by the school for educational resources) where it signs in.
 #[component]
 fn Home() -> impl IntoView {
     let st = app();
@@ -47,13 +47,21 @@ fn Home() -> impl IntoView {
             redirect(s.home());
             ().into_any()
         }
-        Some(_) => view! {
-            <section class="notice">
-                <h1>{t(Key::WelcomeTitle)}</h1>
-                <p>{t(Key::NoPortalYet)}</p>
-            </section>
+        Some(s) => {
+            let pupil = !s.me.roles.is_empty() && s.me.roles.iter().all(|r| r.role == Role::Pupil);
+            let text = if pupil {
+                Key::PupilLoginSignIn
+            } else {
+                Key::NoPortalYet
+            };
+            view! {
+                <section class="notice">
+                    <h1>{t(Key::WelcomeTitle)}</h1>
+                    <p id="no-portal">{t(text)}</p>
+                </section>
+            }
+            .into_any()
         }
-        .into_any(),
         None => view! { <Redirect path="/login"/> }.into_any(),
     }
 }

@@ -34,6 +34,7 @@ pub fn MyChildren() -> impl IntoView {
                                 ("/citizen/meals?child=", Key::NavMeals),
                                 ("/citizen/allergens?child=", Key::NavAllergens),
                                 ("/citizen/account?child=", Key::NavSchoolAccount),
+                                ("/citizen/resources?child=", Key::SsoNav),
                             ]
                             .map(|(path, key)| view! { <A href=String::from(path) + &c.id>{t(key)}</A> });
                             view! {

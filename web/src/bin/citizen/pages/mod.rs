@@ -6,4 +6,5 @@ pub mod children;
 pub mod day;
 pub mod decisions;
 pub mod meals;
+pub mod resources;
 pub mod school;

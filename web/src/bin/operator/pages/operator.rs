@@ -1403,7 +1403,8 @@ fn RoleFields(prefix: &'static str, inputs: RoleInputs, regions: Regions) -> imp
             <select id=role_id on:change=move |ev| inputs.role.set(event_target_value(&ev))>
                 {Role::ALL
                     .iter()
-                    .filter(|r| !matches!(r, Role::Integration | Role::Device))
+                    // Machines' roles and pupils' logins have flows of their own.
+                    .filter(|r| !matches!(r, Role::Integration | Role::Device | Role::Pupil))
                     .map(|r| {
                         let code = r.as_str();
                         view! {

@@ -1,6 +1,7 @@
 //! The school portal's pages.
 
 pub mod common;
+pub mod logins;
 pub mod menus;
 pub mod pupils;
 pub mod reports;

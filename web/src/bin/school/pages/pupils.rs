@@ -1,6 +1,7 @@
 //! Pupils and staff: the school's list by class, importing it (CSV pasted or chosen as a
 //! file), a person's cards (issue, which blocks the previous one; block a lost one with a
-//! reason) and meal grounds with their period.
+//! reason), meal grounds with their period, and a pupil's login for educational resources
+//! (`logins.rs`).
 
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -8,9 +9,10 @@ use leptos::prelude::*;
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::Role;
-use crate::gql::school::{self as gs, CredentialStatus};
+use crate::gql::school::{self as gs, CredentialStatus, MemberKind};
 use crate::i18n::Key;
 use crate::pages::common::{today, with_school};
+use crate::pages::logins::PupilLogin;
 use crate::session;
 use crate::ui::{
     PageTitle, act, chosen_files, error_view, fill, lang, loaded, local_time, t, table,
@@ -33,7 +35,8 @@ fn Pupils(school: String) -> impl IntoView {
     let school = StoredValue::new(school);
     let class: RwSignal<Option<String>> = RwSignal::new(None);
     let reload = RwSignal::new(0u32);
-    let person: RwSignal<Option<(String, String)>> = RwSignal::new(None);
+    // The member opened: their person, name, and whether a pupil.
+    let person: RwSignal<Option<(String, String, bool)>> = RwSignal::new(None);
     let data = api::query::<gs::SchoolMembers>(move || {
         reload.track();
         gs::school_members::Variables {
@@ -44,7 +47,7 @@ fn Pupils(school: String) -> impl IntoView {
     });
     view! {
         {is_admin().then(|| view! { <ImportList school=school.get_value() reload=reload/> })}
-        {move || person.get().map(|(id, name)| view! { <PersonCard school=school.get_value() person=id name=name/> })}
+        {move || person.get().map(|(id, name, pupil)| view! { <PersonCard school=school.get_value() person=id name=name pupil=pupil/> })}
         {move || loaded(data.get(), move |d| {
             let l = lang();
             let options = d
@@ -65,7 +68,7 @@ fn Pupils(school: String) -> impl IntoView {
                         .map(|c| c.name)
                         .or(m.position)
                         .unwrap_or_default();
-                    let pick = (m.person_id.clone(), name.clone());
+                    let pick = (m.person_id.clone(), name.clone(), m.kind == Some(MemberKind::Pupil));
                     view! {
                         <tr class="member">
                             <td>{name}</td>
@@ -182,7 +185,7 @@ fn ImportList(school: String, reload: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn PersonCard(school: String, person: String, name: String) -> impl IntoView {
+fn PersonCard(school: String, person: String, name: String, pupil: bool) -> impl IntoView {
     let school = StoredValue::new(school);
     let person = StoredValue::new(person);
     let reload = RwSignal::new(0u32);
@@ -363,6 +366,7 @@ fn PersonCard(school: String, person: String, name: String) -> impl IntoView {
                     <button type="submit" id="record-ground">{t(Key::SchoolRecordGround)}</button>
                 </form>
             })}
+            {(pupil && is_admin()).then(|| view! { <PupilLogin school=school.get_value() person=person.get_value()/> })}
         </section>
     }
 }

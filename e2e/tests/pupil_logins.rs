@@ -1,0 +1,142 @@
+//! A pupil's login for educational resources (docs/sso.md, "Who signs in") in real headless
+//! Chromium on a phone-sized window: the school's administrator sees the demo pupil Аружан's
+//! login on her card, issues Әлихан one and reads its password the one time it is shown; the
+//! login signs in, and the sign-in page sends it to the resources instead of a portal; once
+//! the administrator withdraws it, it signs in no more.
+
+use anyhow::{Context, Result, ensure};
+use e2e::{Page, fits_the_phone, run};
+use serde_json::Value;
+
+/// The demo pupil Аружан's login (`adal_server::seed::DEMO_PUPIL_LOGIN`).
+const DEMO_LOGIN: &str = "pupil";
+/// The pupil the test issues a login to (on the demo school's list, without one).
+const PUPIL: &str = "Әлихан";
+
+/// Opens the card of the member whose name contains `name` from the school's list.
+async fn open_member(page: &Page, name: &str) -> Result<()> {
+    page.click_row_button("#members tr.member", name).await?;
+    page.wait_text("#person-title", name).await?;
+    Ok(())
+}
+
+/// The answer of the API's `login` with this login and password (no session of the page's).
+async fn sign_in_by_graphql(page: &Page, login: &str, password: &str) -> Result<Value> {
+    page.graphql_anonymous(&format!(
+        "mutation {{ login(login: {login:?}, password: {password:?}) {{ accessToken me {{ roles {{ role }} }} }} }}"
+    ))
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_school_issues_a_pupil_a_login_for_resources_shown_once_and_withdraws_it() {
+    run(
+        "a_school_issues_a_pupil_a_login_for_resources_shown_once_and_withdraws_it",
+        async |page| {
+            page.sign_in_on_a_phone_in_english("school.admin", "/school")
+                .await?;
+            page.nav_to("/school/pupils").await?;
+
+            // Аружан holds the demo's login, active: a new password may be given, or it is
+            // withdrawn.
+            open_member(page, "Аружан").await?;
+            page.wait_text("#pupil-login-title", "Login for educational resources")
+                .await?;
+            page.wait_text("#pupil-login-name", DEMO_LOGIN).await?;
+            let shown = page.text("#pupil-login-name").await?;
+            ensure!(shown == DEMO_LOGIN, "Аружан's login shows as {shown:?}");
+            page.wait_text("#issue-login", "New password").await?;
+            ensure!(
+                page.exists("#withdraw-login").await?,
+                "Аружан's active login cannot be withdrawn"
+            );
+            ensure!(
+                !page.exists("#pupil-login-withdrawn").await?,
+                "Аружан's login shows as withdrawn"
+            );
+
+            // Әлихан has none: the administrator issues one and reads it once.
+            open_member(page, PUPIL).await?;
+            page.wait_text("#pupil-login-none", "no login").await?;
+            page.wait_text("#issue-login", "Issue login").await?;
+            ensure!(
+                !page.exists("#withdraw-login").await?,
+                "a login to withdraw where there is none"
+            );
+            page.click("#issue-login").await?;
+            page.wait_text("#issued-box", "shown only this once")
+                .await?;
+            page.wait_text("#issued-box", "on paper").await?;
+            let login = page.text("#issued-login").await?;
+            let password = page.text("#issued-password").await?;
+            let digits = login.strip_prefix("pupil.").unwrap_or_default();
+            ensure!(
+                digits.len() == 6 && digits.chars().all(|c| c.is_ascii_digit()),
+                "the issued login is {login:?}"
+            );
+            ensure!(
+                password.len() == 10 && password.chars().all(|c| c.is_ascii_alphanumeric()),
+                "the issued password is {password:?}"
+            );
+            // The card now shows the login, active.
+            page.wait_text("#pupil-login-name", &login).await?;
+            page.wait_text("#issue-login", "New password").await?;
+            page.find("#withdraw-login").await?;
+            fits_the_phone(page, "the pupil's card with the issued login").await?;
+            page.screenshot_for_review("school-pupil-login").await?;
+
+            // The login signs in, as a pupil and nothing else.
+            let r = sign_in_by_graphql(page, &login, &password).await?;
+            ensure!(
+                r["data"]["login"]["accessToken"].is_string(),
+                "the issued login does not sign in: {r}"
+            );
+            let roles: Vec<&str> = r["data"]["login"]["me"]["roles"]
+                .as_array()
+                .context("the pupil's roles")?
+                .iter()
+                .filter_map(|x| x["role"].as_str())
+                .collect();
+            ensure!(roles == ["PUPIL"], "the pupil's login holds {roles:?}");
+
+            // On the sign-in page it opens no portal: the page says where it signs in.
+            page.sign_out().await?;
+            page.sign_in_with(&login, &password).await?;
+            page.find("#no-portal").await?;
+            page.select("#lang-switch", "en").await?;
+            page.wait_text("#no-portal", "for educational resources")
+                .await?;
+            page.wait_text("#no-portal", "Sign in with Adal").await?;
+            ensure!(
+                !page.exists(".sidenav").await?,
+                "the pupil's login opens a portal"
+            );
+            fits_the_phone(page, "the sign-in page of a pupil's login").await?;
+            page.screenshot_for_review("signin-pupil-login").await?;
+            page.sign_out().await?;
+
+            // The administrator withdraws it: it signs in no more.
+            page.sign_in_on_a_phone_in_english("school.admin", "/school")
+                .await?;
+            page.nav_to("/school/pupils").await?;
+            open_member(page, PUPIL).await?;
+            page.wait_text("#pupil-login-name", &login).await?;
+            page.click("#withdraw-login").await?;
+            page.wait_text("#pupil-login-withdrawn", "Withdrawn")
+                .await?;
+            page.wait_text("#issue-login", "Issue login").await?;
+            ensure!(
+                !page.exists("#withdraw-login").await?,
+                "a withdrawn login can be withdrawn again"
+            );
+            let r = sign_in_by_graphql(page, &login, &password).await?;
+            ensure!(
+                r["data"]["login"].is_null()
+                    && r["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED",
+                "the withdrawn login still signs in: {r}"
+            );
+            Ok(())
+        },
+    )
+    .await;
+}
