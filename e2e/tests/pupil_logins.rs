@@ -113,6 +113,11 @@ async fn a_school_issues_a_pupil_a_login_for_resources_shown_once_and_withdraws_
             );
             fits_the_phone(page, "the sign-in page of a pupil's login").await?;
             page.screenshot_for_review("signin-pupil-login").await?;
+            // The account's page lists the pupil's sign-ins to resources (none yet).
+            page.click("#security-link").await?;
+            page.wait_path("/security").await?;
+            page.wait_text("#my-sign-ins", "No sign-ins yet.").await?;
+            fits_the_phone(page, "the account page of a pupil's login").await?;
             page.sign_out().await?;
 
             // The administrator withdraws it: it signs in no more.

@@ -601,6 +601,7 @@ operations!(
     SetSsoClientDisabled,
     RotateSsoClientSecret,
     SsoChild,
+    MySsoSignIns,
     SetSsoChildConsent
 );
 

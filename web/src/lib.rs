@@ -27,6 +27,7 @@ pub mod portal;
 pub mod records;
 pub mod session;
 pub mod shell;
+pub mod sign_ins;
 pub mod sso;
 pub mod ui;
 pub mod vouchers;

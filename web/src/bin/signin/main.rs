@@ -9,7 +9,8 @@ use adal_web::i18n::Key;
 use adal_web::portal::Portal;
 use adal_web::session::{self, Session};
 use adal_web::shell::{Frame, NotFound, go, login_notice, redirect};
-use adal_web::ui::{ErrorBox, app, error_view, t};
+use adal_web::sign_ins::sign_ins;
+use adal_web::ui::{ErrorBox, app, error_view, lang, loaded, t};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_query_map;
@@ -213,7 +214,8 @@ fn sign_in_error(e: ApiError) -> AnyView {
 
 /// `/security`: the signed-in person's second factor. Off, it is set up here: the key for an
 /// authenticator app (typed in, or opened on the phone as an `otpauth:` link), then the app's
-/// first code turns it on. On, it says so; an administrator resets it for a lost phone.
+/// first code turns it on. On, it says so; an administrator resets it for a lost phone. Below,
+/// for whoever signs in to educational resources with this account, their sign-ins there.
 #[component]
 fn SecurityPage() -> impl IntoView {
     let st = app();
@@ -305,6 +307,39 @@ fn SecurityPage() -> impl IntoView {
                 (None, _) => ().into_any(),
             }}
             {error_view(error)}
+        </section>
+        {move || st.session.with(|s| s.as_ref().is_some_and(signs_in_to_resources)).then(|| view! { <MySignIns/> })}
+    }
+}
+
+/// Whether the person signs in to educational resources with this account (a teacher, a
+/// parent, a pupil with the school's login): their page lists those sign-ins.
+fn signs_in_to_resources(s: &Session) -> bool {
+    [
+        Role::SchoolAdmin,
+        Role::SchoolStaff,
+        Role::Parent,
+        Role::Pupil,
+    ]
+    .into_iter()
+    .any(|r| s.holds(r))
+}
+
+/// The signed-in person's own sign-ins to educational resources, newest first.
+#[component]
+fn MySignIns() -> impl IntoView {
+    let data = api::query::<gql::MySsoSignIns>(|| gql::my_sso_sign_ins::Variables {});
+    view! {
+        <section class="login-card" aria-labelledby="my-sign-ins-title">
+            <h2 id="my-sign-ins-title">{t(Key::SsoMySignIns)}</h2>
+            {move || loaded(data.get(), |d| {
+                let list = d
+                    .sso_sign_ins
+                    .into_iter()
+                    .map(|s| (s.at, s.resource, s.role))
+                    .collect();
+                sign_ins(lang(), "my-sign-ins", list)
+            })}
         </section>
     }
 }

@@ -8,48 +8,11 @@ use leptos::prelude::*;
 use super::school::for_child;
 use crate::api::{self, ApiError};
 use crate::gql;
-use crate::i18n::{Key, Lang};
-use crate::ui::{act, error_view, lang, loaded, local_time, t, table};
+use crate::i18n::Key;
+use crate::ui::{act, error_view, lang, loaded, t};
+use adal_web::sign_ins::sign_ins;
 
 type Resource = gql::sso_child::SsoChildSsoChildResources;
-
-/// One sign-in as both lists read it: when, the resource, the role it was made in.
-type SignIn = (String, String, String);
-
-fn role_key(role: &str) -> Key {
-    match role {
-        "pupil" => Key::SsoRolePupil,
-        "teacher" => Key::SsoRoleTeacher,
-        _ => Key::SsoRoleParent,
-    }
-}
-
-/// Sign-ins, newest first, as a table (or a line saying there are none).
-fn sign_ins(l: Lang, id: &'static str, list: Vec<SignIn>) -> AnyView {
-    if list.is_empty() {
-        return view! { <p class="empty-line" id=id>{l.text(Key::SsoNoSignIns)}</p> }.into_any();
-    }
-    let rows = list
-        .into_iter()
-        .map(|(at, resource, role)| {
-            view! {
-                <tr>
-                    <td>{local_time(l, &at)}</td>
-                    <td>{resource}</td>
-                    <td>{l.text(role_key(&role))}</td>
-                </tr>
-            }
-        })
-        .collect_view()
-        .into_any();
-    table(
-        l,
-        id,
-        "cards-sm",
-        &[Key::When, Key::SsoResource, Key::Role],
-        rows,
-    )
-}
 
 #[component]
 pub fn ChildResourcesPage() -> impl IntoView {
