@@ -501,11 +501,16 @@ pub async fn sign_in(
     client_addr: Option<&str>,
 ) -> ApiResult<Result<(), NotSignedIn>> {
     let db = &state.db;
-    let schools: Vec<i64> = client_schools(db, req.client_pk)
-        .await?
-        .iter()
-        .map(|s| s.school_id)
-        .collect();
+    // The resource's schools, and those that chose each way a pupil signs in.
+    let links = client_schools(db, req.client_pk).await?;
+    let schools_where = |keep: fn(&sso_client_school::Model) -> bool| -> Vec<i64> {
+        links
+            .iter()
+            .filter(|s| keep(s))
+            .map(|s| s.school_id)
+            .collect()
+    };
+    let schools = schools_where(|_| true);
     let (person_id, role) = match how {
         SignIn::Password {
             login,
@@ -538,25 +543,14 @@ pub async fn sign_in(
             let Some(person_id) = actor.person_id else {
                 return Ok(Err(NotSignedIn::NotForYou));
             };
-            let login_schools: Vec<i64> = client_schools(db, req.client_pk)
-                .await?
-                .iter()
-                .filter(|s| s.pupil_login)
-                .map(|s| s.school_id)
-                .collect();
+            let login_schools = schools_where(|s| s.pupil_login);
             match role_of(db, &actor, person_id, &schools, &login_schools).await? {
                 Some(role) => (person_id, role),
                 None => return Ok(Err(NotSignedIn::NotForYou)),
             }
         }
         SignIn::Pin { school_id, pin } => {
-            let pin_schools: Vec<i64> = client_schools(db, req.client_pk)
-                .await?
-                .iter()
-                .filter(|s| s.pupil_pin)
-                .map(|s| s.school_id)
-                .collect();
-            if !pin_schools.contains(&school_id) {
+            if !schools_where(|s| s.pupil_pin).contains(&school_id) {
                 return Ok(Err(NotSignedIn::WrongCredentials));
             }
             // PINs are short: throttled like passwords, per school and per address.
