@@ -364,6 +364,13 @@ impl Page {
         Ok(())
     }
 
+    /// Reads a card at the school's till page as a USB reader does: its number, then Enter.
+    pub async fn read_card_at_till(&self, uid: &str) -> Result<()> {
+        self.fill("#till-card", uid).await?;
+        self.find("#till-card").await?.send_keys("\u{E007}").await?;
+        Ok(())
+    }
+
     /// Clicks a link of the navigation (on a phone, a strip that scrolls sideways) and waits
     /// for its page.
     pub async fn nav_to(&self, href: &str) -> Result<()> {

@@ -48,8 +48,8 @@ async fn akimat_opens_a_campaign_confirms_a_category_and_allocates() {
 
             // A form refused in the person's language before it is sent.
             page.fill("#camp-name", "Осенние кружки / Күзгі үйірмелер").await?;
-            page.click("#camp-create").await?;
-            page.wait_text("#campaign-invalid", "Бюджет — целое положительное число")
+            page.click("#camp-save").await?;
+            page.wait_text("#camp-invalid", "Бюджет — целое положительное число")
                 .await?;
             let (today, first) = day_and_month(page, 0, 1).await?;
             let (closes, last) = day_and_month(page, 30, 4).await?;
@@ -61,7 +61,7 @@ async fn akimat_opens_a_campaign_confirms_a_category_and_allocates() {
             page.fill("#camp-value-sport", "15000").await?;
             page.fill("#camp-value-arts", "12000").await?;
             page.screenshot_for_review("akimat-campaign-form-ru").await?;
-            page.click("#camp-create").await?;
+            page.click("#camp-save").await?;
             page.find("#campaign-created").await?;
             page.wait_text("#campaigns", "Осенние кружки").await?;
             let r = page.graphql("{ voucherCampaigns { id name } }").await?;
@@ -314,6 +314,82 @@ async fn akimat_reads_providers_resolves_a_dispute_and_downloads_the_register() 
                 "the page shows {amount}, the register {total}"
             );
             page.screenshot_for_review("akimat-payouts-en").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+/// The officer changes a campaign whose window opens in ten days (in Kazakh): the form holds
+/// the campaign as opened, the new budget and values are what the API then says; a campaign
+/// whose window has opened offers no change.
+#[tokio::test(flavor = "multi_thread")]
+async fn akimat_changes_a_campaign_before_its_window_opens() {
+    run(
+        "akimat_changes_a_campaign_before_its_window_opens",
+        async |page| {
+            page.sign_in("akimat").await?;
+            page.wait_path("/akimat").await?;
+            page.select("#lang-switch", "kk").await?;
+            let (opens, first) = day_and_month(page, 10, 2).await?;
+            let (closes, last) = day_and_month(page, 30, 5).await?;
+            page.wait_text("h1", "").await?;
+            page.set_value("#camp-first", &first).await?;
+            page.set_value("#camp-last", &last).await?;
+            page.set_value("#camp-opens", &opens).await?;
+            page.set_value("#camp-closes", &closes).await?;
+            page.fill("#camp-name", "Көктемгі үйірмелер").await?;
+            page.fill("#camp-budget", "900000").await?;
+            page.fill("#camp-value-sport", "15000").await?;
+            page.click("#camp-save").await?;
+            page.find("#campaign-created a").await?;
+            page.click("#campaign-created a").await?;
+            page.find("#campaign-edit").await?;
+            page.click("#campaign-edit summary").await?;
+            ensure!(
+                page.value("#edit-name").await? == "Көктемгі үйірмелер"
+                    && page.value("#edit-budget").await? == "900000"
+                    && page.value("#edit-opens").await? == opens
+                    && page.value("#edit-value-sport").await? == "15000",
+                "the form does not hold the campaign as opened"
+            );
+            page.fill("#edit-budget", "1200000").await?;
+            page.fill("#edit-value-arts", "12000").await?;
+            page.screenshot_for_review("akimat-campaign-edit-kk").await?;
+            page.click("#edit-save").await?;
+            page.find("#campaign-saved").await?;
+            page.wait_text("#stat-budget", "1").await?;
+            let id = page.js("return document.querySelector('#campaign').dataset.id;").await?;
+            let id = id.as_str().context("the campaign's id")?.to_owned();
+            let r = page
+                .graphql(&format!(
+                    "{{ voucherCampaign(id: \"{id}\") {{ budget opensAt directions {{ direction monthlyValue }} }} }}"
+                ))
+                .await?;
+            let c = &r["data"]["voucherCampaign"];
+            ensure!(
+                c["budget"] == 1_200_000
+                    && c["directions"]
+                        == serde_json::json!([{ "direction": "ARTS", "monthlyValue": 12000 }, { "direction": "SPORT", "monthlyValue": 15000 }]),
+                "the API holds {r}"
+            );
+
+            // A demo campaign whose window has opened offers no change.
+            let r = page.graphql("{ voucherCampaigns { id opensAt status } }").await?;
+            let started = r["data"]["voucherCampaigns"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|c| c["status"] == "OPEN" && c["id"] != id.as_str())
+                .and_then(|c| c["id"].as_str())
+                .with_context(|| format!("an open demo campaign in {r}"))?
+                .to_owned();
+            page.goto(&format!("/akimat/campaigns/{started}")).await?;
+            page.find("#campaign-money").await?;
+            ensure!(
+                page.count("#campaign-edit").await? == 0,
+                "a started campaign offers a change"
+            );
             Ok(())
         },
     )

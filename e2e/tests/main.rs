@@ -19,5 +19,7 @@ mod portals;
 mod provider_pages;
 mod pupil_logins;
 mod school_pages;
+mod school_person;
+mod school_settings;
 mod security_pages;
 mod sso_pages;

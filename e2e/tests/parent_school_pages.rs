@@ -295,3 +295,74 @@ async fn parent_rates_a_meal_in_russian_and_cannot_reach_another_familys_child()
     )
     .await;
 }
+
+/// The parent, in Kazakh on a phone, gives consent to a QR code for Аружан and withdraws it:
+/// the page says which consents stand, and the API agrees at each step.
+#[tokio::test(flavor = "multi_thread")]
+async fn parent_gives_and_withdraws_consent_to_a_qr_code_in_kazakh() {
+    run(
+        "parent_gives_and_withdraws_consent_to_a_qr_code_in_kazakh",
+        async |page| {
+            parent_on_a_phone(page, "kk").await?;
+            let aruzhan = page.child_id("Аружан").await?;
+            page.goto("/citizen/account").await?;
+            page.select("#child-pick", &aruzhan).await?;
+            page.wait_text("#id-title", "Картасыз сәйкестендіру")
+                .await?;
+            // The demo's parent consented to a PIN, not to a QR code.
+            page.wait_text(
+                "#id-consents li[data-method=PIN] .consent-state",
+                "Келісім берілді",
+            )
+            .await?;
+            page.wait_text(
+                "#id-consents li[data-method=QR] .consent-state",
+                "Келісім жоқ",
+            )
+            .await?;
+            let qr_consent = async || -> Result<Value> {
+                let r = page
+                    .graphql(&format!(
+                        "{{ schoolIdConsents(childId: \"{aruzhan}\") {{ method revokedAt }} }}"
+                    ))
+                    .await?;
+                Ok(r["data"]["schoolIdConsents"]
+                    .as_array()
+                    .context("consents")?
+                    .iter()
+                    .find(|c| c["method"] == "QR")
+                    .cloned()
+                    .unwrap_or(Value::Null))
+            };
+            page.click("#consent-QR").await?;
+            page.wait_text(
+                "#id-consents li[data-method=QR] .consent-state",
+                "Келісім берілді",
+            )
+            .await?;
+            page.wait_text("#consent-QR", "Келісімді кері қайтару")
+                .await?;
+            let given = qr_consent().await?;
+            ensure!(
+                given["method"] == "QR" && given["revokedAt"].is_null(),
+                "the API has no standing QR consent: {given}"
+            );
+            fits_the_phone(page, "the consents").await?;
+            page.screenshot_for_review("parent-id-consent-kk").await?;
+            page.click("#consent-QR").await?;
+            page.wait_text(
+                "#id-consents li[data-method=QR] .consent-state",
+                "Келісім жоқ",
+            )
+            .await?;
+            // The consent's history keeps it, withdrawn.
+            let withdrawn = qr_consent().await?;
+            ensure!(
+                withdrawn["revokedAt"].is_string(),
+                "the QR consent still stands: {withdrawn}"
+            );
+            Ok(())
+        },
+    )
+    .await;
+}

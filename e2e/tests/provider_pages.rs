@@ -197,8 +197,8 @@ async fn provider_lists_a_section_and_reads_its_payouts() {
             // A form refused in the person's language before it is sent.
             page.fill("#sec-name", "Шахмат / Chess").await?;
             page.fill("#sec-age-min", "20").await?;
-            page.click("#sec-create").await?;
-            page.wait_text("#section-invalid", "Ages are 3 to 18 years").await?;
+            page.click("#sec-save").await?;
+            page.wait_text("#sec-invalid", "Ages are 3 to 18 years").await?;
             page.fill("#sec-age-min", "7").await?;
             page.select("#sec-direction", "SCIENCE").await?;
             page.fill("#sec-price", "9000").await?;
@@ -206,7 +206,7 @@ async fn provider_lists_a_section_and_reads_its_payouts() {
             page.click("#sec-add-session").await?;
             page.select("#sec-day-1", "4").await?;
             page.screenshot_for_review("provider-sections-form").await?;
-            page.click("#sec-create").await?;
+            page.click("#sec-save").await?;
             page.find("#section-created").await?;
             page.wait_text("#sections", "Шахмат / Chess").await?;
             page.wait_text("#sections", "Thu 16:00–17:00").await?;
@@ -219,6 +219,33 @@ async fn provider_lists_a_section_and_reads_its_payouts() {
                 "the API holds {r}"
             );
             page.screenshot_for_review("provider-sections").await?;
+
+            // The chess section changed: a new price and places; its direction stays.
+            page.js(
+                "[...document.querySelectorAll('#sections .section')]
+                   .find(c => c.textContent.includes('Шахмат / Chess'))
+                   .querySelector('.edit-section').click(); return true;",
+            )
+            .await?;
+            page.wait_text("#edit-form h2", "Change the section").await?;
+            ensure!(
+                page.value("#edit-name").await? == "Шахмат / Chess"
+                    && page.value("#edit-price").await? == "9000",
+                "the form does not hold the section as listed"
+            );
+            page.fill("#edit-price", "9500").await?;
+            page.fill("#edit-capacity", "12").await?;
+            page.click("#edit-save").await?;
+            page.find("#section-saved").await?;
+            page.wait_text("#sections", "12").await?;
+            let r = page
+                .graphql("{ voucherSections(direction: SCIENCE) { name monthlyPrice capacity direction } }")
+                .await?;
+            ensure!(
+                r["data"]["voucherSections"][0]
+                    == serde_json::json!({ "name": "Шахмат / Chess", "monthlyPrice": 9500, "capacity": 12, "direction": "SCIENCE" }),
+                "the API holds {r}"
+            );
 
             // The payouts, in Kazakh: last month's attendance of the demo child, not paid yet.
             page.select("#lang-switch", "kk").await?;

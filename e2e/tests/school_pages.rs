@@ -66,13 +66,6 @@ async fn tab_to_and_enter(page: &Page, text: &str) -> Result<()> {
     bail!("Tab never reached {text:?}")
 }
 
-/// Reads a card at the till as a USB reader does: its number, then Enter.
-async fn read_card(page: &Page, uid: &str) -> Result<()> {
-    page.fill("#till-card", uid).await?;
-    page.find("#till-card").await?.send_keys("\u{E007}").await?;
-    Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_school_day_cards_menu_till_allergen_override_and_the_meal_report() {
     run(
@@ -170,7 +163,7 @@ async fn a_school_day_cards_menu_till_allergen_override_and_the_meal_report() {
             page.goto("/school/till").await?;
             click_with_text(page, "button.till-choice", "Canteen till 2").await?;
             page.wait_text("#till-name", "Canteen till 2").await?;
-            read_card(page, UID).await?;
+            page.read_card_at_till(UID).await?;
             page.wait_text("#till-pupil-name", "Серікова Дана").await?;
             page.wait_text("#till-charge", "Тегін").await?;
             page.wait_text("#till-ground", "1-4 сынып").await?;
@@ -204,7 +197,8 @@ async fn a_school_day_cards_menu_till_allergen_override_and_the_meal_report() {
                 .and_then(|m| m["personId"].as_str())
                 .context("Аружан on the list")?
                 .parse()?;
-            read_card(page, &format!("04A1{aruzhan:06X}")).await?;
+            page.read_card_at_till(&format!("04A1{aruzhan:06X}"))
+                .await?;
             page.wait_text("#till-pupil-name", "Аружан").await?;
             page.wait_text("#till-menu .dish-blocked", "сүт").await?;
             let disabled = page
@@ -285,6 +279,41 @@ async fn a_school_day_cards_menu_till_allergen_override_and_the_meal_report() {
             }
             ensure!(free >= 1, "today's free meal is in the report: {total}");
             page.screenshot_for_review("school-reports").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+/// Staff read what families wrote of the food: the demo's comment on Софья's lunch, without
+/// the name of who wrote it, over the span they choose.
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_read_the_families_comments_over_a_span_they_choose() {
+    run(
+        "staff_read_the_families_comments_over_a_span_they_choose",
+        async |page| {
+            page.sign_in("school.staff").await?;
+            page.wait_path("/school").await?;
+            page.goto("/school/menus").await?;
+            let comments = page
+                .wait_text("#ratings-comments", "компот тым тәтті")
+                .await?;
+            ensure!(
+                !comments.contains("Мария") && !comments.contains("Софья"),
+                "a comment names a person: {comments}"
+            );
+            // The span starts a year back instead of two weeks back.
+            let two_weeks = page.text("#ratings-range").await?;
+            let from = two_weeks
+                .split(" – ")
+                .next()
+                .context("the range names its first day")?
+                .to_owned();
+            page.select("#ratings-span", "364").await?;
+            page.wait_without("#ratings-range", &from).await?;
+            page.wait_text("#ratings-comments", "компот тым тәтті")
+                .await?;
+            page.screenshot_for_review("school-ratings").await?;
             Ok(())
         },
     )

@@ -12,6 +12,8 @@ pub struct Model {
     pub class_id: Option<i64>,
     pub position: Option<String>,
     pub active: bool,
+    /// The SHA-256 of the member's photo in the document store, when the school added one.
+    pub photo_sha256: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -37,6 +37,7 @@ mod m20261211_000027_contest_case;
 mod m20261212_000028_client_controls;
 mod m20261213_000029_contest_document;
 mod m20261214_000030_pupil_login;
+mod m20261215_000031_member_photo;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000028_client_controls::Migration),
             Box::new(m20261213_000029_contest_document::Migration),
             Box::new(m20261214_000030_pupil_login::Migration),
+            Box::new(m20261215_000031_member_photo::Migration),
         ]
     }
 }

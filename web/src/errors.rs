@@ -41,7 +41,7 @@ pub fn import_reason_key(r: &R) -> Key {
 
 /// Every reason the API gives in `extensions.reason` (the values of the schema's
 /// `…Refusal` enums) and its text; the test below finds one for each.
-const REFUSALS: [(&str, Key); 51] = [
+const REFUSALS: [(&str, Key); 52] = [
     ("NO_DELIVERED_NOTICE", Key::ErrNoDeliveredNotice),
     ("NOT_APPROVED", Key::ErrNotApproved),
     ("UNKNOWN_VARIABLE", Key::ErrUnknownVariable),
@@ -81,6 +81,7 @@ const REFUSALS: [(&str, Key); 51] = [
     ("ALREADY_ENROLLED", Key::VchErrAlreadyEnrolled),
     ("VOUCHER_OVER", Key::VchErrVoucherOver),
     ("SECTION_FULL", Key::VchErrSectionFull),
+    ("CAMPAIGN_STARTED", Key::VchErrCampaignStarted),
     ("SECOND_FACTOR_REQUIRED", Key::ErrSecondFactorRequired),
     ("SECOND_FACTOR_INCORRECT", Key::ErrSecondFactorIncorrect),
     ("SECOND_FACTOR_ALREADY_ON", Key::ErrSecondFactorAlreadyOn),

@@ -829,557 +829,70 @@ pub mod school {
         }
     );
 
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolMyRoles;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolToday;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolDevices;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolTillPupil;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolServe;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolLiftBlock;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolMenu;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolWeek;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolSetMenu;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolSaveDish;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolDishPhoto;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolReports;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolPrepareReport;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolRetryTransfer;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolMembers;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolPerson;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolIssueCard;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolBlockCard;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolImportList;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolRecordGround;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolPupilLogins;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolIssuePupilLogin;
-
-    #[derive(GraphQLQuery)]
-    #[graphql(
-        schema_path = "../schema.graphql",
-        query_path = "graphql/school.graphql",
-        extern_enums(
-            "Role",
-            "Language",
-            "OrganisationKind",
-            "Allergen",
-            "MealCharge",
-            "DeviceKind",
-            "SchoolReportKind",
-            "WalletTransferState",
-            "CredentialKind",
-            "CredentialStatus",
-            "MemberKind",
-            "SchoolEventStatus"
-        ),
-        response_derives = "Debug, Clone, PartialEq",
-        variables_derives = "Debug, Clone",
-        skip_serializing_none
-    )]
-    pub struct SchoolWithdrawPupilLogin;
+    // The school's settings and registering its devices (the administrator).
+    // The school portal's operations (`SchoolIdMethod` is generated: only `SchoolIssueAltId`
+    // uses it).
+    macro_rules! school_operations {
+        ($($name:ident),*) => {$(
+            #[derive(GraphQLQuery)]
+            #[graphql(
+                schema_path = "../schema.graphql",
+                query_path = "graphql/school.graphql",
+                extern_enums(
+                    "Role",
+                    "Language",
+                    "OrganisationKind",
+                    "Allergen",
+                    "MealCharge",
+                    "DeviceKind",
+                    "SchoolReportKind",
+                    "WalletTransferState",
+                    "CredentialKind",
+                    "CredentialStatus",
+                    "MemberKind",
+                    "SchoolEventStatus"
+                ),
+                response_derives = "Debug, Clone, PartialEq",
+                variables_derives = "Debug, Clone",
+                skip_serializing_none
+            )]
+            pub struct $name;
+        )*};
+    }
+    school_operations!(
+        SchoolMyRoles,
+        SchoolToday,
+        SchoolDevices,
+        SchoolTillPupil,
+        SchoolServe,
+        SchoolLiftBlock,
+        SchoolMenu,
+        SchoolWeek,
+        SchoolRatings,
+        SchoolSetMenu,
+        SchoolSaveDish,
+        SchoolDishPhoto,
+        SchoolReports,
+        SchoolPrepareReport,
+        SchoolRetryTransfer,
+        SchoolMembers,
+        SchoolPerson,
+        SchoolIssueCard,
+        SchoolBlockCard,
+        SchoolImportList,
+        SchoolRecordGround,
+        SchoolPupilLogins,
+        SchoolIssuePupilLogin,
+        SchoolWithdrawPupilLogin,
+        SchoolSettings,
+        SchoolSaveProfile,
+        SchoolRegisterDevice,
+        SchoolMemberPhoto,
+        SchoolSetMemberPhoto,
+        SchoolIssueAltId,
+        SchoolEndGround,
+        SchoolRemoveMember
+    );
 
     #[cfg(test)]
     mod tests {
@@ -1537,7 +1050,8 @@ parent_school_operations!(
     ChildMenu,
     RateSchoolMeal,
     ChildAccount,
-    SetSchoolNoticePreferences
+    SetSchoolNoticePreferences,
+    SetSchoolIdConsent
 );
 
 // ---- decisions and their contests (the citizen's timeline, the bodies' desks) ----
@@ -1733,6 +1247,7 @@ provider_operation!(
     SectionRoster,
     RecordAttendance,
     CreateSection,
+    UpdateSection,
     ProviderPayouts,
     AttendanceConversation,
     PostAttendanceMessage,
@@ -1859,6 +1374,7 @@ pub mod akimat {
     akimat_operation!(
         AkimatCampaigns,
         OpenCampaign,
+        UpdateCampaign,
         AkimatCampaign,
         CampaignApplications,
         DecideCategory,

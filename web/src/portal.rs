@@ -139,6 +139,11 @@ impl Portal {
                 ("/school/menus", Key::NavMenus, &[]),
                 ("/school/reports", Key::NavReports, &[Role::SchoolAdmin]),
                 ("/school/pupils", Key::NavSchoolPupils, &[]),
+                (
+                    "/school/settings",
+                    Key::NavSchoolSettings,
+                    &[Role::SchoolAdmin],
+                ),
                 ("/school/contests", Key::NavContests, &[Role::SchoolAdmin]),
                 ("/school/resources", Key::SsoNav, &[Role::SchoolAdmin]),
             ],

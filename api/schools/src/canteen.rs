@@ -332,18 +332,32 @@ pub struct Average {
     pub average: f64,
 }
 
-/// Ratings of a school's meals between two days, averaged per dish and per week (the
-/// Monday it starts).
+/// A school's ratings over a span of days: averaged per dish and per week (the Monday it
+/// starts), and the latest comments.
+pub struct Ratings {
+    pub dishes: BTreeMap<i64, Average>,
+    pub weeks: BTreeMap<NaiveDate, Average>,
+    /// The ratings with a comment, latest first, at most [`COMMENTS`] of them. Who rated is
+    /// not among them: the school reads what families say of the food, not who said it.
+    pub comments: Vec<school_meal_rating::Model>,
+}
+
+/// How many comments a span of ratings shows.
+pub const COMMENTS: usize = 50;
+
+/// Ratings of a school's meals between two days.
 pub async fn averages(
     db: &impl ConnectionTrait,
     school_id: i64,
     from: NaiveDate,
     to: NaiveDate,
-) -> ApiResult<(BTreeMap<i64, Average>, BTreeMap<NaiveDate, Average>)> {
+) -> ApiResult<Ratings> {
     let rows = school_meal_rating::Entity::find()
         .filter(school_meal_rating::Column::SchoolId.eq(school_id))
         .filter(school_meal_rating::Column::Day.gte(from))
         .filter(school_meal_rating::Column::Day.lte(to))
+        .order_by_desc(school_meal_rating::Column::Day)
+        .order_by_desc(school_meal_rating::Column::Id)
         .all(db)
         .await?;
     let mut dishes: BTreeMap<i64, (i32, i64)> = BTreeMap::new();
@@ -367,8 +381,13 @@ pub async fn averages(
             sum as f64 / f64::from(n)
         },
     };
-    Ok((
-        dishes.into_iter().map(|(k, v)| (k, avg(v))).collect(),
-        weeks.into_iter().map(|(k, v)| (k, avg(v))).collect(),
-    ))
+    Ok(Ratings {
+        dishes: dishes.into_iter().map(|(k, v)| (k, avg(v))).collect(),
+        weeks: weeks.into_iter().map(|(k, v)| (k, avg(v))).collect(),
+        comments: rows
+            .into_iter()
+            .filter(|r| r.comment.is_some())
+            .take(COMMENTS)
+            .collect(),
+    })
 }

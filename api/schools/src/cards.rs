@@ -342,6 +342,21 @@ pub async fn issue_alternative(
     Ok((card, secret))
 }
 
+/// A QR code's content drawn as an SVG picture in a `data:` address (black on white, with
+/// the standard quiet zone), for the school to print or the family to keep on a phone.
+pub fn qr_svg(code: &str) -> ApiResult<String> {
+    use base64::Engine as _;
+    let qr = qrcode::QrCode::new(code.as_bytes()).map_err(ApiError::internal)?;
+    let svg = qr
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .build();
+    Ok(format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    ))
+}
+
 /// Who a presented credential identifies at a school, or why not (`UNKNOWN_CARD`,
 /// `CARD_BLOCKED`, `NOT_THIS_SCHOOL`).
 pub async fn identify(

@@ -4,15 +4,16 @@
 //! one school day played through the devices (the last weekday whose lessons are over):
 //! entries (two pupils late), Әлихан's lost card refused and replaced, meals at both tills
 //! (Аружан's porridge refused for milk, Софья's second meal paid from her balance), the second
-//! till's batch uploaded late, exits. Loaded quietly: nobody is told of a day that has passed.
+//! till's batch uploaded late, exits, and Мария's rating of Софья's lunch with a comment.
+//! Loaded quietly: nobody is told of a day that has passed.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set,
+    QueryOrder, Set,
 };
 
-use entities::{account, guardianship, organisation, person, school_device};
+use entities::{account, guardianship, organisation, person, school_device, school_meal};
 
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::identifiers::with_check_digit;
@@ -528,6 +529,22 @@ pub async fn seed(db: &DatabaseConnection) -> ApiResult<String> {
         ev(2, SchoolEventKind::Meal, sofya.id, at("13:05"), vec![ayran]),
     ];
     upload_with(db, till2.id, t2, at("14:50"), Notices::Quiet).await?;
+    // Мария rates Софья's lunch and says why, so the school's ratings show what families write.
+    let sofya_lunch = school_meal::Entity::find()
+        .filter(school_meal::Column::PersonId.eq(sofya.id))
+        .filter(school_meal::Column::Day.eq(day))
+        .order_by_asc(school_meal::Column::Id)
+        .one(db)
+        .await?
+        .ok_or_else(|| bad("Софья's lunch was not stored"))?;
+    canteen::rate(
+        db,
+        maria.id,
+        &sofya_lunch,
+        4,
+        Some("Палау дәмді, бірақ компот тым тәтті.".into()),
+    )
+    .await?;
 
     // Exits from 13:30.
     let mut exits = Vec::new();

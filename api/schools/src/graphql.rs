@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use entities::{
     school_allergen_override, school_card, school_class, school_device, school_dish, school_event,
-    school_id_consent, school_meal, school_meal_ground, school_meal_policy, school_member,
-    school_profile,
+    school_id_consent, school_meal, school_meal_ground, school_meal_policy, school_meal_rating,
+    school_member, school_profile,
 };
 
 use adal_core::auth::guard::actor;
@@ -137,6 +137,17 @@ impl Member {
     async fn position(&self) -> Option<&str> {
         self.0.position.as_deref()
     }
+    /// The member's photo, when the school added one, as a `data:` address (PNG or JPEG) an
+    /// image shows as it is. Ask for it for one person (the till, the person's card), not for a
+    /// whole list.
+    async fn photo(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(roster::photo_data_url(&state.settings.data_dir, &self.0)?)
+    }
+    /// Whether the school added a photo (cheap: reads no file).
+    async fn has_photo(&self) -> bool {
+        self.0.photo_sha256.is_some()
+    }
 }
 
 /// The outcome of importing a school's list.
@@ -203,6 +214,9 @@ pub struct AlternativeId {
     pub card: Card,
     /// The QR code's content or the PIN: give it to the family; it is not shown again.
     pub code: String,
+    /// For a QR code, the code drawn as an SVG picture in a `data:` address, to print or show
+    /// on the family's phone; none for a PIN.
+    pub qr: Option<String>,
 }
 
 /// A parent's consent to identify their child by QR code or PIN.
@@ -754,6 +768,37 @@ pub struct WeekAverage {
 pub struct Ratings {
     pub dishes: Vec<DishAverage>,
     pub weeks: Vec<WeekAverage>,
+    /// What families wrote with their ratings, latest first (at most 50), without who wrote it.
+    pub comments: Vec<RatingComment>,
+}
+
+/// A comment given with a meal's rating.
+pub struct RatingComment(pub school_meal_rating::Model);
+
+#[Object(name = "SchoolMealComment")]
+impl RatingComment {
+    /// The day the meal was served.
+    async fn day(&self) -> NaiveDate {
+        self.0.day
+    }
+    /// 1 to 5.
+    async fn score(&self) -> i32 {
+        self.0.score
+    }
+    async fn comment(&self) -> &str {
+        self.0.comment.as_deref().unwrap_or_default()
+    }
+    /// The dishes of the meal rated.
+    async fn dishes(&self, ctx: &Context<'_>) -> Result<Vec<Dish>> {
+        let db = db(ctx)?;
+        let mut out = Vec::new();
+        for d in meals::dish_ids(&self.0.dishes) {
+            if let Ok(dish) = canteen::dish(db, d).await {
+                out.push(Dish(dish));
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Which of a parent's answers on identification.
@@ -1332,11 +1377,17 @@ impl SchoolsQuery {
         to: NaiveDate,
     ) -> Result<Ratings> {
         let s = scope::school(actor(ctx)?, id("schoolId", &school_id)?, STAFF)?;
-        if to < from {
-            return Err(ApiError::bad_input("to", "before from").into());
+        if to < from || (to - from).num_days() > 366 {
+            return Err(
+                ApiError::bad_input("to", "a span of at most a year, from before to").into(),
+            );
         }
         let db = db(ctx)?;
-        let (dishes, weeks) = canteen::averages(db, s, from, to).await?;
+        let canteen::Ratings {
+            dishes,
+            weeks,
+            comments,
+        } = canteen::averages(db, s, from, to).await?;
         let mut out = Vec::new();
         for (d, a) in dishes {
             if let Ok(dish) = canteen::dish(db, d).await {
@@ -1357,6 +1408,7 @@ impl SchoolsQuery {
                     average: a.average,
                 })
                 .collect(),
+            comments: comments.into_iter().map(RatingComment).collect(),
         })
     }
 }
@@ -1436,6 +1488,36 @@ impl SchoolsMutation {
         Ok(true)
     }
 
+    /// Keeps a photo of a pupil or member of staff for the till (PNG or JPEG, at most 1 MB), or
+    /// without `photo` takes it away.
+    #[graphql(guard = "Allow::roles(\"setSchoolMemberPhoto\", STAFF)")]
+    async fn set_school_member_photo(
+        &self,
+        ctx: &Context<'_>,
+        school_id: ID,
+        person_id: ID,
+        photo: Option<Upload>,
+    ) -> Result<Member> {
+        let a = actor(ctx)?;
+        let s = scope::school(a, id("schoolId", &school_id)?, STAFF)?;
+        let doc = match &photo {
+            Some(p) => Some(adal_core::graphql::uploaded(ctx, p, "photo")?),
+            None => None,
+        };
+        let state = ctx.data::<AppState>()?;
+        Ok(Member(
+            roster::set_photo(
+                &state.db,
+                &state.settings.data_dir,
+                a.account_id,
+                s,
+                id("personId", &person_id)?,
+                doc,
+            )
+            .await?,
+        ))
+    }
+
     /// Issues a card; the person's previous card at the school is blocked as replaced.
     #[graphql(guard = "Allow::roles(\"issueSchoolCard\", STAFF)")]
     async fn issue_school_card(
@@ -1505,9 +1587,13 @@ impl SchoolsMutation {
             method.into(),
         )
         .await?;
+        let qr = (card.kind == CredentialKind::Qr.as_str())
+            .then(|| cards::qr_svg(&code))
+            .transpose()?;
         Ok(AlternativeId {
             card: Card(card),
             code,
+            qr,
         })
     }
 

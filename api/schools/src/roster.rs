@@ -14,6 +14,7 @@ use serde_json::json;
 use entities::{organisation, person, school_class, school_member, school_profile};
 
 use adal_core::audit;
+use adal_core::documents;
 use adal_core::error::{ApiError, ApiResult};
 use adal_core::identifiers::{Iin, Name};
 use adal_core::vocab::{Language, OrganisationKind};
@@ -452,6 +453,78 @@ pub async fn remove_member(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The largest photo of a member the school may keep: a portrait for the till, not an album.
+pub const MAX_PHOTO_BYTES: usize = 1024 * 1024;
+
+/// Keeps a photo of a member of the school (PNG or JPEG, as its own bytes prove; at most
+/// 1 MB), or with `None` takes it away. The till shows it beside the name.
+pub async fn set_photo(
+    db: &DatabaseConnection,
+    data_dir: &std::path::Path,
+    actor_account: i64,
+    school_id: i64,
+    person_id: i64,
+    photo: Option<documents::Document>,
+) -> ApiResult<school_member::Model> {
+    let sha = match photo {
+        Some(photo) => {
+            if photo.bytes.len() > MAX_PHOTO_BYTES {
+                return Err(ApiError::bad_input("photo", "at most 1 MB"));
+            }
+            if !matches!(documents::sniff(&photo.bytes), "image/png" | "image/jpeg") {
+                return Err(ApiError::bad_input("photo", "a PNG or JPEG picture"));
+            }
+            let docs = [photo];
+            let stored = documents::store(data_dir, &docs, MAX_PHOTO_BYTES)?;
+            stored.into_iter().next().map(|s| s.sha256)
+        }
+        None => None,
+    };
+    let txn = adal_core::db::begin_write(db).await?;
+    let m = membership(&txn, school_id, person_id)
+        .await?
+        .filter(|m| m.active)
+        .ok_or(ApiError::NotFound("member"))?;
+    let mut am = m.into_active_model();
+    am.photo_sha256 = Set(sha.clone());
+    am.updated_at = Set(Utc::now());
+    let saved = am.update(&txn).await?;
+    audit::record(
+        &txn,
+        Some(actor_account),
+        if sha.is_some() {
+            "school.member_photo_set"
+        } else {
+            "school.member_photo_removed"
+        },
+        "person",
+        person_id,
+        json!({ "school": school_id, "sha256": sha }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// A member's photo as a `data:` address an image element shows as it is: the photo is a
+/// child's personal data, so it travels only inside an answer to a signed-in caller the
+/// school's scope admits, never at an address of its own.
+pub fn photo_data_url(
+    data_dir: &std::path::Path,
+    member: &school_member::Model,
+) -> ApiResult<Option<String>> {
+    use base64::Engine as _;
+    let Some(sha) = member.photo_sha256.as_deref() else {
+        return Ok(None);
+    };
+    let bytes = documents::read(data_dir, sha)?;
+    let kind = documents::sniff(&bytes);
+    Ok(Some(format!(
+        "data:{kind};base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(&bytes)
+    )))
 }
 
 #[cfg(test)]

@@ -240,6 +240,7 @@ async fn every_school_operation_admits_exactly_its_roles() {
         Op { name: "tillPupil", query: "query($s: ID!) { tillPupil(schoolId: $s, credential: \"04FFFFFF\") { refused } }".into(), variables: s.clone(), allowed: STAFF },
         Op { name: "serveAtTill", query: "mutation { serveAtTill(schoolId: \"999\", meal: {deviceId: \"999\", seq: 1, credential: \"04FFFFFF\", dishIds: []}) { status } }".into(), variables: json!({}), allowed: STAFF },
         Op { name: "setSchoolDishPhoto", query: "mutation($file: Upload!) { setSchoolDishPhoto(schoolId: \"999\", dishId: \"999\", photo: $file) { id } }".into(), variables: json!({ "file": null }), allowed: STAFF },
+        Op { name: "setSchoolMemberPhoto", query: "mutation { setSchoolMemberPhoto(schoolId: \"999\", personId: \"999\") { id } }".into(), variables: json!({}), allowed: STAFF },
         Op { name: "schoolEvents", query: "query($s: ID!, $d: NaiveDate!) { schoolEvents(schoolId: $s, day: $d, flaggedOnly: true) { id } }".into(), variables: sd.clone(), allowed: STAFF },
         Op { name: "schoolAttendance", query: "query($s: ID!, $d: NaiveDate!) { schoolAttendance(schoolId: $s, day: $d) { day { late } } }".into(), variables: sd.clone(), allowed: STAFF },
         Op { name: "pupilAttendance", query: "query($d: NaiveDate!) { pupilAttendance(personId: \"999\", from: $d, to: $d) { date } }".into(), variables: d.clone(), allowed: STAFF_OR_PARENT },
@@ -1557,4 +1558,283 @@ async fn the_operators_template_words_the_parents_notice_of_an_entry() {
             Some(format!("Аружан мектепте, {}. Adal", hhmm(at)).as_str())
         );
     }
+}
+
+const MEMBER_PHOTO: &str = "mutation($s: ID!, $p: ID!, $file: Upload) { setSchoolMemberPhoto(schoolId: $s, personId: $p, photo: $file) { hasPhoto photo } }";
+
+/// A pupil's photo for the till: staff add a picture (PNG or JPEG, as its own bytes prove),
+/// the till shows it beside the name inside its answer (never at an address of its own), and
+/// the school can take it away; a file that is not a picture, or a person not on the list, is
+/// refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pupils_photo_is_kept_by_the_school_and_shown_at_the_till() {
+    use base64::Engine as _;
+    let app = spawn_app_with_demo().await;
+    let school = org_id(&app, SCHOOL_BIN).await;
+    let school_admin = token(&app, "school.admin").await;
+    let staff = token(&app, "school.staff").await;
+    let pupil = new_pupil(
+        &app,
+        &school_admin,
+        &school,
+        &format!(
+            "pupil;{};Оспанова;Мира;Ерланқызы;2А;",
+            iin("180415", '6', 8201)
+        ),
+    )
+    .await;
+    let uid = "04C2C3D4E6F8";
+    issue_card(&app, &staff, &school, &pupil, uid).await;
+    const PHOTO_AT_TILL: &str = "query($s: ID!, $c: String!) { tillPupil(schoolId: $s, credential: $c) { member { name hasPhoto photo } } }";
+    let at_till = || async {
+        gql(
+            &app,
+            Some(&staff),
+            PHOTO_AT_TILL,
+            json!({ "s": school, "c": uid }),
+        )
+        .await
+        .ok()["tillPupil"]["member"]
+            .clone()
+    };
+    assert_eq!(
+        at_till().await,
+        json!({ "name": "Оспанова Мира Ерланқызы", "hasPhoto": false, "photo": null })
+    );
+
+    let png =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+    let r = gql_upload(
+        &app,
+        &staff,
+        MEMBER_PHOTO,
+        json!({ "s": school, "p": pupil, "file": null }),
+        vec![("variables.file", "mira.png", png.clone())],
+    )
+    .await;
+    let photo = r.ok()["setSchoolMemberPhoto"]["photo"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let encoded = photo
+        .strip_prefix("data:image/png;base64,")
+        .unwrap_or_else(|| panic!("not a PNG data address: {photo:.40}"));
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .unwrap(),
+        png
+    );
+    let member = at_till().await;
+    assert_eq!(
+        (&member["hasPhoto"], &member["photo"]),
+        (&json!(true), &json!(photo))
+    );
+
+    // A PDF is no photo, and the photo stays as it was.
+    let r = gql_upload(
+        &app,
+        &staff,
+        MEMBER_PHOTO,
+        json!({ "s": school, "p": pupil, "file": null }),
+        vec![("variables.file", "mira.pdf", b"%PDF-1.4\n%%EOF\n".to_vec())],
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+    assert_eq!(at_till().await["photo"], json!(photo));
+    // A person not on the school's list has no photo here.
+    let r = gql_upload(
+        &app,
+        &staff,
+        MEMBER_PHOTO,
+        json!({ "s": school, "p": "999999", "file": null }),
+        vec![("variables.file", "x.png", png.clone())],
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("NOT_FOUND"), "{}", r.body);
+
+    // Taken away: the till shows none, and the audit trail says who did each.
+    let r = gql(
+        &app,
+        Some(&staff),
+        MEMBER_PHOTO,
+        json!({ "s": school, "p": pupil, "file": null }),
+    )
+    .await;
+    assert_eq!(r.ok()["setSchoolMemberPhoto"]["hasPhoto"], false);
+    assert_eq!(at_till().await["photo"], Value::Null);
+    let actions: Vec<String> = audit_event::Entity::find()
+        .filter(audit_event::Column::SubjectId.eq(pupil.as_str()))
+        .filter(audit_event::Column::Action.starts_with("school.member_photo"))
+        .order_by_asc(audit_event::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        ["school.member_photo_set", "school.member_photo_removed"]
+    );
+}
+
+/// Identification without a card: the school cannot issue a QR code or PIN until the parent
+/// consents; the QR code comes with its picture, and the till knows the pupil by it; the
+/// parent's withdrawal blocks it at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_qr_code_is_issued_only_with_the_parents_consent_and_opens_the_till() {
+    use base64::Engine as _;
+    let app = spawn_app_with_demo().await;
+    let school = org_id(&app, SCHOOL_BIN).await;
+    let staff = token(&app, "school.staff").await;
+    let parent = token(&app, "parent").await;
+    let aruzhan = child(&app, &parent, "Аружан").await;
+    const ISSUE_ALT: &str = "mutation($s: ID!, $p: ID!, $m: SchoolIdMethod!) { issueSchoolAlternativeId(schoolId: $s, personId: $p, method: $m) { code qr card { kind status } } }";
+    const CONSENT: &str = "mutation($c: ID!, $m: SchoolIdMethod!, $g: Boolean!) { setSchoolIdConsent(childId: $c, method: $m, given: $g) { method revokedAt } }";
+    let issue = |method: &'static str| {
+        let (app, staff, school, aruzhan) = (&app, &staff, &school, &aruzhan);
+        async move {
+            gql(
+                app,
+                Some(staff),
+                ISSUE_ALT,
+                json!({ "s": school, "p": aruzhan, "m": method }),
+            )
+            .await
+        }
+    };
+
+    let r = issue("QR").await;
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["reason"], "NO_CONSENT",
+        "{}",
+        r.body
+    );
+    let r = gql(
+        &app,
+        Some(&parent),
+        CONSENT,
+        json!({ "c": aruzhan, "m": "QR", "g": true }),
+    )
+    .await;
+    assert_eq!(
+        r.ok()["setSchoolIdConsent"],
+        json!({ "method": "QR", "revokedAt": null })
+    );
+    let r = issue("QR").await;
+    let issued = r.ok()["issueSchoolAlternativeId"].clone();
+    assert_eq!(issued["card"], json!({ "kind": "QR", "status": "ACTIVE" }));
+    let code = issued["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 32, "{code}");
+    let svg = issued["qr"]
+        .as_str()
+        .unwrap()
+        .strip_prefix("data:image/svg+xml;base64,")
+        .map(|b| {
+            String::from_utf8(base64::engine::general_purpose::STANDARD.decode(b).unwrap()).unwrap()
+        })
+        .unwrap();
+    assert!(svg.contains("<svg") && svg.contains("<path"), "{svg:.200}");
+
+    // The till knows her by the code.
+    const BY_QR: &str = "query($s: ID!, $c: String!) { tillPupil(schoolId: $s, credential: $c, method: QR) { refused member { personId } } }";
+    let r = gql(&app, Some(&staff), BY_QR, json!({ "s": school, "c": code })).await;
+    assert_eq!(
+        r.ok()["tillPupil"],
+        json!({ "refused": null, "member": { "personId": aruzhan } })
+    );
+    // A PIN stands on its own consent (the demo's parent gave it) and has no picture.
+    let r = issue("PIN").await;
+    let pin = r.ok()["issueSchoolAlternativeId"].clone();
+    assert_eq!(
+        (pin["code"].as_str().unwrap().len(), &pin["qr"]),
+        (6, &Value::Null)
+    );
+
+    // The parent withdraws: the code stops at once.
+    let r = gql(
+        &app,
+        Some(&parent),
+        CONSENT,
+        json!({ "c": aruzhan, "m": "QR", "g": false }),
+    )
+    .await;
+    assert_eq!(r.ok()["setSchoolIdConsent"], Value::Null);
+    let r = gql(&app, Some(&staff), BY_QR, json!({ "s": school, "c": code })).await;
+    assert_eq!(r.ok()["tillPupil"]["refused"], "CARD_BLOCKED");
+}
+
+/// A parent's comment on a meal reaches the school with the meal's day, score and dishes,
+/// never with who wrote it; a span of up to a year can be read.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_school_reads_the_families_comments_without_their_names() {
+    let app = spawn_app_with_demo().await;
+    let day = demo_day(Utc::now());
+    let school = org_id(&app, SCHOOL_BIN).await;
+    let staff = token(&app, "school.staff").await;
+    let parent = token(&app, "parent").await;
+    let alikhan = child(&app, &parent, "Әлихан").await;
+    let r = gql(
+        &app,
+        Some(&parent),
+        MEALS,
+        json!({ "p": alikhan, "f": day, "t": day }),
+    )
+    .await;
+    let meal = r.ok()["pupilMeals"][0].clone();
+    let meal_id = meal["id"].as_str().unwrap().to_owned();
+    let dishes: Vec<Value> = meal["dishes"].as_array().unwrap().clone();
+    gql(
+        &app,
+        Some(&parent),
+        "mutation($m: ID!) { rateSchoolMeal(mealId: $m, score: 2, comment: \"  Палау суық болды  \") { id } }",
+        json!({ "m": meal_id }),
+    )
+    .await
+    .ok();
+    const RATINGS: &str = "query($s: ID!, $f: NaiveDate!, $t: NaiveDate!) { schoolMealRatings(schoolId: $s, from: $f, to: $t) { weeks { ratings } comments { day score comment dishes { nameEn } } } }";
+    let from = day - Duration::days(90);
+    let r = gql(
+        &app,
+        Some(&staff),
+        RATINGS,
+        json!({ "s": school, "f": from, "t": day }),
+    )
+    .await;
+    // Latest first: this comment, then the demo's (Мария's, on Софья's lunch).
+    let comments = r.ok()["schoolMealRatings"]["comments"].clone();
+    assert_eq!(
+        comments[0],
+        json!({ "day": day, "score": 2, "comment": "Палау суық болды", "dishes": dishes })
+    );
+    assert_eq!(
+        (
+            &comments[1]["score"],
+            &comments[1]["comment"],
+            comments.as_array().unwrap().len()
+        ),
+        (&json!(4), &json!("Палау дәмді, бірақ компот тым тәтті."), 2)
+    );
+    // Nothing in a comment names a person.
+    let r = gql(
+        &app,
+        Some(&staff),
+        "{ __type(name: \"SchoolMealComment\") { fields { name } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        r.ok()["__type"]["fields"],
+        json!([{ "name": "day" }, { "name": "score" }, { "name": "comment" }, { "name": "dishes" }])
+    );
+    // More than a year is refused with the field named.
+    let r = gql(
+        &app,
+        Some(&staff),
+        RATINGS,
+        json!({ "s": school, "f": day - Duration::days(400), "t": day }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
 }

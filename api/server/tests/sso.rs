@@ -783,6 +783,23 @@ async fn a_pupil_signs_in_with_the_login_the_school_issued_where_the_school_chos
     assert_eq!(issued["reissued"], true);
     let password = issued["password"].as_str().unwrap().to_owned();
     assert_ne!(password, "adal-demo");
+    // The operator's administrator cannot make one: pupils' logins are the schools' to issue.
+    let operator = token(app, "admin").await;
+    let r = gql(
+        app,
+        Some(&operator),
+        "mutation($p: ID!) { createAccount(input: { login: \"pupil.x\", password: \"Pupil-login-2026\", personId: $p, roles: [{ role: PUPIL }] }) { id } }",
+        json!({ "p": child }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("issued by their school")),
+        "{}",
+        r.body
+    );
 
     // At the resource of the setup the school chose PINs only: her login is not for it.
     let rp = relying_party(app, &s.client_id, &s.secret).await;

@@ -721,6 +721,8 @@ async fn every_voucher_operation_admits_exactly_its_roles() {
         Op { name: "registerVoucherProvider", query: "mutation { registerVoucherProvider(organisationId: \"999\", regionKato: \"710000000\") { id } }".into(), variables: json!({}), allowed: &["provider"] },
         Op { name: "decideVoucherProvider", query: "mutation { decideVoucherProvider(id: \"999\", approve: true) { id } }".into(), variables: json!({}), allowed: &["akimat"] },
         Op { name: "createVoucherSection", query: SECTION.into(), variables: section_input("999", "x", 1, 1, (1, "10:00", "11:00")), allowed: &["provider"] },
+        Op { name: "updateVoucherCampaign", query: UPDATE_CAMPAIGN.into(), variables: json!({ "id": "999", "i": { "regionKato": "710000000", "name": "x", "firstMonth": 202701, "lastMonth": 202705, "opensAt": "2026-12-01T00:00:00Z", "closesAt": "2026-12-20T00:00:00Z", "budget": 1000, "directions": [{ "direction": "SPORT", "monthlyValue": 100 }], "ageMin": 4, "ageMax": 18, "priorityTableId": "1", "unusedDays": 30, "confirmDays": 10, "attendanceThresholdPct": 75 } }), allowed: &["akimat"] },
+        Op { name: "updateVoucherSection", query: UPDATE_SECTION.into(), variables: { let mut v = section_input("999", "x", 1, 1, (1, "10:00", "11:00")); v["id"] = json!("999"); v }, allowed: &["provider"] },
         Op { name: "enrolVoucher", query: ENROL.into(), variables: json!({ "v": "999", "s": "999" }), allowed: &["parent", "teacher.parent"] },
         Op { name: "recordVoucherAttendance", query: RECORD.into(), variables: json!({ "s": "999", "m": 202612, "r": [] }), allowed: &["provider"] },
         Op { name: "answerVoucherAttendance", query: "mutation { answerVoucherAttendance(id: \"999\", confirm: true) { id } }".into(), variables: json!({}), allowed: &["parent", "teacher.parent"] },
@@ -797,6 +799,8 @@ async fn allocated(app: &TestApp) -> (String, String, String) {
 
 const SECTION: &str =
     "mutation($i: VoucherSectionInput!) { createVoucherSection(input: $i) { id placesLeft } }";
+const UPDATE_CAMPAIGN: &str = "mutation($id: ID!, $i: VoucherCampaignInput!) { updateVoucherCampaign(id: $id, input: $i) { id name budget opensAt closesAt seedCommitment directions { direction monthlyValue } } }";
+const UPDATE_SECTION: &str = "mutation($id: ID!, $i: VoucherSectionInput!) { updateVoucherSection(id: $id, input: $i) { id name capacity placesLeft monthlyPrice schedule { day start end } } }";
 const ENROL: &str = "mutation($v: ID!, $s: ID!) { enrolVoucher(voucherId: $v, sectionId: $s) { id firstMonth lastMonth } }";
 const RECORD: &str = "mutation($s: ID!, $m: Int!, $r: [VoucherAttendanceRowInput!]!) { recordVoucherAttendance(sectionId: $s, month: $m, rows: $r) { id status sessionsAttended } }";
 
@@ -874,6 +878,15 @@ fn section_input(
         "capacity": capacity, "address": "Астана, ул. Достык 5", "monthlyPrice": price } })
 }
 
+/// Lists a section as the provider and returns its id.
+async fn new_section(app: &TestApp, provider: &str, input: Value) -> String {
+    let r = gql(app, Some(provider), SECTION, input).await;
+    r.ok()["createVoucherSection"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 async fn account_actor(app: &TestApp, login: &str) -> adal_core::auth::Actor {
     let t = token(app, login).await;
     let me = gql(app, Some(&t), "{ me { account { id } } }", json!({})).await;
@@ -897,28 +910,18 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
     let teacher = token(&app, "teacher.parent").await;
     let akimat = token(&app, "akimat").await;
 
-    let football = gql(
+    let football = new_section(
         &app,
-        Some(&provider),
-        SECTION,
+        &provider,
         section_input(&org, "Футбол", 18_000, 1, (1, "16:00", "17:30")),
     )
     .await;
-    let football = football.ok()["createVoucherSection"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let swimming = gql(
+    let swimming = new_section(
         &app,
-        Some(&provider),
-        SECTION,
+        &provider,
         section_input(&org, "Жүзу", 12_000, 10, (2, "16:00", "17:00")),
     )
     .await;
-    let swimming = swimming.ok()["createVoucherSection"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
 
     // Before enrolling, the parent sees what they would pay on top of the voucher.
     let offers = gql(&app, Some(&parent), "query($v: ID!) { voucherSectionsForVoucher(voucherId: $v) { section { id name } voucherPart ownPayment } }", json!({ "v": aruzhan_v })).await;
@@ -1320,17 +1323,12 @@ async fn the_last_place_goes_to_one_child_and_an_unused_voucher_lapses_to_the_qu
     let (provider, org) = approved_provider(&app).await;
     let parent = token(&app, "parent").await;
     let teacher = token(&app, "teacher.parent").await;
-    let last = gql(
+    let last = new_section(
         &app,
-        Some(&provider),
-        SECTION,
+        &provider,
         section_input(&org, "Дзюдо", 15_000, 1, (4, "17:00", "18:00")),
     )
     .await;
-    let last = last.ok()["createVoucherSection"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     let (a, b) = tokio::join!(
         gql(
             &app,
@@ -1474,4 +1472,232 @@ async fn public_figures_show_only_counts_of_ten_children_and_more() {
         "one child on social assistance is not shown"
     );
     assert_eq!(f["budget"], 150_000);
+}
+
+/// A provider changes its section: the new name, price, schedule and places are what parents
+/// see; the places never fall below the children enrolled; the direction stays (a different
+/// one is a new section); the audit trail keeps what it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_changes_its_section_but_never_below_the_children_enrolled() {
+    let app = spawn_app_with_demo().await;
+    let (_, aruzhan_v, sofya_v) = allocated(&app).await;
+    let (provider, org) = approved_provider(&app).await;
+    let parent = token(&app, "parent").await;
+    let teacher = token(&app, "teacher.parent").await;
+    let id = new_section(
+        &app,
+        &provider,
+        section_input(&org, "Футбол", 18_000, 2, (1, "16:00", "17:30")),
+    )
+    .await;
+    for (token, voucher) in [(&parent, &aruzhan_v), (&teacher, &sofya_v)] {
+        gql(&app, Some(token), ENROL, json!({ "v": voucher, "s": id }))
+            .await
+            .ok();
+    }
+    let update = |name: &str, price: i64, capacity: i32| {
+        let mut v = section_input(&org, name, price, capacity, (2, "15:00", "16:30"));
+        v["id"] = json!(id);
+        v["i"]["schedule"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "day": 4, "start": "15:00", "end": "16:30" }));
+        v
+    };
+
+    // Two children are enrolled: one place is too few, and nothing changes.
+    let r = gql(
+        &app,
+        Some(&provider),
+        UPDATE_SECTION,
+        update("Футбол U10", 20_000, 1),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("2 children are enrolled")),
+        "{}",
+        r.body
+    );
+    // Three places, a new name, price and two sessions a week.
+    let r = gql(
+        &app,
+        Some(&provider),
+        UPDATE_SECTION,
+        update("Футбол U10", 20_000, 3),
+    )
+    .await;
+    assert_eq!(
+        r.ok()["updateVoucherSection"],
+        json!({ "id": id, "name": "Футбол U10", "capacity": 3, "placesLeft": 1, "monthlyPrice": 20_000,
+                "schedule": [{ "day": 2, "start": "15:00", "end": "16:30" }, { "day": 4, "start": "15:00", "end": "16:30" }] })
+    );
+    // The parent's offer follows: the voucher pays 15,000 of the new 20,000.
+    let offers = gql(&app, Some(&parent), "query($v: ID!) { voucherSectionsForVoucher(voucherId: $v) { section { id name } ownPayment } }", json!({ "v": aruzhan_v })).await;
+    let offer = offers.ok()["voucherSectionsForVoucher"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["section"]["id"] == json!(id))
+        .cloned();
+    assert_eq!(
+        offer,
+        Some(json!({ "section": { "id": id, "name": "Футбол U10" }, "ownPayment": 5_000 }))
+    );
+
+    // Another direction is another section.
+    let mut arts = update("Футбол U10", 20_000, 3);
+    arts["i"]["direction"] = json!("ARTS");
+    let r = gql(&app, Some(&provider), UPDATE_SECTION, arts).await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+    // A section that is not the provider's is not found.
+    let mut other = update("Футбол U10", 20_000, 3);
+    other["id"] = json!("999999");
+    let r = gql(&app, Some(&provider), UPDATE_SECTION, other).await;
+    assert_eq!(r.code().as_deref(), Some("NOT_FOUND"), "{}", r.body);
+
+    // The trail says what changed, and from what.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let trail = entities::audit_event::Entity::find()
+        .filter(entities::audit_event::Column::Action.eq("voucher.section.updated"))
+        .filter(entities::audit_event::Column::SubjectId.eq(id.as_str()))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), 1);
+    let details: Value = serde_json::from_str(&trail[0].details).unwrap();
+    assert_eq!(
+        (
+            &details["was"]["name"],
+            &details["now"]["name"],
+            &details["was"]["capacity"],
+            &details["now"]["capacity"]
+        ),
+        (&json!("Футбол"), &json!("Футбол U10"), &json!(2), &json!(3))
+    );
+}
+
+/// The akimat changes a campaign before its window opens: the budget, window and directions
+/// are what the campaign then says, its seed's commitment unchanged; once the window has opened
+/// the terms are fixed (`CAMPAIGN_STARTED`), and a campaign of another region is not found.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_campaign_changes_until_its_window_opens_and_then_holds() {
+    let app = spawn_app_with_demo().await;
+    let akimat = token(&app, "akimat").await;
+    let t = table(&app, &akimat).await;
+    let now = chrono::Utc::now();
+    let (first, last) = (add_months(this_month(), 2), add_months(this_month(), 6));
+    let input = |opens: chrono::DateTime<chrono::Utc>, budget: i64, arts: bool| {
+        let mut directions = vec![json!({ "direction": "SPORT", "monthlyValue": 15_000 })];
+        if arts {
+            directions.push(json!({ "direction": "ARTS", "monthlyValue": 12_000 }));
+        }
+        json!({ "regionKato": "710000000", "name": "Astana clubs, spring",
+            "firstMonth": first, "lastMonth": last,
+            "opensAt": opens.to_rfc3339(), "closesAt": (opens + chrono::Duration::days(14)).to_rfc3339(),
+            "budget": budget, "directions": directions,
+            "ageMin": 4, "ageMax": 18, "priorityTableId": t,
+            "unusedDays": 30, "confirmDays": 10, "attendanceThresholdPct": 75 })
+    };
+    let opens = now + chrono::Duration::days(3);
+    let r = gql(
+        &app,
+        Some(&akimat),
+        OPEN,
+        json!({ "i": input(opens, 1_000_000, false) }),
+    )
+    .await;
+    let opened = r.ok()["openVoucherCampaign"].clone();
+    let id = opened["id"].as_str().unwrap().to_owned();
+
+    // Three days before the window: a larger budget, arts added, the window a day later.
+    let later = opens + chrono::Duration::days(1);
+    let r = gql(
+        &app,
+        Some(&akimat),
+        UPDATE_CAMPAIGN,
+        json!({ "id": id, "i": input(later, 1_500_000, true) }),
+    )
+    .await;
+    let changed = r.ok()["updateVoucherCampaign"].clone();
+    assert_eq!(
+        (
+            &changed["budget"],
+            &changed["seedCommitment"],
+            &changed["directions"]
+        ),
+        (
+            &json!(1_500_000),
+            &opened["seedCommitment"],
+            &json!([{ "direction": "ARTS", "monthlyValue": 12_000 }, { "direction": "SPORT", "monthlyValue": 15_000 }])
+        )
+    );
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(changed["opensAt"].as_str().unwrap())
+            .unwrap()
+            .timestamp(),
+        later.timestamp()
+    );
+    // Bad input is named, and changes nothing.
+    let mut bad = input(later, 0, true);
+    bad["budget"] = json!(0);
+    let r = gql(
+        &app,
+        Some(&akimat),
+        UPDATE_CAMPAIGN,
+        json!({ "id": id, "i": bad }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+    // Another region's officer does not find it.
+    let mut other = input(later, 1_500_000, true);
+    other["regionKato"] = json!("750000000");
+    let r = gql(
+        &app,
+        Some(&akimat),
+        UPDATE_CAMPAIGN,
+        json!({ "id": "999999", "i": other }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("NOT_FOUND"), "{}", r.body);
+
+    // A campaign whose window has opened holds its terms.
+    let started = campaign(&app, &akimat, &t).await;
+    let r = gql(
+        &app,
+        Some(&akimat),
+        UPDATE_CAMPAIGN,
+        json!({ "id": started["id"], "i": input(now - chrono::Duration::hours(1), 9_000_000, true) }),
+    )
+    .await;
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["reason"], "CAMPAIGN_STARTED",
+        "{}",
+        r.body
+    );
+
+    // The trail says what changed, and from what.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let trail = entities::audit_event::Entity::find()
+        .filter(entities::audit_event::Column::Action.eq("voucher.campaign.changed"))
+        .filter(entities::audit_event::Column::SubjectId.eq(id.as_str()))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(trail.len(), 1);
+    let details: Value = serde_json::from_str(&trail[0].details).unwrap();
+    assert_eq!(
+        (
+            &details["was"]["budget"],
+            &details["now"]["budget"],
+            &details["now"]["directions"]
+        ),
+        (
+            &json!(1_000_000),
+            &json!(1_500_000),
+            &json!({ "arts": 12_000, "sport": 15_000 })
+        )
+    );
 }

@@ -302,6 +302,138 @@ pub async fn open(
     Ok(saved)
 }
 
+/// Changes a campaign before its application window opens: its name, period, window, budget,
+/// directions and values, ages, priority table and terms. Once the window has opened its terms
+/// are what parents applied under (`CAMPAIGN_STARTED`). Its region and its lottery seed stay:
+/// the seed's published commitment holds. The audit trail keeps what it was.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    draft: CampaignDraft,
+    now: DateTime<Utc>,
+) -> ApiResult<voucher_campaign::Model> {
+    let txn = begin_write(db).await?;
+    let old = lock(&txn, id).await?;
+    require_region(actor, &old.region_kato).map_err(|_| ApiError::NotFound("campaign"))?;
+    if draft.region.as_str() != old.region_kato {
+        return Err(ApiError::bad_input(
+            "regionKato",
+            "a campaign stays in its region: open a new one",
+        ));
+    }
+    if now >= old.opens_at {
+        return Err(ApiError::ConflictBecause {
+            reason: VoucherRefusal::CampaignStarted.into(),
+            message: "the application window has opened: the campaign's terms are fixed".into(),
+        });
+    }
+    draft.check()?;
+    let table = table(&txn, draft.priority_table_id).await?;
+    if table.region_kato != old.region_kato {
+        return Err(ApiError::bad_input(
+            "priorityTableId",
+            "the priority table belongs to another region",
+        ));
+    }
+    let was_directions: BTreeMap<String, i64> = directions(&txn, id)
+        .await?
+        .into_iter()
+        .map(|d| (d.direction, d.monthly_value))
+        .collect();
+    let mut am: voucher_campaign::ActiveModel = old.clone().into();
+    am.name = Set(draft.name.trim().to_owned());
+    am.first_month = Set(draft.first_month);
+    am.last_month = Set(draft.last_month);
+    am.opens_at = Set(draft.opens_at);
+    am.closes_at = Set(draft.closes_at);
+    am.budget = Set(draft.budget);
+    am.age_min = Set(draft.age_min);
+    am.age_max = Set(draft.age_max);
+    am.priority_table_id = Set(table.id);
+    am.unused_days = Set(draft.unused_days);
+    am.confirm_days = Set(draft.confirm_days);
+    am.attendance_threshold_pct = Set(draft.attendance_threshold_pct);
+    let saved = am.update(&txn).await?;
+    voucher_direction::Entity::delete_many()
+        .filter(voucher_direction::Column::CampaignId.eq(id))
+        .exec(&txn)
+        .await?;
+    for (d, value) in &draft.directions {
+        voucher_direction::ActiveModel {
+            campaign_id: Set(id),
+            direction: Set(d.as_str().to_owned()),
+            monthly_value: Set(*value),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let now_directions: BTreeMap<String, i64> = draft
+        .directions
+        .iter()
+        .map(|(d, v)| (d.as_str().to_owned(), *v))
+        .collect();
+    let mut was = serde_json::Map::new();
+    let mut is = serde_json::Map::new();
+    let pairs = [
+        ("name", json!(old.name), json!(saved.name)),
+        (
+            "period",
+            json!([old.first_month, old.last_month]),
+            json!([saved.first_month, saved.last_month]),
+        ),
+        (
+            "window",
+            json!([old.opens_at, old.closes_at]),
+            json!([saved.opens_at, saved.closes_at]),
+        ),
+        ("budget", json!(old.budget), json!(saved.budget)),
+        (
+            "ages",
+            json!([old.age_min, old.age_max]),
+            json!([saved.age_min, saved.age_max]),
+        ),
+        (
+            "priorityTable",
+            json!(old.priority_table_id),
+            json!(saved.priority_table_id),
+        ),
+        (
+            "unusedDays",
+            json!(old.unused_days),
+            json!(saved.unused_days),
+        ),
+        (
+            "confirmDays",
+            json!(old.confirm_days),
+            json!(saved.confirm_days),
+        ),
+        (
+            "attendanceThresholdPct",
+            json!(old.attendance_threshold_pct),
+            json!(saved.attendance_threshold_pct),
+        ),
+        ("directions", json!(was_directions), json!(now_directions)),
+    ];
+    for (field, before, after) in pairs {
+        if before != after {
+            was.insert(field.into(), before);
+            is.insert(field.into(), after);
+        }
+    }
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "voucher.campaign.changed",
+        "voucher_campaign",
+        id,
+        json!({ "region": saved.region_kato, "was": was, "now": is }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
 /// A campaign by id (campaigns are public: no personal data).
 pub async fn get(db: &impl ConnectionTrait, id: i64) -> ApiResult<voucher_campaign::Model> {
     voucher_campaign::Entity::find_by_id(id)

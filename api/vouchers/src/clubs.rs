@@ -175,13 +175,8 @@ pub struct SectionDraft {
     pub monthly_price: i64,
 }
 
-/// An approved provider lists a section.
-pub async fn create_section(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    d: SectionDraft,
-) -> ApiResult<section::Model> {
-    require_provider_org(actor, d.organisation_id)?;
+/// What a section must be, listed or changed.
+fn check_section(d: &SectionDraft) -> ApiResult<()> {
     let bad = |f: &str, m: &str| Err(ApiError::bad_input(f, m));
     if d.name.trim().is_empty() || d.name.len() > 200 {
         return bad("name", "a section needs a name of up to 200 characters");
@@ -201,6 +196,116 @@ pub async fn create_section(
     if d.address.trim().is_empty() {
         return bad("address", "a section has an address");
     }
+    Ok(())
+}
+
+/// The provider changes a listed section: its name, ages, schedule, places, address and price.
+/// Its organisation, region and direction stay (the vouchers used there are of that
+/// direction): a different one is a new section. The places never fall below the children
+/// enrolled, checked in the same statement that changes them, so an enrolment at the same
+/// moment cannot slip past.
+pub async fn update_section(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    d: SectionDraft,
+) -> ApiResult<section::Model> {
+    let txn = begin_write(db).await?;
+    let old = section::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::NotFound("section"))?;
+    require_provider_org(actor, old.organisation_id).map_err(|_| ApiError::NotFound("section"))?;
+    if d.organisation_id != old.organisation_id || d.region.as_str() != old.region_kato {
+        return Err(ApiError::bad_input(
+            "organisationId",
+            "a section stays with its organisation and region: list a new one",
+        ));
+    }
+    if d.direction.as_str() != old.direction {
+        return Err(ApiError::bad_input(
+            "direction",
+            "a section keeps its direction (vouchers used there are of it): list a new one",
+        ));
+    }
+    check_section(&d)?;
+    let schedule = json!(d.schedule).to_string();
+    let changed = section::Entity::update_many()
+        .col_expr(section::Column::Name, d.name.trim().into())
+        .col_expr(section::Column::AgeMin, d.age_min.into())
+        .col_expr(section::Column::AgeMax, d.age_max.into())
+        .col_expr(section::Column::Schedule, schedule.clone().into())
+        .col_expr(section::Column::Capacity, d.capacity.into())
+        .col_expr(
+            section::Column::LocalityKato,
+            d.locality.clone().map(Kato::into_string).into(),
+        )
+        .col_expr(section::Column::Address, d.address.trim().into())
+        .col_expr(section::Column::MonthlyPrice, d.monthly_price.into())
+        .filter(section::Column::Id.eq(id))
+        .filter(section::Column::Enrolled.lte(d.capacity))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 0 {
+        return Err(ApiError::bad_input(
+            "capacity",
+            format!(
+                "{} children are enrolled: at least that many places",
+                old.enrolled
+            ),
+        ));
+    }
+    let saved = section::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ApiError::NotFound("section"))?;
+    let mut was = serde_json::Map::new();
+    let mut now = serde_json::Map::new();
+    let pairs = [
+        ("name", json!(old.name), json!(saved.name)),
+        ("ageMin", json!(old.age_min), json!(saved.age_min)),
+        ("ageMax", json!(old.age_max), json!(saved.age_max)),
+        ("schedule", json!(old.schedule), json!(saved.schedule)),
+        ("capacity", json!(old.capacity), json!(saved.capacity)),
+        (
+            "localityKato",
+            json!(old.locality_kato),
+            json!(saved.locality_kato),
+        ),
+        ("address", json!(old.address), json!(saved.address)),
+        (
+            "monthlyPrice",
+            json!(old.monthly_price),
+            json!(saved.monthly_price),
+        ),
+    ];
+    for (field, before, after) in pairs {
+        if before != after {
+            was.insert(field.into(), before);
+            now.insert(field.into(), after);
+        }
+    }
+    audit::record(
+        &txn,
+        Some(actor.account_id),
+        "voucher.section.updated",
+        "voucher_section",
+        saved.id,
+        json!({ "organisation": saved.organisation_id, "was": was, "now": now }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// An approved provider lists a section.
+pub async fn create_section(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    d: SectionDraft,
+) -> ApiResult<section::Model> {
+    require_provider_org(actor, d.organisation_id)?;
+    check_section(&d)?;
     let txn = begin_write(db).await?;
     if !approved(&txn, d.organisation_id, d.region.as_str()).await? {
         return Err(ApiError::ConflictBecause {

@@ -501,6 +501,35 @@ pub struct VoucherSectionInput {
     pub monthly_price: i64,
 }
 
+impl VoucherSectionInput {
+    fn into_draft(self) -> Result<SectionDraft> {
+        let mut schedule = Vec::with_capacity(self.schedule.len());
+        for t in &self.schedule {
+            let day = u8::try_from(t.day).unwrap_or(0);
+            schedule.push(
+                Slot::new(day, &t.start, &t.end).map_err(|m| ApiError::bad_input("schedule", m))?,
+            );
+        }
+        Ok(SectionDraft {
+            organisation_id: parse_id("organisationId", &self.organisation_id)?,
+            region: Kato::parse(&self.region_kato).field("regionKato")?,
+            name: self.name,
+            direction: self.direction,
+            age_min: self.age_min,
+            age_max: self.age_max,
+            schedule,
+            capacity: self.capacity,
+            locality: self
+                .locality_kato
+                .as_deref()
+                .map(|k| Kato::parse(k).field("localityKato"))
+                .transpose()?,
+            address: self.address,
+            monthly_price: self.monthly_price,
+        })
+    }
+}
+
 #[derive(InputObject)]
 pub struct VoucherAttendanceRowInput {
     pub voucher_id: ID,
@@ -563,32 +592,29 @@ impl ClubsMutation {
         input: VoucherSectionInput,
     ) -> Result<Section> {
         let state = ctx.data::<AppState>()?;
-        let mut schedule = Vec::with_capacity(input.schedule.len());
-        for t in &input.schedule {
-            let day = u8::try_from(t.day).unwrap_or(0);
-            schedule.push(
-                Slot::new(day, &t.start, &t.end).map_err(|m| ApiError::bad_input("schedule", m))?,
-            );
-        }
-        let draft = SectionDraft {
-            organisation_id: parse_id("organisationId", &input.organisation_id)?,
-            region: Kato::parse(&input.region_kato).field("regionKato")?,
-            name: input.name,
-            direction: input.direction,
-            age_min: input.age_min,
-            age_max: input.age_max,
-            schedule,
-            capacity: input.capacity,
-            locality: input
-                .locality_kato
-                .as_deref()
-                .map(|k| Kato::parse(k).field("localityKato"))
-                .transpose()?,
-            address: input.address,
-            monthly_price: input.monthly_price,
-        };
         Ok(Section(
-            clubs::create_section(&state.db, actor(ctx)?, draft).await?,
+            clubs::create_section(&state.db, actor(ctx)?, input.into_draft()?).await?,
+        ))
+    }
+
+    /// The provider changes a section: name, ages, schedule, places (never below the
+    /// children enrolled), address, price. Organisation, region and direction stay as listed.
+    #[graphql(guard = "Allow::roles(\"updateVoucherSection\", PROVIDER)")]
+    async fn update_voucher_section(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: VoucherSectionInput,
+    ) -> Result<Section> {
+        let state = ctx.data::<AppState>()?;
+        Ok(Section(
+            clubs::update_section(
+                &state.db,
+                actor(ctx)?,
+                parse_id("id", &id)?,
+                input.into_draft()?,
+            )
+            .await?,
         ))
     }
 

@@ -755,6 +755,31 @@ pub struct VoucherCampaignInput {
     pub attendance_threshold_pct: i32,
 }
 
+impl VoucherCampaignInput {
+    fn into_draft(self) -> Result<CampaignDraft> {
+        Ok(CampaignDraft {
+            region: Kato::parse(&self.region_kato).field("regionKato")?,
+            name: self.name,
+            first_month: self.first_month,
+            last_month: self.last_month,
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+            budget: self.budget,
+            directions: self
+                .directions
+                .into_iter()
+                .map(|d| (d.direction, d.monthly_value))
+                .collect(),
+            age_min: self.age_min,
+            age_max: self.age_max,
+            priority_table_id: parse_id("priorityTableId", &self.priority_table_id)?,
+            unused_days: self.unused_days,
+            confirm_days: self.confirm_days,
+            attendance_threshold_pct: self.attendance_threshold_pct,
+        })
+    }
+}
+
 #[derive(InputObject)]
 pub struct VoucherCategoryInput {
     pub category: String,
@@ -832,28 +857,30 @@ impl VouchersMutation {
         input: VoucherCampaignInput,
     ) -> Result<Campaign> {
         let state = ctx.data::<AppState>()?;
-        let draft = CampaignDraft {
-            region: Kato::parse(&input.region_kato).field("regionKato")?,
-            name: input.name,
-            first_month: input.first_month,
-            last_month: input.last_month,
-            opens_at: input.opens_at,
-            closes_at: input.closes_at,
-            budget: input.budget,
-            directions: input
-                .directions
-                .into_iter()
-                .map(|d| (d.direction, d.monthly_value))
-                .collect(),
-            age_min: input.age_min,
-            age_max: input.age_max,
-            priority_table_id: parse_id("priorityTableId", &input.priority_table_id)?,
-            unused_days: input.unused_days,
-            confirm_days: input.confirm_days,
-            attendance_threshold_pct: input.attendance_threshold_pct,
-        };
         Ok(Campaign(
-            campaigns::open(&state.db, actor(ctx)?, draft).await?,
+            campaigns::open(&state.db, actor(ctx)?, input.into_draft()?).await?,
+        ))
+    }
+
+    /// Changes a campaign before its application window opens (after it: `CAMPAIGN_STARTED`);
+    /// its region and lottery seed stay.
+    #[graphql(guard = "Allow::roles(\"updateVoucherCampaign\", AKIMAT)")]
+    async fn update_voucher_campaign(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: VoucherCampaignInput,
+    ) -> Result<Campaign> {
+        let state = ctx.data::<AppState>()?;
+        Ok(Campaign(
+            campaigns::update(
+                &state.db,
+                actor(ctx)?,
+                parse_id("id", &id)?,
+                input.into_draft()?,
+                Utc::now(),
+            )
+            .await?,
         ))
     }
 

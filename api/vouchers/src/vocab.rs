@@ -156,6 +156,8 @@ pub enum VoucherRefusal {
     VoucherOver,
     /// The section has no place left.
     SectionFull,
+    /// The campaign's application window has opened: its terms are fixed.
+    CampaignStarted,
 }
 
 impl adal_core::error::Refusal for VoucherRefusal {}

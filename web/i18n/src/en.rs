@@ -523,6 +523,32 @@ pub fn text(key: Key) -> &'static str {
         NavSchoolToday => "Today",
         NavSchoolTill => "Canteen till",
         NavSchoolPupils => "Pupils and staff",
+        NavSchoolSettings => "Settings",
+        SchoolDayAndCanteen => "School day and canteen",
+        SchoolLessonsStart => "Lessons start",
+        SchoolLateGrace => "Grace for lateness, minutes",
+        SchoolAllowCredit => "The canteen may serve paying pupils on credit",
+        SchoolCreditLimit => "Credit limit, tenge",
+        SchoolSettingsHint => {
+            "A pupil who enters after lessons start plus the grace minutes is counted late. With credit allowed, the canteen may serve a paying pupil whose balance is below zero, down to the limit."
+        }
+        SchoolSettingsSaved => "The settings are saved.",
+        SchoolLessonsStartWrong => "Enter the time lessons start as HH:MM.",
+        SchoolLateGraceWrong => "The grace for lateness is from 0 to 120 minutes.",
+        SchoolCreditLimitWrong => {
+            "Without credit the limit is zero; with credit, a positive amount in tenge."
+        }
+        SchoolRegisteredAt => "Registered",
+        SchoolNoDevicesYet => "No device is registered yet.",
+        SchoolRegisterDevice => "Register a device",
+        SchoolClientIdHint => {
+            "3 to 64 characters: Latin letters, digits, . _ - @. The device signs in to Adal with it."
+        }
+        SchoolClientIdTaken => "This client ID is already taken: choose another.",
+        SchoolDeviceRegistered => "The device {name} is registered",
+        SchoolDeviceSecretNote => {
+            "The secret is shown only now: enter it into the device together with the client ID. Adal keeps only its hash; if it is lost, register the device again under another client ID."
+        }
         SchoolNoSchool => "Your role is not tied to any school.",
         SchoolDay => "Day",
         SchoolPupilsPresent => "Pupils present",
@@ -618,6 +644,17 @@ pub fn text(key: Key) -> &'static str {
         SchoolRatingsCount => "Ratings",
         SchoolAverage => "Average",
         SchoolNoRatings => "No ratings in this period.",
+        SchoolRatingsSpan => "Period",
+        SchoolSpanTwoWeeks => "2 weeks",
+        SchoolSpanFourWeeks => "4 weeks",
+        SchoolSpanThreeMonths => "3 months",
+        SchoolSpanYear => "a year",
+        SchoolComments => "What families wrote",
+        SchoolNoComments => "No comments in this period.",
+        SchoolScore => "Score",
+        SchoolRatingsRange => {
+            "{from} – {to}: averages over the period; comments without names, latest first"
+        }
         SchoolMonth => "Month",
         SchoolReportKindMeals => "Free and subsidised meals",
         SchoolReportKindRegion => "Region's meals",
@@ -655,6 +692,45 @@ pub fn text(key: Key) -> &'static str {
         SchoolValidTo => "To",
         SchoolEvidence => "Evidence",
         SchoolRecordGround => "Record the ground",
+        SchoolPhotoHint => {
+            "PNG or JPEG, up to 1 MB. The till shows it beside the name, so staff can see the card is the pupil's own."
+        }
+        SchoolNoPhoto => "No photo",
+        SchoolRemovePhoto => "Remove the photo",
+        SchoolPhotoWrong => "The photo must be a PNG or JPEG picture of at most 1 MB.",
+        SchoolAltIdTitle => "QR code or PIN",
+        SchoolAltIdHint => {
+            "For a pupil who comes without a card, when the parent has consented to it in their account. A new code blocks the previous QR code or PIN."
+        }
+        SchoolIssueQr => "Issue a QR code",
+        SchoolIssuePin => "Issue a PIN",
+        SchoolQrIssued => "QR code issued: {name}",
+        SchoolPinIssued => "PIN issued: {name}",
+        SchoolAltIdOnce => {
+            "It is shown only now: print it or give it to the family. Adal keeps no copy it could show again."
+        }
+        SchoolQrAlt => "QR code for {name}",
+        SchoolPrintCode => "Print",
+        SchoolCredCard => "Card",
+        SchoolCredQr => "QR code",
+        SchoolCredPin => "PIN",
+        SchoolEndGround => "End",
+        SchoolEndGroundTitle => "End the ground: {ground}",
+        SchoolEndOn => "Last day",
+        SchoolEndGroundHint => "Meals on this ground count up to and including the last day.",
+        SchoolEndGroundSubmit => "End the ground",
+        SchoolEndBeforeStart => "The last day cannot be before the ground starts.",
+        SchoolRemoveMember => "Remove from the school's list",
+        SchoolRemoveMemberHint => {
+            "For a pupil or member of staff who has left. Their cards, QR codes and PINs stop working at once; the records of past days stay."
+        }
+        SchoolRemoveConfirm => {
+            "Remove {name} from the school's list? Their cards stop working at once."
+        }
+        SchoolRemoveYes => "Yes, remove",
+        SchoolMemberRemoved => {
+            "{name} is no longer on the school's list; their cards no longer work."
+        }
         SchoolNoGrounds => "No grounds recorded.",
         SchoolImportList => "Import the list",
         SchoolImportHint => {
@@ -735,6 +811,16 @@ pub fn text(key: Key) -> &'static str {
         ParentNoticeReceive => "Receive",
         ParentNoticeSms => "Also by SMS",
         ParentNoticesSaved => "Notification settings saved.",
+        ParentIdTitle => "Identification without a card",
+        ParentIdHint => {
+            "With your consent the school may give your child a QR code or a PIN to pass the turnstile and be served at the canteen without a card. Withdrawing your consent stops that code at once, at every school."
+        }
+        ParentIdQr => "QR code",
+        ParentIdPin => "PIN",
+        ParentIdGiven => "Consent given on {date}",
+        ParentIdNotGiven => "No consent",
+        ParentIdGive => "Give consent",
+        ParentIdWithdraw => "Withdraw consent",
         ParentDateCol => "Date",
         ParentBalanceAfter => "Balance after",
         // provider portal
@@ -825,8 +911,11 @@ pub fn text(key: Key) -> &'static str {
         ProviderRemoveSession => "Remove",
         ProviderCreateSection => "List the section",
         ProviderSectionCreated => "The section is listed: parents can choose it now.",
-        ProviderSectionsNoEdit => {
-            "A listed section cannot be changed here: the platform has no way to edit it yet."
+        ProviderEditSection => "Change the section",
+        ProviderSaveSection => "Save the changes",
+        ProviderSectionSaved => "Saved: parents see the section as changed.",
+        ProviderEditHint => {
+            "The direction stays as listed (a different one is a new section); the places cannot fall below the children enrolled."
         }
         ProviderPayoutsTitle => "Payouts for vouchers",
         ProviderPaidChildren => "Children paid",
@@ -1134,6 +1223,14 @@ pub fn text(key: Key) -> &'static str {
         VchErrAlreadyEnrolled => "The voucher is already used at this section.",
         VchErrVoucherOver => "The voucher has no month left to use.",
         VchErrSectionFull => "The section has no place left.",
+        AkimatEditCampaign => "Change the campaign",
+        AkimatEditCampaignHint => {
+            "Until the application window opens, the campaign's terms can change; its region and its lottery seed stay. After that they are what parents applied under."
+        }
+        AkimatCampaignSaved => "The campaign is changed.",
+        VchErrCampaignStarted => {
+            "The application window has opened: the campaign's terms are fixed."
+        }
         VchErrAnswerWindowOver => "The time to answer is over: the month counts as confirmed.",
         FilterIinInvalid => {
             "Not a valid IIN (12 digits with a check digit): the list is not filtered by it."

@@ -531,6 +531,32 @@ pub fn text(key: Key) -> &'static str {
         NavSchoolToday => "Бүгін",
         NavSchoolTill => "Асхана кассасы",
         NavSchoolPupils => "Оқушылар мен қызметкерлер",
+        NavSchoolSettings => "Баптаулар",
+        SchoolDayAndCanteen => "Оқу күні және асхана",
+        SchoolLessonsStart => "Сабақтың басталуы",
+        SchoolLateGrace => "Кешігуге берілетін уақыт, минут",
+        SchoolAllowCredit => "Асхана ақылы оқушыларды қарызға тамақтандыра алады",
+        SchoolCreditLimit => "Қарыз шегі, теңге",
+        SchoolSettingsHint => {
+            "Сабақ басталғаннан кейін берілетін минуттар өткен соң кірген оқушы кешікті деп саналады. Қарызға рұқсат болса, асхана теңгерімі нөлден төмен ақылы оқушыны шекке дейін тамақтандыра алады."
+        }
+        SchoolSettingsSaved => "Баптаулар сақталды.",
+        SchoolLessonsStartWrong => "Сабақтың басталу уақытын СС:ММ түрінде жазыңыз.",
+        SchoolLateGraceWrong => "Кешігуге берілетін уақыт 0-ден 120 минутқа дейін.",
+        SchoolCreditLimitWrong => {
+            "Қарызға рұқсат болмаса, шек нөлге тең; рұқсат болса, теңгемен оң сома."
+        }
+        SchoolRegisteredAt => "Тіркелген күні",
+        SchoolNoDevicesYet => "Әзірге бірде-бір құрылғы тіркелмеген.",
+        SchoolRegisterDevice => "Құрылғыны тіркеу",
+        SchoolClientIdHint => {
+            "3-тен 64-ке дейін таңба: латын әріптері, цифрлар, . _ - @. Құрылғы Adal-ға осы идентификатормен кіреді."
+        }
+        SchoolClientIdTaken => "Бұл клиент идентификаторы бос емес: басқасын таңдаңыз.",
+        SchoolDeviceRegistered => "«{name}» құрылғысы тіркелді",
+        SchoolDeviceSecretNote => {
+            "Құпия кілт тек қазір ғана көрсетіледі: оны клиент идентификаторымен бірге құрылғыға енгізіңіз. Adal оның тек хешін сақтайды; кілт жоғалса, құрылғыны басқа идентификатормен қайта тіркеңіз."
+        }
         SchoolNoSchool => "Сіздің рөліңіз ешбір мектепке байланбаған.",
         SchoolDay => "Күн",
         SchoolPupilsPresent => "Келген оқушылар",
@@ -626,6 +652,17 @@ pub fn text(key: Key) -> &'static str {
         SchoolRatingsCount => "Бағалар саны",
         SchoolAverage => "Орташа",
         SchoolNoRatings => "Бұл кезеңде баға жоқ.",
+        SchoolRatingsSpan => "Кезең",
+        SchoolSpanTwoWeeks => "2 апта",
+        SchoolSpanFourWeeks => "4 апта",
+        SchoolSpanThreeMonths => "3 ай",
+        SchoolSpanYear => "бір жыл",
+        SchoolComments => "Отбасылар не жазды",
+        SchoolNoComments => "Бұл кезеңде пікір жоқ.",
+        SchoolScore => "Баға",
+        SchoolRatingsRange => {
+            "{from} – {to}: кезеңдегі орташа бағалар; пікірлер аты-жөнсіз, соңғысы бірінші"
+        }
         SchoolMonth => "Ай",
         SchoolReportKindMeals => "Тегін және жеңілдетілген тамақ",
         SchoolReportKindRegion => "Өңірдің тамақтануы",
@@ -663,6 +700,43 @@ pub fn text(key: Key) -> &'static str {
         SchoolValidTo => "Аяқталуы",
         SchoolEvidence => "Растайтын құжат",
         SchoolRecordGround => "Негізді тіркеу",
+        SchoolPhotoHint => {
+            "PNG немесе JPEG, 1 МБ-тан аспауы керек. Касса фотосуретті аты-жөнінің жанында көрсетеді: қызметкер картаны оқушының өзі ұсынғанын көреді."
+        }
+        SchoolNoPhoto => "Фотосурет жоқ",
+        SchoolRemovePhoto => "Фотосуретті өшіру",
+        SchoolPhotoWrong => "Фотосурет PNG немесе JPEG пішімінде болып, 1 МБ-тан аспауы керек.",
+        SchoolAltIdTitle => "QR коды немесе PIN коды",
+        SchoolAltIdHint => {
+            "Картасыз келетін оқушыға, ата-анасы өз кабинетінде бұған келісім берсе. Жаңа код бұрынғы QR кодын немесе PIN кодын бұғаттайды."
+        }
+        SchoolIssueQr => "QR кодын беру",
+        SchoolIssuePin => "PIN кодын беру",
+        SchoolQrIssued => "QR коды берілді: {name}",
+        SchoolPinIssued => "PIN коды берілді: {name}",
+        SchoolAltIdOnce => {
+            "Код тек қазір көрсетіледі: оны басып шығарыңыз немесе отбасына беріңіз. Adal оның көшірмесін сақтамайды, қайта көрсете алмайды."
+        }
+        SchoolQrAlt => "QR коды: {name}",
+        SchoolPrintCode => "Басып шығару",
+        SchoolCredCard => "Электрондық карта",
+        SchoolCredQr => "QR коды",
+        SchoolCredPin => "PIN коды",
+        SchoolEndGround => "Тоқтату",
+        SchoolEndGroundTitle => "Негізді тоқтату: {ground}",
+        SchoolEndOn => "Соңғы күні",
+        SchoolEndGroundHint => "Осы негіз бойынша тамақ соңғы күнді қоса есептеледі.",
+        SchoolEndGroundSubmit => "Негізді тоқтату",
+        SchoolEndBeforeStart => "Соңғы күн негіз басталған күннен ерте бола алмайды.",
+        SchoolRemoveMember => "Мектеп тізімінен шығару",
+        SchoolRemoveMemberHint => {
+            "Мектептен кеткен оқушы немесе қызметкер үшін. Оның карталары, QR кодтары мен PIN кодтары бірден жұмысын тоқтатады; өткен күндердің жазбалары сақталады."
+        }
+        SchoolRemoveConfirm => {
+            "{name} мектеп тізімінен шығарылсын ба? Карталары бірден жұмысын тоқтатады."
+        }
+        SchoolRemoveYes => "Иә, шығару",
+        SchoolMemberRemoved => "{name} енді мектеп тізімінде жоқ; карталары жұмыс істемейді.",
         SchoolNoGrounds => "Негіз тіркелмеген.",
         SchoolImportList => "Тізімді жүктеу",
         SchoolImportHint => {
@@ -745,6 +819,16 @@ pub fn text(key: Key) -> &'static str {
         ParentNoticeReceive => "Алу",
         ParentNoticeSms => "SMS арқылы да",
         ParentNoticesSaved => "Хабарлама баптаулары сақталды.",
+        ParentIdTitle => "Картасыз сәйкестендіру",
+        ParentIdHint => {
+            "Сіздің келісіміңізбен мектеп балаңызға турникеттен өту және асханада картасыз тамақ алу үшін QR кодын немесе PIN кодын бере алады. Келісімді кері қайтарсаңыз, бұл код барлық мектепте бірден тоқтатылады."
+        }
+        ParentIdQr => "QR коды",
+        ParentIdPin => "PIN коды",
+        ParentIdGiven => "Келісім берілді: {date}",
+        ParentIdNotGiven => "Келісім жоқ",
+        ParentIdGive => "Келісім беру",
+        ParentIdWithdraw => "Келісімді кері қайтару",
         ParentDateCol => "Күні",
         ParentBalanceAfter => "Қалдық",
         // provider portal
@@ -829,8 +913,11 @@ pub fn text(key: Key) -> &'static str {
         ProviderRemoveSession => "Жою",
         ProviderCreateSection => "Секцияны қосу",
         ProviderSectionCreated => "Секция қосылды: ата-аналар оны енді таңдай алады.",
-        ProviderSectionsNoEdit => {
-            "Қосылған секцияны мұнда өзгерту мүмкін емес: платформада әзірге мұндай мүмкіндік жоқ."
+        ProviderEditSection => "Секцияны өзгерту",
+        ProviderSaveSection => "Өзгерістерді сақтау",
+        ProviderSectionSaved => "Сақталды: ата-аналар секцияны өзгерген күйінде көреді.",
+        ProviderEditHint => {
+            "Бағыты өзгермейді (басқа бағыт – жаңа секция); орын саны жазылған балалардан аз бола алмайды."
         }
         ProviderPayoutsTitle => "Ваучерлер бойынша төлемдер",
         ProviderPaidChildren => "Төленген балалар",
@@ -1132,6 +1219,12 @@ pub fn text(key: Key) -> &'static str {
         VchErrAlreadyEnrolled => "Ваучер осы үйірмеде пайдаланылып жатыр.",
         VchErrVoucherOver => "Ваучердің пайдаланылатын айы қалмады.",
         VchErrSectionFull => "Үйірмеде бос орын қалмады.",
+        AkimatEditCampaign => "Науқанды өзгерту",
+        AkimatEditCampaignHint => {
+            "Өтінім қабылдау басталғанға дейін науқан шарттарын өзгертуге болады; өңірі мен жеребе дәні өзгермейді. Одан кейін ата-аналар өтінім берген шарттар күшінде қалады."
+        }
+        AkimatCampaignSaved => "Науқан өзгертілді.",
+        VchErrCampaignStarted => "Өтінім қабылдау басталды: науқан шарттары енді өзгермейді.",
         VchErrAnswerWindowOver => "Жауап беру мерзімі өтті: ай расталған болып саналады.",
         FilterIinInvalid => "Бұл ЖСН емес (бақылау цифры бар 12 цифр): тізім ол бойынша сүзілмеді.",
         FilterYearInvalid => {

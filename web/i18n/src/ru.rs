@@ -529,6 +529,32 @@ pub fn text(key: Key) -> &'static str {
         NavSchoolToday => "Сегодня",
         NavSchoolTill => "Касса столовой",
         NavSchoolPupils => "Ученики и сотрудники",
+        NavSchoolSettings => "Настройки",
+        SchoolDayAndCanteen => "Учебный день и столовая",
+        SchoolLessonsStart => "Начало уроков",
+        SchoolLateGrace => "Допуск на опоздание, минут",
+        SchoolAllowCredit => "Столовая может кормить платных учеников в долг",
+        SchoolCreditLimit => "Лимит долга, тенге",
+        SchoolSettingsHint => {
+            "Ученик, вошедший позже начала уроков с учётом минут допуска, считается опоздавшим. Если долг разрешён, столовая может кормить платного ученика, у которого баланс ниже нуля, но не ниже лимита."
+        }
+        SchoolSettingsSaved => "Настройки сохранены.",
+        SchoolLessonsStartWrong => "Укажите время начала уроков в формате ЧЧ:ММ.",
+        SchoolLateGraceWrong => "Допуск на опоздание — от 0 до 120 минут.",
+        SchoolCreditLimitWrong => {
+            "Без долга лимит равен нулю; с долгом — положительная сумма в тенге."
+        }
+        SchoolRegisteredAt => "Дата регистрации",
+        SchoolNoDevicesYet => "Ни одно устройство ещё не зарегистрировано.",
+        SchoolRegisterDevice => "Зарегистрировать устройство",
+        SchoolClientIdHint => {
+            "От 3 до 64 символов: латинские буквы, цифры, . _ - @. С ним устройство входит в Adal."
+        }
+        SchoolClientIdTaken => "Этот идентификатор клиента уже занят: выберите другой.",
+        SchoolDeviceRegistered => "Устройство «{name}» зарегистрировано",
+        SchoolDeviceSecretNote => {
+            "Секрет показан только сейчас: введите его в устройство вместе с идентификатором клиента. Adal хранит лишь его хеш; если секрет утерян, зарегистрируйте устройство заново с другим идентификатором."
+        }
         SchoolNoSchool => "Ваша роль не привязана ни к одной школе.",
         SchoolDay => "День",
         SchoolPupilsPresent => "Пришли учеников",
@@ -624,6 +650,15 @@ pub fn text(key: Key) -> &'static str {
         SchoolRatingsCount => "Число оценок",
         SchoolAverage => "Средняя",
         SchoolNoRatings => "За этот период оценок нет.",
+        SchoolRatingsSpan => "Период",
+        SchoolSpanTwoWeeks => "2 недели",
+        SchoolSpanFourWeeks => "4 недели",
+        SchoolSpanThreeMonths => "3 месяца",
+        SchoolSpanYear => "год",
+        SchoolComments => "Что написали семьи",
+        SchoolNoComments => "За этот период отзывов нет.",
+        SchoolScore => "Оценка",
+        SchoolRatingsRange => "{from} – {to}: средние за период; отзывы без имён, сначала новые",
         SchoolMonth => "Месяц",
         SchoolReportKindMeals => "Бесплатное и льготное питание",
         SchoolReportKindRegion => "Питание по региону",
@@ -661,6 +696,43 @@ pub fn text(key: Key) -> &'static str {
         SchoolValidTo => "По",
         SchoolEvidence => "Подтверждающий документ",
         SchoolRecordGround => "Записать основание",
+        SchoolPhotoHint => {
+            "PNG или JPEG, не больше 1 МБ. Касса показывает фото рядом с именем, чтобы сотрудник видел, что карту приложил сам ученик."
+        }
+        SchoolNoPhoto => "Нет фото",
+        SchoolRemovePhoto => "Удалить фото",
+        SchoolPhotoWrong => "Фото должно быть в формате PNG или JPEG и не больше 1 МБ.",
+        SchoolAltIdTitle => "QR-код или PIN-код",
+        SchoolAltIdHint => {
+            "Для ученика, который приходит без карты, если родитель дал на это согласие в своём кабинете. Новый код блокирует прежний QR-код или PIN-код."
+        }
+        SchoolIssueQr => "Выдать QR-код",
+        SchoolIssuePin => "Выдать PIN-код",
+        SchoolQrIssued => "QR-код выдан: {name}",
+        SchoolPinIssued => "PIN-код выдан: {name}",
+        SchoolAltIdOnce => {
+            "Код показан только сейчас: распечатайте его или передайте семье. Adal не хранит копию и показать его снова не сможет."
+        }
+        SchoolQrAlt => "QR-код: {name}",
+        SchoolPrintCode => "Распечатать",
+        SchoolCredCard => "Электронная карта",
+        SchoolCredQr => "QR-код",
+        SchoolCredPin => "PIN-код",
+        SchoolEndGround => "Завершить",
+        SchoolEndGroundTitle => "Завершить основание: {ground}",
+        SchoolEndOn => "Последний день",
+        SchoolEndGroundHint => {
+            "Питание по этому основанию учитывается по последний день включительно."
+        }
+        SchoolEndGroundSubmit => "Завершить основание",
+        SchoolEndBeforeStart => "Последний день не может быть раньше начала основания.",
+        SchoolRemoveMember => "Убрать из списка школы",
+        SchoolRemoveMemberHint => {
+            "Для ученика или сотрудника, который ушёл из школы. Его карты, QR-коды и PIN-коды сразу перестают действовать; записи за прошлые дни сохраняются."
+        }
+        SchoolRemoveConfirm => "Убрать {name} из списка школы? Карты сразу перестанут действовать.",
+        SchoolRemoveYes => "Да, убрать",
+        SchoolMemberRemoved => "{name} больше нет в списке школы; карты не действуют.",
         SchoolNoGrounds => "Оснований нет.",
         SchoolImportList => "Загрузить список",
         SchoolImportHint => {
@@ -743,6 +815,16 @@ pub fn text(key: Key) -> &'static str {
         ParentNoticeReceive => "Получать",
         ParentNoticeSms => "Также по SMS",
         ParentNoticesSaved => "Настройки уведомлений сохранены.",
+        ParentIdTitle => "Идентификация без карты",
+        ParentIdHint => {
+            "С вашего согласия школа может выдать ребёнку QR-код или PIN-код, чтобы проходить турникет и получать питание в столовой без карты. Если вы отзовёте согласие, код сразу перестанет действовать во всех школах."
+        }
+        ParentIdQr => "QR-код",
+        ParentIdPin => "PIN-код",
+        ParentIdGiven => "Согласие дано {date}",
+        ParentIdNotGiven => "Согласия нет",
+        ParentIdGive => "Дать согласие",
+        ParentIdWithdraw => "Отозвать согласие",
         ParentDateCol => "Дата",
         ParentBalanceAfter => "Остаток",
         // provider portal
@@ -829,8 +911,11 @@ pub fn text(key: Key) -> &'static str {
         ProviderRemoveSession => "Удалить",
         ProviderCreateSection => "Добавить секцию",
         ProviderSectionCreated => "Секция добавлена: родители уже могут её выбрать.",
-        ProviderSectionsNoEdit => {
-            "Изменить добавленную секцию здесь нельзя: на платформе пока нет такой возможности."
+        ProviderEditSection => "Изменить секцию",
+        ProviderSaveSection => "Сохранить изменения",
+        ProviderSectionSaved => "Сохранено: родители видят секцию с изменениями.",
+        ProviderEditHint => {
+            "Направление остаётся прежним (другое направление – новая секция); мест не может быть меньше, чем записанных детей."
         }
         ProviderPayoutsTitle => "Выплаты по ваучерам",
         ProviderPaidChildren => "Оплачено детей",
@@ -1134,6 +1219,12 @@ pub fn text(key: Key) -> &'static str {
         VchErrAlreadyEnrolled => "Ваучер уже используется в этой секции.",
         VchErrVoucherOver => "У ваучера не осталось месяцев.",
         VchErrSectionFull => "В секции не осталось мест.",
+        AkimatEditCampaign => "Изменить кампанию",
+        AkimatEditCampaignHint => {
+            "Пока приём заявок не начался, условия кампании можно изменить; регион и зерно жеребьёвки остаются. После начала действуют условия, на которых родители подавали заявки."
+        }
+        AkimatCampaignSaved => "Кампания изменена.",
+        VchErrCampaignStarted => "Приём заявок начался: условия кампании больше не меняются.",
         VchErrAnswerWindowOver => "Срок ответа истёк: месяц считается подтверждённым.",
         FilterIinInvalid => "Это не ИИН (12 цифр с контрольной цифрой): список по нему не отобран.",
         FilterYearInvalid => "Введите год от 1990 до 2100: список по нему не отобран.",

@@ -14,7 +14,7 @@ use crate::people::graphql::Person;
 use crate::reference::graphql::{Organisation, Region};
 use adal_core::auth::guard::actor;
 use adal_core::auth::{Allow, Role};
-use adal_core::error::ApiResult;
+use adal_core::error::{ApiError, ApiResult};
 use adal_core::loaders::load_err;
 use adal_core::pagination::{Conn, PageRequest, connection};
 use adal_core::sql::parse_id;
@@ -199,6 +199,12 @@ pub struct RoleAssignmentInput {
 
 impl RoleAssignmentInput {
     fn into_draft(self) -> ApiResult<AssignmentDraft> {
+        if self.role == Role::Pupil {
+            return Err(ApiError::bad_input(
+                "role",
+                "a pupil's login is issued by their school (issuePupilLogin)",
+            ));
+        }
         Ok(AssignmentDraft {
             role: self.role,
             organisation_id: self

@@ -1,7 +1,7 @@
 //! The school's portal: today's register and devices, the canteen till on a tablet, the
 //! week's menus and dishes with their ratings, the monthly reports and the Social Wallet, and
-//! the school's list with cards and meal grounds, and the resources its pupils and teachers
-//! sign in to with Adal. Served under `/school`.
+//! the school's list with cards and meal grounds, the school's settings and devices, and the
+//! resources its pupils and teachers sign in to with Adal. Served under `/school`.
 
 mod pages;
 
@@ -13,7 +13,7 @@ use adal_web::shell::{Frame, NotFound, PortalShell};
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use pages::{menus, pupils, reports, till, today};
+use pages::{menus, pupils, reports, settings, till, today};
 
 fn main() {
     adal_web::shell::start(App);
@@ -36,6 +36,7 @@ fn App() -> impl IntoView {
                         <Route path=path!("menus") view=menus::MenusPage/>
                         <Route path=path!("reports") view=reports::ReportsPage/>
                         <Route path=path!("pupils") view=pupils::PupilsPage/>
+                        <Route path=path!("settings") view=settings::SettingsPage/>
                         <Route path=path!("contests") view=adal_web::contests::ContestDesk/>
                         <Route path=path!("resources") view=resources/>
                     </ParentRoute>

@@ -1,12 +1,12 @@
 //! One campaign: its money (committed, paid, freed, available) as figures and a chart, its
 //! applications by state, and its allocation: the seed's commitment published when it
 //! opened, the run after the window closed (revealing the seed), and each run's public
-//! verification file.
+//! verification file; until the window opens, the form that changes its terms.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::campaigns::campaign_status;
+use super::campaigns::{CampaignForm, Listed, campaign_status};
 use super::{application_status, campaign_id, direction_key, month_label, refusal_view, tenge};
 use crate::api::{self, ApiError};
 use crate::charts::{Bar, BarChart};
@@ -39,6 +39,8 @@ pub fn CampaignTabs(id: String) -> impl IntoView {
 pub fn CampaignPage() -> impl IntoView {
     let id = campaign_id();
     let reload = RwSignal::new(0u32);
+    // Outside the page's data: said again after the page reloads with the change.
+    let saved: RwSignal<Option<String>> = RwSignal::new(None);
     let data = api::query::<gql::AkimatCampaign>(move || {
         reload.track();
         gql::akimat_campaign::Variables { id: id() }
@@ -101,6 +103,38 @@ pub fn CampaignPage() -> impl IntoView {
             .map(|(k, v)| view! { <div class="dl-row"><dt>{l.text(k)}</dt><dd>{v}</dd></div> })
             .collect_view();
             let open = c.status == Some(VoucherCampaignStatus::Open);
+            // Until its window opens the campaign may change (the API says so after that).
+            let edit = (open && js_sys::Date::parse(&c.opens_at) > js_sys::Date::now()).then(|| {
+                let day = |at: &str| adal_web::days::iso(adal_web::days::day_in_kazakhstan(js_sys::Date::parse(at)));
+                let listed = Listed {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    budget: c.budget,
+                    first_month: c.first_month,
+                    last_month: c.last_month,
+                    opens_on: day(&c.opens_at),
+                    closes_on: day(&c.closes_at),
+                    age_min: c.age_min,
+                    age_max: c.age_max,
+                    table_id: c.priority_table.id.clone(),
+                    directions: c.directions.iter().map(|x| (x.direction, x.monthly_value)).collect(),
+                    unused_days: c.unused_days,
+                    confirm_days: c.confirm_days,
+                    attendance_threshold_pct: c.attendance_threshold_pct,
+                };
+                let tables = d
+                    .voucher_priority_tables
+                    .iter()
+                    .filter(|x| x.region_kato == c.region_kato)
+                    .map(|x| (x.id.clone(), format!("v{} · {}", x.version, x.note)))
+                    .collect();
+                view! {
+                    <details class="panel" id="campaign-edit">
+                        <summary><strong>{l.text(Key::AkimatEditCampaign)}</strong></summary>
+                        <CampaignForm region=c.region_kato.clone() tables=tables campaign=Some(listed) reload=reload done=saved/>
+                    </details>
+                }
+            });
             let runs = if c.allocations.is_empty() {
                 view! { <p class="muted" id="no-runs">{l.text(Key::AkimatNoRuns)}</p> }.into_any()
             } else {
@@ -127,6 +161,8 @@ pub fn CampaignPage() -> impl IntoView {
                     <h2 id="campaign-name">{c.name.clone()} " " <span class=class id="campaign-status">{l.text(status)}</span></h2>
                     <dl class="section-facts">{facts}</dl>
                 </section>
+                {move || saved.get().map(|_| view! { <p class="alert success" role="status" id="campaign-saved">{t(Key::AkimatCampaignSaved)}</p> })}
+                {edit}
                 <ul class="stats" id="campaign-money">
                     <Stat id="stat-budget" label=Key::AkimatBudget value=money(c.budget)/>
                     <Stat id="stat-committed" label=Key::AkimatCommitted value=money(c.committed)/>

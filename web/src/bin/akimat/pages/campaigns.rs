@@ -59,11 +59,11 @@ pub fn CampaignsPage() -> impl IntoView {
                 .filter(|c| mine.contains(&c.region_kato))
                 .cloned()
                 .collect();
-            let tables: Vec<_> = d
+            let tables = d
                 .voucher_priority_tables
                 .iter()
                 .filter(|p| mine.contains(&p.region_kato))
-                .cloned()
+                .map(|x| (x.id.clone(), format!("v{} · {}", x.version, x.note)))
                 .collect();
             let list = if campaigns.is_empty() {
                 view! { <EmptyState title=Key::NoDataYet text=Key::AkimatNoCampaigns/> }.into_any()
@@ -90,7 +90,7 @@ pub fn CampaignsPage() -> impl IntoView {
             view! {
                 {list}
                 <p><A href="/akimat/priority">{t(Key::AkimatPriorityTitle)}</A></p>
-                <NewCampaign region=region tables=tables reload=reload created=created/>
+                <CampaignForm region=region tables=tables campaign=None reload=reload done=created/>
             }
             .into_any()
         })}
@@ -117,35 +117,136 @@ fn instant(day: &str, time: &str) -> Option<String> {
     adal_web::days::kazakhstan_instant(day, time)
 }
 
+/// A campaign as listed, to change before its window opens.
+#[derive(Clone)]
+pub struct Listed {
+    pub id: String,
+    pub name: String,
+    pub budget: i64,
+    /// `YYYYMM`.
+    pub first_month: i64,
+    pub last_month: i64,
+    /// The window's first and last days in Kazakhstan, `YYYY-MM-DD`.
+    pub opens_on: String,
+    pub closes_on: String,
+    pub age_min: i64,
+    pub age_max: i64,
+    pub table_id: String,
+    pub directions: Vec<(ClubDirection, i64)>,
+    pub unused_days: i64,
+    pub confirm_days: i64,
+    pub attendance_threshold_pct: i64,
+}
+
+/// A campaign as typed, checked: the input of either operation.
+struct Fields {
+    region_kato: String,
+    name: String,
+    first_month: i64,
+    last_month: i64,
+    opens_at: String,
+    closes_at: String,
+    budget: i64,
+    directions: Vec<(ClubDirection, i64)>,
+    age_min: i64,
+    age_max: i64,
+    priority_table_id: String,
+    unused_days: i64,
+    confirm_days: i64,
+    attendance_threshold_pct: i64,
+}
+
+/// [`Fields`] as the input type of the operation module `$m` (each operation has its own).
+macro_rules! campaign_input {
+    ($m:ident, $f:expr) => {{
+        let f: Fields = $f;
+        gql::$m::VoucherCampaignInput {
+            region_kato: f.region_kato,
+            name: f.name,
+            first_month: f.first_month,
+            last_month: f.last_month,
+            opens_at: f.opens_at,
+            closes_at: f.closes_at,
+            budget: f.budget,
+            directions: f
+                .directions
+                .into_iter()
+                .map(
+                    |(direction, monthly_value)| gql::$m::VoucherDirectionValueInput {
+                        direction,
+                        monthly_value,
+                    },
+                )
+                .collect(),
+            age_min: f.age_min,
+            age_max: f.age_max,
+            priority_table_id: f.priority_table_id,
+            unused_days: f.unused_days,
+            confirm_days: f.confirm_days,
+            attendance_threshold_pct: f.attendance_threshold_pct,
+        }
+    }};
+}
+
+/// `YYYYMM` as a month input's `YYYY-MM`.
+fn month_field(m: i64) -> String {
+    format!("{:04}-{:02}", m / 100, m % 100)
+}
+
+/// The form that opens a campaign (`campaign` none, fields prefixed `camp-`) or changes one
+/// before its window opens (fields prefixed `edit-`; its region and seed stay). `done` holds
+/// the campaign's id once saved.
 #[component]
-fn NewCampaign(
+pub fn CampaignForm(
     region: String,
-    tables: Vec<gql::akimat_campaigns::AkimatCampaignsVoucherPriorityTables>,
+    tables: Vec<(String, String)>,
+    campaign: Option<Listed>,
     reload: RwSignal<u32>,
-    created: RwSignal<Option<String>>,
+    done: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let budget = RwSignal::new(String::new());
-    let first = RwSignal::new(String::new());
-    let last = RwSignal::new(String::new());
-    let opens = RwSignal::new(String::new());
-    let closes = RwSignal::new(String::new());
-    let age_min = RwSignal::new("4".to_string());
-    let age_max = RwSignal::new("18".to_string());
-    let table_id = RwSignal::new(tables.first().map(|x| x.id.clone()).unwrap_or_default());
+    let p = if campaign.is_some() { "edit" } else { "camp" };
+    let given = |f: fn(&Listed) -> String, default: &str| {
+        RwSignal::new(campaign.as_ref().map_or_else(|| default.to_string(), f))
+    };
+    let name = given(|c| c.name.clone(), "");
+    let budget = given(|c| c.budget.to_string(), "");
+    let first = given(|c| month_field(c.first_month), "");
+    let last = given(|c| month_field(c.last_month), "");
+    let opens = given(|c| c.opens_on.clone(), "");
+    let closes = given(|c| c.closes_on.clone(), "");
+    let age_min = given(|c| c.age_min.to_string(), "4");
+    let age_max = given(|c| c.age_max.to_string(), "18");
+    let table_id = RwSignal::new(
+        campaign
+            .as_ref()
+            .map(|c| c.table_id.clone())
+            .or_else(|| tables.first().map(|x| x.0.clone()))
+            .unwrap_or_default(),
+    );
     let values: Vec<DirectionValue> = ClubDirection::ALL
         .iter()
         .map(|d| DirectionValue {
             direction: *d,
-            value: RwSignal::new(String::new()),
+            value: RwSignal::new(
+                campaign
+                    .as_ref()
+                    .and_then(|c| c.directions.iter().find(|(x, _)| x == d))
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default(),
+            ),
         })
         .collect();
     let values = StoredValue::new(values);
+    // Terms the form does not show: the campaign's own when changed, the usual when opened.
+    let terms = campaign.as_ref().map_or((30, 10, 75), |c| {
+        (c.unused_days, c.confirm_days, c.attendance_threshold_pct)
+    });
+    let id = StoredValue::new(campaign.as_ref().map(|c| c.id.clone()));
     let invalid: RwSignal<Option<Key>> = RwSignal::new(None);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let region = StoredValue::new(region);
 
-    let input = move || -> Result<gql::open_campaign::VoucherCampaignInput, Key> {
+    let input = move || -> Result<Fields, Key> {
         let name = non_empty(name.get_untracked())
             .filter(|n| n.len() <= 200)
             .ok_or(Key::AkimatErrName)?;
@@ -187,16 +288,13 @@ fn NewCampaign(
                 .ok()
                 .filter(|x| *x > 0)
                 .ok_or(Key::AkimatErrDirections)?;
-            directions.push(gql::open_campaign::VoucherDirectionValueInput {
-                direction: v.direction,
-                monthly_value: value,
-            });
+            directions.push((v.direction, value));
         }
         if directions.is_empty() {
             return Err(Key::AkimatErrDirections);
         }
         let table = non_empty(table_id.get_untracked()).ok_or(Key::AkimatErrTable)?;
-        Ok(gql::open_campaign::VoucherCampaignInput {
+        Ok(Fields {
             region_kato: region.get_value(),
             name,
             first_month: first,
@@ -208,14 +306,14 @@ fn NewCampaign(
             age_min: min,
             age_max: max,
             priority_table_id: table,
-            unused_days: 30,
-            confirm_days: 10,
-            attendance_threshold_pct: 75,
+            unused_days: terms.0,
+            confirm_days: terms.1,
+            attendance_threshold_pct: terms.2,
         })
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        created.set(None);
+        done.set(None);
         error.set(None);
         let input = match input() {
             Ok(i) => i,
@@ -225,22 +323,40 @@ fn NewCampaign(
             }
         };
         invalid.set(None);
-        let vars = gql::open_campaign::Variables { input };
         leptos::task::spawn_local(async move {
-            match api::call::<gql::OpenCampaign>(vars).await {
-                Ok(d) => {
-                    created.set(Some(d.open_voucher_campaign.id));
-                    name.set(String::new());
+            let saved = match id.get_value() {
+                Some(id) => api::call::<gql::UpdateCampaign>(gql::update_campaign::Variables {
+                    id,
+                    input: campaign_input!(update_campaign, input),
+                })
+                .await
+                .map(|d| d.update_voucher_campaign.id),
+                None => api::call::<gql::OpenCampaign>(gql::open_campaign::Variables {
+                    input: campaign_input!(open_campaign, input),
+                })
+                .await
+                .map(|d| d.open_voucher_campaign.id),
+            };
+            match saved {
+                Ok(saved) => {
+                    if id.get_value().is_none() {
+                        name.set(String::new());
+                    }
+                    done.set(Some(saved));
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(e)),
             }
         });
     };
-    let field = move |id: &'static str, label: Key, sig: RwSignal<String>, kind: &'static str| {
+    let field = move |field: &'static str,
+                      label: Key,
+                      sig: RwSignal<String>,
+                      kind: &'static str| {
+        let id = format!("{p}-{field}");
         view! {
             <div class="field">
-                <label for=id>{t(label)}</label>
+                <label for=id.clone()>{t(label)}</label>
                 <input id=id type=kind prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev))/>
             </div>
         }
@@ -249,7 +365,7 @@ fn NewCampaign(
         .get_value()
         .into_iter()
         .map(|v| {
-            let id = format!("camp-value-{}", v.direction.as_str().to_lowercase());
+            let id = format!("{p}-value-{}", v.direction.as_str().to_lowercase());
             view! {
                 <div class="field">
                     <label for=id.clone()>{t(direction_key(Some(v.direction)))}</label>
@@ -258,28 +374,36 @@ fn NewCampaign(
             }
         })
         .collect_view();
+    let chosen = table_id.get_untracked();
     let table_options = tables
         .into_iter()
-        .map(|x| {
-            let label = format!("v{} · {}", x.version, x.note);
-            view! { <option value=x.id.clone()>{label}</option> }
+        .map(|(id, label)| {
+            let selected = id == chosen;
+            view! { <option value=id selected=selected>{label}</option> }
         })
         .collect_view();
+    let editing = id.get_value().is_some();
+    let (title, submit) = if editing {
+        (Key::AkimatEditCampaign, Key::ProviderSaveSection)
+    } else {
+        (Key::AkimatNewCampaign, Key::AkimatCreateCampaign)
+    };
     view! {
-        <form class="panel" id="campaign-form" on:submit=on_submit novalidate=true>
-            <h2>{t(Key::AkimatNewCampaign)}</h2>
+        <form class="panel" id=format!("{p}-form") on:submit=on_submit novalidate=true>
+            <h2>{t(title)}</h2>
+            {editing.then(|| view! { <p class="hint">{t(Key::AkimatEditCampaignHint)}</p> })}
             <div class="grid">
-                {field("camp-name", Key::AkimatCampaignName, name, "text")}
-                {field("camp-budget", Key::AkimatBudgetTenge, budget, "number")}
-                {field("camp-first", Key::AkimatFirstMonth, first, "month")}
-                {field("camp-last", Key::AkimatLastMonth, last, "month")}
-                {field("camp-opens", Key::AkimatOpensOn, opens, "date")}
-                {field("camp-closes", Key::AkimatClosesOn, closes, "date")}
-                {field("camp-age-min", Key::ProviderAgeMin, age_min, "number")}
-                {field("camp-age-max", Key::ProviderAgeMax, age_max, "number")}
+                {field("name", Key::AkimatCampaignName, name, "text")}
+                {field("budget", Key::AkimatBudgetTenge, budget, "number")}
+                {field("first", Key::AkimatFirstMonth, first, "month")}
+                {field("last", Key::AkimatLastMonth, last, "month")}
+                {field("opens", Key::AkimatOpensOn, opens, "date")}
+                {field("closes", Key::AkimatClosesOn, closes, "date")}
+                {field("age-min", Key::ProviderAgeMin, age_min, "number")}
+                {field("age-max", Key::ProviderAgeMax, age_max, "number")}
                 <div class="field">
-                    <label for="camp-table">{t(Key::AkimatPriorityTable)}</label>
-                    <select id="camp-table" on:change=move |ev| table_id.set(event_target_value(&ev))>{table_options}</select>
+                    <label for=format!("{p}-table")>{t(Key::AkimatPriorityTable)}</label>
+                    <select id=format!("{p}-table") on:change=move |ev| table_id.set(event_target_value(&ev))>{table_options}</select>
                 </div>
             </div>
             <fieldset>
@@ -287,15 +411,16 @@ fn NewCampaign(
                 <p class="hint">{t(Key::AkimatDirectionHint)}</p>
                 <div class="grid">{direction_fields}</div>
             </fieldset>
-            {move || invalid.get().map(|k| view! { <p class="alert error" role="alert" id="campaign-invalid">{t(k)}</p> })}
+            {move || invalid.get().map(|k| view! { <p class="alert error" role="alert" id=format!("{p}-invalid")>{t(k)}</p> })}
             {refusal_view(error)}
-            {move || created.get().map(|id| view! {
+            // A change is said by the campaign's page, which this form's save redraws.
+            {move || done.get().filter(|_| !editing).map(|id| view! {
                 <p class="alert success" role="status" id="campaign-created">
                     {t(Key::AkimatCampaignCreated)} " "
                     <A href=format!("/akimat/campaigns/{id}")>{t(Key::AkimatOpenCampaignPage)}</A>
                 </p>
             })}
-            <button type="submit" id="camp-create">{t(Key::AkimatCreateCampaign)}</button>
+            <button type="submit" id=format!("{p}-save")>{t(submit)}</button>
         </form>
     }
 }

@@ -1,5 +1,5 @@
-//! A child's meal balance with its movements, and which school events the parent is told of
-//! (and which also by SMS).
+//! A child's meal balance with its movements, which school events the parent is told of (and
+//! which also by SMS), and the parent's consent to a QR code or PIN instead of a card.
 
 use leptos::prelude::*;
 
@@ -7,7 +7,7 @@ use super::school::{for_child, tenge};
 use crate::api::{self, ApiError};
 use crate::gql::{self, SchoolEventKind};
 use crate::i18n::Key;
-use crate::ui::{error_view, lang, loaded, local_time, t, table};
+use crate::ui::{act, error_view, fill, lang, loaded, local_time, t, table};
 
 #[component]
 pub fn ChildAccount() -> impl IntoView {
@@ -51,13 +51,18 @@ fn toggle(
 #[component]
 fn AccountOf(child: String) -> impl IntoView {
     let child = StoredValue::new(child);
-    let data = api::query::<gql::ChildAccount>(move || gql::child_account::Variables {
-        child_id: child.get_value(),
+    let reload = RwSignal::new(0u32);
+    let data = api::query::<gql::ChildAccount>(move || {
+        reload.track();
+        gql::child_account::Variables {
+            child_id: child.get_value(),
+        }
     });
     let kinds = RwSignal::new(Vec::new());
     let sms = RwSignal::new(Vec::new());
     let done = RwSignal::new(false);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let consent_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(Ok(d)) = data.get() {
             kinds.set(d.school_notice_preferences.kinds);
@@ -168,5 +173,68 @@ fn AccountOf(child: String) -> impl IntoView {
             {move || done.get().then(|| view! { <p class="alert success" role="status">{t(Key::ParentNoticesSaved)}</p> })}
             {error_view(error)}
         </form>
+        <section class="panel" aria-labelledby="id-title" id="id-consents">
+            <h2 id="id-title">{t(Key::ParentIdTitle)}</h2>
+            <p class="hint">{t(Key::ParentIdHint)}</p>
+            {move || loaded(data.get(), move |d| {
+                use gql::child_account::CredentialKind as Kind;
+                use gql::set_school_id_consent::SchoolIdMethod as Method;
+                let rows = [(Method::QR, Kind::QR, "QR", Key::ParentIdQr), (Method::PIN, Kind::PIN, "PIN", Key::ParentIdPin)]
+                    .into_iter()
+                    .map(|(method, kind, code, name)| {
+                        let given = d
+                            .school_id_consents
+                            .iter()
+                            .find(|c| c.revoked_at.is_none() && c.method.as_ref() == Some(&kind))
+                            .map(|c| c.given_at.clone());
+                        consent_row(child.get_value(), method, code, name, given, reload, consent_error)
+                    })
+                    .collect_view();
+                view! { <ul class="consents">{rows}</ul> }.into_any()
+            })}
+            {error_view(consent_error)}
+        </section>
+    }
+}
+
+/// One way of identification: whether the parent consented, and the button that changes it.
+fn consent_row(
+    child: String,
+    method: gql::set_school_id_consent::SchoolIdMethod,
+    code: &'static str,
+    name: Key,
+    given: Option<String>,
+    reload: RwSignal<u32>,
+    error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
+    let l = lang();
+    let on = given.is_some();
+    let state = match given {
+        Some(at) => fill(l.text(Key::ParentIdGiven), &[("date", local_time(l, &at))]),
+        None => l.text(Key::ParentIdNotGiven).to_owned(),
+    };
+    let (label, class) = if on {
+        (Key::ParentIdWithdraw, "secondary")
+    } else {
+        (Key::ParentIdGive, "")
+    };
+    view! {
+        <li class="consent" data-method=code>
+            <strong>{l.text(name)}</strong> ": " <span class="consent-state">{state}</span> " "
+            <button type="button" class=class id=format!("consent-{code}") on:click=move |_| {
+                act(
+                    api::send::<gql::SetSchoolIdConsent>(
+                        gql::set_school_id_consent::Variables {
+                            child_id: child.clone(),
+                            method: method.clone(),
+                            given: !on,
+                        },
+                        Vec::new(),
+                    ),
+                    error,
+                    reload,
+                );
+            }>{l.text(label)}</button>
+        </li>
     }
 }

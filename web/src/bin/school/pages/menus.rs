@@ -1,6 +1,7 @@
 //! Menus: the week's menu per day (dishes ticked per day, saved with
 //! `setSchoolMenu`), last week's copied in one step; the dishes with photo, price, portion
-//! and allergens, added and changed here; and the parents' ratings per dish and per week.
+//! and allergens, added and changed here; and the families' ratings over a chosen span (two
+//! weeks to a year): averages per dish and per week, and their comments without names.
 
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -127,7 +128,6 @@ fn Menus(school: String) -> impl IntoView {
                         .filter(|x| x.active)
                         .map(|dish| dish_row(dish, &w, grid, editing))
                         .collect_view();
-                    let ratings = ratings_view(d.school_meal_ratings);
                     view! {
                         <section class="panel" aria-labelledby="menu-title">
                             <h2 id="menu-title">{l.text(Key::NavMenus)}</h2>
@@ -161,7 +161,6 @@ fn Menus(school: String) -> impl IntoView {
                                 </button>
                             </p>
                         </section>
-                        {ratings}
                     }
                     .into_any()
                 },
@@ -170,6 +169,7 @@ fn Menus(school: String) -> impl IntoView {
         {error_view(error)}
         {move || saved.get().then(|| view! { <div class="alert success" role="status" id="week-saved">{t(Key::SchoolWeekSaved)}</div> })}
         {move || editing.get().map(|dish| view! { <DishForm school=school.get_value() dish=dish editing=editing reload=reload/> })}
+        <Ratings school=school.get_value() week=week/>
     }
 }
 
@@ -235,7 +235,70 @@ fn dish_row(
     }
 }
 
-fn ratings_view(r: gs::school_week::SchoolWeekSchoolMealRatings) -> AnyView {
+/// The spans of ratings a school may read, in days, ending with the week shown.
+const SPANS: [(i64, Key); 4] = [
+    (14, Key::SchoolSpanTwoWeeks),
+    (28, Key::SchoolSpanFourWeeks),
+    (91, Key::SchoolSpanThreeMonths),
+    (364, Key::SchoolSpanYear),
+];
+
+/// The families' ratings over a span ending with the shown week's Sunday: averages per dish
+/// and per week, and what they wrote (latest first, without names).
+#[component]
+fn Ratings(school: String, week: RwSignal<String>) -> impl IntoView {
+    let school = StoredValue::new(school);
+    let span = RwSignal::new(SPANS[0].0);
+    let range = move || {
+        let to = add_days(&week.get(), DAYS - 1);
+        (add_days(&to, 1 - span.get()), to)
+    };
+    let data = api::query::<gs::SchoolRatings>(move || {
+        let (from, to) = range();
+        gs::school_ratings::Variables {
+            school_id: school.get_value(),
+            from,
+            to,
+        }
+    });
+    let options = move || {
+        let l = lang();
+        SPANS
+            .iter()
+            .map(|&(days, key)| {
+                view! { <option value=days.to_string() selected=move || span.get() == days>{l.text(key)}</option> }
+            })
+            .collect_view()
+    };
+    let caption = move || {
+        let l = lang();
+        let (from, to) = range();
+        fill(
+            l.text(Key::SchoolRatingsRange),
+            &[
+                ("from", format::short_date(l, &from)),
+                ("to", format::short_date(l, &to)),
+            ],
+        )
+    };
+    view! {
+        <section class="panel" aria-labelledby="ratings-title">
+            <h2 id="ratings-title">{t(Key::SchoolRatings)}</h2>
+            <div class="field">
+                <label for="ratings-span">{t(Key::SchoolRatingsSpan)}</label>
+                <select id="ratings-span" on:change=move |ev| {
+                    if let Ok(days) = event_target_value(&ev).parse() {
+                        span.set(days);
+                    }
+                }>{options}</select>
+            </div>
+            <p class="hint" id="ratings-range">{caption}</p>
+            {move || loaded(data.get(), |d| ratings_view(d.school_meal_ratings))}
+        </section>
+    }
+}
+
+fn ratings_view(r: gs::school_ratings::SchoolRatingsSchoolMealRatings) -> AnyView {
     let l = lang();
     let avg = |a: f64| {
         let tenths = (a * 10.0).round() as i64;
@@ -246,13 +309,7 @@ fn ratings_view(r: gs::school_week::SchoolWeekSchoolMealRatings) -> AnyView {
         s
     };
     if r.dishes.is_empty() && r.weeks.is_empty() {
-        return view! {
-            <section class="panel" aria-labelledby="ratings-title">
-                <h2 id="ratings-title">{l.text(Key::SchoolRatings)}</h2>
-                <p class="muted">{l.text(Key::SchoolNoRatings)}</p>
-            </section>
-        }
-        .into_any();
+        return view! { <p class="muted">{l.text(Key::SchoolNoRatings)}</p> }.into_any();
     }
     let dishes = r
         .dishes
@@ -266,14 +323,50 @@ fn ratings_view(r: gs::school_week::SchoolWeekSchoolMealRatings) -> AnyView {
         .map(|w| view! { <tr><td>{format::short_date(l, &w.week_start)}</td><td class="num">{w.ratings}</td><td class="num">{avg(w.average)}</td></tr> })
         .collect_view()
         .into_any();
+    let comments = if r.comments.is_empty() {
+        view! { <p class="muted">{l.text(Key::SchoolNoComments)}</p> }.into_any()
+    } else {
+        let rows = r
+            .comments
+            .into_iter()
+            .map(|c| {
+                let dishes = c
+                    .dishes
+                    .into_iter()
+                    .map(|d| d.name)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                view! {
+                    <tr class="comment">
+                        <td>{format::short_date(l, &c.day)}</td>
+                        <td class="num">{c.score}</td>
+                        <td>{dishes}</td>
+                        <td>{c.comment}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+            .into_any();
+        crate::ui::table(
+            l,
+            "ratings-comments",
+            "",
+            &[
+                Key::SchoolDay,
+                Key::SchoolScore,
+                Key::SchoolDish,
+                Key::SchoolComments,
+            ],
+            rows,
+        )
+    };
     view! {
-        <section class="panel" aria-labelledby="ratings-title">
-            <h2 id="ratings-title">{l.text(Key::SchoolRatings)}</h2>
-            <h3>{l.text(Key::SchoolRatingsPerDish)}</h3>
-            {crate::ui::table(l, "ratings-dishes", "", &[Key::SchoolDish, Key::SchoolRatingsCount, Key::SchoolAverage], dishes)}
-            <h3>{l.text(Key::SchoolRatingsPerWeek)}</h3>
-            {crate::ui::table(l, "ratings-weeks", "", &[Key::SchoolValidFrom, Key::SchoolRatingsCount, Key::SchoolAverage], weeks)}
-        </section>
+        <h3>{l.text(Key::SchoolRatingsPerDish)}</h3>
+        {crate::ui::table(l, "ratings-dishes", "", &[Key::SchoolDish, Key::SchoolRatingsCount, Key::SchoolAverage], dishes)}
+        <h3>{l.text(Key::SchoolRatingsPerWeek)}</h3>
+        {crate::ui::table(l, "ratings-weeks", "", &[Key::SchoolValidFrom, Key::SchoolRatingsCount, Key::SchoolAverage], weeks)}
+        <h3>{l.text(Key::SchoolComments)}</h3>
+        {comments}
     }
     .into_any()
 }

@@ -1,9 +1,10 @@
 //! Pupils and staff: the school's list by class, importing it (CSV pasted or chosen as a
-//! file), a person's cards (issue, which blocks the previous one; block a lost one with a
-//! reason), meal grounds with their period, and a pupil's login for educational resources
-//! (`logins.rs`).
+//! file), a person's card: their photo and a pupil's QR code or PIN (`identity.rs`), their
+//! cards (issue, which blocks the previous one; block a lost one with a reason), meal grounds
+//! with their period (the administrator records and ends them), a pupil's login for
+//! educational resources (`logins.rs`), and taking a person who left off the list.
 
-use leptos::html::Input;
+use leptos::html::{Button, Input};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -12,10 +13,12 @@ use crate::gql::Role;
 use crate::gql::school::{self as gs, CredentialStatus, MemberKind};
 use crate::i18n::Key;
 use crate::pages::common::{today, with_school};
+use crate::pages::identity::{AlternativeId, MemberPhoto, credential_key};
 use crate::pages::logins::PupilLogin;
 use crate::session;
 use crate::ui::{
-    PageTitle, act, chosen_files, error_view, fill, lang, loaded, local_time, t, table,
+    PageTitle, act, chosen_files, error_view, explained_error_view, fill, lang, loaded, local_time,
+    t, table,
 };
 
 #[component]
@@ -37,6 +40,8 @@ fn Pupils(school: String) -> impl IntoView {
     let reload = RwSignal::new(0u32);
     // The member opened: their person, name, and whether a pupil.
     let person: RwSignal<Option<(String, String, bool)>> = RwSignal::new(None);
+    // The name of the person just taken off the list.
+    let removed: RwSignal<Option<String>> = RwSignal::new(None);
     let data = api::query::<gs::SchoolMembers>(move || {
         reload.track();
         gs::school_members::Variables {
@@ -47,7 +52,14 @@ fn Pupils(school: String) -> impl IntoView {
     });
     view! {
         {is_admin().then(|| view! { <ImportList school=school.get_value() reload=reload/> })}
-        {move || person.get().map(|(id, name, pupil)| view! { <PersonCard school=school.get_value() person=id name=name pupil=pupil/> })}
+        {move || removed.get().map(|name| view! {
+            <div class="alert success" role="status" id="member-removed">
+                {move || fill(lang().text(Key::SchoolMemberRemoved), &[("name", name.clone())])}
+            </div>
+        })}
+        {move || person.get().map(|(id, name, pupil)| view! {
+            <PersonCard school=school.get_value() person=id name=name pupil=pupil opened=person list=reload removed=removed/>
+        })}
         {move || loaded(data.get(), move |d| {
             let l = lang();
             let options = d
@@ -74,7 +86,10 @@ fn Pupils(school: String) -> impl IntoView {
                             <td>{name}</td>
                             <td>{place}</td>
                             <td>
-                                <button type="button" class="secondary open-person" on:click=move |_| person.set(Some(pick.clone()))>
+                                <button type="button" class="secondary open-person" on:click=move |_| {
+                                    removed.set(None);
+                                    person.set(Some(pick.clone()));
+                                }>
                                     {l.text(Key::Open)}
                                 </button>
                             </td>
@@ -184,10 +199,24 @@ fn ImportList(school: String, reload: RwSignal<u32>) -> impl IntoView {
     }
 }
 
+/// A ground being ended: its id, what it is (for the form's title) and its first day.
+type Ending = (String, String, String);
+
+/// One person's card. `opened` is the list's open card and `list` its reload, so that taking
+/// the person off the list closes the card and reloads the list, which then says so (`removed`).
 #[component]
-fn PersonCard(school: String, person: String, name: String, pupil: bool) -> impl IntoView {
+fn PersonCard(
+    school: String,
+    person: String,
+    name: String,
+    pupil: bool,
+    opened: RwSignal<Option<(String, String, bool)>>,
+    list: RwSignal<u32>,
+    removed: RwSignal<Option<String>>,
+) -> impl IntoView {
     let school = StoredValue::new(school);
     let person = StoredValue::new(person);
+    let full_name = StoredValue::new(name.clone());
     let reload = RwSignal::new(0u32);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let data = api::query::<gs::SchoolPerson>(move || {
@@ -251,9 +280,98 @@ fn PersonCard(school: String, person: String, name: String, pupil: bool) -> impl
             reload,
         );
     };
+    // Ending a ground (the administrator): which one, its last day and why.
+    let ending: RwSignal<Option<Ending>> = RwSignal::new(None);
+    let end_on = RwSignal::new(today());
+    let end_reason = RwSignal::new(String::new());
+    let end_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let end_first: NodeRef<Input> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(i) = end_first.get() {
+            let _ = i.focus();
+        }
+    });
+    let on_end = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some((id, _, _)) = ending.get_untracked() else {
+            return;
+        };
+        let vars = gs::school_end_ground::Variables {
+            ground_id: id,
+            on: end_on.get_untracked(),
+            reason: end_reason.get_untracked().trim().to_string(),
+        };
+        end_error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::send::<gs::SchoolEndGround>(vars, Vec::new()).await {
+                Ok(()) => {
+                    ending.set(None);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => end_error.set(Some(e)),
+            }
+        });
+    };
+    let explain_end = |e: &ApiError| e.is_about("on").then_some(Key::SchoolEndBeforeStart);
+    let end_form = move || {
+        ending.get().map(|(_, what, from)| {
+            let title = move || fill(lang().text(Key::SchoolEndGroundTitle), &[("ground", what.clone())]);
+            view! {
+                <form id="end-ground-form" on:submit=on_end>
+                    <fieldset>
+                        <legend>{title}</legend>
+                        <div class="form-row">
+                            <div class="field">
+                                <label for="end-ground-on">{t(Key::SchoolEndOn)}</label>
+                                <input id="end-ground-on" type="date" required=true min=from node_ref=end_first prop:value=move || end_on.get() on:change=move |ev| end_on.set(event_target_value(&ev))/>
+                            </div>
+                            <div class="field">
+                                <label for="end-ground-reason">{t(Key::Reason)}</label>
+                                <input id="end-ground-reason" required=true prop:value=move || end_reason.get() on:input=move |ev| end_reason.set(event_target_value(&ev))/>
+                            </div>
+                            <button type="submit" id="end-ground-confirm">{t(Key::SchoolEndGroundSubmit)}</button>
+                            <button type="button" class="secondary" on:click=move |_| ending.set(None)>{t(Key::Cancel)}</button>
+                        </div>
+                        <p class="hint">{t(Key::SchoolEndGroundHint)}</p>
+                        {explained_error_view(end_error, explain_end)}
+                    </fieldset>
+                </form>
+            }
+        })
+    };
+    // Taking the person off the list (the administrator), after a second, explicit step.
+    let confirming = RwSignal::new(false);
+    let remove_yes: NodeRef<Button> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(b) = remove_yes.get() {
+            let _ = b.focus();
+        }
+    });
+    let remove = move |_| {
+        error.set(None);
+        let vars = gs::school_remove_member::Variables {
+            school_id: school.get_value(),
+            person_id: person.get_value(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::send::<gs::SchoolRemoveMember>(vars, Vec::new()).await {
+                Ok(()) => {
+                    removed.set(Some(full_name.get_value()));
+                    opened.set(None);
+                    list.update(|n| *n += 1);
+                }
+                Err(e) => {
+                    confirming.set(false);
+                    error.set(Some(e));
+                }
+            }
+        });
+    };
+    let admin = is_admin();
     view! {
         <section class="panel" aria-labelledby="person-title" id="person">
-            <h2 id="person-title">{name}</h2>
+            <h2 id="person-title">{name.clone()}</h2>
+            <MemberPhoto school=school.get_value() person=person.get_value() name=name.clone()/>
             {error_view(error)}
             {move || issued.get().then(|| view! { <div class="alert success" role="status" id="card-issued">{t(Key::SchoolCardIssued)}</div> })}
             {move || loaded(data.get(), move |d| {
@@ -290,6 +408,7 @@ fn PersonCard(school: String, person: String, name: String, pupil: bool) -> impl
                             });
                             view! {
                                 <tr class="card-row">
+                                    <td class="card-kind">{l.text(credential_key(c.kind))}</td>
                                     <td><code>{c.uid_masked.unwrap_or_default()}</code></td>
                                     <td><span class=badge>{l.text(status)}</span></td>
                                     <td>{local_time(l, &c.issued_at)}</td>
@@ -300,25 +419,49 @@ fn PersonCard(school: String, person: String, name: String, pupil: bool) -> impl
                         })
                         .collect_view()
                         .into_any();
-                    table(l, "cards", "", &[Key::SchoolCardUid, Key::Status, Key::SchoolIssuedAt, Key::Reason, Key::Actions], rows)
+                    table(l, "cards", "", &[Key::Kind, Key::SchoolCardUid, Key::Status, Key::SchoolIssuedAt, Key::Reason, Key::Actions], rows)
                 };
                 let grounds = if d.meal_grounds.is_empty() {
                     view! { <p class="muted">{l.text(Key::SchoolNoGrounds)}</p> }.into_any()
                 } else {
+                    let day = today();
                     let rows = d
                         .meal_grounds
                         .into_iter()
-                        .map(|g| view! {
-                            <tr>
-                                <td>{crate::labels::meal_ground(l, &g.category)}</td>
-                                <td>{format::short_date(l, &g.valid_from)}</td>
-                                <td>{g.valid_to.map(|d| format::short_date(l, &d)).unwrap_or_default()}</td>
-                                <td>{g.evidence}</td>
-                            </tr>
+                        .map(|g| {
+                            let what = crate::labels::meal_ground(l, &g.category);
+                            let from = format::short_date(l, &g.valid_from);
+                            // A ground open or ending after today may be ended.
+                            let open = g.valid_to.as_deref().is_none_or(|to| to > day.as_str());
+                            let end = (admin && open).then(|| {
+                                let pick = (g.id.clone(), format!("{what}, {from}"), g.valid_from.clone());
+                                view! {
+                                    <button type="button" class="secondary end-ground" on:click=move |_| {
+                                        end_on.set(today());
+                                        end_reason.set(String::new());
+                                        end_error.set(None);
+                                        ending.set(Some(pick.clone()));
+                                    }>{l.text(Key::SchoolEndGround)}</button>
+                                }
+                            });
+                            view! {
+                                <tr class="ground-row">
+                                    <td>{what}</td>
+                                    <td>{from.clone()}</td>
+                                    <td class="ground-to">{g.valid_to.map(|d| format::short_date(l, &d)).unwrap_or_default()}</td>
+                                    <td>{g.evidence}</td>
+                                    {admin.then(|| view! { <td>{end}</td> })}
+                                </tr>
+                            }
                         })
                         .collect_view()
                         .into_any();
-                    table(l, "grounds", "", &[Key::SchoolCategory, Key::SchoolValidFrom, Key::SchoolValidTo, Key::SchoolEvidence], rows)
+                    let heads: &[Key] = if admin {
+                        &[Key::SchoolCategory, Key::SchoolValidFrom, Key::SchoolValidTo, Key::SchoolEvidence, Key::Actions]
+                    } else {
+                        &[Key::SchoolCategory, Key::SchoolValidFrom, Key::SchoolValidTo, Key::SchoolEvidence]
+                    };
+                    table(l, "grounds", "", heads, rows)
                 };
                 view! {
                     <h3>{l.text(Key::SchoolCards)}</h3>
@@ -328,6 +471,7 @@ fn PersonCard(school: String, person: String, name: String, pupil: bool) -> impl
                 }
                 .into_any()
             })}
+            {end_form}
             <div class="field">
                 <label for="block-reason">{t(Key::SchoolBlockReason)}</label>
                 <input id="block-reason" prop:value=move || block_reason.get() on:input=move |ev| block_reason.set(event_target_value(&ev))/>
@@ -339,7 +483,8 @@ fn PersonCard(school: String, person: String, name: String, pupil: bool) -> impl
                 </div>
                 <button type="submit" id="issue-card">{t(Key::SchoolIssueCard)}</button>
             </form>
-            {is_admin().then(|| view! {
+            {pupil.then(|| view! { <AlternativeId school=school.get_value() person=person.get_value() name=name.clone() cards=reload/> })}
+            {admin.then(|| view! {
                 <form class="form-row" id="ground-form" on:submit=on_ground>
                     <div class="field">
                         <label for="ground-category">{t(Key::SchoolCategory)}</label>
@@ -366,7 +511,32 @@ fn PersonCard(school: String, person: String, name: String, pupil: bool) -> impl
                     <button type="submit" id="record-ground">{t(Key::SchoolRecordGround)}</button>
                 </form>
             })}
-            {(pupil && is_admin()).then(|| view! { <PupilLogin school=school.get_value() person=person.get_value()/> })}
+            {(pupil && admin).then(|| view! { <PupilLogin school=school.get_value() person=person.get_value()/> })}
+            {admin.then(|| view! {
+                <section id="remove-member" aria-labelledby="remove-member-title">
+                    <h3 id="remove-member-title">{t(Key::SchoolRemoveMember)}</h3>
+                    <p class="hint">{t(Key::SchoolRemoveMemberHint)}</p>
+                    {move || if confirming.get() {
+                        view! {
+                            <div class="alert warn" id="remove-confirm">
+                                <p>{move || fill(lang().text(Key::SchoolRemoveConfirm), &[("name", full_name.get_value())])}</p>
+                                <div class="actions">
+                                    <button type="button" class="reject" id="remove-yes" node_ref=remove_yes on:click=remove>{t(Key::SchoolRemoveYes)}</button>
+                                    <button type="button" class="secondary" id="remove-cancel" on:click=move |_| confirming.set(false)>{t(Key::Cancel)}</button>
+                                </div>
+                            </div>
+                        }
+                        .into_any()
+                    } else {
+                        view! {
+                            <p class="actions">
+                                <button type="button" class="secondary" id="remove-start" on:click=move |_| confirming.set(true)>{t(Key::SchoolRemoveMember)}</button>
+                            </p>
+                        }
+                        .into_any()
+                    }}
+                </section>
+            })}
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! The canteen till on a tablet: the till chosen once (kept in the browser), a card read
 //! (a USB reader types the card's number and Enter), who the pupil is and how they eat
-//! today, today's menu as toggles, and Serve. A dish with an allergen the parent blocked is
+//! today (beside their photo, so staff see the card is the pupil's own), today's menu as
+//! toggles, and Serve. A dish with an allergen the parent blocked is
 //! stopped, naming the allergen; staff may lift the block with a reason. Each meal carries
 //! the till's rising number, and a meal sent again after a lost answer carries the same one.
 
@@ -287,16 +288,21 @@ fn Counter(school: String, device: String, last_seq: i64) -> impl IntoView {
                 }
                 .into_any();
             }
-            let (name, class) = p
+            let (name, class, photo) = p
                 .member
                 .as_ref()
                 .map(|m| {
                     (
                         m.name.clone().unwrap_or_default(),
                         m.class.as_ref().map(|c| c.name.clone()).unwrap_or_default(),
+                        m.photo.clone(),
                     )
                 })
                 .unwrap_or_default();
+            let face = match photo {
+                Some(src) => view! { <img id="till-photo" class="face" src=src alt=name.clone()/> }.into_any(),
+                None => view! { <div class="face no-face" id="till-no-photo">{l.text(Key::SchoolNoPhoto)}</div> }.into_any(),
+            };
             let charge = p.charge.map(|c| l.text(charge_key(c))).unwrap_or_default();
             let badge = match p.charge {
                 Some(gs::MealCharge::Free) => "badge ok",
@@ -307,15 +313,18 @@ fn Counter(school: String, device: String, last_seq: i64) -> impl IntoView {
             let balance = tenge(l, p.balance.unwrap_or(0));
             view! {
                 <section class="panel till-pupil" id="till-pupil" aria-live="polite">
-                    <h2 id="till-pupil-name">{name}</h2>
-                    <p>
-                        <span id="till-class">{class}</span>
-                        " · "
-                        <span class=badge id="till-charge">{charge}</span>
-                        {ground.map(|g| view! { " " <span id="till-ground">{g}</span> })}
-                    </p>
-                    <p>{l.text(Key::TillBalance)} ": " <strong id="till-balance">{balance}</strong></p>
-                    {p.subsidised_used.then(|| view! { <p class="muted">{l.text(Key::TillSubsidisedUsed)}</p> })}
+                    {face}
+                    <div class="till-who">
+                        <h2 id="till-pupil-name">{name}</h2>
+                        <p>
+                            <span id="till-class">{class}</span>
+                            " · "
+                            <span class=badge id="till-charge">{charge}</span>
+                            {ground.map(|g| view! { " " <span id="till-ground">{g}</span> })}
+                        </p>
+                        <p>{l.text(Key::TillBalance)} ": " <strong id="till-balance">{balance}</strong></p>
+                        {p.subsidised_used.then(|| view! { <p class="muted">{l.text(Key::TillSubsidisedUsed)}</p> })}
+                    </div>
                 </section>
             }
             .into_any()
