@@ -207,6 +207,39 @@ async fn akimat_reads_providers_resolves_a_dispute_and_downloads_the_register() 
             page.wait_text(".priority-table[data-version='1']", "Көп балалы отбасы")
                 .await?;
             page.fill("#weight-large_family", "5").await?;
+            // Before saving, whose place the new weight would change: as many rows as the
+            // API counts for the same weights.
+            page.click("#table-preview").await?;
+            page.wait_text("#table-preview-result", "Сақтамас бұрын").await?;
+            let r = page
+                .graphql("{ voucherPriorityTables(regionKato: \"710000000\") { weights { category weight } } }")
+                .await?;
+            let weights: Vec<String> = r["data"]["voucherPriorityTables"][0]["weights"]
+                .as_array()
+                .context("the table's weights")?
+                .iter()
+                .map(|w| {
+                    let category = w["category"].as_str().unwrap_or_default();
+                    let weight = if category == "large_family" { 5 } else { w["weight"].as_i64().unwrap_or(0) };
+                    format!("{{ category: \"{category}\", weight: {weight} }}")
+                })
+                .collect();
+            let r = page
+                .graphql(&format!(
+                    "{{ voucherPriorityPreview(regionKato: \"710000000\", weights: [{}]) {{ changes {{ applicationId }} }} }}",
+                    weights.join(", ")
+                ))
+                .await?;
+            let expected: usize = r["data"]["voucherPriorityPreview"]
+                .as_array()
+                .context("the preview")?
+                .iter()
+                .map(|c| c["changes"].as_array().map_or(0, Vec::len))
+                .sum();
+            ensure!(
+                page.count("#table-preview-result tr.moved").await? == expected,
+                "the page's preview differs from the API's {r}"
+            );
             page.click("#table-save").await?;
             page.wait_text("#table-invalid", "Не өзгергенін жазыңыз").await?;
             page.fill("#table-note", "Көп балалы отбасының салмағы 5").await?;
@@ -372,6 +405,14 @@ async fn akimat_changes_a_campaign_before_its_window_opens() {
                     && c["directions"]
                         == serde_json::json!([{ "direction": "ARTS", "monthlyValue": 12000 }, { "direction": "SPORT", "monthlyValue": 15000 }]),
                 "the API holds {r}"
+            );
+
+            // Its ranking, before any allocation, says so in words, not with an empty table.
+            page.goto(&format!("/akimat/campaigns/{id}/ranking")).await?;
+            page.wait_text(".empty", "Бөлу әлі жүргізілмеді").await?;
+            ensure!(
+                !page.exists(".content table").await?,
+                "the empty ranking shows a table"
             );
 
             // A demo campaign whose window has opened offers no change.

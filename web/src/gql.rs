@@ -1387,6 +1387,7 @@ pub mod akimat {
         ComputePayouts,
         AkimatPriorityTables,
         CreatePriorityTable,
+        PriorityPreview,
     );
 
     #[cfg(test)]

@@ -9,6 +9,7 @@ use adal_testkit::TestApp;
 use common::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 const TABLE: &str = "mutation($i: VoucherPriorityTableInput!) { createVoucherPriorityTable(input: $i) { id version weights { category weight } ties } }";
 const OPEN: &str = "mutation($i: VoucherCampaignInput!) { openVoucherCampaign(input: $i) { id status seedCommitment seed available } }";
@@ -721,6 +722,7 @@ async fn every_voucher_operation_admits_exactly_its_roles() {
         Op { name: "registerVoucherProvider", query: "mutation { registerVoucherProvider(organisationId: \"999\", regionKato: \"710000000\") { id } }".into(), variables: json!({}), allowed: &["provider"] },
         Op { name: "decideVoucherProvider", query: "mutation { decideVoucherProvider(id: \"999\", approve: true) { id } }".into(), variables: json!({}), allowed: &["akimat"] },
         Op { name: "createVoucherSection", query: SECTION.into(), variables: section_input("999", "x", 1, 1, (1, "10:00", "11:00")), allowed: &["provider"] },
+        Op { name: "voucherPriorityPreview", query: "{ voucherPriorityPreview(regionKato: \"710000000\", weights: []) { applications } }".into(), variables: json!({}), allowed: &["akimat"] },
         Op { name: "updateVoucherCampaign", query: UPDATE_CAMPAIGN.into(), variables: json!({ "id": "999", "i": { "regionKato": "710000000", "name": "x", "firstMonth": 202701, "lastMonth": 202705, "opensAt": "2026-12-01T00:00:00Z", "closesAt": "2026-12-20T00:00:00Z", "budget": 1000, "directions": [{ "direction": "SPORT", "monthlyValue": 100 }], "ageMin": 4, "ageMax": 18, "priorityTableId": "1", "unusedDays": 30, "confirmDays": 10, "attendanceThresholdPct": 75 } }), allowed: &["akimat"] },
         Op { name: "updateVoucherSection", query: UPDATE_SECTION.into(), variables: { let mut v = section_input("999", "x", 1, 1, (1, "10:00", "11:00")); v["id"] = json!("999"); v }, allowed: &["provider"] },
         Op { name: "enrolVoucher", query: ENROL.into(), variables: json!({ "v": "999", "s": "999" }), allowed: &["parent", "teacher.parent"] },
@@ -1246,8 +1248,21 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
     assert_eq!(att.ok()["voucherAttendance"][0]["status"], "AUTO_CONFIRMED");
     assert_eq!(att.ok()["voucherAttendance"][0]["payout"], 6_000);
 
-    // The payment register, for the akimat only, with its checksum.
-    let url = format!("{}/vouchers/payouts/{cid}/{this_month}.csv", app.address);
+    // The payment register, at the address the month's payouts give, for the akimat only,
+    // with its checksum.
+    let listed = gql(
+        &app,
+        Some(&akimat),
+        "query($c: ID!, $m: Int) { voucherPayouts(campaignId: $c, month: $m) { registerCsvUrl registerXlsxUrl } }",
+        json!({ "c": cid, "m": this_month }),
+    )
+    .await;
+    let path = format!("/vouchers/payouts/{cid}/{this_month}.csv");
+    assert_eq!(
+        listed.ok()["voucherPayouts"],
+        json!([{ "registerCsvUrl": path, "registerXlsxUrl": path.replace(".csv", ".xlsx") }])
+    );
+    let url = format!("{}{path}", app.address);
     let anon = reqwest::get(&url).await.unwrap();
     assert_eq!(anon.status(), 401);
     let client = reqwest::Client::new();
@@ -1700,4 +1715,182 @@ async fn a_campaign_changes_until_its_window_opens_and_then_holds() {
             &json!({ "arts": 12_000, "sport": 15_000 })
         )
     );
+}
+
+/// The ranking is listed by rank by the API, page after page (a page of one here), not only
+/// within the page a caller holds; the default order is still as the applications came in.
+#[tokio::test(flavor = "multi_thread")]
+async fn applications_are_listed_in_rank_order_across_pages() {
+    let app = spawn_app_with_demo().await;
+    let (cid, _, _) = allocated(&app).await;
+    let akimat = token(&app, "akimat").await;
+    // The ranks against the order of arrival: the first unranked, the last first.
+    use entities::voucher_application as application;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let rows = application::Entity::find()
+        .filter(application::Column::CampaignId.eq(cid.parse::<i64>().unwrap()))
+        .order_by_asc(application::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 3);
+    for (row, rank) in rows.iter().zip([None, Some(2), Some(1)]) {
+        application::Entity::update_many()
+            .col_expr(application::Column::Rank, rank.into())
+            .filter(application::Column::Id.eq(row.id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    let id = |i: usize| json!(rows[i].id.to_string());
+    const PAGE: &str = "query($c: ID!, $o: VoucherApplicationOrder!, $a: String) { voucherApplications(campaignId: $c, order: $o, first: 1, after: $a) { totalCount pageInfo { hasNextPage endCursor } nodes { id rank } } }";
+    let walk = |order: &'static str| {
+        let (app, akimat, cid) = (&app, &akimat, &cid);
+        async move {
+            let mut seen = Vec::new();
+            let mut after = Value::Null;
+            loop {
+                let r = gql(
+                    app,
+                    Some(akimat),
+                    PAGE,
+                    json!({ "c": cid, "o": order, "a": after }),
+                )
+                .await;
+                let list = r.ok()["voucherApplications"].clone();
+                seen.extend(list["nodes"].as_array().unwrap().iter().cloned());
+                if list["pageInfo"]["hasNextPage"] != true {
+                    return seen;
+                }
+                after = list["pageInfo"]["endCursor"].clone();
+            }
+        }
+    };
+    assert_eq!(
+        walk("RANK").await,
+        [
+            json!({ "id": id(2), "rank": 1 }),
+            json!({ "id": id(1), "rank": 2 }),
+            json!({ "id": id(0), "rank": null })
+        ]
+    );
+    assert_eq!(
+        walk("SUBMITTED").await,
+        [
+            json!({ "id": id(0), "rank": null }),
+            json!({ "id": id(1), "rank": 2 }),
+            json!({ "id": id(2), "rank": 1 })
+        ]
+    );
+    // A cursor of the other order is refused with the field named.
+    let r = gql(
+        &app,
+        Some(&akimat),
+        PAGE,
+        json!({ "c": cid, "o": "RANK", "a": adal_core::pagination::encode_cursor("12") }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+}
+
+/// Before a new table is saved, the officer sees what it would change: each application whose
+/// score or place by score moves, the largest move first; a rejected category counts under
+/// neither table; nothing is saved; another region's officer may not look.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_proposed_table_shows_whose_place_it_would_change_before_it_is_saved() {
+    let app = spawn_app_with_demo().await;
+    let akimat = token(&app, "akimat").await;
+    let parent = token(&app, "parent").await;
+    let teacher = token(&app, "teacher.parent").await;
+    let t = table(&app, &akimat).await;
+    let cid = campaign(&app, &akimat, &t).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut ids = HashMap::new();
+    for (who, child, cat, confirm) in [
+        (&parent, aruzhan(), "disability", true),
+        (&teacher, sofya(), "asp", false),
+        (&parent, alikhan(), "large_family", true),
+    ] {
+        let r = gql(
+            &app,
+            Some(who),
+            APPLY,
+            apply_input(&cid, &child, &[(cat, "ref")]),
+        )
+        .await;
+        let a = r.ok()["applyForVoucher"].clone();
+        gql(
+            &app,
+            Some(&akimat),
+            DECIDE,
+            json!({ "id": category_id(&a, cat), "c": confirm, "r": "checked" }),
+        )
+        .await
+        .ok();
+        ids.insert(cat, a["id"].as_str().unwrap().to_owned());
+    }
+    const PREVIEW: &str = "query($r: String!, $w: [VoucherCategoryWeightInput!]!) { voucherPriorityPreview(regionKato: $r, weights: $w) { campaign { id } applications changes { applicationId childName scoreNow scoreThen placeNow placeThen } } }";
+    let tables_before = gql(&app, None, "{ voucherPriorityTables { id } }", json!({})).await;
+    // Large families up to 6, the allowance for targeted assistance (Софья's, rejected) to 9.
+    let weights = json!([
+        { "category": "orphan", "weight": 5 }, { "category": "disability", "weight": 4 },
+        { "category": "asp", "weight": 9 }, { "category": "large_family", "weight": 6 }
+    ]);
+    let r = gql(
+        &app,
+        Some(&akimat),
+        PREVIEW,
+        json!({ "r": "710000000", "w": weights }),
+    )
+    .await;
+    let ours = r.ok()["voucherPriorityPreview"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["campaign"]["id"] == json!(cid))
+        .cloned()
+        .unwrap_or_else(|| panic!("no preview of the campaign: {}", r.body));
+    assert_eq!(ours["applications"], 3);
+    let changes = ours["changes"].as_array().unwrap();
+    let brief: Vec<Value> = changes
+        .iter()
+        .map(|c| {
+            json!([
+                c["applicationId"],
+                c["scoreNow"],
+                c["scoreThen"],
+                c["placeNow"],
+                c["placeThen"]
+            ])
+        })
+        .collect();
+    // Әлихан from 2 to 6 points rises to the first place; Аружан keeps 4 and is second.
+    assert_eq!(
+        brief,
+        [
+            json!([ids["large_family"], 2, 6, 2, 1]),
+            json!([ids["disability"], 4, 4, 1, 2])
+        ]
+    );
+    assert!(
+        changes[0]["childName"]
+            .as_str()
+            .is_some_and(|n| n.contains("Әлихан")),
+        "{}",
+        r.body
+    );
+    // Nothing was saved.
+    let tables_after = gql(&app, None, "{ voucherPriorityTables { id } }", json!({})).await;
+    assert_eq!(tables_before.ok(), tables_after.ok());
+    // Another region is not the officer's to preview.
+    let r = gql(
+        &app,
+        Some(&akimat),
+        PREVIEW,
+        json!({ "r": "750000000", "w": [] }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("FORBIDDEN"), "{}", r.body);
 }

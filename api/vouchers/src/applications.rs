@@ -371,23 +371,89 @@ pub async fn for_campaign(
     actor: &Actor,
     campaign_id: i64,
     status: Option<VoucherApplicationStatus>,
+    order: Order,
     page: &PageRequest,
 ) -> ApiResult<(Vec<application::Model>, u64)> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::{Expr, ExprTrait};
     let campaign = campaigns::get_managed(db, actor, campaign_id).await?;
     let mut q = application::Entity::find().filter(application::Column::CampaignId.eq(campaign.id));
     if let Some(s) = status {
         q = q.filter(application::Column::Status.eq(s.as_str()));
     }
     let total = q.clone().count(db).await?;
-    if let Some(after) = page.after_id()? {
-        q = q.filter(application::Column::Id.gt(after));
-    }
-    let rows = q
-        .order_by_asc(application::Column::Id)
-        .limit(page.fetch_limit())
-        .all(db)
-        .await?;
+    let (rank, id) = (application::Column::Rank, application::Column::Id);
+    let q = match order {
+        Order::Submitted => {
+            if let Some(after) = page.after_id()? {
+                q = q.filter(id.gt(after));
+            }
+            q.order_by_asc(id)
+        }
+        Order::Rank => {
+            match page.after.as_deref().map(RankKey::parse).transpose()? {
+                Some(RankKey::Ranked(r, i)) => {
+                    q = q.filter(
+                        Condition::any()
+                            .add(rank.gt(r))
+                            .add(Condition::all().add(rank.eq(r)).add(id.gt(i)))
+                            .add(rank.is_null()),
+                    );
+                }
+                Some(RankKey::Unranked(i)) => {
+                    q = q.filter(rank.is_null()).filter(id.gt(i));
+                }
+                None => {}
+            }
+            // The ranked first (SQLite and PostgreSQL place nulls apart), then the rest.
+            q.order_by_asc(Expr::col(rank).is_null())
+                .order_by_asc(rank)
+                .order_by_asc(id)
+        }
+    };
+    let rows = q.limit(page.fetch_limit()).all(db).await?;
     Ok((rows, total))
+}
+
+/// The order a campaign's applications are listed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// As they came in (by id).
+    Submitted,
+    /// By the allocation's rank, the unranked after the ranked (by id).
+    Rank,
+}
+
+/// Where a page in rank order ends: a rank and the id, or an unranked id.
+enum RankKey {
+    Ranked(i32, i64),
+    Unranked(i64),
+}
+
+impl RankKey {
+    fn parse(s: &str) -> ApiResult<Self> {
+        let bad = || ApiError::bad_input("after", "the cursor is not valid");
+        if let Some(rest) = s.strip_prefix('r') {
+            let (r, i) = rest.split_once(':').ok_or_else(bad)?;
+            Ok(Self::Ranked(
+                r.parse().map_err(|_| bad())?,
+                i.parse().map_err(|_| bad())?,
+            ))
+        } else if let Some(i) = s.strip_prefix('n') {
+            Ok(Self::Unranked(i.parse().map_err(|_| bad())?))
+        } else {
+            Err(bad())
+        }
+    }
+}
+
+/// An application's key in a page of the given order (the cursor after it).
+pub fn page_key(order: Order, a: &application::Model) -> String {
+    match (order, a.rank) {
+        (Order::Submitted, _) => a.id.to_string(),
+        (Order::Rank, Some(r)) => format!("r{r}:{}", a.id),
+        (Order::Rank, None) => format!("n{}", a.id),
+    }
 }
 
 /// The caller's children's applications (a parent's view), newest first.

@@ -276,6 +276,15 @@ impl Payout {
     async fn amount(&self) -> i64 {
         self.0.amount
     }
+    /// Where the month's payment register (every provider's payouts of the campaign's month)
+    /// is downloaded as CSV.
+    async fn register_csv_url(&self) -> String {
+        crate::http::register_path(self.0.campaign_id, self.0.month, "csv")
+    }
+    /// The same register as XLSX.
+    async fn register_xlsx_url(&self) -> String {
+        crate::http::register_path(self.0.campaign_id, self.0.month, "xlsx")
+    }
 }
 
 /// A month's payouts and where their payment register is downloaded.

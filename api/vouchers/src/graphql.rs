@@ -27,6 +27,7 @@ use crate::allocation;
 use crate::applications::{self, ApplicationDraft};
 use crate::campaigns::{self, CampaignDraft, TableDraft, parse_category};
 use crate::money;
+use crate::preview;
 use crate::ranking::TieBreak;
 use crate::vocab::{
     ClubDirection, VoucherApplicationStatus, VoucherCampaignStatus, VoucherCategoryStatus,
@@ -613,6 +614,31 @@ impl VouchersQuery {
             .collect())
     }
 
+    /// What proposed weights would change, before they are saved as the region's next
+    /// table: per campaign not yet allocated, each application whose score or place by score
+    /// moves. Categories the akimat rejected do not count; the lottery's order is not shown
+    /// (its seed is secret until the allocation).
+    #[graphql(guard = "Allow::roles(\"voucherPriorityPreview\", AKIMAT)")]
+    async fn voucher_priority_preview(
+        &self,
+        ctx: &Context<'_>,
+        region_kato: String,
+        weights: Vec<CategoryWeight>,
+    ) -> Result<Vec<PriorityPreview>> {
+        let state = ctx.data::<AppState>()?;
+        let region = Kato::parse(&region_kato).field("regionKato")?;
+        Ok(preview::preview(
+            &state.db,
+            actor(ctx)?,
+            region.as_str(),
+            &weights_of(weights)?,
+        )
+        .await?
+        .into_iter()
+        .map(PriorityPreview)
+        .collect())
+    }
+
     /// Voucher campaigns (public), newest first.
     #[graphql(guard = "Allow::public(\"voucherCampaigns\")")]
     async fn voucher_campaigns(
@@ -670,20 +696,26 @@ impl VouchersQuery {
         ctx: &Context<'_>,
         campaign_id: ID,
         status: Option<VoucherApplicationStatus>,
+        #[graphql(default)] order: ApplicationOrder,
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Conn<Application>> {
         let state = ctx.data::<AppState>()?;
         let page = PageRequest::parse(first, after)?;
+        let order = order.into();
         let (rows, total) = applications::for_campaign(
             &state.db,
             actor(ctx)?,
             parse_id("campaignId", &campaign_id)?,
             status,
+            order,
             &page,
         )
         .await?;
-        let keys: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+        let keys: Vec<String> = rows
+            .iter()
+            .map(|r| applications::page_key(order, r))
+            .collect();
         let hydrated = hydrate(&state.db, rows).await?;
         let mut keyed: Vec<(String, Application)> = keys.into_iter().zip(hydrated).collect();
         keyed.truncate(page.fetch_limit() as usize);
@@ -713,6 +745,65 @@ impl VouchersQuery {
         let state = ctx.data::<AppState>()?;
         let apps = applications::mine(&state.db, actor(ctx)?).await?;
         hydrate(&state.db, apps).await
+    }
+}
+
+/// Category weights as typed: each category code once.
+fn weights_of(list: Vec<CategoryWeight>) -> Result<BTreeMap<String, i64>> {
+    let mut weights = BTreeMap::new();
+    for w in list {
+        let code = parse_category(&w.category)?;
+        if weights.insert(code, w.weight).is_some() {
+            return Err(ApiError::bad_input("weights", "each category is weighed once").into());
+        }
+    }
+    Ok(weights)
+}
+
+/// A campaign's applications under proposed weights (see `preview`).
+pub struct PriorityPreview(pub preview::CampaignPreview);
+
+#[Object(name = "VoucherPriorityPreview")]
+impl PriorityPreview {
+    async fn campaign(&self) -> Campaign {
+        Campaign(self.0.campaign.clone())
+    }
+    /// Applications still in the queue (submitted or held for a document).
+    async fn applications(&self) -> i32 {
+        i32::try_from(self.0.applications).unwrap_or(i32::MAX)
+    }
+    /// Those whose score or place would change, the largest move first.
+    async fn changes(&self) -> Vec<PreviewChange> {
+        self.0.changes.iter().cloned().map(PreviewChange).collect()
+    }
+}
+
+/// One application whose score or place proposed weights change.
+pub struct PreviewChange(pub preview::Change);
+
+#[Object(name = "VoucherPreviewChange")]
+impl PreviewChange {
+    async fn application_id(&self) -> ID {
+        ID(self.0.application_id.to_string())
+    }
+    /// The child's name (personal data: the read is recorded).
+    async fn child_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        adal_registers::loaders::person_name(ctx, self.0.child_person_id).await
+    }
+    /// The score under the table in force, and under the proposed weights.
+    async fn score_now(&self) -> i64 {
+        self.0.score_now
+    }
+    async fn score_then(&self) -> i64 {
+        self.0.score_then
+    }
+    /// The place by score (1 + the applications with a higher one), now and then; the tie
+    /// rules and the lottery order equal scores at the allocation.
+    async fn place_now(&self) -> i32 {
+        i32::try_from(self.0.place_now).unwrap_or(i32::MAX)
+    }
+    async fn place_then(&self) -> i32 {
+        i32::try_from(self.0.place_then).unwrap_or(i32::MAX)
     }
 }
 
@@ -780,6 +871,26 @@ impl VoucherCampaignInput {
     }
 }
 
+/// The order of a campaign's applications.
+#[derive(Enum, Copy, Clone, PartialEq, Eq, Default)]
+#[graphql(name = "VoucherApplicationOrder")]
+pub enum ApplicationOrder {
+    /// As they came in.
+    #[default]
+    Submitted,
+    /// By the allocation's rank; the applications it did not rank after them.
+    Rank,
+}
+
+impl From<ApplicationOrder> for applications::Order {
+    fn from(o: ApplicationOrder) -> Self {
+        match o {
+            ApplicationOrder::Submitted => Self::Submitted,
+            ApplicationOrder::Rank => Self::Rank,
+        }
+    }
+}
+
 #[derive(InputObject)]
 pub struct VoucherCategoryInput {
     pub category: String,
@@ -831,16 +942,9 @@ impl VouchersMutation {
         input: VoucherPriorityTableInput,
     ) -> Result<PriorityTable> {
         let state = ctx.data::<AppState>()?;
-        let mut weights = BTreeMap::new();
-        for w in input.weights {
-            let code = parse_category(&w.category)?;
-            if weights.insert(code, w.weight).is_some() {
-                return Err(ApiError::bad_input("weights", "each category is weighed once").into());
-            }
-        }
         let draft = TableDraft {
             region: Kato::parse(&input.region_kato).field("regionKato")?,
-            weights,
+            weights: weights_of(input.weights)?,
             ties: input.ties.into_iter().map(TieBreak::from).collect(),
             note: input.note,
         };

@@ -21,6 +21,7 @@ pub mod loaders;
 pub mod money;
 pub mod notices;
 pub mod open_figures;
+pub mod preview;
 pub mod ranking;
 pub mod rules;
 pub mod scope;

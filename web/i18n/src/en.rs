@@ -1223,6 +1223,14 @@ pub fn text(key: Key) -> &'static str {
         VchErrAlreadyEnrolled => "The voucher is already used at this section.",
         VchErrVoucherOver => "The voucher has no month left to use.",
         VchErrSectionFull => "The section has no place left.",
+        AkimatPreviewTable => "Preview the change",
+        AkimatPreviewHint => {
+            "Before saving: each application of the campaigns not yet allocated whose score or place by score the new weights change. Equal scores share a place; the tie rules and the lottery order them at the allocation."
+        }
+        AkimatPreviewCampaign => "{campaign}: {applications} applications, {changed} would change",
+        AkimatPreviewNone => "The new weights change no application's score or place.",
+        AkimatScoreNowThen => "Score: now → then",
+        AkimatPlaceNowThen => "Place: now → then",
         AkimatEditCampaign => "Change the campaign",
         AkimatEditCampaignHint => {
             "Until the application window opens, the campaign's terms can change; its region and its lottery seed stay. After that they are what parents applied under."

@@ -18,7 +18,7 @@ type Category = gql::campaign_applications::CampaignApplicationsVoucherApplicati
 #[component]
 pub fn DeskPage() -> impl IntoView {
     view! {
-        <ApplicationsPage title=Key::AkimatDeskTitle hint=Key::AkimatDeskHint empty=Key::AkimatNoApplications body=cards/>
+        <ApplicationsPage title=Key::AkimatDeskTitle hint=Key::AkimatDeskHint empty=Key::AkimatNoApplications by_rank=false body=cards/>
     }
 }
 

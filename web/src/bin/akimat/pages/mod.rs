@@ -152,9 +152,12 @@ pub fn ApplicationsPage(
     title: Key,
     hint: Key,
     empty: Key,
+    /// Whether the API lists them by the allocation's rank (else as they came in).
+    by_rank: bool,
     body: fn(Vec<Application>, RwSignal<u32>) -> Option<AnyView>,
 ) -> impl IntoView {
-    use crate::gql::akimat::{CampaignApplications, campaign_applications::Variables};
+    use crate::gql::akimat::CampaignApplications;
+    use crate::gql::akimat::campaign_applications::{Variables, VoucherApplicationOrder};
     use crate::ui::{Choice, Cursor, EmptyState, PageTitle, Pager, loaded};
     let id = campaign_id();
     let reload = RwSignal::new(0u32);
@@ -165,6 +168,11 @@ pub fn ApplicationsPage(
         Variables {
             campaign_id: id(),
             status: status.get(),
+            order: if by_rank {
+                VoucherApplicationOrder::RANK
+            } else {
+                VoucherApplicationOrder::SUBMITTED
+            },
             first: Some(PAGE),
             after: cursor.after(),
         }

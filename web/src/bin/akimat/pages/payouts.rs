@@ -31,12 +31,6 @@ const PAID_HEADS: [Key; 3] = [
     Key::ProviderAmount,
 ];
 
-/// Where the API serves a month's payment register (`csv` or `xlsx`): the route of the
-/// vouchers' downloads (`api/vouchers/src/http.rs`, `register_path`).
-fn register_path(campaign: &str, month: i64, ext: &str) -> String {
-    format!("/vouchers/payouts/{campaign}/{month}.{ext}")
-}
-
 /// The months from `first` to `last` (`YYYYMM`), newest first.
 fn months(first: i64, last: i64) -> Vec<i64> {
     let mut out = Vec::new();
@@ -175,10 +169,11 @@ fn Month(campaign: RwSignal<String>, month: RwSignal<i64>) -> impl IntoView {
             }
         })
     };
-    let get = move |ext: &'static str| {
+    // The month's register at the address the API gives with its payouts.
+    let get = move |url: String, ext: &'static str| {
         let (c, m) = (campaign.get_untracked(), month.get_untracked());
         download(
-            register_path(&c, m, ext),
+            url,
             format!("voucher-register-{c}-{m}.{ext}"),
             download_error,
         );
@@ -254,6 +249,11 @@ fn Month(campaign: RwSignal<String>, month: RwSignal<i64>) -> impl IntoView {
                 }
                 .into_any()
             } else {
+                let (csv, xlsx) = d
+                    .voucher_payouts
+                    .first()
+                    .map(|p| (p.register_csv_url.clone(), p.register_xlsx_url.clone()))
+                    .unwrap_or_default();
                 let rows = d
                     .voucher_payouts
                     .iter()
@@ -275,9 +275,9 @@ fn Month(campaign: RwSignal<String>, month: RwSignal<i64>) -> impl IntoView {
                 view! {
                     {table(l, "payouts", "", &PAID_HEADS, rows.into_any())}
                     <p class="actions">
-                        <button type="button" class="secondary" id="register-csv" on:click=move |_| get("csv")>{l.text(Key::AkimatRegisterCsv)}</button>
+                        <button type="button" class="secondary" id="register-csv" on:click=move |_| get(csv.clone(), "csv")>{l.text(Key::AkimatRegisterCsv)}</button>
                         " "
-                        <button type="button" class="secondary" id="register-xlsx" on:click=move |_| get("xlsx")>{l.text(Key::AkimatRegisterXlsx)}</button>
+                        <button type="button" class="secondary" id="register-xlsx" on:click=move |_| get(xlsx.clone(), "xlsx")>{l.text(Key::AkimatRegisterXlsx)}</button>
                     </p>
                     {error_view(download_error)}
                 }

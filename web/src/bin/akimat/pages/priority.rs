@@ -1,6 +1,6 @@
 //! The region's priority tables: every version with its category weights, tie rules, note
 //! and date (versions are never edited), and the form that records the next version from
-//! the latest one's weights.
+//! the latest one's weights, showing first whose score and place the new weights would change.
 
 use leptos::prelude::*;
 
@@ -118,47 +118,78 @@ fn NewTable(
     let invalid: RwSignal<Option<Key>> = RwSignal::new(None);
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let region = StoredValue::new(region);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        saved.set(None);
-        error.set(None);
+    // The weights as typed, each 0 to 1000.
+    let typed = move || -> Option<Vec<(String, i64)>> {
         let mut list = Vec::new();
         for (category, w) in weights.get_value() {
             match w.get_untracked().trim().parse::<i64>() {
-                Ok(weight) if (0..=1000).contains(&weight) => {
-                    list.push(gql::create_priority_table::VoucherCategoryWeightInput {
-                        category,
-                        weight,
-                    });
-                }
+                Ok(weight) if (0..=1000).contains(&weight) => list.push((category, weight)),
                 _ => {
                     invalid.set(Some(Key::AkimatErrWeight));
-                    return;
+                    return None;
                 }
             }
         }
-        let Some(note) = non_empty(note.get_untracked()) else {
-            invalid.set(Some(Key::AkimatErrNote));
-            return;
-        };
-        invalid.set(None);
-        let input = gql::create_priority_table::VoucherPriorityTableInput {
-            region_kato: region.get_value(),
-            weights: list,
-            ties: TIE_ORDERS[ties.get_untracked().min(2)].to_vec(),
-            note,
-        };
-        leptos::task::spawn_local(async move {
-            let vars = gql::create_priority_table::Variables { input };
-            match api::call::<gql::CreatePriorityTable>(vars).await {
-                Ok(d) => {
-                    saved.set(Some(d.create_voucher_priority_table.version));
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        Some(list)
     };
+    let preview: RwSignal<Option<Vec<Preview>>> = RwSignal::new(None);
+    let on_preview =
+        move |_| {
+            error.set(None);
+            preview.set(None);
+            let Some(list) = typed() else { return };
+            invalid.set(None);
+            let vars =
+                gql::priority_preview::Variables {
+                    region_kato: region.get_value(),
+                    weights: list
+                        .into_iter()
+                        .map(|(category, weight)| {
+                            gql::priority_preview::VoucherCategoryWeightInput { category, weight }
+                        })
+                        .collect(),
+                };
+            leptos::task::spawn_local(async move {
+                match api::call::<gql::PriorityPreview>(vars).await {
+                    Ok(d) => preview.set(Some(d.voucher_priority_preview)),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        };
+    let on_submit =
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            saved.set(None);
+            error.set(None);
+            let Some(list) = typed() else { return };
+            let list =
+                list.into_iter()
+                    .map(|(category, weight)| {
+                        gql::create_priority_table::VoucherCategoryWeightInput { category, weight }
+                    })
+                    .collect();
+            let Some(note) = non_empty(note.get_untracked()) else {
+                invalid.set(Some(Key::AkimatErrNote));
+                return;
+            };
+            invalid.set(None);
+            let input = gql::create_priority_table::VoucherPriorityTableInput {
+                region_kato: region.get_value(),
+                weights: list,
+                ties: TIE_ORDERS[ties.get_untracked().min(2)].to_vec(),
+                note,
+            };
+            leptos::task::spawn_local(async move {
+                let vars = gql::create_priority_table::Variables { input };
+                match api::call::<gql::CreatePriorityTable>(vars).await {
+                    Ok(d) => {
+                        saved.set(Some(d.create_voucher_priority_table.version));
+                        reload.update(|n| *n += 1);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        };
     let rows = weights
         .get_value()
         .into_iter()
@@ -195,7 +226,63 @@ fn NewTable(
             {move || invalid.get().map(|k| view! { <p class="alert error" role="alert" id="table-invalid">{t(k)}</p> })}
             {refusal_view(error)}
             {move || saved.get().map(|v| view! { <p class="alert success" role="status" id="table-saved">{t(Key::AkimatTableSaved)} {format!(" v{v}")}</p> })}
-            <button type="submit" id="table-save">{t(Key::AkimatSaveTable)}</button>
+            <p class="actions">
+                <button type="button" class="secondary" id="table-preview" on:click=on_preview>{t(Key::AkimatPreviewTable)}</button>
+                " "
+                <button type="submit" id="table-save">{t(Key::AkimatSaveTable)}</button>
+            </p>
+            {move || preview.get().map(preview_view)}
         </form>
     }
+}
+
+type Preview = gql::priority_preview::PriorityPreviewVoucherPriorityPreview;
+
+const PREVIEW_HEADS: [Key; 3] = [
+    Key::SheetChild,
+    Key::AkimatScoreNowThen,
+    Key::AkimatPlaceNowThen,
+];
+
+/// What the proposed weights would change, per campaign not yet allocated.
+fn preview_view(campaigns: Vec<Preview>) -> AnyView {
+    let l = lang();
+    let moved: usize = campaigns.iter().map(|c| c.changes.len()).sum();
+    let parts = campaigns
+        .into_iter()
+        .filter(|c| !c.changes.is_empty())
+        .map(|c| {
+            let title = crate::ui::fill(
+                l.text(Key::AkimatPreviewCampaign),
+                &[
+                    ("campaign", c.campaign.name.clone()),
+                    ("applications", c.applications.to_string()),
+                    ("changed", c.changes.len().to_string()),
+                ],
+            );
+            let rows = c
+                .changes
+                .into_iter()
+                .map(|x| view! {
+                    <tr class="moved" data-id=x.application_id>
+                        <th scope="row">{x.child_name.unwrap_or_default()}</th>
+                        <td class="num score">{format!("{} → {}", x.score_now, x.score_then)}</td>
+                        <td class="num place">{format!("{} → {}", x.place_now, x.place_then)}</td>
+                    </tr>
+                })
+                .collect_view();
+            view! {
+                <h3 data-campaign=c.campaign.id>{title}</h3>
+                {table(l, "", "preview", &PREVIEW_HEADS, rows.into_any())}
+            }
+        })
+        .collect_view();
+    view! {
+        <section id="table-preview-result" aria-live="polite">
+            <p class="hint">{l.text(Key::AkimatPreviewHint)}</p>
+            {(moved == 0).then(|| view! { <p class="muted">{l.text(Key::AkimatPreviewNone)}</p> })}
+            {parts}
+        </section>
+    }
+    .into_any()
 }

@@ -21,18 +21,17 @@ const HEADS: [Key; 6] = [
 #[component]
 pub fn RankingPage() -> impl IntoView {
     view! {
-        <ApplicationsPage title=Key::AkimatRankingTitle hint=Key::AkimatRankingHint empty=Key::AkimatNotRanked body=rows/>
+        <ApplicationsPage title=Key::AkimatRankingTitle hint=Key::AkimatRankingHint empty=Key::AkimatNotRanked by_rank=true body=rows/>
     }
 }
 
-/// The ranked applications in their order, with the score and why (`None` before the
-/// allocation).
-fn rows(mut nodes: Vec<Application>, _reload: RwSignal<u32>) -> Option<AnyView> {
+/// The ranked applications in the API's rank order, with the score and why (`None` before
+/// the allocation).
+fn rows(nodes: Vec<Application>, _reload: RwSignal<u32>) -> Option<AnyView> {
     let l = lang();
     if !nodes.iter().any(|a| a.rank.is_some()) {
         return None;
     }
-    nodes.sort_by_key(|a| (a.rank.is_none(), a.rank));
     let rows = nodes
         .into_iter()
         .map(|a| {
