@@ -139,8 +139,13 @@ impl Member {
     }
     /// The member's photo, when the school added one, as a `data:` address (PNG or JPEG) an
     /// image shows as it is. Ask for it for one person (the till, the person's card), not for a
-    /// whole list.
+    /// whole list. It is personal data: its read is recorded, as the name's is.
     async fn photo(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        if self.0.photo_sha256.is_none()
+            || !adal_core::audit::reveal(ctx, self.0.person_id, "photo")
+        {
+            return Ok(None);
+        }
         let state = ctx.data::<AppState>()?;
         Ok(roster::photo_data_url(&state.settings.data_dir, &self.0)?)
     }

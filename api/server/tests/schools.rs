@@ -1630,6 +1630,17 @@ async fn a_pupils_photo_is_kept_by_the_school_and_shown_at_the_till() {
         (&member["hasPhoto"], &member["photo"]),
         (&json!(true), &json!(photo))
     );
+    // Showing it at the till is a read of her personal data, on the trail.
+    let read = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("personal_data.read"))
+        .filter(audit_event::Column::SubjectId.eq(pupil.as_str()))
+        .order_by_desc(audit_event::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the read of her photo is recorded");
+    let details: Value = serde_json::from_str(&read.details).unwrap();
+    assert_eq!(details["fields"], json!(["name", "photo"]));
 
     // A PDF is no photo, and the photo stays as it was.
     let r = gql_upload(
