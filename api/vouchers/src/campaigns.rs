@@ -58,7 +58,8 @@ pub fn parse_category(raw: &str) -> ApiResult<String> {
     }
 }
 
-fn require_region(actor: &Actor, region: &str) -> ApiResult<()> {
+/// Refuses (`FORBIDDEN`) an officer acting for a region not theirs.
+pub(crate) fn require_region(actor: &Actor, region: &str) -> ApiResult<()> {
     if scope::campaign_regions(actor).contains(&region.to_owned()) {
         Ok(())
     } else {

@@ -14,11 +14,10 @@ use entities::{
 };
 
 use adal_core::auth::Actor;
-use adal_core::error::{ApiError, ApiResult};
+use adal_core::error::ApiResult;
 
 use crate::campaigns;
 use crate::ranking::{PriorityTable, score};
-use crate::scope;
 use crate::vocab::{VoucherApplicationStatus, VoucherCampaignStatus, VoucherCategoryStatus};
 
 /// One application whose score or place the proposed weights change.
@@ -49,16 +48,14 @@ fn places(scores: &[i64]) -> Vec<usize> {
         .collect()
 }
 
-/// The preview for the officer's region (`NOT_FOUND`-free: a region not theirs is forbidden).
+/// The preview for the officer's region (a region not theirs is forbidden).
 pub async fn preview(
     db: &impl ConnectionTrait,
     actor: &Actor,
     region: &str,
     weights: &BTreeMap<String, i64>,
 ) -> ApiResult<Vec<CampaignPreview>> {
-    if !scope::campaign_regions(actor).contains(&region.to_owned()) {
-        return Err(ApiError::Forbidden);
-    }
+    campaigns::require_region(actor, region)?;
     let campaigns = voucher_campaign::Entity::find()
         .filter(voucher_campaign::Column::RegionKato.eq(region))
         .filter(voucher_campaign::Column::Status.eq(VoucherCampaignStatus::Open.as_str()))
