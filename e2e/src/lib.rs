@@ -766,6 +766,19 @@ pub async fn this_month(page: &Page) -> Result<i64> {
         .context("this month")
 }
 
+/// The demo's allocated voucher campaign, as the signed-in akimat officer's API lists it.
+pub async fn allocated_campaign(page: &Page) -> Result<String> {
+    let r = page.graphql("{ voucherCampaigns { id status } }").await?;
+    r["data"]["voucherCampaigns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["status"] == "ALLOCATED")
+        .and_then(|c| c["id"].as_str())
+        .map(str::to_owned)
+        .context("the demo's allocated campaign")
+}
+
 /// A valid BIN that the demo data does not use: registered in `yymm`, serial `serial`.
 pub fn valid_bin(yymm: &str, serial: u32) -> String {
     for tail in 0..100u32 {

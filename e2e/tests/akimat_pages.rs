@@ -6,7 +6,7 @@
 //! downloaded (in Kazakh and English).
 
 use anyhow::{Context, Result, ensure};
-use e2e::{Page, run, this_month};
+use e2e::{Page, allocated_campaign, run, this_month};
 use sea_orm::ConnectionTrait;
 
 /// A date `days` from today and a month `months` from this one, in Kazakhstan's calendar
@@ -262,17 +262,7 @@ async fn akimat_reads_providers_resolves_a_dispute_and_downloads_the_register() 
             // The dispute, resolved with a reason.
             page.click(".sidenav a[href='/akimat/budgets']").await?;
             page.wait_text("h1", "Бюджеттер мен төлемдер").await?;
-            let r = page
-                .graphql("{ voucherCampaigns { id status } }")
-                .await?;
-            let allocated = r["data"]["voucherCampaigns"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|c| c["status"] == "ALLOCATED")
-                .and_then(|c| c["id"].as_str())
-                .context("the demo's allocated campaign")?
-                .to_owned();
+            let allocated = allocated_campaign(page).await?;
             page.select("#pay-campaign", &allocated).await?;
             page.select("#pay-month", &month.to_string()).await?;
             let dispute = format!("#disputes .dispute[data-id='{id}']");

@@ -3,7 +3,7 @@
 //! section that is not the provider's shows nothing; the sections and payouts pages.
 
 use anyhow::{Context, Result, ensure};
-use e2e::{Page, run, this_month};
+use e2e::{Page, allocated_campaign, run, this_month};
 
 /// The provider's section where a demo child's voucher is used this month, and the child's
 /// voucher id (the signed-in provider asks the API).
@@ -259,10 +259,13 @@ async fn provider_lists_a_section_and_reads_its_payouts() {
     .await;
 }
 
+/// A disputed month is talked over in the three portals that take part in it: the provider
+/// answers the parent's dispute, the parent sees one new message and replies, the akimat sees
+/// two; each count goes once its reader opens the conversation, and stays gone.
 #[tokio::test(flavor = "multi_thread")]
-async fn provider_reads_a_dispute_and_answers_in_its_conversation() {
+async fn a_disputed_month_is_talked_over_in_three_portals_with_unread_counts() {
     run(
-        "provider_reads_a_dispute_and_answers_in_its_conversation",
+        "a_disputed_month_is_talked_over_in_three_portals_with_unread_counts",
         async |page| {
             page.sign_in("parent").await?;
             page.wait_path("/citizen").await?;
@@ -298,6 +301,7 @@ async fn provider_reads_a_dispute_and_answers_in_its_conversation() {
                 .await?;
             page.wait_text(&format!("{row} .dispute-reason"), "Бала 4 рет қана барды")
                 .await?;
+            page.find(&format!("{row} .conversation[data-unread='0']")).await?;
             page.click(&format!("{row} .conversation button")).await?;
             page.wait_text(&format!("{row} .conversation"), "No messages yet")
                 .await?;
@@ -311,6 +315,53 @@ async fn provider_reads_a_dispute_and_answers_in_its_conversation() {
             page.click(".sidenav a[href='/provider/payouts']").await?;
             page.wait_text(".unpaid[data-status=DISPUTED] .why", "Бала 4 рет қана барды")
                 .await?;
+            page.sign_out().await?;
+
+            // The parent: the month on its application's page has one new message.
+            page.sign_in("parent").await?;
+            page.wait_path("/citizen").await?;
+            let r = page
+                .graphql("{ myVoucherApplications { id voucher { id } } }")
+                .await?;
+            let app = r["data"]["myVoucherApplications"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|a| a["voucher"]["id"].as_str() == Some(voucher.as_str()))
+                .and_then(|a| a["id"].as_str())
+                .context("the disputed month's application")?
+                .to_owned();
+            page.goto(&format!("/citizen/vouchers/{app}")).await?;
+            let talk = "#vch-months .conversation";
+            page.find(&format!("{talk}[data-unread='1'] .unread")).await?;
+            page.click(&format!("{talk} button")).await?;
+            page.wait_text(&format!("{talk} .message"), "Журнал бойынша 5 сабақ.")
+                .await?;
+            page.find(&format!("{talk}[data-unread='0']")).await?;
+            page.fill(&format!("{talk} textarea"), "Рахмет, түсіндім.").await?;
+            page.click(&format!("{talk} button[type=submit]")).await?;
+            page.wait_text(&format!("{talk} .messages"), "Рахмет, түсіндім.")
+                .await?;
+            page.sign_out().await?;
+
+            // The akimat: the dispute has two new messages, read once opened.
+            page.sign_in("akimat").await?;
+            page.wait_path("/akimat").await?;
+            page.goto("/akimat/budgets").await?;
+            let allocated = allocated_campaign(page).await?;
+            page.select("#pay-campaign", &allocated).await?;
+            page.select("#pay-month", &month.to_string()).await?;
+            let talk = format!("#disputes .dispute[data-id='{id}'] .conversation");
+            page.find(&format!("{talk}[data-unread='2'] .unread")).await?;
+            page.click(&format!("{talk} button")).await?;
+            page.wait_text(&format!("{talk} .messages"), "Рахмет, түсіндім.")
+                .await?;
+            page.find(&format!("{talk}[data-unread='0']")).await?;
+            page.screenshot_for_review("akimat-dispute-conversation").await?;
+            page.goto("/akimat/budgets").await?;
+            page.select("#pay-campaign", &allocated).await?;
+            page.select("#pay-month", &month.to_string()).await?;
+            page.find(&format!("{talk}[data-unread='0']")).await?;
             Ok(())
         },
     )

@@ -85,6 +85,7 @@ pub mod voucher_payout;
 pub mod voucher_priority_table;
 pub mod voucher_provider;
 pub mod voucher_section;
+pub mod voucher_thread_read;
 
 pub mod prelude {
     pub use super::account::Entity as Account;

@@ -38,6 +38,7 @@ mod m20261212_000028_client_controls;
 mod m20261213_000029_contest_document;
 mod m20261214_000030_pupil_login;
 mod m20261215_000031_member_photo;
+mod m20261216_000032_voucher_thread_read;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000029_contest_document::Migration),
             Box::new(m20261214_000030_pupil_login::Migration),
             Box::new(m20261215_000031_member_photo::Migration),
+            Box::new(m20261216_000032_voucher_thread_read::Migration),
         ]
     }
 }

@@ -246,6 +246,12 @@ async fn refresh(seen: u64) -> Result<(), ApiError> {
     }
     let query = query_text::<RefreshSession>(gql::refresh_session::Variables)?;
     let data: gql::refresh_session::ResponseData = decode(&exchange(&query, None, &[]).await?)?;
+    // Signed out while the answer was on its way (the person clicked sign-out as the page
+    // loaded): the renewed session is not taken back, or the sign-in page would open the
+    // portal again. Nor is the session "expired": the person ended it.
+    if session::current().is_none() {
+        return Ok(());
+    }
     let s = data.refresh_session;
     let fresh = Session::new(s.access_token, s.expires_at, s.me.into(), current.active);
     session::adopt(fresh);

@@ -1228,6 +1228,32 @@ schema_enum!(
     }
 );
 
+schema_enum!(
+    /// What a voucher conversation is about.
+    VoucherThreadKind {
+        Application = "APPLICATION",
+        Attendance = "ATTENDANCE",
+    }
+);
+
+/// The voucher conversation's operations (`graphql/conversation.graphql`), shared by the
+/// three portals that take part in one ([`crate::conversation`]).
+macro_rules! conversation_operation {
+    ($($name:ident),* $(,)?) => {$(
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../schema.graphql",
+            query_path = "graphql/conversation.graphql",
+            extern_enums("VoucherSide", "VoucherThreadKind"),
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone",
+            skip_serializing_none
+        )]
+        pub struct $name;
+    )*};
+}
+conversation_operation!(VoucherThread, PostVoucherMessage, MarkVoucherThreadRead);
+
 macro_rules! provider_operation {
     ($($name:ident),* $(,)?) => {$(
         #[derive(GraphQLQuery)]
@@ -1249,8 +1275,6 @@ provider_operation!(
     CreateSection,
     UpdateSection,
     ProviderPayouts,
-    AttendanceConversation,
-    PostAttendanceMessage,
 );
 
 #[cfg(test)]
@@ -1298,6 +1322,10 @@ mod provider_tests {
         assert_eq!(
             names(VoucherSide::ALL.iter().map(|d| d.as_str()).collect()),
             values("VoucherSide")
+        );
+        assert_eq!(
+            names(VoucherThreadKind::ALL.iter().map(|d| d.as_str()).collect()),
+            values("VoucherThreadKind")
         );
     }
 }

@@ -13,6 +13,7 @@
 pub mod api;
 pub mod charts;
 pub mod contests;
+pub mod conversation;
 pub mod days;
 pub mod decode;
 pub mod errors;

@@ -711,6 +711,7 @@ async fn every_voucher_operation_admits_exactly_its_roles() {
         Op { name: "voucherCampaignFigures", query: "{ voucherCampaignFigures(id: \"1\") { budget } }".into(), variables: json!({}), allowed: &[ANONYMOUS] },
         Op { name: "voucherConversation", query: "{ voucherConversation(kind: APPLICATION, id: \"999\") { id } }".into(), variables: json!({}), allowed: &["akimat", "provider", "parent", "teacher.parent"] },
         Op { name: "postVoucherMessage", query: "mutation { postVoucherMessage(kind: ATTENDANCE, id: \"999\", body: \"hello\") { id } }".into(), variables: json!({}), allowed: &["akimat", "provider", "parent", "teacher.parent"] },
+        Op { name: "markVoucherConversationRead", query: "mutation { markVoucherConversationRead(kind: ATTENDANCE, id: \"999\") }".into(), variables: json!({}), allowed: &["akimat", "provider", "parent", "teacher.parent"] },
         Op { name: "voucherProviders", query: "{ voucherProviders { id } }".into(), variables: json!({}), allowed: &["akimat", "provider"] },
         Op { name: "voucherSections", query: "{ voucherSections { id } }".into(), variables: json!({}), allowed: &[ANONYMOUS] },
         Op { name: "voucherSectionsForVoucher", query: "{ voucherSectionsForVoucher(voucherId: \"999\") { ownPayment } }".into(), variables: json!({}), allowed: &["parent", "teacher.parent"] },
@@ -1093,7 +1094,7 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
     // The disputed month carries its conversation: the parent, the provider and the akimat
     // write; another family does not see it; the parent is told of the others' messages.
     const POST: &str = "mutation($k: VoucherThreadKind!, $id: ID!, $b: String!) { postVoucherMessage(kind: $k, id: $id, body: $b) { side } }";
-    const THREAD: &str = "query($k: VoucherThreadKind!, $id: ID!) { voucherConversation(kind: $k, id: $id) { side body language } }";
+    const THREAD: &str = "query($k: VoucherThreadKind!, $id: ID!) { voucherConversation(kind: $k, id: $id) { id side body language } }";
     let said = gql(
         &app,
         Some(&provider),
@@ -1124,6 +1125,53 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
         .map(|m| m["side"].as_str().unwrap())
         .collect();
     assert_eq!(sides, ["PROVIDER", "PARENT"]);
+    // Each side counts what the others wrote since it last read the thread: the akimat both
+    // messages, the parent the provider's (not their own), until each opens it.
+    const UNREAD: &str = "query { voucherAttendance { id unreadMessages } }";
+    let unread_of = async |who: &str| -> i64 {
+        let list = gql(&app, Some(who), UNREAD, json!({})).await;
+        list.ok()["voucherAttendance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == att_a)
+            .map(|a| a["unreadMessages"].as_i64().unwrap())
+            .unwrap()
+    };
+    assert_eq!(unread_of(&akimat).await, 2);
+    assert_eq!(unread_of(&parent).await, 1);
+    assert_eq!(unread_of(&provider).await, 1);
+    const READ: &str = "mutation($id: ID!, $t: ID) { markVoucherConversationRead(kind: ATTENDANCE, id: $id, through: $t) }";
+    let first: String = thread.ok()["voucherConversation"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Read through the first message only (the page showed no more): one stays unread.
+    let partly = gql(
+        &app,
+        Some(&akimat),
+        READ,
+        json!({ "id": att_a, "t": first }),
+    )
+    .await;
+    assert_eq!(partly.ok()["markVoucherConversationRead"], 1);
+    let all = gql(&app, Some(&akimat), READ, json!({ "id": att_a })).await;
+    assert_eq!(all.ok()["markVoucherConversationRead"], 0);
+    // An older page cannot mark it unread again.
+    gql(
+        &app,
+        Some(&akimat),
+        READ,
+        json!({ "id": att_a, "t": first }),
+    )
+    .await
+    .ok();
+    assert_eq!(unread_of(&akimat).await, 0);
+    assert_eq!(
+        unread_of(&parent).await,
+        1,
+        "the akimat's reading is its own"
+    );
     let hidden = gql(
         &app,
         Some(&teacher),

@@ -371,6 +371,9 @@ async fn auto_confirm(
     Ok(due.len())
 }
 
+/// How a flagged month's dispute reason begins: the anomaly found, not a parent's words.
+pub const ANOMALY: &str = "anomaly: ";
+
 /// The anomalies in a month's confirmed attendance, by attendance id.
 pub fn anomalies(
     rows: &[attendance::Model],
@@ -533,7 +536,7 @@ pub async fn compute_payouts(
             )
             .col_expr(
                 attendance::Column::DisputeReason,
-                Some(format!("anomaly: {why}")).into(),
+                Some(format!("{ANOMALY}{why}")).into(),
             )
             .filter(attendance::Column::Id.eq(*id))
             .exec(&txn)
@@ -917,4 +920,111 @@ async fn register_rows(
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(id: i64, capacity: i32, schedule: &str) -> section::Model {
+        section::Model {
+            id,
+            organisation_id: 100 + id,
+            region_kato: "750000000".into(),
+            name: format!("section {id}"),
+            direction: "sport".into(),
+            age_min: 6,
+            age_max: 16,
+            schedule: schedule.into(),
+            capacity,
+            enrolled: 0,
+            locality_kato: None,
+            address: "Абай даңғылы 1".into(),
+            monthly_price: 15_000,
+            active: true,
+            created_at: Utc::now(),
+        }
+    }
+
+    fn month(
+        id: i64,
+        child: i64,
+        s: &section::Model,
+        held: i32,
+        attended: i32,
+    ) -> attendance::Model {
+        attendance::Model {
+            id,
+            enrolment_id: id,
+            voucher_id: child,
+            section_id: s.id,
+            organisation_id: s.organisation_id,
+            campaign_id: 1,
+            child_person_id: child,
+            month: 202612,
+            sessions_held: held,
+            sessions_attended: attended,
+            status: AttendanceStatus::Confirmed.as_str().into(),
+            recorded_by: None,
+            recorded_at: Utc::now(),
+            dispute_reason: None,
+            resolution: None,
+            decided_by: None,
+            decided_at: None,
+            payout: None,
+            payout_id: None,
+        }
+    }
+
+    // Times are minutes after midnight: 16:00-17:30, 17:00-18:00.
+    const MONDAY_4PM: &str = r#"[{"day":1,"start":960,"end":1050}]"#;
+    const MONDAY_5PM: &str = r#"[{"day":1,"start":1020,"end":1080}]"#;
+    const TUESDAY: &str = r#"[{"day":2,"start":960,"end":1050}]"#;
+
+    #[test]
+    fn a_child_at_two_sections_at_overlapping_times_is_flagged_at_both() {
+        let (a, b, c) = (
+            section(1, 10, MONDAY_4PM),
+            section(2, 10, MONDAY_5PM),
+            section(3, 10, TUESDAY),
+        );
+        let rows = [
+            month(1, 7, &a, 8, 6),
+            month(2, 7, &b, 8, 5),
+            month(3, 8, &a, 8, 6),
+            month(4, 8, &c, 4, 3),
+        ];
+        let sections = [a, b, c].into_iter().map(|s| (s.id, s)).collect();
+        let found = anomalies(&rows, &sections);
+        assert_eq!(found.keys().copied().collect::<Vec<_>>(), [1, 2]);
+        assert!(found[&1].contains("section 2"), "{found:?}");
+        assert!(found[&2].contains("section 1"), "{found:?}");
+    }
+
+    #[test]
+    fn perfect_attendance_is_flagged_only_from_five_children() {
+        let s = section(1, 20, MONDAY_4PM);
+        let four: Vec<_> = (1..=4).map(|i| month(i, 10 + i, &s, 8, 8)).collect();
+        let sections: HashMap<i64, section::Model> = [(1, s.clone())].into_iter().collect();
+        assert!(anomalies(&four, &sections).is_empty());
+        let mut five = four.clone();
+        five.push(month(5, 15, &s, 8, 8));
+        let found = anomalies(&five, &sections);
+        assert_eq!(found.len(), 5);
+        assert!(found[&5].contains("every one of the provider's 5 children"));
+        // One child missing a session makes the month ordinary again.
+        five[2].sessions_attended = 7;
+        assert!(anomalies(&five, &sections).is_empty());
+    }
+
+    #[test]
+    fn more_children_than_places_is_flagged() {
+        let s = section(1, 2, MONDAY_4PM);
+        let rows: Vec<_> = (1..=3).map(|i| month(i, 10 + i, &s, 8, 6)).collect();
+        let sections: HashMap<i64, section::Model> = [(1, s.clone())].into_iter().collect();
+        let found = anomalies(&rows, &sections);
+        assert_eq!(found.len(), 3);
+        assert!(found[&1].contains("3 children recorded at a section of 2 places"));
+        assert!(anomalies(&rows[..2], &sections).is_empty());
+    }
 }

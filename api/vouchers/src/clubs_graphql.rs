@@ -40,6 +40,26 @@ async fn organisation(ctx: &Context<'_>, id: i64) -> Result<Option<Organisation>
         .map(Organisation))
 }
 
+/// How many messages of the conversation `kind` `id` the caller has not read.
+pub(crate) async fn unread_messages(
+    ctx: &Context<'_>,
+    kind: VoucherThreadKind,
+    id: i64,
+) -> Result<i64> {
+    let key = crate::loaders::ThreadKey {
+        account: actor(ctx)?.account_id,
+        kind,
+        id,
+    };
+    Ok(ctx
+        .data::<crate::loaders::Loaders>()?
+        .unread
+        .load_one(key)
+        .await
+        .map_err(load_err)?
+        .unwrap_or(0))
+}
+
 /// A provider's registration with a region's akimat.
 pub struct Provider(pub voucher_provider::Model);
 
@@ -201,13 +221,30 @@ impl Attendance {
     async fn recorded_at(&self) -> DateTime<Utc> {
         self.0.recorded_at
     }
-    /// The parent's reason, or the anomaly found.
+    /// The parent's reason for disputing the month (none where the month was flagged as an
+    /// anomaly: [`Self::anomaly`]).
     async fn dispute_reason(&self) -> Option<&str> {
-        self.0.dispute_reason.as_deref()
+        self.0
+            .dispute_reason
+            .as_deref()
+            .filter(|r| !r.starts_with(attendance::ANOMALY))
+    }
+    /// What was found unusual when the payouts were computed (the month waits for the
+    /// akimat's decision instead of being paid): a child at two sections at overlapping times,
+    /// a provider whose every child attended every session, or more children than places.
+    async fn anomaly(&self) -> Option<&str> {
+        self.0
+            .dispute_reason
+            .as_deref()
+            .and_then(|r| r.strip_prefix(attendance::ANOMALY))
     }
     /// The akimat's resolution.
     async fn resolution(&self) -> Option<&str> {
         self.0.resolution.as_deref()
+    }
+    /// How many messages of this month's conversation the caller has not read.
+    async fn unread_messages(&self, ctx: &Context<'_>) -> Result<i64> {
+        unread_messages(ctx, VoucherThreadKind::Attendance, self.0.id).await
     }
     /// What the provider was paid for this month.
     async fn payout(&self) -> Option<i64> {
@@ -749,6 +786,29 @@ impl ClubsMutation {
             )
             .await?,
         ))
+    }
+
+    /// Marks the conversation read by the caller, through message `through` (the last one the
+    /// page showed) or else its latest; returns how many stay unread.
+    #[graphql(guard = "Allow::roles(\"markVoucherConversationRead\", EVERYONE_INVOLVED)")]
+    async fn mark_voucher_conversation_read(
+        &self,
+        ctx: &Context<'_>,
+        kind: VoucherThreadKind,
+        id: ID,
+        through: Option<ID>,
+    ) -> Result<i64> {
+        let state = ctx.data::<AppState>()?;
+        let through = through.map(|t| parse_id("through", &t)).transpose()?;
+        Ok(crate::conversations::mark_read(
+            &state.db,
+            actor(ctx)?,
+            kind,
+            parse_id("id", &id)?,
+            through,
+            Utc::now(),
+        )
+        .await?)
     }
 
     /// Computes a finished month's payouts from confirmed attendance.

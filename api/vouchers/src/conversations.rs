@@ -2,18 +2,22 @@
 //! parent, the provider and the akimat officer concerned, in the writer's language. It is part
 //! of the record the akimat decides on. Only those three sides see it; to anyone else the
 //! conversation is not found. A message from the provider or the akimat is notified to the
-//! parent; staff see new messages in their portals.
+//! parent; staff see new messages in their portals. Each person's unread count is what others
+//! wrote after the last message they saw ([`mark_read`]).
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
 use entities::{
     voucher, voucher_application, voucher_attendance, voucher_enrolment,
-    voucher_message as message, voucher_section,
+    voucher_message as message, voucher_section, voucher_thread_read as read,
 };
 
 use adal_core::audit;
@@ -181,4 +185,111 @@ pub async fn post(
     }
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Marks the thread read by the caller, through message `through` where given (the last one
+/// the page showed: a message that arrived meanwhile stays unread), else through its latest.
+/// Returns how many messages stay unread.
+pub async fn mark_read(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    kind: VoucherThreadKind,
+    id: i64,
+    through: Option<i64>,
+    now: DateTime<Utc>,
+) -> ApiResult<i64> {
+    let txn = begin_write(db).await?;
+    thread(&txn, actor, kind, id).await?;
+    let mut latest = message::Entity::find()
+        .filter(message::Column::ThreadKind.eq(kind.as_str()))
+        .filter(message::Column::ThreadId.eq(id))
+        .order_by_desc(message::Column::Id);
+    if let Some(t) = through {
+        latest = latest.filter(message::Column::Id.lte(t));
+    }
+    if let Some(last) = latest.one(&txn).await? {
+        let row = read::ActiveModel {
+            account_id: Set(actor.account_id),
+            thread_kind: Set(kind.as_str().to_owned()),
+            thread_id: Set(id),
+            last_message_id: Set(last.id),
+            read_at: Set(now),
+            ..Default::default()
+        };
+        // Never moved back: a page showing an older list cannot mark newer messages unread.
+        let existing = read::Entity::find()
+            .filter(read::Column::AccountId.eq(actor.account_id))
+            .filter(read::Column::ThreadKind.eq(kind.as_str()))
+            .filter(read::Column::ThreadId.eq(id))
+            .one(&txn)
+            .await?;
+        match existing {
+            Some(r) if r.last_message_id >= last.id => {}
+            Some(r) => {
+                let mut r: read::ActiveModel = r.into();
+                r.last_message_id = Set(last.id);
+                r.read_at = Set(now);
+                r.update(&txn).await?;
+            }
+            None => {
+                read::Entity::insert(row)
+                    .on_conflict(
+                        OnConflict::columns([
+                            read::Column::AccountId,
+                            read::Column::ThreadKind,
+                            read::Column::ThreadId,
+                        ])
+                        .update_columns([read::Column::LastMessageId, read::Column::ReadAt])
+                        .to_owned(),
+                    )
+                    .exec(&txn)
+                    .await?;
+            }
+        }
+    }
+    let left = unread(&txn, actor.account_id, kind, &[id])
+        .await?
+        .get(&id)
+        .copied()
+        .unwrap_or(0);
+    txn.commit().await?;
+    Ok(left)
+}
+
+/// How many messages of each thread `ids` of `kind` the account has not read (others'
+/// messages after the last it saw); threads with none are absent.
+pub async fn unread(
+    db: &impl ConnectionTrait,
+    account: i64,
+    kind: VoucherThreadKind,
+    ids: &[i64],
+) -> ApiResult<HashMap<i64, i64>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let seen: HashMap<i64, i64> = read::Entity::find()
+            .filter(read::Column::AccountId.eq(account))
+            .filter(read::Column::ThreadKind.eq(kind.as_str()))
+            .filter(read::Column::ThreadId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.thread_id, r.last_message_id))
+            .collect();
+        let others: Vec<(i64, i64)> = message::Entity::find()
+            .select_only()
+            .column(message::Column::ThreadId)
+            .column(message::Column::Id)
+            .filter(message::Column::ThreadKind.eq(kind.as_str()))
+            .filter(message::Column::ThreadId.is_in(chunk.iter().copied()))
+            .filter(message::Column::AuthorAccountId.ne(account))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (thread, message) in others {
+            if message > seen.get(&thread).copied().unwrap_or(0) {
+                *out.entry(thread).or_insert(0) += 1;
+            }
+        }
+    }
+    Ok(out)
 }

@@ -417,6 +417,15 @@ impl Application {
             campaigns::get(&state.db, self.app.campaign_id).await?,
         ))
     }
+    /// How many messages of the application's conversation the caller has not read.
+    async fn unread_messages(&self, ctx: &Context<'_>) -> Result<i64> {
+        crate::clubs_graphql::unread_messages(
+            ctx,
+            crate::vocab::VoucherThreadKind::Application,
+            self.app.id,
+        )
+        .await
+    }
     /// The child's name (personal data: the read is recorded).
     async fn child_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         adal_registers::loaders::person_name(ctx, self.app.child_person_id).await

@@ -942,6 +942,15 @@ pub fn text(key: Key) -> &'static str {
         ProviderSideParent => "Parent",
         ProviderSideProvider => "Provider",
         ProviderSideAkimat => "Akimat",
+        ConversationApplication => "Conversation about this application",
+        ConversationNew => "{count} new",
+        AkimatAnomalies => "Anomalies",
+        AkimatAnomaliesHint => {
+            "Months confirmed by the parent or by no answer, but held back when the payouts were computed because something was unusual. Each waits for your decision."
+        }
+        AkimatNoAnomalies => "No anomalies this month.",
+        AkimatAnomalyFound => "Found",
+        ProviderWhyFlagged => "Held back as unusual, waiting for the akimat: {reason}",
         ProviderErrName => "A section needs a name of up to 200 characters.",
         ProviderErrAges => "Ages are 3 to 18 years, the youngest first.",
         ProviderErrSchedule => {

@@ -944,6 +944,15 @@ pub fn text(key: Key) -> &'static str {
         ProviderSideParent => "Ата-ана",
         ProviderSideProvider => "Жеткізуші",
         ProviderSideAkimat => "Әкімдік",
+        ConversationApplication => "Осы өтінім туралы хат алмасу",
+        ConversationNew => "{count} жаңа",
+        AkimatAnomalies => "Ауытқулар",
+        AkimatAnomaliesHint => {
+            "Ата-ана растаған немесе жауап болмағандықтан расталған, бірақ төлемдер есептелгенде әдеттен тыс нәрсе табылғандықтан тоқтатылған айлар. Әрқайсысы сіздің шешіміңізді күтеді."
+        }
+        AkimatNoAnomalies => "Осы айда ауытқулар жоқ.",
+        AkimatAnomalyFound => "Табылғаны",
+        ProviderWhyFlagged => "Әдеттен тыс деп тоқтатылды, әкімдікті күтуде: {reason}",
         ProviderErrName => "Секцияның 200 таңбаға дейінгі атауы болуы керек.",
         ProviderErrAges => "Жасы 3-тен 18-ге дейін, алдымен ең кішісі.",
         ProviderErrSchedule => {

@@ -942,6 +942,15 @@ pub fn text(key: Key) -> &'static str {
         ProviderSideParent => "Родитель",
         ProviderSideProvider => "Поставщик",
         ProviderSideAkimat => "Акимат",
+        ConversationApplication => "Переписка об этом заявлении",
+        ConversationNew => "новых: {count}",
+        AkimatAnomalies => "Аномалии",
+        AkimatAnomaliesHint => {
+            "Месяцы, подтверждённые родителем или отсутствием ответа, но задержанные при расчёте выплат, потому что найдено необычное. Каждый ждёт вашего решения."
+        }
+        AkimatNoAnomalies => "В этом месяце аномалий нет.",
+        AkimatAnomalyFound => "Найдено",
+        ProviderWhyFlagged => "Задержано как необычное, ожидает акимата: {reason}",
         ProviderErrName => "У секции должно быть название до 200 символов.",
         ProviderErrAges => "Возраст — от 3 до 18 лет, сначала минимальный.",
         ProviderErrSchedule => {

@@ -19,6 +19,8 @@ use crate::gql::parent_vouchers::{
 use crate::gql::{AttendanceStatus, ClubDirection};
 use crate::i18n::{Key, Lang};
 use crate::ui::{EmptyState, PageTitle, error_view, fill, lang, loaded, local_time, non_empty, t};
+use adal_web::conversation::{Conversation, unread_badge};
+use adal_web::gql::VoucherThreadKind;
 use adal_web::vouchers::{self, day_key, direction_key};
 
 /// A price in whole tenge as money.
@@ -155,9 +157,10 @@ fn home(
                 _ => String::new(),
             };
             let href = format!("/citizen/vouchers/{}", a.id);
+            let new = unread_badge(a.unread_messages);
             view! {
                 <li class="card vch-app" data-application=a.id>
-                    <h3>{a.child_name}</h3>
+                    <h3>{a.child_name} {new}</h3>
                     <p class="muted">{a.campaign.name} " · " {direction(l, a.direction)}</p>
                     <p class="status-line">{badge(l, status_badge(a.status, v.and_then(|v| v.status)))} {summary}</p>
                     <a href=href class="vch-open">{l.text(Key::VchOpen)}</a>
@@ -427,6 +430,7 @@ fn application(
             <p class="status-line">{badge(l, status_badge(a.status, voucher_status))}</p>
             {(!status_text.is_empty()).then(|| view! { <p>{status_text}</p> })}
             {reason}
+            <Conversation kind=VoucherThreadKind::Application id=a.id.clone() unread=a.unread_messages/>
         </section>
         <section class="panel" id="vch-why">
             <h2>{l.text(Key::VchWhyTitle)}</h2>
@@ -564,13 +568,24 @@ fn voucher_view(
                     let dispute = a.dispute_reason.clone().map(|r| {
                         view! { <br/><span>{say(Key::SheetParentReason, &[("reason", r)])}</span> }
                     });
+                    let flagged = a.anomaly.clone().map(|r| {
+                        view! { <br/><span>{say(Key::ProviderWhyFlagged, &[("reason", r)])}</span> }
+                    });
                     let resolution = a.resolution.clone().map(|r| {
                         view! { <br/><span>{say(Key::SheetResolution, &[("reason", r)])}</span> }
                     });
+                    // A month in question has its conversation with the provider and the akimat.
+                    let talk = (a.dispute_reason.is_some()
+                        || a.anomaly.is_some()
+                        || a.resolution.is_some()
+                        || a.unread_messages > 0)
+                        .then(|| view! { <Conversation kind=VoucherThreadKind::Attendance id=a.id.clone() unread=a.unread_messages/> });
                     view! {
                         <br/>{sessions} " " {badge(l, attendance_badge(a.status))}
                         {dispute}
+                        {flagged}
                         {resolution}
+                        {talk}
                     }
                 });
                 view! {

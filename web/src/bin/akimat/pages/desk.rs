@@ -12,6 +12,8 @@ use crate::api;
 use crate::gql::akimat::{self as gql, VoucherApplicationStatus, VoucherCategoryStatus};
 use crate::i18n::Key;
 use crate::ui::{lang, local_time};
+use adal_web::conversation::Conversation;
+use adal_web::gql::VoucherThreadKind;
 
 type Category = gql::campaign_applications::CampaignApplicationsVoucherApplicationsNodesCategories;
 
@@ -72,6 +74,7 @@ fn ApplicationCard(a: Application, reload: RwSignal<u32>) -> impl IntoView {
             {guardianship}
             <h3>{l.text(Key::AkimatDeclared)}</h3>
             {categories}
+            <Conversation kind=VoucherThreadKind::Application id=a.id.clone() unread=a.unread_messages/>
         </article>
     }
 }

@@ -14,7 +14,9 @@ use crate::format;
 use crate::gql::akimat::{self as gql, AttendanceStatus};
 use crate::i18n::{Key, Lang};
 use crate::ui::{EmptyState, PageTitle, download, error_view, fill, lang, loaded, t, table};
+use adal_web::conversation::Conversation;
 use adal_web::days::this_month;
+use adal_web::gql::VoucherThreadKind;
 
 type Attendance = gql::akimat_payouts::AkimatPayoutsVoucherAttendance;
 
@@ -209,23 +211,31 @@ fn Month(campaign: RwSignal<String>, month: RwSignal<i64>) -> impl IntoView {
                     .collect_view();
                 table(l, "by-provider", "", &SUMMARY_HEADS, rows.into_any())
             };
-            let disputed: Vec<Attendance> = d
+            // Open months: those a parent disputed, and those flagged when the payouts were
+            // computed (the anomaly list), each waiting for the akimat's decision.
+            let (flagged, disputed): (Vec<Attendance>, Vec<Attendance>) = d
                 .voucher_attendance
                 .iter()
                 .filter(|a| a.status == Some(AttendanceStatus::Disputed))
                 .cloned()
-                .collect();
-            let disputes = if disputed.is_empty() {
-                view! { <p class="muted" id="no-disputes">{l.text(Key::AkimatNoDisputes)}</p> }
+                .partition(|a| a.anomaly.is_some());
+            let open_list = |list: Vec<Attendance>,
+                             id: &'static str,
+                             none: &'static str,
+                             empty: Key| {
+                if list.is_empty() {
+                    view! { <p class="muted" id=none>{l.text(empty)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="disputes" id=id>
+                            {list.into_iter().map(|a| view! { <Dispute a=a reload=reload/> }).collect_view()}
+                        </ul>
+                    }
                     .into_any()
-            } else {
-                view! {
-                    <ul class="disputes" id="disputes">
-                        {disputed.into_iter().map(|a| view! { <Dispute a=a reload=reload/> }).collect_view()}
-                    </ul>
                 }
-                .into_any()
             };
+            let disputes = open_list(disputed, "disputes", "no-disputes", Key::AkimatNoDisputes);
+            let anomalies = open_list(flagged, "anomalies", "no-anomalies", Key::AkimatNoAnomalies);
             let resolved = d
                 .voucher_attendance
                 .iter()
@@ -291,6 +301,9 @@ fn Month(campaign: RwSignal<String>, month: RwSignal<i64>) -> impl IntoView {
                 <section class="panel">
                     <h2>{l.text(Key::AkimatDisputes)}</h2>
                     {disputes}
+                    <h2>{l.text(Key::AkimatAnomalies)}</h2>
+                    <p class="hint">{l.text(Key::AkimatAnomaliesHint)}</p>
+                    {anomalies}
                     <ul class="resolutions">{resolved}</ul>
                 </section>
                 <section class="panel" id="month-payouts">
@@ -328,8 +341,10 @@ fn Dispute(a: Attendance, reload: RwSignal<u32>) -> impl IntoView {
                 " · " {a.section.name.clone()} " · " {provider}
                 " · " {format!("{} / {}", a.sessions_attended, a.sessions_held)}
             </p>
-            <p class="reason">{l.text(Key::AkimatParentSays)} ": " {a.dispute_reason.clone().unwrap_or_default()}</p>
+            {a.dispute_reason.clone().map(|r| view! { <p class="reason">{l.text(Key::AkimatParentSays)} ": " {r}</p> })}
+            {a.anomaly.clone().map(|r| view! { <p class="reason anomaly">{l.text(Key::AkimatAnomalyFound)} ": " {r}</p> })}
             {decision(Key::AkimatUphold, Key::AkimatRejectMonth, true, send, reload)}
+            <Conversation kind=VoucherThreadKind::Attendance id=a.id.clone() unread=a.unread_messages/>
         </li>
     }
 }

@@ -1,7 +1,6 @@
 //! The provider portal's pages, and what they share: the organisation's own sections, months,
 //! directions, the states of a child's month, and the API's refusals in the person's language.
 
-pub mod conversation;
 pub mod payouts;
 pub mod sections;
 pub mod sheet;

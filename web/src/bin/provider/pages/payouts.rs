@@ -40,6 +40,9 @@ fn why_not_paid(l: Lang, a: &Attendance) -> Option<String> {
         Some(AttendanceStatus::Recorded) => {
             return Some(l.text(Key::ProviderWhyWaiting).to_string());
         }
+        Some(AttendanceStatus::Disputed) if a.anomaly.is_some() => {
+            return Some(text(Key::ProviderWhyFlagged, a.anomaly.as_ref()));
+        }
         Some(AttendanceStatus::Disputed) => {
             return Some(text(Key::ProviderWhyDisputed, a.dispute_reason.as_ref()));
         }

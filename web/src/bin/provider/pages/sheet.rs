@@ -6,13 +6,14 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::conversation::Conversation;
 use super::{Month, Own, attendance_status, month_label, recent_months, refusal_view, this_month};
 use crate::api::{self, ApiError};
 use crate::format;
+use crate::gql::VoucherThreadKind;
 use crate::gql::{self, AttendanceStatus};
 use crate::i18n::Key;
 use crate::ui::{EmptyState, PageTitle, fill, lang, loaded, t, table};
+use adal_web::conversation::Conversation;
 
 /// The most sessions a month can hold (the API's bound).
 const MAX_SESSIONS: i64 = 62;
@@ -325,6 +326,12 @@ fn row_view(i: usize, count: usize, line: &Line) -> impl IntoView + use<> {
                 fill(l.text(Key::SheetParentReason), &[("reason", r)]),
             ));
         }
+        if let Some(r) = a.anomaly.clone() {
+            notes.push((
+                "anomaly",
+                fill(l.text(Key::ProviderWhyFlagged), &[("reason", r)]),
+            ));
+        }
         if let Some(r) = a.resolution.clone() {
             notes.push((
                 "resolution",
@@ -345,11 +352,12 @@ fn row_view(i: usize, count: usize, line: &Line) -> impl IntoView + use<> {
         .into_iter()
         .map(|(class, text)| view! { <span class=format!("note {class}")>{text}</span> })
         .collect_view();
-    // A disputed month (and its resolution) has a conversation with the parent and the akimat.
+    // A disputed or flagged month (and its resolution) has a conversation with the parent and
+    // the akimat.
     let thread = a
         .as_ref()
-        .filter(|a| a.dispute_reason.is_some())
-        .map(|a| a.id.clone());
+        .filter(|a| a.dispute_reason.is_some() || a.anomaly.is_some())
+        .map(|a| (a.id.clone(), a.unread_messages));
     let name = line.name.clone();
     let held_label = format!("{} — {}", l.text(Key::SheetHeld), name);
     let attended_label = format!("{} — {}", l.text(Key::SheetAttended), name);
@@ -373,7 +381,7 @@ fn row_view(i: usize, count: usize, line: &Line) -> impl IntoView + use<> {
             <td class="state">
                 <span class=class>{l.text(label)}</span>
                 {notes}
-                {thread.map(|id| view! { <Conversation id=id/> })}
+                {thread.map(|(id, unread)| view! { <Conversation kind=VoucherThreadKind::Attendance id=id unread=unread/> })}
             </td>
         </tr>
     }
