@@ -337,6 +337,25 @@ async fn akimat_reads_providers_resolves_a_dispute_and_downloads_the_register() 
                 "the page shows {amount}, the register {total}"
             );
             page.screenshot_for_review("akimat-payouts-en").await?;
+
+            // The dashboard: the children served by direction, and the month just paid with
+            // the amount the payouts page shows.
+            page.click(".sidenav a[href='/akimat/dashboard']").await?;
+            page.wait_text("h1", "Dashboard").await?;
+            page.select("#dash-campaign", &allocated).await?;
+            page.wait_text("#dash-served", "Children served").await?;
+            ensure!(
+                page.count("#dash-direction g[data-key]").await? >= 1,
+                "no direction on the dashboard"
+            );
+            let row = format!("#dash-months tr.month[data-month='{last}']");
+            page.find(&row).await?;
+            let paid = page.text(&format!("{row} .paid")).await?;
+            ensure!(
+                digits(&paid) == digits(&amount),
+                "the dashboard shows {paid}, the payouts page {amount}"
+            );
+            page.screenshot_for_review("akimat-dashboard-en").await?;
             Ok(())
         },
     )

@@ -38,7 +38,7 @@ async fn every_demo_role_lands_on_its_portal_and_no_other() {
             lands_on(page, "admin", "/operator", 15).await?;
             lands_on(page, "analyst", "/operator", 13).await?;
             lands_on(page, "commission", "/operator", 7).await?;
-            lands_on(page, "akimat", "/akimat", 4).await?;
+            lands_on(page, "akimat", "/akimat", 5).await?;
             lands_on(page, "school.admin", "/school", 8).await?;
             lands_on(page, "school.staff", "/school", 4).await?;
             lands_on(page, "graduate", "/citizen/obligation", 2).await?;

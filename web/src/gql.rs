@@ -1416,6 +1416,7 @@ pub mod akimat {
         AkimatPriorityTables,
         CreatePriorityTable,
         PriorityPreview,
+        AkimatDashboard,
     );
 
     #[cfg(test)]

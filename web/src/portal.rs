@@ -126,6 +126,7 @@ impl Portal {
                 ("/akimat", Key::NavVouchersQueue, &[]),
                 ("/akimat/providers", Key::NavProviders, &[]),
                 ("/akimat/budgets", Key::NavBudgets, &[]),
+                ("/akimat/dashboard", Key::NavDashboard, &[]),
                 ("/akimat/contests", Key::NavContests, &[]),
             ],
             Portal::Provider => &[

@@ -712,6 +712,7 @@ async fn every_voucher_operation_admits_exactly_its_roles() {
         Op { name: "voucherConversation", query: "{ voucherConversation(kind: APPLICATION, id: \"999\") { id } }".into(), variables: json!({}), allowed: &["akimat", "provider", "parent", "teacher.parent"] },
         Op { name: "postVoucherMessage", query: "mutation { postVoucherMessage(kind: ATTENDANCE, id: \"999\", body: \"hello\") { id } }".into(), variables: json!({}), allowed: &["akimat", "provider", "parent", "teacher.parent"] },
         Op { name: "markVoucherConversationRead", query: "mutation { markVoucherConversationRead(kind: ATTENDANCE, id: \"999\") }".into(), variables: json!({}), allowed: &["akimat", "provider", "parent", "teacher.parent"] },
+        Op { name: "voucherDashboard", query: "{ voucherDashboard(campaignId: \"999\") { childrenServed } }".into(), variables: json!({}), allowed: &["akimat"] },
         Op { name: "voucherProviders", query: "{ voucherProviders { id } }".into(), variables: json!({}), allowed: &["akimat", "provider"] },
         Op { name: "voucherSections", query: "{ voucherSections { id } }".into(), variables: json!({}), allowed: &[ANONYMOUS] },
         Op { name: "voucherSectionsForVoucher", query: "{ voucherSectionsForVoucher(voucherId: \"999\") { ownPayment } }".into(), variables: json!({}), allowed: &["parent", "teacher.parent"] },
@@ -1222,6 +1223,35 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
         (run.payouts[0].amount, run.payouts[0].children),
         (21_000, 2)
     );
+    // The akimat's dashboard: the two children served, where and why, and the month's
+    // confirmed attendance and money as the payouts have them.
+    const DASHBOARD: &str = "query($c: ID!) { voucherDashboard(campaignId: $c) { childrenServed byDirection { key children } byDistrict { key children } byCategory { key children } months { month confirmed disputed rejected waiting paid childrenPaid } } }";
+    let dash = gql(&app, Some(&akimat), DASHBOARD, json!({ "c": cid })).await;
+    let d = &dash.ok()["voucherDashboard"];
+    assert_eq!(d["childrenServed"], 2);
+    assert_eq!(d["byDirection"], json!([{ "key": "sport", "children": 2 }]));
+    assert_eq!(
+        d["byCategory"],
+        json!([{ "key": "asp", "children": 1 }, { "key": "disability", "children": 1 }])
+    );
+    assert_eq!(d["byDistrict"], json!([{ "key": "", "children": 2 }]));
+    let month = d["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["month"] == this_month)
+        .unwrap();
+    assert_eq!(
+        (
+            &month["confirmed"],
+            &month["disputed"],
+            &month["paid"],
+            &month["childrenPaid"]
+        ),
+        (&json!(2), &json!(0), &json!(21_000), &json!(2))
+    );
+    let hidden = gql(&app, Some(&provider), DASHBOARD, json!({ "c": cid })).await;
+    assert_eq!(hidden.code().as_deref(), Some("FORBIDDEN"));
     // The provider sees its payout, and the sheet each child's month as the parent answered.
     let paid = gql(
         &app,

@@ -623,6 +623,24 @@ impl VouchersQuery {
             .collect())
     }
 
+    /// A campaign's dashboard, for the akimat officers running it: the children served by
+    /// direction, district and confirmed priority category, and by month the children's months
+    /// confirmed, disputed and rejected and the money paid.
+    #[graphql(guard = "Allow::roles(\"voucherDashboard\", AKIMAT)")]
+    async fn voucher_dashboard(
+        &self,
+        ctx: &Context<'_>,
+        campaign_id: ID,
+    ) -> Result<crate::dashboard::Dashboard> {
+        let state = ctx.data::<AppState>()?;
+        Ok(crate::dashboard::of_campaign(
+            &state.db,
+            actor(ctx)?,
+            parse_id("campaignId", &campaign_id)?,
+        )
+        .await?)
+    }
+
     /// What proposed weights would change, before they are saved as the region's next
     /// table: per campaign not yet allocated, each application whose score or place by score
     /// moves. Categories the akimat rejected do not count; the lottery's order is not shown

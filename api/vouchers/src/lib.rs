@@ -13,6 +13,7 @@ pub mod campaigns;
 pub mod clubs;
 pub mod clubs_graphql;
 pub mod conversations;
+pub mod dashboard;
 pub mod demo;
 pub mod figures;
 pub mod graphql;

@@ -951,6 +951,19 @@ pub fn text(key: Key) -> &'static str {
         AkimatNoAnomalies => "No anomalies this month.",
         AkimatAnomalyFound => "Found",
         ProviderWhyFlagged => "Held back as unusual, waiting for the akimat: {reason}",
+        AkimatDashHint => {
+            "A campaign's children served (a month of attendance recorded at a section) and its months, as the records stand now."
+        }
+        AkimatDashServed => "Children served: {count}",
+        AkimatDashNone => "No child has used a voucher of this campaign at a section yet.",
+        AkimatDashNoDistrict => "District not given",
+        AkimatDashByDirection => "Children served by direction",
+        AkimatDashByDistrict => "Children served by district",
+        AkimatDashByCategory => "Children served by priority category",
+        AkimatDashMoney => "Paid to providers by month",
+        AkimatDashMonths => "Months of attendance",
+        AkimatDashConfirmed => "Confirmed",
+        AkimatDashPaid => "Paid",
         ProviderErrName => "A section needs a name of up to 200 characters.",
         ProviderErrAges => "Ages are 3 to 18 years, the youngest first.",
         ProviderErrSchedule => {

@@ -953,6 +953,19 @@ pub fn text(key: Key) -> &'static str {
         AkimatNoAnomalies => "Осы айда ауытқулар жоқ.",
         AkimatAnomalyFound => "Табылғаны",
         ProviderWhyFlagged => "Әдеттен тыс деп тоқтатылды, әкімдікті күтуде: {reason}",
+        AkimatDashHint => {
+            "Науқан бойынша қызмет алған балалар (секцияда бір ай қатысу тіркелген) және айлар, жазбалар қазір қалай болса солай."
+        }
+        AkimatDashServed => "Қызмет алған балалар: {count}",
+        AkimatDashNone => "Бұл науқанның ваучерін әзірге бірде-бір бала секцияда пайдаланған жоқ.",
+        AkimatDashNoDistrict => "Аудан көрсетілмеген",
+        AkimatDashByDirection => "Бағыт бойынша қызмет алған балалар",
+        AkimatDashByDistrict => "Аудан бойынша қызмет алған балалар",
+        AkimatDashByCategory => "Басымдық санаты бойынша қызмет алған балалар",
+        AkimatDashMoney => "Жеткізушілерге айлар бойынша төленгені",
+        AkimatDashMonths => "Қатысу айлары",
+        AkimatDashConfirmed => "Расталды",
+        AkimatDashPaid => "Төленді",
         ProviderErrName => "Секцияның 200 таңбаға дейінгі атауы болуы керек.",
         ProviderErrAges => "Жасы 3-тен 18-ге дейін, алдымен ең кішісі.",
         ProviderErrSchedule => {

@@ -951,6 +951,19 @@ pub fn text(key: Key) -> &'static str {
         AkimatNoAnomalies => "В этом месяце аномалий нет.",
         AkimatAnomalyFound => "Найдено",
         ProviderWhyFlagged => "Задержано как необычное, ожидает акимата: {reason}",
+        AkimatDashHint => {
+            "Дети, получившие услугу по кампании (в секции записан хотя бы месяц посещения), и её месяцы — по записям на сейчас."
+        }
+        AkimatDashServed => "Детей получили услугу: {count}",
+        AkimatDashNone => "Ваучер этой кампании пока не использован ни одним ребёнком в секции.",
+        AkimatDashNoDistrict => "Район не указан",
+        AkimatDashByDirection => "Дети по направлениям",
+        AkimatDashByDistrict => "Дети по районам",
+        AkimatDashByCategory => "Дети по категориям приоритета",
+        AkimatDashMoney => "Выплачено поставщикам по месяцам",
+        AkimatDashMonths => "Месяцы посещения",
+        AkimatDashConfirmed => "Подтверждено",
+        AkimatDashPaid => "Выплачено",
         ProviderErrName => "У секции должно быть название до 200 символов.",
         ProviderErrAges => "Возраст — от 3 до 18 лет, сначала минимальный.",
         ProviderErrSchedule => {

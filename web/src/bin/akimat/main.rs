@@ -12,7 +12,7 @@ use adal_web::shell::{Frame, NotFound, PortalShell};
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use pages::{campaign, campaigns, desk, payouts, priority, providers, ranking};
+use pages::{campaign, campaigns, dashboard, desk, payouts, priority, providers, ranking};
 
 fn main() {
     adal_web::shell::start(App);
@@ -32,6 +32,7 @@ fn App() -> impl IntoView {
                         <Route path=path!("priority") view=priority::PriorityPage/>
                         <Route path=path!("providers") view=providers::ProvidersPage/>
                         <Route path=path!("budgets") view=payouts::PayoutsPage/>
+                        <Route path=path!("dashboard") view=dashboard::DashboardPage/>
                         <Route path=path!("contests") view=adal_web::contests::ContestDesk/>
                     </ParentRoute>
                 </Routes>

@@ -4,6 +4,7 @@
 
 pub mod campaign;
 pub mod campaigns;
+pub mod dashboard;
 pub mod desk;
 pub mod payouts;
 pub mod priority;

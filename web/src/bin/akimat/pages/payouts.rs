@@ -62,21 +62,30 @@ fn provider_of(l: Lang, a: &Attendance) -> (String, String) {
         .unwrap_or_default()
 }
 
+pub type Campaign = gql::akimat_campaigns::AkimatCampaignsVoucherCampaigns;
+
+/// The campaigns of the officer's regions, and the one to show first: the newest whose period
+/// has begun (the others have no months yet), else the newest.
+pub fn my_campaigns(d: gql::akimat_campaigns::ResponseData) -> (Vec<Campaign>, Option<Campaign>) {
+    let mine = regions(&d);
+    let campaigns: Vec<Campaign> = d
+        .voucher_campaigns
+        .into_iter()
+        .filter(|c| mine.contains(&c.region_kato))
+        .collect();
+    let started = campaigns.iter().find(|c| c.first_month <= this_month());
+    let first = started.or(campaigns.first()).cloned();
+    (campaigns, first)
+}
+
 #[component]
 pub fn PayoutsPage() -> impl IntoView {
     let data = api::query::<gql::AkimatCampaigns>(|| gql::akimat_campaigns::Variables {});
     view! {
         <PageTitle key=Key::AkimatPayoutsTitle/>
         {move || loaded(data.get(), |d| {
-            let mine = regions(&d);
-            let campaigns: Vec<_> = d
-                .voucher_campaigns
-                .into_iter()
-                .filter(|c| mine.contains(&c.region_kato))
-                .collect();
-            // The newest campaign whose period has begun (the others have no months yet).
-            let started = campaigns.iter().find(|c| c.first_month <= this_month());
-            let Some(first) = started.or(campaigns.first()).cloned() else {
+            let (campaigns, first) = my_campaigns(d);
+            let Some(first) = first else {
                 return view! { <EmptyState title=Key::NoDataYet text=Key::AkimatNoCampaigns/> }.into_any();
             };
             let campaign = RwSignal::new(first.id.clone());
