@@ -766,6 +766,13 @@ pub async fn this_month(page: &Page) -> Result<i64> {
         .context("this month")
 }
 
+/// A PNG of one pixel (a photo, a scanned certificate).
+pub const PNG: [u8; 70] = [
+    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0,
+    0, 0, 31, 21, 196, 137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 218, 99, 252, 207, 192, 80, 15, 0, 4,
+    133, 1, 128, 132, 169, 140, 33, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
+];
+
 /// The demo's allocated voucher campaign, as the signed-in akimat officer's API lists it.
 pub async fn allocated_campaign(page: &Page) -> Result<String> {
     let r = page.graphql("{ voucherCampaigns { id status } }").await?;

@@ -6,7 +6,7 @@
 //! downloaded (in Kazakh and English).
 
 use anyhow::{Context, Result, ensure};
-use e2e::{Page, allocated_campaign, run, this_month};
+use e2e::{PNG, Page, allocated_campaign, run, this_month};
 use sea_orm::ConnectionTrait;
 
 /// A date `days` from today and a month `months` from this one, in Kazakhstan's calendar
@@ -88,10 +88,24 @@ async fn akimat_opens_a_campaign_confirms_a_category_and_allocates() {
                     "mutation {{ applyForVoucher(input: {{ campaignId: \"{campaign}\", childIin: \"{iin}\", direction: SPORT, categories: [{{ category: \"large_family\", evidence: \"Удостоверение многодетной семьи № 4417\" }}] }}) {{ id }} }}"
                 ))
                 .await?;
-            ensure!(
-                applied["data"]["applyForVoucher"]["id"].is_string(),
-                "the application: {applied}"
-            );
+            let app_id = applied["data"]["applyForVoucher"]["id"]
+                .as_str()
+                .with_context(|| format!("the application: {applied}"))?
+                .to_owned();
+            // With a photo of the certificate, attached on the application's page.
+            page.goto(&format!("/citizen/vouchers/{app_id}")).await?;
+            let declared = ".vch-category[data-category='large_family']";
+            let dir = tempfile::tempdir()?;
+            let png = dir.path().join("kuality.png");
+            std::fs::write(&png, PNG)?;
+            page.find(&format!("{declared} input[type=file]"))
+                .await?
+                .send_keys(&png.to_string_lossy())
+                .await?;
+            page.click(&format!("{declared} .attach-evidence button[type=submit]"))
+                .await?;
+            page.wait_text(&format!("{declared} .evidence-files"), "kuality.png")
+                .await?;
             page.sign_out().await?;
 
             // The officer confirms the category with a reason (in Russian again: a language
@@ -105,6 +119,18 @@ async fn akimat_opens_a_campaign_confirms_a_category_and_allocates() {
             page.wait_text(category, "Удостоверение многодетной семьи № 4417")
                 .await?;
             page.wait_text(&format!("{category} .state"), "Не проверена").await?;
+            // The certificate opens in the page, as the picture it is.
+            page.wait_text(&format!("{category} .evidence-open"), "kuality.png")
+                .await?;
+            page.click(&format!("{category} .evidence-open")).await?;
+            page.find(&format!("{category} img.evidence-view")).await?;
+            let width = page
+                .js(&format!(
+                    "const i = document.querySelector(\"{category} img.evidence-view\");
+                     return i.decode().then(() => i.naturalWidth);"
+                ))
+                .await?;
+            ensure!(width == 1, "the certificate shown is {width} px wide");
             page.fill(&format!("{category} .reason-input"), "Проверено по справке ЦОН")
                 .await?;
             page.click(&format!("{category} .yes")).await?;

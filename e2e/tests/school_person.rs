@@ -10,14 +10,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, ensure};
-use e2e::{Page, run};
-
-/// A 1×1 PNG.
-const PNG: [u8; 70] = [
-    137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0,
-    0, 0, 31, 21, 196, 137, 0, 0, 0, 13, 73, 68, 65, 84, 120, 218, 99, 252, 207, 192, 80, 15, 0, 4,
-    133, 1, 128, 132, 169, 140, 33, 0, 0, 0, 0, 73, 69, 78, 68, 174, 66, 96, 130,
-];
+use e2e::{PNG, Page, run};
 
 /// The demo school's pupils: (person id, name).
 async fn pupils(page: &Page) -> Result<Vec<(i64, String)>> {

@@ -78,6 +78,7 @@ pub mod voucher_application;
 pub mod voucher_application_category;
 pub mod voucher_attendance;
 pub mod voucher_campaign;
+pub mod voucher_category_document;
 pub mod voucher_direction;
 pub mod voucher_enrolment;
 pub mod voucher_message;

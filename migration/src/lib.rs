@@ -39,6 +39,7 @@ mod m20261213_000029_contest_document;
 mod m20261214_000030_pupil_login;
 mod m20261215_000031_member_photo;
 mod m20261216_000032_voucher_thread_read;
+mod m20261217_000033_voucher_evidence_document;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261214_000030_pupil_login::Migration),
             Box::new(m20261215_000031_member_photo::Migration),
             Box::new(m20261216_000032_voucher_thread_read::Migration),
+            Box::new(m20261217_000033_voucher_evidence_document::Migration),
         ]
     }
 }

@@ -418,6 +418,31 @@ where
 /// Fetches a file of the API as the signed-in person (`Authorization` header, never a token
 /// in the URL) and saves it.
 pub async fn fetch_download(path: &str, file_name: &str) -> Result<(), ApiError> {
+    let (mime, bytes) = fetch_file(path).await?;
+    save(
+        file_name,
+        &mime,
+        &js_sys::Uint8Array::from(bytes.as_slice()),
+    )
+}
+
+/// Fetches a file of the API as the signed-in person to show it in the page: an object URL
+/// of its bytes (the caller revokes it when the view goes) and its content type.
+pub async fn fetch_object_url(path: &str) -> Result<(String, String), ApiError> {
+    let (mime, bytes) = fetch_file(path).await?;
+    let fail = || ApiError::network("open");
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(&mime);
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(|_| fail())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| fail())?;
+    Ok((url, mime))
+}
+
+/// A file of the API (`Authorization` header, never a token in the URL): its content type
+/// and bytes.
+async fn fetch_file(path: &str) -> Result<(String, Vec<u8>), ApiError> {
     let token = match session::current() {
         Some(_) => Some(fresh_token().await?.0),
         None => None,
@@ -446,11 +471,7 @@ pub async fn fetch_download(path: &str, file_name: &str) -> Result<(), ApiError>
         .binary()
         .await
         .map_err(|e| ApiError::network(e.to_string()))?;
-    save(
-        file_name,
-        &mime,
-        &js_sys::Uint8Array::from(bytes.as_slice()),
-    )
+    Ok((mime, bytes))
 }
 
 /// Saves text as a file the person downloads (a Blob behind an object URL).

@@ -41,7 +41,7 @@ pub fn import_reason_key(r: &R) -> Key {
 
 /// Every reason the API gives in `extensions.reason` (the values of the schema's
 /// `…Refusal` enums) and its text; the test below finds one for each.
-const REFUSALS: [(&str, Key); 52] = [
+const REFUSALS: [(&str, Key); 53] = [
     ("NO_DELIVERED_NOTICE", Key::ErrNoDeliveredNotice),
     ("NOT_APPROVED", Key::ErrNotApproved),
     ("UNKNOWN_VARIABLE", Key::ErrUnknownVariable),
@@ -82,6 +82,7 @@ const REFUSALS: [(&str, Key); 52] = [
     ("VOUCHER_OVER", Key::VchErrVoucherOver),
     ("SECTION_FULL", Key::VchErrSectionFull),
     ("CAMPAIGN_STARTED", Key::VchErrCampaignStarted),
+    ("CATEGORY_DECIDED", Key::VchErrCategoryDecided),
     ("SECOND_FACTOR_REQUIRED", Key::ErrSecondFactorRequired),
     ("SECOND_FACTOR_INCORRECT", Key::ErrSecondFactorIncorrect),
     ("SECOND_FACTOR_ALREADY_ON", Key::ErrSecondFactorAlreadyOn),

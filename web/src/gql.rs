@@ -1474,7 +1474,7 @@ pub mod akimat {
 
 /// The parent's voucher pages (citizen portal): their operations and the enums only they use.
 pub mod parent_vouchers {
-    use super::{AttendanceStatus, ClubDirection, DateTime, GraphQLQuery};
+    use super::{AttendanceStatus, ClubDirection, DateTime, GraphQLQuery, Upload};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     schema_enum!(
@@ -1551,6 +1551,7 @@ pub mod parent_vouchers {
         ApplyForVoucher,
         AnswerVoucherMonth,
         DeclineVoucher,
+        AttachEvidence,
     );
 
     #[cfg(test)]

@@ -25,6 +25,28 @@ pub struct Stored<'a> {
     pub sha256: String,
 }
 
+/// What every table of documents keeps of one (beside its owner and time).
+pub struct Columns {
+    /// Cut to the column's length.
+    pub file_name: String,
+    /// The type its own bytes prove ([`sniff`]), not the one declared.
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+impl Stored<'_> {
+    pub fn columns(&self) -> Columns {
+        let (file_name, _declared) = labels(self.document);
+        Columns {
+            file_name,
+            content_type: sniff(&self.document.bytes).to_owned(),
+            size: i64::try_from(self.document.bytes.len()).unwrap_or(i64::MAX),
+            sha256: self.sha256.clone(),
+        }
+    }
+}
+
 fn folder(data_dir: &Path) -> PathBuf {
     data_dir.join("documents")
 }

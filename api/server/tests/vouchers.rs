@@ -294,6 +294,65 @@ async fn a_campaign_runs_from_its_table_to_a_verifiable_allocation_and_freed_mon
         "DECISIONS_PENDING"
     );
 
+    // The parent attaches a certificate to a declared category; the akimat opens it (on the
+    // trail); another family cannot; once decided, the evidence is final.
+    const ATTACH: &str = "mutation($c: ID!, $file: Upload!) { attachVoucherEvidence(categoryId: $c, file: $file) { id fileName contentType downloadPath } }";
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    let disability = category_id(&aruzhan, "disability");
+    let attached = gql_upload(
+        &app,
+        &parent,
+        ATTACH,
+        json!({ "c": disability, "file": null }),
+        vec![("variables.file", "anyktama.pdf", pdf.clone())],
+    )
+    .await;
+    let doc = attached.ok()["attachVoucherEvidence"].clone();
+    assert_eq!(doc["contentType"], "application/pdf");
+    let path = doc["downloadPath"].as_str().unwrap().to_owned();
+    let stranger = gql_upload(
+        &app,
+        &teacher,
+        ATTACH,
+        json!({ "c": disability, "file": null }),
+        vec![("variables.file", "x.pdf", pdf.clone())],
+    )
+    .await;
+    assert_eq!(stranger.code().as_deref(), Some("NOT_FOUND"));
+    let listed = gql(
+        &app,
+        Some(&akimat),
+        "query($id: ID!) { voucherApplication(id: $id) { categories { category documents { fileName downloadPath } } } }",
+        json!({ "id": aruzhan["id"] }),
+    )
+    .await;
+    let cats = listed.ok()["voucherApplication"]["categories"].clone();
+    let docs = cats
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["category"] == "disability")
+        .unwrap()["documents"]
+        .clone();
+    assert_eq!(
+        docs,
+        json!([{ "fileName": "anyktama.pdf", "downloadPath": path }])
+    );
+    let (status, _, bytes) = get_path(&app, Some(&akimat), &path).await;
+    assert_eq!((status, bytes), (200, pdf.clone()));
+    let (status, _, _) = get_path(&app, Some(&teacher), &path).await;
+    assert_eq!(status, 404, "another family's document");
+    let (status, _, _) = get_path(&app, None, &path).await;
+    assert_eq!(status, 401);
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let opened = entities::audit_event::Entity::find()
+        .filter(entities::audit_event::Column::Action.eq("document.download"))
+        .filter(entities::audit_event::Column::SubjectType.eq("voucher_category_document"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(opened, 1, "the akimat's opening is on the trail");
+
     let no_reason = gql(
         &app,
         Some(&akimat),
@@ -325,6 +384,19 @@ async fn a_campaign_runs_from_its_table_to_a_verifiable_allocation_and_freed_mon
             if confirm { "CONFIRMED" } else { "REJECTED" }
         );
     }
+
+    let late_doc = gql_upload(
+        &app,
+        &parent,
+        ATTACH,
+        json!({ "c": disability, "file": null }),
+        vec![("variables.file", "again.pdf", pdf)],
+    )
+    .await;
+    assert_eq!(
+        late_doc.body["errors"][0]["extensions"]["reason"],
+        "CATEGORY_DECIDED"
+    );
 
     // The allocation: Аружан 4, Софья 3, Әлихан 2; money for two vouchers of 5 × 15,000.
     let run = gql(&app, Some(&akimat), RUN, json!({ "c": cid })).await;
@@ -713,6 +785,7 @@ async fn every_voucher_operation_admits_exactly_its_roles() {
         Op { name: "postVoucherMessage", query: "mutation { postVoucherMessage(kind: ATTENDANCE, id: \"999\", body: \"hello\") { id } }".into(), variables: json!({}), allowed: &["akimat", "provider", "parent", "teacher.parent"] },
         Op { name: "markVoucherConversationRead", query: "mutation { markVoucherConversationRead(kind: ATTENDANCE, id: \"999\") }".into(), variables: json!({}), allowed: &["akimat", "provider", "parent", "teacher.parent"] },
         Op { name: "voucherDashboard", query: "{ voucherDashboard(campaignId: \"999\") { childrenServed } }".into(), variables: json!({}), allowed: &["akimat"] },
+        Op { name: "attachVoucherEvidence", query: "mutation($file: Upload!) { attachVoucherEvidence(categoryId: \"999\", file: $file) { id } }".into(), variables: json!({ "file": null }), allowed: &["parent", "teacher.parent"] },
         Op { name: "voucherProviders", query: "{ voucherProviders { id } }".into(), variables: json!({}), allowed: &["akimat", "provider"] },
         Op { name: "voucherSections", query: "{ voucherSections { id } }".into(), variables: json!({}), allowed: &[ANONYMOUS] },
         Op { name: "voucherSectionsForVoucher", query: "{ voucherSectionsForVoucher(voucherId: \"999\") { ownPayment } }".into(), variables: json!({}), allowed: &["parent", "teacher.parent"] },

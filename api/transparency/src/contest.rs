@@ -271,13 +271,13 @@ pub async fn open(
         _ => e.into(),
     })?;
     for d in stored {
-        let (file_name, _declared) = adal_core::documents::labels(d.document);
+        let c = d.columns();
         contest_document::ActiveModel {
             case_id: Set(case.id),
-            file_name: Set(file_name),
-            content_type: Set(adal_core::documents::sniff(&d.document.bytes).to_owned()),
-            size: Set(i64::try_from(d.document.bytes.len()).unwrap_or(i64::MAX)),
-            sha256: Set(d.sha256.clone()),
+            file_name: Set(c.file_name),
+            content_type: Set(c.content_type),
+            size: Set(c.size),
+            sha256: Set(c.sha256),
             uploaded_at: Set(now),
             ..Default::default()
         }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject, Upload};
 use chrono::{DateTime, Utc};
 
 use entities::{
@@ -15,6 +15,7 @@ use entities::{
 
 use adal_core::auth::guard::actor;
 use adal_core::auth::{Allow, Role};
+use adal_core::documents::DocumentInfo;
 use adal_core::error::{ApiError, FieldContext};
 use adal_core::identifiers::{Iin, Kato, mask};
 use adal_core::loaders::load_err;
@@ -301,6 +302,31 @@ impl Category {
     }
     async fn decided_at(&self) -> Option<DateTime<Utc>> {
         self.model.decided_at
+    }
+    /// The documents the parent attached, each opened at its `downloadPath`.
+    async fn documents(&self, ctx: &Context<'_>) -> Result<Vec<DocumentInfo>> {
+        Ok(ctx
+            .data::<crate::loaders::Loaders>()?
+            .evidence
+            .load_one(self.model.id)
+            .await
+            .map_err(load_err)?
+            .unwrap_or_default()
+            .iter()
+            .map(evidence_info)
+            .collect())
+    }
+}
+
+fn evidence_info(d: &entities::voucher_category_document::Model) -> DocumentInfo {
+    DocumentInfo {
+        id: ID(d.id.to_string()),
+        file_name: d.file_name.clone(),
+        content_type: d.content_type.clone(),
+        size: d.size,
+        sha256: d.sha256.clone(),
+        uploaded_at: d.uploaded_at,
+        download_path: crate::http::evidence_path(d.id),
     }
 }
 
@@ -1039,6 +1065,29 @@ impl VouchersMutation {
             .await?
             .pop()
             .ok_or_else(|| ApiError::NotFound("application").into())
+    }
+
+    /// The parent attaches a document (PDF, PNG or JPEG, at most 5 MB; at most 5 per
+    /// category) to a category they declared, until the akimat decides it.
+    #[graphql(guard = "Allow::roles(\"attachVoucherEvidence\", PARENT)")]
+    async fn attach_voucher_evidence(
+        &self,
+        ctx: &Context<'_>,
+        category_id: ID,
+        file: Upload,
+    ) -> Result<DocumentInfo> {
+        let state = ctx.data::<AppState>()?;
+        let doc = adal_core::graphql::uploaded(ctx, &file, "file")?;
+        let saved = crate::evidence::attach(
+            &state.db,
+            &state.settings.data_dir,
+            actor(ctx)?,
+            parse_id("categoryId", &category_id)?,
+            &doc,
+            Utc::now(),
+        )
+        .await?;
+        Ok(evidence_info(&saved))
     }
 
     /// The akimat confirms or rejects a declared category (a rejection states its reason).

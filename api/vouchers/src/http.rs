@@ -1,6 +1,7 @@
-//! Downloads: the published allocation files (anyone: they hold no personal data) and the
+//! Downloads: the published allocation files (anyone: they hold no personal data), the
 //! monthly payment registers (the campaign's akimat officers; each download is on the trail
-//! with its checksum).
+//! with its checksum), and the evidence documents of declared categories (the parent and the
+//! campaign's officers; each opening is on the trail).
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
@@ -17,7 +18,43 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/vouchers/payouts/{campaign}/{file}",
             web::get().to(register),
-        );
+        )
+        .route("/vouchers/evidence/{id}", web::get().to(evidence));
+}
+
+/// Where evidence document `id` is opened.
+pub fn evidence_path(id: i64) -> String {
+    format!("/vouchers/evidence/{id}")
+}
+
+async fn evidence(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> HttpResponse {
+    let id = path.into_inner();
+    let result: ApiResult<(String, Vec<u8>)> = async {
+        let actor =
+            adal_core::graphql::http_actor(&req, &state, &[Role::Parent, Role::AkimatOfficer])
+                .await?;
+        let (doc, application) = crate::evidence::document_for(&state.db, &actor, id).await?;
+        let bytes = adal_core::documents::read(&state.settings.data_dir, &doc.sha256)?;
+        audit::record(
+            &state.db,
+            Some(actor.account_id),
+            "document.download",
+            "voucher_category_document",
+            id,
+            json!({ "application": application }),
+        )
+        .await?;
+        Ok((doc.file_name, bytes))
+    }
+    .await;
+    match result {
+        Ok((name, bytes)) => adal_core::documents::attachment_response(&name, bytes),
+        Err(e) => refusal(&e),
+    }
 }
 
 /// Where allocation run `id`'s file is published.

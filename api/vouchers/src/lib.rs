@@ -15,6 +15,7 @@ pub mod clubs_graphql;
 pub mod conversations;
 pub mod dashboard;
 pub mod demo;
+pub mod evidence;
 pub mod figures;
 pub mod graphql;
 pub mod http;

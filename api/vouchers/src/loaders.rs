@@ -7,8 +7,8 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{DatabaseConnection, DbErr};
 
-use adal_core::loaders::ByKey;
-use entities::voucher_campaign;
+use adal_core::loaders::{ByKey, GroupedBy};
+use entities::{voucher_campaign, voucher_category_document};
 
 use crate::vocab::VoucherThreadKind;
 
@@ -18,6 +18,8 @@ pub type CampaignLoader = DataLoader<ByKey<voucher_campaign::Entity, i64>>;
 pub struct Loaders {
     pub campaigns: CampaignLoader,
     pub unread: DataLoader<Unread>,
+    /// The evidence documents of declared categories, by category.
+    pub evidence: DataLoader<GroupedBy<voucher_category_document::Entity, i64>>,
 }
 
 /// A conversation as one reader sees it.
@@ -68,6 +70,14 @@ impl Loaders {
                 tokio::spawn,
             ),
             unread: DataLoader::new(Unread(db.clone()), tokio::spawn),
+            evidence: DataLoader::new(
+                GroupedBy(ByKey::new(
+                    db.clone(),
+                    voucher_category_document::Column::CategoryId,
+                    |m: &voucher_category_document::Model| m.category_id,
+                )),
+                tokio::spawn,
+            ),
         }
     }
 }

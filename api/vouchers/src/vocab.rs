@@ -158,6 +158,8 @@ pub enum VoucherRefusal {
     SectionFull,
     /// The campaign's application window has opened: its terms are fixed.
     CampaignStarted,
+    /// The akimat has decided the category: its evidence is final.
+    CategoryDecided,
 }
 
 impl adal_core::error::Refusal for VoucherRefusal {}

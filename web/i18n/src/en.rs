@@ -964,6 +964,12 @@ pub fn text(key: Key) -> &'static str {
         AkimatDashMonths => "Months of attendance",
         AkimatDashConfirmed => "Confirmed",
         AkimatDashPaid => "Paid",
+        AkimatOpenDocument => "Document",
+        VchErrCategoryDecided => {
+            "The akimat has already decided this category: its documents can no longer change."
+        }
+        VchAttachDocument => "Attach a document",
+        VchAttachHint => "A photo or a PDF of the certificate, up to 5 MB.",
         ProviderErrName => "A section needs a name of up to 200 characters.",
         ProviderErrAges => "Ages are 3 to 18 years, the youngest first.",
         ProviderErrSchedule => {

@@ -966,6 +966,12 @@ pub fn text(key: Key) -> &'static str {
         AkimatDashMonths => "Қатысу айлары",
         AkimatDashConfirmed => "Расталды",
         AkimatDashPaid => "Төленді",
+        AkimatOpenDocument => "Құжат",
+        VchErrCategoryDecided => {
+            "Әкімдік бұл санат бойынша шешім қабылдап қойған: оның құжаттары енді өзгермейді."
+        }
+        VchAttachDocument => "Құжат тіркеу",
+        VchAttachHint => "Анықтаманың фотосы немесе PDF файлы, 5 МБ-қа дейін.",
         ProviderErrName => "Секцияның 200 таңбаға дейінгі атауы болуы керек.",
         ProviderErrAges => "Жасы 3-тен 18-ге дейін, алдымен ең кішісі.",
         ProviderErrSchedule => {

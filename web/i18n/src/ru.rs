@@ -964,6 +964,12 @@ pub fn text(key: Key) -> &'static str {
         AkimatDashMonths => "Месяцы посещения",
         AkimatDashConfirmed => "Подтверждено",
         AkimatDashPaid => "Выплачено",
+        AkimatOpenDocument => "Документ",
+        VchErrCategoryDecided => {
+            "Акимат уже принял решение по этой категории: её документы больше не меняются."
+        }
+        VchAttachDocument => "Прикрепить документ",
+        VchAttachHint => "Фото или PDF справки, до 5 МБ.",
         ProviderErrName => "У секции должно быть название до 200 символов.",
         ProviderErrAges => "Возраст — от 3 до 18 лет, сначала минимальный.",
         ProviderErrSchedule => {

@@ -381,6 +381,13 @@ fn application(
                 let why = cat
                     .reason
                     .map(|r| view! { <br/><span>{say(Key::VchAkimatReason, &[("reason", r)])}</span> });
+                let files = (!cat.documents.is_empty()).then(|| view! {
+                    <ul class="evidence-files">
+                        {cat.documents.iter().map(|d| view! { <li class="evidence-file">{d.file_name.clone()}</li> }).collect_view()}
+                    </ul>
+                });
+                let open = cat.status == Some(VoucherCategoryStatus::Declared);
+                let id = cat.id.clone();
                 view! {
                     <li class="vch-category" data-category=cat.category.clone()>
                         <strong>{vouchers::priority_category(l, &cat.category)}</strong>
@@ -388,6 +395,8 @@ fn application(
                         {badge(l, state)}
                         <br/><span class="muted">{say(Key::VchEvidence, &[("evidence", cat.evidence)])}</span>
                         {why}
+                        {files}
+                        {open.then(|| view! { <AttachEvidence category=id reload=reload/> })}
                     </li>
                 }
             })
@@ -450,6 +459,49 @@ fn application(
         </section>
     }
     .into_any()
+}
+
+/// A document for a category the akimat has not decided yet: a photo or a PDF, chosen on the
+/// phone and sent; once kept, the page reloads and lists it under the category.
+#[component]
+fn AttachEvidence(category: String, reload: RwSignal<u32>) -> impl IntoView {
+    let file: NodeRef<leptos::html::Input> = NodeRef::new();
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let category = StoredValue::new(category);
+    let field = format!("evidence-{}", category.get_value());
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(f) = crate::ui::chosen_files(file).into_iter().next() else {
+            return;
+        };
+        error.set(None);
+        busy.set(true);
+        let sent = api::send::<q::AttachEvidence>(
+            q::attach_evidence::Variables {
+                category_id: category.get_value(),
+                file: (),
+            },
+            vec![("variables.file".to_string(), f)],
+        );
+        leptos::task::spawn_local(async move {
+            let r = sent.await;
+            busy.set(false);
+            match r {
+                Ok(()) => reload.update(|n| *n += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="attach-evidence" on:submit=on_submit>
+            <label for=field.clone()>{t(Key::VchAttachDocument)}</label>
+            <input type="file" id=field accept="image/png,image/jpeg,application/pdf" node_ref=file required=true/>
+            <small class="muted">{t(Key::VchAttachHint)}</small>
+            {error_view(error)}
+            <button type="submit" class="secondary" disabled=move || busy.get()>{t(Key::VchAttachDocument)}</button>
+        </form>
+    }
 }
 
 /// The voucher: its value and months, where it is used (and the catalogue to choose or move),

@@ -8,14 +8,16 @@ use super::{
     Application, ApplicationsPage, application_status, category_label, category_status, decision,
     direction_key,
 };
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::gql::akimat::{self as gql, VoucherApplicationStatus, VoucherCategoryStatus};
 use crate::i18n::Key;
-use crate::ui::{lang, local_time};
+use crate::ui::{error_view, lang, local_time, t};
 use adal_web::conversation::Conversation;
 use adal_web::gql::VoucherThreadKind;
 
 type Category = gql::campaign_applications::CampaignApplicationsVoucherApplicationsNodesCategories;
+type EvidenceFile =
+    gql::campaign_applications::CampaignApplicationsVoucherApplicationsNodesCategoriesDocuments;
 
 #[component]
 pub fn DeskPage() -> impl IntoView {
@@ -91,7 +93,57 @@ fn CategoryRow(c: Category, reload: RwSignal<u32>) -> impl IntoView {
             <span class="evidence">{l.text(Key::AkimatEvidence)} ": " {c.evidence.clone()}</span>
             " " <span class=format!("{class} state")>{l.text(status)}</span>
             {c.reason.clone().map(|r| view! { <span class="reason">" — " {r}</span> })}
+            {(!c.documents.is_empty()).then(|| view! {
+                <ul class="evidence-files">
+                    {c.documents.clone().into_iter().map(|d| view! { <Evidence d=d/> }).collect_view()}
+                </ul>
+            })}
             {open.then(|| view! { <Decision target=Target::Category(c.id.clone()) reload=reload/> })}
+        </li>
+    }
+}
+
+/// A document the parent attached, opened in the page (a picture as itself, a PDF in a
+/// frame) from the bytes fetched with the officer's token.
+#[component]
+fn Evidence(d: EvidenceFile) -> impl IntoView {
+    let shown: RwSignal<Option<(String, String)>> = RwSignal::new(None);
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let path = StoredValue::new(d.download_path.clone());
+    let close = move || {
+        if let Some((url, _)) = shown.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+        shown.set(None);
+    };
+    on_cleanup(close);
+    let toggle = move |_| {
+        if shown.get_untracked().is_some() {
+            close();
+            return;
+        }
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::fetch_object_url(&path.get_value()).await {
+                Ok(v) => shown.set(Some(v)),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let name = d.file_name.clone();
+    view! {
+        <li class="evidence-file" data-id=d.id.clone()>
+            <button type="button" class="link evidence-open" aria-expanded=move || shown.get().is_some().to_string() on:click=toggle>
+                {t(Key::AkimatOpenDocument)} ": " {name.clone()}
+            </button>
+            {error_view(error)}
+            {move || shown.get().map(|(url, mime)| {
+                if mime.starts_with("image/") {
+                    view! { <img class="evidence-view" src=url alt=name.clone()/> }.into_any()
+                } else {
+                    view! { <iframe class="evidence-view" src=url title=name.clone()></iframe> }.into_any()
+                }
+            })}
         </li>
     }
 }
