@@ -127,10 +127,14 @@ pub struct DocumentInfo {
 
 /// The [`DocumentInfo`] of a row of any table of documents (they share their columns:
 /// `id`, `file_name`, `content_type`, `size`, `sha256`, `uploaded_at`), as `kind`
-/// (`application`, `task`, `contest`: its download path's) downloads it.
+/// (`application`, `task`, `contest`: its download path's) downloads it; or, `at path`, from
+/// the path `path(id)` of a domain that serves its documents under its own prefix.
 #[macro_export]
 macro_rules! document_info {
-    ($kind:expr, $row:expr) => {{
+    ($kind:literal, $row:expr) => {
+        $crate::document_info!(at | id | $crate::documents::download_path($kind, id), $row)
+    };
+    (at $path:expr, $row:expr) => {{
         let d = $row;
         $crate::documents::DocumentInfo {
             id: async_graphql::ID(d.id.to_string()),
@@ -139,7 +143,7 @@ macro_rules! document_info {
             size: d.size,
             sha256: d.sha256.clone(),
             uploaded_at: d.uploaded_at,
-            download_path: $crate::documents::download_path($kind, d.id),
+            download_path: ($path)(d.id),
         }
     }};
 }

@@ -313,20 +313,8 @@ impl Category {
             .map_err(load_err)?
             .unwrap_or_default()
             .iter()
-            .map(evidence_info)
+            .map(|d| adal_core::document_info!(at crate::http::evidence_path, d))
             .collect())
-    }
-}
-
-fn evidence_info(d: &entities::voucher_category_document::Model) -> DocumentInfo {
-    DocumentInfo {
-        id: ID(d.id.to_string()),
-        file_name: d.file_name.clone(),
-        content_type: d.content_type.clone(),
-        size: d.size,
-        sha256: d.sha256.clone(),
-        uploaded_at: d.uploaded_at,
-        download_path: crate::http::evidence_path(d.id),
     }
 }
 
@@ -1087,7 +1075,7 @@ impl VouchersMutation {
             Utc::now(),
         )
         .await?;
-        Ok(evidence_info(&saved))
+        Ok(adal_core::document_info!(at crate::http::evidence_path, &saved))
     }
 
     /// The akimat confirms or rejects a declared category (a rejection states its reason).
