@@ -3,7 +3,7 @@
 //! section that is not the provider's shows nothing; the sections and payouts pages.
 
 use anyhow::{Context, Result, ensure};
-use e2e::{Page, allocated_campaign, run, this_month};
+use e2e::{PNG, Page, allocated_campaign, run, this_month};
 
 /// The provider's section where a demo child's voucher is used this month, and the child's
 /// voucher id (the signed-in provider asks the API).
@@ -338,9 +338,19 @@ async fn a_disputed_month_is_talked_over_in_three_portals_with_unread_counts() {
             page.wait_text(&format!("{talk} .message"), "Журнал бойынша 5 сабақ.")
                 .await?;
             page.find(&format!("{talk}[data-unread='0']")).await?;
+            // The reply carries a photo of the child's own notebook.
             page.fill(&format!("{talk} textarea"), "Рахмет, түсіндім.").await?;
+            let dir = tempfile::tempdir()?;
+            let png = dir.path().join("kundelik.png");
+            std::fs::write(&png, PNG)?;
+            page.find(&format!("{talk} input[type=file]"))
+                .await?
+                .send_keys(&png.to_string_lossy())
+                .await?;
             page.click(&format!("{talk} button[type=submit]")).await?;
             page.wait_text(&format!("{talk} .messages"), "Рахмет, түсіндім.")
+                .await?;
+            page.wait_text(&format!("{talk} .messages"), "kundelik.png")
                 .await?;
             page.sign_out().await?;
 
@@ -355,6 +365,9 @@ async fn a_disputed_month_is_talked_over_in_three_portals_with_unread_counts() {
             page.find(&format!("{talk}[data-unread='2'] .unread")).await?;
             page.click(&format!("{talk} button")).await?;
             page.wait_text(&format!("{talk} .messages"), "Рахмет, түсіндім.")
+                .await?;
+            // The parent's file is there for the officer too.
+            page.wait_text(&format!("{talk} .messages"), "kundelik.png")
                 .await?;
             page.find(&format!("{talk}[data-unread='0']")).await?;
             page.screenshot_for_review("akimat-dispute-conversation").await?;

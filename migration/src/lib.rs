@@ -40,6 +40,8 @@ mod m20261214_000030_pupil_login;
 mod m20261215_000031_member_photo;
 mod m20261216_000032_voucher_thread_read;
 mod m20261217_000033_voucher_evidence_document;
+mod m20261218_000034_voucher_message_document;
+mod m20261219_000035_allocation_file_storage;
 
 pub struct Migrator;
 
@@ -80,6 +82,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000031_member_photo::Migration),
             Box::new(m20261216_000032_voucher_thread_read::Migration),
             Box::new(m20261217_000033_voucher_evidence_document::Migration),
+            Box::new(m20261218_000034_voucher_message_document::Migration),
+            Box::new(m20261219_000035_allocation_file_storage::Migration),
         ]
     }
 }

@@ -1,14 +1,15 @@
 //! The conversation about a voucher application or a month of attendance, in each of the three
 //! portals that take part in it (the akimat's, the provider's and the parent's): closed, it
-//! says how many messages are new to the reader; opened, it shows the messages, marks them
-//! read through the last one shown, and takes a reply.
+//! says how many messages are new to the reader; opened, it shows the messages (a file attached
+//! downloads from its name), marks them read through the last one shown, and takes a reply of
+//! text, a file (PDF, PNG or JPEG), or both.
 
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::gql::{self, VoucherSide, VoucherThreadKind};
 use crate::i18n::Key;
-use crate::ui::{error_view, fill, lang, loaded, local_time, non_empty, t};
+use crate::ui::{DocumentLink, chosen_files, error_view, fill, lang, loaded, local_time, t};
 
 fn side_key(s: Option<VoucherSide>) -> Key {
     match s {
@@ -90,25 +91,36 @@ fn Thread(kind: VoucherThreadKind, id: String, unread: RwSignal<i64>) -> impl In
         });
     });
     let body = RwSignal::new(String::new());
+    let file: NodeRef<leptos::html::Input> = NodeRef::new();
     let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let on_send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(text) = non_empty(body.get_untracked()) else {
+        let text = body.get_untracked().trim().to_string();
+        let files: Vec<(String, web_sys::File)> = chosen_files(file)
+            .into_iter()
+            .take(1)
+            .map(|f| ("variables.file".to_string(), f))
+            .collect();
+        if text.is_empty() && files.is_empty() {
             return;
-        };
+        }
         error.set(None);
         let sent = api::send::<gql::PostVoucherMessage>(
             gql::post_voucher_message::Variables {
                 kind,
                 id: id.get_value(),
                 body: text,
+                file: (!files.is_empty()).then_some(()),
             },
-            Vec::new(),
+            files,
         );
         leptos::task::spawn_local(async move {
             match sent.await {
                 Ok(()) => {
                     body.set(String::new());
+                    if let Some(input) = file.get_untracked() {
+                        input.set_value("");
+                    }
                     reload.update(|n| *n += 1);
                 }
                 Err(e) => error.set(Some(e)),
@@ -134,7 +146,10 @@ fn Thread(kind: VoucherThreadKind, id: String, unread: RwSignal<i64>) -> impl In
                             <li class="message">
                                 <strong>{l.text(side_key(m.side))}</strong>
                                 " · " <span class="muted">{local_time(l, &m.created_at)}</span>
-                                <p>{m.body}</p>
+                                {(!m.body.is_empty()).then(|| view! { <p>{m.body}</p> })}
+                                {m.document.map(|d| view! {
+                                    <p><DocumentLink name=d.file_name path=d.download_path size=d.size/></p>
+                                })}
                             </li>
                         })
                         .collect_view()}
@@ -144,8 +159,10 @@ fn Thread(kind: VoucherThreadKind, id: String, unread: RwSignal<i64>) -> impl In
         })}
         <form class="message-form" on:submit=on_send>
             <label for=field.clone()>{t(Key::ProviderMessage)}</label>
-            <textarea id=field rows="2" maxlength="2000" required=true
+            <textarea id=field.clone() rows="2" maxlength="2000"
                 prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+            <label for=format!("{field}-file")>{t(Key::VchAttachDocument)}</label>
+            <input type="file" id=format!("{field}-file") accept="application/pdf,image/png,image/jpeg" node_ref=file/>
             {error_view(error)}
             <button type="submit" class="secondary">{t(Key::ProviderSend)}</button>
         </form>

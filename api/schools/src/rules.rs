@@ -102,6 +102,35 @@ pub fn day(date: NaiveDate, passes: &[Pass], lessons_start: NaiveTime, grace_min
     }
 }
 
+/// The spans of a day in which a person was inside by their passes (refused and clock-suspect
+/// ones already left out), oldest first: each from an entry to the exit after it. Another entry
+/// while inside keeps the first; passes at the same instant are read as in [`day`] (the exit
+/// the later). An exit with no entry before it, and an entry with no exit after it, give no
+/// span: when the person came in or left is not known (nor does an entry and exit at one
+/// instant).
+pub fn spans_inside(passes: &[Pass]) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    let mut sorted: Vec<&Pass> = passes.iter().collect();
+    sorted.sort_by_key(|p| (p.at, p.kind == SchoolEventKind::Exit));
+    let mut spans = Vec::new();
+    let mut since: Option<DateTime<Utc>> = None;
+    for p in sorted {
+        match p.kind {
+            SchoolEventKind::Entry => {
+                since.get_or_insert(p.at);
+            }
+            SchoolEventKind::Exit => {
+                if let Some(from) = since.take()
+                    && from < p.at
+                {
+                    spans.push((from, p.at));
+                }
+            }
+            SchoolEventKind::Meal => {}
+        }
+    }
+    spans
+}
+
 /// The grounds the law gives older pupils for free meals.
 pub const LAW_FREE_CATEGORIES: &[&str] = &[
     "targeted_social_assistance",
@@ -254,6 +283,37 @@ mod tests {
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, dd).expect("date")
+    }
+
+    #[test]
+    fn a_persons_spans_inside_pair_each_entry_with_the_exit_after_it() {
+        let day0 = d(2026, 12, 7);
+        let pass = |kind, at: &str| Pass {
+            kind,
+            at: t(day0, at),
+        };
+        use SchoolEventKind::{Entry, Exit};
+        // Sent out of order: a stray exit before any entry, in at 08:00 (and again at 08:05),
+        // out at noon, back at 12:40, out at 17:00, in again at 18:00 and not seen leaving.
+        let passes = [
+            pass(Exit, "12:00"),
+            pass(Entry, "08:05"),
+            pass(Exit, "07:00"),
+            pass(Entry, "08:00"),
+            pass(Entry, "12:40"),
+            pass(Exit, "17:00"),
+            pass(Entry, "18:00"),
+        ];
+        assert_eq!(
+            spans_inside(&passes),
+            vec![
+                (t(day0, "08:00"), t(day0, "12:00")),
+                (t(day0, "12:40"), t(day0, "17:00")),
+            ]
+        );
+        // An entry and an exit at the same instant let the person out: no time inside.
+        assert!(spans_inside(&[pass(Exit, "09:00"), pass(Entry, "09:00")]).is_empty());
+        assert!(spans_inside(&[pass(Entry, "08:00")]).is_empty());
     }
 
     #[test]

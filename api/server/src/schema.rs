@@ -84,7 +84,8 @@ pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -
             .data(state.clone())
             .data(adal_obligations::service::RegisterCounts::default())
             .data(domains)
-            .data(crate::wiring::decisions());
+            .data(crate::wiring::decisions())
+            .data(crate::wiring::school_presence());
     }
     builder.finish()
 }

@@ -1,11 +1,17 @@
 //! Where one domain's implementation is plugged into another's trait: the notification
 //! service learns from each domain what its messages are about, their purposes and what its
-//! templates may say, and the job runner learns each domain's kinds of job.
+//! templates may say, the job runner learns each domain's kinds of job, and the vouchers learn
+//! from the schools when a child was inside school.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
+use chrono::{Months, NaiveDate};
+use futures_util::future::BoxFuture;
 use sea_orm::DatabaseConnection;
 
+use adal_core::clock::local;
+use adal_core::error::{ApiError, ApiResult};
 use adal_core::jobs::Runner;
 use adal_core::settings::Settings;
 use adal_notifications::subjects::Domains;
@@ -28,6 +34,50 @@ pub fn decisions() -> adal_core::decisions::DecisionSources {
         adal_vouchers::timeline::about,
         adal_schools::timeline::about,
     ])
+}
+
+/// The schools' answer to the vouchers' question "when was this child inside school?" (the
+/// payouts' turnstile check), as schema data.
+pub fn school_presence() -> adal_vouchers::presence::Presence {
+    adal_vouchers::presence::Presence::new(Arc::new(TurnstilePresence))
+}
+
+/// [`adal_vouchers::presence::SchoolPresence`] read from the schools' turnstile passes.
+struct TurnstilePresence;
+
+impl adal_vouchers::presence::SchoolPresence for TurnstilePresence {
+    fn inside<'a>(
+        &'a self,
+        txn: &'a sea_orm::DatabaseTransaction,
+        children: &'a [i64],
+        month: adal_vouchers::money::Month,
+    ) -> BoxFuture<'a, ApiResult<HashMap<i64, Vec<adal_vouchers::presence::Inside>>>> {
+        Box::pin(async move {
+            let first = u32::try_from(month % 100)
+                .ok()
+                .and_then(|m| NaiveDate::from_ymd_opt(month / 100, m, 1))
+                .ok_or_else(|| ApiError::bad_input("month", "a month as YYYYMM"))?;
+            let last = first
+                .checked_add_months(Months::new(1))
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(first);
+            let spans = adal_schools::attendance::inside(txn, children, first, last).await?;
+            Ok(spans
+                .into_iter()
+                .map(|(child, list)| {
+                    let list = list
+                        .into_iter()
+                        .map(|s| adal_vouchers::presence::Inside {
+                            date: s.day,
+                            from: local(s.entry).time(),
+                            to: local(s.exit).time(),
+                        })
+                        .collect();
+                    (child, list)
+                })
+                .collect())
+        })
+    }
 }
 
 /// A notification worker with the domains wired in (`adal serve`, `adal worker`, tests).

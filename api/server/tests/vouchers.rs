@@ -1266,7 +1266,8 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
     assert_eq!(
         told.len(),
         1,
-        "only the provider's message is notified to the parent: {told:?}"
+        "the provider's message is told to the parent; the staff here belong to no person, \
+         so have no address: {told:?}"
     );
 
     // Not paid before the month ends; then from confirmed attendance only. Софья's family did
@@ -1278,12 +1279,14 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
     );
     let officer = account_actor(&app, "akimat").await;
     let later = chrono::Utc::now() + chrono::Duration::days(40);
+    let presence = adal_server::wiring::school_presence();
     let run = adal_vouchers::attendance::compute_payouts(
         &app.db,
         &officer,
         cid.parse().unwrap(),
         this_month,
         later,
+        Some(presence.source()),
     )
     .await
     .unwrap();
@@ -1370,6 +1373,7 @@ async fn a_voucher_follows_the_child_and_providers_are_paid_only_for_confirmed_a
         cid.parse().unwrap(),
         this_month,
         later,
+        Some(presence.source()),
     )
     .await;
     assert!(matches!(
@@ -2044,4 +2048,574 @@ async fn a_proposed_table_shows_whose_place_it_would_change_before_it_is_saved()
     )
     .await;
     assert_eq!(r.code().as_deref(), Some("FORBIDDEN"), "{}", r.body);
+}
+
+/// A person (with `contact`: a phone or an e-mail) and their account holding `role`, both
+/// created by the operator; returns the account's token and the person's id.
+async fn staff_with_person(
+    app: &TestApp,
+    login: &str,
+    iin11: &str,
+    contact: Value,
+    language: &str,
+    role: Value,
+) -> (String, i64) {
+    let admin = token(app, "admin").await;
+    let mut person = json!({ "iin": valid_id(iin11), "lastName": "Сейітов", "firstName": login });
+    person
+        .as_object_mut()
+        .unwrap()
+        .extend(contact.as_object().unwrap().clone());
+    let p = gql(
+        app,
+        Some(&admin),
+        "mutation($i: PersonInput!) { createPerson(input: $i) { id } }",
+        json!({ "i": person }),
+    )
+    .await;
+    let pid = p.ok()["createPerson"]["id"].as_str().unwrap().to_owned();
+    gql(
+        app,
+        Some(&admin),
+        "mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }",
+        json!({ "i": { "login": login, "password": "a-long-secret-42", "language": language,
+            "personId": pid, "roles": [role] } }),
+    )
+    .await
+    .ok();
+    (
+        token_with(app, login, "a-long-secret-42").await,
+        pid.parse().unwrap(),
+    )
+}
+
+/// The notices of message `id` in the outbox: (person, channel, language), by person.
+async fn told_of(app: &TestApp, id: &str) -> Vec<(i64, String, String)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let mut told: Vec<(i64, String, String)> = entities::notification_message::Entity::find()
+        .filter(
+            entities::notification_message::Column::IdempotencyKey
+                .starts_with(format!("voucher-message:{id}:")),
+        )
+        .order_by_asc(entities::notification_message::Column::PersonId)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| {
+            assert_eq!(m.purpose, "voucher_message");
+            (m.person_id.unwrap(), m.channel, m.language)
+        })
+        .collect();
+    told.sort();
+    told
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_conversation_carries_files_for_its_sides_and_tells_every_message_to_the_others() {
+    let app = spawn_app_with_demo().await;
+    let (_cid, aruzhan_v, _) = allocated(&app).await;
+    let (provider, org) = approved_provider(&app).await;
+    let parent = token(&app, "parent").await;
+    let teacher = token(&app, "teacher.parent").await;
+    let akimat = token(&app, "akimat").await;
+    let football = new_section(
+        &app,
+        &provider,
+        section_input(&org, "Футбол", 18_000, 5, (1, "16:00", "17:30")),
+    )
+    .await;
+    gql(
+        &app,
+        Some(&parent),
+        ENROL,
+        json!({ "v": aruzhan_v, "s": football }),
+    )
+    .await
+    .ok();
+    let mine = gql(&app, Some(&parent), MINE, json!({})).await;
+    let application = mine.ok()["myVoucherApplications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["voucher"]["id"] == aruzhan_v.as_str())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let parent_person = {
+        use sea_orm::EntityTrait;
+        entities::voucher_application::Entity::find_by_id(application.parse::<i64>().unwrap())
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .parent_person_id
+    };
+    // Staff reached through the person their account belongs to: the club's coach by e-mail
+    // in English, a second officer of Astana by SMS in Russian. The demo's officer and the
+    // club's first account belong to nobody: they have no address (their portals show the
+    // messages as new).
+    let (coach, coach_person) = staff_with_person(
+        &app,
+        "coach",
+        "85010130001",
+        json!({ "email": "coach@example.kz" }),
+        "EN",
+        json!({ "role": "PROVIDER_STAFF", "organisationId": org }),
+    )
+    .await;
+    let (officer, officer_person) = staff_with_person(
+        &app,
+        "officer.two",
+        "80020230002",
+        json!({ "phone": "+77010000002" }),
+        "RU",
+        json!({ "role": "AKIMAT_OFFICER", "regionKato": "710000000" }),
+    )
+    .await;
+
+    // The parent sends a PDF with no text; a message of neither, or of a file that is no
+    // PDF, PNG or JPEG, is refused.
+    const POST: &str = "mutation($id: ID!, $b: String!, $file: Upload) { postVoucherMessage(kind: APPLICATION, id: $id, body: $b, file: $file) { id side body document { fileName contentType size downloadPath } } }";
+    let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    let sent = gql_upload(
+        &app,
+        &parent,
+        POST,
+        json!({ "id": application, "b": "", "file": null }),
+        vec![("variables.file", "chek.pdf", pdf.clone())],
+    )
+    .await;
+    let sent = sent.ok()["postVoucherMessage"].clone();
+    assert_eq!(sent["side"], "PARENT");
+    assert_eq!(sent["body"], "");
+    let path = sent["document"]["downloadPath"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        sent["document"],
+        json!({ "fileName": "chek.pdf", "contentType": "application/pdf",
+            "size": pdf.len(), "downloadPath": path })
+    );
+    let nothing = gql(
+        &app,
+        Some(&parent),
+        POST,
+        json!({ "id": application, "b": " " }),
+    )
+    .await;
+    assert_eq!(nothing.code().as_deref(), Some("BAD_USER_INPUT"));
+    let page = gql_upload(
+        &app,
+        &parent,
+        POST,
+        json!({ "id": application, "b": "see this", "file": null }),
+        vec![(
+            "variables.file",
+            "chek.pdf",
+            b"<html><script></script>".to_vec(),
+        )],
+    )
+    .await;
+    assert_eq!(page.code().as_deref(), Some("BAD_USER_INPUT"));
+    // Another family can neither write in the thread nor leave a file in the store.
+    let stranger = gql_upload(
+        &app,
+        &teacher,
+        POST,
+        json!({ "id": application, "b": "", "file": null }),
+        vec![("variables.file", "x.pdf", pdf.clone())],
+    )
+    .await;
+    assert_eq!(stranger.code().as_deref(), Some("NOT_FOUND"));
+
+    // Each side opens the file (on the trail); another family and the anonymous do not.
+    for who in [&parent, &provider, &coach, &akimat, &officer] {
+        let (status, headers, bytes) = get_path(&app, Some(who), &path).await;
+        assert_eq!((status, bytes), (200, pdf.clone()));
+        assert_eq!(headers["content-type"], "application/pdf");
+    }
+    let (status, _, _) = get_path(&app, Some(&teacher), &path).await;
+    assert_eq!(status, 404, "another family's conversation");
+    let (status, _, _) = get_path(&app, None, &path).await;
+    assert_eq!(status, 401);
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let opened = entities::audit_event::Entity::find()
+            .filter(entities::audit_event::Column::Action.eq("document.download"))
+            .filter(entities::audit_event::Column::SubjectType.eq("voucher_message"))
+            .filter(entities::audit_event::Column::SubjectId.eq(sent["id"].as_str().unwrap()))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(opened, 5, "each opening is on the trail");
+    }
+    // A message of text only has no document, and no path serves one.
+    let said = gql(
+        &app,
+        Some(&coach),
+        POST,
+        json!({ "id": application, "b": "Received, thank you" }),
+    )
+    .await;
+    let said = said.ok()["postVoucherMessage"].clone();
+    assert_eq!(
+        (said["side"].as_str(), &said["document"]),
+        (Some("PROVIDER"), &Value::Null)
+    );
+    let text_path = format!(
+        "/vouchers/messages/{}/document",
+        said["id"].as_str().unwrap()
+    );
+    let (status, _, _) = get_path(&app, Some(&parent), &text_path).await;
+    assert_eq!(status, 404);
+    let thread = gql(
+        &app,
+        Some(&akimat),
+        "query($id: ID!) { voucherConversation(kind: APPLICATION, id: $id) { side document { fileName downloadPath } } }",
+        json!({ "id": application }),
+    )
+    .await;
+    assert_eq!(
+        thread.ok()["voucherConversation"],
+        json!([{ "side": "PARENT", "document": { "fileName": "chek.pdf", "downloadPath": path } },
+               { "side": "PROVIDER", "document": null }])
+    );
+
+    // Every message is told to the other sides, never to its writer: the parent's to the
+    // provider's and the akimat's staff, the provider's to the parent and the akimat, the
+    // akimat's to the parent and the provider; each in the recipient's language.
+    let sms = |p: i64, l: &str| (p, "sms".to_owned(), l.to_owned());
+    let email = |p: i64, l: &str| (p, "email".to_owned(), l.to_owned());
+    let parent_notice = {
+        use sea_orm::EntityTrait;
+        let p = entities::person::Entity::find_by_id(parent_person)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let channel = adal_notifications::outbox::preferred_channel(&p);
+        (parent_person, channel.as_str().to_owned(), p.language)
+    };
+    let mut expected = vec![email(coach_person, "en"), sms(officer_person, "ru")];
+    expected.sort();
+    assert_eq!(told_of(&app, sent["id"].as_str().unwrap()).await, expected);
+    let mut expected = vec![parent_notice.clone(), sms(officer_person, "ru")];
+    expected.sort();
+    assert_eq!(told_of(&app, said["id"].as_str().unwrap()).await, expected);
+    let ruled = gql(
+        &app,
+        Some(&officer),
+        POST,
+        json!({ "id": application, "b": "Құжат қабылданды" }),
+    )
+    .await;
+    let ruled = ruled.ok()["postVoucherMessage"].clone();
+    assert_eq!(ruled["side"], "AKIMAT");
+    let mut expected = vec![parent_notice, email(coach_person, "en")];
+    expected.sort();
+    assert_eq!(told_of(&app, ruled["id"].as_str().unwrap()).await, expected);
+    // The coach reads it in English, the officer in Russian.
+    let texts = messages(&app, "voucher_message").await;
+    assert!(
+        texts.iter().any(|(p, b)| *p == Some(coach_person)
+            && b == "Adal: a new message about Аружан's voucher. Read it on the portal."),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|(p, b)| *p == Some(officer_person)
+            && b == "Adal: новое сообщение о ваучере Аружан. Прочитайте на портале."),
+        "{texts:?}"
+    );
+}
+
+/// The attendance of a month as the caller sees it: voucher id → (status, anomaly, the parent's
+/// dispute reason).
+async fn attendance_of(
+    app: &TestApp,
+    who: &str,
+    month: i32,
+) -> HashMap<String, (Value, Value, Value)> {
+    let r = gql(
+        app,
+        Some(who),
+        "query($m: Int!) { voucherAttendance(month: $m) { voucherId status anomaly disputeReason } }",
+        json!({ "m": month }),
+    )
+    .await;
+    r.ok()["voucherAttendance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["voucherId"].as_str().unwrap().to_owned(),
+                (
+                    a["status"].clone(),
+                    a["anomaly"].clone(),
+                    a["disputeReason"].clone(),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_month_at_a_club_while_the_school_turnstile_shows_the_child_inside_is_flagged() {
+    use chrono::{Datelike, NaiveDate};
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+
+    let app = spawn_app_with_demo().await;
+    let (cid, aruzhan_v, sofya_v) = allocated(&app).await;
+    let (provider, org) = approved_provider(&app).await;
+    let parent = token(&app, "parent").await;
+    let teacher = token(&app, "teacher.parent").await;
+    let akimat = token(&app, "akimat").await;
+    let school_admin = token(&app, "school.admin").await;
+    let month = this_month();
+
+    // A day of this month that is not the demo's school day (whose passes are the demo's own),
+    // and the club's session on its weekday, 16:00-17:30.
+    let first = NaiveDate::from_ymd_opt(month / 100, (month % 100) as u32, 1).unwrap();
+    let demo = adal_schools::demo::demo_day(chrono::Utc::now());
+    let day = if first == demo {
+        first.succ_opt().unwrap()
+    } else {
+        first
+    };
+    let weekday = day.weekday().number_from_monday() as i32;
+    let club = new_section(
+        &app,
+        &provider,
+        section_input(&org, "Күрес", 15_000, 10, (weekday, "16:00", "17:30")),
+    )
+    .await;
+    for (who, v) in [(&parent, &aruzhan_v), (&teacher, &sofya_v)] {
+        gql(&app, Some(who), ENROL, json!({ "v": v, "s": club }))
+            .await
+            .ok();
+    }
+
+    // Both children are pupils of the demo school with its cards. A turnstile at the side door,
+    // installed before that day: Аружан stayed at school until 17:00, Софья left at 15:30 (and
+    // stayed late the next day, another weekday).
+    let school = org_id(&app, adal_schools::demo::SCHOOL_BIN).await;
+    let r = gql(
+        &app,
+        Some(&school_admin),
+        "mutation($s: ID!) { registerSchoolDevice(schoolId: $s, kind: TURNSTILE, name: \"Turnstile, side door\", clientId: \"school1-side-door\") { device { id } } }",
+        json!({ "s": school }),
+    )
+    .await;
+    let device: i64 = r.ok()["registerSchoolDevice"]["device"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let d = entities::school_device::Entity::find_by_id(device)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut am = d.into_active_model();
+    am.registered_at = Set(adal_core::clock::at_local(
+        day - chrono::Duration::days(1),
+        chrono::NaiveTime::MIN,
+    ));
+    am.update(&app.db).await.unwrap();
+    let child_of = async |v: &str| {
+        entities::voucher::Entity::find_by_id(v.parse::<i64>().unwrap())
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .child_person_id
+    };
+    let card = |person: i64| format!("04A1{person:06X}");
+    let (aruzhan, sofya) = (child_of(&aruzhan_v).await, child_of(&sofya_v).await);
+    let at = |d: NaiveDate, hhmm: &str| {
+        adal_core::clock::at_local(d, chrono::NaiveTime::parse_from_str(hhmm, "%H:%M").unwrap())
+    };
+    let next = day.succ_opt().unwrap();
+    let passes = [
+        (aruzhan, "ENTRY", day, "08:00"),
+        (sofya, "ENTRY", day, "08:02"),
+        (sofya, "EXIT", day, "15:30"),
+        (aruzhan, "EXIT", day, "17:00"),
+        (sofya, "ENTRY", next, "08:00"),
+        (sofya, "EXIT", next, "18:00"),
+    ];
+    let events = passes
+        .iter()
+        .enumerate()
+        .map(|(i, (person, kind, d, t))| adal_schools::events::EventIn {
+            seq: i as i64 + 1,
+            kind: if *kind == "ENTRY" {
+                adal_schools::vocab::SchoolEventKind::Entry
+            } else {
+                adal_schools::vocab::SchoolEventKind::Exit
+            },
+            method: adal_schools::vocab::CredentialKind::Card,
+            credential: card(*person),
+            at: at(*d, t),
+            dishes: vec![],
+        })
+        .collect();
+    // What `uploadSchoolEvents` does with the device's batch, at the time the device sent it
+    // (the evening after), so that the day may be any of the month without waiting for it.
+    let answer = adal_schools::events::upload_with(
+        &app.db,
+        device,
+        events,
+        at(next, "20:00"),
+        adal_schools::events::Notices::Quiet,
+    )
+    .await
+    .unwrap();
+    assert!(
+        answer
+            .answers
+            .iter()
+            .all(|a| a.code.is_none() && !a.clock_suspect),
+        "{answer:?}"
+    );
+
+    // The provider records the month; both parents confirm it.
+    let rows = json!([
+        { "voucherId": aruzhan_v, "sessionsHeld": 4, "sessionsAttended": 4 },
+        { "voucherId": sofya_v, "sessionsHeld": 4, "sessionsAttended": 3 }
+    ]);
+    let rec = gql(
+        &app,
+        Some(&provider),
+        RECORD,
+        json!({ "s": club, "m": month, "r": rows }),
+    )
+    .await;
+    for (who, a) in [(&parent, 0), (&teacher, 1)] {
+        let id = rec.ok()["recordVoucherAttendance"][a]["id"].clone();
+        let r = gql(
+            &app,
+            Some(who),
+            "mutation($id: ID!) { answerVoucherAttendance(id: $id, confirm: true) { status } }",
+            json!({ "id": id }),
+        )
+        .await;
+        assert_eq!(r.ok()["answerVoucherAttendance"]["status"], "CONFIRMED");
+    }
+
+    // The payouts wait: Аружан's month is flagged with the day and times the turnstile shows;
+    // Софья, who left before the session, is not.
+    let officer = account_actor(&app, "akimat").await;
+    let presence = adal_server::wiring::school_presence();
+    let run = adal_vouchers::attendance::compute_payouts(
+        &app.db,
+        &officer,
+        cid.parse().unwrap(),
+        month,
+        chrono::Utc::now() + chrono::Duration::days(40),
+        Some(presence.source()),
+    )
+    .await;
+    assert!(
+        matches!(
+            &run,
+            Err(adal_core::error::ApiError::ConflictBecause { reason, .. })
+                if reason.as_str() == "ATTENDANCE_PENDING"
+        ),
+        "{run:?}"
+    );
+    let seen = attendance_of(&app, &akimat, month).await;
+    let reason = format!(
+        "the school's turnstile shows the child inside school on {} from 08:00 to 17:00, \
+         during the section's session 16:00-17:30",
+        day.format("%d.%m.%Y")
+    );
+    assert_eq!(
+        seen[&aruzhan_v],
+        (json!("DISPUTED"), json!(reason), Value::Null)
+    );
+    assert_eq!(
+        seen[&sofya_v],
+        (json!("CONFIRMED"), Value::Null, Value::Null)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_month_not_answered_in_time_is_marked_auto_confirmed_by_the_hourly_pass() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let app = spawn_app_with_demo().await;
+    let (cid, aruzhan_v, _) = allocated(&app).await;
+    let (provider, org) = approved_provider(&app).await;
+    let parent = token(&app, "parent").await;
+    let month = this_month();
+    let club = new_section(
+        &app,
+        &provider,
+        section_input(&org, "Футбол", 15_000, 10, (1, "16:00", "17:30")),
+    )
+    .await;
+    gql(
+        &app,
+        Some(&parent),
+        ENROL,
+        json!({ "v": aruzhan_v, "s": club }),
+    )
+    .await
+    .ok();
+    let rec = gql(
+        &app,
+        Some(&provider),
+        RECORD,
+        json!({ "s": club, "m": month, "r": [{ "voucherId": aruzhan_v, "sessionsHeld": 8, "sessionsAttended": 7 }] }),
+    )
+    .await;
+    let id: i64 = rec.ok()["recordVoucherAttendance"][0]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let recorded_at = entities::voucher_attendance::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .recorded_at;
+    // The campaign gives the parents 10 days to answer.
+    let deadline = recorded_at + chrono::Duration::days(10);
+
+    // An hour before the answer time is over, the pass leaves the month waiting (it marks only
+    // the demo campaign's months already due).
+    let pass = |at| adal_vouchers::attendance::auto_confirm_due(&app.db, at);
+    pass(deadline - chrono::Duration::hours(1)).await.unwrap();
+    assert_eq!(
+        attendance_of(&app, &parent, month).await[&aruzhan_v].0,
+        "RECORDED"
+    );
+    // An hour after, it counts as confirmed and is marked so, without the payouts, once.
+    assert!(pass(deadline + chrono::Duration::hours(1)).await.unwrap() >= 1);
+    assert_eq!(
+        attendance_of(&app, &parent, month).await[&aruzhan_v].0,
+        "AUTO_CONFIRMED"
+    );
+    assert_eq!(
+        pass(deadline + chrono::Duration::hours(2)).await.unwrap(),
+        0
+    );
+    let audit = entities::audit_event::Entity::find()
+        .filter(entities::audit_event::Column::Action.eq("voucher.attendance.auto_confirmed"))
+        .filter(entities::audit_event::Column::SubjectId.eq(cid))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0].actor_account_id, None);
+    let details: Value = serde_json::from_str(&audit[0].details).unwrap();
+    assert_eq!(
+        (&details["months"], &details["attendance"]),
+        (&json!(1), &json!([id]))
+    );
 }

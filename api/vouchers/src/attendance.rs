@@ -1,20 +1,23 @@
 //! Attendance and payouts. Each month the provider records, per enrolled child, the sessions
 //! held and attended; the parent confirms the month or disputes it with a reason; a month not
-//! answered within the campaign's days counts as confirmed and is marked so. The akimat
+//! answered within the campaign's days counts as confirmed and is marked so by the worker's
+//! hourly pass ([`auto_confirm_due`]), or sooner when the payouts are computed. The akimat
 //! resolves disputes with a reason. Payouts per provider per month are made from confirmed
 //! attendance only, by the rule in [`crate::rules`].
 //!
 //! Anomalies are flagged for the akimat, not paid silently: when the payouts of a month are
-//! computed, a month that shows a child at two sections at overlapping times, a provider where
-//! every child attended every session, or a section with more children than places is turned
-//! into a dispute the akimat resolves before the month is paid.
+//! computed, a month that shows a child at two sections at overlapping times, or at a section
+//! whose session falls at a time the school's turnstile shows the child inside school (when the
+//! server plugs in the schools' [`crate::presence::Presence`]), a provider where every child
+//! attended every session, or a section with more children than places is turned into a
+//! dispute the akimat resolves before the month is paid.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -35,7 +38,8 @@ use adal_core::sql::Binds;
 use crate::allocation::Notices;
 use crate::clubs;
 use crate::money::{self, Month};
-use crate::rules::{self, schedules_overlap};
+use crate::presence::{Inside, SchoolPresence};
+use crate::rules::{self, inside_during_session, schedules_overlap};
 use crate::scope;
 use crate::vocab::AttendanceStatus;
 use crate::vocab::VoucherRefusal;
@@ -343,21 +347,30 @@ pub async fn resolve(
     Ok(saved)
 }
 
-/// Marks the campaign's recorded months whose answer time is over as confirmed.
+/// The latest time a month may have been recorded for its answer time to be over at `now`:
+/// `now >= answer_by(recorded_at, confirm_days)`.
+fn unanswered_since(now: DateTime<Utc>, confirm_days: i32) -> DateTime<Utc> {
+    now - Duration::days(i64::from(confirm_days))
+}
+
+/// Marks the campaign's recorded months whose answer time is over as auto-confirmed; returns
+/// their ids.
 async fn auto_confirm(
     txn: &DatabaseTransaction,
     campaign: &voucher_campaign::Model,
     now: DateTime<Utc>,
-) -> ApiResult<usize> {
+) -> ApiResult<Vec<i64>> {
+    let recorded = AttendanceStatus::Recorded.as_str();
     let due: Vec<i64> = attendance::Entity::find()
+        .select_only()
+        .column(attendance::Column::Id)
         .filter(attendance::Column::CampaignId.eq(campaign.id))
-        .filter(attendance::Column::Status.eq(AttendanceStatus::Recorded.as_str()))
+        .filter(attendance::Column::Status.eq(recorded))
+        .filter(attendance::Column::RecordedAt.lte(unanswered_since(now, campaign.confirm_days)))
+        .order_by_asc(attendance::Column::Id)
+        .into_tuple()
         .all(txn)
-        .await?
-        .into_iter()
-        .filter(|a| now >= answer_by(a.recorded_at, campaign.confirm_days))
-        .map(|a| a.id)
-        .collect();
+        .await?;
     for chunk in due.chunks(500) {
         attendance::Entity::update_many()
             .col_expr(
@@ -365,19 +378,93 @@ async fn auto_confirm(
                 AttendanceStatus::AutoConfirmed.as_str().into(),
             )
             .filter(attendance::Column::Id.is_in(chunk.iter().copied()))
+            .filter(attendance::Column::Status.eq(recorded))
             .exec(txn)
             .await?;
     }
-    Ok(due.len())
+    Ok(due)
+}
+
+/// Marks every campaign's months not answered within its days as auto-confirmed (the worker's
+/// hourly pass; `now` is the pass's time). The campaigns with such months are found in one
+/// read; each is then marked in its own transaction under the campaign's lock (as the payouts
+/// take it) with one audit row naming the months. Returns how many months were marked.
+pub async fn auto_confirm_due(db: &DatabaseConnection, now: DateTime<Utc>) -> ApiResult<usize> {
+    let waiting: Vec<i64> = attendance::Entity::find()
+        .select_only()
+        .column(attendance::Column::CampaignId)
+        .distinct()
+        .filter(attendance::Column::Status.eq(AttendanceStatus::Recorded.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if waiting.is_empty() {
+        return Ok(0);
+    }
+    let campaigns = voucher_campaign::Entity::find()
+        .filter(voucher_campaign::Column::Id.is_in(waiting))
+        .order_by_asc(voucher_campaign::Column::Id)
+        .all(db)
+        .await?;
+    // Which of them have a month whose answer time is over: one statement for all.
+    let mut due_somewhere = sea_orm::Condition::any();
+    for c in &campaigns {
+        due_somewhere = due_somewhere.add(
+            sea_orm::Condition::all()
+                .add(attendance::Column::CampaignId.eq(c.id))
+                .add(attendance::Column::RecordedAt.lte(unanswered_since(now, c.confirm_days))),
+        );
+    }
+    let due: HashSet<i64> = attendance::Entity::find()
+        .select_only()
+        .column(attendance::Column::CampaignId)
+        .distinct()
+        .filter(attendance::Column::Status.eq(AttendanceStatus::Recorded.as_str()))
+        .filter(due_somewhere)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut marked = 0;
+    for c in campaigns.into_iter().filter(|c| due.contains(&c.id)) {
+        let txn = begin_write(db).await?;
+        let campaign = crate::campaigns::lock(&txn, c.id).await?;
+        let ids = auto_confirm(&txn, &campaign, now).await?;
+        if !ids.is_empty() {
+            audit::record(
+                &txn,
+                None,
+                "voucher.attendance.auto_confirmed",
+                "voucher_campaign",
+                campaign.id,
+                json!({"months": ids.len(), "attendance": ids,
+                       "confirm_days": campaign.confirm_days}),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        marked += ids.len();
+    }
+    if marked > 0 {
+        tracing::info!(
+            months = marked,
+            "unanswered attendance months auto-confirmed"
+        );
+    }
+    Ok(marked)
 }
 
 /// How a flagged month's dispute reason begins: the anomaly found, not a parent's words.
 pub const ANOMALY: &str = "anomaly: ";
 
-/// The anomalies in a month's confirmed attendance, by attendance id.
+/// The anomalies in a month's confirmed attendance, by attendance id. `inside` holds, by
+/// child, the spans of the month the school's turnstile shows them inside (empty when no
+/// school presence is plugged in: that check is then not made).
 pub fn anomalies(
     rows: &[attendance::Model],
     sections: &HashMap<i64, section::Model>,
+    inside: &HashMap<i64, Vec<Inside>>,
 ) -> BTreeMap<i64, String> {
     let mut found: BTreeMap<i64, String> = BTreeMap::new();
     // A child at two sections at overlapping times.
@@ -407,6 +494,33 @@ pub fn anomalies(
                     }
                 }
             }
+        }
+    }
+    // A child recorded at a section whose session falls at a time the school's turnstile shows
+    // them inside school, on that weekday on a day of the month (a month with no session
+    // attended claims no time).
+    for r in rows.iter().filter(|r| r.sessions_attended > 0) {
+        let (Some(s), Some(spans)) = (sections.get(&r.section_id), inside.get(&r.child_person_id))
+        else {
+            continue;
+        };
+        let of_month: Vec<Inside> = spans
+            .iter()
+            .filter(|i| money::month_of(i.date) == r.month)
+            .copied()
+            .collect();
+        if let Some((i, slot)) = inside_during_session(&clubs::schedule_of(s), &of_month) {
+            found.entry(r.id).or_insert_with(|| {
+                format!(
+                    "the school's turnstile shows the child inside school on {} from {} to {}, \
+                     during the section's session {}-{}",
+                    i.date.format("%d.%m.%Y"),
+                    i.from.format("%H:%M"),
+                    i.to.format("%H:%M"),
+                    rules::format_time(slot.start),
+                    rules::format_time(slot.end)
+                )
+            });
         }
     }
     // A provider where every child attended every session.
@@ -471,12 +585,15 @@ pub struct PayoutRun {
 }
 
 /// Computes a month's payouts per provider from confirmed attendance (after the month ends).
+/// `presence` is where the schools say when children were inside school (the server's
+/// [`crate::presence::Presence`]); without it the turnstile check is not made.
 pub async fn compute_payouts(
     db: &DatabaseConnection,
     actor: &Actor,
     campaign_id: i64,
     month: Month,
     now: DateTime<Utc>,
+    presence: Option<&dyn SchoolPresence>,
 ) -> ApiResult<PayoutRun> {
     if !money::is_month(month) {
         return Err(ApiError::bad_input("month", "months are written YYYYMM"));
@@ -501,7 +618,7 @@ pub async fn compute_payouts(
             message: format!("the payouts of {month} are already computed"),
         });
     }
-    let auto_confirmed = auto_confirm(&txn, &campaign, now).await?;
+    let auto_confirmed = auto_confirm(&txn, &campaign, now).await?.len();
     let rows = attendance::Entity::find()
         .filter(attendance::Column::CampaignId.eq(campaign.id))
         .filter(attendance::Column::Month.eq(month))
@@ -527,7 +644,19 @@ pub async fn compute_payouts(
         })
         .cloned()
         .collect();
-    let flagged = anomalies(&unreviewed, &sections);
+    // When the school's turnstile showed the children inside: one question for all of them.
+    let mut children: Vec<i64> = unreviewed
+        .iter()
+        .filter(|r| r.sessions_attended > 0)
+        .map(|r| r.child_person_id)
+        .collect();
+    children.sort_unstable();
+    children.dedup();
+    let inside = match presence {
+        Some(p) if !children.is_empty() => p.inside(&txn, &children, month).await?,
+        _ => HashMap::new(),
+    };
+    let flagged = anomalies(&unreviewed, &sections, &inside);
     for (id, why) in &flagged {
         attendance::Entity::update_many()
             .col_expr(
@@ -976,6 +1105,10 @@ mod tests {
         }
     }
 
+    fn none() -> HashMap<i64, Vec<Inside>> {
+        HashMap::new()
+    }
+
     // Times are minutes after midnight: 16:00-17:30, 17:00-18:00.
     const MONDAY_4PM: &str = r#"[{"day":1,"start":960,"end":1050}]"#;
     const MONDAY_5PM: &str = r#"[{"day":1,"start":1020,"end":1080}]"#;
@@ -995,7 +1128,7 @@ mod tests {
             month(4, 8, &c, 4, 3),
         ];
         let sections = [a, b, c].into_iter().map(|s| (s.id, s)).collect();
-        let found = anomalies(&rows, &sections);
+        let found = anomalies(&rows, &sections, &none());
         assert_eq!(found.keys().copied().collect::<Vec<_>>(), [1, 2]);
         assert!(found[&1].contains("section 2"), "{found:?}");
         assert!(found[&2].contains("section 1"), "{found:?}");
@@ -1006,15 +1139,15 @@ mod tests {
         let s = section(1, 20, MONDAY_4PM);
         let four: Vec<_> = (1..=4).map(|i| month(i, 10 + i, &s, 8, 8)).collect();
         let sections: HashMap<i64, section::Model> = [(1, s.clone())].into_iter().collect();
-        assert!(anomalies(&four, &sections).is_empty());
+        assert!(anomalies(&four, &sections, &none()).is_empty());
         let mut five = four.clone();
         five.push(month(5, 15, &s, 8, 8));
-        let found = anomalies(&five, &sections);
+        let found = anomalies(&five, &sections, &none());
         assert_eq!(found.len(), 5);
         assert!(found[&5].contains("every one of the provider's 5 children"));
         // One child missing a session makes the month ordinary again.
         five[2].sessions_attended = 7;
-        assert!(anomalies(&five, &sections).is_empty());
+        assert!(anomalies(&five, &sections, &none()).is_empty());
     }
 
     #[test]
@@ -1022,9 +1155,60 @@ mod tests {
         let s = section(1, 2, MONDAY_4PM);
         let rows: Vec<_> = (1..=3).map(|i| month(i, 10 + i, &s, 8, 6)).collect();
         let sections: HashMap<i64, section::Model> = [(1, s.clone())].into_iter().collect();
-        let found = anomalies(&rows, &sections);
+        let found = anomalies(&rows, &sections, &none());
         assert_eq!(found.len(), 3);
         assert!(found[&1].contains("3 children recorded at a section of 2 places"));
-        assert!(anomalies(&rows[..2], &sections).is_empty());
+        assert!(anomalies(&rows[..2], &sections, &none()).is_empty());
+    }
+
+    #[test]
+    fn a_month_at_a_section_while_the_turnstile_shows_the_child_in_school_is_flagged() {
+        let s = section(1, 10, MONDAY_4PM);
+        let rows = [
+            month(1, 7, &s, 8, 6),
+            month(2, 8, &s, 8, 6),
+            month(3, 9, &s, 8, 0),
+        ];
+        let sections: HashMap<i64, section::Model> = [(1, s.clone())].into_iter().collect();
+        let t = |h: &str| chrono::NaiveTime::parse_from_str(h, "%H:%M").unwrap();
+        let span = |d: u32, from: &str, to: &str| Inside {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap(),
+            from: t(from),
+            to: t(to),
+        };
+        let inside: HashMap<i64, Vec<Inside>> = [
+            // Child 7 stayed until 17:00 on Monday 7 December: inside during 16:00-17:30
+            // (staying late on Tuesday the 8th is no matter: no session that day).
+            (
+                7,
+                vec![span(8, "08:00", "18:00"), span(7, "08:00", "17:00")],
+            ),
+            // Child 8 left at 15:30, before the session began.
+            (8, vec![span(7, "08:00", "15:30")]),
+            // Child 9 attended no session: the month claims no time.
+            (9, vec![span(7, "08:00", "17:00")]),
+        ]
+        .into_iter()
+        .collect();
+        let found = anomalies(&rows, &sections, &inside);
+        assert_eq!(found.keys().copied().collect::<Vec<_>>(), [1], "{found:?}");
+        assert_eq!(
+            found[&1],
+            "the school's turnstile shows the child inside school on 07.12.2026 from 08:00 to \
+             17:00, during the section's session 16:00-17:30"
+        );
+        let other_month: HashMap<i64, Vec<Inside>> = [(
+            7,
+            vec![Inside {
+                date: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+                ..span(7, "08:00", "17:00")
+            }],
+        )]
+        .into_iter()
+        .collect();
+        assert!(
+            anomalies(&rows, &sections, &other_month).is_empty(),
+            "a Monday of another month does not count"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! GraphQL of using a voucher: providers and their sections, enrolment, monthly attendance the
 //! parent confirms, and the payouts made from it.
 
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject, Upload};
 use chrono::{DateTime, Utc};
 
 use entities::{
@@ -231,7 +231,8 @@ impl Attendance {
     }
     /// What was found unusual when the payouts were computed (the month waits for the
     /// akimat's decision instead of being paid): a child at two sections at overlapping times,
-    /// a provider whose every child attended every session, or more children than places.
+    /// a child at a section while the school's turnstile shows them inside school, a provider
+    /// whose every child attended every session, or more children than places.
     async fn anomaly(&self) -> Option<&str> {
         self.0
             .dispute_reason
@@ -351,11 +352,25 @@ impl Message {
     async fn language(&self) -> &str {
         &self.0.language
     }
+    /// Empty when the message is a file alone.
     async fn body(&self) -> &str {
         &self.0.body
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+    /// The file attached, opened at its `downloadPath` by the sides of the conversation.
+    async fn document(&self) -> Option<adal_core::documents::DocumentInfo> {
+        let m = &self.0;
+        Some(adal_core::documents::DocumentInfo {
+            id: ID(m.id.to_string()),
+            file_name: m.file_name.clone()?,
+            content_type: m.content_type.clone()?,
+            size: m.size?,
+            sha256: m.sha256.clone()?,
+            uploaded_at: m.created_at,
+            download_path: crate::http::message_document_path(m.id),
+        })
     }
 }
 
@@ -765,7 +780,9 @@ impl ClubsMutation {
         ))
     }
 
-    /// Writes in the conversation about an application or a month of attendance.
+    /// Writes in the conversation about an application or a month of attendance: text (at
+    /// most 2,000 characters), a file (PDF, PNG or JPEG, at most 5 MB) with `body` empty, or
+    /// both. The other sides are notified.
     #[graphql(guard = "Allow::roles(\"postVoucherMessage\", EVERYONE_INVOLVED)")]
     async fn post_voucher_message(
         &self,
@@ -773,15 +790,21 @@ impl ClubsMutation {
         kind: VoucherThreadKind,
         id: ID,
         body: String,
+        file: Option<Upload>,
     ) -> Result<Message> {
         let state = ctx.data::<AppState>()?;
+        let doc = file
+            .map(|f| adal_core::graphql::uploaded(ctx, &f, "file"))
+            .transpose()?;
+        let draft = crate::conversations::Draft::parse(&body, doc.as_ref())?;
         Ok(Message(
             crate::conversations::post(
                 &state.db,
+                &state.settings.data_dir,
                 actor(ctx)?,
                 kind,
                 parse_id("id", &id)?,
-                &body,
+                draft,
                 Utc::now(),
             )
             .await?,
@@ -821,8 +844,17 @@ impl ClubsMutation {
     ) -> Result<PayoutRun> {
         let state = ctx.data::<AppState>()?;
         let cid = parse_id("campaignId", &campaign_id)?;
-        let run =
-            attendance::compute_payouts(&state.db, actor(ctx)?, cid, month, Utc::now()).await?;
+        // The schools' answer to "was this child inside school?", when the server plugs it in.
+        let presence = ctx.data_opt::<crate::presence::Presence>();
+        let run = attendance::compute_payouts(
+            &state.db,
+            actor(ctx)?,
+            cid,
+            month,
+            Utc::now(),
+            presence.map(|p| p.source()),
+        )
+        .await?;
         Ok(PayoutRun {
             payouts: run.payouts.into_iter().map(Payout).collect(),
             auto_confirmed: run.auto_confirmed as i32,

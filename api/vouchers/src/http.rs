@@ -1,7 +1,8 @@
 //! Downloads: the published allocation files (anyone: they hold no personal data), the
 //! monthly payment registers (the campaign's akimat officers; each download is on the trail
-//! with its checksum), and the evidence documents of declared categories (the parent and the
-//! campaign's officers; each opening is on the trail).
+//! with its checksum), the evidence documents of declared categories (the parent and the
+//! campaign's officers), and the files of conversations' messages (the sides of the
+//! conversation); each opening of a document is on the trail.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
@@ -19,7 +20,52 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/vouchers/payouts/{campaign}/{file}",
             web::get().to(register),
         )
-        .route("/vouchers/evidence/{id}", web::get().to(evidence));
+        .route("/vouchers/evidence/{id}", web::get().to(evidence))
+        .route(
+            "/vouchers/messages/{id}/document",
+            web::get().to(message_document),
+        );
+}
+
+/// Where the file of message `id` is opened.
+pub fn message_document_path(id: i64) -> String {
+    format!("/vouchers/messages/{id}/document")
+}
+
+async fn message_document(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> HttpResponse {
+    let id = path.into_inner();
+    let result: ApiResult<(String, Vec<u8>)> = async {
+        let actor = adal_core::graphql::http_actor(
+            &req,
+            &state,
+            &[Role::Parent, Role::ProviderStaff, Role::AkimatOfficer],
+        )
+        .await?;
+        let m = crate::conversations::with_document(&state.db, &actor, id).await?;
+        let (Some(name), Some(sha)) = (m.file_name, m.sha256) else {
+            return Err(ApiError::NotFound("document"));
+        };
+        let bytes = adal_core::documents::read(&state.settings.data_dir, &sha)?;
+        audit::record(
+            &state.db,
+            Some(actor.account_id),
+            "document.download",
+            "voucher_message",
+            id,
+            json!({ "thread": m.thread_kind, "thread_id": m.thread_id }),
+        )
+        .await?;
+        Ok((name, bytes))
+    }
+    .await;
+    match result {
+        Ok((name, bytes)) => adal_core::documents::attachment_response(&name, bytes),
+        Err(e) => refusal(&e),
+    }
 }
 
 /// Where evidence document `id` is opened.

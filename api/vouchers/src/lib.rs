@@ -23,6 +23,7 @@ pub mod loaders;
 pub mod money;
 pub mod notices;
 pub mod open_figures;
+pub mod presence;
 pub mod preview;
 pub mod ranking;
 pub mod rules;

@@ -1,8 +1,12 @@
 //! Parents told, through the notification service, in their language: a voucher issued, a move
 //! up the queue, a month's attendance waiting for their confirmation, a voucher lapsed. The
 //! messages are about an application (one child in one campaign) and go to the parent who
-//! applied, on the channel they can be reached by. The domain's work on every worker pass
-//! lapses unused vouchers (at most once an hour).
+//! applied, on the channel they can be reached by. A message in a conversation is told to every
+//! side but the writer's ([`tell`]): the parent, and the staff accounts of the provider and of
+//! the akimat, each through the person the account belongs to, in the account's language (an
+//! account with no person has no address: it sees the message as new in its portal). The
+//! domain's work on every worker pass lapses unused vouchers and marks the months of
+//! attendance not answered in time as auto-confirmed (at most once an hour).
 
 use std::collections::HashMap;
 
@@ -10,7 +14,7 @@ use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use entities::{person, voucher_application as application, voucher_campaign};
+use entities::{account, person, voucher_application as application, voucher_campaign};
 
 use adal_core::error::ApiResult;
 use adal_core::settings::Settings;
@@ -63,13 +67,13 @@ pub static VOUCHER_LAPSED: PurposeDef = PurposeDef {
     any_hour: false,
 };
 
-/// A new message from the provider or the akimat in a conversation about the child.
+/// A new message in a conversation about a child's voucher, to every side but the writer's.
 pub static VOUCHER_MESSAGE: PurposeDef = PurposeDef {
     code: "voucher_message",
     legal: false,
     campaigns: InCampaigns::Never,
     order: 340,
-    description: "a new message about your child's voucher",
+    description: "a new message in a conversation about a child's voucher",
     any_hour: false,
 };
 
@@ -173,29 +177,132 @@ pub async fn tell_parent(
         .remove(&app.id)
         .unwrap_or_default();
     values.extend(extra.iter().cloned());
-    let language = Language::from_db_or_default(&parent.language);
-    let template = template_for(db, Purpose::of(purpose)).await?;
+    let notice = Notice {
+        purpose,
+        application_id: app.id,
+        values: &values,
+        now,
+    };
+    tell_person(db, &notice, &parent, None, key).await
+}
+
+/// Who hears of something about an application: its parent (the person who applied), staff
+/// accounts (each through its person), never the person `except` (the one who caused it).
+#[derive(Debug, Default)]
+pub struct Audience {
+    pub parent: bool,
+    pub accounts: Vec<i64>,
+    pub except: Option<i64>,
+}
+
+/// Writes a message about an application to each person of `to`, with the caller's
+/// transaction, once per `key` and person (a person reached twice, as the parent and as
+/// staff, is told once). The parent reads it in their language, staff in their account's.
+/// Returns how many people were told.
+pub async fn tell(
+    db: &impl ConnectionTrait,
+    purpose: &'static PurposeDef,
+    application_id: i64,
+    to: &Audience,
+    key: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<usize> {
+    let Some(app) = application::Entity::find_by_id(application_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(0);
+    };
+    // Each person with the language to write in (none: their record's), the parent first.
+    let mut people: Vec<(i64, Option<Language>)> = Vec::new();
+    if to.parent {
+        people.push((app.parent_person_id, None));
+    }
+    if !to.accounts.is_empty() {
+        let accounts = account::Entity::find()
+            .filter(account::Column::Id.is_in(to.accounts.iter().copied()))
+            .filter(account::Column::Disabled.eq(false))
+            .all(db)
+            .await?;
+        for a in accounts {
+            if let Some(p) = a.person_id
+                && a.expires_at.is_none_or(|at| at > now)
+            {
+                people.push((p, Some(Language::from_db_or_default(&a.language))));
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    people.retain(|(p, _)| Some(*p) != to.except && seen.insert(*p));
+    if people.is_empty() {
+        return Ok(0);
+    }
+    let persons: HashMap<i64, person::Model> = person::Entity::find()
+        .filter(person::Column::Id.is_in(people.iter().map(|(p, _)| *p)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let values = values_of(db, std::slice::from_ref(&app))
+        .await?
+        .remove(&app.id)
+        .unwrap_or_default();
+    let notice = Notice {
+        purpose,
+        application_id: app.id,
+        values: &values,
+        now,
+    };
+    let mut told = 0;
+    for (pid, language) in people {
+        if let Some(p) = persons.get(&pid) {
+            tell_person(db, &notice, p, language, format!("{key}:{pid}")).await?;
+            told += 1;
+        }
+    }
+    Ok(told)
+}
+
+/// What a notice says and about which application.
+struct Notice<'a> {
+    purpose: &'static PurposeDef,
+    application_id: i64,
+    values: &'a Values,
+    now: DateTime<Utc>,
+}
+
+/// Writes `n` to person `to`, in `language` or else their record's, once per `key`.
+async fn tell_person(
+    db: &impl ConnectionTrait,
+    n: &Notice<'_>,
+    to: &person::Model,
+    language: Option<Language>,
+    key: String,
+) -> ApiResult<()> {
+    let language = language.unwrap_or_else(|| Language::from_db_or_default(&to.language));
+    let template = template_for(db, Purpose::of(n.purpose)).await?;
     let (subject, body) = match &template {
         Some(_) => (None, None),
         None => {
-            let (s, b) = default_text(purpose, language);
-            (Some(s.to_owned()), Some(render(b, &values)))
+            let (s, b) = default_text(n.purpose, language);
+            (Some(s.to_owned()), Some(render(b, n.values)))
         }
     };
     enqueue(
         db,
         NewMessage {
             idempotency_key: key,
-            person_id: Some(parent.id),
-            about: Some(about(app.id)),
-            purpose: Purpose::of(purpose),
-            channel: preferred_channel(&parent),
+            person_id: Some(to.id),
+            about: Some(about(n.application_id)),
+            purpose: Purpose::of(n.purpose),
+            channel: preferred_channel(to),
             language,
             template_id: template.map(|t| t.id),
             subject,
             body,
             recipient: None,
-            not_before: now,
+            not_before: n.now,
             max_attempts: 0,
         },
     )
@@ -243,7 +350,8 @@ async fn values_of(
 /// Applications as the subjects of messages: the notification service's view of vouchers.
 #[derive(Debug, Default)]
 pub struct Children {
-    lapses: Every,
+    /// Unused vouchers lapsed and unanswered months auto-confirmed, at most once an hour.
+    hourly: Every,
 }
 
 impl Subjects for Children {
@@ -280,8 +388,10 @@ impl Subjects for Children {
     ) -> BoxFuture<'a, ApiResult<usize>> {
         Box::pin(async move {
             let now = Utc::now();
-            if self.lapses.due(now, chrono::Duration::hours(1)) {
-                crate::allocation::lapse_unused(db, now).await
+            if self.hourly.due(now, chrono::Duration::hours(1)) {
+                let lapsed = crate::allocation::lapse_unused(db, now).await?;
+                let confirmed = crate::attendance::auto_confirm_due(db, now).await?;
+                Ok(lapsed + confirmed)
             } else {
                 Ok(0)
             }

@@ -1,5 +1,6 @@
 //! The rules of using a voucher, as pure functions: what a parent pays on top, what a provider
-//! is paid for a month, and when two sections' schedules overlap.
+//! is paid for a month, when two sections' schedules overlap, and when a child was inside
+//! school during a section's session.
 //!
 //! **Payout.** A month is paid only from confirmed attendance (confirmed by the parent, not
 //! answered within the campaign's days, or upheld by the akimat after a dispute). The base is
@@ -11,6 +12,7 @@
 //! **Own payment.** When a section costs more than the voucher's monthly value, the parent pays
 //! the difference; the payout never covers more than the voucher's value.
 
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 
 /// What the parent pays each month on top of the voucher.
@@ -88,6 +90,35 @@ pub fn schedules_overlap(a: &[Slot], b: &[Slot]) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.overlaps(y)))
 }
 
+/// A span of one local day in which the school's turnstile shows a child inside: from an entry
+/// to the exit after it, in local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inside {
+    pub date: NaiveDate,
+    pub from: NaiveTime,
+    pub to: NaiveTime,
+}
+
+impl Inside {
+    /// Whether the span falls on the session's weekday and shares time with it (a child who
+    /// left school as the session began was not inside during it).
+    pub fn overlaps(&self, slot: &Slot) -> bool {
+        let (start, end) = (u32::from(slot.start) * 60, u32::from(slot.end) * 60);
+        self.date.weekday().number_from_monday() == u32::from(slot.day)
+            && self.from.num_seconds_from_midnight() < end
+            && start < self.to.num_seconds_from_midnight()
+    }
+}
+
+/// The earliest span in which the child was inside school during one of the section's weekly
+/// sessions, with that session; none when every span falls outside the sessions.
+pub fn inside_during_session(schedule: &[Slot], inside: &[Inside]) -> Option<(Inside, Slot)> {
+    inside
+        .iter()
+        .filter_map(|i| schedule.iter().find(|s| i.overlaps(s)).map(|s| (*i, *s)))
+        .min_by_key(|(i, s)| (i.date, i.from, s.start))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +162,48 @@ mod tests {
         assert!(Slot::new(1, "11:00", "10:00").is_err());
         assert!(Slot::new(1, "25:00", "26:00").is_err());
         assert_eq!(format_time(parse_time("09:05").unwrap()), "09:05");
+    }
+
+    #[test]
+    fn a_child_inside_school_during_a_session_is_found_on_its_weekday_only() {
+        // Monday 16:00-17:30 and Wednesday 10:00-11:00.
+        let schedule = [
+            Slot::new(1, "16:00", "17:30").unwrap(),
+            Slot::new(3, "10:00", "11:00").unwrap(),
+        ];
+        let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M:%S").unwrap();
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let span = |d: u32, from: &str, to: &str| Inside {
+            date: day(d),
+            from: t(from),
+            to: t(to),
+        };
+        // 7 December 2026 is a Monday, the 8th a Tuesday, the 9th a Wednesday.
+        assert_eq!(day(7).weekday(), chrono::Weekday::Mon);
+        let left_before = span(7, "08:00:00", "15:59:59");
+        let left_as_it_began = span(7, "08:00:00", "16:00:00");
+        let came_as_it_ended = span(7, "17:30:00", "19:00:00");
+        let tuesday = span(8, "08:00:00", "18:00:00");
+        assert_eq!(
+            inside_during_session(
+                &schedule,
+                &[left_before, left_as_it_began, came_as_it_ended, tuesday]
+            ),
+            None,
+            "touching a session's ends, or another weekday, is not inside during it"
+        );
+        let stayed = span(7, "08:00:00", "16:00:01");
+        assert_eq!(
+            inside_during_session(&schedule, &[left_before, stayed]),
+            Some((stayed, schedule[0]))
+        );
+        // The earliest of several is named: the Wednesday morning before the next Monday.
+        let wednesday = span(9, "10:30:00", "10:45:00");
+        let next_monday = span(14, "16:10:00", "16:20:00");
+        assert_eq!(
+            inside_during_session(&schedule, &[next_monday, wednesday, tuesday]),
+            Some((wednesday, schedule[1]))
+        );
+        assert_eq!(inside_during_session(&[], &[stayed]), None);
     }
 }
