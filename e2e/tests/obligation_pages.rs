@@ -1,12 +1,16 @@
 //! The operator's work pages and the graduate's application in real headless Chromium:
 //! imports with a rejection report, the commission's vote up to the quorum, claim work, the
-//! rules with their preview, and a graduate applying for an exemption (in Kazakh).
+//! rules with their preview, a graduate applying for an exemption (in Kazakh), the
+//! correction of a graduate's terms on the card, and the documents a graduate sent after a 512
+//! on their own page.
 
 use std::path::PathBuf;
 
 use adal_notifications::purposes::Purpose;
+use adal_obligations::tasks::{self, Proof};
+use adal_obligations::vocab::{TASK_UPLOAD_EMPLOYMENT_DOCUMENTS, TaskStatus};
 use anyhow::{Context, Result, anyhow, ensure};
-use e2e::{Page, run};
+use e2e::{Page, fits_the_phone, run};
 use sea_orm::ConnectionTrait;
 
 /// Writes a file for the browser to upload; returns its absolute path.
@@ -26,11 +30,7 @@ async fn choose_file(page: &Page, css: &str, path: &str) -> Result<()> {
 /// notice, and it is recorded as delivered (as the SMS gateway's receipt would; the demo
 /// has no gateway).
 async fn deliver_breach_notice(page: &Page, last_name: &str) -> Result<()> {
-    let r = page.graphql("{ me { account { id } } }").await?;
-    let admin: i64 = r["data"]["me"]["account"]["id"]
-        .as_str()
-        .context("my account id")?
-        .parse()?;
+    let admin = my_account(page).await?;
     let graduate: i64 = page.graduate_id(last_name).await?.parse()?;
     let m = adal_obligations::notices::send_notice(
         &page.app.db,
@@ -50,6 +50,15 @@ async fn deliver_breach_notice(page: &Page, last_name: &str) -> Result<()> {
         ))
         .await?;
     Ok(())
+}
+
+/// The signed-in person's account id.
+async fn my_account(page: &Page) -> Result<i64> {
+    let r = page.graphql("{ me { account { id } } }").await?;
+    Ok(r["data"]["me"]["account"]["id"]
+        .as_str()
+        .context("my account id")?
+        .parse()?)
 }
 
 /// The text with no-break spaces as plain spaces.
@@ -497,6 +506,192 @@ async fn analyst_exports_the_graduates_in_breach_as_csv_and_xlsx() {
             page.js("document.getElementById('trend-title').scrollIntoView(); return true;")
                 .await?;
             page.screenshot_for_review("dashboard-trend-kk").await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_corrects_a_graduates_grant_months_and_the_card_shows_the_new_term() {
+    run(
+        "admin_corrects_a_graduates_grant_months_and_the_card_shows_the_new_term",
+        async |page| {
+            page.sign_in("admin").await?;
+            page.select("#lang-switch", "en").await?;
+            let id = page.graduate_id("Ахметов").await?;
+            page.goto(&format!("/operator/graduates/{id}")).await?;
+            // Ахметов (demo): state order, technical, 48 of 48 months on the grant, so
+            // 36 × 48 / 48 = 36 months to work from 2024-09; Dala Agro has paid every month
+            // since (27 months by 2026-11): working.
+            page.wait_text("#required-months", "36").await?;
+            page.wait_text("#status", "Working").await?;
+            page.click("#correct-terms").await?;
+            // The form starts from the recorded terms.
+            for (field, recorded) in [("#terms-grant", "48"), ("#terms-programme", "48")] {
+                let v = page.value(field).await?;
+                ensure!(v == recorded, "{field} starts at {v:?}, not {recorded}");
+            }
+            ensure!(
+                page.value("#terms-graduation").await? == "2024-06-30",
+                "the form does not start from the graduation date"
+            );
+            page.fill("#terms-grant", "24").await?;
+            // Without a reason the API refuses, and the form says so beside the reason.
+            page.click("#terms-save").await?;
+            page.wait_text("#terms-form .field-error", "Write why the terms are corrected")
+                .await?;
+            ensure!(
+                page.attr("#terms-reason", "aria-invalid").await?.as_deref() == Some("true"),
+                "the reason is not marked as the field at fault"
+            );
+            // More months on the grant than the programme has: refused beside the months.
+            page.fill("#terms-reason", "The university's corrected transcript No. 12")
+                .await?;
+            page.fill("#terms-grant", "60").await?;
+            page.click("#terms-save").await?;
+            page.wait_text("#terms-form .field-error", "cannot exceed the programme")
+                .await?;
+            page.fill("#terms-grant", "24").await?;
+            page.click("#terms-save").await?;
+            page.wait_text("#terms-corrected", "The terms are corrected")
+                .await?;
+            // 36 × 24 / 48 = 18 months to work, and the 27 months paid fulfil them.
+            page.wait_text("#required-months", "18").await?;
+            page.wait_text("#status", "Fulfilled").await?;
+            ensure!(
+                !page.exists("#terms-form").await?,
+                "the form stays open after the correction"
+            );
+            let r = page
+                .graphql(&format!(
+                    "{{ graduate(id: \"{id}\") {{ grantMonths programmeMonths obligation {{ requiredMonths status }} }} }}"
+                ))
+                .await?;
+            let g = &r["data"]["graduate"];
+            ensure!(
+                g["grantMonths"] == 24
+                    && g["programmeMonths"] == 48
+                    && g["obligation"]["requiredMonths"] == 18
+                    && g["obligation"]["status"] == "FULFILLED",
+                "the API has {r}"
+            );
+            page.screenshot_for_review("graduate-terms-corrected").await?;
+            page.sign_out().await?;
+
+            // An analyst reads the corrected card but is not offered the correction.
+            page.sign_in("analyst").await?;
+            page.select("#lang-switch", "en").await?;
+            page.goto(&format!("/operator/graduates/{id}")).await?;
+            page.wait_text("#required-months", "18").await?;
+            ensure!(
+                !page.exists("#correct-terms").await?,
+                "an analyst is offered to correct the terms"
+            );
+            Ok(())
+        },
+    )
+    .await;
+}
+
+/// The BIN of the demo's School-lyceum No. 1 (Astana).
+const SCHOOL_LYCEUM_BIN: &str = "020140001689";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn graduate_sees_the_contract_accepted_after_a_512_and_the_months_it_proves() {
+    run(
+        "graduate_sees_the_contract_accepted_after_a_512_and_the_months_it_proves",
+        async |page| {
+            page.sign_in("admin").await?;
+            let admin = my_account(page).await?;
+            let graduate: i64 = page.graduate_id("Ахметов").await?.parse()?;
+            page.sign_out().await?;
+            // Ахметов, the demo graduate, answered 512 to the pension-data request: the refusal
+            // opens a task to upload employment documents (the SMS flow itself is the
+            // notification suite's).
+            page.app
+                .db
+                .execute_unprepared(&format!(
+                    "INSERT INTO graduate_task (graduate_id, person_id, kind, status, note, review_note, created_at) \
+                     SELECT id, person_id, '{TASK_UPLOAD_EMPLOYMENT_DOCUMENTS}', '{}', '', '', CURRENT_TIMESTAMP \
+                     FROM graduate WHERE id = {graduate}",
+                    TaskStatus::Open.as_str()
+                ))
+                .await?;
+
+            // On a phone, the graduate has sent nothing yet, and the page says so.
+            page.client.set_window_size(390, 844).await?;
+            page.sign_in("graduate").await?;
+            page.wait_path("/citizen/obligation").await?;
+            page.select("#lang-switch", "en").await?;
+            page.wait_text("#my-documents", "My documents").await?;
+            page.wait_text("#my-documents-empty", "You have not sent any documents yet")
+                .await?;
+            // They upload the employment contract the task asks for.
+            let dir = tempfile::tempdir()?;
+            let contract = upload_file(
+                &dir,
+                "employment-contract-school-lyceum-no-1.pdf",
+                "%PDF-1.4 employment contract",
+            )?;
+            choose_file(page, "#my-tasks .task-files", &contract).await?;
+            page.fill("#my-tasks .task-note", "I teach at School-lyceum No. 1")
+                .await?;
+            page.click("#my-tasks .task-submit").await?;
+            page.wait_text("#my-documents", "employment-contract-school-lyceum-no-1.pdf")
+                .await?;
+            page.wait_text("#my-documents .task", "Under review").await?;
+            let r = page.graphql("{ myObligations { tasks { id } } }").await?;
+            let task: i64 = r["data"]["myObligations"][0]["tasks"][0]["id"]
+                .as_str()
+                .context("the graduate's task")?
+                .parse()?;
+
+            // The operator accepts it: the contract proves work at the school from September
+            // to November 2025 (the card's review form is the notification suite's).
+            let today = chrono::Utc::now().date_naive();
+            let proof = Proof::parse(Some(SCHOOL_LYCEUM_BIN), Some("2025-09"), Some("2025-11"), today)
+                .map_err(|e| anyhow!("the proof: {}", e.message()))?;
+            tasks::review(&page.app.db, admin, task, true, "Contract checked", proof)
+                .await
+                .map_err(|e| anyhow!("accepting the contract: {}", e.message()))?;
+
+            // The graduate's page lists the document, accepted, with what it proves.
+            page.goto("/citizen/obligation").await?;
+            page.select("#lang-switch", "en").await?;
+            page.wait_text("#my-documents .task", "Accepted").await?;
+            page.wait_text("#my-documents .review-note", "Contract checked")
+                .await?;
+            let proof = page
+                .wait_text("#my-documents .proof", "School-lyceum No. 1")
+                .await?;
+            ensure!(
+                proof.contains(SCHOOL_LYCEUM_BIN)
+                    && proof.contains("September 2025")
+                    && proof.contains("November 2025"),
+                "the proof reads {proof:?}"
+            );
+            let line = page.text("#my-documents .documents li").await?;
+            ensure!(
+                line.contains("employment-contract-school-lyceum-no-1.pdf")
+                    && line.contains("KB")
+                    && line.contains("Submitted"),
+                "the document reads {line:?}"
+            );
+            ensure!(
+                !page.exists("#my-documents-empty").await?,
+                "the page still says nothing was sent"
+            );
+            fits_the_phone(page, "the graduate's page with their documents").await?;
+            page.screenshot_for_review("graduate-documents-accepted").await?;
+            // The document downloads as it was sent.
+            page.capture_downloads().await?;
+            page.click("#my-documents button.document").await?;
+            let (text, _) = page.download(0, 100).await?;
+            ensure!(
+                text == "%PDF-1.4 employment contract",
+                "the document downloaded as {text:?}"
+            );
             Ok(())
         },
     )

@@ -111,11 +111,54 @@ async fn operator_signs_in_and_navigates_in_the_operator_portal() {
                 "/operator",
                 &[
                     ("/operator/graduates", "Graduates"),
-                    ("/operator/regions", "Regions"),
+                    ("/operator/commission", "Commission"),
                     ("/operator", "Dashboard"),
                 ],
             )
             .await
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_operators_reference_registers_are_a_program_of_their_own() {
+    run(
+        "the_operators_reference_registers_are_a_program_of_their_own",
+        async |page| {
+            page.sign_in("analyst").await?;
+            page.wait_path("/operator").await?;
+            page.select("#lang-switch", "en").await?;
+            page.find("html[lang='en'] .sidenav").await?;
+            runs_bundle(page, "operator").await?;
+            mark(page).await?;
+            // The navigation loads the other program as another page.
+            page.nav_to("/operator/reference/regions").await?;
+            page.wait_text("h1", "Regions").await?;
+            page.wait_text("#regions", "Akmola region").await?;
+            ensure!(
+                !same_page(page).await?,
+                "the reference registers are drawn by the operator's program"
+            );
+            runs_bundle(page, "operator/reference").await?;
+            // Its two pages are one program: no page load between them.
+            mark(page).await?;
+            page.nav_to("/operator/reference/organisations").await?;
+            page.wait_text("h1", "Organisations").await?;
+            page.wait_text("#organisations", "School-lyceum No. 1")
+                .await?;
+            ensure!(
+                same_page(page).await?,
+                "moving between the regions and organisations reloaded the page"
+            );
+            // A reload of a deep path is answered by the same program; and back.
+            page.goto("/operator/reference/organisations").await?;
+            page.wait_text("#organisations", "School-lyceum No. 1")
+                .await?;
+            runs_bundle(page, "operator/reference").await?;
+            page.nav_to("/operator/graduates").await?;
+            page.wait_text("h1", "Graduates").await?;
+            runs_bundle(page, "operator").await
         },
     )
     .await;

@@ -1,7 +1,8 @@
 //! The portals in real headless Chromium: sign-in per demo role, language, the operator's
-//! reference pages, role switching, session refresh and expiry, sign-out.
+//! reference pages (a program of their own, with each organisation's and locality's history),
+//! role switching, session refresh and expiry, sign-out.
 
-use anyhow::{Result, ensure};
+use anyhow::{Context, Result, ensure};
 use e2e::{Page, run, valid_bin};
 
 /// The portals, each its own program under its own path.
@@ -112,7 +113,7 @@ async fn language_switch_is_kazakh_complete_and_kept_as_chosen() {
             page.click("#keep-lang-yes").await?;
             page.wait_graphql("{ me { language } }", "/me/language", "KK")
                 .await?;
-            page.goto("/operator/organisations").await?;
+            page.goto("/operator/reference/organisations").await?;
             page.wait_text("#organisations", "«Қаржы орталығы» АҚ")
                 .await?;
             page.wait_text("#organisations thead", "БСН").await?;
@@ -141,7 +142,7 @@ async fn admin_creates_and_edits_an_organisation_with_bin_checks() {
         async |page| {
             page.sign_in("admin").await?;
             page.select("#lang-switch", "en").await?;
-            page.goto("/operator/organisations").await?;
+            page.goto("/operator/reference/organisations").await?;
             page.wait_text("#organisations", "JSC Financial Center")
                 .await?;
             page.click("#new-organisation").await?;
@@ -188,11 +189,130 @@ async fn admin_creates_and_edits_an_organisation_with_bin_checks() {
             page.click("#org-form button.secondary").await?;
 
             // Edit the new organisation.
-            page.click("#organisations button.link").await?;
+            page.click("#organisations button.edit").await?;
             page.fill("#org-name-en", "Test College of Astana").await?;
             page.click("#save-organisation").await?;
             page.wait_text("#saved", &bin).await?;
             page.wait_text("#organisations", "Test College of Astana")
+                .await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+/// The cells of the rows of an opened history table, in order.
+async fn history_rows(page: &Page, css: &str) -> Result<Vec<Vec<String>>> {
+    let v = page
+        .js(&format!(
+            "return [...document.querySelectorAll('{css} tbody tr')]\
+             .map(r => [...r.cells].map(c => c.textContent.trim()));"
+        ))
+        .await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_organisations_history_shows_each_value_from_its_date() {
+    run(
+        "an_organisations_history_shows_each_value_from_its_date",
+        async |page| {
+            page.sign_in("admin").await?;
+            page.select("#lang-switch", "en").await?;
+            // The demo employer, an employer in Botakara since it was registered, is
+            // classified as an agrarian organisation in Karaganda from 1 December 2026.
+            let r = page
+                .graphql(r#"{ organisations(filter: { search: "Dala Agro" }, first: 1) { nodes { id } } }"#)
+                .await?;
+            let id = r["data"]["organisations"]["nodes"][0]["id"]
+                .as_str()
+                .with_context(|| format!("the demo employer: {r}"))?
+                .to_owned();
+            let r = page
+                .graphql(&format!(
+                    "mutation {{ classifyEmployer(id: \"{id}\", kind: AGRARIAN, localityKato: \"351010000\", activityCode: \"01110\", effectiveFrom: \"2026-12-01\") {{ id }} }}"
+                ))
+                .await?;
+            ensure!(r["errors"].is_null(), "classifying the employer: {r}");
+
+            page.goto("/operator/reference/organisations").await?;
+            page.fill("#org-search", "Dala Agro").await?;
+            page.wait_without("#organisations", "School-lyceum").await?;
+            // Its first button opens the history (the administrator's second edits).
+            page.click_row_button("#organisations tr", "Dala Agro LLP")
+                .await?;
+            let history = format!("#org-history-{id}");
+            page.wait_text(&history, "1 December 2026").await?;
+            ensure!(
+                page.attr(&format!("#organisations button[aria-controls='org-history-{id}']"), "aria-expanded")
+                    .await?
+                    .as_deref()
+                    == Some("true"),
+                "the history button does not say it is open"
+            );
+            let rows = history_rows(page, &history).await?;
+            // From, kind, locality, activity code, recorded, source.
+            ensure!(rows.len() == 2, "two versions expected: {rows:?}");
+            let (first, then) = (&rows[0], &rows[1]);
+            ensure!(
+                first[0] == "From the start" && first[1] == "Employer",
+                "the first version: {first:?}"
+            );
+            ensure!(
+                !first.concat().contains("1900"),
+                "the start is shown as a date: {first:?}"
+            );
+            ensure!(
+                then[0] == "1 December 2026"
+                    && then[1] == "Agrarian organisation"
+                    && then[2] == "Karaganda"
+                    && then[3] == "01110"
+                    && then[5] == "by an operator",
+                "the classification: {then:?}"
+            );
+            // Recorded today, in Kazakhstan's time (`YYYY-MM-DD hh:mm` in English).
+            ensure!(
+                then[4].len() == 16 && then[4].as_bytes()[10] == b' ',
+                "the time it was recorded: {then:?}"
+            );
+            page.screenshot_for_review("organisation-history-en").await?;
+
+            // The administrator changes its kind in the register's form, saying from when:
+            // dated before the classification, the change is refused at its date; dated
+            // 5 December, it is the third version, and the months before keep the others.
+            page.click("#organisations button.edit").await?;
+            page.select("#org-kind-input", "RESEARCH_UNIT").await?;
+            page.set_value("#org-effective-input", "2026-11-01").await?;
+            page.click("#save-organisation").await?;
+            page.wait_text("#org-effective-hint", "before the organisation's latest recorded change")
+                .await?;
+            page.set_value("#org-effective-input", "2026-12-05").await?;
+            page.click("#save-organisation").await?;
+            page.wait_graphql(
+                &format!("{{ organisation(id: \"{id}\") {{ kind }} }}"),
+                "/organisation/kind",
+                "RESEARCH_UNIT",
+            )
+            .await?;
+            page.goto("/operator/reference/organisations").await?;
+            page.fill("#org-search", "Dala Agro").await?;
+            page.wait_without("#organisations", "School-lyceum").await?;
+            page.click_row_button("#organisations tr", "Dala Agro LLP")
+                .await?;
+            page.wait_text(&history, "5 December 2026").await?;
+            let rows = history_rows(page, &history).await?;
+            ensure!(
+                rows.len() == 3 && rows[1][0] == "1 December 2026" && rows[2][0] == "5 December 2026",
+                "three versions expected: {rows:?}"
+            );
+
+            // The same history in Russian; closing it hides it.
+            page.select("#lang-switch", "ru").await?;
+            page.wait_text(&history, "С самого начала").await?;
+            page.wait_text(&history, "1 декабря 2026 г.").await?;
+            page.click(&format!("#organisations button[aria-controls='org-history-{id}']"))
+                .await?;
+            page.wait_without("#organisations", "С самого начала")
                 .await?;
             Ok(())
         },
@@ -207,16 +327,21 @@ async fn analyst_reads_reference_pages_without_writing() {
         async |page| {
             page.sign_in("analyst").await?;
             page.select("#lang-switch", "en").await?;
-            page.goto("/operator/organisations").await?;
+            page.goto("/operator/reference/organisations").await?;
             page.wait_text("#organisations", "School-lyceum No. 1")
                 .await?;
+            // The reference registers are a program of their own.
+            let program = page
+                .js("return document.querySelector('meta[name=adal-program]').content;")
+                .await?;
+            ensure!(program == "operator/reference", "served by {program}");
             page.find("#read-only").await?;
             ensure!(
                 !page.exists("#new-organisation").await?,
                 "analyst can create"
             );
             ensure!(
-                !page.exists("#organisations button").await?,
+                !page.exists("#organisations button.edit").await?,
                 "analyst can edit"
             );
 
@@ -232,12 +357,19 @@ async fn analyst_reads_reference_pages_without_writing() {
                 .await?;
 
             // Regions with their localities and the rural flag.
-            page.goto("/operator/regions").await?;
+            page.goto("/operator/reference/regions").await?;
             page.wait_text("#regions", "Akmola region").await?;
             page.click_row_button("#regions tr", "Akmola region")
                 .await?;
             page.wait_text("#localities", "Zhaltyr village").await?;
             page.wait_text("#localities", "Rural").await?;
+            // Its rural flag's history: the demo's village is rural from the start.
+            page.click_row_button("#localities tr", "Zhaltyr village")
+                .await?;
+            page.wait_text("#locality-history-116835100", "From the start")
+                .await?;
+            page.wait_text("#locality-history-116835100", "Rural")
+                .await?;
             page.select("#locality-rural", "urban").await?;
             page.wait_without("#localities tbody", "Zhaltyr").await?;
             page.wait_text("#localities", "Kokshetau").await?;

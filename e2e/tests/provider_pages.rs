@@ -1,9 +1,10 @@
 //! The provider's portal in real headless Chromium: the monthly attendance sheet filled with
 //! the whole-column actions and the keyboard, submitted, then confirmed by the parent; a
-//! section that is not the provider's shows nothing; the sections and payouts pages.
+//! section that is not the provider's shows nothing; the sections and payouts pages; the
+//! conversations about a disputed month and about a child's application.
 
 use anyhow::{Context, Result, ensure};
-use e2e::{PNG, Page, allocated_campaign, run, this_month};
+use e2e::{DEMO_PASSWORD, PNG, Page, allocated_campaign, run, this_month};
 
 /// The provider's section where a demo child's voucher is used this month, and the child's
 /// voucher id (the signed-in provider asks the API).
@@ -375,6 +376,198 @@ async fn a_disputed_month_is_talked_over_in_three_portals_with_unread_counts() {
             page.select("#pay-campaign", &allocated).await?;
             page.select("#pay-month", &month.to_string()).await?;
             page.find(&format!("{talk}[data-unread='0']")).await?;
+            Ok(())
+        },
+    )
+    .await;
+}
+
+/// Posts `postVoucherMessage` with `file` attached, as the GraphQL multipart request the
+/// portals send, with `token`; the reply.
+async fn post_with_file(
+    page: &Page,
+    token: &str,
+    variables: serde_json::Value,
+    file: (&str, &[u8]),
+) -> Result<serde_json::Value> {
+    let operations = serde_json::json!({
+        "query": "mutation($kind: VoucherThreadKind!, $id: ID!, $body: String!, $file: Upload) { postVoucherMessage(kind: $kind, id: $id, body: $body, file: $file) { id side body document { fileName } } }",
+        "variables": variables,
+    });
+    Ok(page
+        .client
+        .execute_async(
+            "const [operations, token, name, bytes, done] = arguments;
+             const form = new FormData();
+             form.append('operations', JSON.stringify(operations));
+             form.append('map', JSON.stringify({ '0': ['variables.file'] }));
+             form.append('0', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), name);
+             fetch('/graphql', { method: 'POST', headers: { 'Authorization': 'Bearer ' + token }, body: form })
+               .then(r => r.json()).then(done, e => done({ error: String(e) }));",
+            vec![
+                operations,
+                token.into(),
+                file.0.into(),
+                serde_json::json!(file.1),
+            ],
+        )
+        .await?)
+}
+
+/// A child's application is talked over by the parent and the provider where the voucher is
+/// used: the parent writes with a file attached (through the API); the provider's sections
+/// page shows one new message at the child's row, the provider opens it, reads the text and
+/// the file's name, and answers; the count stays gone, and the parent has the answer.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_childs_application_is_talked_over_by_the_parent_and_the_provider() {
+    run(
+        "a_childs_application_is_talked_over_by_the_parent_and_the_provider",
+        async |page| {
+            // The provider's section with the demo child this month, and the child's
+            // application as the provider's roster gives it.
+            page.sign_in("provider").await?;
+            page.wait_path("/provider").await?;
+            let month = this_month(page).await?;
+            let (section, voucher) = enrolled_section(page, month).await?;
+            let r = page
+                .graphql(&format!(
+                    "{{ voucherSectionRoster(sectionId: \"{section}\", month: {month}) {{ voucherId applicationId applicationUnreadMessages }} }}"
+                ))
+                .await?;
+            let row = r["data"]["voucherSectionRoster"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|x| x["voucherId"].as_str() == Some(voucher.as_str()))
+                .with_context(|| format!("the child's row in {r}"))?
+                .clone();
+            ensure!(
+                row["applicationUnreadMessages"] == 0,
+                "the provider has new messages before anyone wrote: {row}"
+            );
+            page.sign_out().await?;
+
+            // The parent writes about the application, with a certificate attached.
+            page.sign_in("parent").await?;
+            page.wait_path("/citizen").await?;
+            let r = page
+                .graphql("{ myVoucherApplications { id voucher { id } } }")
+                .await?;
+            let app = r["data"]["myVoucherApplications"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|a| a["voucher"]["id"].as_str() == Some(voucher.as_str()))
+                .and_then(|a| a["id"].as_str())
+                .with_context(|| format!("the voucher's application in {r}"))?
+                .to_owned();
+            ensure!(
+                row["applicationId"].as_str() == Some(app.as_str()),
+                "the roster gives application {} for the parent's {app}",
+                row["applicationId"]
+            );
+            let login = page
+                .graphql_anonymous(&format!(
+                    "mutation {{ login(login: \"parent\", password: \"{DEMO_PASSWORD}\") {{ accessToken }} }}"
+                ))
+                .await?;
+            let token = login["data"]["login"]["accessToken"]
+                .as_str()
+                .with_context(|| format!("the parent's token: {login}"))?;
+            let posted = post_with_file(
+                page,
+                token,
+                serde_json::json!({
+                    "kind": "APPLICATION",
+                    "id": app,
+                    "body": "Балам аяғын жарақаттады, екі апта келмейді.",
+                    "file": null,
+                }),
+                ("anyktama.png", &PNG),
+            )
+            .await?;
+            let m = &posted["data"]["postVoucherMessage"];
+            ensure!(
+                m["side"] == "PARENT" && m["document"]["fileName"] == "anyktama.png",
+                "the parent's message: {posted}"
+            );
+            page.sign_out().await?;
+
+            // The provider: the child's row on the sections page has one new message.
+            page.sign_in("provider").await?;
+            page.wait_path("/provider").await?;
+            page.select("#lang-switch", "en").await?;
+            page.click(".sidenav a[href='/provider/sections']").await?;
+            page.wait_text("h1", "Sections").await?;
+            let talk = format!("#sections .enrolled li[data-application='{app}'] .conversation");
+            page.wait_text(&format!("{talk}[data-unread='1'] .unread"), "1 new")
+                .await?;
+            page.wait_text(&format!("{talk} button"), "Conversation about this application")
+                .await?;
+            page.click(&format!("{talk} button")).await?;
+            page.wait_text(
+                &format!("{talk} .message"),
+                "Балам аяғын жарақаттады, екі апта келмейді.",
+            )
+            .await?;
+            page.wait_text(&format!("{talk} .message"), "anyktama.png")
+                .await?;
+            page.wait_text(&format!("{talk} .message"), "Parent").await?;
+            page.find(&format!("{talk}[data-unread='0']")).await?;
+            // The answer.
+            page.fill(
+                &format!("{talk} textarea"),
+                "Жазғаныңызға рахмет, орнын сақтаймыз.",
+            )
+            .await?;
+            page.click(&format!("{talk} button[type=submit]")).await?;
+            page.wait_text(
+                &format!("{talk} .messages"),
+                "Жазғаныңызға рахмет, орнын сақтаймыз.",
+            )
+            .await?;
+            ensure!(
+                page.count(&format!("{talk} .message")).await? == 2,
+                "the conversation does not hold the two messages"
+            );
+            page.screenshot_for_review("provider-application-conversation")
+                .await?;
+            // Read once opened: the count stays gone when the page is drawn anew.
+            page.goto("/provider/sections").await?;
+            page.find(&format!("{talk}[data-unread='0']")).await?;
+            ensure!(
+                !page.exists(&format!("{talk} .unread")).await?,
+                "the provider's new-message badge came back"
+            );
+            page.sign_out().await?;
+
+            // The parent has the provider's answer, new to them.
+            page.sign_in("parent").await?;
+            page.wait_path("/citizen").await?;
+            let r = page
+                .graphql(&format!(
+                    "{{ voucherConversation(kind: APPLICATION, id: \"{app}\") {{ side body document {{ fileName }} }} myVoucherApplications {{ id unreadMessages }} }}"
+                ))
+                .await?;
+            let said = &r["data"]["voucherConversation"];
+            ensure!(
+                said[0]["side"] == "PARENT"
+                    && said[0]["document"]["fileName"] == "anyktama.png"
+                    && said[1]["side"] == "PROVIDER"
+                    && said[1]["body"] == "Жазғаныңызға рахмет, орнын сақтаймыз."
+                    && said[2].is_null(),
+                "the parent reads {r}"
+            );
+            let unread = r["data"]["myVoucherApplications"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|a| a["id"].as_str() == Some(app.as_str()))
+                .map(|a| a["unreadMessages"].clone());
+            ensure!(
+                unread == Some(serde_json::json!(1)),
+                "the parent's new messages on the application: {r}"
+            );
             Ok(())
         },
     )

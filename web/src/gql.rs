@@ -262,6 +262,30 @@ pub struct UpdateOrganisation;
 )]
 pub struct Dashboard;
 
+/// The localities panel's rows, each with its rural flag's history.
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/reference.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct LocalityRows;
+
+/// One organisation's history (kind, locality, activity code over time).
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/reference.graphql",
+    extern_enums("Role", "Language", "OrganisationKind"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct OrganisationHistory;
+
 #[derive(GraphQLQuery)]
 #[graphql(
     schema_path = "../schema.graphql",
@@ -569,6 +593,7 @@ operations!(
     Graduates,
     Graduate,
     RevealIin,
+    CorrectGraduateTerms,
     ObligationDashboard
 );
 
@@ -1053,6 +1078,10 @@ parent_school_operations!(
     SetSchoolNoticePreferences,
     SetSchoolIdConsent
 );
+
+// A pupil's own meals (the sign-in page's home for a pupil's login); they rate one with
+// `RateSchoolMeal`, as a parent does.
+operations!("graphql/pupil.graphql": PupilPerson, PupilMeals);
 
 // ---- decisions and their contests (the citizen's timeline, the bodies' desks) ----
 

@@ -11,6 +11,7 @@ pub const NESTED: &[&str] = &[
     "operator/rules",
     "operator/templates",
     "operator/oversight",
+    "operator/reference",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,8 +106,12 @@ impl Portal {
                     Key::NavDeadLetters,
                     OPERATOR_STAFF,
                 ),
-                ("/operator/regions", Key::NavRegions, &[]),
-                ("/operator/organisations", Key::NavOrganisations, &[]),
+                ("/operator/reference/regions", Key::NavRegions, &[]),
+                (
+                    "/operator/reference/organisations",
+                    Key::NavOrganisations,
+                    &[],
+                ),
                 // Administrators and analysts read accounts; only administrators change them.
                 ("/operator/accounts", Key::NavAccounts, OPERATOR_STAFF),
                 // Administrators and analysts read the clients; only administrators change them.
@@ -238,13 +243,18 @@ mod tests {
             Portal::program_of("/operator/oversight/clients"),
             "operator/oversight"
         );
+        assert_eq!(
+            Portal::program_of("/operator/reference/organisations"),
+            "operator/reference"
+        );
+        assert_eq!(Portal::program_of("/operator/accounts"), "operator");
     }
 
     #[test]
     fn paths_map_to_portals() {
         assert_eq!(Portal::of_path("/operator"), Some(Portal::Operator));
         assert_eq!(
-            Portal::of_path("/operator/organisations"),
+            Portal::of_path("/operator/reference/organisations"),
             Some(Portal::Operator)
         );
         assert_eq!(Portal::of_path("/operatorx"), None);
@@ -265,6 +275,10 @@ mod tests {
         assert_eq!(
             o.page_of("/operator/oversight/clients"),
             Some(Key::NavClients)
+        );
+        assert_eq!(
+            o.page_of("/operator/reference/regions"),
+            Some(Key::NavRegions)
         );
         assert_eq!(
             Portal::Citizen.page_of("/citizen/vouchers/7"),

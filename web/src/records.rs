@@ -251,3 +251,28 @@ pub fn task_section(l: Lang, id: &'static str, title: Key, items: Vec<AnyView>) 
     }
     .into_any()
 }
+
+/// What an accepted document proves, from a query's `documentEvidence` row: "The document
+/// proves work at {employer} ({bin}) from {from} to {to}." (the employer's BIN where Adal
+/// does not know its name).
+#[macro_export]
+macro_rules! proof_text {
+    ($l:expr, $e:expr) => {{
+        let e = $e;
+        let name = e.employer.as_ref().map(|o| o.name.clone());
+        $crate::records::proof_line($l, name, &e.employer_bin, &e.from_month, &e.to_month)
+    }};
+}
+
+/// [`proof_text!`]'s sentence from its parts.
+pub fn proof_line(l: Lang, employer: Option<String>, bin: &str, from: &str, to: &str) -> String {
+    fill(
+        l.text(Key::ProofAccepted),
+        &[
+            ("employer", employer.unwrap_or_else(|| bin.to_string())),
+            ("bin", bin.to_string()),
+            ("from", crate::ledger::month_name(l, from)),
+            ("to", crate::ledger::month_name(l, to)),
+        ],
+    )
+}

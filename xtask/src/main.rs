@@ -212,7 +212,7 @@ struct Bundle {
 
 /// The portals, each served under `/<name>`, and the sign-in page (served at `/` and
 /// `/login`, kept as small as the citizen portal: both open on phones).
-const BUNDLES: [Bundle; 11] = [
+const BUNDLES: [Bundle; 12] = [
     Bundle {
         name: "operator",
         path: "/operator",
@@ -261,6 +261,11 @@ const BUNDLES: [Bundle; 11] = [
     Bundle {
         name: "operator_oversight",
         path: "/operator/oversight",
+        budget: 350 * 1024,
+    },
+    Bundle {
+        name: "operator_reference",
+        path: "/operator/reference",
         budget: 350 * 1024,
     },
     Bundle {

@@ -167,6 +167,45 @@ pub fn sniff(bytes: &[u8]) -> &'static str {
     }
 }
 
+/// A stored document a reader may open, as the domain's own rule found it: the file, and what
+/// the audit trail records of the opening.
+pub struct Opening {
+    pub reader_account: i64,
+    pub file_name: String,
+    pub sha256: String,
+    /// The trail's subject: the kind of record (`voucher_message`, `task_document`, ...) and
+    /// its id.
+    pub subject_type: String,
+    pub subject_id: i64,
+    /// What else the trail notes (the case, the graduate, the conversation).
+    pub details: serde_json::Value,
+}
+
+/// Sends the document of `opening` as an attachment (checked against its checksum) after
+/// recording the opening, `document.download`, on the audit trail; or the refusal that
+/// finding it met (not found, for anyone the domain's rule does not admit).
+pub async fn send(state: &crate::state::AppState, opening: ApiResult<Opening>) -> HttpResponse {
+    let sent: ApiResult<(String, Vec<u8>)> = async {
+        let o = opening?;
+        let bytes = read(&state.settings.data_dir, &o.sha256)?;
+        crate::audit::record(
+            &state.db,
+            Some(o.reader_account),
+            "document.download",
+            &o.subject_type,
+            o.subject_id,
+            o.details,
+        )
+        .await?;
+        Ok((o.file_name, bytes))
+    }
+    .await;
+    match sent {
+        Ok((name, bytes)) => attachment_response(&name, bytes),
+        Err(e) => crate::error::refusal(&e),
+    }
+}
+
 /// A stored file sent as a download: its type from its own bytes, always an attachment, never
 /// sniffed or run by the browser.
 pub fn attachment_response(file_name: &str, bytes: Vec<u8>) -> HttpResponse {

@@ -156,6 +156,17 @@ impl ApiError {
         self.error_code().as_str()
     }
 
+    /// The refusal's reason, as `extensions.reason` carries it, for the errors that have one.
+    pub fn reason(&self) -> Option<Reason> {
+        match self {
+            ApiError::BadInputBecause { reason, .. }
+            | ApiError::ConflictBecause { reason, .. }
+            | ApiError::UnauthenticatedFor { reason, .. }
+            | ApiError::ForbiddenFor { reason, .. } => Some(*reason),
+            _ => None,
+        }
+    }
+
     /// The machine code, as the schema's `ErrorCode` enum lists it.
     pub fn error_code(&self) -> ErrorCode {
         match self {
@@ -207,23 +218,17 @@ impl ErrorExtensions for ApiError {
             e.set("code", self.code());
             match self {
                 ApiError::BadInput { field, .. } => e.set("field", field.as_str()),
-                ApiError::BadInputBecause {
-                    field,
-                    reason,
-                    value,
-                    ..
-                } => {
+                ApiError::BadInputBecause { field, value, .. } => {
                     e.set("field", field.as_str());
-                    e.set("reason", reason.as_str());
                     e.set("value", value.as_str());
                 }
-                ApiError::ConflictBecause { reason, .. }
-                | ApiError::UnauthenticatedFor { reason, .. }
-                | ApiError::ForbiddenFor { reason, .. } => e.set("reason", reason.as_str()),
                 ApiError::RateLimited { retry_after_secs } => {
                     e.set("retryAfterSeconds", *retry_after_secs)
                 }
                 _ => {}
+            }
+            if let Some(reason) = self.reason() {
+                e.set("reason", reason.as_str());
             }
         })
     }

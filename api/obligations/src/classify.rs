@@ -4,13 +4,10 @@
 //! months depend on it are re-evaluated.
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 
-use entities::{contribution, locality, organisation, organisation_history};
+use entities::{locality, organisation, organisation_history};
 
 use adal_core::audit;
 use adal_core::error::{ApiError, ApiResult, FieldContext};
@@ -36,7 +33,6 @@ pub async fn classify(
         .one(db)
         .await?
         .ok_or(ApiError::NotFound("organisation"))?;
-    let bin = o.bin.clone();
     let mut am = o.into_active_model();
     am.kind = Set(kind.as_str().into());
     am.locality_kato = Set(Some(loc.kato.clone()));
@@ -76,15 +72,6 @@ pub async fn classify(
     )
     .await?;
     txn.commit().await?;
-    let iins: Vec<String> = contribution::Entity::find()
-        .select_only()
-        .column(contribution::Column::Iin)
-        .filter(contribution::Column::EmployerBin.eq(bin))
-        .distinct()
-        .into_tuple()
-        .all(db)
-        .await?;
-    let ids = super::evaluate::graduates_with_iins(db, &iins).await?;
-    super::evaluate::evaluate_graduates(db, &ids).await?;
+    super::evaluate::reevaluate_employees(db, &[id]).await?;
     Ok(saved)
 }

@@ -7,10 +7,9 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 use serde_json::json;
 
-use adal_core::audit;
 use adal_core::auth::roles::Role;
 use adal_core::documents;
-use adal_core::error::{ApiError, ApiResult, refusal};
+use adal_core::error::{ApiError, ApiResult};
 use adal_core::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -68,7 +67,7 @@ async fn download(
 ) -> HttpResponse {
     let (kind, id) = path.into_inner();
     let (req, kind) = (&req, kind.as_str());
-    let result: ApiResult<(Found, Vec<u8>)> = async {
+    let opening = async {
         let actor = adal_core::graphql::http_actor(req, &state, READERS).await?;
         let doc = find(&state.db, kind, id).await?;
         // Outside the caller's graduates (the shared scope): as if it did not exist.
@@ -78,21 +77,15 @@ async fn download(
                 ApiError::NotFound(_) => ApiError::NotFound("document"),
                 e => e,
             })?;
-        let bytes = documents::read(&state.settings.data_dir, &doc.sha256)?;
-        audit::record(
-            &state.db,
-            Some(actor.account_id),
-            "document.download",
-            &format!("{kind}_document"),
-            id,
-            json!({ "graduateId": doc.graduate_id }),
-        )
-        .await?;
-        Ok((doc, bytes))
+        Ok(documents::Opening {
+            reader_account: actor.account_id,
+            file_name: doc.file_name,
+            sha256: doc.sha256,
+            subject_type: format!("{kind}_document"),
+            subject_id: id,
+            details: json!({ "graduateId": doc.graduate_id }),
+        })
     }
     .await;
-    match result {
-        Ok((doc, bytes)) => documents::attachment_response(&doc.file_name, bytes),
-        Err(e) => refusal(&e),
-    }
+    documents::send(&state, opening).await
 }

@@ -1144,6 +1144,28 @@ pub async fn iins_paid_by(db: &impl ConnectionTrait, orgs: &[i64]) -> ApiResult<
     Ok(iins)
 }
 
+/// Re-evaluates the graduates who worked for these organisations (they paid contributions for
+/// them, or an accepted document names them), after their kind, locality or region changed.
+pub async fn reevaluate_employees(db: &DatabaseConnection, orgs: &[i64]) -> ApiResult<u64> {
+    let iins = iins_paid_by(db, orgs).await?;
+    let mut ids = graduates_with_iins(db, &iins).await?;
+    for chunk in orgs.chunks(CHUNK) {
+        ids.extend(
+            document_evidence::Entity::find()
+                .select_only()
+                .column(document_evidence::Column::GraduateId)
+                .filter(document_evidence::Column::OrganisationId.is_in(chunk.iter().copied()))
+                .distinct()
+                .into_tuple::<i64>()
+                .all(db)
+                .await?,
+        );
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    evaluate_graduates(db, &ids).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

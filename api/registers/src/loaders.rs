@@ -1,11 +1,14 @@
-//! The registers' loaders (regions, localities, organisations, persons, role assignments,
-//! guardianships), made for every request by the server.
+//! The registers' loaders (regions, localities, organisations and their histories, persons,
+//! role assignments, guardianships), made for every request by the server.
 
 use async_graphql::dataloader::DataLoader;
 use sea_orm::DatabaseConnection;
 
 use adal_core::loaders::{ByKey, GroupedBy};
-use entities::{guardianship, locality, organisation, person, region, role_assignment};
+use entities::{
+    guardianship, locality, locality_history, organisation, organisation_history, person, region,
+    role_assignment,
+};
 
 pub type RegionLoader = DataLoader<ByKey<region::Entity, String>>;
 pub type LocalityLoader = DataLoader<ByKey<locality::Entity, String>>;
@@ -13,6 +16,10 @@ pub type OrganisationLoader = DataLoader<ByKey<organisation::Entity, i64>>;
 pub type PersonLoader = DataLoader<ByKey<person::Entity, i64>>;
 pub type AssignmentsByAccount = DataLoader<GroupedBy<role_assignment::Entity, i64>>;
 pub type ChildrenByParent = DataLoader<GroupedBy<guardianship::Entity, i64>>;
+/// The history rows of organisations, by organisation id (unordered: the field sorts them).
+pub type OrganisationHistory = DataLoader<GroupedBy<organisation_history::Entity, i64>>;
+/// The history rows of localities, by KATO code (unordered: the field sorts them).
+pub type LocalityHistory = DataLoader<GroupedBy<locality_history::Entity, String>>;
 
 /// The per-request loaders (their caches must not outlive a request: callers differ).
 pub struct Loaders {
@@ -22,6 +29,8 @@ pub struct Loaders {
     pub persons: PersonLoader,
     pub assignments: AssignmentsByAccount,
     pub children: ChildrenByParent,
+    pub organisation_history: OrganisationHistory,
+    pub locality_history: LocalityHistory,
 }
 
 impl Loaders {
@@ -65,6 +74,22 @@ impl Loaders {
                     db.clone(),
                     guardianship::Column::ParentPersonId,
                     |m: &guardianship::Model| m.parent_person_id,
+                )),
+                spawn,
+            ),
+            organisation_history: DataLoader::new(
+                GroupedBy(ByKey::new(
+                    db.clone(),
+                    organisation_history::Column::OrganisationId,
+                    |m: &organisation_history::Model| m.organisation_id,
+                )),
+                spawn,
+            ),
+            locality_history: DataLoader::new(
+                GroupedBy(ByKey::new(
+                    db.clone(),
+                    locality_history::Column::Kato,
+                    |m: &locality_history::Model| m.kato.clone(),
                 )),
                 spawn,
             ),

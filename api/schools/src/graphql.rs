@@ -41,6 +41,15 @@ const PARENT: &[Role] = &[Role::Parent];
 const DEVICE: &[Role] = &[Role::Device];
 const AKIMAT: &[Role] = &[Role::AkimatOfficer];
 const STAFF_OR_PARENT: &[Role] = &[Role::SchoolAdmin, Role::SchoolStaff, Role::Parent];
+/// A pupil's school and meals are read by their parent, their school's staff, or the pupil
+/// with the login the school issued.
+const STAFF_PARENT_OR_PUPIL: &[Role] = &[
+    Role::SchoolAdmin,
+    Role::SchoolStaff,
+    Role::Parent,
+    Role::Pupil,
+];
+const PARENT_OR_PUPIL: &[Role] = &[Role::Parent, Role::Pupil];
 
 fn db<'a>(ctx: &'a Context<'_>) -> Result<&'a sea_orm::DatabaseConnection> {
     Ok(&ctx.data::<AppState>()?.db)
@@ -1121,8 +1130,8 @@ impl SchoolsQuery {
             .collect())
     }
 
-    /// A pupil's meals, for their parent or their school.
-    #[graphql(guard = "Allow::roles(\"pupilMeals\", STAFF_OR_PARENT)")]
+    /// A pupil's meals, for their parent, their school or themselves.
+    #[graphql(guard = "Allow::roles(\"pupilMeals\", STAFF_PARENT_OR_PUPIL)")]
     async fn pupil_meals(
         &self,
         ctx: &Context<'_>,
@@ -1248,8 +1257,9 @@ impl SchoolsQuery {
         })
     }
 
-    /// The schools a pupil attends, with their class: for their parent, or their school's staff.
-    #[graphql(guard = "Allow::roles(\"pupilSchools\", STAFF_OR_PARENT)")]
+    /// The schools a pupil attends, with their class: for their parent, their school's staff,
+    /// or themselves.
+    #[graphql(guard = "Allow::roles(\"pupilSchools\", STAFF_PARENT_OR_PUPIL)")]
     async fn pupil_schools(&self, ctx: &Context<'_>, person_id: ID) -> Result<Vec<PupilSchool>> {
         let person = id("personId", &person_id)?;
         let db = db(ctx)?;
@@ -1919,8 +1929,9 @@ impl SchoolsMutation {
         ))
     }
 
-    /// The parent rates a meal served to their child (1-5, a comment): once per meal.
-    #[graphql(guard = "Allow::roles(\"rateSchoolMeal\", PARENT)")]
+    /// The parent rates a meal served to their child, or the pupil their own (1-5, a
+    /// comment): once per meal, by whichever of them rates it first.
+    #[graphql(guard = "Allow::roles(\"rateSchoolMeal\", PARENT_OR_PUPIL)")]
     async fn rate_school_meal(
         &self,
         ctx: &Context<'_>,
@@ -1932,7 +1943,7 @@ impl SchoolsMutation {
         let db = db(ctx)?;
         let meal = meals::get(db, id("mealId", &meal_id)?)
             .await?
-            .filter(|m| a.children.contains(&m.person_id))
+            .filter(|m| scope::own_or_child(a, m.person_id))
             .ok_or(ApiError::NotFound("meal"))?;
         let rater = a.person_id.ok_or(ApiError::NotFound("meal"))?;
         canteen::rate(db, rater, &meal, score, comment).await?;

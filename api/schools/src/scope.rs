@@ -54,15 +54,23 @@ pub fn own_child(actor: &Actor, person: i64) -> ApiResult<i64> {
     }
 }
 
+/// Whether `person` is the caller's child (a parent) or the caller (a pupil signed in with the
+/// login their school issued).
+pub fn own_or_child(actor: &Actor, person: i64) -> bool {
+    (actor.has_role(Role::Parent) && actor.children.contains(&person))
+        || (actor.has_role(Role::Pupil) && actor.person_id == Some(person))
+}
+
 /// The schools through which the caller sees a person: every school of theirs for their
-/// parent; the schools both share for the staff. Not found when none.
+/// parent, or for the pupil themselves; the schools both share for the staff. Not found when
+/// none.
 pub async fn person_schools(
     db: &impl ConnectionTrait,
     actor: &Actor,
     person: i64,
 ) -> ApiResult<Vec<i64>> {
     let schools = roster::schools_of(db, person).await?;
-    if actor.has_role(Role::Parent) && actor.children.contains(&person) {
+    if own_or_child(actor, person) {
         return Ok(schools);
     }
     let mine = actor.organisations(STAFF);

@@ -42,7 +42,9 @@ use adal_vouchers::allocation;
 use adal_vouchers::applications::{self, ApplicationDraft};
 use adal_vouchers::campaigns::{self, CampaignDraft};
 use adal_vouchers::ranking::{self, AllocationFile};
-use adal_vouchers::vocab::{ClubDirection, VoucherApplicationStatus, VoucherCategoryStatus};
+use adal_vouchers::vocab::{
+    ClubDirection, VoucherApplicationStatus, VoucherCategoryStatus, VoucherRefusal,
+};
 use entities::{
     account, guardianship, person, voucher, voucher_application, voucher_application_category,
     voucher_campaign,
@@ -341,7 +343,7 @@ async fn applications_at_opening(
                     Ok(_) => {
                         accepted.fetch_add(1, Ordering::Relaxed);
                     }
-                    Err(err) if err.message().contains("already has an application") => {
+                    Err(err) if err.reason() == Some(VoucherRefusal::AlreadyApplied.into()) => {
                         refused.fetch_add(1, Ordering::Relaxed);
                     }
                     Err(err) => return Err(e(err)),

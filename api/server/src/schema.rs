@@ -85,7 +85,8 @@ pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -
             .data(adal_obligations::service::RegisterCounts::default())
             .data(domains)
             .data(crate::wiring::decisions())
-            .data(crate::wiring::school_presence());
+            .data(crate::wiring::school_presence())
+            .data(crate::wiring::reference_events());
     }
     builder.finish()
 }

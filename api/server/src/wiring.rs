@@ -1,7 +1,8 @@
 //! Where one domain's implementation is plugged into another's trait: the notification
 //! service learns from each domain what its messages are about, their purposes and what its
-//! templates may say, the job runner learns each domain's kinds of job, and the vouchers learn
-//! from the schools when a child was inside school.
+//! templates may say, the job runner learns each domain's kinds of job, the vouchers learn
+//! from the schools when a child was inside school, and the obligations hear from the registers
+//! when an organisation changed.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -76,6 +77,29 @@ impl adal_vouchers::presence::SchoolPresence for TurnstilePresence {
                     (child, list)
                 })
                 .collect())
+        })
+    }
+}
+
+/// The obligations' answer to the registers' "this organisation's kind, locality or region
+/// changed" (an operator's edit in the register): its graduates are re-evaluated, as schema
+/// data.
+pub fn reference_events() -> adal_registers::reference::events::ReferenceEvents {
+    adal_registers::reference::events::ReferenceEvents::new(Arc::new(ReevaluateEmployees))
+}
+
+/// [`adal_registers::reference::events::OrganisationChanged`] heard by the obligations.
+struct ReevaluateEmployees;
+
+impl adal_registers::reference::events::OrganisationChanged for ReevaluateEmployees {
+    fn organisation_changed<'a>(
+        &'a self,
+        db: &'a DatabaseConnection,
+        organisation: i64,
+    ) -> BoxFuture<'a, ApiResult<()>> {
+        Box::pin(async move {
+            adal_obligations::evaluate::reevaluate_employees(db, &[organisation]).await?;
+            Ok(())
         })
     }
 }

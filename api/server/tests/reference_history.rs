@@ -11,6 +11,10 @@
 //!   2024-09..2025-11.
 //!
 //! The feeds end in November 2025: the horizon is 2025-11 (15 months from 2024-09).
+//!
+//! The history is read back through `Organisation.history` and `Locality.history`, and an
+//! operator's edit in the register (`updateOrganisation`) re-evaluates the graduates who worked
+//! at the organisation.
 
 use crate::common;
 
@@ -24,6 +28,7 @@ use adal_obligations::vocab::FundingCategory;
 use common::*;
 use entities::{locality, locality_history, obligation, organisation, organisation_history};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
 
 const GRAD_HEADER: &str = "iin,last_name,first_name,middle_name,birth_date,phone,email,language,university_bin,specialty_code,specialty_name,specialty_group,level,funding_category,home_region_kato,study_start,graduation_date,grant_months,programme_months,budget_cost_kzt,referral_employer_bin,referral_date";
 const CONTRIB_HEADER: &str =
@@ -41,6 +46,9 @@ struct World {
     b: String,
     school: String,
     firm: String,
+    /// The setup's localities and employers imports.
+    localities_batch: i64,
+    employers_batch: i64,
 }
 
 fn write(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
@@ -63,21 +71,121 @@ fn months(iin: &str, bin: &str, from: (i32, u32), n: u32) -> Vec<String> {
         .collect()
 }
 
-async fn import(w: &World, kind: ImportKind, name: &str, lines: &[String]) -> u64 {
+async fn import_report(
+    w: &World,
+    kind: ImportKind,
+    name: &str,
+    lines: &[String],
+) -> adal_obligations::import::BatchReport {
     let path = write(w.dir.path(), name, lines);
     let r = import_file(&w.app.db, kind, &path, None).await.unwrap();
     assert_eq!(r.rejected, 0, "{name}: {r:?}");
-    r.evaluated
+    r
+}
+
+/// Imports a file with no rejected line; the number of obligations it re-evaluated.
+async fn import(w: &World, kind: ImportKind, name: &str, lines: &[String]) -> u64 {
+    import_report(w, kind, name, lines).await.evaluated
+}
+
+/// An operator administrator's account on the server (the setup loads no demo accounts), and
+/// its access token.
+async fn operator_admin(w: &World) -> String {
+    use adal_registers::accounts::service::{AccountDraft, AssignmentDraft, create_account};
+    let password = "history-admin-password";
+    create_account(
+        &w.app.db,
+        None,
+        AccountDraft {
+            login: "history.admin".into(),
+            password: password.into(),
+            language: adal_core::vocab::Language::Ru,
+            person_id: None,
+            roles: vec![AssignmentDraft {
+                role: adal_core::auth::Role::OperatorAdmin,
+                organisation_id: None,
+                region_kato: None,
+                allowed_operations: None,
+                allowed_fields: None,
+            }],
+        },
+    )
+    .await
+    .unwrap();
+    token_with(&w.app, "history.admin", password).await
+}
+
+const ORG_HISTORY: &str = "query($id: ID!) { organisation(id: $id) { kind history { effectiveFrom kind localityKato regionKato activityCode recordedAt importBatchId } locality { kato history { effectiveFrom rural recordedAt importBatchId } } } }";
+
+/// An organisation with its history and its locality's, as `token` sees them.
+async fn org_history(w: &World, token: Option<&str>, bin: &str) -> Value {
+    let id = org(w, bin).await.id.to_string();
+    gql(&w.app, token, ORG_HISTORY, json!({ "id": id }))
+        .await
+        .ok()["organisation"]
+        .clone()
+}
+
+/// The (effectiveFrom, kind, localityKato, importBatchId) of each period, in order.
+fn periods(org: &Value) -> Vec<(String, String, String, Value)> {
+    org["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["effectiveFrom"].as_str().unwrap().to_owned(),
+                p["kind"].as_str().unwrap().to_owned(),
+                p["localityKato"].as_str().unwrap_or_default().to_owned(),
+                p["importBatchId"].clone(),
+            )
+        })
+        .collect()
+}
+
+const UPDATE: &str = "mutation($id: ID!, $input: OrganisationInput!, $from: NaiveDate) { updateOrganisation(id: $id, input: $input, effectiveFrom: $from) { kind } }";
+
+/// The operator edits an organisation in the register: its kind and locality, the names as
+/// imported.
+async fn update(
+    w: &World,
+    token: &str,
+    bin: &str,
+    kind: &str,
+    locality: &str,
+    from: Option<&str>,
+) -> Reply {
+    let o = org(w, bin).await;
+    gql(
+        &w.app,
+        Some(token),
+        UPDATE,
+        json!({
+            "id": o.id.to_string(),
+            "input": {
+                "bin": bin,
+                "kind": kind,
+                "nameKk": o.name_kk,
+                "nameRu": o.name_ru,
+                "nameEn": o.name_en,
+                "localityKato": locality,
+            },
+            "from": from,
+        }),
+    )
+    .await
 }
 
 async fn setup() -> World {
-    let w = World {
+    let mut w = World {
         app: spawn_app().await,
         dir: tempfile::tempdir().unwrap(),
         a: valid_id("00010150001"),
         b: valid_id("00020250002"),
         school: valid_id("23014000111"),
         firm: valid_id("23014000222"),
+        localities_batch: 0,
+        employers_batch: 0,
     };
     import(
         &w,
@@ -91,7 +199,7 @@ async fn setup() -> World {
     .await;
     // No effective date: in force from the first day of this month, and so (the first
     // version) for every month before too.
-    import(
+    w.localities_batch = import_report(
         &w,
         ImportKind::Localities,
         "localities.csv",
@@ -101,8 +209,9 @@ async fn setup() -> World {
             format!("{TOWN},110000000,Қала,Город,Town,false,"),
         ],
     )
-    .await;
-    import(
+    .await
+    .id;
+    w.employers_batch = import_report(
         &w,
         ImportKind::Employers,
         "employers.csv",
@@ -113,7 +222,8 @@ async fn setup() -> World {
             format!("{},employer,ТОО Фирма,{TOWN},62010,", w.firm),
         ],
     )
-    .await;
+    .await
+    .id;
     import(
         &w,
         ImportKind::Graduates,
@@ -389,4 +499,238 @@ async fn rules_apply_from_their_effective_date() {
     assert_eq!(o.rule_version, saved.version);
     let (s, credited, e) = status(&w, &w.b).await;
     assert_eq!((s.as_str(), credited), ("breach", 0), "{e}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_history_fields_show_a_reclassified_employer_and_a_village_made_urban() {
+    let w = setup().await;
+    let admin = operator_admin(&w).await;
+    let batch = |id: i64| json!(id.to_string());
+
+    // As imported: the firm's values since ever, recorded by the employers import. A firm is
+    // an employer: the operator's staff see it, an anonymous caller does not find it.
+    let firm = org_history(&w, Some(&admin), &w.firm).await;
+    assert_eq!(
+        periods(&firm),
+        [(
+            "1900-01-01".into(),
+            "EMPLOYER".into(),
+            TOWN.into(),
+            batch(w.employers_batch)
+        )]
+    );
+    assert!(firm["history"][0]["recordedAt"].is_string(), "{firm}");
+    let id = org(&w, &w.firm).await.id.to_string();
+    let hidden = gql(&w.app, None, ORG_HISTORY, json!({ "id": id })).await;
+    assert_eq!(
+        hidden.code().as_deref(),
+        Some("NOT_FOUND"),
+        "{}",
+        hidden.body
+    );
+
+    // The operator reclassifies it as a school from 1 March 2025: a second period, recorded
+    // by a person (no import).
+    let r = gql(
+        &w.app,
+        Some(&admin),
+        "mutation($id: ID!) { classifyEmployer(id: $id, kind: SCHOOL, localityKato: \"111010000\", activityCode: \"85310\", effectiveFrom: \"2025-03-01\") { id } }",
+        json!({ "id": id }),
+    )
+    .await;
+    r.ok();
+    let firm = org_history(&w, Some(&admin), &w.firm).await;
+    assert_eq!(
+        periods(&firm),
+        [
+            (
+                "1900-01-01".into(),
+                "EMPLOYER".into(),
+                TOWN.into(),
+                batch(w.employers_batch)
+            ),
+            (
+                "2025-03-01".into(),
+                "SCHOOL".into(),
+                TOWN.into(),
+                Value::Null
+            ),
+        ]
+    );
+    let second = &firm["history"][1];
+    assert_eq!(second["activityCode"], "85310", "{firm}");
+    assert_eq!(second["regionKato"], "110000000", "{firm}");
+    assert_eq!(firm["history"][0]["activityCode"], "62010", "{firm}");
+
+    // A localities import makes the village urban from 1 September 2025: the village school's
+    // locality (public: a school is an institution) shows both flags, each with its import.
+    let urban = import_report(
+        &w,
+        ImportKind::Localities,
+        "village-urban.csv",
+        &[
+            LOCALITY_HEADER.into(),
+            format!("{VILLAGE},110000000,Ауыл,Село,Village,false,2025-09-01"),
+        ],
+    )
+    .await;
+    let school = org_history(&w, None, &w.school).await;
+    let flags: Vec<(&str, bool, &Value)> = school["locality"]["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["effectiveFrom"].as_str().unwrap(),
+                p["rural"].as_bool().unwrap(),
+                &p["importBatchId"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        flags,
+        [
+            ("1900-01-01", true, &batch(w.localities_batch)),
+            ("2025-09-01", false, &batch(urban.id)),
+        ]
+    );
+    // The school itself did not change: one period.
+    assert_eq!(periods(&school).len(), 1, "{school}");
+    // The same through the list of localities: the town's flag never changed.
+    let r = gql(
+        &w.app,
+        None,
+        "{ localities(regionKato: \"110000000\") { nodes { kato history { effectiveFrom rural } } } }",
+        json!({}),
+    )
+    .await;
+    let nodes = r.ok()["localities"]["nodes"].as_array().unwrap().clone();
+    let of = |kato: &str| -> usize {
+        nodes.iter().find(|n| n["kato"] == kato).unwrap()["history"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!((of(VILLAGE), of(TOWN)), (2, 1), "{nodes:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_operator_edit_in_the_register_re_evaluates_the_graduates_who_worked_there() {
+    let w = setup().await;
+    let admin = operator_admin(&w).await;
+    // Before: B at the firm (kind `employer`): 15 months non-qualifying, 15 > 12: BREACH.
+    let (s, credited, e) = status(&w, &w.b).await;
+    assert_eq!((s.as_str(), credited), ("breach", 0), "{e}");
+
+    // The operator edits the firm in the register: a school from 1 March 2025. Nothing but the
+    // edit re-evaluates B: 2024-09..2025-02 (6) keep the old kind, non-qualifying;
+    // 2025-03..2025-11 (9) at a school are credited: WORKING, 9 of 36.
+    let r = update(&w, &admin, &w.firm, "SCHOOL", TOWN, Some("2025-03-01")).await;
+    assert_eq!(r.ok()["updateOrganisation"]["kind"], "SCHOOL");
+    let (s, credited, e) = status(&w, &w.b).await;
+    assert_eq!((s.as_str(), credited), ("working", 9), "{e}");
+    // A (at the village school) was not touched: 15 credited months.
+    let (s, credited, e) = status(&w, &w.a).await;
+    assert_eq!((s.as_str(), credited), ("working", 15), "{e}");
+
+    // The village school moves to the town from 1 June 2025 (its locality, not its kind). A is
+    // on the rural quota: 2024-09..2025-05 (9) in the village stay credited; 2025-06..2025-11
+    // (6) in the town are not rural: 6 months without credit (not more than 12), the latest
+    // non-qualifying: NON_QUALIFYING, 9 of 36, since 2025-06.
+    update(&w, &admin, &w.school, "SCHOOL", TOWN, Some("2025-06-01"))
+        .await
+        .ok();
+    let o = obligation_of(&w, &w.a).await;
+    assert_eq!(
+        (o.status.as_str(), o.credited_months),
+        ("non_qualifying", 9),
+        "{}",
+        o.explanation
+    );
+    let e: serde_json::Value = serde_json::from_str(&o.explanation).unwrap();
+    assert_eq!(e["since"], "2025-06", "{e}");
+    assert_eq!(e["monthsWithoutCredit"], 6, "{e}");
+    assert_eq!(e["reason"]["code"], "not_rural", "{e}");
+    // B's firm did not change this time: still WORKING, 9.
+    let (s, credited, e) = status(&w, &w.b).await;
+    assert_eq!((s.as_str(), credited), ("working", 9), "{e}");
+
+    // A change dated before the firm's latest one (2025-03-01) is refused, and nothing changes.
+    let r = update(&w, &admin, &w.firm, "EMPLOYER", TOWN, Some("2025-01-01")).await;
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+    assert_eq!(org(&w, &w.firm).await.kind, "school");
+    let (s, credited, e) = status(&w, &w.b).await;
+    assert_eq!((s.as_str(), credited), ("working", 9), "{e}");
+
+    // Without a date, a change holds from the first day of the current month, after the
+    // horizon (2025-11): B is re-evaluated and every month judged keeps its value, WORKING, 9.
+    update(&w, &admin, &w.firm, "EMPLOYER", TOWN, None)
+        .await
+        .ok();
+    let (s, credited, e) = status(&w, &w.b).await;
+    assert_eq!((s.as_str(), credited), ("working", 9), "{e}");
+    let firm = periods(&org_history(&w, Some(&admin), &w.firm).await);
+    let kinds: Vec<&str> = firm.iter().map(|p| p.1.as_str()).collect();
+    assert_eq!(kinds, ["EMPLOYER", "SCHOOL", "EMPLOYER"]);
+    let latest = chrono::NaiveDate::parse_from_str(&firm[2].0, "%Y-%m-%d").unwrap();
+    assert!(
+        latest > chrono::NaiveDate::from_ymd_opt(2025, 11, 30).unwrap()
+            && chrono::Datelike::day(&latest) == 1,
+        "{firm:?}"
+    );
+    // Each edit is one version recorded by a person (no import); an edit of its names alone
+    // is none.
+    assert!(firm[1..].iter().all(|p| p.3.is_null()), "{firm:?}");
+    let o = org(&w, &w.firm).await;
+    let r = gql(
+        &w.app,
+        Some(&admin),
+        UPDATE,
+        json!({
+            "id": o.id.to_string(),
+            "input": {
+                "bin": w.firm,
+                "kind": "EMPLOYER",
+                "nameKk": "Фирма",
+                "nameRu": "ТОО Фирма (новое имя)",
+                "nameEn": "Firm",
+                "localityKato": TOWN,
+            },
+        }),
+    )
+    .await;
+    r.ok();
+    assert_eq!(
+        periods(&org_history(&w, Some(&admin), &w.firm).await).len(),
+        3
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_of_histories_costs_one_statement_per_table() {
+    // The counter counts every statement on the pool: no job runner polling beside.
+    let app = adal_testkit::spawn_app_with_demo_and(|s| s.job_runner = false).await;
+    let q = "query($n: Int) { organisations(first: $n) { totalCount nodes { id history { effectiveFrom kind } locality { history { effectiveFrom rural } } } } }";
+    let mut counts = Vec::new();
+    // Anonymous callers see the demo's six institutions.
+    for n in [2, 6] {
+        let before = app.statements.get();
+        let r = gql(&app, None, q, json!({ "n": n }));
+        let r = r.await;
+        let nodes = r.ok()["organisations"]["nodes"].as_array().unwrap().clone();
+        assert_eq!(nodes.len(), n as usize);
+        assert!(
+            nodes
+                .iter()
+                .all(|o| !o["history"].as_array().unwrap().is_empty()),
+            "every organisation has its first period: {nodes:?}"
+        );
+        counts.push(app.statements.get() - before);
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "statements grow with the page size: {counts:?}"
+    );
+    // count + page + organisations' histories + localities + localities' histories: at most 5.
+    assert!(counts[1] <= 5, "{counts:?}");
 }

@@ -222,6 +222,14 @@ async fn every_school_operation_admits_exactly_its_roles() {
     const ADMIN: &[&str] = &["school.admin"];
     const PARENT: &[&str] = &["parent", "teacher.parent"];
     const STAFF_OR_PARENT: &[&str] = &["school.admin", "school.staff", "parent", "teacher.parent"];
+    const STAFF_PARENT_OR_PUPIL: &[&str] = &[
+        "school.admin",
+        "school.staff",
+        "parent",
+        "teacher.parent",
+        "pupil",
+    ];
+    const PARENT_OR_PUPIL: &[&str] = &["parent", "teacher.parent", "pupil"];
     const DEVICE: &[&str] = &["demo-turnstile"];
     const AKIMAT: &[&str] = &["akimat"];
     let sd = json!({ "s": school, "d": day });
@@ -236,7 +244,7 @@ async fn every_school_operation_admits_exactly_its_roles() {
         Op { name: "schoolMembers", query: "query($s: ID!) { schoolMembers(schoolId: $s) { id } }".into(), variables: s.clone(), allowed: STAFF },
         Op { name: "schoolCards", query: "query($s: ID!) { schoolCards(schoolId: $s, personId: \"999\") { id } }".into(), variables: s.clone(), allowed: STAFF },
         Op { name: "schoolDevices", query: "query($s: ID!) { schoolDevices(schoolId: $s) { id } }".into(), variables: s.clone(), allowed: STAFF },
-        Op { name: "pupilSchools", query: "{ pupilSchools(personId: \"999\") { schoolId } }".into(), variables: json!({}), allowed: STAFF_OR_PARENT },
+        Op { name: "pupilSchools", query: "{ pupilSchools(personId: \"999\") { schoolId } }".into(), variables: json!({}), allowed: STAFF_PARENT_OR_PUPIL },
         Op { name: "tillPupil", query: "query($s: ID!) { tillPupil(schoolId: $s, credential: \"04FFFFFF\") { refused } }".into(), variables: s.clone(), allowed: STAFF },
         Op { name: "serveAtTill", query: "mutation { serveAtTill(schoolId: \"999\", meal: {deviceId: \"999\", seq: 1, credential: \"04FFFFFF\", dishIds: []}) { status } }".into(), variables: json!({}), allowed: STAFF },
         Op { name: "setSchoolDishPhoto", query: "mutation($file: Upload!) { setSchoolDishPhoto(schoolId: \"999\", dishId: \"999\", photo: $file) { id } }".into(), variables: json!({ "file": null }), allowed: STAFF },
@@ -247,7 +255,7 @@ async fn every_school_operation_admits_exactly_its_roles() {
         Op { name: "schoolMenu", query: "query($s: ID!, $d: NaiveDate!) { schoolMenu(schoolId: $s, day: $d) { id } }".into(), variables: sd.clone(), allowed: &[ANONYMOUS] },
         Op { name: "schoolDishes", query: "query($s: ID!) { schoolDishes(schoolId: $s) { id } }".into(), variables: s.clone(), allowed: STAFF },
         Op { name: "schoolMeals", query: "query($s: ID!, $d: NaiveDate!) { schoolMeals(schoolId: $s, day: $d) { id } }".into(), variables: sd.clone(), allowed: STAFF },
-        Op { name: "pupilMeals", query: "query($d: NaiveDate!) { pupilMeals(personId: \"999\", from: $d, to: $d) { id } }".into(), variables: d.clone(), allowed: STAFF_OR_PARENT },
+        Op { name: "pupilMeals", query: "query($d: NaiveDate!) { pupilMeals(personId: \"999\", from: $d, to: $d) { id } }".into(), variables: d.clone(), allowed: STAFF_PARENT_OR_PUPIL },
         Op { name: "mealEligibility", query: "{ mealEligibility(personId: \"999\") { charge } }".into(), variables: json!({}), allowed: STAFF_OR_PARENT },
         Op { name: "mealPolicies", query: "{ mealPolicies(regionKato: \"710000000\") { version } }".into(), variables: json!({}), allowed: &[ANONYMOUS] },
         Op { name: "mealGrounds", query: "{ mealGrounds(personId: \"999\") { id } }".into(), variables: json!({}), allowed: STAFF_OR_PARENT },
@@ -279,7 +287,7 @@ async fn every_school_operation_admits_exactly_its_roles() {
         Op { name: "endMealGround", query: "mutation { endMealGround(groundId: \"999\", on: \"2026-12-31\", reason: \"no longer\") { id } }".into(), variables: json!({}), allowed: ADMIN },
         Op { name: "setAllergenBlocks", query: "mutation { setAllergenBlocks(childId: \"999\", allergens: [MILK]) }".into(), variables: json!({}), allowed: PARENT },
         Op { name: "liftAllergenBlock", query: "mutation { liftAllergenBlock(schoolId: \"999\", childId: \"999\", allergen: MILK, reason: \"a doctor's note\") { id } }".into(), variables: json!({}), allowed: STAFF },
-        Op { name: "rateSchoolMeal", query: "mutation { rateSchoolMeal(mealId: \"999\", score: 5) { id } }".into(), variables: json!({}), allowed: PARENT },
+        Op { name: "rateSchoolMeal", query: "mutation { rateSchoolMeal(mealId: \"999\", score: 5) { id } }".into(), variables: json!({}), allowed: PARENT_OR_PUPIL },
         Op { name: "prepareSchoolReport", query: "mutation { prepareSchoolReport(schoolId: \"999\", month: 202611, kind: MEALS_SCHOOL) { newVersion } }".into(), variables: json!({}), allowed: ADMIN },
         Op { name: "prepareRegionMealReport", query: "mutation { prepareRegionMealReport(regionKato: \"999\", month: 202611) { newVersion } }".into(), variables: json!({}), allowed: AKIMAT },
         Op { name: "retryWalletTransfer", query: "mutation { retryWalletTransfer(mealId: \"999\") { mealId } }".into(), variables: json!({}), allowed: STAFF },
@@ -1774,6 +1782,74 @@ async fn a_qr_code_is_issued_only_with_the_parents_consent_and_opens_the_till() 
     assert_eq!(r.ok()["setSchoolIdConsent"], Value::Null);
     let r = gql(&app, Some(&staff), BY_QR, json!({ "s": school, "c": code })).await;
     assert_eq!(r.ok()["tillPupil"]["refused"], "CARD_BLOCKED");
+}
+
+/// A pupil signed in with the login their school issued reads their own school and meals,
+/// never a classmate's or a sibling's, and rates their own meal; the meal then has its one
+/// rating, and the parent's comes too late.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pupil_reads_and_rates_their_own_meals_only() {
+    let app = spawn_app_with_demo().await;
+    let day = demo_day(Utc::now());
+    let parent = token(&app, "parent").await;
+    let pupil = token(&app, "pupil").await;
+    let aruzhan = child(&app, &parent, "Аружан").await;
+    let alikhan = child(&app, &parent, "Әлихан").await;
+
+    let r = gql(
+        &app,
+        Some(&pupil),
+        "query($p: ID!) { pupilSchools(personId: $p) { name member { class { name } } } }",
+        json!({ "p": aruzhan }),
+    )
+    .await;
+    assert_eq!(r.ok()["pupilSchools"].as_array().map(Vec::len), Some(1));
+    let mine = gql(
+        &app,
+        Some(&pupil),
+        MEALS,
+        json!({ "p": aruzhan, "f": day, "t": day }),
+    )
+    .await;
+    let theirs = gql(
+        &app,
+        Some(&parent),
+        MEALS,
+        json!({ "p": aruzhan, "f": day, "t": day }),
+    )
+    .await;
+    // She sees what her parent sees of her day.
+    assert_eq!(mine.ok()["pupilMeals"], theirs.ok()["pupilMeals"]);
+    let meal = mine.ok()["pupilMeals"][0]["id"]
+        .as_str()
+        .expect("the demo day has her meal")
+        .to_owned();
+    // Her brother's meals are not hers to read or rate.
+    let r = gql(
+        &app,
+        Some(&pupil),
+        MEALS,
+        json!({ "p": alikhan, "f": day, "t": day }),
+    )
+    .await;
+    assert_eq!(r.code().as_deref(), Some("NOT_FOUND"));
+    let his = gql(
+        &app,
+        Some(&parent),
+        MEALS,
+        json!({ "p": alikhan, "f": day, "t": day }),
+    )
+    .await;
+    let his_meal = his.ok()["pupilMeals"][0]["id"].as_str().unwrap().to_owned();
+    const RATE: &str = "mutation($m: ID!, $s: Int!) { rateSchoolMeal(mealId: $m, score: $s, comment: \"Сорпа дәмді\") { id rating } }";
+    let r = gql(&app, Some(&pupil), RATE, json!({ "m": his_meal, "s": 5 })).await;
+    assert_eq!(r.code().as_deref(), Some("NOT_FOUND"));
+
+    let r = gql(&app, Some(&pupil), RATE, json!({ "m": meal, "s": 5 })).await;
+    assert_eq!(r.ok()["rateSchoolMeal"]["rating"], 5);
+    let r = gql(&app, Some(&parent), RATE, json!({ "m": meal, "s": 3 })).await;
+    assert_eq!(r.code().as_deref(), Some("CONFLICT"));
+    assert_eq!(r.body["errors"][0]["extensions"]["reason"], "ALREADY_RATED");
 }
 
 /// A parent's comment on a meal reaches the school with the meal's day, score and dishes,

@@ -964,6 +964,41 @@ async fn new_section(app: &TestApp, provider: &str, input: Value) -> String {
         .to_owned()
 }
 
+/// Where the attendance tests begin: the demo campaign allocated (Аружан's and Софья's
+/// vouchers), an approved provider with one section (`name`, 15,000 ₸ a month, ten places,
+/// one session a week), and Аружан enrolled in it by her parent.
+struct Club {
+    campaign: String,
+    aruzhan_v: String,
+    sofya_v: String,
+    provider: String,
+    org: String,
+    section: String,
+}
+
+async fn club_with_aruzhan(app: &TestApp, name: &str, slot: (i32, &str, &str)) -> Club {
+    let (campaign, aruzhan_v, sofya_v) = allocated(app).await;
+    let (provider, org) = approved_provider(app).await;
+    let section = new_section(app, &provider, section_input(&org, name, 15_000, 10, slot)).await;
+    let parent = token(app, "parent").await;
+    let r = gql(
+        app,
+        Some(&parent),
+        ENROL,
+        json!({ "v": aruzhan_v, "s": section }),
+    )
+    .await;
+    assert!(r.ok()["enrolVoucher"]["id"].is_string());
+    Club {
+        campaign,
+        aruzhan_v,
+        sofya_v,
+        provider,
+        org,
+        section,
+    }
+}
+
 async fn account_actor(app: &TestApp, login: &str) -> adal_core::auth::Actor {
     let t = token(app, login).await;
     let me = gql(app, Some(&t), "{ me { account { id } } }", json!({})).await;
@@ -2114,25 +2149,16 @@ async fn told_of(app: &TestApp, id: &str) -> Vec<(i64, String, String)> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_conversation_carries_files_for_its_sides_and_tells_every_message_to_the_others() {
     let app = spawn_app_with_demo().await;
-    let (_cid, aruzhan_v, _) = allocated(&app).await;
-    let (provider, org) = approved_provider(&app).await;
+    let Club {
+        aruzhan_v,
+        provider,
+        org,
+        section: football,
+        ..
+    } = club_with_aruzhan(&app, "Футбол", (1, "16:00", "17:30")).await;
     let parent = token(&app, "parent").await;
     let teacher = token(&app, "teacher.parent").await;
     let akimat = token(&app, "akimat").await;
-    let football = new_section(
-        &app,
-        &provider,
-        section_input(&org, "Футбол", 18_000, 5, (1, "16:00", "17:30")),
-    )
-    .await;
-    gql(
-        &app,
-        Some(&parent),
-        ENROL,
-        json!({ "v": aruzhan_v, "s": football }),
-    )
-    .await
-    .ok();
     let mine = gql(&app, Some(&parent), MINE, json!({})).await;
     let application = mine.ok()["myVoucherApplications"]
         .as_array()
@@ -2198,6 +2224,20 @@ async fn a_conversation_carries_files_for_its_sides_and_tells_every_message_to_t
         sent["document"],
         json!({ "fileName": "chek.pdf", "contentType": "application/pdf",
             "size": pdf.len(), "downloadPath": path })
+    );
+    // The provider reaches the application's conversation from its section's roster, where
+    // the message shows as new.
+    let roster = gql(
+        &app,
+        Some(&provider),
+        "query($s: ID!, $m: Int!) { voucherSectionRoster(sectionId: $s, month: $m) { voucherId applicationId applicationUnreadMessages } }",
+        json!({ "s": football, "m": this_month() }),
+    )
+    .await;
+    assert_eq!(
+        roster.ok()["voucherSectionRoster"],
+        json!([{ "voucherId": aruzhan_v, "applicationId": application,
+            "applicationUnreadMessages": 1 }])
     );
     let nothing = gql(
         &app,
@@ -2368,8 +2408,6 @@ async fn a_month_at_a_club_while_the_school_turnstile_shows_the_child_inside_is_
     use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 
     let app = spawn_app_with_demo().await;
-    let (cid, aruzhan_v, sofya_v) = allocated(&app).await;
-    let (provider, org) = approved_provider(&app).await;
     let parent = token(&app, "parent").await;
     let teacher = token(&app, "teacher.parent").await;
     let akimat = token(&app, "akimat").await;
@@ -2386,17 +2424,22 @@ async fn a_month_at_a_club_while_the_school_turnstile_shows_the_child_inside_is_
         first
     };
     let weekday = day.weekday().number_from_monday() as i32;
-    let club = new_section(
+    let Club {
+        campaign: cid,
+        aruzhan_v,
+        sofya_v,
+        provider,
+        section: club,
+        ..
+    } = club_with_aruzhan(&app, "Күрес", (weekday, "16:00", "17:30")).await;
+    gql(
         &app,
-        &provider,
-        section_input(&org, "Күрес", 15_000, 10, (weekday, "16:00", "17:30")),
+        Some(&teacher),
+        ENROL,
+        json!({ "v": sofya_v, "s": club }),
     )
-    .await;
-    for (who, v) in [(&parent, &aruzhan_v), (&teacher, &sofya_v)] {
-        gql(&app, Some(who), ENROL, json!({ "v": v, "s": club }))
-            .await
-            .ok();
-    }
+    .await
+    .ok();
 
     // Both children are pupils of the demo school with its cards. A turnstile at the side door,
     // installed before that day: Аружан stayed at school until 17:00, Софья left at 15:30 (and
@@ -2545,47 +2588,76 @@ async fn a_month_at_a_club_while_the_school_turnstile_shows_the_child_inside_is_
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_month_not_answered_in_time_is_marked_auto_confirmed_by_the_hourly_pass() {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
     let app = spawn_app_with_demo().await;
-    let (cid, aruzhan_v, _) = allocated(&app).await;
-    let (provider, org) = approved_provider(&app).await;
+    let Club {
+        campaign: cid,
+        aruzhan_v,
+        sofya_v,
+        provider,
+        section: club,
+        ..
+    } = club_with_aruzhan(&app, "Футбол", (1, "16:00", "17:30")).await;
     let parent = token(&app, "parent").await;
-    let month = this_month();
-    let club = new_section(
-        &app,
-        &provider,
-        section_input(&org, "Футбол", 15_000, 10, (1, "16:00", "17:30")),
-    )
-    .await;
+    let teacher = token(&app, "teacher.parent").await;
     gql(
         &app,
-        Some(&parent),
+        Some(&teacher),
         ENROL,
-        json!({ "v": aruzhan_v, "s": club }),
+        json!({ "v": sofya_v, "s": club }),
     )
     .await
     .ok();
+    let month = this_month();
     let rec = gql(
         &app,
         Some(&provider),
         RECORD,
-        json!({ "s": club, "m": month, "r": [{ "voucherId": aruzhan_v, "sessionsHeld": 8, "sessionsAttended": 7 }] }),
+        json!({ "s": club, "m": month, "r": [
+            { "voucherId": aruzhan_v, "sessionsHeld": 8, "sessionsAttended": 7 },
+            { "voucherId": sofya_v, "sessionsHeld": 8, "sessionsAttended": 8 }] }),
     )
     .await;
-    let id: i64 = rec.ok()["recordVoucherAttendance"][0]["id"]
-        .as_str()
+    let ids: Vec<i64> = rec.ok()["recordVoucherAttendance"]
+        .as_array()
         .unwrap()
-        .parse()
-        .unwrap();
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    let (id, sofya_id) = (ids[0], ids[1]);
     let recorded_at = entities::voucher_attendance::Entity::find_by_id(id)
         .one(&app.db)
         .await
         .unwrap()
         .unwrap()
         .recorded_at;
+    // Софья's month was recorded five days later (a correction the provider sent then).
+    let mut sofya = entities::voucher_attendance::Entity::find_by_id(sofya_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    sofya.recorded_at = Set(recorded_at + chrono::Duration::days(5));
+    sofya.update(&app.db).await.unwrap();
     // The campaign gives the parents 10 days to answer.
     let deadline = recorded_at + chrono::Duration::days(10);
+    let marked = || async {
+        entities::audit_event::Entity::find()
+            .filter(entities::audit_event::Column::Action.eq("voucher.attendance.auto_confirmed"))
+            .filter(entities::audit_event::Column::SubjectId.eq(cid.as_str()))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| {
+                assert_eq!(e.actor_account_id, None);
+                let d: Value = serde_json::from_str(&e.details).unwrap();
+                d["attendance"].clone()
+            })
+            .collect::<Vec<_>>()
+    };
 
     // An hour before the answer time is over, the pass leaves the month waiting (it marks only
     // the demo campaign's months already due).
@@ -2595,27 +2667,42 @@ async fn a_month_not_answered_in_time_is_marked_auto_confirmed_by_the_hourly_pas
         attendance_of(&app, &parent, month).await[&aruzhan_v].0,
         "RECORDED"
     );
-    // An hour after, it counts as confirmed and is marked so, without the payouts, once.
+    // An hour after, it counts as confirmed and is marked so, without the payouts, once, with
+    // an audit row naming it. Софья's month still has five days.
     assert!(pass(deadline + chrono::Duration::hours(1)).await.unwrap() >= 1);
     assert_eq!(
         attendance_of(&app, &parent, month).await[&aruzhan_v].0,
         "AUTO_CONFIRMED"
     );
     assert_eq!(
+        attendance_of(&app, &teacher, month).await[&sofya_v].0,
+        "RECORDED"
+    );
+    assert_eq!(
         pass(deadline + chrono::Duration::hours(2)).await.unwrap(),
         0
     );
-    let audit = entities::audit_event::Entity::find()
-        .filter(entities::audit_event::Column::Action.eq("voucher.attendance.auto_confirmed"))
-        .filter(entities::audit_event::Column::SubjectId.eq(cid))
-        .all(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(audit.len(), 1, "{audit:?}");
-    assert_eq!(audit[0].actor_account_id, None);
-    let details: Value = serde_json::from_str(&audit[0].details).unwrap();
+    assert_eq!(marked().await, vec![json!([id])]);
+
+    // Софья's parent answers an hour after her month's time is over, before the next pass: the
+    // answer is refused, and the month is marked then, on the trail as well.
+    let late = adal_vouchers::attendance::answer(
+        &app.db,
+        &account_actor(&app, "teacher.parent").await,
+        sofya_id,
+        false,
+        Some("she was ill for two weeks".into()),
+        deadline + chrono::Duration::days(5) + chrono::Duration::hours(1),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
-        (&details["months"], &details["attendance"]),
-        (&json!(1), &json!([id]))
+        late.reason(),
+        Some(adal_vouchers::vocab::VoucherRefusal::AnswerWindowOver.into())
     );
+    assert_eq!(
+        attendance_of(&app, &teacher, month).await[&sofya_v].0,
+        "AUTO_CONFIRMED"
+    );
+    assert_eq!(marked().await, vec![json!([id]), json!([sofya_id])]);
 }

@@ -6,10 +6,8 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::json;
 
-use adal_core::audit;
 use adal_core::auth::roles::Role;
 use adal_core::documents;
-use adal_core::error::{ApiResult, refusal};
 use adal_core::state::AppState;
 
 /// Registered before the obligations' `/documents/{kind}/{id}`, which it would otherwise
@@ -34,24 +32,18 @@ async fn download(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let id = path.into_inner();
-    let result: ApiResult<(String, Vec<u8>)> = async {
+    let opening = async {
         let actor = adal_core::graphql::http_actor(&req, &state, READERS).await?;
         let doc = crate::contest::document_for(&state.db, &actor, id).await?;
-        let bytes = documents::read(&state.settings.data_dir, &doc.sha256)?;
-        audit::record(
-            &state.db,
-            Some(actor.account_id),
-            "document.download",
-            "contest_document",
-            id,
-            json!({ "caseId": doc.case_id }),
-        )
-        .await?;
-        Ok((doc.file_name, bytes))
+        Ok(documents::Opening {
+            reader_account: actor.account_id,
+            file_name: doc.file_name,
+            sha256: doc.sha256,
+            subject_type: "contest_document".into(),
+            subject_id: id,
+            details: json!({ "caseId": doc.case_id }),
+        })
     }
     .await;
-    match result {
-        Ok((name, bytes)) => documents::attachment_response(&name, bytes),
-        Err(e) => refusal(&e),
-    }
+    documents::send(&state, opening).await
 }

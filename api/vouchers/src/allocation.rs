@@ -268,7 +268,7 @@ pub async fn run_with(
         .collect::<Vec<_>>();
     places.sort_unstable_by_key(|p| p.application_id);
     record_places(&txn, &places, now).await?;
-    insert_first_vouchers(&txn, &campaign, run.id, first, months, now).await?;
+    insert_first_vouchers(&txn, &campaign, run.id, &values, first, months, now).await?;
     if notices == Notices::Send {
         crate::notices::notify_allocation(&txn, run.id).await?;
     }
@@ -370,32 +370,49 @@ async fn record_places(
 }
 
 /// Writes the vouchers of a campaign's first run in one statement, from the applications it
-/// issued (their places are written): each at its direction's monthly value, for `months`
-/// months from `first`, in rank order.
+/// issued (their places are written): each at its direction's monthly value, committing what
+/// [`money::cost`] says for `months` months from `first` (the same rule as a voucher issued
+/// from the queue), in rank order. The directions' values and commitments go in as a small
+/// derived table, so the database does no arithmetic on money.
 async fn insert_first_vouchers(
     txn: &DatabaseTransaction,
     campaign: &voucher_campaign::Model,
     allocation_id: i64,
+    values: &HashMap<String, i64>,
     first: money::Month,
     months: i64,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    if values.is_empty() {
+        return Ok(());
+    }
+    let mut directions: Vec<(&String, &i64)> = values.iter().collect();
+    directions.sort();
+    // Placeholders in the order of the text: SQLite's are positional.
     let mut b = Binds::new(txn.get_database_backend());
     let run = b.push(allocation_id);
     let first = b.push(first);
     let last = b.push(campaign.last_month);
-    let months = b.push(months.max(0));
     let status = b.push(VoucherStatus::Issued.as_str());
     let at = b.push(now);
+    let rows: Vec<String> = directions
+        .into_iter()
+        .map(|(direction, value)| {
+            let d = b.push(direction.clone());
+            let v = b.push(*value);
+            let c = b.push(money::cost(*value, months));
+            format!("SELECT {d} AS direction, {v} AS monthly_value, {c} AS committed")
+        })
+        .collect();
+    let rows = rows.join(" UNION ALL ");
     let c = b.push(campaign.id);
     let issued = b.push(VoucherApplicationStatus::Issued.as_str());
     txn.execute_raw(b.statement(format!(
         "INSERT INTO voucher (campaign_id, application_id, child_person_id, allocation_id, \
          direction, monthly_value, first_month, last_month, committed, status, issued_at) \
          SELECT a.campaign_id, a.id, a.child_person_id, {run}, a.direction, d.monthly_value, \
-         {first}, {last}, d.monthly_value * {months}, {status}, {at} \
-         FROM voucher_application a JOIN voucher_direction d \
-         ON d.campaign_id = a.campaign_id AND d.direction = a.direction \
+         {first}, {last}, d.committed, {status}, {at} \
+         FROM voucher_application a JOIN ({rows}) AS d ON d.direction = a.direction \
          WHERE a.campaign_id = {c} AND a.status = {issued} ORDER BY a.rank"
     )))
     .await?;

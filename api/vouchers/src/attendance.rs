@@ -353,8 +353,9 @@ fn unanswered_since(now: DateTime<Utc>, confirm_days: i32) -> DateTime<Utc> {
     now - Duration::days(i64::from(confirm_days))
 }
 
-/// Marks the campaign's recorded months whose answer time is over as auto-confirmed; returns
-/// their ids.
+/// Marks the campaign's recorded months whose answer time is over as auto-confirmed, with one
+/// audit row naming them (whichever pass found them: the hourly one, a late answer, the
+/// payouts); returns their ids.
 async fn auto_confirm(
     txn: &DatabaseTransaction,
     campaign: &voucher_campaign::Model,
@@ -382,13 +383,25 @@ async fn auto_confirm(
             .exec(txn)
             .await?;
     }
+    if !due.is_empty() {
+        audit::record(
+            txn,
+            None,
+            "voucher.attendance.auto_confirmed",
+            "voucher_campaign",
+            campaign.id,
+            json!({"months": due.len(), "attendance": due,
+                   "confirm_days": campaign.confirm_days}),
+        )
+        .await?;
+    }
     Ok(due)
 }
 
 /// Marks every campaign's months not answered within its days as auto-confirmed (the worker's
 /// hourly pass; `now` is the pass's time). The campaigns with such months are found in one
 /// read; each is then marked in its own transaction under the campaign's lock (as the payouts
-/// take it) with one audit row naming the months. Returns how many months were marked.
+/// take it). Returns how many months were marked.
 pub async fn auto_confirm_due(db: &DatabaseConnection, now: DateTime<Utc>) -> ApiResult<usize> {
     let waiting: Vec<i64> = attendance::Entity::find()
         .select_only()
@@ -431,18 +444,6 @@ pub async fn auto_confirm_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Ap
         let txn = begin_write(db).await?;
         let campaign = crate::campaigns::lock(&txn, c.id).await?;
         let ids = auto_confirm(&txn, &campaign, now).await?;
-        if !ids.is_empty() {
-            audit::record(
-                &txn,
-                None,
-                "voucher.attendance.auto_confirmed",
-                "voucher_campaign",
-                campaign.id,
-                json!({"months": ids.len(), "attendance": ids,
-                       "confirm_days": campaign.confirm_days}),
-            )
-            .await?;
-        }
         txn.commit().await?;
         marked += ids.len();
     }
@@ -833,6 +834,8 @@ pub async fn payouts(
 pub struct RosterRow {
     pub enrolment: enrolment::Model,
     pub child_person_id: i64,
+    /// The application the child's voucher came from (its conversation is the provider's too).
+    pub application_id: i64,
     pub attendance: Option<attendance::Model>,
 }
 
@@ -854,12 +857,12 @@ pub async fn roster(
         .order_by_asc(enrolment::Column::Id)
         .all(db)
         .await?;
-    let children: std::collections::HashMap<i64, i64> = entities::voucher::Entity::find()
+    let children: std::collections::HashMap<i64, (i64, i64)> = entities::voucher::Entity::find()
         .filter(entities::voucher::Column::Id.is_in(enrolments.iter().map(|e| e.voucher_id)))
         .all(db)
         .await?
         .into_iter()
-        .map(|v| (v.id, v.child_person_id))
+        .map(|v| (v.id, (v.child_person_id, v.application_id)))
         .collect();
     let mut recorded: std::collections::HashMap<i64, attendance::Model> =
         attendance::Entity::find()
@@ -873,10 +876,11 @@ pub async fn roster(
     Ok(enrolments
         .into_iter()
         .filter_map(|e| {
-            let child = *children.get(&e.voucher_id)?;
+            let (child, application) = *children.get(&e.voucher_id)?;
             Some(RosterRow {
                 attendance: recorded.remove(&e.id),
                 child_person_id: child,
+                application_id: application,
                 enrolment: e,
             })
         })

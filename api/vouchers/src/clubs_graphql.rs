@@ -288,6 +288,15 @@ impl RosterRow {
     async fn attendance(&self) -> Option<Attendance> {
         self.0.attendance.clone().map(Attendance)
     }
+    /// The application the child's voucher came from: its conversation (kind `APPLICATION`)
+    /// is the provider's too, while the voucher is used at its sections.
+    async fn application_id(&self) -> ID {
+        ID(self.0.application_id.to_string())
+    }
+    /// How many messages of the application's conversation the caller has not read.
+    async fn application_unread_messages(&self, ctx: &Context<'_>) -> Result<i64> {
+        unread_messages(ctx, VoucherThreadKind::Application, self.0.application_id).await
+    }
 }
 
 /// What a provider is paid for a month.

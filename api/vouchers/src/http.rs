@@ -9,6 +9,7 @@ use serde_json::json;
 
 use adal_core::audit;
 use adal_core::auth::Role;
+use adal_core::documents::{self, Opening};
 use adal_core::error::{ApiError, ApiResult, refusal};
 use adal_core::state::AppState;
 
@@ -38,7 +39,7 @@ async fn message_document(
     path: web::Path<i64>,
 ) -> HttpResponse {
     let id = path.into_inner();
-    let result: ApiResult<(String, Vec<u8>)> = async {
+    let opening = async {
         let actor = adal_core::graphql::http_actor(
             &req,
             &state,
@@ -46,26 +47,20 @@ async fn message_document(
         )
         .await?;
         let m = crate::conversations::with_document(&state.db, &actor, id).await?;
-        let (Some(name), Some(sha)) = (m.file_name, m.sha256) else {
+        let (Some(file_name), Some(sha256)) = (m.file_name, m.sha256) else {
             return Err(ApiError::NotFound("document"));
         };
-        let bytes = adal_core::documents::read(&state.settings.data_dir, &sha)?;
-        audit::record(
-            &state.db,
-            Some(actor.account_id),
-            "document.download",
-            "voucher_message",
-            id,
-            json!({ "thread": m.thread_kind, "thread_id": m.thread_id }),
-        )
-        .await?;
-        Ok((name, bytes))
+        Ok(Opening {
+            reader_account: actor.account_id,
+            file_name,
+            sha256,
+            subject_type: "voucher_message".into(),
+            subject_id: id,
+            details: json!({ "thread": m.thread_kind, "thread_id": m.thread_id }),
+        })
     }
     .await;
-    match result {
-        Ok((name, bytes)) => adal_core::documents::attachment_response(&name, bytes),
-        Err(e) => refusal(&e),
-    }
+    documents::send(&state, opening).await
 }
 
 /// Where evidence document `id` is opened.
@@ -79,28 +74,22 @@ async fn evidence(
     path: web::Path<i64>,
 ) -> HttpResponse {
     let id = path.into_inner();
-    let result: ApiResult<(String, Vec<u8>)> = async {
+    let opening = async {
         let actor =
             adal_core::graphql::http_actor(&req, &state, &[Role::Parent, Role::AkimatOfficer])
                 .await?;
         let (doc, application) = crate::evidence::document_for(&state.db, &actor, id).await?;
-        let bytes = adal_core::documents::read(&state.settings.data_dir, &doc.sha256)?;
-        audit::record(
-            &state.db,
-            Some(actor.account_id),
-            "document.download",
-            "voucher_category_document",
-            id,
-            json!({ "application": application }),
-        )
-        .await?;
-        Ok((doc.file_name, bytes))
+        Ok(Opening {
+            reader_account: actor.account_id,
+            file_name: doc.file_name,
+            sha256: doc.sha256,
+            subject_type: "voucher_category_document".into(),
+            subject_id: id,
+            details: json!({ "application": application }),
+        })
     }
     .await;
-    match result {
-        Ok((name, bytes)) => adal_core::documents::attachment_response(&name, bytes),
-        Err(e) => refusal(&e),
-    }
+    documents::send(&state, opening).await
 }
 
 /// Where allocation run `id`'s file is published.

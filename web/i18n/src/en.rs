@@ -1606,8 +1606,52 @@ pub fn text(key: Key) -> &'static str {
         PupilLoginSignIn => {
             "This login is for educational resources, not for an Adal portal: open the resource (for example, your school's e-journal) and choose “Sign in with Adal” there."
         }
+        PupilMealsTitle => "My meals",
+        PupilMealsIntro => {
+            "What you ate at school in the last two weeks. Did you like it? Give it a score!"
+        }
+        PupilMealsEmpty => {
+            "Nothing here yet. When you eat in the school canteen, your meal will show up here."
+        }
+        PupilMealScore => "How tasty was it? (1–5)",
+        PupilMealComment => "Anything to say? (you can skip this)",
+        PupilMealRate => "Rate",
+        PupilMealRated => "Rated {n} of 5",
+        CorrectTerms => "Correct the terms",
+        GrantMonths => "Months studied on the grant",
+        ProgrammeMonths => "Months of the programme",
+        BudgetCostKzt => "Budget cost of the training, tenge",
+        CorrectReason => "Reason for the correction (kept in the audit trail)",
+        TermsCorrected => "The terms are corrected and the obligation is evaluated again.",
+        CorrectErrCategory => "This category does not admit the graduate's level of study.",
+        CorrectErrMonths => {
+            "From 1 to 240 months; the months on the grant cannot exceed the programme's."
+        }
+        CorrectErrDate => "The graduation date must come after the start of study.",
+        CorrectErrCost => "The budget cost is a whole number of tenge, not negative.",
+        CorrectErrReason => "Write why the terms are corrected (at least 3 characters).",
+        CorrectErrNothing => "Nothing to correct: these are the values already recorded.",
+        MyDocuments => "My documents",
+        NoMyDocuments => {
+            "You have not sent any documents yet. When the operator asks for documents, a task on this page says which ones."
+        }
         SsoChildDecides => {
             "From 14 your child decides on the sign-in page: no permission is needed."
         }
+        RefHistory => "History",
+        RefHistoryOf => "History: {name}",
+        RefHistoryFrom => "In force from",
+        RefHistoryFromStart => "From the start",
+        RefChangeFromHint => {
+            "A change of kind, locality or region holds from this day (empty: the first day of this month); the months before it keep the values then in force."
+        }
+        RefChangeTooEarly => {
+            "This day is before the organisation's latest recorded change: see its history and choose that day or a later one."
+        }
+        RefActivityCode => "Activity code",
+        RefHistoryRecorded => "Recorded",
+        RefHistorySource => "Source",
+        RefHistoryByImport => "by import #{n}",
+        RefHistoryByOperator => "by an operator",
     }
 }

@@ -1,10 +1,11 @@
 //! GraphQL types and resolvers of the reference registers.
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
-use entities::{locality, organisation, region};
+use entities::{locality, locality_history, organisation, organisation_history, region};
 
+use super::events::ReferenceEvents;
 use super::service::{self, LocalityFilter, OrganisationDraft, OrganisationFilter};
 use crate::loaders::loaders;
 use adal_core::auth::guard::actor;
@@ -108,6 +109,39 @@ impl Locality {
             .map(Region)
             .ok_or_else(|| adal_core::error::ApiError::NotFound("region").into())
     }
+    /// Its rural flag over time, oldest first.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<LocalityPeriod>> {
+        let mut rows = loaders(ctx)?
+            .locality_history
+            .load_one(self.0.kato.clone())
+            .await
+            .map_err(load_err)?
+            .unwrap_or_default();
+        rows.sort_by_key(|r| (r.effective_from, r.id));
+        Ok(rows.into_iter().map(LocalityPeriod).collect())
+    }
+}
+
+pub struct LocalityPeriod(pub locality_history::Model);
+
+/// A locality's rural flag from a date until the next period's date.
+#[Object]
+impl LocalityPeriod {
+    /// The first day the flag holds.
+    async fn effective_from(&self) -> NaiveDate {
+        self.0.effective_from
+    }
+    async fn rural(&self) -> bool {
+        self.0.rural
+    }
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+    /// The import that recorded the flag; null for the flag the register held when its history
+    /// began.
+    async fn import_batch_id(&self) -> Option<ID> {
+        self.0.batch_id.map(|id| ID(id.to_string()))
+    }
 }
 
 pub struct Organisation(pub organisation::Model);
@@ -176,6 +210,50 @@ impl Organisation {
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+    /// Its kind, locality, region and activity code over time, oldest first: each row holds
+    /// from its effectiveFrom until the next row's.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<OrganisationPeriod>> {
+        let mut rows = loaders(ctx)?
+            .organisation_history
+            .load_one(self.0.id)
+            .await
+            .map_err(load_err)?
+            .unwrap_or_default();
+        rows.sort_by_key(|r| (r.effective_from, r.id));
+        Ok(rows.into_iter().map(OrganisationPeriod).collect())
+    }
+}
+
+pub struct OrganisationPeriod(pub organisation_history::Model);
+
+/// An organisation's kind, locality, region and activity code from a date until the next
+/// period's date.
+#[Object]
+impl OrganisationPeriod {
+    /// The first day the values hold.
+    async fn effective_from(&self) -> NaiveDate {
+        self.0.effective_from
+    }
+    async fn kind(&self) -> OrganisationKind {
+        OrganisationKind::from_db(&self.0.kind).unwrap_or(OrganisationKind::Other)
+    }
+    async fn locality_kato(&self) -> Option<&str> {
+        self.0.locality_kato.as_deref()
+    }
+    async fn region_kato(&self) -> Option<&str> {
+        self.0.region_kato.as_deref()
+    }
+    async fn activity_code(&self) -> Option<&str> {
+        self.0.activity_code.as_deref()
+    }
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+    /// The import that recorded the values; null when a person did (an operator's edit or
+    /// classification), or for the values the register held when its history began.
+    async fn import_batch_id(&self) -> Option<ID> {
+        self.0.batch_id.map(|id| ID(id.to_string()))
     }
 }
 
@@ -347,21 +425,29 @@ impl ReferenceMutation {
         Ok(Organisation(model))
     }
 
+    /// Edits an organisation. A change of its kind, locality or region holds from
+    /// `effectiveFrom` (default: the first day of the current month; not before its latest
+    /// recorded change), the months before it keep the values then in force; the graduates who
+    /// worked there are re-evaluated.
     #[graphql(guard = "Allow::roles(\"updateOrganisation\", &[Role::OperatorAdmin])")]
     async fn update_organisation(
         &self,
         ctx: &Context<'_>,
         id: ID,
         input: OrganisationInput,
+        effective_from: Option<NaiveDate>,
     ) -> Result<Organisation> {
         let state = ctx.data::<AppState>()?;
         let actor = actor(ctx)?;
         let id = parse_id("id", &id)?;
+        let events = ctx.data_opt::<ReferenceEvents>();
         let model = service::update_organisation(
             &state.db,
             Some(actor.account_id),
             id,
             input.into_draft()?,
+            effective_from,
+            events.map(ReferenceEvents::listener),
         )
         .await?;
         Ok(Organisation(model))

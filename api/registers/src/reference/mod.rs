@@ -1,4 +1,5 @@
 //! Reference data: regions and localities (KATO) and organisations. Public to read.
 
+pub mod events;
 pub mod graphql;
 pub mod service;

@@ -1,7 +1,7 @@
 //! Rules of the reference registers: organisations are identified by a checked BIN (or the IIN
 //! of an individual entrepreneur), sit in a known locality, and every change is audited.
 
-use chrono::Utc;
+use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
@@ -16,6 +16,8 @@ use adal_core::identifiers::{Kato, Name, OrganisationId};
 use adal_core::pagination::PageRequest;
 use adal_core::sql::{contains_any, is_unique_violation};
 use adal_core::vocab::OrganisationKind;
+
+use super::events::OrganisationChanged;
 
 pub async fn list_regions(
     db: &DatabaseConnection,
@@ -230,23 +232,25 @@ async fn validate(
     })
 }
 
-/// Appends the organisation's kind, locality, region and activity code to its history: a new
-/// organisation's values hold always (from 1900-01-01), a change's from the first day of the
-/// current month (the months before keep the values then in force).
+/// The date a new organisation's first values hold from: always (1900-01-01).
+fn since_ever() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// The first day of the current month: the date a change holds from when none is given.
+fn this_month_start() -> NaiveDate {
+    let today = Utc::now().date_naive();
+    today.with_day(1).unwrap_or(today)
+}
+
+/// Appends the organisation's kind, locality, region and activity code to its history, in
+/// force from `from` (the months before keep the values then in force).
 async fn record_version(
     db: &impl ConnectionTrait,
     actor_account: Option<i64>,
     o: &organisation::Model,
-    is_new: bool,
+    from: NaiveDate,
 ) -> ApiResult<()> {
-    use chrono::Datelike;
-    let now = Utc::now();
-    let today = now.date_naive();
-    let from = if is_new {
-        chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(today)
-    } else {
-        today.with_day(1).unwrap_or(today)
-    };
     organisation_history::ActiveModel {
         organisation_id: Set(o.id),
         kind: Set(o.kind.clone()),
@@ -254,7 +258,7 @@ async fn record_version(
         region_kato: Set(o.region_kato.clone()),
         activity_code: Set(o.activity_code.clone()),
         effective_from: Set(from),
-        recorded_at: Set(now),
+        recorded_at: Set(Utc::now()),
         recorded_by: Set(actor_account),
         batch_id: Set(None),
         ..Default::default()
@@ -262,6 +266,27 @@ async fn record_version(
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// Refuses a change dated before the organisation's latest recorded one: the later version
+/// would hold over it, and the register's row would disagree with its history.
+async fn check_after_latest(db: &impl ConnectionTrait, id: i64, from: NaiveDate) -> ApiResult<()> {
+    let latest: Option<NaiveDate> = organisation_history::Entity::find()
+        .select_only()
+        .column(organisation_history::Column::EffectiveFrom)
+        .filter(organisation_history::Column::OrganisationId.eq(id))
+        .order_by_desc(organisation_history::Column::EffectiveFrom)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    match latest {
+        Some(latest) if latest > from => Err(ApiError::bad_input(
+            "effectiveFrom",
+            format!("on or after {latest}, the date of its latest recorded change"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn duplicate_bin(err: sea_orm::DbErr) -> ApiError {
@@ -310,7 +335,7 @@ pub async fn create_organisation(
     .insert(&txn)
     .await
     .map_err(duplicate_bin)?;
-    record_version(&txn, actor_account, &model, true).await?;
+    record_version(&txn, actor_account, &model, since_ever()).await?;
     audit::record(
         &txn,
         actor_account,
@@ -324,11 +349,17 @@ pub async fn create_organisation(
     Ok(model)
 }
 
+/// Edits an organisation. A change of its kind, locality or region is a new version of its
+/// history, in force from `effective_from` (default: the first day of the current month; the
+/// months before keep the values then in force); once it is committed, `events` hears of it
+/// (the server's listener re-evaluates the graduates who worked there).
 pub async fn update_organisation(
     db: &DatabaseConnection,
     actor_account: Option<i64>,
     id: i64,
     draft: OrganisationDraft,
+    effective_from: Option<NaiveDate>,
+    events: Option<&dyn OrganisationChanged>,
 ) -> ApiResult<organisation::Model> {
     let txn = adal_core::db::begin_write(db).await?;
     let existing = organisation(&txn, id).await?;
@@ -359,11 +390,15 @@ pub async fn update_organisation(
     }
     am.updated_at = Set(Utc::now());
     let model = am.update(&txn).await.map_err(duplicate_bin)?;
-    if changed
+    let versioned = changed
         .iter()
-        .any(|c| matches!(*c, "kind" | "localityKato" | "regionKato"))
-    {
-        record_version(&txn, actor_account, &model, false).await?;
+        .any(|c| matches!(*c, "kind" | "localityKato" | "regionKato"));
+    let mut details = json!({ "changed": changed });
+    if versioned {
+        let from = effective_from.unwrap_or_else(this_month_start);
+        check_after_latest(&txn, id, from).await?;
+        record_version(&txn, actor_account, &model, from).await?;
+        details["effectiveFrom"] = json!(from);
     }
     audit::record(
         &txn,
@@ -371,9 +406,12 @@ pub async fn update_organisation(
         "organisation.update",
         "organisation",
         id,
-        json!({ "changed": changed }),
+        details,
     )
     .await?;
     txn.commit().await?;
+    if versioned && let Some(events) = events {
+        events.organisation_changed(db, id).await?;
+    }
     Ok(model)
 }

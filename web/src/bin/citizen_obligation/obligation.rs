@@ -1,6 +1,7 @@
 //! The graduate's own page: the obligation in plain words, its status and figures, the
-//! ledger timeline, my employers, my claim, my tasks (documents a refusal asked for) and my
-//! applications for exemption or suspension.
+//! ledger timeline, my employers, my claim, my tasks (documents a refusal asked for), the
+//! documents I sent with what each accepted one proves, and my applications for exemption or
+//! suspension.
 
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -12,10 +13,10 @@ use crate::i18n::{Key, Lang};
 use crate::ledger::{StatusLine, Terms, Timeline};
 use crate::records::{AppLine, ApplicationList, ClaimList, ground_key, task_item, task_section};
 use crate::ui::{
-    EmptyState, ErrorBox, Loading, PageTitle, act, chosen_files, error_view, fill, joined, lang,
-    non_empty, t, upload_parts,
+    DocumentLink, EmptyState, ErrorBox, Loading, PageTitle, act, chosen_files, error_view, fill,
+    joined, lang, local_time, non_empty, t, upload_parts,
 };
-use adal_web::{app_lines, claim_lines, months_of};
+use adal_web::{app_lines, claim_lines, months_of, proof_text};
 
 #[component]
 pub fn MyObligation() -> impl IntoView {
@@ -86,6 +87,7 @@ pub fn MyObligation() -> impl IntoView {
                         }
                             .into_any()
                     };
+                    let documents = my_documents(untrack(lang), &g.tasks, &g.document_evidence);
                     view! {
                         <article class="obligation" id="obligation">
                             <StatusLine status=o.status reason=o.reason/>
@@ -102,6 +104,7 @@ pub fn MyObligation() -> impl IntoView {
                                 <h2>{t(Key::MyEmployers)}</h2>
                                 {employer_list}
                             </section>
+                            {documents}
                             <ClaimList claims=claim_lines!(g.claims) id="my-claim" title=Key::MyClaim/>
                             <MyApplications graduate_id=g.id applications=app_lines!(g.applications) reload=reload sent=sent draft=draft/>
                         </article>
@@ -268,6 +271,52 @@ fn ApplyForm(
 }
 
 type MyTask = gql::my_obligations::MyObligationsMyObligationsTasks;
+type MyEvidence = gql::my_obligations::MyObligationsMyObligationsDocumentEvidence;
+
+/// The documents I sent for my tasks: each downloads; its task's status (under review,
+/// accepted, rejected with the operator's note) and, once accepted, the employer and the
+/// months it proves. (An application's documents are listed with the application.)
+fn my_documents(l: Lang, tasks: &[MyTask], evidence: &[MyEvidence]) -> AnyView {
+    let items: Vec<AnyView> = tasks
+        .iter()
+        .filter(|t| !t.documents.is_empty())
+        .map(|t| {
+            let docs = t
+                .documents
+                .iter()
+                .map(|d| {
+                    let sent = local_time(l, &d.uploaded_at);
+                    view! {
+                        <li>
+                            <DocumentLink name=d.file_name.clone() path=d.download_path.clone() size=d.size/>
+                            " · " <span class="muted">{l.text(Key::Submitted)} " " {sent}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            let proofs = evidence
+                .iter()
+                .filter(|e| e.task_id == t.id)
+                .map(|e| view! { <p class="proof">{proof_text!(l, e)}</p> })
+                .collect_view();
+            let body = view! { <ul class="documents">{docs}</ul> {proofs} };
+            task_item(l, t.status, t.review_note.clone(), body.into_any())
+        })
+        .collect();
+    let list = if items.is_empty() {
+        view! { <p class="muted" id="my-documents-empty">{l.text(Key::NoMyDocuments)}</p> }
+            .into_any()
+    } else {
+        view! { <ul class="tasks">{items}</ul> }.into_any()
+    };
+    view! {
+        <section class="panel" id="my-documents" aria-labelledby="my-documents-title">
+            <h2 id="my-documents-title">{l.text(Key::MyDocuments)}</h2>
+            {list}
+        </section>
+    }
+    .into_any()
+}
 
 /// The graduate's tasks, with the upload of documents while a task waits for them.
 #[component]

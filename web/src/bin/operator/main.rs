@@ -1,11 +1,12 @@
 //! The operator's portal (JSC "Financial Center"): the dashboard, graduates and their cards,
-//! imports, the commission, claims, rules, notification templates and campaigns, undelivered
-//! messages, and the reference registers and accounts. Served under `/operator`.
+//! imports, the commission, claims, campaigns, undelivered messages and accounts. Served under
+//! `/operator`; the rules, templates, oversight and reference registers (regions,
+//! organisations) are programs of their own under it (`adal_web::portal::NESTED`).
 
 mod pages;
 
 // The shared crate's modules under the names the pages use (`crate::api`, `crate::ui`, ...).
-use adal_web::{api, charts, format, gql, i18n, ident, ledger, portal, records, session, ui};
+use adal_web::{api, charts, format, gql, i18n, ident, ledger, portal, records, ui};
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -34,12 +35,21 @@ fn App() -> impl IntoView {
                         <Route path=path!("claims") view=claims::ClaimsPage/>
                         <Route path=path!("campaigns") view=campaigns::CampaignsPage/>
                         <Route path=path!("dead-letters") view=messages::DeadLettersPage/>
-                        <Route path=path!("regions") view=operator::RegionsPage/>
-                        <Route path=path!("organisations") view=operator::OrganisationsPage/>
                         <Route path=path!("accounts") view=operator::AccountsPage/>
+                        // The reference registers' former addresses (bookmarks) load their program.
+                        <Route path=path!("regions") view=|| moved("/operator/reference/regions")/>
+                        <Route
+                            path=path!("organisations")
+                            view=|| moved("/operator/reference/organisations")
+                        />
                     </ParentRoute>
                 </Routes>
             </Frame>
         </Router>
     }
+}
+
+/// A page that moved to another program: loads it in this one's place.
+fn moved(to: &'static str) {
+    adal_web::shell::redirect(to);
 }

@@ -17,6 +17,7 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::path;
 
 mod open;
+mod pupil;
 
 fn main() {
     adal_web::shell::start(App);
@@ -39,7 +40,8 @@ fn App() -> impl IntoView {
 }
 
 /// `/`: the person's portal, or sign-in; an account without a portal is told so, and a pupil's
-/// login (issued by the school for educational resources) where it signs in.
+/// login (issued by the school for educational resources) where it signs in, with the pupil's
+/// meals at school to rate below.
 #[component]
 fn Home() -> impl IntoView {
     let st = app();
@@ -60,6 +62,7 @@ fn Home() -> impl IntoView {
                     <h1>{t(Key::WelcomeTitle)}</h1>
                     <p id="no-portal">{t(text)}</p>
                 </section>
+                {pupil.then(|| view! { <pupil::MyMeals/> })}
             }
             .into_any()
         }

@@ -3,33 +3,41 @@
 
 use leptos::prelude::*;
 
+use adal_web::meal_rating::{RatingTexts, last_two_weeks, meal_item};
+
 use super::school::{allergen_names, for_child, meal_price, tenge};
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::days;
 use crate::format;
 use crate::gql;
 use crate::i18n::Key;
-use crate::ui::{error_view, fill, joined, lang, loaded, non_empty, t};
+use crate::ui::{lang, loaded, t};
 
 #[component]
 pub fn ChildMeals() -> impl IntoView {
     for_child(Key::NavMeals, |id| view! { <MealsOf child=id/> })
 }
 
-/// The meals of the last two weeks.
-const MEAL_DAYS: i64 = 13;
+/// The parent's words for a meal's rating.
+const TEXTS: RatingTexts = RatingTexts {
+    rated: Key::ParentRated,
+    score: Key::ParentScore,
+    comment: Key::ParentComment,
+    rate: Key::ParentRate,
+};
 
+/// The meals of the last two weeks.
 #[component]
 fn MealsOf(child: String) -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let child = StoredValue::new(child);
     let data = api::query::<gql::ChildMeals>(move || {
         reload.track();
-        let today = days::today();
+        let (from, to) = last_two_weeks();
         gql::child_meals::Variables {
             person_id: child.get_value(),
-            from: days::iso(today - MEAL_DAYS),
-            to: days::iso(today),
+            from,
+            to,
         }
     });
     move || {
@@ -45,7 +53,7 @@ fn MealsOf(child: String) -> impl IntoView {
                 d.pupil_meals
                     .into_iter()
                     .rev()
-                    .map(|m| meal_item(m, reload))
+                    .map(|m| child_meal(m, reload))
                     .collect_view()
                     .into_any()
             };
@@ -118,62 +126,8 @@ fn MenuOf(school: String) -> impl IntoView {
     }
 }
 
-fn meal_item(m: gql::child_meals::ChildMealsPupilMeals, reload: RwSignal<u32>) -> AnyView {
-    let l = lang();
-    let dishes = joined(m.dishes.into_iter().map(|d| d.name));
-    let when = format::short_date(l, &m.day) + " " + &m.served_at_local;
-    let rating = match m.rating {
-        Some(n) => {
-            let text = fill(l.text(Key::ParentRated), &[("n", format::number(l, n))]);
-            view! { <p class="rated">{text}</p> }.into_any()
-        }
-        None => view! { <RateForm meal=m.id.clone() reload=reload/> }.into_any(),
-    };
-    view! {
-        <li class="meal" data-meal=m.id>
-            <strong>{when}</strong> " · " <span class="meal-price">{meal_price(l, m.charge, m.price)}</span>
-            <span class="dishes">{dishes}</span>
-            {rating}
-        </li>
-    }
-    .into_any()
-}
-
-#[component]
-fn RateForm(meal: String, reload: RwSignal<u32>) -> impl IntoView {
-    let score = RwSignal::new(5i64);
-    let comment = RwSignal::new(String::new());
-    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
-    let id = |name: &str| String::from("rate-") + name + "-" + &meal;
-    let (score_id, comment_id) = (id("score"), id("comment"));
-    let meal = StoredValue::new(meal);
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let vars = gql::rate_school_meal::Variables {
-            meal_id: meal.get_value(),
-            score: score.get_untracked(),
-            comment: non_empty(comment.get_untracked()),
-        };
-        crate::ui::act(
-            api::send::<gql::RateSchoolMeal>(vars, Vec::new()),
-            error,
-            reload,
-        );
-    };
-    view! {
-        <form class="rate-form" on:submit=on_submit>
-            <div class="field">
-                <label for=score_id.clone()>{t(Key::ParentScore)}</label>
-                <select id=score_id class="rate-score" on:change=move |ev| score.set(event_target_value(&ev).parse().unwrap_or(5))>
-                    {(1..=5).rev().map(|n| view! { <option value=n>{n}</option> }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for=comment_id.clone()>{t(Key::ParentComment)}</label>
-                <input id=comment_id class="rate-comment" type="text" maxlength="500" on:input=move |ev| comment.set(event_target_value(&ev))/>
-            </div>
-            <button type="submit" class="rate-submit">{t(Key::ParentRate)}</button>
-            {error_view(error)}
-        </form>
-    }
+/// A meal of the child's, with what it cost.
+fn child_meal(m: gql::child_meals::ChildMealsPupilMeals, reload: RwSignal<u32>) -> AnyView {
+    let price = meal_price(lang(), m.charge, m.price);
+    meal_item(m.into(), Some(price), TEXTS, reload)
 }

@@ -421,6 +421,9 @@ pub fn GraduateCard() -> impl IntoView {
     let revealed: RwSignal<Option<String>> = RwSignal::new(None);
     let reveal_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let reload = RwSignal::new(0u32);
+    // The terms' correction: its form open, and a correction saved. Owned by the card: the
+    // card is drawn again when the graduate is loaded again.
+    let (correcting, corrected) = (RwSignal::new(false), RwSignal::new(false));
     let data = api::query::<gql::Graduate>(move || {
         reload.track();
         gql::graduate::Variables {
@@ -461,6 +464,15 @@ pub fn GraduateCard() -> impl IntoView {
                 let graduated = g.graduation_date.clone();
                 let start = o.start_date.clone();
                 let evidence = g.contributions;
+                let terms = Recorded {
+                    category: g.category,
+                    grant: g.grant_months,
+                    programme: g.programme_months,
+                    graduation: g.graduation_date.clone(),
+                    cost: g.budget_cost,
+                };
+                let l = untrack(lang);
+                let number = |n: i64| format::number(l, n);
                 view! {
                     <h1 class="page-title" id="graduate-name">{g.full_name}</h1>
                     <StatusLine status=o.status reason=o.reason/>
@@ -508,7 +520,26 @@ pub fn GraduateCard() -> impl IntoView {
                                 <dd>{move || format::date(lang(), &start)}</dd>
                             </div>
                             {o.last_employer.map(|e| row(Key::LastEmployer, e.name))}
+                            {row(Key::GrantMonths, number(g.grant_months))}
+                            {row(Key::ProgrammeMonths, number(g.programme_months))}
+                            {row(Key::BudgetCostKzt, number(g.budget_cost))}
                         </dl>
+                        {move || corrected.get().then(|| view! {
+                            <p class="alert success" role="status" id="terms-corrected">{t(Key::TermsCorrected)}</p>
+                        })}
+                        {untrack(crate::ui::can_write).then(|| {
+                            let (id, terms) = (g.id.clone(), terms.clone());
+                            move || if correcting.get() {
+                                view! { <TermsForm graduate_id=id.clone() was=terms.clone() open=correcting done=corrected reload=reload/> }.into_any()
+                            } else {
+                                view! {
+                                    <button type="button" class="secondary" id="correct-terms" on:click=move |_| {
+                                        corrected.set(false);
+                                        correcting.set(true);
+                                    }>{t(Key::CorrectTerms)}</button>
+                                }.into_any()
+                            }
+                        })}
                     </section>
                     <Timeline months=months/>
                     <Evidence rows=evidence/>
@@ -523,6 +554,162 @@ pub fn GraduateCard() -> impl IntoView {
                     .into_any()
             }
         }}
+    }
+}
+
+/// A graduate's terms as recorded, which the correction form starts from.
+#[derive(Clone)]
+struct Recorded {
+    category: Option<FundingCategory>,
+    grant: i64,
+    programme: i64,
+    graduation: String,
+    cost: i64,
+}
+
+/// The inputs of the terms' form, and the API's name of each (a refusal names its field).
+const TERMS_FIELDS: [(&str, Key); 6] = [
+    ("fundingCategory", Key::CorrectErrCategory),
+    ("grantMonths", Key::CorrectErrMonths),
+    ("programmeMonths", Key::CorrectErrMonths),
+    ("graduationDate", Key::CorrectErrDate),
+    ("budgetCostKzt", Key::CorrectErrCost),
+    ("reason", Key::CorrectErrReason),
+];
+
+/// The text for a refused correction the API states by one of the form's fields.
+fn terms_refusal(e: &ApiError) -> Option<Key> {
+    (e.code == crate::api::ErrorCode::BadUserInput)
+        .then(|| TERMS_FIELDS.iter().find(|(f, _)| e.is_about(f)))
+        .flatten()
+        .map(|(_, k)| *k)
+}
+
+/// One input of the terms' form, with the refusal of its field beside it.
+fn terms_field(
+    id: &'static str,
+    label: Key,
+    kind: &'static str,
+    value: RwSignal<String>,
+    field: &'static str,
+    error: RwSignal<Option<ApiError>>,
+) -> AnyView {
+    let refused = move || {
+        error.with(|e| {
+            e.as_ref()
+                .filter(|e| e.is_about(field))
+                .and_then(terms_refusal)
+        })
+    };
+    view! {
+        <div class="field">
+            <label for=id>{t(label)}</label>
+            <input
+                id=id
+                type=kind
+                inputmode=(kind == "number").then_some("numeric")
+                aria-invalid=move || refused().map(|_| "true")
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                on:change=move |ev| value.set(event_target_value(&ev))
+            />
+            {move || refused().map(|k| view! { <small class="field-error" role="alert">{t(k)}</small> })}
+        </div>
+    }
+    .into_any()
+}
+
+/// Corrects a graduate's terms with a reason (the administrator): the form starts from the
+/// recorded values and sends only those changed; the API checks them as the graduates import
+/// does, re-evaluates the graduate, and the card loads again.
+#[component]
+fn TermsForm(
+    graduate_id: String,
+    was: Recorded,
+    open: RwSignal<bool>,
+    done: RwSignal<bool>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let was_category = was.category.map_or("", |c| c.as_str());
+    let category = RwSignal::new(was_category.to_string());
+    let grant = RwSignal::new(was.grant.to_string());
+    let programme = RwSignal::new(was.programme.to_string());
+    let graduation = RwSignal::new(was.graduation.clone());
+    let cost = RwSignal::new(was.cost.to_string());
+    let reason = RwSignal::new(String::new());
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let pending = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        // Only what changed; a number that is not one goes as -1, which the API refuses.
+        let changed = |v: RwSignal<String>, old: String| {
+            Some(v.get_untracked().trim().to_string()).filter(|v| *v != old)
+        };
+        let number = |v: String| v.parse::<i64>().unwrap_or(-1);
+        let input = gql::correct_graduate_terms::GraduateTermsInput {
+            funding_category: changed(category, was_category.into())
+                .map(|c| FundingCategory::parse(&c)),
+            grant_months: changed(grant, was.grant.to_string()).map(number),
+            programme_months: changed(programme, was.programme.to_string()).map(number),
+            graduation_date: changed(graduation, was.graduation.clone()),
+            budget_cost_kzt: changed(cost, was.cost.to_string()).map(number),
+        };
+        let vars = gql::correct_graduate_terms::Variables {
+            graduate_id: graduate_id.clone(),
+            input,
+            reason: reason.get_untracked(),
+        };
+        error.set(None);
+        pending.set(true);
+        leptos::task::spawn_local(async move {
+            let sent = api::send::<gql::CorrectGraduateTerms>(vars, Vec::new()).await;
+            pending.set(false);
+            match sent {
+                Ok(()) => {
+                    open.set(false);
+                    done.set(true);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let categories = FundingCategory::ALL
+        .iter()
+        .map(|c| (c.as_str(), category_key(Some(*c))))
+        .collect();
+    view! {
+        <form id="terms-form" on:submit=on_submit novalidate=true>
+            <fieldset>
+                <legend>{t(Key::CorrectTerms)}</legend>
+                <div class="form-row">
+                    <Choice id="terms-category" label=Key::Category options=categories pick=Callback::new(move |v| category.set(v)) value=category/>
+                    {terms_field("terms-grant", Key::GrantMonths, "number", grant, "grantMonths", error)}
+                    {terms_field("terms-programme", Key::ProgrammeMonths, "number", programme, "programmeMonths", error)}
+                </div>
+                {move || error.with(|e| e.as_ref().filter(|e| e.is_about("fundingCategory")).and_then(terms_refusal)).map(|k| view! {
+                    <p class="field-error" role="alert">{t(k)}</p>
+                })}
+                <div class="form-row">
+                    {terms_field("terms-graduation", Key::GraduationDate, "date", graduation, "graduationDate", error)}
+                    {terms_field("terms-cost", Key::BudgetCostKzt, "number", cost, "budgetCostKzt", error)}
+                </div>
+                {terms_field("terms-reason", Key::CorrectReason, "text", reason, "reason", error)}
+                <div class="actions">
+                    <button type="submit" id="terms-save" disabled=move || pending.get()>{t(Key::Save)}</button>
+                    <button type="button" class="secondary" on:click=move |_| open.set(false)>{t(Key::Cancel)}</button>
+                </div>
+                // A refusal no field explains: nothing changed, or no right, or the network.
+                {move || error.get().filter(|e| terms_refusal(e).is_none()).map(|e| if e.is_about("input") {
+                    view! { <p class="alert error" role="alert">{t(Key::CorrectErrNothing)}</p> }.into_any()
+                } else {
+                    view! { <ErrorBox error=e/> }.into_any()
+                })}
+            </fieldset>
+        </form>
     }
 }
 

@@ -8,10 +8,9 @@ use crate::api::{self, ApiError};
 use crate::format;
 use crate::gql::{self, TaskStatus};
 use crate::i18n::{Key, Lang};
-use crate::ledger::month_name;
 use crate::pages::operator::can_write;
 use crate::records::{task_item, task_section};
-use crate::ui::{act, error_view, fill, lang, local_time, t};
+use crate::ui::{act, error_view, lang, local_time, t};
 
 type CardTask = gql::graduate::GraduateGraduateTasks;
 type CardEvidence = gql::graduate::GraduateGraduateDocumentEvidence;
@@ -32,27 +31,13 @@ pub fn TaskReview(
                 let proofs = evidence
                     .iter()
                     .filter(|e| e.task_id == t.id)
-                    .map(|e| proof_text(l, e))
+                    .map(|e| adal_web::proof_text!(l, e))
                     .collect();
                 card_task(l, admin, t, proofs, reload)
             })
             .collect();
         task_section(l, "tasks", Key::GraduateTasks, items)
     })
-}
-
-/// "The document proves work at {employer} ({bin}) from {from} to {to}."
-fn proof_text(l: Lang, e: &CardEvidence) -> String {
-    let name = e.employer.as_ref().map(|o| o.name.clone());
-    fill(
-        l.text(Key::ProofAccepted),
-        &[
-            ("employer", name.unwrap_or_else(|| e.employer_bin.clone())),
-            ("bin", e.employer_bin.clone()),
-            ("from", month_name(l, &e.from_month)),
-            ("to", month_name(l, &e.to_month)),
-        ],
-    )
 }
 
 fn card_task(

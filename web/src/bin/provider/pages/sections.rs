@@ -1,16 +1,17 @@
 //! The organisation's sections: direction, price, ages, places, schedule and address, with
-//! the children whose vouchers are used there this month; one form that lists a new section
-//! or changes a listed one (its direction stays; its places never fall below the children
-//! enrolled, which the API checks).
+//! the children whose vouchers are used there this month, each with the conversation about
+//! the child's application; one form that lists a new section or changes a listed one (its
+//! direction stays; its places never fall below the children enrolled, which the API checks).
 
 use leptos::prelude::*;
 
 use super::{Own, day_key, direction_key, refusal_view, this_month};
 use crate::api::{self, ApiError};
 use crate::format;
-use crate::gql::{self, ClubDirection, ProviderStatus};
+use crate::gql::{self, ClubDirection, ProviderStatus, VoucherThreadKind};
 use crate::i18n::Key;
 use crate::ui::{EmptyState, PageTitle, fill, lang, loaded, non_empty, t};
+use adal_web::conversation::Conversation;
 
 #[component]
 pub fn SectionsPage() -> impl IntoView {
@@ -148,7 +149,8 @@ fn section_facts(
     }
 }
 
-/// The children whose vouchers are used at a section this month.
+/// The children whose vouchers are used at a section this month, each with the conversation
+/// about the child's application (the parent's, the akimat's and the provider's).
 #[component]
 fn Enrolled(section: String) -> impl IntoView {
     let roster = api::query::<gql::SectionRoster>(move || gql::section_roster::Variables {
@@ -164,7 +166,15 @@ fn Enrolled(section: String) -> impl IntoView {
                 <ul class="enrolled">
                     {d.voucher_section_roster
                         .into_iter()
-                        .map(|r| view! { <li>{r.child_name.unwrap_or_default()}</li> })
+                        .map(|r| {
+                            let app = r.application_id;
+                            view! {
+                                <li data-application=app.clone()>
+                                    {r.child_name.unwrap_or_default()}
+                                    <Conversation kind=VoucherThreadKind::Application id=app.clone() unread=r.application_unread_messages/>
+                                </li>
+                            }
+                        })
                         .collect_view()}
                 </ul>
             }
