@@ -2588,7 +2588,9 @@ async fn a_month_at_a_club_while_the_school_turnstile_shows_the_child_inside_is_
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_month_not_answered_in_time_is_marked_auto_confirmed_by_the_hourly_pass() {
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+    use sea_orm::{
+        ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    };
 
     let app = spawn_app_with_demo().await;
     let Club {
@@ -2647,6 +2649,7 @@ async fn a_month_not_answered_in_time_is_marked_auto_confirmed_by_the_hourly_pas
         entities::audit_event::Entity::find()
             .filter(entities::audit_event::Column::Action.eq("voucher.attendance.auto_confirmed"))
             .filter(entities::audit_event::Column::SubjectId.eq(cid.as_str()))
+            .order_by_asc(entities::audit_event::Column::Id)
             .all(&app.db)
             .await
             .unwrap()
