@@ -706,10 +706,7 @@ where
     F: AsyncFnOnce(&Page) -> Result<()>,
 {
     check_prerequisites();
-    let app = adal_testkit::spawn_app_with(customise).await;
-    adal_server::seed::seed_demo(&app.db)
-        .await
-        .unwrap_or_else(|e| panic!("loading demo data: {e:#}"));
+    let app = adal_testkit::spawn_app_with_demo_and(customise).await;
     if let Err(e) = run_in_browser(name, app, test).await {
         panic!("{name} failed: {e:#}");
     }

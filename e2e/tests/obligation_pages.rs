@@ -303,9 +303,10 @@ async fn graduate_applies_in_kazakh_the_commission_decides_and_the_graduate_sees
                 !page.exists(".vote-form").await?,
                 "a decided case still offers a vote"
             );
-            // The attached document downloads as the graduate uploaded it.
+            // The attached document downloads as the graduate uploaded it (the demo's approved
+            // exemption, Байжанов's, is listed beside it with its own).
             page.capture_downloads().await?;
-            page.click(".application .documents button.document")
+            page.click_row_button(".application .documents", "admission-order.pdf")
                 .await?;
             let (text, _) = page.download(0, 100).await?;
             ensure!(

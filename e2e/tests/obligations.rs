@@ -94,15 +94,16 @@ async fn analyst_filters_graduates_and_opens_a_card() {
         page.goto("/operator").await?;
         page.find("#status-chart rect").await?;
         page.wait_text("#status-chart", "Breach").await?;
-        page.wait_text("#graduates-total", "7").await?;
+        page.wait_text("#graduates-total", "10").await?;
         page.find("#breach-share").await?;
         page.find("#latest-month").await?;
         page.find("#employers-waiting").await?;
         page.find("#imports-running").await?;
-        // Of the five graduates paid for in the latest month, three are in qualifying work
-        // (one of them a PhD at a Nazarbayev Intellectual School).
-        page.wait_text("#paid-latest-month", "5").await?;
-        page.wait_text("#credited-latest-month", "3").await?;
+        // Of the six graduates paid for in the latest month, three are in qualifying work
+        // (one of them a PhD at a Nazarbayev Intellectual School); a fourth is credited by
+        // her accepted contract, which no feed pays.
+        page.wait_text("#paid-latest-month", "6").await?;
+        page.wait_text("#credited-latest-month", "4").await?;
         page.wait_text("#category-chart", "Rural quota").await?;
         page.wait_text("#year-chart", "2024").await?;
         page.screenshot_for_review("operator-dashboard-en").await?;
@@ -217,13 +218,14 @@ async fn analyst_narrows_the_register_by_specialty_group_university_and_employer
             page.goto("/operator/graduates").await?;
             page.wait_text("#graduates tbody", "Ахметов").await?;
 
-            // Medical specialties: the two doctors and nurses of the demo, nobody else.
+            // Medical specialties: the doctor and the two nurses of the demo, nobody else.
             page.select("#grad-group", "MEDICAL").await?;
             page.wait_without("#graduates tbody", "Ахметов").await?;
             page.wait_text("#graduates tbody", "Омаров").await?;
             page.wait_text("#graduates tbody", "Ли").await?;
+            page.wait_text("#graduates tbody", "Сейітова").await?;
             let rows = page.count("#graduates tbody tr").await?;
-            ensure!(rows == 2, "the medical group shows {rows} rows, not 2");
+            ensure!(rows == 3, "the medical group shows {rows} rows, not 3");
             page.select("#grad-group", "").await?;
             page.wait_text("#graduates tbody", "Ахметов").await?;
 
@@ -235,13 +237,14 @@ async fn analyst_narrows_the_register_by_specialty_group_university_and_employer
                 "Eurasian National University",
             )
             .await?;
-            // The employer, found the same way: only the two graduates Dala Agro paid.
+            // The employer, found the same way: only the three graduates Dala Agro paid.
             pick_organisation(page, "#grad-employer", "Dala", "Dala Agro LLP").await?;
             page.wait_without("#graduates tbody", "Омаров").await?;
             page.wait_text("#graduates tbody", "Ахметов").await?;
             page.wait_text("#graduates tbody", "Ким").await?;
+            page.wait_text("#graduates tbody", "Байжанов").await?;
             let rows = page.count("#graduates tbody tr").await?;
-            ensure!(rows == 2, "Dala Agro's graduates: {rows} rows, not 2");
+            ensure!(rows == 3, "Dala Agro's graduates: {rows} rows, not 3");
             page.screenshot_for_review("operator-graduates-by-employer")
                 .await?;
 
@@ -251,7 +254,10 @@ async fn analyst_narrows_the_register_by_specialty_group_university_and_employer
             let (csv, _) = page.download(0, 1 << 20).await?;
             let names: Vec<&str> = csv.lines().skip(1).collect();
             ensure!(
-                names.len() == 2 && csv.contains("Ахметов") && csv.contains("Ким"),
+                names.len() == 3
+                    && csv.contains("Ахметов")
+                    && csv.contains("Ким")
+                    && csv.contains("Байжанов"),
                 "the export is not Dala Agro's graduates: {csv:?}"
             );
 
@@ -301,5 +307,65 @@ async fn a_graduate_cannot_open_the_operator_card() {
         );
         Ok(())
     })
+    .await;
+}
+
+/// The demo's cases of the rules over time, as a new user meets them: the operator's card of
+/// a graduate with an open-ended exemption and of one who taught in a village made urban,
+/// and the own page of the graduate whose contract was accepted after a 512.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_cases_read_on_the_card_and_the_graduates_own_page() {
+    run(
+        "the_demo_cases_read_on_the_card_and_the_graduates_own_page",
+        async |page| {
+            page.sign_in("admin").await?;
+            page.select("#lang-switch", "en").await?;
+            // Байжанов: contract military service from March 2025, with no end.
+            let id = page.graduate_id("Байжанов").await?;
+            page.goto(&format!("/operator/graduates/{id}")).await?;
+            page.wait_text("#graduate-name", "Байжанов").await?;
+            page.wait_text("#status", "Exempt").await?;
+            page.wait_text("#applications", "Contract military service")
+                .await?;
+            page.wait_text("#applications", "contract-military-service.pdf")
+                .await?;
+            ensure!(
+                month_cells(page, "EXEMPT").await? >= 12,
+                "the months since March 2025 are not exempt on the card"
+            );
+            // Мұқанова: credited while Akzhar was a village, not since it was made urban.
+            let id = page.graduate_id("Мұқанова").await?;
+            page.goto(&format!("/operator/graduates/{id}")).await?;
+            page.wait_text("#graduate-name", "Мұқанова").await?;
+            page.wait_text("#status", "Work does not count").await?;
+            page.find("#ledger .month").await?;
+            ensure!(
+                month_cells(page, "CREDITED").await? == 16,
+                "2024-09..2025-12 are not the credited months"
+            );
+            ensure!(
+                month_cells(page, "NON_QUALIFYING").await? >= 11,
+                "the months since January 2026 count"
+            );
+            page.sign_out().await?;
+
+            // Сейітова on her own page: working, by the contract she sent and the operator
+            // accepted.
+            page.sign_in("graduate.contract").await?;
+            page.wait_path("/citizen/obligation").await?;
+            page.select("#lang-switch", "en").await?;
+            page.wait_text("#status", "Working").await?;
+            page.wait_text("#my-documents .task", "Accepted").await?;
+            page.wait_text("#my-documents", "employment-contract.pdf")
+                .await?;
+            page.wait_text("#my-documents .proof", "Shortandy district hospital")
+                .await?;
+            ensure!(
+                month_cells(page, "CREDITED").await? >= 27,
+                "the months the contract proves are not credited on her page"
+            );
+            Ok(())
+        },
+    )
     .await;
 }

@@ -1039,13 +1039,21 @@ pub fn evidence_bins(ev: &Evidence) -> Vec<String> {
     bins
 }
 
-/// Re-evaluates what a completed import touched (`touched_iins`: the IINs of a contribution
-/// feed's rows).
+/// What a completed import touched: the IINs of a graduates file or a contribution feed's
+/// rows, and the organisations whose reference values changed (a reclassified employer, or
+/// one in a locality whose rural flag changed).
+#[derive(Debug, Default)]
+pub struct Touched {
+    pub iins: Vec<String>,
+    pub orgs: Vec<i64>,
+}
+
+/// Re-evaluates what a completed import touched.
 pub async fn evaluate_batch(
     db: &DatabaseConnection,
     kind: ImportKind,
     batch_id: i64,
-    touched_iins: &[String],
+    touched: &Touched,
 ) -> ApiResult<u64> {
     match kind {
         ImportKind::Graduates => {
@@ -1057,18 +1065,16 @@ pub async fn evaluate_batch(
                 .into_tuple()
                 .all(db)
                 .await?;
-            ids.extend(graduates_with_iins(db, touched_iins).await?);
+            ids.extend(graduates_with_iins(db, &touched.iins).await?);
             evaluate_graduates(db, &ids).await
         }
         ImportKind::Contributions => {
-            let ids = graduates_with_iins(db, touched_iins).await?;
+            let ids = graduates_with_iins(db, &touched.iins).await?;
             evaluate_graduates(db, &ids).await
         }
-        // The graduates paid by the employers whose values changed: a reclassified employer,
-        // or one in a locality whose rural flag changed.
+        // Whoever worked for the organisations whose values changed.
         ImportKind::Employers | ImportKind::Localities => {
-            let ids = graduates_with_iins(db, touched_iins).await?;
-            evaluate_graduates(db, &ids).await
+            reevaluate_employees(db, &touched.orgs).await
         }
         ImportKind::Regions | ImportKind::ActivityCodes | ImportKind::Specialties => Ok(0),
     }
@@ -1118,7 +1124,7 @@ pub async fn employers_in_localities(
 }
 
 /// The IINs of the graduates these organisations paid contributions for.
-pub async fn iins_paid_by(db: &impl ConnectionTrait, orgs: &[i64]) -> ApiResult<Vec<String>> {
+async fn iins_paid_by(db: &impl ConnectionTrait, orgs: &[i64]) -> ApiResult<Vec<String>> {
     let mut iins = Vec::new();
     for chunk in orgs.chunks(CHUNK) {
         let bins: Vec<String> = organisation::Entity::find()
@@ -1144,9 +1150,9 @@ pub async fn iins_paid_by(db: &impl ConnectionTrait, orgs: &[i64]) -> ApiResult<
     Ok(iins)
 }
 
-/// Re-evaluates the graduates who worked for these organisations (they paid contributions for
-/// them, or an accepted document names them), after their kind, locality or region changed.
-pub async fn reevaluate_employees(db: &DatabaseConnection, orgs: &[i64]) -> ApiResult<u64> {
+/// The graduates who worked for these organisations: they paid contributions for them, or an
+/// accepted document names them.
+pub async fn employees(db: &impl ConnectionTrait, orgs: &[i64]) -> ApiResult<Vec<i64>> {
     let iins = iins_paid_by(db, orgs).await?;
     let mut ids = graduates_with_iins(db, &iins).await?;
     for chunk in orgs.chunks(CHUNK) {
@@ -1163,7 +1169,13 @@ pub async fn reevaluate_employees(db: &DatabaseConnection, orgs: &[i64]) -> ApiR
     }
     ids.sort_unstable();
     ids.dedup();
-    evaluate_graduates(db, &ids).await
+    Ok(ids)
+}
+
+/// Re-evaluates the [`employees`] of these organisations, after their kind, locality or region
+/// changed (a register edit or a reference import).
+pub async fn reevaluate_employees(db: &DatabaseConnection, orgs: &[i64]) -> ApiResult<u64> {
+    evaluate_graduates(db, &employees(db, orgs).await?).await
 }
 
 #[cfg(test)]

@@ -379,15 +379,15 @@ enum ChunkRows {
 const READ_AHEAD: usize = 2;
 
 /// Reads the file on a blocking thread, a chunk ahead of the database work, and stores each
-/// chunk as it arrives; returns the report and the IINs of the contribution rows (whose
-/// obligations need re-evaluating).
+/// chunk as it arrives; returns the report and what it touched (whose obligations need
+/// re-evaluating).
 async fn run_chunks(
     db: &DatabaseConnection,
     kind: ImportKind,
     batch: &import_batch::Model,
     file: std::fs::File,
     progress: impl Fn(&BatchReport),
-) -> ApiResult<(BatchReport, Vec<String>)> {
+) -> ApiResult<(BatchReport, super::evaluate::Touched)> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -560,18 +560,21 @@ async fn run_chunks(
         progress(&report);
     }
     reading.await.map_err(ApiError::internal)?;
-    // Reference data changed: the graduates paid by the employers it touches.
-    let mut touched = ctx.touched;
+    // Reference data changed: the employers it touches, whose employees are re-evaluated.
     let mut orgs = ctx.touched_orgs;
     if !ctx.touched_katos.is_empty() {
         let katos: Vec<String> = ctx.touched_katos.into_iter().collect();
         orgs.extend(super::evaluate::employers_in_localities(db, &katos).await?);
     }
-    if !orgs.is_empty() {
-        let orgs: Vec<i64> = orgs.into_iter().collect();
-        touched.extend(super::evaluate::iins_paid_by(db, &orgs).await?);
-    }
-    Ok((report, touched.into_iter().collect()))
+    let mut orgs: Vec<i64> = orgs.into_iter().collect();
+    orgs.sort_unstable();
+    Ok((
+        report,
+        super::evaluate::Touched {
+            iins: ctx.touched.into_iter().collect(),
+            orgs,
+        },
+    ))
 }
 
 /// How a chunk's rows are being stored.

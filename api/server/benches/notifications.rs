@@ -115,7 +115,13 @@ async fn dispatch(
 async fn run(backend: &'static str, url: String, args: &Args) -> anyhow::Result<Figures> {
     let db = Database::connect(url.as_str()).await?;
     adal_core::db::migrate(&db).await?;
-    adal_server::seed::seed_demo(&db).await?;
+    // The demo's documents go to a folder of the run's own.
+    let files = tempfile::tempdir()?;
+    let demo = adal_core::settings::Settings {
+        data_dir: files.path().to_path_buf(),
+        ..adal_core::settings::Settings::default()
+    };
+    adal_server::seed::seed_demo(&db, &demo).await?;
     let uni = organisation::Entity::find()
         .filter(organisation::Column::Bin.eq("990140004654"))
         .one(&db)

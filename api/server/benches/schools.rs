@@ -359,7 +359,13 @@ async fn run(backend: &'static str, url: String, args: &Args) -> anyhow::Result<
     adal_schools::partitions::ensure(&db, adal_schools::rules::local_day(Utc::now()))
         .await
         .map_err(e)?;
-    adal_server::seed::seed_demo(&db).await?;
+    // The demo's documents go to a folder of the run's own.
+    let files = tempfile::tempdir()?;
+    let demo = adal_core::settings::Settings {
+        data_dir: files.path().to_path_buf(),
+        ..adal_core::settings::Settings::default()
+    };
+    adal_server::seed::seed_demo(&db, &demo).await?;
     adal_server::wiring::domains();
     use sea_orm::{ColumnTrait, QueryFilter};
     let school = organisation::Entity::find()

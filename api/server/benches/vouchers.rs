@@ -562,7 +562,13 @@ async fn run(backend: &'static str, url: String, args: &Args) -> anyhow::Result<
         });
     let db = Database::connect(opts).await?;
     adal_core::db::migrate(&db).await?;
-    adal_server::seed::seed_demo(&db).await?;
+    // The demo's documents go to a folder of the run's own.
+    let files = tempfile::tempdir()?;
+    let demo = adal_core::settings::Settings {
+        data_dir: files.path().to_path_buf(),
+        ..adal_core::settings::Settings::default()
+    };
+    adal_server::seed::seed_demo(&db, &demo).await?;
     adal_server::wiring::domains();
     let officer = akimat(&db).await?;
 

@@ -261,7 +261,7 @@ async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result<()>
         Command::SeedDemo => {
             let (conn, _) = db::connect(&settings).await?;
             db::migrate(&conn).await?;
-            let summary = seed::seed_demo(&conn).await?;
+            let summary = seed::seed_demo(&conn, &settings).await?;
             println!("{summary}");
             Ok(())
         }
@@ -491,7 +491,7 @@ async fn serve(settings: Settings, seed_demo: bool) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
     if seed_demo {
         if seed::is_empty(app.db()).await? {
-            let summary = seed::seed_demo(app.db()).await?;
+            let summary = seed::seed_demo(app.db(), &app.state().settings).await?;
             tracing::info!("{summary}");
         } else {
             tracing::info!("database already has accounts: demo data not loaded");

@@ -8,11 +8,12 @@ use sea_orm::{
     Set,
 };
 
-use entities::{account, locality, region};
+use entities::{account, locality, locality_history, region};
 
 use adal_core::auth::Role;
 use adal_core::error::ApiError;
 use adal_core::identifiers::with_check_digit;
+use adal_core::settings::Settings;
 use adal_core::vocab::{Language, OrganisationKind};
 use adal_registers::accounts::service::{
     AccountDraft, AssignmentDraft, ClientDraft, create_account, create_client,
@@ -23,6 +24,16 @@ use adal_registers::reference::service::{OrganisationDraft, create_organisation}
 pub const DEMO_PASSWORD: &str = "adal-demo";
 pub const DEMO_INTEGRATION: (&str, &str) = ("demo-integration", "demo-integration-secret");
 pub const DEMO_DEVICE: (&str, &str) = ("demo-turnstile", "demo-turnstile-secret");
+
+/// The village the demo's localities import makes urban from 2026 (KATO, region, kk, ru, en);
+/// rural until then.
+const VILLAGE: (&str, &str, &str, &str, &str) = (
+    "116657100",
+    "110000000",
+    "Ақжар ауылы",
+    "село Акжар",
+    "Akzhar village",
+);
 
 /// (KATO, kk, ru, en)
 const REGIONS: &[(&str, &str, &str, &str)] = &[
@@ -162,6 +173,7 @@ const LOCALITIES: &[(&str, &str, &str, &str, &str, bool)] = &[
         "Zhaltyr village",
         true,
     ),
+    (VILLAGE.0, VILLAGE.1, VILLAGE.2, VILLAGE.3, VILLAGE.4, true),
     (
         "351010000",
         "350000000",
@@ -212,7 +224,9 @@ fn e(err: ApiError) -> anyhow::Error {
 }
 
 /// Loads the demo data; refuses when it is already there.
-pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
+/// Loads the demo data into an empty database; its documents are stored in the settings' data
+/// folder, and its cases follow the settings' rules (the commission's quorum, the reply window).
+pub async fn seed_demo(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<String> {
     if account::Entity::find()
         .filter(account::Column::Login.eq("admin"))
         .one(db)
@@ -247,6 +261,17 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
                 name_ru: Set((*ru).into()),
                 name_en: Set((*en).into()),
                 rural: Set(*rural),
+            }
+            .insert(&txn)
+            .await?;
+            // Its flag holds for every month, as a localities import records a new locality.
+            locality_history::ActiveModel {
+                kato: Set((*kato).into()),
+                rural: Set(*rural),
+                effective_from: Set(adal_obligations::evaluate::since_ever()),
+                recorded_at: Set(Utc::now()),
+                batch_id: Set(None),
+                ..Default::default()
             }
             .insert(&txn)
             .await?;
@@ -338,6 +363,14 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
             "Nazarbayev Intellectual School of Chemistry and Biology, Astana",
             "711100000",
         ),
+        org(
+            bin("1611"),
+            K::School,
+            "Ақжар орта мектебі",
+            "Акжарская средняя школа",
+            "Akzhar secondary school",
+            VILLAGE.0,
+        ),
     ];
     let mut orgs = Vec::new();
     for d in drafts {
@@ -405,6 +438,23 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
             Some("Асқарұлы"),
             Language::Ru,
         ),
+    )
+    .await
+    .map_err(e)?;
+    // A graduate with an account of her own: her contract is accepted after a 512.
+    let nurse = people::create(
+        db,
+        None,
+        PersonDraft {
+            phone: Some("+77015550042".into()),
+            ..person(
+                iin("020614", '6', 3002),
+                "Сейітова",
+                "Гүлнар",
+                Some("Маратқызы"),
+                Language::Kk,
+            )
+        },
     )
     .await
     .map_err(e)?;
@@ -531,6 +581,12 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
             vec![role(Role::Graduate)],
         ),
         (
+            "graduate.contract",
+            Some(nurse.id),
+            Language::Kk,
+            vec![role(Role::Graduate)],
+        ),
+        (
             "teacher.parent",
             Some(teacher.id),
             Language::Ru,
@@ -544,8 +600,9 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         ),
     ];
     let n_accounts = accounts.len();
+    let mut account_ids = std::collections::HashMap::new();
     for (login, person_id, language, roles) in accounts {
-        create_account(
+        let created = create_account(
             db,
             None,
             AccountDraft {
@@ -558,7 +615,14 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         )
         .await
         .map_err(e)?;
+        account_ids.insert(login, created.id);
     }
+    let account_id = |login: &str| {
+        account_ids
+            .get(login)
+            .copied()
+            .ok_or_else(|| anyhow::anyhow!("no demo account {login}"))
+    };
     let integration = create_client(
         db,
         None,
@@ -611,15 +675,35 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     )
     .await
     .map_err(e)?;
+    use adal_obligations::demo::{DemoEmployers, DemoPeople, DemoVillage};
     adal_obligations::demo::seed(
         db,
-        &graduate.iin,
-        &adal_obligations::demo::DemoEmployers {
+        settings,
+        &DemoPeople {
+            graduate_iin: graduate.iin.clone(),
+            contract_iin: nurse.iin.clone(),
+            contract_graduate: account_id("graduate.contract")?,
+            admin: account_id("admin")?,
+            commission: vec![
+                account_id("commission")?,
+                account_id("commission2")?,
+                account_id("commission3")?,
+            ],
+        },
+        &DemoEmployers {
             agro: orgs[7].bin.clone(),
             rural_school: orgs[3].bin.clone(),
             hospital: orgs[6].bin.clone(),
             city_school: orgs[2].bin.clone(),
             nis: orgs[8].bin.clone(),
+            village_school: orgs[9].bin.clone(),
+            village: DemoVillage {
+                kato: VILLAGE.0.into(),
+                region_kato: VILLAGE.1.into(),
+                name_kk: VILLAGE.2.into(),
+                name_ru: VILLAGE.3.into(),
+                name_en: VILLAGE.4.into(),
+            },
         },
     )
     .await?;
@@ -629,7 +713,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     let sso = seed_sso(db).await?;
     seed_contest(db).await?;
     Ok(format!(
-        "demo data loaded: {} regions, {} localities, {} organisations, 6 persons, {n_accounts} accounts (password {DEMO_PASSWORD}), 2 clients, 7 graduates with contribution feeds, {templates} notification templates, {vouchers}, {schools}, {sso}, 1 contest case",
+        "demo data loaded: {} regions, {} localities, {} organisations, 7 persons, {n_accounts} accounts (password {DEMO_PASSWORD}), 2 clients, 10 graduates with their evidence, {templates} notification templates, {vouchers}, {schools}, {sso}, 1 contest case",
         REGIONS.len(),
         LOCALITIES.len(),
         orgs.len()

@@ -83,7 +83,9 @@ async fn wrong_password_and_unknown_login_get_the_same_answer() {
 #[tokio::test(flavor = "multi_thread")]
 async fn repeated_failures_lock_the_login_and_say_so_without_revealing_it() {
     let app = spawn_app_with(|s| s.login_max_failures = 3).await;
-    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    adal_server::seed::seed_demo(&app.db, &app.settings)
+        .await
+        .unwrap();
     for _ in 0..3 {
         let r = gql(
             &app,
@@ -267,7 +269,9 @@ async fn staff_whose_role_requires_a_second_factor_may_only_set_one_up_until_it_
         s.second_factor_roles = "OPERATOR_ADMIN, commission_member".into();
     })
     .await;
-    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    adal_server::seed::seed_demo(&app.db, &app.settings)
+        .await
+        .unwrap();
     let reason = |r: &Reply| r.body["errors"][0]["extensions"]["reason"].clone();
     let me = "{ me { secondFactorSetupRequired account { login } } }";
     let work = "{ graduates(first: 1) { totalCount } }";
@@ -407,7 +411,9 @@ async fn the_portals_refresh_token_lives_in_an_http_only_cookie_that_rotates_and
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_and_expired_tokens_are_refused_with_a_reason() {
     let app = spawn_app_with(|s| s.access_token_ttl_secs = -60).await;
-    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    adal_server::seed::seed_demo(&app.db, &app.settings)
+        .await
+        .unwrap();
     let expired = token(&app, "admin").await;
     let r = gql(&app, Some(&expired), "{ me { language } }", json!({})).await;
     assert_eq!(r.code().as_deref(), Some("UNAUTHENTICATED"));
@@ -524,7 +530,9 @@ async fn parallel_guesses_are_counted_before_any_is_checked() {
         s.login_slowdown_ms = 1;
     })
     .await;
-    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    adal_server::seed::seed_demo(&app.db, &app.settings)
+        .await
+        .unwrap();
     // Forty wrong passwords for one login, all sent at once.
     let guesses = (0..40).map(|i| {
         let app = &app;
@@ -564,7 +572,9 @@ async fn a_guessed_login_still_opens_for_its_owner_elsewhere() {
         s.trusted_proxies = "127.0.0.1, ::1".into();
     })
     .await;
-    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    adal_server::seed::seed_demo(&app.db, &app.settings)
+        .await
+        .unwrap();
     let attacker = "203.0.113.66";
     for _ in 0..3 {
         let r = login_from(&app, attacker, "admin", "wrong-password").await;
@@ -601,7 +611,9 @@ async fn without_a_trusted_proxy_a_forged_address_changes_nothing() {
         s.login_slowdown_ms = 1;
     })
     .await;
-    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    adal_server::seed::seed_demo(&app.db, &app.settings)
+        .await
+        .unwrap();
     // Each guess claims another address; no proxy is trusted, so all count for the peer.
     for i in 0..3 {
         let r = login_from(&app, &format!("203.0.113.{i}"), "admin", "wrong-password").await;

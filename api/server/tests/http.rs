@@ -161,7 +161,9 @@ async fn health_readiness_and_graphiql_work_offline() {
 async fn every_error_code_is_reachable_and_internal_errors_hide_their_cause() {
     use sea_orm::ConnectionTrait;
     let app = spawn_app_with(|s| s.login_max_failures = 1).await;
-    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    adal_server::seed::seed_demo(&app.db, &app.settings)
+        .await
+        .unwrap();
     let admin = token(&app, "admin").await;
     let analyst = token(&app, "analyst").await;
     let mut seen = std::collections::BTreeSet::new();
@@ -505,7 +507,9 @@ async fn status_before_body(
 #[tokio::test(flavor = "multi_thread")]
 async fn uploads_are_refused_before_their_body_is_read_unless_the_caller_may_upload() {
     let app = spawn_app_with(|s| s.max_upload_bytes = 64 * 1024).await;
-    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    adal_server::seed::seed_demo(&app.db, &app.settings)
+        .await
+        .unwrap();
     let multipart = (
         "content-type",
         "multipart/form-data; boundary=XyZ".to_owned(),
@@ -554,7 +558,9 @@ async fn uploads_are_refused_before_their_body_is_read_unless_the_caller_may_upl
 #[tokio::test(flavor = "multi_thread")]
 async fn an_alias_flood_is_refused_unrun_and_each_caller_spends_a_budget() {
     let app = spawn_app_with(|s| s.graphql_cost_per_minute = 1_000).await;
-    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    adal_server::seed::seed_demo(&app.db, &app.settings)
+        .await
+        .unwrap();
     let analyst = token(&app, "analyst").await;
     // 900 aliases of a search: refused as a whole before any search runs.
     let flood = format!(
@@ -606,7 +612,9 @@ async fn an_alias_flood_is_refused_unrun_and_each_caller_spends_a_budget() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_integration_client_spends_the_budget_set_with_it() {
     let app = spawn_app_with(|s| s.graphql_cost_per_minute = 1_000).await;
-    adal_server::seed::seed_demo(&app.db).await.unwrap();
+    adal_server::seed::seed_demo(&app.db, &app.settings)
+        .await
+        .unwrap();
     let admin = token(&app, "admin").await;
     let create = "mutation($i: CreateClientInput!) { createClient(input: $i) { clientSecret account { id costPerMinute } } }";
     let mut clients = Vec::new();

@@ -11,6 +11,7 @@ mod audit_chain;
 mod auth;
 mod cli;
 mod clients;
+mod demo_cases;
 mod document_evidence;
 mod documents;
 mod exports;

@@ -178,30 +178,60 @@ fn server_of(admin: &str) -> &str {
     }
 }
 
-/// A fresh database for one test, copied from a migrated template (the server's own
-/// migration step then finds nothing to do).
-async fn test_database(data_dir: &std::path::Path) -> TestDatabase {
-    match std::env::var("ADAL_TEST_DATABASE_URL") {
-        Ok(admin) if !admin.trim().is_empty() => {
-            let template = postgres_template(&admin).await;
-            let name = format!("adal_test_{}", uuid::Uuid::new_v4().simple());
-            let conn = Database::connect(admin.as_str()).await.unwrap_or_else(|e| {
-                panic!("ADAL_TEST_DATABASE_URL is set but PostgreSQL is not reachable: {e}")
-            });
-            conn.execute_unprepared(&format!(
-                "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
-            ))
+/// The PostgreSQL server tests run on (`ADAL_TEST_DATABASE_URL`), if any.
+fn postgres_admin() -> Option<String> {
+    std::env::var("ADAL_TEST_DATABASE_URL")
+        .ok()
+        .filter(|a| !a.trim().is_empty())
+}
+
+/// A new PostgreSQL database copied from `template`. A test's database needs no durability:
+/// its commits do not wait for the disk (`synchronous_commit` off, for that database only).
+async fn postgres_copy(admin: &str, template: &str, prefix: &str) -> String {
+    let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+    let conn = Database::connect(admin).await.unwrap_or_else(|e| {
+        panic!("ADAL_TEST_DATABASE_URL is set but PostgreSQL is not reachable: {e}")
+    });
+    for sql in [
+        format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""),
+        format!("ALTER DATABASE \"{name}\" SET synchronous_commit = off"),
+    ] {
+        conn.execute_unprepared(&sql)
             .await
             .unwrap_or_else(|e| panic!("cannot create test database: {e}"));
-            let _ = conn.close().await;
+    }
+    let _ = conn.close().await;
+    name
+}
+
+/// A fresh database for one test, copied from a migrated template (the server's own
+/// migration step then finds nothing to do), or from the one with the demo data loaded.
+async fn test_database(data_dir: &std::path::Path, demo: bool) -> TestDatabase {
+    match postgres_admin() {
+        Some(admin) => {
+            let template = if demo {
+                let t = demo_template().await;
+                copy_files(&t.files, data_dir);
+                t.database.clone()
+            } else {
+                postgres_template(&admin).await
+            };
+            let name = postgres_copy(&admin, &template, "adal_test").await;
             TestDatabase {
                 url: format!("{}/{name}", server_of(&admin)),
                 drop_url: Some((admin, name)),
             }
         }
-        _ => {
+        None => {
             let file = data_dir.join("test.db");
-            std::fs::copy(sqlite_template().await, &file)
+            let template = if demo {
+                let t = demo_template().await;
+                copy_files(&t.files, data_dir);
+                PathBuf::from(&t.database)
+            } else {
+                sqlite_template().await
+            };
+            std::fs::copy(template, &file)
                 .unwrap_or_else(|e| panic!("copying the template database: {e}"));
             TestDatabase {
                 url: format!("sqlite://{}?mode=rwc", file.display()),
@@ -211,10 +241,142 @@ async fn test_database(data_dir: &std::path::Path) -> TestDatabase {
     }
 }
 
+/// The demo data, loaded once per test process: a database (a SQLite file, or a PostgreSQL
+/// database) each test with the demo copies, and the files it stored (its documents), copied
+/// into each such test's data folder. Made per process, since the demo is code that changes
+/// between runs; a run's leftovers are removed by the next one.
+struct DemoTemplate {
+    /// The SQLite file's path, or the PostgreSQL database's name.
+    database: String,
+    files: PathBuf,
+}
+
+async fn demo_template() -> &'static DemoTemplate {
+    static TEMPLATE: tokio::sync::OnceCell<DemoTemplate> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let root = workspace_root().join("target").join("test-templates");
+            remove_dead_demos(&root).await;
+            let files = root.join(format!(
+                "demo-{}-{}",
+                std::process::id(),
+                uuid::Uuid::new_v4().simple()
+            ));
+            std::fs::create_dir_all(&files).unwrap_or_else(|e| panic!("{}: {e}", files.display()));
+            let (url, database) = match postgres_admin() {
+                Some(admin) => {
+                    let migrated = postgres_template(&admin).await;
+                    let prefix = format!("adal_demo_{}", std::process::id());
+                    let name = postgres_copy(&admin, &migrated, &prefix).await;
+                    (format!("{}/{name}", server_of(&admin)), name)
+                }
+                None => {
+                    let file = files.join("seeding.db");
+                    std::fs::copy(sqlite_template().await, &file)
+                        .unwrap_or_else(|e| panic!("copying the template database: {e}"));
+                    (
+                        format!("sqlite://{}?mode=rwc", file.display()),
+                        files.join("demo.db").display().to_string(),
+                    )
+                }
+            };
+            let settings = Settings {
+                data_dir: files.join("data"),
+                database_url: Some(Secret::new(url)),
+                ..Settings::default()
+            };
+            let (db, _) = adal_core::db::connect(&settings)
+                .await
+                .unwrap_or_else(|e| panic!("the demo's database: {e:#}"));
+            adal_server::seed::seed_demo(&db, &settings)
+                .await
+                .unwrap_or_else(|e| panic!("loading demo data: {e:#}"));
+            if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+                // One whole file, whatever the write-ahead log still holds.
+                db.execute_unprepared(&format!("VACUUM INTO '{database}'"))
+                    .await
+                    .unwrap_or_else(|e| panic!("copying the demo's database: {e}"));
+            }
+            let _ = db.close().await;
+            DemoTemplate {
+                database,
+                files: settings.data_dir,
+            }
+        })
+        .await
+}
+
+/// Copies the files under `from` (the demo's stored documents) into `to`.
+fn copy_files(from: &std::path::Path, to: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(from) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            std::fs::create_dir_all(&target)
+                .unwrap_or_else(|err| panic!("{}: {err}", target.display()));
+            copy_files(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target)
+                .unwrap_or_else(|err| panic!("{}: {err}", target.display()));
+        }
+    }
+}
+
+/// Whether the test process `pid` still runs.
+fn alive(pid: &str) -> bool {
+    std::path::Path::new("/proc").join(pid).exists()
+}
+
+/// Removes the demo templates of test processes that have ended (folders
+/// `demo-PID-…`, PostgreSQL databases `adal_demo_PID_…`).
+async fn remove_dead_demos(root: &std::path::Path) {
+    if let Ok(entries) = std::fs::read_dir(root) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("demo-").and_then(|r| r.split('-').next())
+                && !alive(pid)
+            {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let Some(admin) = postgres_admin() else {
+        return;
+    };
+    let Ok(conn) = Database::connect(admin.as_str()).await else {
+        return;
+    };
+    let names = conn
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT datname FROM pg_database WHERE datname LIKE 'adal_demo_%'".to_owned(),
+        ))
+        .await
+        .unwrap_or_default();
+    for row in names {
+        let Ok(name) = row.try_get::<String>("", "datname") else {
+            continue;
+        };
+        let pid = name.trim_start_matches("adal_demo_").split('_').next();
+        if pid.is_some_and(|p| !alive(p)) {
+            let _ = conn
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await;
+        }
+    }
+    let _ = conn.close().await;
+}
+
 /// Settings for a test server; `customise` may change any of them.
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn(customise, false).await
+}
+
+async fn spawn(customise: impl FnOnce(&mut Settings), demo: bool) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-    let database = test_database(data_dir.path()).await;
+    let database = test_database(data_dir.path(), demo).await;
     let mut settings = Settings {
         listen: "127.0.0.1:0".into(),
         data_dir: data_dir.path().to_path_buf(),
@@ -254,13 +416,10 @@ pub async fn spawn_app_with_demo() -> TestApp {
     spawn_app_with_demo_and(|_| {}).await
 }
 
-/// The demo data on a server with settings of the test's own.
+/// The demo data on a server with settings of the test's own. The demo is loaded once per
+/// test process with the default settings (`seed_demo`), and each test gets a copy of it.
 pub async fn spawn_app_with_demo_and(customise: impl FnOnce(&mut Settings)) -> TestApp {
-    let app = spawn_app_with(customise).await;
-    adal_server::seed::seed_demo(&app.db)
-        .await
-        .unwrap_or_else(|e| panic!("loading demo data: {e:#}"));
-    app
+    spawn(customise, true).await
 }
 
 /// The workspace's top folder (this crate is `api/testkit/`).
