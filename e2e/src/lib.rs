@@ -25,6 +25,9 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// How long to wait for the page to show something.
 const WAIT: Duration = Duration::from_secs(20);
+/// How often a wait looks again. A page usually shows what a step waits for within tens of
+/// milliseconds; each look is one WebDriver command, cheap beside the page's own work.
+const POLL: Duration = Duration::from_millis(50);
 /// The password of every demo person account.
 pub const DEMO_PASSWORD: &str = "adal-demo";
 
@@ -215,6 +218,7 @@ impl Page {
         self.client
             .wait()
             .at_most(WAIT)
+            .every(POLL)
             .for_element(Locator::Css(css))
             .await
             .with_context(|| format!("no element `{css}` appeared"))
@@ -247,7 +251,7 @@ impl Page {
             if Instant::now() > deadline {
                 bail!("`{css}` never showed {text:?}; last text: {last:?}");
             }
-            tokio::time::sleep(Duration::from_millis(150)).await;
+            tokio::time::sleep(POLL).await;
         }
     }
 
@@ -266,7 +270,7 @@ impl Page {
             if Instant::now() > deadline {
                 bail!("expected to be at {prefix}, still at {path}");
             }
-            tokio::time::sleep(Duration::from_millis(150)).await;
+            tokio::time::sleep(POLL).await;
         }
     }
 
@@ -432,7 +436,7 @@ impl Page {
                 };
                 bail!("signing in as {login} failed: {shown}");
             }
-            tokio::time::sleep(Duration::from_millis(150)).await;
+            tokio::time::sleep(POLL).await;
         }
         Ok(())
     }
@@ -476,7 +480,7 @@ impl Page {
             if Instant::now() > deadline {
                 bail!("`{css}` still shows {text:?}");
             }
-            tokio::time::sleep(Duration::from_millis(150)).await;
+            tokio::time::sleep(POLL).await;
         }
     }
 
@@ -539,7 +543,7 @@ impl Page {
             if Instant::now() > deadline {
                 bail!("`{css}` has no option {label:?}");
             }
-            tokio::time::sleep(Duration::from_millis(150)).await;
+            tokio::time::sleep(POLL).await;
         }
     }
 

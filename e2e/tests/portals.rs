@@ -254,8 +254,11 @@ async fn an_organisations_history_shows_each_value_from_its_date() {
             // From, kind, locality, activity code, recorded, source.
             ensure!(rows.len() == 2, "two versions expected: {rows:?}");
             let (first, then) = (&rows[0], &rows[1]);
+            // Its locality then, named as the locality it is, not as a KATO code.
             ensure!(
-                first[0] == "From the start" && first[1] == "Employer",
+                first[0] == "From the start"
+                    && first[1] == "Employer"
+                    && first[2] == "Botakara settlement",
                 "the first version: {first:?}"
             );
             ensure!(

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::import::{ImportKind, import_file};
 use super::period::Period;
-use super::vocab::{ApplicationStatus, Ground, TASK_UPLOAD_EMPLOYMENT_DOCUMENTS};
+use super::vocab::{ApplicationStatus, ConsentStatus, Ground, TASK_UPLOAD_EMPLOYMENT_DOCUMENTS};
 use super::{consent, decisions, tasks};
 use adal_core::documents::Document;
 use adal_core::error::ApiError;
@@ -412,7 +412,7 @@ async fn contract_case(
         .await?
         .map(|r| r.status);
     anyhow::ensure!(
-        refused.as_deref() == Some("refused"),
+        refused.as_deref() == Some(ConsentStatus::Refused.as_str()),
         "the demo's 512 reply was not taken as a refusal: {refused:?}"
     );
     tasks::submit(

@@ -716,6 +716,45 @@ pub async fn evaluate_graduates(db: &DatabaseConnection, ids: &[i64]) -> ApiResu
     Ok(n)
 }
 
+/// How many of the graduates `ids` have a ledger in `state` in the month `month`, computed
+/// as their evaluation computes it and not saved: the dashboard's count for the graduates whose
+/// stored state is that of a later month (their own horizon is past the feed's).
+pub async fn count_in_state(
+    db: &DatabaseConnection,
+    ids: &[i64],
+    month: Period,
+    state: MonthState,
+) -> ApiResult<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let book = rule_book(db).await?;
+    let horizon = horizon(db).await?;
+    let mut n = 0;
+    for chunk in ids.chunks(CHUNK) {
+        let loaded = load_chunk(db, chunk, true).await?;
+        let employers = loaded
+            .employers
+            .as_ref()
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no employers loaded")))?;
+        for s in &loaded.subjects {
+            let l = ledger_of(
+                s,
+                &loaded.evidence,
+                &employers.by_bin,
+                &employers.by_id,
+                &book,
+                horizon,
+                this_month(),
+            );
+            if l.state_in(month) == Some(state) {
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}
+
 /// Re-evaluates every obligation (after a rule change, or as a nightly check).
 pub async fn reevaluate_all(db: &DatabaseConnection) -> ApiResult<EvalSummary> {
     let book = rule_book(db).await?;

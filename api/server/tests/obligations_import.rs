@@ -461,7 +461,8 @@ async fn a_specialty_reads_in_the_language_asked_from_the_classifier() {
 ///   without credit: WORKING. (Read against everyone's latest month L, X would have five gap
 ///   months L-4..L, more than the 3 months' grace: GAP, a wrong SMS.)
 /// - Y: horizon L; credited n + 5 months: WORKING.
-/// - The national horizon, the dashboard's "as of" month, stays L-5.
+/// - The national horizon, the dashboard's "as of" month, stays L-5; the dashboard counts X
+///   and Y as paid for it and credited in it.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_persons_fresher_answer_moves_only_their_horizon() {
     use adal_obligations::evaluate;
@@ -561,4 +562,10 @@ async fn a_persons_fresher_answer_moves_only_their_horizon() {
     assert_eq!(oy.horizon, Some(last.as_i32()));
     assert_eq!((oy.status.as_str(), oy.credited_months), ("working", n + 5));
     assert_eq!(evaluate::horizon(&app.db).await.unwrap().feed, feed_end);
+    // The dashboard's figures are as of L-5: both were paid for it and both have it credited
+    // (Y's stored state is that of L, so Y's L-5 is worked out for the count).
+    let d = adal_obligations::service::dashboard(&app.db).await.unwrap();
+    assert_eq!(d.horizon, feed_end);
+    assert_eq!(d.paid_in_latest_month, 2);
+    assert_eq!(d.credited_in_latest_month, 2);
 }

@@ -43,7 +43,10 @@ impl TestApp {
     }
 }
 
-/// A fresh database for one test; a PostgreSQL one is dropped when the test ends.
+/// A fresh database for one test; a PostgreSQL one is dropped when the test ends, in the
+/// background: a drop waits for a checkpoint (about a second), which the next test need not
+/// wait for. One the process ends before dropping is removed by the next test process
+/// ([`remove_dead_leftovers`]: its name holds the process id).
 struct TestDatabase {
     url: String,
     /// (admin URL, database name) of a PostgreSQL database to drop.
@@ -53,8 +56,9 @@ struct TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Some((admin, name)) = self.drop_url.take() {
-            // A separate thread with its own runtime: drop runs inside the test's runtime.
-            let _ = std::thread::spawn(move || {
+            // A separate thread with its own runtime (drop runs inside the test's runtime),
+            // not waited for.
+            std::thread::spawn(move || {
                 let rt = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
@@ -68,8 +72,7 @@ impl Drop for TestDatabase {
                     .ok()?;
                     conn.close().await.ok()
                 })
-            })
-            .join();
+            });
         }
     }
 }
@@ -207,6 +210,8 @@ async fn postgres_copy(admin: &str, template: &str, prefix: &str) -> String {
 /// A fresh database for one test, copied from a migrated template (the server's own
 /// migration step then finds nothing to do), or from the one with the demo data loaded.
 async fn test_database(data_dir: &std::path::Path, demo: bool) -> TestDatabase {
+    static CLEANED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    CLEANED.get_or_init(remove_dead_leftovers).await;
     match postgres_admin() {
         Some(admin) => {
             let template = if demo {
@@ -216,7 +221,8 @@ async fn test_database(data_dir: &std::path::Path, demo: bool) -> TestDatabase {
             } else {
                 postgres_template(&admin).await
             };
-            let name = postgres_copy(&admin, &template, "adal_test").await;
+            let prefix = format!("adal_test_{}", std::process::id());
+            let name = postgres_copy(&admin, &template, &prefix).await;
             TestDatabase {
                 url: format!("{}/{name}", server_of(&admin)),
                 drop_url: Some((admin, name)),
@@ -256,7 +262,6 @@ async fn demo_template() -> &'static DemoTemplate {
     TEMPLATE
         .get_or_init(|| async {
             let root = workspace_root().join("target").join("test-templates");
-            remove_dead_demos(&root).await;
             let files = root.join(format!(
                 "demo-{}-{}",
                 std::process::id(),
@@ -329,9 +334,11 @@ fn alive(pid: &str) -> bool {
     std::path::Path::new("/proc").join(pid).exists()
 }
 
-/// Removes the demo templates of test processes that have ended (folders
-/// `demo-PID-…`, PostgreSQL databases `adal_demo_PID_…`).
-async fn remove_dead_demos(root: &std::path::Path) {
+/// Removes what test processes that have ended left: their demo templates (folders
+/// `demo-PID-…`, PostgreSQL databases `adal_demo_PID_…`) and the PostgreSQL databases of
+/// their last tests (`adal_test_PID_…`).
+async fn remove_dead_leftovers() {
+    let root = workspace_root().join("target").join("test-templates");
     if let Ok(entries) = std::fs::read_dir(root) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
@@ -351,7 +358,9 @@ async fn remove_dead_demos(root: &std::path::Path) {
     let names = conn
         .query_all_raw(sea_orm::Statement::from_string(
             sea_orm::DbBackend::Postgres,
-            "SELECT datname FROM pg_database WHERE datname LIKE 'adal_demo_%'".to_owned(),
+            "SELECT datname FROM pg_database \
+             WHERE datname LIKE 'adal\\_demo\\_%' OR datname LIKE 'adal\\_test\\_%'"
+                .to_owned(),
         ))
         .await
         .unwrap_or_default();
@@ -359,7 +368,10 @@ async fn remove_dead_demos(root: &std::path::Path) {
         let Ok(name) = row.try_get::<String>("", "datname") else {
             continue;
         };
-        let pid = name.trim_start_matches("adal_demo_").split('_').next();
+        let pid = ["adal_demo_", "adal_test_"]
+            .iter()
+            .find_map(|p| name.strip_prefix(p))
+            .and_then(|rest| rest.split('_').next());
         if pid.is_some_and(|p| !alive(p)) {
             let _ = conn
                 .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))

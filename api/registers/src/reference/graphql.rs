@@ -172,15 +172,7 @@ impl Organisation {
         &self.0.name_en
     }
     async fn locality(&self, ctx: &Context<'_>) -> Result<Option<Locality>> {
-        let Some(k) = self.0.locality_kato.clone() else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .localities
-            .load_one(k)
-            .await
-            .map_err(load_err)?
-            .map(Locality))
+        locality_by_kato(ctx, self.0.locality_kato.clone()).await
     }
     async fn region(&self, ctx: &Context<'_>) -> Result<Option<Region>> {
         let Some(k) = self.0.region_kato.clone() else {
@@ -225,6 +217,19 @@ impl Organisation {
     }
 }
 
+/// The locality of a KATO code, through the request's loader.
+async fn locality_by_kato(ctx: &Context<'_>, kato: Option<String>) -> Result<Option<Locality>> {
+    let Some(k) = kato else {
+        return Ok(None);
+    };
+    Ok(loaders(ctx)?
+        .localities
+        .load_one(k)
+        .await
+        .map_err(load_err)?
+        .map(Locality))
+}
+
 pub struct OrganisationPeriod(pub organisation_history::Model);
 
 /// An organisation's kind, locality, region and activity code from a date until the next
@@ -240,6 +245,11 @@ impl OrganisationPeriod {
     }
     async fn locality_kato(&self) -> Option<&str> {
         self.0.locality_kato.as_deref()
+    }
+    /// The locality of this period, with its names (a past one is not the organisation's
+    /// `locality`).
+    async fn locality(&self, ctx: &Context<'_>) -> Result<Option<Locality>> {
+        locality_by_kato(ctx, self.0.locality_kato.clone()).await
     }
     async fn region_kato(&self) -> Option<&str> {
         self.0.region_kato.as_deref()

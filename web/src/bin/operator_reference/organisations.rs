@@ -10,14 +10,14 @@ use crate::gql::{self, OrganisationKind};
 use crate::history::{SINCE_EVER, from_text, recorded_text, source_text, toggle};
 use crate::i18n::{Key, Lang};
 use crate::ident::{self, IdentError};
-use crate::reference::{RegionSelect, Regions, load_regions, names, names_of, region_name};
+use crate::reference::{RegionSelect, Regions, load_regions, names_of, region_name};
 use crate::ui::{
     Cursor, ErrorBox, Loading, PageTitle, Pager, can_write, fill, lang, loaded, non_empty, t, table,
 };
 use adal_web::labels::kind_key;
-use adal_web::session::Names;
 
 type OrgPeriod = gql::organisation_history::OrganisationHistoryOrganisationHistory;
+type PeriodLocality = gql::organisation_history::OrganisationHistoryOrganisationHistoryLocality;
 
 #[component]
 fn ReadOnlyNote() -> impl IntoView {
@@ -228,16 +228,17 @@ pub fn OrganisationsPage() -> impl IntoView {
                         let now = OrgPeriod {
                             effective_from: SINCE_EVER.to_string(),
                             kind: o.kind,
-                            locality_kato: o.locality.as_ref().map(|x| x.kato.clone()),
+                            locality: o.locality.as_ref().map(|x| PeriodLocality {
+                                kato: x.kato.clone(),
+                                name_kk: x.name_kk.clone(),
+                                name_ru: x.name_ru.clone(),
+                                name_en: x.name_en.clone(),
+                            }),
                             region_kato: o.region.as_ref().map(|x| x.kato.clone()),
                             activity_code: None,
                             recorded_at: String::new(),
                             import_batch_id: None,
                         };
-                        let locality = o
-                            .locality
-                            .as_ref()
-                            .map(|x| (x.kato.clone(), names(&x.name_kk, &x.name_ru, &x.name_en)));
                         let id = o.id.clone();
                         let history = move || {
                             is_open.get().then(|| {
@@ -245,7 +246,6 @@ pub fn OrganisationsPage() -> impl IntoView {
                                     <OrgHistory
                                         id=id.clone()
                                         now=now.clone()
-                                        locality=locality.clone()
                                         regions=regions
                                     />
                                 }
@@ -634,14 +634,9 @@ fn focus_first_invalid() {
 /// An organisation's history, loaded when it is opened: from when each version holds (the
 /// first "from the start"), its kind, locality (or region) and activity code, when and by what
 /// it was recorded. `now` is the organisation's values as they are (shown from the start
-/// when it has no history); `locality` its locality's names, to name it in the versions.
+/// when it has no history). Each version names its own locality, a past one too.
 #[component]
-fn OrgHistory(
-    id: String,
-    now: OrgPeriod,
-    locality: Option<(String, Names)>,
-    regions: Regions,
-) -> impl IntoView {
+fn OrgHistory(id: String, now: OrgPeriod, regions: Regions) -> impl IntoView {
     let data = api::query::<gql::OrganisationHistory>(move || {
         gql::organisation_history::Variables { id: id.clone() }
     });
@@ -658,11 +653,8 @@ fn OrgHistory(
             let rows = periods
                 .into_iter()
                 .map(|p| {
-                    let place = match (&p.locality_kato, &p.region_kato) {
-                        (Some(k), _) => locality
-                            .as_ref()
-                            .filter(|(kato, _)| kato == k)
-                            .map_or_else(|| k.clone(), |(_, n)| n.get(l).to_string()),
+                    let place = match (&p.locality, &p.region_kato) {
+                        (Some(x), _) => names_of(&x.name_kk, &x.name_ru, &x.name_en, l),
                         (None, Some(r)) => region_name(regions, r, l).unwrap_or_else(|| r.clone()),
                         (None, None) => l.text(Key::NotSet).to_string(),
                     };
