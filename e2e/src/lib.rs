@@ -25,9 +25,11 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// How long to wait for the page to show something.
 const WAIT: Duration = Duration::from_secs(20);
-/// How often a wait looks again. A page usually shows what a step waits for within tens of
-/// milliseconds; each look is one WebDriver command, cheap beside the page's own work.
-const POLL: Duration = Duration::from_millis(50);
+/// How often a wait looks again. Looking every 50 ms made steps overtake pages still drawing
+/// themselves again (a language switch reloads a page's data and draws its forms anew), so a
+/// step waits for what the page shows once it has settled, and the waits look no faster
+/// than this.
+const POLL: Duration = Duration::from_millis(150);
 /// The password of every demo person account.
 pub const DEMO_PASSWORD: &str = "adal-demo";
 
@@ -218,7 +220,6 @@ impl Page {
         self.client
             .wait()
             .at_most(WAIT)
-            .every(POLL)
             .for_element(Locator::Css(css))
             .await
             .with_context(|| format!("no element `{css}` appeared"))

@@ -625,6 +625,11 @@ async fn graduate_sees_the_contract_accepted_after_a_512_and_the_months_it_prove
             page.sign_in("graduate").await?;
             page.wait_path("/citizen/obligation").await?;
             page.select("#lang-switch", "en").await?;
+            // The switch reloads the page's data and draws the task's form anew (a file
+            // chosen before would be gone): its instructions, the API's text in English, say
+            // the reload is done.
+            page.wait_text("#my-tasks .instructions", "Upload your employment contract")
+                .await?;
             page.wait_text("#my-documents", "My documents").await?;
             page.wait_text("#my-documents-empty", "You have not sent any documents yet")
                 .await?;
