@@ -25,10 +25,9 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// How long to wait for the page to show something.
 const WAIT: Duration = Duration::from_secs(20);
-/// How often a wait looks again. Looking every 50 ms made steps overtake pages still drawing
-/// themselves again (a language switch reloads a page's data and draws its forms anew), so a
-/// step waits for what the page shows once it has settled, and the waits look no faster
-/// than this.
+/// How often our own waits look again. A step that must not overtake a page drawing itself
+/// anew (a language switch reloads the page's data and redraws its forms) waits for what the
+/// page shows once it has settled, whatever this interval.
 const POLL: Duration = Duration::from_millis(150);
 /// The password of every demo person account.
 pub const DEMO_PASSWORD: &str = "adal-demo";
