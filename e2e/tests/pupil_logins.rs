@@ -7,7 +7,7 @@
 
 use anyhow::{Context, Result, ensure};
 use chrono::{Duration, Utc};
-use e2e::{Page, fits_the_phone, run};
+use e2e::{Page, fits_the_phone, parent_on_a_phone, run};
 use serde_json::{Value, json};
 
 /// The demo pupil Аружан's login (`adal_server::seed::DEMO_PUPIL_LOGIN`).
@@ -151,7 +151,8 @@ async fn a_school_issues_a_pupil_a_login_for_resources_shown_once_and_withdraws_
 /// The demo pupil Аружан, signed in with her login on a phone, finds on her page (in Kazakh)
 /// her meals of the last two weeks, newest first, with the demo school day's pilaf; she rates
 /// it 5 with a comment, and the meal then shows its rating instead of the form. The school's
-/// staff read her comment among the families' (without her name).
+/// staff read her comment among the families' (without her name), and her parent reads the
+/// rating as hers.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_pupil_rates_her_meal_and_the_school_reads_her_comment() {
     run(
@@ -244,6 +245,16 @@ async fn the_demo_pupil_rates_her_meal_and_the_school_reads_her_comment() {
             ensure!(rated["rating"] == 5, "the API does not report her rating: {r}");
             fits_the_phone(page, "the pupil's meals").await?;
             page.screenshot_for_review("signin-pupil-meals-kk").await?;
+            page.sign_out().await?;
+
+            // Her parent's meals page says the rating is hers, not theirs.
+            parent_on_a_phone(page, "kk").await?;
+            page.goto(&format!("/citizen/meals?child={aruzhan}")).await?;
+            page.wait_text(
+                &format!("li.meal[data-meal=\"{meal}\"] .rated"),
+                "Баланың бағасы: 5 / 5",
+            )
+            .await?;
             page.sign_out().await?;
 
             // The school reads her comment with the day and the score.

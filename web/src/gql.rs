@@ -652,7 +652,7 @@ mod tests {
     use super::*;
 
     /// The values of `enum NAME { ... }` in the schema (descriptions and directives skipped).
-    fn schema_enum_values(schema: &str, name: &str) -> Vec<String> {
+    pub(super) fn schema_enum_values(schema: &str, name: &str) -> Vec<String> {
         // Drop block descriptions ("""..."""): the odd pieces between the quotes.
         let code: String = schema
             .split("\"\"\"")
@@ -1052,6 +1052,14 @@ schema_enum!(
         Paid = "PAID",
     }
 );
+schema_enum!(
+    /// Who rated a meal, as the reader sees it.
+    MealRater {
+        You = "YOU",
+        Pupil = "PUPIL",
+        Guardian = "GUARDIAN",
+    }
+);
 
 macro_rules! parent_school_operations {
     ($($name:ident),*) => {$(
@@ -1059,7 +1067,7 @@ macro_rules! parent_school_operations {
         #[graphql(
             schema_path = "../schema.graphql",
             query_path = "graphql/parent_school.graphql",
-            extern_enums("Allergen", "SchoolEventKind", "MealCharge"),
+            extern_enums("Allergen", "SchoolEventKind", "MealCharge", "MealRater"),
             response_derives = "Debug, Clone, PartialEq",
             variables_derives = "Debug, Clone",
             skip_serializing_none
@@ -1081,7 +1089,17 @@ parent_school_operations!(
 
 // A pupil's own meals (the sign-in page's home for a pupil's login); they rate one with
 // `RateSchoolMeal`, as a parent does.
-operations!("graphql/pupil.graphql": PupilPerson, PupilMeals);
+#[derive(GraphQLQuery)]
+#[graphql(
+    schema_path = "../schema.graphql",
+    query_path = "graphql/pupil.graphql",
+    extern_enums("MealRater"),
+    response_derives = "Debug, Clone, PartialEq",
+    variables_derives = "Debug, Clone",
+    skip_serializing_none
+)]
+pub struct PupilMeals;
+operations!("graphql/pupil.graphql": PupilPerson);
 
 // ---- decisions and their contests (the citizen's timeline, the bodies' desks) ----
 
@@ -1182,14 +1200,7 @@ mod parent_school_tests {
     fn school_enums_match_schema() {
         let schema = include_str!("../../schema.graphql");
         let values = |name: &str| {
-            let head = format!("enum {name} {{");
-            let mut v: Vec<&str> = schema
-                .split(head.as_str())
-                .nth(1)
-                .and_then(|rest| rest.split('}').next())
-                .unwrap_or_default()
-                .split_whitespace()
-                .collect();
+            let mut v = super::tests::schema_enum_values(schema, name);
             v.sort_unstable();
             v
         };
@@ -1209,6 +1220,10 @@ mod parent_school_tests {
         assert_eq!(
             strs(MealCharge::ALL.iter().map(|a| a.as_str()).collect()),
             values("MealCharge")
+        );
+        assert_eq!(
+            strs(MealRater::ALL.iter().map(|a| a.as_str()).collect()),
+            values("MealRater")
         );
     }
 }

@@ -28,6 +28,7 @@ pub struct ServedMeal {
     pub time: String,
     pub dishes: Vec<String>,
     pub rating: Option<i64>,
+    pub rated_by: Option<gql::MealRater>,
 }
 
 /// A meal as the parent's (`ChildMeals`) and the pupil's (`PupilMeals`) queries give it.
@@ -41,6 +42,7 @@ macro_rules! served_meal_from {
                     time: m.served_at_local,
                     dishes: m.dishes.into_iter().map(|d| d.name).collect(),
                     rating: m.rating,
+                    rated_by: m.rated_by,
                 }
             }
         }
@@ -54,8 +56,12 @@ served_meal_from!(
 /// The texts of the one who reads the list: a parent's, or a pupil's simpler words.
 #[derive(Clone, Copy)]
 pub struct RatingTexts {
-    /// The meal's rating, with `{n}` (1 to 5).
+    /// The meal's rating when the reader gave it, with `{n}` (1 to 5).
     pub rated: Key,
+    /// The rating the pupil gave (a parent reads it), with `{n}`.
+    pub rated_by_pupil: Key,
+    /// The rating a parent gave (the pupil, or the other parent, reads it), with `{n}`.
+    pub rated_by_guardian: Key,
     /// The score's label (1 to 5).
     pub score: Key,
     /// The comment's label (optional).
@@ -80,7 +86,12 @@ pub fn meal_item(
         Some(n) => {
             let stars = n.clamp(0, 5) as usize;
             let stars = "★".repeat(stars) + &"☆".repeat(5 - stars);
-            let text = fill(l.text(texts.rated), &[("n", format::number(l, n))]);
+            let key = match m.rated_by {
+                Some(gql::MealRater::Pupil) => texts.rated_by_pupil,
+                Some(gql::MealRater::Guardian) => texts.rated_by_guardian,
+                _ => texts.rated,
+            };
+            let text = fill(l.text(key), &[("n", format::number(l, n))]);
             view! { <p class="rated"><span aria-hidden="true">{stars}</span> " " {text}</p> }
                 .into_any()
         }

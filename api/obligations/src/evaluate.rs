@@ -269,20 +269,23 @@ pub(crate) async fn rural_flags(
     Ok(flags)
 }
 
-/// Employers by BIN, each with its facts over time: the organisation's history (kind,
-/// locality, region) merged with the rural history of the localities it names; an
-/// organisation without history (created by a feed or a seed) has its current values always.
-/// One query per table, whatever the number of employers.
+/// Employers (those with `bins`, or all), each with its facts over time: the organisation's
+/// history (kind, locality, region) merged with the rural history of the localities it names;
+/// an organisation without history (created by a feed or a seed) has its current values
+/// always. One query per table, whatever the number of employers.
+///
+/// A national evaluation holds every employer at once, so each is held once (a BIN maps to its
+/// id) and the rows are read in id order and consumed as the timelines are built.
 pub async fn employer_facts(
     db: &impl ConnectionTrait,
     bins: Option<&[String]>,
-) -> ApiResult<HashMap<String, EmployerTimeline>> {
+) -> ApiResult<Employers> {
     let backend = db.get_database_backend();
     let mut filter = String::new();
     let mut values: Vec<Value> = Vec::new();
     if let Some(bins) = bins {
         if bins.is_empty() {
-            return Ok(HashMap::new());
+            return Ok(Employers::default());
         }
         filter.push_str(" WHERE o.bin IN (");
         filter.push_str(&placeholders(backend, 1, bins.len()));
@@ -292,7 +295,8 @@ pub async fn employer_facts(
     let orgs = OrgRow::find_by_statement(Statement::from_sql_and_values(
         backend,
         format!(
-            "SELECT o.id, o.bin, o.kind, o.locality_kato, o.region_kato, o.needs_classification              FROM organisation o{filter}"
+            "SELECT o.id, o.bin, o.kind, o.locality_kato, o.region_kato, o.needs_classification \
+             FROM organisation o{filter} ORDER BY o.id"
         ),
         values.clone(),
     ))
@@ -301,43 +305,39 @@ pub async fn employer_facts(
     let versions = OrgVersion::find_by_statement(Statement::from_sql_and_values(
         backend,
         format!(
-            "SELECT h.organisation_id, h.kind, h.locality_kato, h.region_kato, h.effective_from              FROM organisation_history h JOIN organisation o ON o.id = h.organisation_id{filter}              ORDER BY h.organisation_id, h.effective_from, h.id"
+            "SELECT h.organisation_id, h.kind, h.locality_kato, h.region_kato, h.effective_from \
+             FROM organisation_history h JOIN organisation o ON o.id = h.organisation_id{filter} \
+             ORDER BY h.organisation_id, h.effective_from, h.id"
         ),
         values,
     ))
     .all(db)
     .await?;
-    let mut history: HashMap<i64, Vec<OrgVersion>> = HashMap::new();
-    for v in versions {
-        history.entry(v.organisation_id).or_default().push(v);
-    }
     let katos = bins.map(|_| {
         let mut k: Vec<String> = orgs
             .iter()
             .filter_map(|o| o.locality_kato.clone())
-            .chain(
-                history
-                    .values()
-                    .flatten()
-                    .filter_map(|v| v.locality_kato.clone()),
-            )
+            .chain(versions.iter().filter_map(|v| v.locality_kato.clone()))
             .collect();
         k.sort_unstable();
         k.dedup();
         k
     });
     let rural = rural_flags(db, katos).await?;
-    Ok(orgs
-        .into_iter()
-        .map(|o| {
-            let t = timeline(
-                &o,
-                history.get(&o.id).map(Vec::as_slice).unwrap_or(&[]),
-                &rural,
-            );
-            (o.bin, t)
-        })
-        .collect())
+    let mut employers = Employers {
+        by_bin: HashMap::with_capacity(orgs.len()),
+        by_id: HashMap::with_capacity(orgs.len()),
+    };
+    // Both lists are in organisation id order: each organisation's versions are the next run.
+    let mut rest = versions.as_slice();
+    for o in orgs {
+        rest = &rest[rest.partition_point(|v| v.organisation_id < o.id)..];
+        let (own, after) = rest.split_at(rest.partition_point(|v| v.organisation_id == o.id));
+        rest = after;
+        employers.by_id.insert(o.id, timeline(&o, own, &rural));
+        employers.by_bin.insert(o.bin, o.id);
+    }
+    Ok(employers)
 }
 
 /// One employer's timeline: a version at each month where its own values or its locality's
@@ -375,6 +375,7 @@ fn timeline(o: &OrgRow, history: &[OrgVersion], rural: &RuralFlags) -> EmployerT
             );
             push_version(&mut t, m, f);
         }
+        t.versions.shrink_to_fit();
         return t;
     }
     let mut months: Vec<Period> = history
@@ -407,6 +408,8 @@ fn timeline(o: &OrgRow, history: &[OrgVersion], rural: &RuralFlags) -> EmployerT
             push_version(&mut t, m, f);
         }
     }
+    // Most employers have one version; the spare capacity of 25,000 of them is megabytes.
+    t.versions.shrink_to_fit();
     t
 }
 
@@ -557,8 +560,7 @@ pub async fn evidence(db: &impl ConnectionTrait, subjects: &[Subject]) -> ApiRes
 pub fn ledger_of(
     s: &Subject,
     ev: &Evidence,
-    employers: &HashMap<String, EmployerTimeline>,
-    by_id: &HashMap<i64, EmployerTimeline>,
+    employers: &Employers,
     book: &RuleBook,
     horizon: Horizon,
     judged: Period,
@@ -575,7 +577,7 @@ pub fn ledger_of(
     let ids_of = |v: Option<&Vec<(Period, String)>>| -> Vec<(Period, i64)> {
         v.map(|v| {
             v.iter()
-                .filter_map(|(p, bin)| employers.get(bin).map(|f| (*p, f.id)))
+                .filter_map(|(p, bin)| employers.by_bin.get(bin).map(|id| (*p, *id)))
                 .collect()
         })
         .unwrap_or_default()
@@ -592,7 +594,7 @@ pub fn ledger_of(
             horizon,
             contributions: &contributions,
             documented: &documented,
-            employers: by_id,
+            employers: &employers.by_id,
             decisions: ev.decisions.get(&g.id).unwrap_or(&no_decisions),
             claim: ev.claims.get(&s.obligation.id).copied(),
         },
@@ -603,17 +605,11 @@ pub fn ledger_of(
 
 const CHUNK: usize = 1000;
 
-/// Employers by BIN and by id, as the ledger reads them.
+/// Employers as the ledger reads them: each one's timeline by id, and the id of each BIN.
+#[derive(Default)]
 pub struct Employers {
-    pub by_bin: HashMap<String, EmployerTimeline>,
+    pub by_bin: HashMap<String, i64>,
     pub by_id: HashMap<i64, EmployerTimeline>,
-}
-
-impl Employers {
-    fn new(by_bin: HashMap<String, EmployerTimeline>) -> Self {
-        let by_id = by_bin.values().map(|f| (f.id, f.clone())).collect();
-        Self { by_bin, by_id }
-    }
 }
 
 /// One chunk's inputs, loaded: the subjects, their evidence and, unless every employer was
@@ -624,13 +620,22 @@ struct Loaded {
     employers: Option<Employers>,
 }
 
+impl Loaded {
+    /// The chunk's own employers, else `all` (loaded with the chunk exactly when `all` is
+    /// absent).
+    fn employers_or<'a>(&'a self, all: Option<&'a Employers>) -> ApiResult<&'a Employers> {
+        self.employers
+            .as_ref()
+            .or(all)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no employers loaded")))
+    }
+}
+
 async fn load_chunk(db: &DatabaseConnection, ids: &[i64], employers: bool) -> ApiResult<Loaded> {
     let subjects = subjects(db, ids).await?;
     let evidence = evidence(db, &subjects).await?;
     let employers = if employers {
-        Some(Employers::new(
-            employer_facts(db, Some(&evidence_bins(&evidence))).await?,
-        ))
+        Some(employer_facts(db, Some(&evidence_bins(&evidence))).await?)
     } else {
         None
     };
@@ -662,12 +667,7 @@ async fn evaluate_ids(
     loop {
         let next = chunks.next();
         let store_current = async {
-            // Loaded with the chunk exactly when `all` is absent.
-            let employers = current
-                .employers
-                .as_ref()
-                .or(all)
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no employers loaded")))?;
+            let employers = current.employers_or(all)?;
             store(
                 db,
                 &current.subjects,
@@ -707,7 +707,7 @@ pub async fn evaluate_graduates(db: &DatabaseConnection, ids: &[i64]) -> ApiResu
     ids.dedup();
     // Past one chunk, loading every employer once is cheaper than a lookup per chunk.
     let all = if ids.len() > CHUNK {
-        Some(Employers::new(employer_facts(db, None).await?))
+        Some(employer_facts(db, None).await?)
     } else {
         None
     };
@@ -731,28 +731,24 @@ pub async fn count_in_state(
     let book = rule_book(db).await?;
     let horizon = horizon(db).await?;
     let mut n = 0;
-    for chunk in ids.chunks(CHUNK) {
-        let loaded = load_chunk(db, chunk, true).await?;
-        let employers = loaded
-            .employers
-            .as_ref()
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no employers loaded")))?;
-        for s in &loaded.subjects {
-            let l = ledger_of(
-                s,
-                &loaded.evidence,
-                &employers.by_bin,
-                &employers.by_id,
-                &book,
-                horizon,
-                this_month(),
-            );
-            if l.state_in(month) == Some(state) {
-                n += 1;
-            }
+    for_each_ledger(db, Some(ids), &book, horizon, this_month(), |_, l| {
+        if l.state_in(month) == Some(state) {
+            n += 1;
         }
-    }
+    })
+    .await?;
     Ok(n)
+}
+
+/// Every graduate's id, in id order.
+async fn every_graduate(db: &DatabaseConnection) -> ApiResult<Vec<i64>> {
+    Ok(graduate::Entity::find()
+        .select_only()
+        .column(graduate::Column::Id)
+        .order_by_asc(graduate::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// Re-evaluates every obligation (after a rule change, or as a nightly check).
@@ -760,14 +756,8 @@ pub async fn reevaluate_all(db: &DatabaseConnection) -> ApiResult<EvalSummary> {
     let book = rule_book(db).await?;
     let horizon = horizon(db).await?;
     let version = book.at(this_month()).version;
-    let employers = Employers::new(employer_facts(db, None).await?);
-    let ids: Vec<i64> = graduate::Entity::find()
-        .select_only()
-        .column(graduate::Column::Id)
-        .order_by_asc(graduate::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let employers = employer_facts(db, None).await?;
+    let ids = every_graduate(db).await?;
     let n = evaluate_ids(db, &ids, Some(&employers), &book, version, horizon).await?;
     super::history::record(db, horizon.feed, version).await?;
     tracing::info!(
@@ -797,7 +787,7 @@ pub async fn preview(
         version: book.max_version() + 1,
         rules: rules.clone(),
     });
-    for_each_ledger(db, &book, horizon, this_month(), |s, l| {
+    for_each_ledger(db, None, &book, horizon, this_month(), |s, l| {
         let new = l.status.as_str();
         if new != s.obligation.status {
             *changes
@@ -818,45 +808,44 @@ pub async fn statuses_at(
     horizon: Period,
 ) -> ApiResult<HashMap<&'static str, u64>> {
     let mut counts: HashMap<&'static str, u64> = HashMap::new();
-    for_each_ledger(db, book, Horizon::at(horizon), horizon, |_, l| {
+    for_each_ledger(db, None, book, Horizon::at(horizon), horizon, |_, l| {
         *counts.entry(l.status.as_str()).or_default() += 1;
     })
     .await?;
     Ok(counts)
 }
 
-/// Computes every graduate's ledger under `book` up to `horizon`, a chunk at a time, and hands
-/// each to `f`; nothing is saved.
+/// Computes the ledgers of the graduates `ids` (or of every graduate) under `book` up to
+/// `horizon`, a chunk at a time, and hands each to `f`; nothing is saved.
 async fn for_each_ledger(
     db: &DatabaseConnection,
+    ids: Option<&[i64]>,
     book: &RuleBook,
     horizon: Horizon,
     judged: Period,
     mut f: impl FnMut(&Subject, &Ledger),
 ) -> ApiResult<()> {
-    let employers = Employers::new(employer_facts(db, None).await?);
-    let ids: Vec<i64> = graduate::Entity::find()
-        .select_only()
-        .column(graduate::Column::Id)
-        .order_by_asc(graduate::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let every: Vec<i64>;
+    let ids = match ids {
+        Some(ids) => ids,
+        None => {
+            every = every_graduate(db).await?;
+            &every
+        }
+    };
+    // Past one chunk, loading every employer once is cheaper than a lookup per chunk.
+    let all = if ids.len() > CHUNK {
+        Some(employer_facts(db, None).await?)
+    } else {
+        None
+    };
     for chunk in ids.chunks(CHUNK) {
-        let subs = subjects(db, chunk).await?;
-        let ev = evidence(db, &subs).await?;
-        for s in &subs {
+        let loaded = load_chunk(db, chunk, all.is_none()).await?;
+        let employers = loaded.employers_or(all.as_ref())?;
+        for s in &loaded.subjects {
             f(
                 s,
-                &ledger_of(
-                    s,
-                    &ev,
-                    &employers.by_bin,
-                    &employers.by_id,
-                    book,
-                    horizon,
-                    judged,
-                ),
+                &ledger_of(s, &loaded.evidence, employers, book, horizon, judged),
             );
         }
     }
@@ -875,15 +864,7 @@ async fn store(
 ) -> ApiResult<u64> {
     let mut ledgers = Vec::with_capacity(subs.len());
     for s in subs {
-        let l = ledger_of(
-            s,
-            ev,
-            &employers.by_bin,
-            &employers.by_id,
-            book,
-            horizon,
-            this_month(),
-        );
+        let l = ledger_of(s, ev, employers, book, horizon, this_month());
         let explanation = serde_json::to_string(&l.explanation).map_err(ApiError::internal)?;
         ledgers.push(Stored {
             id: s.obligation.id,

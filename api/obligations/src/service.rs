@@ -342,14 +342,12 @@ pub async fn card(db: &DatabaseConnection, row: &GraduateRow) -> ApiResult<Card>
     let ev: Evidence = evaluate::evidence(db, subjects).await?;
     let bins = evaluate::evidence_bins(&ev);
     let facts = evaluate::employer_facts(db, Some(&bins)).await?;
-    let by_id = facts.values().map(|f| (f.id, f.clone())).collect();
     let book = evaluate::rule_book(db).await?;
     let horizon = evaluate::horizon(db).await?;
     let ledger = evaluate::ledger_of(
         &subject,
         &ev,
         &facts,
-        &by_id,
         &book,
         horizon,
         evaluate::this_month(),

@@ -596,6 +596,30 @@ impl Meal {
             .await?
             .map(|r| r.score))
     }
+    /// Who gave the rating, as the reader sees it (null while the meal is unrated).
+    async fn rated_by(&self, ctx: &Context<'_>) -> Result<Option<MealRater>> {
+        let reader = actor(ctx).ok().and_then(|a| a.person_id);
+        Ok(canteen::rating_of(db(ctx)?, self.0.id).await?.map(|r| {
+            if Some(r.rater_person_id) == reader {
+                MealRater::You
+            } else if r.rater_person_id == r.pupil_person_id {
+                MealRater::Pupil
+            } else {
+                MealRater::Guardian
+            }
+        }))
+    }
+}
+
+/// Who rated a meal, as the reader of the rating sees it.
+#[derive(Enum, Copy, Clone, PartialEq, Eq)]
+pub enum MealRater {
+    /// The reader.
+    You,
+    /// The pupil who was served the meal.
+    Pupil,
+    /// A parent of the pupil (not the reader).
+    Guardian,
 }
 
 /// A pupil's eligibility for meals on a day, and why.

@@ -1845,11 +1845,45 @@ async fn a_pupil_reads_and_rates_their_own_meals_only() {
     let r = gql(&app, Some(&pupil), RATE, json!({ "m": his_meal, "s": 5 })).await;
     assert_eq!(r.code().as_deref(), Some("NOT_FOUND"));
 
+    const RATED: &str = "query($p: ID!, $f: NaiveDate!, $t: NaiveDate!) { pupilMeals(personId: $p, from: $f, to: $t) { id rating ratedBy } }";
+    let vars = json!({ "p": aruzhan, "f": day, "t": day });
+    // Unrated, it names no one.
+    let r = gql(&app, Some(&parent), RATED, vars.clone()).await;
+    assert_eq!(
+        r.ok()["pupilMeals"][0],
+        json!({ "id": meal, "rating": null, "ratedBy": null })
+    );
     let r = gql(&app, Some(&pupil), RATE, json!({ "m": meal, "s": 5 })).await;
     assert_eq!(r.ok()["rateSchoolMeal"]["rating"], 5);
     let r = gql(&app, Some(&parent), RATE, json!({ "m": meal, "s": 3 })).await;
     assert_eq!(r.code().as_deref(), Some("CONFLICT"));
     assert_eq!(r.body["errors"][0]["extensions"]["reason"], "ALREADY_RATED");
+
+    // Each reads who gave the rating: she, her own; her parent, their child's.
+    let r = gql(&app, Some(&pupil), RATED, vars.clone()).await;
+    assert_eq!(
+        r.ok()["pupilMeals"][0],
+        json!({ "id": meal, "rating": 5, "ratedBy": "YOU" })
+    );
+    let r = gql(&app, Some(&parent), RATED, vars).await;
+    assert_eq!(
+        r.ok()["pupilMeals"][0],
+        json!({ "id": meal, "rating": 5, "ratedBy": "PUPIL" })
+    );
+    // Her brother's meal, rated by the parent, is theirs.
+    let r = gql(&app, Some(&parent), RATE, json!({ "m": his_meal, "s": 4 })).await;
+    assert_eq!(r.ok()["rateSchoolMeal"]["rating"], 4);
+    let r = gql(
+        &app,
+        Some(&parent),
+        RATED,
+        json!({ "p": alikhan, "f": day, "t": day }),
+    )
+    .await;
+    assert_eq!(
+        r.ok()["pupilMeals"][0],
+        json!({ "id": his_meal, "rating": 4, "ratedBy": "YOU" })
+    );
 }
 
 /// A parent's comment on a meal reaches the school with the meal's day, score and dishes,

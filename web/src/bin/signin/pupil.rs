@@ -13,6 +13,9 @@ use leptos::prelude::*;
 /// A child's words for a meal's rating.
 const TEXTS: RatingTexts = RatingTexts {
     rated: Key::PupilMealRated,
+    // A pupil reads their own rating as theirs (`YOU`), never as the pupil's.
+    rated_by_pupil: Key::PupilMealRated,
+    rated_by_guardian: Key::PupilMealRatedByParent,
     score: Key::PupilMealScore,
     comment: Key::PupilMealComment,
     rate: Key::PupilMealRate,

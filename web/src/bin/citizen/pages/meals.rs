@@ -21,6 +21,8 @@ pub fn ChildMeals() -> impl IntoView {
 /// The parent's words for a meal's rating.
 const TEXTS: RatingTexts = RatingTexts {
     rated: Key::ParentRated,
+    rated_by_pupil: Key::ParentRatedByChild,
+    rated_by_guardian: Key::ParentRatedByOtherParent,
     score: Key::ParentScore,
     comment: Key::ParentComment,
     rate: Key::ParentRate,
