@@ -44,45 +44,31 @@ pub async fn coverage(
     to: DateTime<Utc>,
 ) -> ApiResult<Coverage> {
     let backend = db.get_database_backend();
-    let (p1, p2) = match backend {
+    let (a, b) = match backend {
         DbBackend::Postgres => ("$1", "$2"),
         _ => ("?", "?"),
     };
-    let delivered = |channel: Option<&str>, a: &str, b: &str| {
-        let ch = channel.map_or(String::new(), |c| format!(" AND m.channel = '{c}'"));
-        format!(
-            "CASE WHEN EXISTS (SELECT 1 FROM notification_message m WHERE m.person_id = g.person_id AND m.status = 'delivered' AND m.delivered_at >= {a} AND m.delivered_at < {b}{ch}) THEN 1 ELSE 0 END"
-        )
+    let delivered_by = |channel: &str| {
+        format!("MAX(CASE WHEN m.channel = '{channel}' THEN 1 ELSE 0 END) AS {channel}_c")
     };
-    // SQLite binds `?` in order: each EXISTS takes the period again.
-    let (cols, values): (String, Vec<sea_orm::Value>) = {
-        let mut cols = Vec::new();
-        let mut values = Vec::new();
-        for (i, (name, ch)) in [
-            ("any_c", None),
-            ("sms_c", Some("sms")),
-            ("push_c", Some("push")),
-            ("email_c", Some("email")),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let (a, b) = match backend {
-                DbBackend::Postgres => (p1.to_owned(), p2.to_owned()),
-                _ => ("?".to_owned(), "?".to_owned()),
-            };
-            cols.push(format!("{} AS {name}", delivered(ch, &a, &b)));
-            if backend != DbBackend::Postgres || i == 0 {
-                values.push(from.into());
-                values.push(to.into());
-            }
-        }
-        (cols.join(", "), values)
-    };
+    // Who was reached, read once from the period's delivered messages (one row a person), then
+    // joined to the obligated graduates and summed in the database: one row per region,
+    // category and status comes back, not one per graduate.
     let sql = format!(
-        "SELECT COALESCE(g.home_region_kato, 'unknown') AS region, g.funding_category AS category, o.status AS status, {cols} \
-         FROM graduate g JOIN obligation o ON o.graduate_id = g.id WHERE {OBLIGATED}"
+        "SELECT COALESCE(g.home_region_kato, 'unknown') AS region, g.funding_category AS category, \
+         o.status AS status, COUNT(*) AS n, COUNT(d.person_id) AS any_c, \
+         COALESCE(SUM(d.sms_c), 0) AS sms_c, COALESCE(SUM(d.push_c), 0) AS push_c, \
+         COALESCE(SUM(d.email_c), 0) AS email_c \
+         FROM graduate g JOIN obligation o ON o.graduate_id = g.id \
+         LEFT JOIN (SELECT m.person_id AS person_id, {}, {}, {} FROM notification_message m \
+           WHERE m.status = 'delivered' AND m.delivered_at >= {a} AND m.delivered_at < {b} \
+           GROUP BY m.person_id) d ON d.person_id = g.person_id \
+         WHERE {OBLIGATED} GROUP BY COALESCE(g.home_region_kato, 'unknown'), g.funding_category, o.status",
+        delivered_by("sms"),
+        delivered_by("push"),
+        delivered_by("email"),
     );
+    let values: Vec<sea_orm::Value> = vec![from.into(), to.into()];
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
@@ -98,8 +84,8 @@ pub async fn coverage(
                 .or_else(|_| r.try_get::<i64>("", name))
                 .unwrap_or(0)
         };
-        let any = get("any_c");
-        c.total += 1;
+        let (n, any) = (get("n"), get("any_c"));
+        c.total += n;
         c.reached += any;
         channel[0] += get("sms_c");
         channel[1] += get("push_c");
@@ -122,7 +108,7 @@ pub async fn coverage(
                 key,
                 ..Share::default()
             });
-            e.total += 1;
+            e.total += n;
             e.reached += any;
         }
     }

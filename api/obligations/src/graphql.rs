@@ -900,7 +900,10 @@ impl ObligationsQuery {
     #[graphql(guard = "Allow::roles(\"obligationDashboard\", OPERATOR_STAFF)")]
     async fn obligation_dashboard(&self, ctx: &Context<'_>) -> Result<ObligationDashboard> {
         let state = ctx.data::<AppState>()?;
-        let d = service::dashboard(&state.db).await?;
+        let d = ctx
+            .data::<service::DashboardCache>()?
+            .get(&state.db)
+            .await?;
         Ok(ObligationDashboard {
             graduates: d.total,
             by_status: counts(d.by_status),

@@ -328,6 +328,9 @@ pub async fn run_batch(
                 am.covers_until = Set(report.latest_period.map(Period::as_i32));
             }
             am.update(db).await?;
+            // What the register's caches summarise may have moved even where no obligation
+            // is re-evaluated (the feeds' horizon, the month's payers).
+            adal_core::generation::bump(db, adal_core::generation::REGISTER).await?;
             if kind == ImportKind::Contributions
                 && report.accepted > 0
                 && db.get_database_backend() == DbBackend::Postgres

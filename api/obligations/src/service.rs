@@ -76,6 +76,22 @@ impl GraduateRow {
     }
 }
 
+/// The register's page and count as a statement. On PostgreSQL the filter's values are written
+/// into the SQL: a prepared statement with bound values is planned once for every value after
+/// a few runs (a generic plan), and the register's values differ too much for one plan. Walking
+/// graduates in id order suits a status that most have, and scans all 183,000 for one that a few
+/// hundred have, or for an employer's dozen (0.4 s a page at national scale, against 1 to 25 ms
+/// planned for the value). sea-query writes the values as escaped literals.
+fn with_values_inlined(backend: DbBackend, q: &SelectStatement) -> Statement {
+    match backend {
+        DbBackend::Postgres => Statement::from_string(
+            backend,
+            q.to_string(sea_orm::sea_query::PostgresQueryBuilder),
+        ),
+        _ => backend.build(q),
+    }
+}
+
 fn base_select() -> SelectStatement {
     let g = Alias::new("g");
     let o = Alias::new("o");
@@ -198,9 +214,11 @@ pub async fn list(
     }
     q.order_by((g, graduate::Column::Id), Order::Asc)
         .limit(page.fetch_limit());
-    Ok(GraduateRow::find_by_statement(backend.build(&q))
-        .all(db)
-        .await?)
+    Ok(
+        GraduateRow::find_by_statement(with_values_inlined(backend, &q))
+            .all(db)
+            .await?,
+    )
 }
 
 /// The register's totals per filter, kept until the register's data changes (its
@@ -255,7 +273,7 @@ pub async fn count(
     );
     apply_filter(&mut q, filter);
     let n = db
-        .query_one_raw(backend.build(&q))
+        .query_one_raw(with_values_inlined(backend, &q))
         .await?
         .and_then(|r| r.try_get::<i64>("", "n").ok())
         .unwrap_or(0);
@@ -436,6 +454,64 @@ async fn buckets(db: &DatabaseConnection, sql: &str) -> ApiResult<Vec<Bucket>> {
     Ok(out)
 }
 
+/// The dashboard kept until the register's data changes (its
+/// [`generation`](adal_core::generation::REGISTER) moves on): its figures over every
+/// graduate, contribution and obligation cost whole-table scans (a second at national scale),
+/// and every analyst opens it. The classification queue and the running imports are counted
+/// live at each read.
+#[derive(Default)]
+pub struct DashboardCache {
+    kept: std::sync::Mutex<Option<(i64, Dashboard)>>,
+}
+
+impl DashboardCache {
+    pub async fn get(&self, db: &DatabaseConnection) -> ApiResult<Dashboard> {
+        // Taken before computing: a write that lands meanwhile raises it past what is kept.
+        let generation = adal_core::generation::read(db, adal_core::generation::REGISTER).await?;
+        let kept = self.kept.lock().ok().and_then(|k| {
+            k.as_ref()
+                .filter(|(g, _)| *g == generation)
+                .map(|(_, d)| d.clone())
+        });
+        let Some(mut d) = kept else {
+            let d = dashboard(db).await?;
+            if let Ok(mut k) = self.kept.lock() {
+                *k = Some((generation, d.clone()));
+            }
+            return Ok(d);
+        };
+        d.pending_classification = pending_classification(db).await?;
+        d.imports_running = imports_running(db).await?;
+        Ok(d)
+    }
+}
+
+async fn count_of(db: &DatabaseConnection, sql: &str) -> ApiResult<i64> {
+    let backend = db.get_database_backend();
+    Ok(db
+        .query_one_raw(Statement::from_string(backend, sql.to_owned()))
+        .await?
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .unwrap_or(0))
+}
+
+async fn pending_classification(db: &DatabaseConnection) -> ApiResult<i64> {
+    count_of(
+        db,
+        "SELECT COUNT(*) AS n FROM organisation WHERE needs_classification = TRUE",
+    )
+    .await
+}
+
+async fn imports_running(db: &DatabaseConnection) -> ApiResult<i64> {
+    count_of(
+        db,
+        "SELECT COUNT(*) AS n FROM import_batch WHERE status = 'running'",
+    )
+    .await
+}
+
+/// The dashboard computed now (see [`DashboardCache`]).
 pub async fn dashboard(db: &DatabaseConnection) -> ApiResult<Dashboard> {
     let backend = db.get_database_backend();
     let year_expr = match backend {
@@ -473,29 +549,26 @@ pub async fn dashboard(db: &DatabaseConnection) -> ApiResult<Dashboard> {
         .iter()
         .find(|b| b.key == ObligationStatus::Breach.as_str())
         .map_or(0, |b| b.count);
-    let horizon = evaluate::horizon(db).await?;
-    let one = |sql: String| async move {
-        Ok::<i64, ApiError>(
-            db.query_one_raw(Statement::from_sql_and_values(backend, sql, []))
-                .await?
-                .and_then(|r| r.try_get::<i64>("", "n").ok())
-                .unwrap_or(0),
-        )
-    };
-    let horizon = horizon.feed;
-    let paid = one(format!(
-        "SELECT COUNT(DISTINCT iin) AS n FROM contribution WHERE period = {}",
-        horizon.as_i32()
-    ))
+    let horizon = evaluate::horizon(db).await?.feed;
+    let paid = count_of(
+        db,
+        &format!(
+            "SELECT COUNT(DISTINCT iin) AS n FROM contribution WHERE period = {}",
+            horizon.as_i32()
+        ),
+    )
     .await?;
     // Each obligation stores its state in its own horizon, the feed's month for most; the
     // few whose own records run later (a person's answer after a 511) have that month's state
     // computed here.
-    let credited = one(format!(
-        "SELECT COUNT(*) AS n FROM obligation WHERE horizon = {} AND horizon_state = '{}'",
-        horizon.as_i32(),
-        MonthState::Credited.as_str()
-    ))
+    let credited = count_of(
+        db,
+        &format!(
+            "SELECT COUNT(*) AS n FROM obligation WHERE horizon = {} AND horizon_state = '{}'",
+            horizon.as_i32(),
+            MonthState::Credited.as_str()
+        ),
+    )
     .await?;
     let fresher: Vec<i64> = obligation::Entity::find()
         .select_only()
@@ -506,11 +579,8 @@ pub async fn dashboard(db: &DatabaseConnection) -> ApiResult<Dashboard> {
         .await?;
     let credited = credited
         + evaluate::count_in_state(db, &fresher, horizon, MonthState::Credited).await? as i64;
-    let pending =
-        one("SELECT COUNT(*) AS n FROM organisation WHERE needs_classification = TRUE".into())
-            .await?;
-    let running =
-        one("SELECT COUNT(*) AS n FROM import_batch WHERE status = 'running'".into()).await?;
+    let pending = pending_classification(db).await?;
+    let running = imports_running(db).await?;
     Ok(Dashboard {
         total,
         breach_share: if total > 0 {

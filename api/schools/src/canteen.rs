@@ -315,14 +315,26 @@ pub async fn rate(
     Ok(r)
 }
 
-pub async fn rating_of(
-    db: &impl ConnectionTrait,
-    meal_id: i64,
-) -> ApiResult<Option<school_meal_rating::Model>> {
-    Ok(school_meal_rating::Entity::find()
-        .filter(school_meal_rating::Column::MealId.eq(meal_id))
-        .one(db)
-        .await?)
+/// Who rated a meal, as the reader of the rating sees it.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum MealRater {
+    /// The reader.
+    You,
+    /// The pupil who was served the meal.
+    Pupil,
+    /// A parent of the pupil (not the reader).
+    Guardian,
+}
+
+/// Who gave `rating`, as the person `reader` (none for a machine client) sees it.
+pub fn rater(rating: &school_meal_rating::Model, reader: Option<i64>) -> MealRater {
+    if Some(rating.rater_person_id) == reader {
+        MealRater::You
+    } else if rating.rater_person_id == rating.pupil_person_id {
+        MealRater::Pupil
+    } else {
+        MealRater::Guardian
+    }
 }
 
 /// An average of ratings.
@@ -390,4 +402,38 @@ pub async fn averages(
             .take(COMMENTS)
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rating(pupil: i64, rater_person: i64) -> school_meal_rating::Model {
+        school_meal_rating::Model {
+            id: 1,
+            meal_id: 1,
+            school_id: 1,
+            pupil_person_id: pupil,
+            day: NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+            dishes: String::new(),
+            rater_person_id: rater_person,
+            score: 5,
+            comment: None,
+            at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn who_rated_is_said_from_the_readers_side() {
+        // The pupil (7) rated her own meal.
+        let by_pupil = rating(7, 7);
+        assert_eq!(rater(&by_pupil, Some(7)), MealRater::You);
+        assert_eq!(rater(&by_pupil, Some(3)), MealRater::Pupil);
+        assert_eq!(rater(&by_pupil, None), MealRater::Pupil);
+        // Her parent (3) rated it.
+        let by_parent = rating(7, 3);
+        assert_eq!(rater(&by_parent, Some(3)), MealRater::You);
+        assert_eq!(rater(&by_parent, Some(7)), MealRater::Guardian);
+        assert_eq!(rater(&by_parent, Some(4)), MealRater::Guardian);
+    }
 }

@@ -18,6 +18,7 @@ use adal_core::sql::parse_id;
 use adal_core::state::AppState;
 use adal_core::vocab::Language;
 
+use crate::canteen::MealRater;
 use crate::events::{self, EventIn, Status};
 use crate::meals::MealAnswer;
 use crate::notices::Prefs;
@@ -592,34 +593,26 @@ impl Meal {
             .unwrap_or_default()
     }
     async fn rating(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
-        Ok(canteen::rating_of(db(ctx)?, self.0.id)
-            .await?
-            .map(|r| r.score))
+        Ok(self.rating_model(ctx).await?.map(|r| r.score))
     }
     /// Who gave the rating, as the reader sees it (null while the meal is unrated).
     async fn rated_by(&self, ctx: &Context<'_>) -> Result<Option<MealRater>> {
         let reader = actor(ctx).ok().and_then(|a| a.person_id);
-        Ok(canteen::rating_of(db(ctx)?, self.0.id).await?.map(|r| {
-            if Some(r.rater_person_id) == reader {
-                MealRater::You
-            } else if r.rater_person_id == r.pupil_person_id {
-                MealRater::Pupil
-            } else {
-                MealRater::Guardian
-            }
-        }))
+        Ok(self
+            .rating_model(ctx)
+            .await?
+            .map(|r| canteen::rater(&r, reader)))
     }
 }
 
-/// Who rated a meal, as the reader of the rating sees it.
-#[derive(Enum, Copy, Clone, PartialEq, Eq)]
-pub enum MealRater {
-    /// The reader.
-    You,
-    /// The pupil who was served the meal.
-    Pupil,
-    /// A parent of the pupil (not the reader).
-    Guardian,
+impl Meal {
+    async fn rating_model(&self, ctx: &Context<'_>) -> Result<Option<school_meal_rating::Model>> {
+        crate::loaders::loaders(ctx)?
+            .ratings
+            .load_one(self.0.id)
+            .await
+            .map_err(adal_core::loaders::load_err)
+    }
 }
 
 /// A pupil's eligibility for meals on a day, and why.

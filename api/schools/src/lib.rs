@@ -17,6 +17,7 @@ pub mod devices;
 pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod loaders;
 pub mod logins;
 pub mod meals;
 pub mod notices;

@@ -22,13 +22,12 @@
 //! the server's resident memory (its peak so far, `VmHWM`).
 
 use std::collections::BTreeMap;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::Mutex;
 
 struct Args {
@@ -55,63 +54,21 @@ fn parse_args() -> anyhow::Result<Args> {
     Ok(a)
 }
 
-/// The server under attack: the child process and its address.
-struct Server {
-    child: tokio::process::Child,
-    pid: u32,
-    base: String,
-    _dir: tempfile::TempDir,
+#[path = "support/serve.rs"]
+mod serve;
+use serve::Server;
+
+/// `adal serve --seed-demo` on a fresh SQLite database in `dir` (or the database
+/// `ADAL_DATABASE_URL` names).
+async fn start_server(dir: &std::path::Path) -> anyhow::Result<Server> {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_adal"));
+    cmd.args(["serve", "--seed-demo"]).env("ADAL_DATA_DIR", dir);
+    Server::start(cmd).await
 }
 
-impl Server {
-    async fn start() -> anyhow::Result<Self> {
-        let dir = tempfile::tempdir()?;
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_adal"));
-        cmd.args(["serve", "--seed-demo"])
-            .env("ADAL_DATA_DIR", dir.path())
-            .env("ADAL_LISTEN", "127.0.0.1:0")
-            .env("ADAL_LOG_LEVEL", "error")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
-        let mut child = cmd.spawn().context("cannot start adal serve")?;
-        let pid = child.id().context("adal serve has no pid")?;
-        let stdout = child.stdout.take().context("no stdout")?;
-        let mut lines = BufReader::new(stdout).lines();
-        let base = loop {
-            let line = lines
-                .next_line()
-                .await?
-                .context("adal serve stopped before it was running")?;
-            if let Some(rest) = line.strip_prefix("Adal is running: open ") {
-                let url = rest.split_whitespace().next().unwrap_or_default();
-                break url.trim_end_matches('/').to_owned();
-            }
-        };
-        // Keep reading its output so that it never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(Self {
-            child,
-            pid,
-            base,
-            _dir: dir,
-        })
-    }
-
-    /// The server's peak resident memory so far, in MiB.
-    fn peak_mib(&self) -> f64 {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    }
-
-    fn addr(&self) -> String {
-        self.base.trim_start_matches("http://").to_owned()
-    }
+/// The server's address without its scheme, for raw connections.
+fn addr(server: &Server) -> String {
+    server.base.trim_start_matches("http://").to_owned()
 }
 
 /// What the attackers of one phase were answered, by kind.
@@ -276,7 +233,7 @@ async fn phase(server: &Server, args: &Args, name: &str, attacks: &[Attack]) -> 
                     tokio::spawn(brute_force(http.clone(), server.base.clone(), tally, stop))
                 }
                 Attack::LargeBodies => {
-                    tokio::spawn(large_bodies(server.addr(), tally, most_sent.clone(), stop))
+                    tokio::spawn(large_bodies(addr(server), tally, most_sent.clone(), stop))
                 }
                 Attack::AliasFlood => {
                     tokio::spawn(alias_flood(http.clone(), server.base.clone(), tally, stop))
@@ -330,7 +287,8 @@ async fn phase(server: &Server, args: &Args, name: &str, attacks: &[Attack]) -> 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = parse_args()?;
-    let mut server = Server::start().await?;
+    let dir = tempfile::tempdir()?;
+    let mut server = start_server(dir.path()).await?;
     println!("adal serve at {} (pid {})", server.base, server.pid);
     println!(
         "server peak resident memory after start: {:.0} MiB",

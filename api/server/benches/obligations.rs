@@ -20,7 +20,9 @@
 //!    else by polling the child's `VmHWM` in /proc. The binary is the one cargo built for this
 //!    bench (`CARGO_BIN_EXE_adal`, set by cargo at compile time for benches), else `adal` in
 //!    the profile folder above the bench executable (`target/release/adal`).
-//! 5. A Markdown table of the figures for docs/benchmarks.md.
+//! 5. After the full re-evaluation, on the same database: the operator's pages under `wrk`
+//!    against `adal serve` (see `support/register.rs`), unless `--no-register`.
+//! 6. A Markdown table of the figures for docs/benchmarks.md.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -35,9 +37,16 @@ use adal_obligations::evaluate::reevaluate_all;
 use adal_obligations::import::{BatchReport, ImportKind, import_file};
 use adal_testkit::generator::{self, GenSpec, GenSummary};
 
+#[path = "support/machine.rs"]
+mod machine;
+#[path = "support/register.rs"]
+mod register;
+#[path = "support/serve.rs"]
+mod serve;
+
 const USAGE: &str = "usage: cargo bench -p adal-server --bench obligations -- \
 [--graduates N] [--months M] [--seed S] [--postgres URL] [--sqlite | --no-sqlite] \
-[--no-memory] [--keep]
+[--no-memory] [--no-register] [--register-seconds S] [--keep]
   --graduates N    graduates to generate (default 183000: about 5 million contribution rows)
   --months M       months of contributions per graduate (default 36)
   --seed S         generator seed (default: the generator's)
@@ -47,13 +56,19 @@ const USAGE: &str = "usage: cargo bench -p adal-server --bench obligations -- \
   --sqlite         run on SQLite (the default)
   --no-sqlite      skip SQLite
   --no-memory      skip the peak-memory run of `adal import contributions`
-  --keep           keep the temporary folder (generated files, SQLite databases)";
+  --no-register    skip the operator's pages under wrk (`adal serve` on the evaluated database)
+  --register-seconds S
+                   seconds of each wrk run (default 10)
+  --keep           keep the temporary folder (generated files, SQLite databases) and the
+                   evaluated PostgreSQL database";
 
 struct Args {
     spec: GenSpec,
     postgres: Option<String>,
     sqlite: bool,
     memory: bool,
+    /// Seconds of each wrk run of the register phase; `None`: skip it.
+    register: Option<u64>,
     keep: bool,
 }
 
@@ -65,6 +80,7 @@ fn parse_args() -> anyhow::Result<Option<Args>> {
             .filter(|s| !s.is_empty()),
         sqlite: true,
         memory: true,
+        register: Some(10),
         keep: false,
     };
     let mut it = std::env::args().skip(1);
@@ -94,6 +110,14 @@ fn parse_args() -> anyhow::Result<Option<Args>> {
             "--sqlite" => args.sqlite = true,
             "--no-sqlite" => args.sqlite = false,
             "--no-memory" => args.memory = false,
+            "--no-register" => args.register = None,
+            "--register-seconds" => {
+                args.register = Some(
+                    value("--register-seconds")?
+                        .parse()
+                        .context("--register-seconds")?,
+                );
+            }
             "--keep" => args.keep = true,
             "--help" | "-h" => {
                 println!("{USAGE}");
@@ -145,6 +169,14 @@ struct DbFigures {
     evaluation: Option<(Duration, u64)>,
     copy: Option<Rate>,
     memory: Option<Memory>,
+    register: Option<register::Figures>,
+    /// The graduates file alone (the reference import's largest part).
+    graduates: Option<Rate>,
+    /// Cores busy before the contributions import and before `\copy`, the bench idle.
+    import_background: Option<f64>,
+    copy_background: Option<f64>,
+    /// PostgreSQL's version and the settings that change bulk loads.
+    server: Option<String>,
     errors: Vec<String>,
 }
 
@@ -184,12 +216,14 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .context("cannot create a temporary folder")?;
     let root = tmp.path().to_path_buf();
     let data = root.join("data");
-    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let load_at_start = machine::load_average();
+    let run_ticks = machine::ticks();
     println!(
-        "obligations bench: {} graduates, {} months, seed {}, {cores} cores, folder {}",
+        "obligations bench: {} graduates, {} months, seed {}, {} cores, load average {load_at_start}, folder {}",
         args.spec.graduates,
         args.spec.months,
         args.spec.seed,
+        machine::cores(),
         root.display()
     );
 
@@ -227,6 +261,18 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
 
     print_table(&args, &files, gen_time, &all);
+    let whole = machine::Span::between(run_ticks, machine::ticks());
+    println!(
+        "Conditions: {} cores; load average at the start {load_at_start}, at the end {}; \
+         the whole run {}{}",
+        machine::cores(),
+        machine::load_average(),
+        whole.describe(),
+        all.iter()
+            .filter_map(|f| f.server.as_ref())
+            .map(|s| format!("; {s}"))
+            .collect::<String>()
+    );
     if args.keep {
         let kept = tmp.keep();
         println!("kept {}", kept.display());
@@ -253,7 +299,7 @@ async fn bench_sqlite(args: &Args, files: &Files, root: &Path) -> DbFigures {
     };
     println!("\n== SQLite");
     let settings = sqlite_settings(&root.join("sqlite"));
-    if let Err(e) = import_and_evaluate(&settings, files, &mut fig).await {
+    if let Err(e) = import_and_evaluate(args, &settings, files, &mut fig).await {
         fig.errors.push(format!("{e:#}"));
         eprintln!("SQLite: {e:#}");
     }
@@ -278,11 +324,24 @@ async fn bench_postgres(args: &Args, files: &Files, server_url: &str) -> DbFigur
     println!("\n== PostgreSQL");
     match FreshPg::create(server_url).await {
         Ok(pg) => {
+            match pg.server_settings().await {
+                Ok(s) => {
+                    println!("{s}");
+                    fig.server = Some(s);
+                }
+                Err(e) => eprintln!("could not read the server's settings: {e:#}"),
+            }
             let settings = pg.settings(files);
-            let mut result = import_and_evaluate(&settings, files, &mut fig).await;
+            let mut result = import_and_evaluate(args, &settings, files, &mut fig).await;
             if result.is_ok() {
+                fig.copy_background = quiet_before("psql \\copy").await;
+                let before = machine::ticks();
                 result = psql_copy(&pg.url, files).map(|rate| {
                     print_rate("psql \\copy contributions", rate);
+                    println!(
+                        "  {}",
+                        machine::Span::between(before, machine::ticks()).describe()
+                    );
                     fig.copy = Some(rate);
                 });
             }
@@ -290,7 +349,11 @@ async fn bench_postgres(args: &Args, files: &Files, server_url: &str) -> DbFigur
                 eprintln!("PostgreSQL: {e:#}");
                 fig.errors.push(format!("{e:#}"));
             }
-            pg.drop_database().await;
+            if args.keep {
+                println!("kept database {} ({})", pg.name, redact(&pg.url));
+            } else {
+                pg.drop_database().await;
+            }
         }
         Err(e) => {
             eprintln!("PostgreSQL: {e:#}");
@@ -325,10 +388,17 @@ async fn fresh(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     Ok(db)
 }
 
-/// Imports regions, localities, employers and graduates; returns rows and time.
-async fn import_reference(db: &DatabaseConnection, files: &Files) -> anyhow::Result<Rate> {
+/// Rows and time of the four reference files, and of the graduates file alone.
+struct Reference {
+    all: Rate,
+    graduates: Rate,
+}
+
+/// Imports regions, localities, employers and graduates.
+async fn import_reference(db: &DatabaseConnection, files: &Files) -> anyhow::Result<Reference> {
     let started = Instant::now();
     let mut rows = 0;
+    let mut graduates = None;
     for (kind, name) in [
         (ImportKind::Regions, generator::REGIONS_CSV),
         (ImportKind::Localities, generator::LOCALITIES_CSV),
@@ -347,12 +417,38 @@ async fn import_reference(db: &DatabaseConnection, files: &Files) -> anyhow::Res
             report_counts(&report)
         );
         rows += report.total_rows;
+        if matches!(kind, ImportKind::Graduates) {
+            graduates = Some(Rate {
+                rows: report.total_rows,
+                time: t.elapsed(),
+            });
+        }
     }
-    Ok(Rate {
-        rows,
-        time: started.elapsed(),
+    Ok(Reference {
+        all: Rate {
+            rows,
+            time: started.elapsed(),
+        },
+        graduates: graduates.context("no graduates file")?,
     })
 }
+
+/// Waits (at most two minutes) until the machine is quiet, the bench idle, before a timed
+/// step, and says how busy it was: a step timed on a busy machine is not compared.
+async fn quiet_before(step: &str) -> Option<f64> {
+    let (busy, waited) = machine::wait_for_quiet(QUIET_CORES, Duration::from_secs(120)).await;
+    match busy {
+        Some(b) => println!(
+            "before {step}: the machine busy with {b:.2} cores, the bench idle (waited {:.0} s)",
+            waited.as_secs_f64()
+        ),
+        None => println!("before {step}: the machine's load is unknown (no /proc/stat)"),
+    }
+    busy
+}
+
+/// Cores busy, the bench idle, under which a machine counts as quiet.
+const QUIET_CORES: f64 = 0.15;
 
 fn report_counts(r: &BatchReport) -> String {
     format!(
@@ -362,6 +458,7 @@ fn report_counts(r: &BatchReport) -> String {
 }
 
 async fn import_and_evaluate(
+    args: &Args,
     settings: &Settings,
     files: &Files,
     fig: &mut DbFigures,
@@ -370,10 +467,13 @@ async fn import_and_evaluate(
     let reference = import_reference(&db, files).await?;
     print_rate(
         "import regions + localities + employers + graduates",
-        reference,
+        reference.all,
     );
-    fig.reference = Some(reference);
+    fig.reference = Some(reference.all);
+    fig.graduates = Some(reference.graduates);
 
+    fig.import_background = quiet_before("the contributions import").await;
+    let before = machine::ticks();
     let started = Instant::now();
     let report = import_file(
         &db,
@@ -392,6 +492,10 @@ async fn import_and_evaluate(
         time: report.load_time,
     };
     print_rate("import contributions (load)", rate);
+    println!(
+        "  the whole import: {}",
+        machine::Span::between(before, machine::ticks()).describe()
+    );
     println!(
         "  then re-evaluated {} touched obligations in {:.2} s (whole import {:.2} s)",
         report.evaluated,
@@ -413,7 +517,48 @@ async fn import_and_evaluate(
     );
     fig.evaluation = Some((time, eval.obligations));
     db.close().await.ok();
+
+    if let Some(seconds) = args.register {
+        let bin = adal_binary()?;
+        // A working folder without an adal.toml.
+        std::fs::create_dir_all(&settings.data_dir)?;
+        let adal = |a: &[&str]| {
+            let mut cmd = Command::new(&bin);
+            cmd.args(a).current_dir(&settings.data_dir);
+            with_settings(&mut cmd, settings);
+            cmd
+        };
+        let iins = first_iins(files, 3)?;
+        fig.register = Some(register::measure(&adal, &iins, seconds).await?);
+    }
     Ok(())
+}
+
+/// The first `n` graduates' IINs in graduates.csv.
+fn first_iins(files: &Files, n: usize) -> anyhow::Result<Vec<String>> {
+    let mut reader = csv::Reader::from_path(files.path(generator::GRADUATES_CSV))?;
+    let column = reader
+        .headers()?
+        .iter()
+        .position(|h| h == "iin")
+        .context("graduates.csv has no iin column")?;
+    let mut out = Vec::new();
+    for record in reader.records().take(n) {
+        out.push(record?.get(column).unwrap_or_default().to_owned());
+    }
+    Ok(out)
+}
+
+/// Only the settings we mean for an `adal` child: the database and data folder, and none of
+/// the caller's `ADAL_*` variables (ADAL_BENCH_DATABASE_URL would be an unknown setting).
+fn with_settings(cmd: &mut Command, settings: &Settings) {
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("ADAL_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("ADAL_DATABASE_URL", settings.database_url())
+        .env("ADAL_DATA_DIR", &settings.data_dir);
 }
 
 fn print_rate(what: &str, rate: Rate) {
@@ -452,6 +597,43 @@ impl FreshPg {
             name,
             admin,
         })
+    }
+
+    /// The server's version and the settings that change bulk loads, in one line.
+    async fn server_settings(&self) -> anyhow::Result<String> {
+        let names = [
+            "server_version",
+            "shared_buffers",
+            "max_wal_size",
+            "synchronous_commit",
+            "wal_level",
+        ];
+        let sql = format!(
+            "SELECT {}",
+            names
+                .iter()
+                .map(|n| format!("current_setting('{n}')"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let row = self
+            .admin
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                sql,
+            ))
+            .await?
+            .context("no settings")?;
+        let mut out = String::from("PostgreSQL");
+        for (i, n) in names.iter().enumerate() {
+            let v: String = row.try_get_by_index(i)?;
+            if i == 0 {
+                out.push_str(&format!(" {v}"));
+            } else {
+                out.push_str(&format!(", {n} {v}"));
+            }
+        }
+        Ok(out)
     }
 
     fn settings(&self, files: &Files) -> Settings {
@@ -603,16 +785,9 @@ async fn measure_memory(settings: &Settings, files: &Files) -> anyhow::Result<Me
         Command::new(&bin)
     };
     cmd.args(["import", "contributions"]).arg(&file);
-    // Only the settings we mean: no ADAL_* of the caller (ADAL_BENCH_DATABASE_URL would be an
-    // unknown setting), and a working folder without an adal.toml.
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("ADAL_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("ADAL_DATABASE_URL", settings.database_url())
-        .env("ADAL_DATA_DIR", &settings.data_dir)
-        .env("ADAL_LOG_LEVEL", "warn")
+    // Only the settings we mean, and a working folder without an adal.toml.
+    with_settings(&mut cmd, settings);
+    cmd.env("ADAL_LOG_LEVEL", "warn")
         .current_dir(&work)
         .stdin(Stdio::null())
         // To files, so that a chatty child costs this process no memory.
@@ -724,6 +899,15 @@ fn cell<T>(v: Option<T>, f: impl Fn(T) -> String, fig: &DbFigures) -> String {
     }
 }
 
+/// Whether the import and `\copy` both started on a quiet machine (so their rates compare).
+fn same_quiet(f: &DbFigures) -> bool {
+    match (f.import_background, f.copy_background) {
+        (Some(a), Some(b)) => a < QUIET_CORES && b < QUIET_CORES,
+        // Without /proc the load is unknown; the figures say so.
+        _ => true,
+    }
+}
+
 fn print_table(args: &Args, files: &Files, gen_time: Duration, all: &[DbFigures]) {
     let date = chrono::Local::now().format("%Y-%m-%d");
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
@@ -778,8 +962,13 @@ fn print_table(args: &Args, files: &Files, gen_time: Duration, all: &[DbFigures]
         all.iter().map(|f| cell(f.reference, rate, f)).collect(),
     );
     row(
+        "…of which graduates.csv",
+        "≥ 30,000 rows/s",
+        all.iter().map(|f| cell(f.graduates, rate, f)).collect(),
+    );
+    row(
         "Import contributions: load (read, check, store)",
-        "PostgreSQL: ≥ 1/3 of `\\copy`",
+        "PostgreSQL: ≥ 0.7 of `\\copy`",
         all.iter().map(|f| cell(f.contributions, rate, f)).collect(),
     );
     let evaluation = |(d, n): (Duration, u64)| {
@@ -824,9 +1013,14 @@ fn print_table(args: &Args, files: &Files, gen_time: Duration, all: &[DbFigures]
     );
     row(
         "Adal import ÷ `\\copy`",
-        "≥ 0.33",
+        "≥ 0.7",
         all.iter()
             .map(|f| match (f.contributions, f.copy) {
+                (Some(_), Some(_)) if !same_quiet(f) => format!(
+                    "not compared: the machine was busy ({} cores before the import, {} before \\copy); rerun on a quiet machine",
+                    f.import_background.map_or("?".into(), |b| format!("{b:.2}")),
+                    f.copy_background.map_or("?".into(), |b| format!("{b:.2}"))
+                ),
                 (Some(a), Some(c)) => format!("{:.2}", a.per_sec() / c.per_sec().max(1e-9)),
                 _ if f.name == "PostgreSQL" => cell(None::<()>, |_| String::new(), f),
                 _ => "n/a".into(),
@@ -835,14 +1029,14 @@ fn print_table(args: &Args, files: &Files, gen_time: Duration, all: &[DbFigures]
     );
     row(
         "Full re-evaluation",
-        "< 60 s on 2 cores",
+        "< 10 s on 2 cores",
         all.iter()
             .map(|f| cell(f.evaluation, evaluation, f))
             .collect(),
     );
     row(
         "Peak RSS, `adal import contributions`",
-        "< 500 MB",
+        "< 200 MB",
         all.iter()
             .map(|f| {
                 if !args.memory {
@@ -861,6 +1055,83 @@ fn print_table(args: &Args, files: &Files, gen_time: Duration, all: &[DbFigures]
                     f,
                 )
             })
+            .collect(),
+    );
+    let register = |f: &DbFigures, what: &dyn Fn(&register::Figures) -> String| {
+        if args.register.is_none() {
+            return "not run".into();
+        }
+        cell(f.register.as_ref(), what, f)
+    };
+    for (i, (name, target)) in [
+        (
+            "Register, first pages of 27 filters, 1 caller: p95",
+            "< 100 ms",
+        ),
+        (
+            "Register, deeper pages by cursor, 1 caller: p95",
+            "< 100 ms",
+        ),
+        ("Graduate card, 1 caller: p95", "< 100 ms"),
+        ("Dashboard, 1 caller: p95", "< 100 ms"),
+        ("Coverage, 1 caller: p95", "< 100 ms"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        row(
+            name,
+            target,
+            all.iter()
+                .map(|f| {
+                    register(f, &|r| {
+                        let l = &r.pages[i];
+                        format!(
+                            "{:.1} ms (p50 {:.1}, p99 {:.1}; {:.0}/s)",
+                            l.p95_ms,
+                            l.p50_ms,
+                            l.p99_ms,
+                            l.per_sec()
+                        )
+                    })
+                })
+                .collect(),
+        );
+    }
+    row(
+        "Register, 8 callers (first and deeper pages)",
+        "≥ 200 pages/s",
+        all.iter()
+            .map(|f| {
+                register(f, &|r| {
+                    format!(
+                        "{:.0} pages/s (p95 {:.1} ms)",
+                        r.register.per_sec(),
+                        r.register.p95_ms
+                    )
+                })
+            })
+            .collect(),
+    );
+    row(
+        "Register, a filter's first page with its total counted (nothing cached)",
+        "–",
+        all.iter()
+            .map(|f| {
+                register(f, &|r| {
+                    format!(
+                        "median {:.0} ms, worst {:.0} ms",
+                        r.first_count_ms.0, r.first_count_ms.1
+                    )
+                })
+            })
+            .collect(),
+    );
+    row(
+        "`adal serve`'s peak RSS after the register's loads",
+        "–",
+        all.iter()
+            .map(|f| register(f, &|r| format!("{:.0} MB", r.server_peak_mib)))
             .collect(),
     );
     println!("{t}");

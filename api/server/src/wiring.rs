@@ -130,4 +130,5 @@ pub fn per_request(
         .data(adal_registers::loaders::Loaders::new(db))
         .data(adal_obligations::loaders::Loaders::new(db))
         .data(adal_vouchers::loaders::Loaders::new(db))
+        .data(adal_schools::loaders::Loaders::new(db))
 }
