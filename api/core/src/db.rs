@@ -39,6 +39,17 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// Fresh planner statistics for `table` after a bulk write, on PostgreSQL (autovacuum would
+/// catch up only a minute or more later, and the statements that follow the write would be
+/// planned for the table as it was); samples the table, a fraction of a second. SQLite keeps
+/// no statistics unless asked, and is left alone.
+pub async fn analyze(db: &DatabaseConnection, table: &str) -> Result<(), DbErr> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        sea_orm::ConnectionTrait::execute_unprepared(db, &format!("ANALYZE {table}")).await?;
+    }
+    Ok(())
+}
+
 pub async fn connect(
     settings: &Settings,
 ) -> anyhow::Result<(DatabaseConnection, StatementCounter)> {

@@ -3,6 +3,10 @@
 //! A reader takes the generation *before* computing, so a write that lands while it computes
 //! only costs one more computation later, never a stale answer kept.
 
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Mutex;
+
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 
@@ -39,4 +43,58 @@ pub async fn bump(db: &impl ConnectionTrait, name: &str) -> ApiResult<()> {
         .and_where(Expr::col(Alias::new("name")).eq(name));
     db.execute_raw(db.get_database_backend().build(&q)).await?;
     Ok(())
+}
+
+/// Values kept in memory by key, each with the generation it was computed at: a value is
+/// returned only while its generation is still the current one. Bounded: when full it starts
+/// again empty. The register's totals per filter and the operator's dashboard are kept so.
+pub struct Kept<K, V> {
+    values: Mutex<HashMap<K, (i64, V)>>,
+}
+
+impl<K, V> Default for Kept<K, V> {
+    fn default() -> Self {
+        Self {
+            values: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> Kept<K, V> {
+    /// Keys kept at most.
+    const CAPACITY: usize = 4096;
+
+    /// The value kept for `key`, if it was computed at `generation`.
+    pub fn get(&self, key: &K, generation: i64) -> Option<V> {
+        let values = self.values.lock().ok()?;
+        values
+            .get(key)
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Keeps `value`, computed at `generation` (read *before* computing it).
+    pub fn put(&self, key: K, generation: i64, value: V) {
+        if let Ok(mut values) = self.values.lock() {
+            if values.len() >= Self::CAPACITY {
+                values.clear();
+            }
+            values.insert(key, (generation, value));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kept;
+
+    #[test]
+    fn a_value_is_kept_only_for_its_generation() {
+        let kept: Kept<&str, u64> = Kept::default();
+        assert_eq!(kept.get(&"all", 3), None);
+        kept.put("all", 3, 183_000);
+        assert_eq!(kept.get(&"all", 3), Some(183_000));
+        assert_eq!(kept.get(&"all", 4), None, "the data moved on");
+        assert_eq!(kept.get(&"breach", 3), None);
+    }
 }

@@ -717,14 +717,13 @@ pub async fn evaluate_graduates(db: &DatabaseConnection, ids: &[i64]) -> ApiResu
     Ok(n)
 }
 
-/// After an evaluation that rewrote many obligations, fresh statistics on PostgreSQL: the
-/// register's pages are planned by how many graduates hold each status, and until autovacuum
-/// catches up (a minute or more) the planner would go by the statuses before the evaluation
-/// (after a graduates import, every one `not_started`) and sort a status's 100,000 rows to
-/// show the first hundred. Samples the table: a fraction of a second.
+/// After an evaluation that rewrote many obligations, fresh statistics: the register's pages
+/// are planned by how many graduates hold each status, and until autovacuum catches up the
+/// planner would go by the statuses before the evaluation (after a graduates import, every one
+/// `not_started`) and sort a status's 100,000 rows to show the first hundred.
 async fn analyze_after(db: &DatabaseConnection, evaluated: u64) -> ApiResult<()> {
-    if evaluated >= ANALYZE_AFTER && db.get_database_backend() == DbBackend::Postgres {
-        db.execute_unprepared("ANALYZE obligation").await?;
+    if evaluated >= ANALYZE_AFTER {
+        adal_core::db::analyze(db, "obligation").await?;
     }
     Ok(())
 }

@@ -331,13 +331,9 @@ pub async fn run_batch(
             // What the register's caches summarise may have moved even where no obligation
             // is re-evaluated (the feeds' horizon, the month's payers).
             adal_core::generation::bump(db, adal_core::generation::REGISTER).await?;
-            if kind == ImportKind::Contributions
-                && report.accepted > 0
-                && db.get_database_backend() == DbBackend::Postgres
-            {
-                // Fresh statistics for the reads by IIN that follow (autovacuum would
-                // catch up only later); samples the table, a fraction of a second.
-                db.execute_unprepared("ANALYZE contribution").await?;
+            if kind == ImportKind::Contributions && report.accepted > 0 {
+                // For the reads by IIN of the re-evaluation that follows.
+                adal_core::db::analyze(db, "contribution").await?;
             }
             let evaluating = std::time::Instant::now();
             report.evaluated = super::evaluate::evaluate_batch(db, kind, id, &touched).await?;

@@ -223,34 +223,8 @@ pub async fn list(
 
 /// The register's totals per filter, kept until the register's data changes (its
 /// [`generation`](adal_core::generation::REGISTER) moves on): an analyst paging through a
-/// filter, or eight of them on the same filters, costs one count, not one per page. Bounded:
-/// when full it starts again empty.
-#[derive(Default)]
-pub struct RegisterCounts {
-    counts: std::sync::Mutex<HashMap<String, (i64, u64)>>,
-}
-
-impl RegisterCounts {
-    /// Filters kept at most.
-    const CAPACITY: usize = 4096;
-
-    fn get(&self, key: &str, generation: i64) -> Option<u64> {
-        let counts = self.counts.lock().ok()?;
-        counts
-            .get(key)
-            .filter(|(g, _)| *g == generation)
-            .map(|(_, n)| *n)
-    }
-
-    fn put(&self, key: String, generation: i64, n: u64) {
-        if let Ok(mut counts) = self.counts.lock() {
-            if counts.len() >= Self::CAPACITY {
-                counts.clear();
-            }
-            counts.insert(key, (generation, n));
-        }
-    }
-}
+/// filter, or eight of them on the same filters, costs one count, not one per page.
+pub type RegisterCounts = adal_core::generation::Kept<String, u64>;
 
 /// How many graduates the filter matches, over all pages: from `counts` while the register
 /// has not changed since it was counted, else counted now (one statement) and kept.
@@ -461,23 +435,16 @@ async fn buckets(db: &DatabaseConnection, sql: &str) -> ApiResult<Vec<Bucket>> {
 /// live at each read.
 #[derive(Default)]
 pub struct DashboardCache {
-    kept: std::sync::Mutex<Option<(i64, Dashboard)>>,
+    kept: adal_core::generation::Kept<(), Dashboard>,
 }
 
 impl DashboardCache {
     pub async fn get(&self, db: &DatabaseConnection) -> ApiResult<Dashboard> {
         // Taken before computing: a write that lands meanwhile raises it past what is kept.
         let generation = adal_core::generation::read(db, adal_core::generation::REGISTER).await?;
-        let kept = self.kept.lock().ok().and_then(|k| {
-            k.as_ref()
-                .filter(|(g, _)| *g == generation)
-                .map(|(_, d)| d.clone())
-        });
-        let Some(mut d) = kept else {
+        let Some(mut d) = self.kept.get(&(), generation) else {
             let d = dashboard(db).await?;
-            if let Ok(mut k) = self.kept.lock() {
-                *k = Some((generation, d.clone()));
-            }
+            self.kept.put((), generation, d.clone());
             return Ok(d);
         };
         d.pending_classification = pending_classification(db).await?;

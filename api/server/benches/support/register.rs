@@ -112,7 +112,7 @@ pub async fn measure(adal: Adal<'_>, iins: &[String], seconds: u64) -> anyhow::R
     let mut cmd = adal(&["serve"]);
     cmd.env("ADAL_GRAPHQL_REQUESTS_PER_MINUTE", "100000000")
         .env("ADAL_GRAPHQL_COST_PER_MINUTE", "4000000000");
-    let server = Server::start(cmd.into()).await?;
+    let mut server = Server::start(cmd.into()).await?;
     let base = server.base.clone();
     let http = reqwest::Client::new();
     let mut tokens = Vec::new();
@@ -273,7 +273,6 @@ pub async fn measure(adal: Adal<'_>, iins: &[String], seconds: u64) -> anyhow::R
     println!("  {CALLERS} callers, register: {}", register.line());
     let server_peak_mib = server.peak_mib();
     println!("  server peak resident memory: {server_peak_mib:.0} MiB");
-    let mut server = server;
     server.child.kill().await.ok();
     Ok(Figures {
         pages,
