@@ -8,7 +8,7 @@ use std::hash::Hash;
 use std::sync::Mutex;
 
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 
 use crate::error::ApiResult;
 
@@ -16,16 +16,32 @@ use crate::error::ApiResult;
 /// per filter are cached against it).
 pub const REGISTER: &str = "register";
 
+/// The outbox: messages queued, sent, delivered, failed or cancelled (the notification
+/// coverage and the graduates nobody reaches are kept against it).
+pub const NOTIFICATIONS: &str = "notifications";
+
+/// Persons' details as edited in the people register (contacts: who can be reached).
+pub const PEOPLE: &str = "people";
+
 fn table() -> Alias {
     Alias::new("data_generation")
 }
 
 /// The current generation of `name` (0 when the row is missing).
 pub async fn read(db: &impl ConnectionTrait, name: &str) -> ApiResult<i64> {
+    read_sum(db, &[name]).await
+}
+
+/// One generation for data summarised from several: the sum of theirs. Each only rises, so the
+/// sum rises whenever any of them does.
+pub async fn read_sum(db: &impl ConnectionTrait, names: &[&str]) -> ApiResult<i64> {
     let mut q = Query::select();
-    q.column(Alias::new("value"))
-        .from(table())
-        .and_where(Expr::col(Alias::new("name")).eq(name));
+    q.expr_as(
+        Expr::cust("CAST(COALESCE(SUM(value), 0) AS BIGINT)"),
+        Alias::new("value"),
+    )
+    .from(table())
+    .and_where(Expr::col(Alias::new("name")).is_in(names.iter().copied()));
     let row = db
         .query_one_raw(db.get_database_backend().build(&q))
         .await?;
@@ -34,13 +50,20 @@ pub async fn read(db: &impl ConnectionTrait, name: &str) -> ApiResult<i64> {
         .unwrap_or(0))
 }
 
-/// Raises the generation of `name`: call it in (or after) every transaction that changes the
-/// data a cache of `name` summarises.
+/// Raises the generation of `name` (its row made on the first raise): call it in (or after)
+/// every transaction that changes the data a cache of `name` summarises.
 pub async fn bump(db: &impl ConnectionTrait, name: &str) -> ApiResult<()> {
-    let mut q = Query::update();
-    q.table(table())
-        .value(Alias::new("value"), Expr::col(Alias::new("value")).add(1))
-        .and_where(Expr::col(Alias::new("name")).eq(name));
+    let value = Alias::new("value");
+    let mut q = Query::insert();
+    q.into_table(table())
+        .columns([Alias::new("name"), value.clone()])
+        .values([name.into(), 1i64.into()])
+        .map_err(crate::error::ApiError::internal)?
+        .on_conflict(
+            OnConflict::column(Alias::new("name"))
+                .value(value.clone(), Expr::col((table(), value)).add(1))
+                .to_owned(),
+        );
     db.execute_raw(db.get_database_backend().build(&q)).await?;
     Ok(())
 }

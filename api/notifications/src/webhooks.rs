@@ -178,10 +178,14 @@ pub async fn apply_receipt(
             Expr::value(Some(id.chars().take(120).collect::<String>())),
         );
     }
-    q.filter(C::Id.eq(m.id))
+    let applied = q
+        .filter(C::Id.eq(m.id))
         .filter(C::Status.is_in(open))
         .exec(db)
         .await?;
+    if applied.rows_affected > 0 {
+        adal_core::generation::bump(db, adal_core::generation::NOTIFICATIONS).await?;
+    }
     tracing::info!(message.id = m.id, channel = channel.as_str(), status = %r.status, "delivery receipt");
     Ok(ReceiptOutcome::Applied)
 }

@@ -617,6 +617,9 @@ impl Worker {
     /// key when the lease ends.
     async fn write(&self, changes: Vec<Change>) -> ApiResult<()> {
         use notification_message::Column as C;
+        if changes.is_empty() {
+            return Ok(());
+        }
         let txn = adal_core::db::begin_write(&self.db).await?;
         let now = self.now();
         for c in changes {
@@ -641,6 +644,7 @@ impl Worker {
                     .await?;
             }
         }
+        adal_core::generation::bump(&txn, adal_core::generation::NOTIFICATIONS).await?;
         txn.commit().await?;
         Ok(())
     }

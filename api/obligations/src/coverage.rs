@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 use adal_core::error::ApiResult;
+use adal_core::generation::{self, Kept};
 
 const OBLIGATED: &str = "o.status NOT IN ('fulfilled', 'closed', 'exempt')";
 
@@ -36,6 +37,79 @@ pub struct Coverage {
     pub by_region: Vec<Share>,
     pub by_category: Vec<Share>,
     pub by_status: Vec<Share>,
+}
+
+/// Coverage and the graduates nobody reaches, kept until what they summarise changes: every
+/// obligated graduate is read for either, and the operator's dashboard opens both. "Changes"
+/// is the sum of the register's, the outbox's and the people register's generations, plus the
+/// newest message's id (a message queued with a decision, in the decision's transaction,
+/// raises no generation; its id is enough, and costs one index lookup).
+#[derive(Default)]
+pub struct CoverageCache {
+    coverage: Kept<(DateTime<Utc>, Option<DateTime<Utc>>), Coverage>,
+    unreachable: Kept<u64, (Vec<Unreachable>, i64)>,
+}
+
+impl CoverageCache {
+    /// Lists longer than this are read afresh each time (the export's), not kept.
+    const KEPT_LIMIT: u64 = 1000;
+
+    /// [`coverage`] from `from` to `to` (until now when `None`).
+    pub async fn coverage(
+        &self,
+        db: &DatabaseConnection,
+        from: DateTime<Utc>,
+        to: Option<DateTime<Utc>>,
+    ) -> ApiResult<Coverage> {
+        let g = current(db).await?;
+        if let Some(c) = self.coverage.get(&(from, to), g) {
+            return Ok(c);
+        }
+        let c = coverage(db, from, to.unwrap_or_else(Utc::now)).await?;
+        self.coverage.put((from, to), g, c.clone());
+        Ok(c)
+    }
+
+    /// [`unreachable`], the first `limit` and the total.
+    pub async fn unreachable(
+        &self,
+        db: &DatabaseConnection,
+        limit: u64,
+    ) -> ApiResult<(Vec<Unreachable>, i64)> {
+        if limit > Self::KEPT_LIMIT {
+            return unreachable(db, limit).await;
+        }
+        let g = current(db).await?;
+        if let Some(u) = self.unreachable.get(&limit, g) {
+            return Ok(u);
+        }
+        let u = unreachable(db, limit).await?;
+        self.unreachable.put(limit, g, u.clone());
+        Ok(u)
+    }
+}
+
+/// Taken before computing, so a write that lands meanwhile costs a computation, never a stale
+/// answer kept.
+async fn current(db: &DatabaseConnection) -> ApiResult<i64> {
+    let generations = generation::read_sum(
+        db,
+        &[
+            generation::REGISTER,
+            generation::NOTIFICATIONS,
+            generation::PEOPLE,
+        ],
+    )
+    .await?;
+    let newest = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COALESCE(MAX(id), 0) AS n FROM notification_message",
+        ))
+        .await?
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .unwrap_or(0);
+    Ok(generations + newest)
 }
 
 pub async fn coverage(

@@ -750,8 +750,11 @@ pub async fn schedule(db: &DatabaseConnection, month: Month) -> ApiResult<bool> 
     Ok(true)
 }
 
-/// Prepares every school's and region's reports of a month, reporting progress; resumable
-/// (each report already made is found unchanged).
+/// Prepares the month's reports of every school on the platform (one with its list of
+/// members loaded) and of their regions, reporting progress; resumable (each report already
+/// made is found unchanged). An organisation of kind school that never loaded its list (an
+/// employer from the contribution records) has nothing to report, and writing two empty
+/// reports for each of thousands of them would hold SQLite's one writer for minutes.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MonthlyReports;
 
@@ -765,6 +768,14 @@ impl JobHandler for MonthlyReports {
             let MonthlyJob { month } = cx.payload()?;
             let schools: Vec<organisation::Model> = organisation::Entity::find()
                 .filter(organisation::Column::Kind.eq(OrganisationKind::School.as_str()))
+                .filter(
+                    organisation::Column::Id.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(school_member::Column::SchoolId)
+                            .from(school_member::Entity)
+                            .to_owned(),
+                    ),
+                )
                 .order_by_asc(organisation::Column::Id)
                 .all(&cx.db)
                 .await?;

@@ -84,6 +84,7 @@ pub fn build_schema(state: Option<&AppState>, depth: usize, complexity: usize) -
             .data(state.clone())
             .data(adal_obligations::service::RegisterCounts::default())
             .data(adal_obligations::service::DashboardCache::default())
+            .data(adal_obligations::coverage::CoverageCache::default())
             .data(domains)
             .data(crate::wiring::decisions())
             .data(crate::wiring::school_presence())

@@ -376,3 +376,77 @@ async fn meals_reach_the_social_wallet_through_its_failures() {
     assert_eq!(accepted, pending);
     wallet.stop().await;
 }
+
+/// The month's job reports every school on the platform (one that loaded its list of members)
+/// and its region, and writes nothing for an organisation of kind school that never did (an
+/// employer from the contribution records): thousands of those held SQLite's one writer for
+/// minutes after a start.
+#[tokio::test]
+async fn the_months_job_reports_the_schools_on_the_platform_only() {
+    use adal_core::jobs::Outcome;
+    use entities::{job, organisation, school_report};
+    use sea_orm::{ActiveModelTrait, Set};
+
+    let app = adal_testkit::spawn_app_with_demo_and(|s| s.job_runner = false).await;
+    let school: i64 = org_id(&app, SCHOOL_BIN).await.parse().unwrap();
+    let bin = (1..100)
+        .find_map(|n| adal_core::identifiers::with_check_digit(&format!("0301400{n:04}")))
+        .unwrap();
+    let region = organisation::Entity::find_by_id(school)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .region_kato;
+    let now = Utc::now();
+    let employer = organisation::ActiveModel {
+        bin: Set(bin),
+        kind: Set("school".into()),
+        name_kk: Set("№ 7 мектеп".into()),
+        name_ru: Set("Школа № 7".into()),
+        name_en: Set("School No. 7".into()),
+        region_kato: Set(region),
+        needs_classification: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+
+    let month = adal_schools::reports::previous(month_of(demo_day(now)));
+    adal_schools::reports::schedule(&app.db, month)
+        .await
+        .unwrap();
+    let queued = job::Entity::find()
+        .filter(job::Column::Kind.eq(adal_schools::reports::JOB))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the month's job is queued");
+    let runner = adal_server::wiring::jobs(app.db.clone(), &app.settings);
+    assert_eq!(
+        runner.run_job(queued.id).await.unwrap(),
+        Some(Outcome::Completed)
+    );
+
+    let reports = school_report::Entity::find()
+        .filter(school_report::Column::Month.eq(month))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let mut of_school: Vec<&str> = reports
+        .iter()
+        .filter(|r| r.school_id == Some(school))
+        .map(|r| r.kind.as_str())
+        .collect();
+    of_school.sort_unstable();
+    assert_eq!(of_school, ["attendance_school", "meals_school"]);
+    assert!(
+        reports.iter().all(|r| r.school_id != Some(employer.id)),
+        "no report for a school with no members"
+    );
+    let regions = reports.iter().filter(|r| r.region_kato.is_some()).count();
+    assert!(regions >= 1, "the school's region has its report");
+}

@@ -207,13 +207,21 @@ pub async fn graduate_consents(ctx: &Context<'_>, graduate_id: i64) -> Result<Ve
         .collect())
 }
 
+/// The period asked for; by default from midnight (UTC) 365 days ago until now, so that the
+/// same default asked again is the same period for [`coverage::CoverageCache`]. `to` is `None`
+/// for "until now".
 fn period(
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
-) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
-    let to = to.unwrap_or_else(Utc::now);
-    let from = from.unwrap_or(to - chrono::Duration::days(365));
-    if from >= to {
+) -> Result<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+    let end = to.unwrap_or_else(Utc::now);
+    let from = from.unwrap_or_else(|| {
+        (end - chrono::Duration::days(365))
+            .date_naive()
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc()
+    });
+    if from >= end {
         return Err(ApiError::bad_input("from", "the period must start before it ends").into());
     }
     Ok((from, to))
@@ -306,10 +314,13 @@ impl NoticesQuery {
     ) -> Result<NotificationCoverage> {
         let state = ctx.data::<AppState>()?;
         let (from, to) = period(from, to)?;
-        let c = coverage::coverage(&state.db, from, to).await?;
+        let c = ctx
+            .data::<coverage::CoverageCache>()?
+            .coverage(&state.db, from, to)
+            .await?;
         Ok(NotificationCoverage {
             from,
-            to,
+            to: to.unwrap_or_else(Utc::now),
             share: if c.total > 0 {
                 c.reached as f64 / c.total as f64
             } else {
@@ -332,7 +343,10 @@ impl NoticesQuery {
         #[graphql(default = 100)] limit: i32,
     ) -> Result<UnreachableList> {
         let state = ctx.data::<AppState>()?;
-        let (list, total) = coverage::unreachable(&state.db, limit.clamp(0, 1000) as u64).await?;
+        let (list, total) = ctx
+            .data::<coverage::CoverageCache>()?
+            .unreachable(&state.db, limit.clamp(0, 1000) as u64)
+            .await?;
         let ids: Vec<i64> = list.iter().map(|u| u.graduate_id).collect();
         let mut rows: std::collections::HashMap<i64, service::GraduateRow> =
             service::rows_by_ids(&state.db, &ids)

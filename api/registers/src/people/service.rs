@@ -234,6 +234,7 @@ pub async fn update(
         json!({ "changed": changed }),
     )
     .await?;
+    adal_core::generation::bump(&txn, adal_core::generation::PEOPLE).await?;
     txn.commit().await?;
     Ok(model)
 }
