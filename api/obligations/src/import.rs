@@ -9,7 +9,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
     DbBackend, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -1571,15 +1571,25 @@ async fn import_graduates(
             .exec_without_returning(&txn)
             .await?;
     }
-    // One obligation for every graduate of this batch that has none yet.
+    // One obligation for every graduate of this chunk's people that has none yet: looked up
+    // by person and probed by graduate, so each chunk costs its own rows (a `NOT IN` over every
+    // obligation, or a filter on the batch, grew with every chunk before it).
+    use sea_orm::sea_query::ExprTrait as _;
+    let chunk_people: Vec<i64> = person_ids.values().copied().collect();
     let new_graduates = graduate::Entity::find()
-        .filter(graduate::Column::BatchId.eq(ctx.batch_id))
+        .filter(graduate::Column::PersonId.is_in(chunk_people))
         .filter(
-            graduate::Column::Id.not_in_subquery(sea_orm::QueryTrait::into_query(
-                obligation::Entity::find()
-                    .select_only()
-                    .column(obligation::Column::GraduateId),
-            )),
+            Expr::exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from(obligation::Entity)
+                    .and_where(
+                        Expr::col((obligation::Entity, obligation::Column::GraduateId))
+                            .equals((graduate::Entity, graduate::Column::Id)),
+                    )
+                    .to_owned(),
+            )
+            .not(),
         )
         .all(&txn)
         .await?;
