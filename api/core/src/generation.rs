@@ -16,8 +16,10 @@ use crate::error::ApiResult;
 /// per filter are cached against it).
 pub const REGISTER: &str = "register";
 
-/// The outbox: messages queued, sent, delivered, failed or cancelled (the notification
-/// coverage and the graduates nobody reaches are kept against it).
+/// The outbox's outcomes: raised by a worker's pass (sent, delivered, failed) and by a
+/// delivery receipt that changes a message. Queueing raises nothing (it happens in many
+/// domains' own transactions): a cache that must see new messages also reads the newest
+/// message's id, as the notification coverage does.
 pub const NOTIFICATIONS: &str = "notifications";
 
 /// Persons' details as edited in the people register (contacts: who can be reached).
