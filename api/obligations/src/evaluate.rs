@@ -1135,27 +1135,39 @@ async fn store_postgres(db: &DatabaseConnection, rows: &[Stored], stamp: &Stamp)
 }
 
 /// The graduates whose persons hold these IINs.
-pub async fn graduates_with_iins(
-    db: &impl ConnectionTrait,
-    iins: &[String],
-) -> ApiResult<Vec<i64>> {
+pub async fn graduates_with_iins(db: &DatabaseConnection, iins: &[String]) -> ApiResult<Vec<i64>> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        // One join over the whole list, planned by its length: PostgreSQL plans a list of
+        // 1,000 IINs (`IN (...)`) as a read of every person, cheaper than 1,000 index probes
+        // by its costs, so a feed touching 160,000 graduates read the person table 160 times.
+        return sea_orm::sqlx::query_scalar(
+            "SELECT g.id FROM unnest($1::text[]) AS t(iin) \
+             JOIN person p ON p.iin = t.iin JOIN graduate g ON g.person_id = p.id",
+        )
+        .bind(iins)
+        .fetch_all(db.get_postgres_connection_pool())
+        .await
+        .map_err(ApiError::internal);
+    }
     let mut ids = Vec::new();
     for chunk in iins.chunks(CHUNK) {
-        let persons: Vec<i64> = person::Entity::find()
-            .select_only()
-            .column(person::Column::Id)
-            .filter(person::Column::Iin.is_in(chunk.iter().cloned()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let found: Vec<i64> = graduate::Entity::find()
-            .select_only()
-            .column(graduate::Column::Id)
-            .filter(graduate::Column::PersonId.is_in(persons))
-            .into_tuple()
-            .all(db)
-            .await?;
-        ids.extend(found);
+        ids.extend(
+            graduate::Entity::find()
+                .select_only()
+                .column(graduate::Column::Id)
+                .filter(
+                    graduate::Column::PersonId.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(person::Column::Id)
+                            .from(person::Entity)
+                            .and_where(person::Column::Iin.is_in(chunk.iter().cloned()))
+                            .to_owned(),
+                    ),
+                )
+                .into_tuple::<i64>()
+                .all(db)
+                .await?,
+        );
     }
     Ok(ids)
 }
@@ -1288,7 +1300,7 @@ async fn iins_paid_by(db: &impl ConnectionTrait, orgs: &[i64]) -> ApiResult<Vec<
 
 /// The graduates who worked for these organisations: they paid contributions for them, or an
 /// accepted document names them.
-pub async fn employees(db: &impl ConnectionTrait, orgs: &[i64]) -> ApiResult<Vec<i64>> {
+pub async fn employees(db: &DatabaseConnection, orgs: &[i64]) -> ApiResult<Vec<i64>> {
     let iins = iins_paid_by(db, orgs).await?;
     let mut ids = graduates_with_iins(db, &iins).await?;
     for chunk in orgs.chunks(CHUNK) {
