@@ -9,7 +9,7 @@ use std::io::Write;
 
 use adal_obligations::import::{ImportKind, import_file, rejection_report};
 use common::*;
-use entities::{obligation, organisation};
+use entities::{graduate, obligation, organisation};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 const GRAD_HEADER: &str = "iin,last_name,first_name,middle_name,birth_date,phone,email,language,university_bin,specialty_code,specialty_name,specialty_group,level,funding_category,home_region_kato,study_start,graduation_date,grant_months,programme_months,budget_cost_kzt,referral_employer_bin,referral_date";
@@ -568,4 +568,60 @@ async fn a_persons_fresher_answer_moves_only_their_horizon() {
     assert_eq!(d.horizon, feed_end);
     assert_eq!(d.paid_in_latest_month, 2);
     assert_eq!(d.credited_in_latest_month, 2);
+}
+
+/// A file of several chunks (the importer stores a thousand lines at a time): a person whose
+/// second grant is in the next chunk is one person with two grants, a line repeated in the
+/// next chunk is a duplicate, and every grant has exactly one obligation.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_of_many_chunks_gives_each_grant_one_obligation() {
+    let app = spawn_app_with_demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let uni = "990140004654";
+    let iins: Vec<String> = (0..3000)
+        .filter_map(|i| {
+            adal_core::identifiers::with_check_digit(&format!(
+                "7707{:02}3{:04}",
+                1 + i / 1000,
+                i % 1000 + 1
+            ))
+        })
+        .take(2500)
+        .collect();
+    assert_eq!(iins.len(), 2500);
+    let line = |iin: &str, code: &str| {
+        format!(
+            "{iin},Әлиев,Нұрлан,,,,,kk,{uni},{code},Педагогика,pedagogical,bachelor,state_order,,2020-09-01,2024-06-30,48,48,2400000,,"
+        )
+    };
+    let mut lines = vec![GRAD_HEADER.to_owned()];
+    lines.extend(iins.iter().map(|i| line(i, "6B01101")));
+    // Lines 1,200 and 1,500 of the file, in the second chunk: the first chunk's person
+    // studied a second specialty, and the first chunk's line sent again.
+    lines.insert(1200, line(&iins[5], "6B01102"));
+    lines.insert(1500, line(&iins[20], "6B01101"));
+    let path = write(dir.path(), "graduates.csv", &lines);
+    let r = import_file(&app.db, ImportKind::Graduates, &path, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.total_rows, r.accepted, r.duplicates, r.rejected),
+        (2502, 2501, 1, 0),
+        "{r:?}"
+    );
+    let grants = graduate::Entity::find()
+        .filter(graduate::Column::BatchId.eq(r.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let people: std::collections::HashSet<i64> = grants.iter().map(|g| g.person_id).collect();
+    assert_eq!((grants.len(), people.len()), (2501, 2500));
+    let obligations = obligation::Entity::find()
+        .filter(obligation::Column::GraduateId.is_in(grants.iter().map(|g| g.id)))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let obliged: std::collections::HashSet<i64> =
+        obligations.iter().map(|o| o.graduate_id).collect();
+    assert_eq!((obligations.len(), obliged.len()), (2501, 2501));
 }
